@@ -1,0 +1,124 @@
+"""The only place that builds the Application: handlers in a deliberate order, jobs, persistence."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseHandler,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from bot.domain.clock import Clock, system_clock
+from bot.handlers import children, invite, registry, start
+from bot.handlers.common import BotApp, BotContext, reply
+from bot.handlers.errors import on_error
+from bot.handlers.menu import refresh_menu, set_default_menu
+from bot.jobs.health import Counters, log_health
+from bot.services import Services
+from bot.storage import people
+from bot.storage.db import Database
+from bot.storage.persistence import SqlitePersistence
+
+log = logging.getLogger(__name__)
+
+# Handler groups. Order matters: guards first, features, then fallbacks, then bookkeeping.
+GROUP_GUARD = -1
+GROUP_FEATURES = 0
+GROUP_BOOKKEEPING = 99
+
+
+async def _guard(update: Update, context: BotContext) -> None:
+    """Records the user, and keeps children's data out of group chats."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    services = context.services
+    await people.upsert_user(services.db, user.id, user.full_name, services.now())
+    chat = update.effective_chat
+    if chat is not None and chat.type != chat.PRIVATE:
+        if update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
+            texts = await context.texts(update)
+            await reply(update, texts.t("group.private_only"))
+        raise ApplicationHandlerStop
+
+
+async def _after_update(update: Update, context: BotContext) -> None:
+    """Writes conversation states and drafts at once, so a crash a second later loses nothing."""
+    context.application.bot_data["counters"].updates_handled += 1
+    await context.application.update_persistence()
+
+
+def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any]]:
+    """Every feature's handlers, conversations first (they must see their own steps' input)."""
+    timeout = config.conversation.timeout_minutes
+    return [
+        registry.build(timeout),
+        invite.build(timeout),
+        *children.handlers(timeout),
+        *start.handlers(),
+    ]
+
+
+def build_application(
+    config: Config,
+    db: Database,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+) -> BotApp:
+    """Builds the Application the bot runs and the tests drive (tests pass an offline request)."""
+    builder = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.school.timezone))
+        .persistence(SqlitePersistence(db))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(False)
+    )
+    if config.telegram.base_url:
+        builder = builder.base_url(config.telegram.base_url)
+    if config.telegram.base_file_url:
+        builder = builder.base_file_url(config.telegram.base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    elif config.telegram.proxy:
+        builder = builder.proxy(config.telegram.proxy).get_updates_proxy(config.telegram.proxy)
+    app: BotApp = builder.build()  # type: ignore[assignment]
+    app.bot_data["services"] = Services(config=config, db=db, clock=clock)
+    app.bot_data["counters"] = Counters()
+
+    app.add_handler(TypeHandler(Update, _guard), group=GROUP_GUARD)
+    for handler in feature_handlers(config):
+        app.add_handler(handler, group=GROUP_FEATURES)
+    for handler in start.fallbacks():
+        app.add_handler(handler, group=GROUP_FEATURES)
+    app.add_handler(TypeHandler(Update, _after_update), group=GROUP_BOOKKEEPING)
+    app.add_error_handler(on_error)
+
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(log_health, interval=timedelta(hours=1), first=timedelta(hours=1), name="health")
+    return app
+
+
+async def on_startup(app: BotApp) -> None:
+    """Seeds the administrators from config and sets the command menus. Idempotent."""
+    services: Services = app.bot_data["services"]
+    await people.ensure_admins(services.db, services.config.school.admins, services.now())
+    await set_default_menu(app.bot, services.config.school.language)
+    for admin_id in services.config.school.admins:
+        actor = await people.load_actor(services.db, admin_id)
+        await refresh_menu(app.bot, actor, services.config.school.language)

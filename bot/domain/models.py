@@ -1,0 +1,81 @@
+"""Plain records returned by the repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    full_name: str
+    language: str | None
+    status: str
+    weekly_paused: bool
+    opted_out: bool
+
+
+@dataclass(frozen=True)
+class SchoolClass:
+    id: int
+    grade_id: int
+    grade_name: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.grade_name}{self.name}"
+
+
+@dataclass(frozen=True)
+class Child:
+    id: int
+    name: str
+    sex: str
+    birth_date: date
+    class_id: int
+    parents_away: str
+    away_since: date | None
+    personality: str | None
+    interests: str | None
+    strengths: str | None
+    health: str | None
+    father_name: str | None
+    father_work_place: str | None
+    father_phone: str | None
+    mother_name: str | None
+    mother_work_place: str | None
+    mother_phone: str | None
+    guardian_name: str | None
+    guardian_relation: str | None
+    guardian_address: str | None
+    guardian_phone: str | None
+    boarding: str
+    notes: str | None
+    class_label: str = ""
+
+    @classmethod
+    def from_row(cls, row: Any) -> Child:
+        names = {f.name for f in fields(cls)}
+        data = {key: row[key] for key in row.keys() if key in names}
+        data["birth_date"] = date.fromisoformat(data["birth_date"])
+        data["away_since"] = date.fromisoformat(data["away_since"]) if data.get("away_since") else None
+        return cls(**data)
+
+    def value(self, field_name: str) -> Any:
+        return getattr(self, field_name)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    code: str
+    kind: str
+    role: str | None
+    class_id: int | None
+    child_id: int | None
+    relationship: str | None
+    created_by: int
+    expires_at: str
+    used_by: int | None

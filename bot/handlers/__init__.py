@@ -1,0 +1,1 @@
+"""Telegram adapters: parse the update, call a service, reply through the catalogue."""

@@ -1,0 +1,345 @@
+"""/child, the contact card and its edit conversation, and /mychildren."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field
+from bot.domain.clock import age_on
+from bot.domain.validation import InvalidInput
+from bot.handlers.cards import child_values, display_value, render_card
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.services import AccessDenied, NotFound
+from bot.services import registry as registry_service
+from bot.storage import people
+from bot.texts import Texts
+
+PAGE_SIZE = 8
+QUERY_KEY = "child_query"
+EDIT_FLOW = "edit"
+EDIT_DRAFT = "edit_draft"
+EDIT_VALUE = 0
+
+
+async def find(update: Update, context: BotContext) -> None:
+    """/child <name>: the children the user may see whose name matches; one match opens the card."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    query = command_args(context)
+    if not query and not actor.guarded_ids:
+        await reply(update, texts.t("child.ask_query"))
+        return
+    context.draft[QUERY_KEY] = query
+    await _results(update, context, texts, page=0)
+
+
+async def page(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _results(update, context, texts, page=int(context.matches[0].group(1)))
+
+
+async def _results(update: Update, context: BotContext, texts: Texts, *, page: int) -> None:
+    actor = await context.actor(update)
+    query = str(context.draft.get(QUERY_KEY, ""))
+    found, total = await registry_service.search_children(
+        context.services, actor, query, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+    )
+    if total == 0:
+        await reply(update, texts.t("child.none", query=query))
+        return
+    if total == 1 and page == 0:
+        await _show_card(update, context, texts, found[0].id)
+        return
+    buttons = [
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "ch", "v", c.id) for c in found
+    ]
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    markup = kb.grid(buttons, 1, kb.pager(texts, "ch", page, pages))
+    header = texts.t("child.results", total=total)
+    if pages > 1:
+        header += "\n" + texts.t("page.indicator", page=page + 1, pages=pages)
+    if update.callback_query:
+        await edit_or_reply(update, header, markup)
+    else:
+        await reply(update, header, markup)
+
+
+async def view(update: Update, context: BotContext) -> None:
+    """A child's button: re-check access (ids come from the client), then show the card."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _show_card(update, context, texts, int(context.matches[0].group(1)))
+
+
+def card_keyboard(texts: Texts, child_id: int, *, can_edit: bool) -> InlineKeyboardMarkup | None:
+    row: list[InlineKeyboardButton] = []
+    if can_edit:
+        row.append(kb.button(texts.t("card.edit_button"), "ce", "m", child_id))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+async def _show_card(update: Update, context: BotContext, texts: Texts, child_id: int) -> None:
+    actor = await context.actor(update)
+    try:
+        child, guardians = await registry_service.view_child(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return
+    card = render_card(
+        texts,
+        child_values(child),
+        class_label=child.class_label,
+        today=registry_service.local_today(context.services),
+        guardians=guardians if actor.is_staff else None,
+    )
+    can_edit = actor.admin or child.class_id in actor.head_classes
+    await reply(update, card, card_keyboard(texts, child.id, can_edit=can_edit))
+
+
+# --- editing a card ---------------------------------------------------------------------------------
+
+
+async def edit_menu(update: Update, context: BotContext) -> None:
+    """The list of fields to change (head teacher of the class, or admin)."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id = int(context.matches[0].group(1))
+    try:
+        child = await registry_service.child_for_edit(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return
+    buttons = [kb.button(texts.t(f"field.{f.name}"), "ce", "f", child_id, i) for i, f in enumerate(FIELDS)]
+    await reply(update, texts.t("card.edit_choose", name=child.name), kb.grid(buttons, 3))
+
+
+async def edit_start(update: Update, context: BotContext) -> int:
+    """Entry of the edit conversation: ask for the new value of one field."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id, step = int(context.matches[0].group(1)), int(context.matches[0].group(2))
+    if not 0 <= step < len(FIELDS):
+        return ConversationHandler.END
+    try:
+        child = await registry_service.child_for_edit(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, EDIT_FLOW):
+        return ConversationHandler.END
+    context.draft[EDIT_DRAFT] = {"child_id": child_id, "step": step}
+    spec = FIELDS[step]
+    label = texts.t(f"field.{spec.name}")
+    extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), "ce", "c", child_id, step)]
+    if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
+        if spec.kind is FieldKind.CLASS:
+            scope = None if actor.admin else actor.head_classes
+            options = [(str(c.id), c.label) for c in await people.list_classes(context.services.db, scope)]
+        else:
+            options = [(c, texts.t(f"choice.{spec.name}.{c}")) for c in spec.choices]
+        buttons = [kb.button(name, "ce", "v", child_id, step, value) for value, name in options]
+        await reply(update, texts.t("card.edit_ask_choice", label=label), kb.grid(buttons, 2, extra))
+    else:
+        current = display_value(
+            texts,
+            spec.name,
+            child_values(child)[spec.name],
+            class_label=child.class_label,
+            today=registry_service.local_today(context.services),
+        )
+        await reply(update, texts.t("card.edit_ask", label=label, current=current), kb.grid([], 1, extra))
+    return EDIT_VALUE
+
+
+def _edit_target(context: BotContext, child_id: int | None = None, step: int | None = None) -> tuple[int, int] | None:
+    draft = context.draft.get(EDIT_DRAFT)
+    if not draft:
+        return None
+    if (child_id is not None and child_id != draft["child_id"]) or (step is not None and step != draft["step"]):
+        return None
+    return int(draft["child_id"]), int(draft["step"])
+
+
+async def _apply(update: Update, context: BotContext, texts: Texts, value: Any) -> int:
+    target = _edit_target(context)
+    assert target is not None
+    child_id, step = target
+    spec = FIELDS[step]
+    actor = await context.actor(update)
+    try:
+        child = await registry_service.edit_field(context.services, actor, child_id, spec.name, value)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, EDIT_DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, EDIT_DRAFT)
+    except ValueError:
+        await reply(update, texts.t("card.edit_required"))
+        return EDIT_VALUE
+    await reply(update, texts.t("card.edit_saved", name=child.name, label=texts.t(f"field.{spec.name}")))
+    end_flow(context, EDIT_DRAFT)
+    await _show_card(update, context, texts, child_id)
+    return ConversationHandler.END
+
+
+async def edit_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    target = _edit_target(context)
+    if target is None:
+        return end_flow(context, EDIT_DRAFT)
+    spec = FIELDS[target[1]]
+    assert update.message is not None and update.message.text is not None
+    try:
+        value = parse_field(spec, update.message.text, today=registry_service.local_today(context.services))
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return EDIT_VALUE
+    return await _apply(update, context, texts, value)
+
+
+async def edit_choice(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    target = _edit_target(context, int(match.group(1)), int(match.group(2)))
+    if target is None:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return EDIT_VALUE
+    await answer(update)
+    spec = FIELDS[target[1]]
+    raw = match.group(3)
+    try:
+        value: Any = int(raw) if spec.kind is FieldKind.CLASS else parse_choice(spec, raw)
+    except (InvalidInput, ValueError):
+        await reply(update, texts.t("invalid.use_buttons"))
+        return EDIT_VALUE
+    return await _apply(update, context, texts, value)
+
+
+async def edit_clear(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    if _edit_target(context, int(match.group(1)), int(match.group(2))) is None:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return EDIT_VALUE
+    await answer(update)
+    return await _apply(update, context, texts, None)
+
+
+def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=EDIT_FLOW,
+        entry_points=[CallbackQueryHandler(edit_start, pattern=kb.CARD_EDIT_FIELD)],
+        states={
+            EDIT_VALUE: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, edit_typed),
+                CallbackQueryHandler(edit_choice, pattern=kb.CARD_EDIT_VALUE),
+                CallbackQueryHandler(edit_clear, pattern=kb.CARD_EDIT_CLEAR),
+            ]
+        },
+        draft_keys=(EDIT_DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+# --- /mychildren ------------------------------------------------------------------------------------
+
+MY_PAGE_LINES = 40
+
+
+async def my_children(update: Update, context: BotContext) -> None:
+    """The teacher's class(es), mentees, or a parent's own children, paginated."""
+    texts = await context.texts(update)
+    await _my_page(update, context, texts, 0)
+
+
+async def my_children_page(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _my_page(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def _my_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
+    actor = await context.actor(update)
+    today = registry_service.local_today(context.services)
+    found, _ = await registry_service.search_children(context.services, actor, "", limit=100_000)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for child in found:
+        if child.id in actor.guarded_ids and not actor.is_staff:
+            key = ("guarded", "")
+        elif actor.admin or child.class_id in actor.visible_class_ids:
+            key = ("class", child.class_label)
+        else:
+            key = ("mentees", "")
+        groups.setdefault(key, []).append(
+            texts.t(
+                "mychildren.line",
+                name=child.name,
+                age=age_on(child.birth_date, today),
+                away=texts.t(f"choice.parents_away.{child.parents_away}"),
+            )
+        )
+    lines: list[str] = []
+    for (kind, label), entries in groups.items():
+        if kind == "class":
+            lines.append(texts.t("mychildren.header", label=label, count=len(entries)))
+        else:
+            lines.append(texts.t(f"mychildren.{kind}"))
+        lines.extend(entries)
+    if not lines:
+        await reply(update, texts.t("mychildren.none"))
+        return
+    pages = (len(lines) + MY_PAGE_LINES - 1) // MY_PAGE_LINES
+    page = max(0, min(page, pages - 1))
+    body = "\n".join(lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES])
+    if pages > 1:
+        body += "\n\n" + texts.t("page.indicator", page=page + 1, pages=pages)
+    markup = kb.grid([], 1, kb.pager(texts, "my", page, pages))
+    if update.callback_query:
+        await edit_or_reply(update, body, markup)
+    else:
+        await reply(update, body, markup)
+
+
+def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        build_edit(timeout_minutes),
+        CommandHandler("child", find),
+        CommandHandler("mychildren", my_children),
+        CallbackQueryHandler(view, pattern=kb.CHILD_VIEW),
+        CallbackQueryHandler(page, pattern=kb.CHILD_PAGE),
+        CallbackQueryHandler(edit_menu, pattern=kb.CARD_EDIT_MENU),
+        CallbackQueryHandler(my_children_page, pattern=kb.MY_PAGE),
+    ]

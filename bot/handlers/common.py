@@ -1,0 +1,201 @@
+"""What every handler shares: the context type, the current actor, replies, flow guards and hints."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    ExtBot,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.domain.roles import Actor
+from bot.services import Services
+from bot.storage import people
+from bot.texts import Texts, texts_for
+
+MAX_MESSAGE = 4096
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """The callback context, with the services, the current actor and their catalogue at hand."""
+
+    _actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    async def actor(self, update: Update) -> Actor:
+        """The user behind this update, loaded once per update (roles can change between updates)."""
+        if self._actor is None:
+            user = update.effective_user
+            assert user is not None
+            self._actor = await people.load_actor(self.services.db, user.id)
+        return self._actor
+
+    def forget_actor(self) -> None:
+        self._actor = None
+
+    async def texts(self, update: Update) -> Texts:
+        if update.effective_user is None:
+            return texts_for(None, self.services.config.school.language)
+        actor = await self.actor(update)
+        return texts_for(actor.language, self.services.config.school.language)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        assert self.user_data is not None
+        return self.user_data
+
+
+BotApp = Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Sends HTML text to the chat of this update (a new message, also after a button press)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """After a button press, replaces that message (keeps the chat short on small phones)."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            # Messages too old to edit (or deleted) fall through to a fresh message.
+    await reply(update, text, markup)
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Answers a callback query first, so the user's spinner stops even if later work fails."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=alert)
+
+
+# --- flows -----------------------------------------------------------------------------------------
+
+FLOW_KEY = "flow"
+
+
+async def begin_flow(update: Update, context: BotContext, name: str) -> bool:
+    """Marks the user as inside flow `name`; refuses (with a reply) if another flow is under way."""
+    current = context.draft.get(FLOW_KEY)
+    if current and current != name:
+        texts = await context.texts(update)
+        await reply(update, texts.t("flow.busy", flow=texts.t(f"flow.name.{current}")))
+        return False
+    context.draft[FLOW_KEY] = name
+    return True
+
+
+def end_flow(context: BotContext, *keys: str) -> int:
+    """Forgets the flow and its drafts; returns ConversationHandler.END for the caller to return."""
+    for key in (FLOW_KEY, *keys):
+        context.draft.pop(key, None)
+    return ConversationHandler.END
+
+
+def make_cancel(*keys: str) -> Callback:
+    async def cancel(update: Update, context: BotContext) -> int:
+        """Ends the flow without saving anything."""
+        await answer(update)
+        texts = await context.texts(update)
+        await reply(update, texts.t("cancel.done"))
+        return end_flow(context, *keys)
+
+    return cancel
+
+
+def make_timeout(flow: str, *keys: str) -> Callback:
+    async def timeout(update: Update, context: BotContext) -> None:
+        """Tells the user an abandoned flow ended, and drops its draft."""
+        texts = await context.texts(update)
+        await reply(update, texts.t("flow.timeout", flow=texts.t(f"flow.name.{flow}")))
+        end_flow(context, *keys)
+
+    return timeout
+
+
+def make_hint(flow: str, hint_key: str) -> Callback:
+    async def hint(update: Update, context: BotContext) -> None:
+        """Stickers, photos, stray commands mid-flow: say what the current step needs; stay in the step."""
+        await answer(update)
+        texts = await context.texts(update)
+        message = update.effective_message
+        if message is not None and message.text and message.text.startswith("/"):
+            await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{flow}")))
+        else:
+            await reply(update, texts.t(hint_key))
+
+    return hint
+
+
+def conversation(
+    *,
+    name: str,
+    entry_points: list[BaseHandler[Update, BotContext, Any]],
+    states: dict[object, list[BaseHandler[Update, BotContext, Any]]],
+    draft_keys: tuple[str, ...],
+    timeout_minutes: int,
+    hint_key: str = "flow.hint_text",
+    hint: Callback | None = None,
+) -> ConversationHandler[BotContext]:
+    """A persistent ConversationHandler with the house rules: /cancel, timeout, and a hint for stray input.
+
+    Every state gets a last handler that answers anything unexpected (stickers, photos, commands,
+    stale buttons) with a hint for the step, so nothing falls through to other features mid-flow.
+    """
+    hint = hint or make_hint(name, hint_key)
+
+    async def stale(update: Update, context: BotContext) -> None:
+        texts = await context.texts(update)
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+
+    catch_all: list[BaseHandler[Update, BotContext, Any]] = [
+        CallbackQueryHandler(stale),
+        MessageHandler(filters.ALL, hint),
+    ]
+    # /cancel comes first in every state: the catch-all would otherwise swallow it as a stray command.
+    cancel = CommandHandler("cancel", make_cancel(*draft_keys))
+    full_states = {state: [cancel, *handlers, *catch_all] for state, handlers in states.items()}
+    full_states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, make_timeout(name, *draft_keys))]
+    with warnings.catch_warnings():
+        # per_message=False is deliberate: the flows mix typed answers and buttons in one chat.
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=entry_points,
+            states=full_states,
+            fallbacks=[cancel],
+            name=name,
+            persistent=True,
+            conversation_timeout=timeout_minutes * 60,
+            allow_reentry=False,
+        )
+
+
+def command_args(context: BotContext) -> str:
+    return " ".join(context.args or []).strip()

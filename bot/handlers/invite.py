@@ -1,0 +1,237 @@
+"""/invite: admins invite staff (role, class); head teachers invite a parent or guardian for one child."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.helpers import create_deep_linked_url
+
+from bot import keyboards as kb
+from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Role
+from bot.domain.validation import InvalidInput, clean_text, parse_class_label
+from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import invitations as invitation_service
+from bot.services import registry as registry_service
+from bot.storage import people
+from bot.texts import Raw, Texts
+
+CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION = range(5)
+FLOW = "invite"
+DRAFT = "invite_draft"
+RELATIONS = ("father", "mother", "grandfather", "grandmother")
+CHILD_CHOICES = 8
+
+
+async def start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.head_classes):
+        await reply(update, texts.t("invite.not_allowed"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = {}
+    if actor.admin and actor.head_classes:
+        buttons = [
+            kb.button(texts.t("invite.kind_staff"), "inv", "k", "staff"),
+            kb.button(texts.t("invite.kind_guardian"), "inv", "k", "guardian"),
+        ]
+        await reply(update, texts.t("invite.choose_kind"), kb.grid(buttons, 1))
+        return CHOOSE_KIND
+    if actor.admin:
+        return await _ask_role(update, texts)
+    await reply(update, texts.t("invite.choose_child"))
+    return CHOOSE_CHILD
+
+
+async def kind_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    if context.matches[0].group(1) == "staff":
+        return await _ask_role(update, texts)
+    await edit_or_reply(update, texts.t("invite.choose_child"))
+    return CHOOSE_CHILD
+
+
+async def _ask_role(update: Update, texts: Texts) -> int:
+    buttons = [kb.button(texts.t(f"role.{role.value}"), "inv", "r", role.value) for role in STAFF_ROLES]
+    await edit_or_reply(update, texts.t("invite.choose_role"), kb.grid(buttons, 2))
+    return CHOOSE_ROLE
+
+
+async def role_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    try:
+        role = Role(context.matches[0].group(1))
+    except ValueError:
+        return CHOOSE_ROLE
+    if role not in STAFF_ROLES:
+        return CHOOSE_ROLE
+    context.draft[DRAFT]["role"] = role.value
+    if role not in CLASS_ROLES:
+        return await _create_staff(update, context, texts, None)
+    classes = await people.list_classes(context.services.db)
+    buttons = [kb.button(c.label, "inv", "c", c.id) for c in classes]
+    await edit_or_reply(update, texts.t("invite.choose_class"), kb.grid(buttons, 3))
+    return CHOOSE_CLASS
+
+
+async def class_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    school_class = await people.get_class(context.services.db, int(context.matches[0].group(1)))
+    if school_class is None:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return CHOOSE_CLASS
+    return await _create_staff(update, context, texts, school_class.id)
+
+
+async def class_typed(update: Update, context: BotContext) -> int:
+    """A new class typed as "三年级 2班": created on the spot."""
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    try:
+        grade, name = parse_class_label(update.message.text)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return CHOOSE_CLASS
+    school_class = await people.ensure_class(context.services.db, grade, name)
+    return await _create_staff(update, context, texts, school_class.id)
+
+
+async def _link(context: BotContext, code: str) -> str:
+    username = context.bot.username
+    return create_deep_linked_url(username, code)
+
+
+async def _create_staff(update: Update, context: BotContext, texts: Texts, class_id: int | None) -> int:
+    actor = await context.actor(update)
+    role = Role(context.draft[DRAFT]["role"])
+    try:
+        code = await invitation_service.invite_staff(context.services, actor, role, class_id)
+    except AccessDenied:
+        await reply(update, texts.t("invite.not_allowed"))
+        return end_flow(context, DRAFT)
+    class_part = ""
+    if class_id is not None:
+        school_class = await people.get_class(context.services.db, class_id)
+        class_part = texts.t("invite.class_part", label=school_class.label if school_class else "")
+    await edit_or_reply(
+        update,
+        texts.t(
+            "invite.staff_created",
+            role=texts.raw(f"role.{role.value}"),
+            class_part=Raw(class_part),
+            hours=context.services.config.conversation.invitation_ttl_hours,
+            link=await _link(context, code),
+        ),
+    )
+    return end_flow(context, DRAFT)
+
+
+async def child_typed(update: Update, context: BotContext) -> int:
+    """A name (or part): offer the matching children of the head teacher's class as buttons."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert update.message and update.message.text
+    query = update.message.text.strip()
+    found, _ = await registry_service.searchable_for_edit(context.services, actor, query, limit=CHILD_CHOICES)
+    if not found:
+        await reply(update, texts.t("invite.no_children_found"))
+        return CHOOSE_CHILD
+    buttons = [
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "inv", "ch", c.id) for c in found
+    ]
+    await reply(update, texts.t("invite.pick_child"), kb.grid(buttons, 1))
+    return CHOOSE_CHILD
+
+
+async def child_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id = int(context.matches[0].group(1))
+    try:
+        child = await registry_service.child_for_invitation(context.services, actor, child_id)
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.child_denied"))
+        return CHOOSE_CHILD
+    context.draft[DRAFT]["child_id"] = child.id
+    buttons = [kb.button(texts.t(f"relation.{r}"), "inv", "rel", r) for r in RELATIONS]
+    await edit_or_reply(update, texts.t("invite.ask_relationship", child=child.name), kb.grid(buttons, 2))
+    return CHOOSE_RELATION
+
+
+async def relation_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    key = context.matches[0].group(1)
+    if key not in RELATIONS:
+        return CHOOSE_RELATION
+    return await _create_guardian(update, context, texts, texts.t(f"relation.{key}"))
+
+
+async def relation_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    try:
+        relationship = clean_text(update.message.text, max_length=20)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return CHOOSE_RELATION
+    return await _create_guardian(update, context, texts, relationship)
+
+
+async def _create_guardian(update: Update, context: BotContext, texts: Texts, relationship: str) -> int:
+    actor = await context.actor(update)
+    child_id = int(context.draft[DRAFT]["child_id"])
+    try:
+        code = await invitation_service.invite_guardian(context.services, actor, child_id, relationship)
+        child = await registry_service.child_for_invitation(context.services, actor, child_id)
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, DRAFT)
+    await edit_or_reply(
+        update,
+        texts.t(
+            "invite.guardian_created",
+            child=child.name,
+            relationship=relationship,
+            hours=context.services.config.conversation.invitation_ttl_hours,
+            link=await _link(context, code),
+        ),
+    )
+    return end_flow(context, DRAFT)
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        name=FLOW,
+        entry_points=[CommandHandler("invite", start)],
+        states={
+            CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.INVITE_KIND)],
+            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=kb.INVITE_ROLE)],
+            CHOOSE_CLASS: [
+                CallbackQueryHandler(class_chosen, pattern=kb.INVITE_CLASS),
+                MessageHandler(text, class_typed),
+            ],
+            CHOOSE_CHILD: [
+                CallbackQueryHandler(child_chosen, pattern=kb.INVITE_CHILD),
+                MessageHandler(text, child_typed),
+            ],
+            CHOOSE_RELATION: [
+                CallbackQueryHandler(relation_chosen, pattern=kb.INVITE_RELATION),
+                MessageHandler(text, relation_typed),
+            ],
+        },
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )

@@ -1,0 +1,36 @@
+"""The command menu: each user sees only the commands their roles allow, in their language."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.domain.roles import Actor, commands_for
+from bot.texts import LOCALES, Texts, texts_for
+
+PUBLIC_COMMANDS = ("start", "help", "language", "cancel")
+
+
+def _commands(texts: Texts, names: list[str]) -> list[BotCommand]:
+    return [BotCommand(name, texts.t(f"cmd.{name}")) for name in names]
+
+
+async def set_default_menu(bot: Bot, default_locale: str) -> None:
+    """The menu of people with no role yet: start, help, language and cancel."""
+    for locale in LOCALES:
+        language_code = None if locale == default_locale else locale.split("_")[0]
+        await bot.set_my_commands(
+            _commands(Texts(locale), list(PUBLIC_COMMANDS)),
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=language_code,
+        )
+
+
+async def refresh_menu(bot: Bot, actor: Actor, default_locale: str) -> None:
+    """Sets this user's own menu (chat scope) after their roles or language change."""
+    texts = texts_for(actor.language, default_locale)
+    try:
+        await bot.set_my_commands(_commands(texts, commands_for(actor)), scope=BotCommandScopeChat(actor.user_id))
+    except TelegramError:
+        # A menu is a convenience: the commands still work, and /help lists them.
+        return

@@ -1,0 +1,156 @@
+"""/start (and invitation deep links), /help, /language, a /cancel outside any flow, unknown input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain.roles import Role, commands_for
+from bot.handlers.common import BotContext, answer, command_args, end_flow, reply
+from bot.handlers.menu import refresh_menu
+from bot.services import invitations as invitation_service
+from bot.storage import people
+from bot.texts import Raw, Texts
+
+_ROLE_ORDER = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR, Role.PARENT)
+
+
+def _display_name(update: Update) -> str:
+    user = update.effective_user
+    return user.first_name if user else ""
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Without a code: greet and explain how to be invited. With one: redeem the invitation."""
+    texts = await context.texts(update)
+    code = command_args(context)
+    if code:
+        await _redeem(update, context, texts, code)
+        return
+    actor = await context.actor(update)
+    if actor.roles:
+        await reply(update, texts.t("start.welcome_back", name=_display_name(update)))
+        await refresh_menu(context.bot, actor, context.services.config.school.language)
+    else:
+        await reply(
+            update,
+            texts.t("start.greeting", name=_display_name(update), school=context.services.config.school.name),
+        )
+
+
+async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) -> None:
+    assert update.effective_user is not None
+    services = context.services
+    try:
+        redeemed = await invitation_service.redeem(services, update.effective_user.id, code)
+    except invitation_service.RedeemError as problem:
+        key = {
+            invitation_service.RedeemProblem.UNKNOWN: "invite.code_unknown",
+            invitation_service.RedeemProblem.EXPIRED: "invite.code_expired",
+            invitation_service.RedeemProblem.USED: "invite.code_used",
+            invitation_service.RedeemProblem.ALREADY: "invite.already_role",
+        }[problem.problem]
+        await reply(update, texts.t(key))
+        return
+    context.forget_actor()
+    actor = await context.actor(update)
+    school = services.config.school.name
+    if redeemed.kind == "staff":
+        assert redeemed.role is not None
+        role = texts.t(f"role.{redeemed.role.value}")
+        class_part = texts.t("invite.class_part", label=redeemed.school_class.label) if redeemed.school_class else ""
+        await reply(update, texts.t("invite.welcome_staff", school=school, role=Raw(role), class_part=Raw(class_part)))
+        what = role + class_part
+    else:
+        assert redeemed.child is not None
+        await reply(
+            update,
+            texts.t("invite.welcome_guardian", relationship=redeemed.relationship, child=redeemed.child.name),
+        )
+        what = texts.t("card.guardian_item", name=redeemed.child.name, relation=redeemed.relationship)
+    await refresh_menu(context.bot, actor, services.config.school.language)
+    inviter = await people.load_actor(services.db, redeemed.inviter_id)
+    inviter_texts = Texts(inviter.language or services.config.school.language)
+    await context.bot.send_message(
+        redeemed.inviter_id,
+        inviter_texts.t("invite.notify_inviter", name=update.effective_user.full_name, what=Raw(what)),
+        parse_mode="HTML",
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """Lists only what this user may do, and refreshes their menu to match."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    held = actor.roles
+    lines = [texts.t("help.header")]
+    lines += [texts.t("help.line", command=name, description=texts.t(f"cmd.{name}")) for name in commands_for(actor)]
+    lines.append("")
+    if held:
+        roles = texts.t("list.separator").join(texts.t(f"role.{r.value}") for r in _ROLE_ORDER if r in held)
+        lines.append(texts.t("help.roles", roles=roles))
+    else:
+        lines.append(texts.t("help.no_roles"))
+    await reply(update, "\n".join(lines))
+    await refresh_menu(context.bot, actor, context.services.config.school.language)
+
+
+async def language(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await reply(update, texts.t("language.choose"), kb.language_keyboard(texts))
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    await answer(update)
+    assert context.matches and update.effective_user
+    locale = context.matches[0].group(1)
+    await people.set_language(context.services.db, update.effective_user.id, locale)
+    context.forget_actor()
+    actor = await context.actor(update)
+    await reply(update, Texts(locale).t("language.set"))
+    await refresh_menu(context.bot, actor, context.services.config.school.language)
+
+
+async def cancel_outside(update: Update, context: BotContext) -> None:
+    """/cancel when no flow is running; also clears a flow marker left by a lost conversation."""
+    texts = await context.texts(update)
+    end_flow(context)
+    await reply(update, texts.t("cancel.nothing"))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await reply(update, texts.t("unknown.command"))
+
+
+async def unknown_message(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await reply(update, texts.t("unknown.message"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Buttons from finished flows or old messages: say so instead of leaving a spinner."""
+    texts = await context.texts(update)
+    await answer(update, texts.t("flow.stale_button"), alert=True)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("language", language),
+        CallbackQueryHandler(language_chosen, pattern=kb.LANGUAGE),
+        CommandHandler("cancel", cancel_outside),
+    ]
+
+
+def fallbacks() -> list[BaseHandler[Update, BotContext, Any]]:
+    """Registered last in group 0: anything no feature took."""
+    return [
+        MessageHandler(filters.COMMAND, unknown_command),
+        CallbackQueryHandler(stale_button),
+        MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, unknown_message),
+    ]

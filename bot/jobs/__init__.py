@@ -1,0 +1,1 @@
+"""Scheduler ticks, run by PTB's JobQueue (APScheduler underneath)."""

@@ -1,0 +1,78 @@
+"""Keyboard builders and callback-data formats: short ASCII `area:action:id[:v]`, well under 64 bytes.
+
+Every pattern is anchored; every callback re-checks authorisation, since ids come from the client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.texts import Texts
+
+MAX_CALLBACK_BYTES = 64
+
+# Registration (/register): reg:p:<nonce>:<step>:<value> picks a choice, reg:s:<nonce>:<step> skips,
+# reg:ok / reg:ed / reg:ef:<step> on the review, reg:dy / reg:dn for the duplicate question.
+REGISTER_PICK = r"^reg:p:(\w+):(\d+):([\w-]+)$"
+REGISTER_SKIP = r"^reg:s:(\w+):(\d+)$"
+REGISTER_SAVE = r"^reg:ok:(\w+)$"
+REGISTER_EDIT = r"^reg:ed:(\w+)$"
+REGISTER_EDIT_FIELD = r"^reg:ef:(\w+):(\d+)$"
+REGISTER_DUPLICATE = r"^reg:d([yn]):(\w+)$"
+# Finding and viewing children.
+CHILD_VIEW = r"^ch:v:(\d+)$"
+CHILD_PAGE = r"^ch:pg:(\d+)$"
+# Editing a card: ce:m:<child> shows the field menu, ce:f:<child>:<step> asks one field,
+# ce:v:<child>:<step>:<value> sets a choice, ce:c:<child>:<step> clears an optional field.
+CARD_EDIT_MENU = r"^ce:m:(\d+)$"
+CARD_EDIT_FIELD = r"^ce:f:(\d+):(\d+)$"
+CARD_EDIT_VALUE = r"^ce:v:(\d+):(\d+):([\w-]+)$"
+CARD_EDIT_CLEAR = r"^ce:c:(\d+):(\d+)$"
+# /mychildren pages.
+MY_PAGE = r"^my:pg:(\d+)$"
+# Invitations.
+INVITE_KIND = r"^inv:k:(staff|guardian)$"
+INVITE_ROLE = r"^inv:r:(\w+)$"
+INVITE_CLASS = r"^inv:c:(\d+)$"
+INVITE_CHILD = r"^inv:ch:(\d+)$"
+INVITE_RELATION = r"^inv:rel:(\w+)$"
+# Language.
+LANGUAGE = r"^lang:(zh_CN|en)$"
+
+
+def data(*parts: object) -> str:
+    """Joins callback-data parts; refuses anything Telegram would reject."""
+    value = ":".join(str(p) for p in parts)
+    if len(value.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return value
+
+
+def button(text: str, *parts: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data(*parts))
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], columns: int) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+
+
+def grid(
+    buttons: Sequence[InlineKeyboardButton], columns: int = 2, *extra_rows: list[InlineKeyboardButton]
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([*rows(buttons, columns), *[r for r in extra_rows if r]])
+
+
+def pager(texts: Texts, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """A row of previous / next buttons for page `page` (0-based) of `pages`; empty when one page."""
+    row = []
+    if page > 0:
+        row.append(button(texts.t("button.prev"), prefix, "pg", page - 1))
+    if page + 1 < pages:
+        row.append(button(texts.t("button.next"), prefix, "pg", page + 1))
+    return row
+
+
+def language_keyboard(texts: Texts) -> InlineKeyboardMarkup:
+    return grid([button(texts.t("language.zh_CN"), "lang", "zh_CN"), button(texts.t("language.en"), "lang", "en")])

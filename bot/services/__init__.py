@@ -1,0 +1,33 @@
+"""Use cases: each checks access, calls storage and domain, and writes the audit trail. No Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Config
+from bot.domain.clock import Clock, system_clock
+from bot.storage.db import Database
+
+
+@dataclass
+class Services:
+    """What every handler and job needs, built once by bot.app."""
+
+    config: Config
+    db: Database
+    clock: Clock = system_clock
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> object:
+        return self.now().astimezone(self.config.school.timezone).date()
+
+
+class AccessDenied(Exception):
+    """The actor may not do this; handlers answer with the catalogue's access message."""
+
+
+class NotFound(Exception):
+    """The record does not exist (any more)."""

@@ -1,0 +1,123 @@
+"""Invitations: one-time, expiring deep-link codes for staff (by admins) and guardians (by head teachers)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.domain.clock import from_db
+from bot.domain.models import Child, SchoolClass
+from bot.domain.roles import Actor, Role
+from bot.services import AccessDenied, Services
+from bot.services.registry import child_for_invitation
+from bot.storage import audit, children, invitations, people
+
+CODE_BYTES = 18  # 24 URL-safe characters: unguessable, well inside Telegram's 64-character payload limit
+
+
+class RedeemProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    kind: str
+    role: Role | None
+    school_class: SchoolClass | None
+    child: Child | None
+    relationship: str | None
+    inviter_id: int
+
+
+class RedeemError(Exception):
+    def __init__(self, problem: RedeemProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+async def invite_staff(services: Services, actor: Actor, role: Role, class_id: int | None) -> str:
+    """An admin invites a staff member; returns the code for the deep link."""
+    if not actor.admin or role not in (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR):
+        raise AccessDenied
+    if (role in (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER)) != (class_id is not None):
+        raise ValueError("class required exactly for class roles")
+    code = secrets.token_urlsafe(CODE_BYTES)
+    now = services.now()
+    await invitations.create(
+        services.db,
+        code=code,
+        kind="staff",
+        role=role.value,
+        class_id=class_id,
+        child_id=None,
+        relationship=None,
+        created_by=actor.user_id,
+        now=now,
+        expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
+    )
+    return code
+
+
+async def invite_guardian(services: Services, actor: Actor, child_id: int, relationship: str) -> str:
+    """A head teacher invites a parent or guardian for one child of their class."""
+    await child_for_invitation(services, actor, child_id)
+    code = secrets.token_urlsafe(CODE_BYTES)
+    now = services.now()
+    async with services.db.transaction():
+        await invitations.create(
+            services.db,
+            code=code,
+            kind="guardian",
+            role=None,
+            class_id=None,
+            child_id=child_id,
+            relationship=relationship,
+            created_by=actor.user_id,
+            now=now,
+            expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
+        )
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="invite_guardian", child_id=child_id)
+    return code
+
+
+async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
+    """Uses a code: grants the staff role or binds the guardian, exactly once, in one transaction."""
+    invitation = await invitations.get(services.db, code)
+    if invitation is None:
+        raise RedeemError(RedeemProblem.UNKNOWN)
+    if invitation.used_by is not None:
+        raise RedeemError(RedeemProblem.USED)
+    now = services.now()
+    if from_db(invitation.expires_at) <= now:
+        raise RedeemError(RedeemProblem.EXPIRED)
+    db = services.db
+    async with db.transaction():
+        if not await invitations.mark_used(db, code, user_id, now):
+            raise RedeemError(RedeemProblem.USED)
+        if invitation.kind == "staff":
+            role = Role(str(invitation.role))
+            changed = await people.grant_role(
+                db,
+                user_id=user_id,
+                role=role,
+                class_id=invitation.class_id,
+                granted_by=invitation.created_by,
+                now=now,
+            )
+            if not changed:
+                raise RedeemError(RedeemProblem.ALREADY)
+            school_class = await people.get_class(db, invitation.class_id) if invitation.class_id else None
+            return Redeemed("staff", role, school_class, None, None, invitation.created_by)
+        assert invitation.child_id is not None and invitation.relationship is not None
+        if not await people.bind_guardian(
+            db, user_id=user_id, child_id=invitation.child_id, relationship=invitation.relationship, now=now
+        ):
+            raise RedeemError(RedeemProblem.ALREADY)
+        await audit.record(db, at=now, actor_id=user_id, action="bind_guardian", child_id=invitation.child_id)
+    child = await children.get_child(db, invitation.child_id)
+    return Redeemed("guardian", None, None, child, invitation.relationship, invitation.created_by)

@@ -1,0 +1,112 @@
+"""The child registry: register, find, view and edit archives, with access checks and audit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.archive import FIELDS_BY_NAME, FieldKind
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit, children, people
+
+
+def local_today(services: Services) -> date:
+    return services.now().astimezone(services.config.school.timezone).date()
+
+
+async def register_child(services: Services, actor: Actor, values: dict[str, str | int | None]) -> int:
+    """Saves a confirmed registration; the head teacher must head the chosen class (or be admin)."""
+    class_id = int(values["class_id"] or 0)
+    if not (actor.admin or class_id in actor.head_classes):
+        raise AccessDenied
+    now = services.now()
+    async with services.db.transaction():
+        child_id = await children.insert_child(services.db, values, created_by=actor.user_id, now=now)
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="create", child_id=child_id)
+    return child_id
+
+
+async def duplicates_of(services: Services, values: dict[str, str | int | None]) -> list[int]:
+    return await children.find_duplicates(
+        services.db,
+        name=str(values["name"]),
+        birth_date=str(values["birth_date"]),
+        class_id=int(values["class_id"] or 0),
+    )
+
+
+async def _authorised_child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
+        await audit.record(
+            services.db,
+            at=services.now(),
+            actor_id=actor.user_id,
+            action="denied",
+            child_id=child_id,
+            detail=access.value,
+        )
+        raise AccessDenied
+    return child
+
+
+async def view_child(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[tuple[int, str, str]]]:
+    """The contact card and the bound guardians, if the actor may see them; the read is audited."""
+    child = await _authorised_child(services, actor, child_id, Access.VIEW_CARD)
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="view", child_id=child_id)
+    bound = await people.guardians_of(services.db, child_id)
+    return child, bound
+
+
+async def child_for_edit(services: Services, actor: Actor, child_id: int) -> Child:
+    return await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
+
+
+async def child_for_invitation(services: Services, actor: Actor, child_id: int) -> Child:
+    return await _authorised_child(services, actor, child_id, Access.INVITE_GUARDIAN)
+
+
+async def edit_field(
+    services: Services, actor: Actor, child_id: int, field_name: str, value: str | int | None
+) -> Child:
+    """Changes one field of a card; required fields cannot be cleared. Audited with the field name only."""
+    spec = FIELDS_BY_NAME[field_name]
+    if spec.required and value in (None, ""):
+        raise ValueError("required")
+    await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
+    if spec.kind is FieldKind.CLASS and not (actor.admin or value in actor.head_classes):
+        raise AccessDenied
+    now = services.now()
+    async with services.db.transaction():
+        await children.update_field(services.db, child_id, field_name, value, now)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="edit", child_id=child_id, detail=field_name
+        )
+    updated = await children.get_child(services.db, child_id)
+    assert updated is not None
+    return updated
+
+
+async def search_children(
+    services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
+) -> tuple[list[Child], int]:
+    """Children the actor may see whose name contains the query (the search itself reveals names only)."""
+    return await children.search(
+        services.db,
+        query,
+        everyone=actor.admin,
+        class_ids=actor.visible_class_ids,
+        child_ids=actor.mentee_ids | actor.guarded_ids,
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def searchable_for_edit(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:
+    """Children whose card the actor may change (and so invite a guardian for)."""
+    return await children.search(
+        services.db, query, everyone=actor.admin, class_ids=actor.head_classes, child_ids=frozenset(), limit=limit
+    )

@@ -1,0 +1,1 @@
+"""The database: one connection owner, numbered migrations, one repository module per aggregate."""

@@ -1,0 +1,81 @@
+"""The child archive (一人一档): plain SQL in, Child records out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.archive import FIELDS_BY_NAME
+from bot.domain.clock import to_db
+from bot.domain.models import Child
+from bot.storage.db import Database
+
+_SELECT = (
+    "SELECT ch.*, g.name || c.name AS class_label FROM children ch "
+    "JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id"
+)
+_COLUMNS = tuple(FIELDS_BY_NAME)
+
+
+async def insert_child(db: Database, values: dict[str, str | int | None], *, created_by: int, now: datetime) -> int:
+    """Inserts a new archive from validated values; returns its id."""
+    columns = [name for name in _COLUMNS if values.get(name) not in (None, "")]
+    stamp = to_db(now)
+    sql = (
+        f"INSERT INTO children ({', '.join(columns)}, created_by, created_at, updated_at) "
+        f"VALUES ({', '.join('?' for _ in columns)}, ?, ?, ?)"
+    )
+    return await db.insert(sql, [values[c] for c in columns] + [created_by, stamp, stamp])
+
+
+async def update_field(db: Database, child_id: int, field_name: str, value: str | int | None, now: datetime) -> None:
+    if field_name not in FIELDS_BY_NAME:
+        raise ValueError("unknown archive field")
+    await db.execute(
+        f"UPDATE children SET {field_name} = ?, updated_at = ? WHERE id = ?", (value, to_db(now), child_id)
+    )
+
+
+async def get_child(db: Database, child_id: int) -> Child | None:
+    row = await db.fetchone(_SELECT + " WHERE ch.id = ?", (child_id,))
+    return Child.from_row(row) if row else None
+
+
+async def find_duplicates(db: Database, *, name: str, birth_date: str, class_id: int) -> list[int]:
+    rows = await db.fetchall(
+        "SELECT id FROM children WHERE name = ? AND birth_date = ? AND class_id = ?", (name, birth_date, class_id)
+    )
+    return [r["id"] for r in rows]
+
+
+async def search(
+    db: Database,
+    query: str,
+    *,
+    everyone: bool,
+    class_ids: frozenset[int],
+    child_ids: frozenset[int],
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Child], int]:
+    """Children whose name contains `query` (empty: all) within what the caller may see; plus the total."""
+    where = ["ch.name LIKE ? ESCAPE '\\'"]
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    params: list[object] = [pattern]
+    if not everyone:
+        scope = []
+        if class_ids:
+            scope.append(f"ch.class_id IN ({','.join('?' * len(class_ids))})")
+            params.extend(sorted(class_ids))
+        if child_ids:
+            scope.append(f"ch.id IN ({','.join('?' * len(child_ids))})")
+            params.extend(sorted(child_ids))
+        if not scope:
+            return [], 0
+        where.append("(" + " OR ".join(scope) + ")")
+    clause = " WHERE " + " AND ".join(where)
+    total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
+    rows = await db.fetchall(
+        _SELECT + clause + " ORDER BY g.sort_order, g.name, c.name, ch.name, ch.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [Child.from_row(r) for r in rows], int(total)

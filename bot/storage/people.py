@@ -1,0 +1,150 @@
+"""Users, staff roles, grades and classes, guardian bindings: everything that decides an Actor."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from bot.domain.clock import to_db
+from bot.domain.models import SchoolClass, User
+from bot.domain.roles import Actor, Role
+from bot.storage.db import Database
+
+
+async def upsert_user(db: Database, user_id: int, full_name: str, now: datetime) -> None:
+    """Creates the user on first contact and keeps their display name current."""
+    await db.execute(
+        "INSERT INTO users (id, full_name, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name, status = 'active' "
+        "WHERE users.full_name != excluded.full_name OR users.status != 'active'",
+        (user_id, full_name, to_db(now)),
+    )
+
+
+async def get_user(db: Database, user_id: int) -> User | None:
+    row = await db.fetchone(
+        "SELECT id, full_name, language, status, weekly_paused, opted_out FROM users WHERE id = ?", (user_id,)
+    )
+    if row is None:
+        return None
+    return User(
+        id=row["id"],
+        full_name=row["full_name"],
+        language=row["language"],
+        status=row["status"],
+        weekly_paused=bool(row["weekly_paused"]),
+        opted_out=bool(row["opted_out"]),
+    )
+
+
+async def set_language(db: Database, user_id: int, language: str) -> None:
+    await db.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
+
+async def load_actor(db: Database, user_id: int) -> Actor:
+    """Everything that decides what this user may do, read fresh for each update."""
+    user = await db.fetchone("SELECT language FROM users WHERE id = ?", (user_id,))
+    roles = await db.fetchall("SELECT role, class_id FROM staff_roles WHERE user_id = ?", (user_id,))
+    mentees = await db.fetchall("SELECT child_id FROM pairings WHERE mentor_id = ? AND ended_at IS NULL", (user_id,))
+    guarded = await db.fetchall("SELECT child_id FROM guardians WHERE user_id = ? AND unbound_at IS NULL", (user_id,))
+    return Actor(
+        user_id=user_id,
+        language=user["language"] if user else None,
+        admin=any(r["role"] == Role.ADMIN for r in roles),
+        counsellor=any(r["role"] == Role.COUNSELLOR for r in roles),
+        head_classes=frozenset(r["class_id"] for r in roles if r["role"] == Role.HEAD_TEACHER),
+        subject_classes=frozenset(r["class_id"] for r in roles if r["role"] == Role.SUBJECT_TEACHER),
+        mentee_ids=frozenset(r["child_id"] for r in mentees),
+        guarded_ids=frozenset(r["child_id"] for r in guarded),
+    )
+
+
+async def grant_role(
+    db: Database, *, user_id: int, role: Role, class_id: int | None, granted_by: int | None, now: datetime
+) -> bool:
+    """Grants a staff role; returns False if the user already held it."""
+    changed = await db.execute(
+        "INSERT OR IGNORE INTO staff_roles (user_id, role, class_id, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)",
+        (user_id, role.value, class_id, granted_by, to_db(now)),
+    )
+    return changed > 0
+
+
+async def ensure_admins(db: Database, admin_ids: tuple[int, ...], now: datetime) -> None:
+    """Makes the administrators named in config exist with the admin role (idempotent)."""
+    async with db.transaction():
+        for admin_id in admin_ids:
+            await db.execute(
+                "INSERT OR IGNORE INTO users (id, full_name, created_at) VALUES (?, '', ?)",
+                (admin_id, to_db(now)),
+            )
+            await grant_role(db, user_id=admin_id, role=Role.ADMIN, class_id=None, granted_by=None, now=now)
+
+
+async def admin_ids(db: Database) -> list[int]:
+    rows = await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'admin' ORDER BY user_id")
+    return [r["user_id"] for r in rows]
+
+
+async def staff_of_class(db: Database, class_id: int, role: Role) -> list[int]:
+    rows = await db.fetchall(
+        "SELECT user_id FROM staff_roles WHERE class_id = ? AND role = ? ORDER BY user_id", (class_id, role.value)
+    )
+    return [r["user_id"] for r in rows]
+
+
+_CLASS_SELECT = (
+    "SELECT c.id, c.grade_id, g.name AS grade_name, c.name FROM classes c JOIN grades g ON g.id = c.grade_id"
+)
+
+
+def _class(row: sqlite3.Row) -> SchoolClass:
+    return SchoolClass(
+        id=row["id"],
+        grade_id=row["grade_id"],
+        grade_name=row["grade_name"],
+        name=row["name"],  # type: ignore[index]
+    )
+
+
+async def ensure_class(db: Database, grade_name: str, class_name: str) -> SchoolClass:
+    """Finds or creates a grade and class by name."""
+    async with db.transaction():
+        await db.execute("INSERT OR IGNORE INTO grades (name) VALUES (?)", (grade_name,))
+        grade_id = await db.fetchval("SELECT id FROM grades WHERE name = ?", (grade_name,))
+        await db.execute("INSERT OR IGNORE INTO classes (grade_id, name) VALUES (?, ?)", (grade_id, class_name))
+        row = await db.fetchone(_CLASS_SELECT + " WHERE c.grade_id = ? AND c.name = ?", (grade_id, class_name))
+    assert row is not None
+    return _class(row)
+
+
+async def get_class(db: Database, class_id: int) -> SchoolClass | None:
+    row = await db.fetchone(_CLASS_SELECT + " WHERE c.id = ?", (class_id,))
+    return _class(row) if row else None
+
+
+async def list_classes(db: Database, class_ids: frozenset[int] | None = None) -> list[SchoolClass]:
+    """All classes (class_ids None) or the given ones, in grade order."""
+    rows = await db.fetchall(_CLASS_SELECT + " ORDER BY g.sort_order, g.name, c.name")
+    classes = [_class(r) for r in rows]
+    if class_ids is None:
+        return classes
+    return [c for c in classes if c.id in class_ids]
+
+
+async def guardians_of(db: Database, child_id: int) -> list[tuple[int, str, str]]:
+    """(user id, display name, relationship) of each guardian bound to a child."""
+    rows = await db.fetchall(
+        "SELECT g.user_id, u.full_name, g.relationship FROM guardians g JOIN users u ON u.id = g.user_id "
+        "WHERE g.child_id = ? AND g.unbound_at IS NULL ORDER BY g.bound_at",
+        (child_id,),
+    )
+    return [(r["user_id"], r["full_name"], r["relationship"]) for r in rows]
+
+
+async def bind_guardian(db: Database, *, user_id: int, child_id: int, relationship: str, now: datetime) -> bool:
+    changed = await db.execute(
+        "INSERT OR IGNORE INTO guardians (user_id, child_id, relationship, bound_at) VALUES (?, ?, ?, ?)",
+        (user_id, child_id, relationship, to_db(now)),
+    )
+    return changed > 0

@@ -1,0 +1,98 @@
+"""python-telegram-bot persistence in the same SQLite database, as JSON (never pickle)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey
+
+from bot.storage.db import Database
+
+JSONDict = dict[str, Any]
+
+
+class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
+    """Stores conversation states, user_data and chat_data so a restart resumes every flow at its step.
+
+    bot_data and callback_data are not stored: services live in bot_data and buttons carry plain ids.
+    Empty dicts are deleted rather than stored, so only people in the middle of a flow cost a row.
+    """
+
+    def __init__(self, db: Database, update_interval: float = 60) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=True, user_data=True, callback_data=False),
+            update_interval=update_interval,
+        )
+        self.db = db
+
+    async def get_user_data(self) -> dict[int, JSONDict]:
+        rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        return {r["user_id"]: json.loads(r["data"]) for r in rows}
+
+    async def get_chat_data(self) -> dict[int, JSONDict]:
+        rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        return {r["chat_id"]: json.loads(r["data"]) for r in rows}
+
+    async def get_bot_data(self) -> JSONDict:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        rows = await self.db.fetchall("SELECT key, state FROM ptb_conversations WHERE name = ?", (name,))
+        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        encoded_key = json.dumps(list(key))
+        if new_state is None:
+            await self.db.execute("DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key))
+            return
+        await self.db.execute(
+            "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
+            "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+            (name, encoded_key, json.dumps(new_state)),
+        )
+
+    async def update_user_data(self, user_id: int, data: JSONDict) -> None:
+        await self._store("ptb_user_data", "user_id", user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: JSONDict) -> None:
+        await self._store("ptb_chat_data", "chat_id", chat_id, data)
+
+    async def _store(self, table: str, column: str, key: int, data: JSONDict) -> None:
+        if not data:
+            await self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+            return
+        await self.db.execute(
+            f"INSERT INTO {table} ({column}, data) VALUES (?, ?) "
+            f"ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
+            (key, json.dumps(data, ensure_ascii=False)),
+        )
+
+    async def update_bot_data(self, data: JSONDict) -> None:
+        return None
+
+    async def update_callback_data(self, data: object) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self.db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: JSONDict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: JSONDict) -> None:
+        return None
+
+    async def flush(self) -> None:
+        # Every update is written through at once; there is nothing buffered to flush.
+        return None

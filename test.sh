@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole check: ruff and mypy over bot/, then the test suite. Creates .venv on first use.
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+bash "$root/scripts/venv.sh" test
+cd "$root"
+"$root/.venv/bin/ruff" check bot tests bench
+"$root/.venv/bin/mypy"
+exec "$root/.venv/bin/python" -m pytest "$@"
