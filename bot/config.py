@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import tomllib
 from dataclasses import dataclass
@@ -148,6 +150,12 @@ class _Section:
 _REQUIRED = object()
 
 
+def _derived_secret(token: str) -> str:
+    """Without a configured secret, one derived from the token (never the token itself, which is logged nowhere
+    but is shared with Telegram)."""
+    return hmac.new(token.encode(), b"shouwang-secret", hashlib.sha256).hexdigest()
+
+
 def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
     """Reads and validates the config file; raises ConfigError naming the file and the key."""
     env = os.environ if environ is None else environ
@@ -226,6 +234,6 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
             messages_per_second=scheduler.number("messages_per_second", 25, minimum=0.1),
             concern_resend_minutes=scheduler.integer("concern_resend_minutes", 60, minimum=1),
         ),
-        security=SecurityConfig(secret=secret or token),
+        security=SecurityConfig(secret=secret or _derived_secret(token)),
         imports=ImportConfig(max_file_mb=imports.number("max_file_mb", 5, minimum=0.01)),
     )
