@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -58,7 +59,11 @@ async def serve(config: Config) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    db = await Database.open(config.storage.database)
+    try:
+        db = await Database.open(config.storage.database)
+    except (OSError, sqlite3.Error) as exc:
+        # An unwritable folder or a file that is not a database: an operator's problem, told in one line.
+        raise ConfigError(config.path, "storage.database", f"cannot open {config.storage.database}: {exc}") from None
     try:
         app = build_application(config, db)
         if not await _initialize_with_retry(app, stop):
@@ -94,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(serve(config))
     except InvalidToken:
         print(f"config error: {config.path}: [telegram.token] was rejected by the Bot API", file=sys.stderr)
+        return EXIT_CONFIG
+    except ConfigError as error:
+        print(f"config error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         pass

@@ -166,6 +166,11 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
         raise ConfigError(path, "-", "file not found; copy config.example.toml to config.toml") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "-", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "-", "is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        # A directory, or a file the bot's user may not read: still one line, never a traceback.
+        raise ConfigError(path, "-", f"cannot be read ({exc.strerror or type(exc).__name__})") from None
 
     telegram = _Section(path, "telegram", data, required=True)
     token = env.get("BOT_TOKEN", "").strip() or telegram.string("token")
