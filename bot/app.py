@@ -57,6 +57,12 @@ async def _guard(update: Update, context: BotContext) -> None:
 async def _after_update(update: Update, context: BotContext) -> None:
     """Writes conversation states and drafts at once, so a crash a second later loses nothing."""
     context.application.bot_data["counters"].updates_handled += 1
+    # PTB marks this update's user and chat for writing only after the last group has run, which
+    # would leave the draft one update behind the conversation state: mark them now.
+    chat, user = update.effective_chat, update.effective_user
+    context.application.mark_data_for_update_persistence(
+        chat_ids=chat.id if chat else None, user_ids=user.id if user else None
+    )
     await context.application.update_persistence()
 
 

@@ -106,6 +106,11 @@ class Harness:
 
     async def crash_restart(self) -> None:
         """Drops the Application without flushing anything (as kill -9 would), then starts again."""
+        # Application.stop() runs a last update_persistence(): cut the persistence off from the
+        # database first, so only what was already written survives.
+        persistence = self.app.persistence
+        if persistence is not None:
+            persistence.db = _Unplugged()  # type: ignore[attr-defined]
         await self.app.stop()
         self.app.persistence = None  # type: ignore[assignment]  # nothing more reaches the database
         await self.app.shutdown()
@@ -125,6 +130,13 @@ class Harness:
 
     async def fetchval(self, sql: str, params: Any = ()) -> Any:
         return await self.db.fetchval(sql, params)
+
+
+class _Unplugged:
+    """Stands in for the database after a simulated crash: every write is silently lost."""
+
+    async def execute(self, sql: str, params: Any = ()) -> int:
+        return 0
 
 
 class TestUser:

@@ -136,8 +136,20 @@ def make_timeout(flow: str, *keys: str) -> Callback:
         texts = await context.texts(update)
         await reply(update, texts.t("flow.timeout", flow=texts.t(f"flow.name.{flow}")))
         end_flow(context, *keys)
+        await _write_through_end(update, context, flow)
 
     return timeout
+
+
+async def _write_through_end(update: Update, context: BotContext, name: str) -> None:
+    """Stores the ended flow at once: PTB writes a job's changes only at the next interval, and never
+    the user's data, so a restart after a timeout would resume the flow or keep its busy marker."""
+    persistence = context.application.persistence
+    chat, user = update.effective_chat, update.effective_user
+    if persistence is None or chat is None or user is None:
+        return
+    await persistence.update_conversation(name, (chat.id, user.id), None)
+    await persistence.update_user_data(user.id, context.draft)
 
 
 def make_hint(flow: str, hint_key: str) -> Callback:

@@ -1,0 +1,638 @@
+"""/register end to end: every validation error, stray input, skip, edit, cancel, confirm, duplicates,
+double taps, stale buttons, restarts in the middle, the timeout; then editing a card, and /mychildren."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from telegram.ext import ConversationHandler
+
+from tests.conftest import ADMIN_ID
+from tests.harness import Harness, TestUser
+from tests.helpers import invite_parent, invite_staff, make_head_teacher, register_child
+
+TEACHER_ID = 2001
+OPTIONAL_BEFORE_BOARDING = 15  # away_since … guardian_phone
+
+
+async def setup_teacher(h: Harness) -> TestUser:
+    admin = h.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(h, admin, TEACHER_ID)
+    teacher.new_messages()
+    return teacher
+
+
+async def to_review(teacher: TestUser, name: str = "张小明", birth: str = "2015-03-08") -> None:
+    """Answers the required fields, skips the optional ones, stops at the review."""
+    await teacher.send("/register")
+    await teacher.send(name)
+    await teacher.press("男")
+    await teacher.send(birth)
+    await teacher.press("父母都外出")
+    for _ in range(OPTIONAL_BEFORE_BOARDING):
+        await teacher.press("跳过")
+    await teacher.press("走读")
+    await teacher.press("跳过")
+    assert "请核对联系卡" in teacher.last_text
+
+
+async def child_rows(h: Harness) -> list[Any]:
+    return await h.fetchall("SELECT * FROM children ORDER BY id")
+
+
+async def register_state(h: Harness, user_id: int) -> Any:
+    return await h.fetchval(
+        "SELECT state FROM ptb_conversations WHERE name = 'register' AND key = ?", (f"[{user_id}, {user_id}]",)
+    )
+
+
+def texts(sent: list[Any]) -> str:
+    return "\n".join(s.text for s in sent)
+
+
+# --- the happy path, every field typed ------------------------------------------------------------------
+
+
+async def test_every_field_typed_and_saved(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    replies = await teacher.send("/register")
+    assert "开始登记" in replies[0].text and "(1/22) 请输入姓名 *" in replies[1].text
+    assert not replies[1].buttons()  # a required field has no skip button
+
+    assert "(2/22) 请选择性别" in texts(await teacher.send("  张<小明>  "))
+    await teacher.press("女")
+    assert "性别" in teacher.inbox[-2].text or "女" in teacher.inbox[-2].text  # the choice is confirmed in place
+    assert "(3/22)" in teacher.last_text
+    # Class is filled in by itself: the teacher heads one class only.
+    assert "(5/22) 请选择外出务工情况" in texts(await teacher.send("2015年3月8日"))
+    await teacher.press("母亲外出")
+    answers = [
+        ("２０２０/１/２", "(7/22)"),  # full-width digits, as Chinese keyboards type them
+        ("内向，爱笑", "(8/22)"),
+        ("画画", "(9/22)"),
+        ("跑步", "(10/22)"),
+        ("良好", "(11/22)"),
+        ("张大山", "(12/22)"),
+        ("广东东莞", "(13/22)"),
+        ("+86 138-1234-5678", "(14/22)"),
+        ("李秀英", "(15/22)"),
+        ("浙江义乌", "(16/22)"),
+        ("0718-1234567", "(17/22)"),
+        ("张奶奶", "(18/22)"),
+        ("祖母", "(19/22)"),
+        ("湖北省利川市某村 3 组", "(20/22)"),
+        ("(0718)7654321", "(21/22) 请选择寄宿"),
+    ]
+    for text, next_prompt in answers:
+        sent = await teacher.send(text)
+        assert next_prompt in texts(sent), (text, texts(sent))
+    await teacher.press("已寄宿")
+    review = texts(await teacher.send("喜欢 & 擅长 <b>画画</b>"))
+    assert "请核对联系卡" in review
+    assert "张&lt;小明&gt;" in review and "&amp;" in review and "&lt;b&gt;画画" in review  # escaped, not markup
+    assert "2015-03-08" in review and "三年级2班" in review and "母亲外出" in review
+    await teacher.press("确认保存")
+    assert "已保存" in teacher.last_text
+
+    rows = await child_rows(harness)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["name"] == "张<小明>"
+    assert row["sex"] == "female"
+    assert row["birth_date"] == "2015-03-08"
+    assert row["away_since"] == "2020-01-02"
+    assert row["parents_away"] == "mother"
+    assert row["father_phone"] == "13812345678"
+    assert row["mother_phone"] == "0718-1234567"
+    assert row["guardian_phone"] == "07187654321"
+    assert row["boarding"] == "yes"
+    assert row["notes"] == "喜欢 & 擅长 <b>画画</b>"
+    audit = await harness.fetchall("SELECT actor_id, action, child_id, detail FROM audit_log WHERE action = 'create'")
+    assert [(a["actor_id"], a["child_id"], a["detail"]) for a in audit] == [(TEACHER_ID, row["id"], "")]
+    # The flow is over: its draft and state are gone.
+    assert await register_state(harness, TEACHER_ID) is None
+    data = await harness.fetchval("SELECT data FROM ptb_user_data WHERE user_id = ?", (TEACHER_ID,))
+    assert data is None or "register_draft" not in data
+
+
+# --- validation -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2015-3", "日期格式不对"),
+        ("三月八号", "日期格式不对"),
+        ("08/03/2015", "日期格式不对"),
+        ("2015-02-30", "这个日期不存在"),
+        ("2015-13-01", "这个日期不存在"),
+        ("2026-03-03", "日期不能晚于今天"),  # tomorrow in Shanghai
+        ("2099-01-01", "日期不能晚于今天"),
+        ("2025-06-01", "出生日期太近了"),
+        ("1990-05-05", "这个日期太早了"),
+    ],
+)
+async def test_bad_birth_dates(harness: Harness, typed: str, expected: str) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    await teacher.press("男")
+    sent = await teacher.send(typed)
+    assert len(sent) == 1 and expected in sent[0].text
+    assert "例如" in sent[0].text or "请" in sent[0].text  # says what is expected
+    # Still on the same step: a good date moves on.
+    assert "(5/22)" in texts(await teacher.send("2015-03-08"))
+
+
+async def test_bad_text_phone_and_date_fields(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    assert "内容不能为空" in texts(await teacher.send("   "))
+    assert "内容太长了" in texts(await teacher.send("张" * 41))
+    await teacher.send("张" * 40)  # the longest name accepted
+    await teacher.press("男")
+    assert "日期不能晚于今天" in texts(await teacher.send("2026-03-09"))
+    await teacher.send("2015-03-08")
+    await teacher.press("父亲外出")
+    assert "日期不能晚于今天" in texts(await teacher.send("2030-01-01"))  # away since
+    assert "这个日期不存在" in texts(await teacher.send("2020-02-30"))
+    await teacher.send("2019-02-28")
+    assert "内容太长了" in texts(await teacher.send("好" * 501))  # personality: long text, 500 max
+    await teacher.send("好" * 500)
+    for _ in range(5):  # interests … father's place of work
+        await teacher.press("跳过")
+    assert "(13/22) 请输入父亲电话" in teacher.last_text
+    for bad in ("12345", "138123456789", "23812345678", "abc", "1381234567x", "+1 212 555 0100"):
+        sent = await teacher.send(bad)
+        assert len(sent) == 1 and "电话号码格式不对" in sent[0].text and "13812345678" in sent[0].text, bad
+    assert "(14/22)" in texts(await teacher.send("13812345678"))
+    rows = await child_rows(harness)
+    assert rows == []  # nothing is stored before the confirmation
+
+
+async def test_typed_text_where_buttons_are_expected(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    sent = await teacher.send("男")
+    assert "请点选上面的按钮" in texts(sent)
+    await teacher.press("男")
+    await teacher.send("2015-03-08")
+    assert "请点选" in texts(await teacher.send("父母都出去了"))
+    await teacher.press("父母都外出")
+    assert "(6/22)" in teacher.last_text
+
+
+async def test_stickers_photos_voice_and_commands_mid_flow(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    # A text step: the hint says to type, and the question is asked again.
+    for stray in (teacher.send_sticker, teacher.send_photo, teacher.send_voice):
+        sent = await stray()
+        assert "请输入文字回答" in sent[0].text and "(1/22) 请输入姓名" in sent[-1].text
+    sent = await teacher.send("/nonsense")
+    assert len(sent) == 1 and "您正在进行登记孩子" in sent[0].text
+    sent = await teacher.send("/child 张")  # a real command of another feature waits until the form is done
+    assert "您正在进行登记孩子" in texts(sent)
+    await teacher.send("张小明")
+    # A button step: the hint says to tap.
+    for stray in (teacher.send_sticker, teacher.send_photo, teacher.send_voice):
+        assert "请点选上面消息中的按钮" in texts(await stray())
+    await teacher.press("男")
+    # The review: stray input points at the buttons.
+    await teacher.send("2015-03-08")
+    await teacher.press("父母都外出")
+    for _ in range(OPTIONAL_BEFORE_BOARDING):
+        await teacher.press("跳过")
+    await teacher.press("走读")
+    await teacher.press("跳过")
+    assert "请点选上面消息中的按钮" in texts(await teacher.send_sticker())
+    assert "请点选上面消息中的按钮" in texts(await teacher.send("好的"))
+    await teacher.press("确认保存")
+    assert len(await child_rows(harness)) == 1
+
+
+# --- skip, required, edit from the review --------------------------------------------------------------
+
+
+async def test_optional_fields_skip_required_cannot(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    nonce = await _nonce(harness)
+    await teacher.press_data(f"reg:s:{nonce}:0", message=teacher.last)  # forged skip of the name
+    assert teacher.alerts()[-1] == "这一项必须填写。"
+    assert await register_state(harness, TEACHER_ID) is not None
+    await teacher.send("张小明")
+    await teacher.press_data(f"reg:s:{nonce}:1", message=teacher.last)  # forged skip of sex
+    assert teacher.alerts()[-1] == "这一项必须填写。"
+    assert "(2/22)" in teacher.last_with_buttons().text
+    await teacher.press("女")
+    await teacher.send("2015-03-08")
+    await teacher.press("父亲外出")
+    await teacher.press("跳过")  # away since
+    assert "(7/22)" in teacher.last_text
+    for _ in range(OPTIONAL_BEFORE_BOARDING - 1):
+        await teacher.press("跳过")
+    assert "(21/22) 请选择寄宿 *" in teacher.last_text
+    assert all("跳过" not in b["text"] for b in teacher.last.buttons())
+    await teacher.press("申请寄宿")
+    await teacher.press("跳过")
+    await teacher.press("确认保存")
+    row = (await child_rows(harness))[0]
+    assert row["away_since"] is None and row["personality"] is None and row["notes"] is None
+    assert row["boarding"] == "requested"
+
+
+async def _nonce(h: Harness) -> str:
+    data = await h.fetchval("SELECT data FROM ptb_user_data WHERE user_id = ?", (TEACHER_ID,))
+    import json
+
+    return str(json.loads(data)["register_draft"]["nonce"])
+
+
+async def test_edit_from_the_review(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await to_review(teacher)
+    await teacher.press("修改")
+    assert "要修改哪一项" in teacher.last_text
+    await teacher.press("姓名")
+    assert "请输入姓名" in teacher.last_text
+    assert "内容太长了" in texts(await teacher.send("王" * 41))  # validated as in the first pass
+    sent = await teacher.send("王小明")
+    assert "请核对联系卡" in texts(sent) and "王小明" in texts(sent)  # straight back to the review
+    await teacher.press("修改")
+    await teacher.press("性别")
+    await teacher.press("女")
+    assert "请核对联系卡" in teacher.last_text
+    await teacher.press("修改")
+    await teacher.press("父亲电话")
+    await teacher.send("13900001111")
+    await teacher.press("修改")
+    await teacher.press("父亲电话")
+    await teacher.press("跳过")  # an optional field can be emptied again from the review
+    assert "请核对联系卡" in teacher.last_text
+    await teacher.press("修改")
+    await teacher.press("出生日期")
+    assert "日期不能晚于今天" in texts(await teacher.send("2027-01-01"))
+    await teacher.send("2014-12-31")
+    await teacher.press("确认保存")
+    row = (await child_rows(harness))[0]
+    assert (row["name"], row["sex"], row["birth_date"], row["father_phone"]) == ("王小明", "female", "2014-12-31", None)
+
+
+# --- cancel ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["name", "choice", "optional", "review", "edit_menu", "duplicate"])
+async def test_cancel_at_several_steps(harness: Harness, where: str) -> None:
+    teacher = await setup_teacher(harness)
+    if where == "duplicate":
+        await register_child(teacher)
+        await to_review(teacher)
+        await teacher.press("确认保存")
+        assert "同名同生日" in teacher.last_text
+    elif where in ("review", "edit_menu"):
+        await to_review(teacher)
+        if where == "edit_menu":
+            await teacher.press("修改")
+    else:
+        await teacher.send("/register")
+        if where in ("choice", "optional"):
+            await teacher.send("张小明")
+        if where == "optional":
+            await teacher.press("男")
+            await teacher.send("2015-03-08")
+            await teacher.press("父母都外出")
+    before = len(await child_rows(harness))
+    sent = await teacher.send("/cancel")
+    assert [s.text for s in sent] == ["已取消，什么都没有保存。"]
+    assert len(await child_rows(harness)) == before
+    assert await register_state(harness, TEACHER_ID) is None
+    # Afterwards: plain talk is not taken as an answer, /cancel has nothing to cancel, /register starts afresh.
+    assert "无法理解" in texts(await teacher.send("张小明"))
+    assert "没有进行中的操作" in texts(await teacher.send("/cancel"))
+    assert "(1/22)" in texts(await teacher.send("/register"))
+
+
+# --- duplicates, double taps, stale buttons ---------------------------------------------------------------
+
+
+async def test_duplicate_asks_no_saves_nothing_yes_saves_second(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    first = await register_child(teacher, "张小明", "2015-03-08")
+    await to_review(teacher, "张小明", "2015-03-08")
+    await teacher.press("确认保存")
+    assert "同名同生日" in teacher.last_text and f"编号 {first}" in teacher.last_text
+    await teacher.press("不建了")
+    assert "已取消" in teacher.last_text
+    assert len(await child_rows(harness)) == 1
+    await to_review(teacher, "张小明", "2015-03-08")
+    await teacher.press("确认保存")
+    duplicate_question = teacher.last_with_buttons()
+    create_anyway = next(b["callback_data"] for b in duplicate_question.buttons() if "仍然新建" in b["text"])
+    await teacher.press("仍然新建")
+    assert "已保存" in teacher.last_text
+    rows = await child_rows(harness)
+    assert [r["name"] for r in rows] == ["张小明", "张小明"]
+    # Tapping "create anyway" again on the same question saves nothing more.
+    await teacher.press_data(create_anyway, message=duplicate_question)
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    assert len(await child_rows(harness)) == 2
+    # Same name, another birth date: no question.
+    await to_review(teacher, "张小明", "2016-01-01")
+    await teacher.press("确认保存")
+    assert "已保存" in teacher.last_text
+    assert len(await child_rows(harness)) == 3
+
+
+async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await to_review(teacher)
+    review = teacher.last_with_buttons()
+    save = next(b["callback_data"] for b in review.buttons() if "确认保存" in b["text"])
+    # The taps all leave the phone before the first answer edits the message away.
+    for _ in range(3):
+        await teacher.press_data(save, message=review)
+    assert len(await child_rows(harness)) == 1
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    created = await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'create'")
+    assert created == 1
+
+
+async def test_stale_buttons_from_an_earlier_registration(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    old_sex_question = teacher.last_with_buttons()
+    await teacher.send("/cancel")
+    await teacher.press("男", message=old_sex_question)  # no flow at all now
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    await teacher.send("/register")
+    await teacher.send("李小红")
+    await teacher.press("女", message=old_sex_question)  # a flow, but another form
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    assert "(2/22)" in teacher.last_text  # still asking the sex of the new form
+    new_sex_question = teacher.last_with_buttons()
+    boy = next(b["callback_data"] for b in new_sex_question.buttons() if b["text"] == "男")
+    await teacher.press("女")
+    await teacher.press_data(boy, message=new_sex_question)  # this form, but an earlier step
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    await teacher.send("2015-03-08")
+    await teacher.press("父亲外出")
+    for _ in range(OPTIONAL_BEFORE_BOARDING):
+        await teacher.press("跳过")
+    await teacher.press("走读")
+    await teacher.press("跳过")
+    await teacher.press("确认保存")
+    rows = await child_rows(harness)
+    assert [(r["name"], r["sex"]) for r in rows] == [("李小红", "female")]
+    # A forged class id (another class, or nonsense) is refused.
+    await teacher.send("/register")
+    nonce = await _nonce(harness)
+    for data in (f"reg:p:{nonce}:1:alien", f"reg:ok:{nonce}x", "reg:ef:zzz:0", "reg:dy:zzz"):
+        await teacher.press_data(data, message=teacher.last)
+    assert "(1/22)" in teacher.last_text
+    assert len(await child_rows(harness)) == 1
+
+
+async def test_forged_class_is_refused(harness: Harness) -> None:
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, TEACHER_ID, "三年级 2班")
+    await make_head_teacher(harness, admin, 2002, "四年级 1班")
+    # A second class for our teacher makes the class a button step.
+    code = await invite_staff(admin, "班主任", "五年级 3班")
+    await teacher.send(f"/start {code}")
+    other_class = await harness.fetchval("SELECT id FROM classes WHERE name = '1班'")
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    await teacher.press("男")
+    await teacher.send("2015-03-08")
+    assert "(4/22) 请选择班级" in teacher.last_text
+    labels = sorted(b["text"] for b in teacher.last.buttons())
+    assert labels == ["三年级2班", "五年级3班"]
+    nonce = await _nonce(harness)
+    await teacher.press_data(f"reg:p:{nonce}:3:{other_class}", message=teacher.last)
+    assert "没有权限" in teacher.last_text
+    await teacher.press("五年级3班")
+    assert "(5/22)" in teacher.last_text
+
+
+# --- restarts --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["restart", "crash_restart"])
+async def test_restart_in_the_middle_resumes_at_the_same_step(harness: Harness, how: str) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    await teacher.press("女")
+    await teacher.send("2015-03-08")
+    await teacher.press("母亲外出")
+    await teacher.send("2020-09-01")
+    assert "(7/22)" in teacher.last_text
+    await getattr(harness, how)()
+    assert "(8/22)" in texts(await teacher.send("内向"))  # resumes at personality, not at the start
+    await getattr(harness, how)()
+    for _ in range(13):
+        await teacher.press("跳过")
+    await teacher.press("走读")
+    await getattr(harness, how)()
+    await teacher.press("跳过")
+    await getattr(harness, how)()
+    await teacher.press("确认保存")  # the review's button still works after the restart
+    rows = await child_rows(harness)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["name"], row["sex"], row["parents_away"], row["away_since"], row["personality"]) == (
+        "张小明",
+        "female",
+        "mother",
+        "2020-09-01",
+        "内向",
+    )
+
+
+async def test_restart_keeps_the_edit_from_review(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await to_review(teacher)
+    await teacher.press("修改")
+    await teacher.press("姓名")
+    await harness.crash_restart()
+    sent = await teacher.send("王小明")
+    assert "请核对联系卡" in texts(sent) and "王小明" in texts(sent)
+    await harness.restart()
+    await teacher.press("确认保存")
+    assert [r["name"] for r in await child_rows(harness)] == ["王小明"]
+
+
+# --- the timeout -------------------------------------------------------------------------------------------
+
+
+def conversation_named(h: Harness, name: str) -> ConversationHandler[Any]:
+    for group in h.app.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.name == name:
+                return handler
+    raise AssertionError(f"no conversation {name}")
+
+
+async def test_timeout_ends_an_abandoned_registration_politely(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    register = conversation_named(harness, "register")
+    assert register.conversation_timeout == harness.config.conversation.timeout_minutes * 60
+    job = register.timeout_jobs[(TEACHER_ID, TEACHER_ID)]
+    await job.run(harness.app)  # as if 30 minutes had passed
+    sent = teacher.new_messages()
+    assert [s.text for s in sent] == [
+        "⏰ 由于长时间没有操作，本次登记孩子已自动结束，未保存任何内容。需要时请重新开始。"
+    ]
+    assert await register_state(harness, TEACHER_ID) is None
+    data = await harness.fetchval("SELECT data FROM ptb_user_data WHERE user_id = ?", (TEACHER_ID,))
+    assert data is None or "register_draft" not in data
+    await harness.crash_restart()  # what was written is enough: no half flow comes back
+    # The old form's buttons are dead; a new registration starts from the beginning.
+    await teacher.press("男")
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    assert "无法理解" in texts(await teacher.send("2015-03-08"))
+    assert "(1/22)" in texts(await teacher.send("/register"))
+    assert await child_rows(harness) == []
+
+
+async def test_activity_postpones_the_timeout(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    register = conversation_named(harness, "register")
+    first_job = register.timeout_jobs[(TEACHER_ID, TEACHER_ID)]
+    await teacher.send("张小明")
+    await first_job.run(harness.app)  # the old timer fires late: it must not end the live form
+    assert "(2/22)" in teacher.last_text
+    await teacher.press("男")
+    assert "(3/22)" in teacher.last_text
+
+
+# --- editing a card afterwards ------------------------------------------------------------------------
+
+
+async def test_head_teacher_edits_a_card(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    child_id = await register_child(teacher)
+    await teacher.send("/child 小明")
+    assert "联系卡 · 张小明" in teacher.last_text
+    await teacher.press("修改")
+    assert "要修改 张小明 的哪一项" in teacher.last_text
+    await teacher.press("父亲电话")
+    assert "请输入新的父亲电话" in teacher.last_text
+    assert "电话号码格式不对" in texts(await teacher.send("12345"))
+    sent = await teacher.send("13812345678")
+    assert "已更新 张小明 的父亲电话" in texts(sent) and "13812345678" in sent[-1].text
+    await teacher.press("修改", message=sent[-1])
+    await teacher.press("性别")
+    await teacher.press("女")
+    assert "已更新 张小明 的性别" in texts(teacher.inbox[-2:])
+    await teacher.press("修改", message=teacher.last)
+    await teacher.press("姓名")
+    assert not any("清空" in b["text"] for b in teacher.last.buttons())  # a required field cannot be cleared
+    await teacher.press_data(f"ce:c:{child_id}:0", message=teacher.last)  # forged clear
+    assert "不能清空" in teacher.last_text
+    await teacher.send("张晓明")
+    await teacher.press("修改", message=teacher.last)
+    await teacher.press("父亲电话")
+    await teacher.press("清空此项")
+    row = (await child_rows(harness))[0]
+    assert (row["name"], row["sex"], row["father_phone"]) == ("张晓明", "female", None)
+    edits = await harness.fetchall(
+        "SELECT actor_id, detail FROM audit_log WHERE action = 'edit' AND child_id = ? ORDER BY id", (child_id,)
+    )
+    assert [(e["actor_id"], e["detail"]) for e in edits] == [
+        (TEACHER_ID, "father_phone"),
+        (TEACHER_ID, "sex"),
+        (TEACHER_ID, "name"),
+        (TEACHER_ID, "father_phone"),
+    ]
+    details = " ".join(e["detail"] for e in edits)
+    assert "138" not in details and "张" not in details  # names fields, never values
+
+
+async def test_card_edit_cancel_and_stray_input(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await register_child(teacher)
+    await teacher.send("/child 小明")
+    await teacher.press("修改")
+    await teacher.press("出生日期")
+    assert "日期不能晚于今天" in texts(await teacher.send("2099-01-01"))
+    assert "请输入文字" in texts(await teacher.send_sticker())
+    assert "您正在进行另一项操作（修改联系卡）" in texts(await teacher.send("/register"))
+    assert "已取消" in texts(await teacher.send("/cancel"))
+    assert (await child_rows(harness))[0]["birth_date"] == "2015-03-08"
+    assert "(1/22)" in texts(await teacher.send("/register"))  # no flow is left behind
+
+
+@pytest.mark.parametrize("who", ["subject_teacher", "parent", "other_head_teacher"])
+async def test_card_edit_refused(harness: Harness, who: str) -> None:
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, TEACHER_ID)
+    child_id = await register_child(teacher)
+    if who == "subject_teacher":
+        code = await invite_staff(admin, "科任教师", "三年级2班")
+    elif who == "parent":
+        code = await invite_parent(teacher, "张小明")
+    else:
+        code = await invite_staff(admin, "班主任", "四年级 1班")
+    other = harness.user(4001, "某人")
+    await other.send(f"/start {code}")
+    await other.send("/child 张小明")
+    if who != "other_head_teacher":
+        assert "联系卡 · 张小明" in other.last_text
+        assert not other.last.buttons()  # no edit button for them
+    for data in (f"ce:m:{child_id}", f"ce:f:{child_id}:0", f"ce:v:{child_id}:1:female", f"ce:c:{child_id}:12"):
+        await other.press_data(data, message=other.last)
+    assert "张小明" == (await child_rows(harness))[0]["name"]
+    assert (await child_rows(harness))[0]["sex"] == "male"
+    denied = await harness.fetchall(
+        "SELECT detail FROM audit_log WHERE action = 'denied' AND actor_id = 4001 AND child_id = ?", (child_id,)
+    )
+    assert [d["detail"] for d in denied] == ["edit_card", "edit_card"]
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'edit'") == 0
+    assert any("没有权限" in s.text for s in other.inbox)
+
+
+# --- /mychildren -------------------------------------------------------------------------------------------
+
+
+async def test_mychildren_lists_the_class(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    assert "没有负责的孩子" in texts(await teacher.send("/mychildren"))
+    await register_child(teacher, "张小明", "2015-03-08")
+    await register_child(teacher, "李小红", "2014-05-01")
+    sent = await teacher.send("/mychildren")
+    assert len(sent) == 1
+    text = sent[0].text
+    assert "<b>三年级2班</b> · 共 2 人" in text
+    assert "• 李小红，11 岁，父母都外出" in text and "• 张小明，10 岁，父母都外出" in text
+    admin = harness.user(ADMIN_ID)
+    assert "共 2 人" in texts(await admin.send("/mychildren"))
+    stranger = harness.user(9999, "路人")
+    assert "没有负责的孩子" in texts(await stranger.send("/mychildren"))
+
+
+async def test_mychildren_paginates(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    class_id = await harness.fetchval("SELECT id FROM classes")
+    for i in range(45):
+        await harness.db.execute(
+            "INSERT INTO children (name, sex, birth_date, class_id, parents_away, created_at, updated_at) "
+            "VALUES (?, 'male', '2015-01-01', ?, 'both', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+            (f"孩子{i:02d}", class_id),
+        )
+    sent = await teacher.send("/mychildren")
+    assert "第 1/2 页" in sent[0].text and len(sent[0].text) <= 4096
+    await teacher.press("下一页")
+    assert "第 2/2 页" in teacher.last_text and "孩子44" in teacher.last_text
+    await teacher.press("上一页")
+    assert "第 1/2 页" in teacher.last_text and "孩子00" in teacher.last_text
