@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards as kb
@@ -15,6 +17,7 @@ from bot.services import invitations as invitation_service
 from bot.storage import people
 from bot.texts import Raw, Texts
 
+log = logging.getLogger(__name__)
 _ROLE_ORDER = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR, Role.PARENT)
 
 
@@ -47,6 +50,9 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
     try:
         redeemed = await invitation_service.redeem(services, update.effective_user.id, code)
     except invitation_service.RedeemError as problem:
+        if problem.problem is invitation_service.RedeemProblem.ALREADY_BOUND:
+            await reply(update, texts.t("invite.already_bound", child=problem.child.name if problem.child else ""))
+            return
         key = {
             invitation_service.RedeemProblem.UNKNOWN: "invite.code_unknown",
             invitation_service.RedeemProblem.EXPIRED: "invite.code_expired",
@@ -74,11 +80,17 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
     await refresh_menu(context.bot, actor, services.config.school.language)
     inviter = await people.load_actor(services.db, redeemed.inviter_id)
     inviter_texts = Texts(inviter.language or services.config.school.language)
-    await context.bot.send_message(
-        redeemed.inviter_id,
-        inviter_texts.t("invite.notify_inviter", name=update.effective_user.full_name, what=Raw(what)),
-        parse_mode="HTML",
-    )
+    try:
+        await context.bot.send_message(
+            redeemed.inviter_id,
+            inviter_texts.t("invite.notify_inviter", name=update.effective_user.full_name, what=Raw(what)),
+            parse_mode="HTML",
+        )
+    except TelegramError as exc:
+        # The invitation worked; an inviter who blocked the bot must not turn it into an error reply.
+        log.warning(
+            "could not tell inviter %s about a redeemed invitation: %s", redeemed.inviter_id, type(exc).__name__
+        )
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -22,6 +22,7 @@ class RedeemProblem(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     ALREADY = "already"
+    ALREADY_BOUND = "already_bound"
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,10 @@ class Redeemed:
 
 
 class RedeemError(Exception):
-    def __init__(self, problem: RedeemProblem) -> None:
+    def __init__(self, problem: RedeemProblem, child: Child | None = None) -> None:
         super().__init__(problem.value)
         self.problem = problem
+        self.child = child  # set for ALREADY_BOUND: the child this guardian is already bound to
 
 
 async def invite_staff(services: Services, actor: Actor, role: Role, class_id: int | None) -> str:
@@ -117,7 +119,8 @@ async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
         if not await people.bind_guardian(
             db, user_id=user_id, child_id=invitation.child_id, relationship=invitation.relationship, now=now
         ):
-            raise RedeemError(RedeemProblem.ALREADY)
+            # The code stays unused (the transaction rolls back): the other parent can still use it.
+            raise RedeemError(RedeemProblem.ALREADY_BOUND, await children.get_child(db, invitation.child_id))
         await audit.record(db, at=now, actor_id=user_id, action="bind_guardian", child_id=invitation.child_id)
     child = await children.get_child(db, invitation.child_id)
     return Redeemed("guardian", None, None, child, invitation.relationship, invitation.created_by)
