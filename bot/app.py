@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
-from bot.handlers import children, invite, registry, start
+from bot.handlers import children, export, importer, invite, registry, start, stats
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
@@ -72,7 +72,11 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
     return [
         registry.build(timeout),
         invite.build(timeout),
+        importer.build(timeout),
         *children.handlers(timeout),
+        *stats.handlers(),
+        *export.handlers(),
+        *importer.handlers(),
         *start.handlers(),
     ]
 

@@ -40,6 +40,15 @@ INVITE_CHILD = r"^inv:ch:(\d+)$"
 INVITE_RELATION = r"^inv:rel:(\w+)$"
 # Language.
 LANGUAGE = r"^lang:(zh_CN|en)$"
+# Stats (/stats): st:v:<scope> shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page> a list of
+# children needing action, st:c:<scope> the chart. Export: ex:s:<scope> picks the scope, ex:g:<scope>:<period>
+# builds the workbook. Import: imp:ok:<batch> / imp:no:<batch> confirm or cancel a checked file.
+STATS_VIEW = r"^st:v:(s|[gc]\d{1,9})$"
+STATS_LIST = r"^st:l:(nog|unr|nom|ovd):(s|[gc]\d{1,9}):(\d{1,5})$"
+STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
+EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
+EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"
+IMPORT_CONFIRM = r"^imp:(ok|no):(\d{1,12})$"
 
 
 def data(*parts: object) -> str:

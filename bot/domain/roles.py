@@ -99,6 +99,9 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
     ("child", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
     ("mychildren", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
     ("invite", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("stats", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("export", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("import", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("language", None),
     ("cancel", None),
 )

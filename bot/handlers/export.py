@@ -1,0 +1,125 @@
+"""/export: choose a scope (admins any, head teachers their class) and a period, get the county's .xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import keyboards as kb
+from bot.domain.stats import SCHOOL, VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
+from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import stats as stats_service
+from bot.storage import stats as store
+from bot.texts import Texts
+
+RANGE_KEY = "export_range"  # a typed period (/export 2026-02-01 2026-02-28), kept for the period buttons
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    """Asks for the scope; an optional typed period is checked first and offered as a choice later."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.head_classes):
+        await reply(update, texts.t("export.denied"))
+        return
+    typed = command_args(context)
+    if typed:
+        period = parse_range(typed, today=stats_service.local_today(context.services))
+        if period is None:
+            await reply(update, texts.t("export.bad_range"))
+            return
+        context.draft[RANGE_KEY] = [period.start.isoformat(), period.end.isoformat()]
+    else:
+        context.draft.pop(RANGE_KEY, None)
+    labels = await store.class_labels(context.services.db)
+    buttons = []
+    if actor.admin:
+        buttons.append(kb.button(texts.t("export.scope_school"), "ex", "s", SCHOOL.encode()))
+        for grade_id, grade_name, _ in await store.grades_and_classes(context.services.db):
+            buttons.append(kb.button(grade_name, "ex", "s", Scope("grade", grade_id).encode()))
+    for class_id, label in labels.items():
+        if actor.admin or class_id in actor.head_classes:
+            buttons.append(kb.button(label, "ex", "s", Scope("class", class_id).encode()))
+    await reply(update, texts.t("export.choose_scope"), kb.grid(buttons, 3))
+
+
+def _periods(texts: Texts, context: BotContext, today: date) -> list[tuple[str, str, DateRange]]:
+    """(code, button label, range) of the periods offered."""
+    term = term_of(today)
+    current = DateRange(term.start, min(term.end, today))
+    previous = term.previous()
+    options = [
+        ("d30", texts.t("export.period_days", days=VISIT_WINDOW_DAYS), last_days(today, VISIT_WINDOW_DAYS)),
+        ("t0", texts.t("export.period_term"), current),
+        ("t1", texts.t("export.period_last_term"), DateRange(previous.start, previous.end)),
+    ]
+    typed = context.draft.get(RANGE_KEY)
+    if typed:
+        period = DateRange(date.fromisoformat(typed[0]), date.fromisoformat(typed[1]))
+        options.insert(0, ("c", texts.t("export.period_typed", start=typed[0], end=typed[1]), period))
+    return options
+
+
+async def pick_scope(update: Update, context: BotContext) -> None:
+    """A scope button: check it, then ask for the period of the care records."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    scope = Scope.parse(context.matches[0].group(1))
+    actor = await context.actor(update)
+    if scope is None or not may_see(actor, scope):
+        await reply(update, texts.t("export.denied"))
+        return
+    today = stats_service.local_today(context.services)
+    buttons = [
+        kb.button(f"{label}（{p.start.isoformat()}—{p.end.isoformat()}）", "ex", "g", scope.encode(), code)
+        for code, label, p in _periods(texts, context, today)
+    ]
+    await edit_or_reply(update, texts.t("export.choose_period"), kb.grid(buttons, 1))
+
+
+async def generate(update: Update, context: BotContext) -> None:
+    """Builds the workbook (off the event loop) and sends it as a document; the export is audited."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    scope = Scope.parse(context.matches[0].group(1))
+    code = context.matches[0].group(2)
+    actor = await context.actor(update)
+    today = stats_service.local_today(context.services)
+    chosen = [p for c, _, p in _periods(texts, context, today) if c == code]
+    if scope is None or not chosen:
+        await reply(update, texts.t("export.stale"))
+        return
+    await edit_or_reply(update, texts.t("export.working"))
+    try:
+        file_name, content, count = await stats_service.export(context.services, actor, scope, chosen[0], texts)
+    except AccessDenied:
+        await reply(update, texts.t("export.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename=file_name),
+        caption=texts.t(
+            "export.caption",
+            count=count,
+            start=chosen[0].start.isoformat(),
+            end=chosen[0].end.isoformat(),
+        ),
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("export", export_command),
+        CallbackQueryHandler(pick_scope, pattern=kb.EXPORT_SCOPE),
+        CallbackQueryHandler(generate, pattern=kb.EXPORT_GO),
+    ]

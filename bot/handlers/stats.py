@@ -1,0 +1,202 @@
+"""/stats: the figures of a scope, explained line by line, with drill-down, lists that need action and a chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import keyboards as kb
+from bot.domain.stats import SCHOOL, Scope, default_scope
+from bot.handlers.common import BotContext, answer, edit_or_reply, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import stats as stats_service
+from bot.storage import stats as store
+from bot.texts import Raw, Texts
+
+LIST_PAGE = 30
+
+
+async def stats_command(update: Update, context: BotContext) -> None:
+    """Admins start with the whole school, head teachers with their class."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    scope = default_scope(actor)
+    if scope is None:
+        await reply(update, texts.t("stats.denied"))
+        return
+    await _show(update, context, texts, scope)
+
+
+def _scope_from(context: BotContext, group: int = 1) -> Scope | None:
+    assert context.matches
+    return Scope.parse(context.matches[0].group(group))
+
+
+async def view(update: Update, context: BotContext) -> None:
+    """A drill-down or back button: re-checks the scope (ids come from the client)."""
+    await answer(update)
+    texts = await context.texts(update)
+    scope = _scope_from(context)
+    if scope is None:
+        await reply(update, texts.t("stats.gone"))
+        return
+    await _show(update, context, texts, scope)
+
+
+def render_summary(texts: Texts, title: str, today: str, data: store.Summary) -> str:
+    """The report as HTML: by grade (school scope), then each figure with its one-line explanation."""
+    lines = [texts.t("stats.header", scope=title, date=today)]
+    if len(data.by_grade) > 1:
+        lines.append("")
+        lines.append(texts.t("stats.by_grade"))
+        for grade in data.by_grade:
+            lines.append(
+                texts.t(
+                    "stats.grade_line",
+                    grade=grade.grade_name,
+                    total=grade.total,
+                    father=grade.father,
+                    mother=grade.mother,
+                    both=grade.both,
+                )
+            )
+    lines.append("")
+    for figure in stats_service.figures(texts, data):
+        lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
+        lines.append(texts.t("stats.why", text=Raw(figure.explanation)))
+    if data.total == 0:
+        lines.append("")
+        lines.append(texts.t("stats.no_children"))
+    return "\n".join(lines)
+
+
+async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope) -> None:
+    actor = await context.actor(update)
+    services = context.services
+    try:
+        label, data = await stats_service.summary(services, actor, scope)
+    except AccessDenied:
+        await reply(update, texts.t("stats.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    title = stats_service.scope_title(texts, services, scope, label)
+    text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data)
+    buttons: list[list[InlineKeyboardButton]] = []
+    for figure in stats_service.figures(texts, data):
+        if figure.list_kind and figure.count:
+            buttons.append(
+                [
+                    kb.button(
+                        texts.t(f"stats.list_button.{figure.list_kind}", count=figure.count),
+                        "st",
+                        "l",
+                        figure.list_kind,
+                        scope.encode(),
+                        0,
+                    )
+                ]
+            )
+    buttons.append(
+        [
+            kb.button(texts.t("stats.chart_button"), "st", "c", scope.encode()),
+            kb.button(texts.t("stats.export_button"), "ex", "s", scope.encode()),
+        ]
+    )
+    below = await stats_service.drill_down(services, actor, scope)
+    buttons.extend(kb.rows([kb.button(name, "st", "v", s.encode()) for s, name in below], 3))
+    if actor.admin and scope.kind != "school":
+        buttons.append([kb.button(texts.t("stats.back_school"), "st", "v", SCHOOL.encode())])
+    markup = InlineKeyboardMarkup(buttons)
+    if update.callback_query:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def list_page(update: Update, context: BotContext) -> None:
+    """A list of children behind a figure (no guardian, unreachable, no mentor), paginated."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    kind, page = context.matches[0].group(1), int(context.matches[0].group(3))
+    scope = _scope_from(context, 2)
+    if scope is None:
+        await reply(update, texts.t("stats.gone"))
+        return
+    actor = await context.actor(update)
+    try:
+        label, found, total = await stats_service.attention(
+            context.services, actor, scope, kind, page=page, page_size=LIST_PAGE
+        )
+    except AccessDenied:
+        await reply(update, texts.t("stats.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    title = stats_service.scope_title(texts, context.services, scope, label)
+    pages = max(1, (total + LIST_PAGE - 1) // LIST_PAGE)
+    if total and page >= pages:
+        page = pages - 1
+        label, found, total = await stats_service.attention(
+            context.services, actor, scope, kind, page=page, page_size=LIST_PAGE
+        )
+    lines = [texts.t(f"stats.list.{kind}", scope=title, count=total)]
+    if not found:
+        lines.append(texts.t("stats.list.none"))
+    for number, child in enumerate(found, start=page * LIST_PAGE + 1):
+        lines.append(
+            texts.t("stats.list.line", number=number, name=child.name, class_label=child.class_label, id=child.child_id)
+        )
+    if pages > 1:
+        lines.append("")
+        lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
+    nav = []
+    if page > 0:
+        nav.append(kb.button(texts.t("button.prev"), "st", "l", kind, scope.encode(), page - 1))
+    if page + 1 < pages:
+        nav.append(kb.button(texts.t("button.next"), "st", "l", kind, scope.encode(), page + 1))
+    back = [kb.button(texts.t("stats.back_summary"), "st", "v", scope.encode())]
+    # Each child opens its card (the card view checks access again and audits the read).
+    open_buttons = [kb.button(child.name, "ch", "v", child.child_id) for child in found]
+    markup = kb.grid(open_buttons, 3, nav, back)
+    await reply(update, "\n".join(lines), markup)
+
+
+async def chart(update: Update, context: BotContext) -> None:
+    """The same figures as a picture, drawn off the event loop."""
+    await answer(update)
+    texts = await context.texts(update)
+    scope = _scope_from(context)
+    if scope is None:
+        await reply(update, texts.t("stats.gone"))
+        return
+    actor = await context.actor(update)
+    try:
+        title, png = await stats_service.chart(context.services, actor, scope, texts)
+    except AccessDenied:
+        await reply(update, texts.t("stats.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_photo(
+        InputFile(png, filename="stats.png"),
+        caption=texts.t("stats.chart_caption", scope=title),
+        reply_markup=kb.grid([kb.button(texts.t("stats.back_summary"), "st", "v", scope.encode())], 1),
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("stats", stats_command),
+        CallbackQueryHandler(view, pattern=kb.STATS_VIEW),
+        CallbackQueryHandler(list_page, pattern=kb.STATS_LIST),
+        CallbackQueryHandler(chart, pattern=kb.STATS_CHART),
+    ]

@@ -1,0 +1,199 @@
+"""/stats against figures computed by hand (tests/reporting_fixture.py), drill-down, lists, access, charts."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date
+
+from matplotlib.ft2font import FT2Font
+
+from bot.domain.stats import SCHOOL, Scope, Term, last_days, parse_range, percent, rate, term_of
+from bot.services import charts
+from tests.harness import Harness
+from tests.reporting_fixture import MENTOR_ID, build_school
+
+
+def figure(text: str, label: str) -> str:
+    match = re.search(rf"<b>{label}</b>：([^\n]+)", text)
+    assert match, f"no figure {label} in {text}"
+    return match.group(1)
+
+
+async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
+    school = await build_school(harness)
+    (report,) = await school.admin.send("/stats")
+    text = report.text
+    assert "全校（利川思源实验学校）" in text
+    assert figure(text, "留守儿童总数") == "6"
+    assert figure(text, "父亲外出") == "2（33.3%）"
+    assert figure(text, "母亲外出") == "1（16.7%）"
+    assert figure(text, "父母都外出") == "3（50.0%）"
+    assert figure(text, "未指定监护人") == "2"
+    assert figure(text, "无法联系监护人") == "2"
+    assert figure(text, "结对帮扶覆盖") == "2/6（33.3%）"
+    assert figure(text, "寄宿") == "申请 1 人，已寄宿 1 人"
+    assert "· 一年级：2 人（父亲外出 1，母亲外出 0，父母都外出 1）" in text
+    assert "· 三年级：4 人（父亲外出 1，母亲外出 1，父母都外出 2）" in text
+    # Each figure is explained in one line, right under it.
+    assert text.count("<i>") == 8
+    labels = [b["text"] for b in report.buttons()]
+    assert "📋 未指定监护人名单（2）" in labels and "📋 没有帮扶教师名单（4）" in labels
+    assert "一年级" in labels and "三年级" in labels
+    audit = await harness.fetchall("SELECT actor_id, detail FROM audit_log WHERE action = 'stats'")
+    assert [(r["actor_id"], r["detail"]) for r in audit] == [(school.admin.id, "s")]
+
+
+async def test_admin_drills_into_a_grade_then_a_class_and_back(harness: Harness) -> None:
+    school = await build_school(harness)
+    await school.admin.send("/stats")
+    await school.admin.press("三年级")
+    text = school.admin.last_text
+    assert "<b>三年级</b>" in text
+    assert figure(text, "留守儿童总数") == "4"
+    assert figure(text, "父母都外出") == "2（50.0%）"
+    assert figure(text, "未指定监护人") == "1"
+    assert figure(text, "无法联系监护人") == "1"
+    assert figure(text, "结对帮扶覆盖") == "1/4（25.0%）"
+    labels = [b["text"] for b in school.admin.last.buttons()]
+    assert "1班" in labels and "2班" in labels and "⬆️ 返回全校" in labels
+    await school.admin.press("2班")
+    text = school.admin.last_text
+    assert "<b>三年级2班</b>" in text
+    assert figure(text, "留守儿童总数") == "3"
+    assert figure(text, "寄宿") == "申请 0 人，已寄宿 1 人"
+    await school.admin.press("返回全校")
+    assert figure(school.admin.last_text, "留守儿童总数") == "6"
+
+
+async def test_lists_name_the_children_that_need_action(harness: Harness) -> None:
+    school = await build_school(harness)
+    await school.admin.send("/stats")
+    await school.admin.press("未指定监护人名单")
+    text = school.admin.last_text
+    assert "未指定监护人</b>（共 2 人）" in text
+    assert "贝贝（一年级1班）" in text and "方方（三年级2班）" in text
+    assert "安安" not in text
+    await school.admin.press("返回统计")
+    await school.admin.press("无法联系监护人名单")
+    text = school.admin.last_text
+    assert "贝贝" in text and "丁丁" in text and "晨晨" not in text and "方方" not in text
+    await school.admin.press("返回统计")
+    await school.admin.press("没有帮扶教师名单")
+    names = re.findall(r"\d+\. (\S+)（", school.admin.last_text)
+    assert sorted(names) == sorted(["贝贝", "恩恩", "丁丁", "方方"])
+    # A name opens the card (the card view checks access and audits the read).
+    await school.admin.press("丁丁")
+    assert "联系卡 · 丁丁" in school.admin.last_text
+
+
+async def test_long_lists_paginate(harness: Harness) -> None:
+    school = await build_school(harness)
+    for n in range(40):
+        await harness.db.execute(
+            "INSERT INTO children (name, sex, birth_date, class_id, parents_away, created_at, updated_at)"
+            " VALUES (?, 'male', '2015-01-01', ?, 'both', '2026-01-01', '2026-01-01')",
+            (f"孩子{n:02d}", school.classes["一年级1班"]),
+        )
+    await school.admin.send("/stats")
+    await school.admin.press("未指定监护人名单")
+    first = school.admin.last_text
+    assert "共 42 人" in first and "第 1/2 页" in first and "30. " in first and "31. " not in first
+    await school.admin.press("下一页")
+    second = school.admin.last_text
+    assert "第 2/2 页" in second and "31. " in second and "42. " in second
+    # A forged page past the end shows the last page, not an empty one.
+    await school.admin.press_data("st:l:nog:s:99")
+    assert "第 2/2 页" in school.admin.last_text
+
+
+async def test_head_teacher_sees_only_their_class(harness: Harness) -> None:
+    school = await build_school(harness)
+    (report,) = await school.teacher.send("/stats")
+    assert "<b>三年级2班</b>" in report.text
+    assert figure(report.text, "留守儿童总数") == "3"
+    assert figure(report.text, "无法联系监护人") == "1"
+    labels = [b["text"] for b in report.buttons()]
+    assert "⬆️ 返回全校" not in labels and "三年级" not in labels
+    # Forged buttons for the school, a grade, another class, another class's list: refused.
+    for data in ("st:v:s", "st:v:g1", f"st:v:c{school.classes['一年级1班']}", "st:l:nog:s:0", "st:c:s"):
+        await school.teacher.press_data(data, message=report)
+        assert "只能看本班" in school.teacher.last_text, data
+    await school.teacher.press("未指定监护人名单", message=report)
+    assert "方方" in school.teacher.last_text and "贝贝" not in school.teacher.last_text
+
+
+async def test_people_without_a_report_role_are_refused(harness: Harness) -> None:
+    school = await build_school(harness)
+    mentor = harness.user(MENTOR_ID, "赵老师")
+    await mentor.send("/stats")
+    assert "只对学校领导小组和班主任开放" in mentor.last_text
+    stranger = harness.user(9999, "路人")
+    await stranger.send("/stats")
+    assert "只对学校领导小组和班主任开放" in stranger.last_text
+    await stranger.press_data("st:v:s", message=school.admin.inbox[0])
+    assert "只对学校领导小组和班主任开放" in stranger.last_text
+
+
+async def test_stale_and_forged_scopes(harness: Harness) -> None:
+    school = await build_school(harness)
+    (report,) = await school.admin.send("/stats")
+    await school.admin.press_data("st:v:c999999", message=report)
+    assert "已不存在" in school.admin.last_text
+    await school.admin.press_data("st:l:nog:g999:0", message=report)
+    assert "已不存在" in school.admin.last_text
+    await school.admin.press_data("st:v:x1", message=report)  # no pattern matches: nothing breaks
+    assert "已不存在" in school.admin.last_text
+
+
+async def test_empty_school(harness: Harness) -> None:
+    admin = harness.user(1001, "王校长")
+    (report,) = await admin.send("/stats")
+    assert figure(report.text, "留守儿童总数") == "0"
+    assert figure(report.text, "结对帮扶覆盖") == "0/0（—）"
+    assert "还没有登记任何孩子" in report.text
+    await admin.press("图表")
+    assert admin.last.kind == "photo" and admin.last.document
+
+
+async def test_chart_is_a_png_with_chinese_that_renders(harness: Harness) -> None:
+    school = await build_school(harness)
+    await school.admin.send("/stats")
+    sent = await school.admin.press("图表")
+    photo = sent[-1]
+    assert photo.kind == "photo" and photo.text == "📊 全校（利川思源实验学校） 图表"
+    assert photo.document is not None and photo.document.startswith(b"\x89PNG") and len(photo.document) > 10_000
+    # The bundled font exists and has the glyphs the labels use.
+    font = FT2Font(str(charts.cjk_font_path()))
+    for char in "留守儿童各年级父亲母亲外出人数":
+        assert font.get_char_index(ord(char)) != 0, char
+    # matplotlib warns ("Glyph … missing from font") when a label would render as empty boxes: none here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = charts.render(
+            [charts.StackedBars("各年级留守儿童", ["一年级", "三年级"], [("父亲外出", [1, 2])], "人数", "暂无")],
+            heading="全校",
+        )
+    assert png.startswith(b"\x89PNG")
+
+
+def test_rates_and_terms() -> None:
+    assert rate(1, 3) == 1 / 3 and rate(1, 0) is None
+    assert percent(1, 3) == "33.3%" and percent(0, 0) == "—"
+    # Terms: 1 September – 31 January, 1 February – 31 August.
+    assert term_of(date(2025, 9, 1)) == Term(2025, 1)
+    assert term_of(date(2025, 8, 31)) == Term(2024, 2)
+    assert term_of(date(2026, 1, 31)) == Term(2025, 1)
+    assert term_of(date(2026, 2, 1)) == Term(2025, 2)
+    assert Term(2025, 1).start == date(2025, 9, 1) and Term(2025, 1).end == date(2026, 1, 31)
+    assert Term(2025, 2).start == date(2026, 2, 1) and Term(2025, 2).end == date(2026, 8, 31)
+    assert Term(2025, 1).previous() == Term(2024, 2) and Term(2024, 2).next() == Term(2025, 1)
+    assert Term.parse("2025-2") == Term(2025, 2) and Term.parse("2025-3") is None
+    today = date(2026, 3, 2)
+    assert last_days(today, 30).start == date(2026, 2, 1)
+    period = parse_range("2026-02-01 至 2026/2/28", today=today)
+    assert period is not None and period.days == 28
+    assert parse_range("2026-02-30 2026-03-01", today=today) is None
+    assert parse_range("2026-03-01 2026-02-01", today=today) is None
+    assert parse_range("2026-02-01", today=today) is None
+    assert Scope.parse("s") == SCHOOL and Scope.parse("c12") == Scope("class", 12) and Scope.parse("x") is None
