@@ -295,7 +295,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     actor = await context.actor(update)
     today = registry_service.local_today(context.services)
     found, _ = await registry_service.search_children(context.services, actor, "", limit=100_000)
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:
         if child.id in actor.guarded_ids and not actor.is_staff:
             key = ("guarded", "")
@@ -303,27 +303,31 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
             key = ("class", child.class_label)
         else:
             key = ("mentees", "")
-        groups.setdefault(key, []).append(
-            texts.t(
-                "mychildren.line",
-                name=child.name,
-                age=age_on(child.birth_date, today),
-                away=texts.t(f"choice.parents_away.{child.parents_away}"),
-            )
+        line = texts.t(
+            "mychildren.line",
+            name=child.name,
+            age=age_on(child.birth_date, today),
+            away=texts.t(f"choice.parents_away.{child.parents_away}"),
         )
-    lines: list[str] = []
+        groups.setdefault(key, []).append((line, child.id))
+    # Each line remembers its child, so the children actually shown on the page are audited.
+    lines: list[tuple[str, int | None]] = []
     for (kind, label), entries in groups.items():
         if kind == "class":
-            lines.append(texts.t("mychildren.header", label=label, count=len(entries)))
+            lines.append((texts.t("mychildren.header", label=label, count=len(entries)), None))
         else:
-            lines.append(texts.t(f"mychildren.{kind}"))
+            lines.append((texts.t(f"mychildren.{kind}"), None))
         lines.extend(entries)
     if not lines:
         await reply(update, texts.t("mychildren.none"))
         return
     pages = (len(lines) + MY_PAGE_LINES - 1) // MY_PAGE_LINES
     page = max(0, min(page, pages - 1))
-    body = "\n".join(lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES])
+    shown = lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES]
+    await registry_service.record_listed(
+        context.services, actor, [child_id for _, child_id in shown if child_id is not None], "mychildren"
+    )
+    body = "\n".join(text for text, _ in shown)
     if pages > 1:
         body += "\n\n" + texts.t("page.indicator", page=page + 1, pages=pages)
     markup = kb.grid([], 1, kb.pager(texts, "my", page, pages))

@@ -90,6 +90,18 @@ async def edit_field(
     return updated
 
 
+async def record_listed(services: Services, actor: Actor, child_ids: list[int], where: str) -> None:
+    """Audits a list that showed these children's details (name, age, parents away): one row each."""
+    if not child_ids:
+        return
+    now = services.now()
+    async with services.db.transaction():
+        for child_id in child_ids:
+            await audit.record(
+                services.db, at=now, actor_id=actor.user_id, action="list", child_id=child_id, detail=where
+            )
+
+
 async def search_children(
     services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
 ) -> tuple[list[Child], int]:
