@@ -86,7 +86,9 @@ async def serve(config: Config) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Shouwang 守望 Telegram bot")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Shouwang, the left-behind children care bot for Telegram"
+    )
     parser.add_argument("--config", type=Path, default=Path("config.toml"), help="path to config.toml")
     args = parser.parse_args(argv)
     _setup_logging()
