@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+import traceback
+from pathlib import PurePath
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import BotContext, reply
@@ -20,6 +22,28 @@ log = logging.getLogger("bot.errors")
 EXPECTED = (NetworkError, TimedOut, RetryAfter, Forbidden)
 ALERT_INTERVAL_SECONDS = 600
 _last_alert: dict[str, float] = {}
+MAX_FRAMES = 12
+
+
+def describe(error: BaseException | None, token: str) -> str:
+    """Where an error happened, for the log: types and file:line:function of it and its causes.
+
+    Exception messages are left out: they can hold what someone typed (a child's name, a phone
+    number) or, from the HTTP layer, a URL with the bot token. Bot API errors keep their
+    description (it names the problem, not the data), with the token masked just in case.
+    """
+    parts: list[str] = []
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen and len(parts) < 5:
+        seen.add(id(error))
+        frames = traceback.extract_tb(error.__traceback__)[-MAX_FRAMES:]
+        where = " > ".join(f"{'/'.join(PurePath(f.filename).parts[-2:])}:{f.lineno}:{f.name}" for f in frames)
+        part = f"{type(error).__name__} at {where or '?'}"
+        if isinstance(error, TelegramError):
+            part += f" ({error.message.replace(token, '<token>') if token else error.message})"
+        parts.append(part)
+        error = error.__cause__ or error.__context__
+    return " <- ".join(parts)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,15 +53,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     kind = type(error).__name__
     where = "job" if context.job else ("update" if isinstance(update, Update) else "internal")
     update_id = update.update_id if isinstance(update, Update) else None
-    # Only ids and types go to the log: message text and names are children's personal data.
-    log.error("error ref=%s kind=%s where=%s update_id=%s", ref, kind, where, update_id, exc_info=error)
+    # Only ids, types and code locations go to the log: message text and names are children's personal data.
+    trace = describe(error, context.bot.token)
+    log.error("error ref=%s kind=%s where=%s update_id=%s trace=%s", ref, kind, where, update_id, trace)
     if not isinstance(context, BotContext):
         return
     if isinstance(update, Update) and update.effective_chat is not None:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except TelegramError:
+                pass  # already answered by the handler before it failed
         try:
             texts = await context.texts(update)
-            if update.callback_query is not None:
-                await update.callback_query.answer()
             await reply(update, texts.t("error.generic"))
         except Exception:
             log.warning("could not tell the user about error ref=%s", ref)
