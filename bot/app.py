@@ -40,7 +40,7 @@ GROUP_BOOKKEEPING = 99
 
 
 async def _guard(update: Update, context: BotContext) -> None:
-    """Records the user, and keeps children's data out of group chats."""
+    """Records the user, keeps children's data out of group chats, and leaves edited messages alone."""
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
@@ -51,6 +51,11 @@ async def _guard(update: Update, context: BotContext) -> None:
         if update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
             texts = await context.texts(update)
             await reply(update, texts.t("group.private_only"))
+        raise ApplicationHandlerStop
+    if update.edited_message is not None:
+        # An edit of an earlier answer would otherwise be taken as the answer to the current step.
+        texts = await context.texts(update)
+        await reply(update, texts.t("edited.ignored"))
         raise ApplicationHandlerStop
 
 

@@ -636,3 +636,24 @@ async def test_mychildren_paginates(harness: Harness) -> None:
     assert "第 2/2 页" in teacher.last_text and "孩子44" in teacher.last_text
     await teacher.press("上一页")
     assert "第 1/2 页" in teacher.last_text and "孩子00" in teacher.last_text
+
+
+async def test_an_edited_earlier_answer_is_not_taken_as_the_current_one(harness: Harness) -> None:
+    teacher = await setup_teacher(harness)
+    await teacher.send("/register")
+    await teacher.send("张小明")
+    await teacher.press("男")
+    await teacher.send("2015-03-08")
+    await teacher.press("父母都外出")
+    await teacher.press("跳过")
+    assert "(7/22) 请输入性格" in teacher.last_text
+    # The teacher corrects the name message sent earlier; Telegram sends it as an edited message.
+    edited = teacher._base_message() | {"text": "王小明", "edit_date": int(harness.clock().timestamp())}
+    await harness.feed({"edited_message": edited})
+    sent = teacher.new_messages()
+    assert [s.text for s in sent] == [
+        "修改过的消息不会被重新处理。如需更正，请重新发送；登记孩子时也可以在核对联系卡时点「修改」。"
+    ]
+    await teacher.send("开朗")  # still the personality step
+    data = await harness.fetchval("SELECT data FROM ptb_user_data WHERE user_id = ?", (TEACHER_ID,))
+    assert '"personality": "开朗"' in data and "王小明" not in data

@@ -181,6 +181,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⚠️ 系统出现未预料的错误：{kind}（{where}）。详情见服务器日志，编号 {ref}。",
         "⚠️ Unexpected error: {kind} ({where}). See the server log, reference {ref}.",
     ),
+    "edited.ignored": (
+        "修改过的消息不会被重新处理。如需更正，请重新发送；登记孩子时也可以在核对联系卡时点「修改」。",
+        "Edited messages are not processed again. To correct something, send it again; when registering "
+        "a child you can also tap Edit on the card review.",
+    ),
     "group.private_only": (
         "为保护孩子的隐私，请在与我的私聊中使用这个功能。",
         "To protect the children's privacy, please use this in a private chat with me.",
