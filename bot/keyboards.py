@@ -5,6 +5,7 @@ Every pattern is anchored; every callback re-checks authorisation, since ids com
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -60,7 +61,9 @@ def data(*parts: object) -> str:
 
 
 def button(text: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data(*parts))
+    # Button labels are plain text (no parse mode), but they come from t(), which escapes names for HTML:
+    # undo that, or a child called "A&B" shows up as "A&amp;B" on the button.
+    return InlineKeyboardButton(html.unescape(text), callback_data=data(*parts))
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], columns: int) -> list[list[InlineKeyboardButton]]:

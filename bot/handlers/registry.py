@@ -121,6 +121,8 @@ async def typed(update: Update, context: BotContext) -> int:
         value = parse_field(spec, update.message.text, today=registry_service.local_today(context.services))
     except InvalidInput as problem:
         await reply(update, texts.t(problem.reason))
+        if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
+            return await _ask(update, context, texts)  # its buttons may be gone (see hint) or far up
         return ASKING
     return await _store(update, context, texts, spec, value)
 
@@ -188,7 +190,9 @@ async def hint(update: Update, context: BotContext) -> None:
     if draft and not draft.get("reviewing"):
         needs_buttons = FIELDS[draft["step"]].kind in (FieldKind.CHOICE, FieldKind.CLASS)
     await reply(update, texts.t("flow.hint_buttons" if needs_buttons else "flow.hint_text"))
-    if draft and not needs_buttons:
+    # Ask again, buttons included: the question's buttons may be gone (the bot was stopped between
+    # editing the last answer into place and sending the next question) or far up the chat.
+    if draft and not draft.get("reviewing"):
         await _ask(update, context, texts)
 
 
