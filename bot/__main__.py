@@ -15,6 +15,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, on_startup
 from bot.config import Config, ConfigError, load_config
+from bot.jobs.health import Counters, MonitoredRequest
 from bot.storage.db import Database
 
 log = logging.getLogger("bot")
@@ -65,13 +66,22 @@ async def serve(config: Config) -> None:
         # An unwritable folder or a file that is not a database: an operator's problem, told in one line.
         raise ConfigError(config.path, "storage.database", f"cannot open {config.storage.database}: {exc}") from None
     try:
-        app = build_application(config, db)
+        counters = Counters()
+        proxy = config.telegram.proxy or None
+        app = build_application(
+            config,
+            db,
+            request=MonitoredRequest(counters, proxy=proxy),
+            get_updates_request=MonitoredRequest(counters, polling=True, connection_pool_size=1, proxy=proxy),
+        )
+        app.bot_data["counters"] = counters  # the requests report to the same counters the health line reads
         if not await _initialize_with_retry(app, stop):
             return
         try:
             await on_startup(app)
             assert app.updater is not None
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            # PTB retries failed polls forever with a growing pause; the callback logs an outage once.
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, error_callback=counters.on_polling_error)
             await app.start()
             log.info("running as @%s; stop with Ctrl-C or SIGTERM", app.bot.username)
             await stop.wait()

@@ -113,6 +113,12 @@ class BotAPIServer:
     def block(self, chat_id: int, method: str = "sendMessage", times: int = 1_000_000) -> None:
         self.fail(method, 403, "Forbidden: bot was blocked by the user", chat_id=chat_id, times=times)
 
+    async def set_down(self, down: bool) -> None:
+        """Network or proxy gone (every request answered 502, long polls cut short), or back."""
+        self.down = down
+        async with self._arrived:
+            self._arrived.notify_all()
+
     def slow(self, method: str, seconds: float, times: int = 1) -> None:
         """The next `times` calls of `method` are answered only after `seconds`."""
         self._slow.append(Slowness(method, seconds, times))
@@ -140,7 +146,7 @@ class BotAPIServer:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates and timeout:
                 try:
-                    await asyncio.wait_for(self._arrived.wait_for(lambda: bool(self._updates)), timeout)
+                    await asyncio.wait_for(self._arrived.wait_for(lambda: bool(self._updates) or self.down), timeout)
                 except TimeoutError:
                     pass
             return self._updates[:limit]
@@ -159,6 +165,8 @@ class BotAPIServer:
                     return
                 verb, target, headers, body = request
                 status, payload, content_type = await self._handle(verb, target, headers, body)
+                async with self._changed:  # every answer (also a failure) may be what a test waits for
+                    self._changed.notify_all()
                 head = (
                     f"HTTP/1.1 {status} {REASONS.get(status, 'Error')}\r\n"
                     f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n"
@@ -210,13 +218,13 @@ class BotAPIServer:
             failure = self.core._failure_for(method, params)
             if failure is not None:
                 return _error(failure.status, failure.description, failure.retry_after)
-            return _ok(await self._get_updates(params))
+            updates = await self._get_updates(params)
+            if self.down:  # the network went away during the long poll
+                return _error(502, "Bad Gateway")
+            return _ok(updates)
         status, raw = await self.core.do_request(f"{self.base_url}{self.token}/{method}", "POST", _Data(params, files))
         if status == 400:
             self.stats.rejected.append((method, json.loads(raw)["description"]))
-        if status == 200:
-            async with self._changed:
-                self._changed.notify_all()
         return status, raw, "application/json"
 
     # --- what people see --------------------------------------------------------------------------

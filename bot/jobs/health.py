@@ -1,20 +1,127 @@
-"""A health line in the log every hour, so an operator can see the bot is alive and working."""
+"""Liveness: an hourly health line, and polling outages logged once (when they start and when they end).
+
+PTB's updater already retries getUpdates forever with a growing pause (up to 30 s). What it does not do is
+tell the operator sensibly: it logs a traceback on every failed attempt. `MonitoredRequest` watches every
+Bot API call instead: the first failed poll of an outage logs one warning, the first good poll after it one
+line with the outage's length, and every successful send updates the "last successful send" of the health line.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from dataclasses import dataclass
+from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
+from telegram.request import HTTPXRequest, RequestData
+
+from bot.storage.db import Database
 
 log = logging.getLogger("bot.health")
+
+# Bot API methods that deliver something to a person: their success is "the bot can still reach people".
+_DELIVERING = ("send", "edit", "copy", "forward")
 
 
 @dataclass
 class Counters:
     updates_handled: int = 0
+    last_send_at: float | None = None  # time.monotonic() of the last successful send or edit
+    polling_failing_since: float | None = None  # time.monotonic() of the outage's first failed poll
+    polling_failures: int = 0
+    outages: int = 0
+
+    def poll_failed(self, problem: str) -> None:
+        """One failed getUpdates; only the first of an outage is logged."""
+        self.polling_failures += 1
+        if self.polling_failing_since is None:
+            self.polling_failing_since = time.monotonic()
+            self.outages += 1
+            log.warning("polling the Bot API failed (%s); retrying with backoff until it answers again", problem)
+
+    def poll_succeeded(self) -> None:
+        if self.polling_failing_since is not None:
+            seconds = time.monotonic() - self.polling_failing_since
+            log.info("polling recovered after %.0f s (%d failed attempts)", seconds, self.polling_failures)
+            self.polling_failing_since = None
+            self.polling_failures = 0
+
+    def on_polling_error(self, error: TelegramError) -> None:
+        """The updater's error_callback: replaces its traceback-per-attempt logging."""
+        self.poll_failed(type(error).__name__)
+
+
+class MonitoredRequest(HTTPXRequest):
+    """The normal HTTPX request, reporting successes and failures to the Counters."""
+
+    def __init__(self, counters: Counters, *, polling: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.counters = counters
+        self.polling = polling
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        try:
+            status, payload = await super().do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+            )
+        except TelegramError as error:  # network down, proxy gone, timed out
+            if self.polling and api_method == "getUpdates":
+                self.counters.poll_failed(type(error).__name__)
+            raise
+        if self.polling and api_method == "getUpdates":
+            if status == 200:
+                self.counters.poll_succeeded()
+            elif status >= 500 or status == 429:
+                self.counters.poll_failed(f"HTTP {status}")
+        elif status == 200 and api_method.startswith(_DELIVERING):
+            self.counters.last_send_at = time.monotonic()
+        return status, payload
+
+
+async def outbox_backlog(db: Database) -> int | None:
+    """Messages waiting in the outbox, or None when this database has no outbox table."""
+    try:
+        columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(outbox)")}
+        if not columns:
+            return None
+        if "sent_at" in columns:
+            where = "sent_at IS NULL" + (" AND failed_at IS NULL" if "failed_at" in columns else "")
+        elif "status" in columns:
+            where = "status IN ('pending', 'queued', 'retry')"
+        else:
+            where = "1"
+        return int(await db.fetchval(f"SELECT COUNT(*) FROM outbox WHERE {where}"))  # where: fixed text above
+    except sqlite3.Error:
+        return None
+
+
+def health_line(counters: Counters, backlog: int | None, now: float) -> str:
+    """`now` is time.monotonic(); the line says how long ago the last send was, not a wall-clock time."""
+    last = "never" if counters.last_send_at is None else f"{now - counters.last_send_at:.0f}s ago"
+    polling = "ok" if counters.polling_failing_since is None else f"failing ({counters.polling_failures} attempts)"
+    return (
+        f"health: updates_handled={counters.updates_handled} "
+        f"outbox_backlog={'n/a' if backlog is None else backlog} last_successful_send={last} "
+        f"polling={polling} outages={counters.outages}"
+    )
 
 
 async def log_health(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The hourly line: an operator reading the log sees the bot is alive, busy, and able to reach people."""
     counters: Counters = context.application.bot_data["counters"]
-    log.info("health: updates_handled=%d", counters.updates_handled)
+    services = context.application.bot_data.get("services")
+    backlog = await outbox_backlog(services.db) if services is not None else None
+    log.info("%s", health_line(counters, backlog, time.monotonic()))

@@ -104,7 +104,7 @@ class School:
                 return
             if _has_button(user, "不建了"):
                 return  # a save the person did not see: the duplicate question is the answer
-            if any(word in user.last_text for word in ("已经使用", "已被使用", "已经是", "已绑定")):
+            if any(word in user.last_text for word in ("被使用", "已经拥有", "已经是", "已绑定")):
                 return  # an invitation redeemed before the crash
         raise AssertionError(f"user {user.id} never got {needle!r}; last: {user.last_text!r}")
 

@@ -1,0 +1,68 @@
+"""Liveness of the process: a polling outage is retried with backoff, logged once, and recovered from alone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.botapi_server import BotAPIServer
+from tests.e2e.process import BotProcess, write_config
+
+ADMIN = 9001
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[BotAPIServer]:
+    server = await BotAPIServer.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+async def test_polling_outage_is_logged_once_and_recovers(tmp_path: Path, server: BotAPIServer) -> None:
+    bot = BotProcess(write_config(tmp_path, server, admins=[ADMIN]))
+    await bot.start(server)
+    try:
+        admin = server.user(ADMIN, "王校长")
+        await admin.send("/start")
+        await admin.wait_text("王校长")
+        polls = server.stats.requests["getUpdates"]
+        seen = len(admin.inbox)
+        await server.set_down(True)
+        # A message sent while the bot cannot reach the Bot API waits on the server, as on Telegram.
+        await admin.send("/help")
+        await server.wait_for(lambda: server.stats.requests["getUpdates"] >= polls + 3, within=20)
+        assert len(admin.inbox) == seen
+        await server.set_down(False)
+        await admin.wait_count(seen + 1, within=30)  # answered after the outage, without a restart
+        assert "/invite" in admin.last_text
+        assert await bot.stop() == 0
+    finally:
+        await bot.kill()
+    log = bot.log_text()
+    assert log.count("polling the Bot API failed") == 1, log
+    assert log.count("polling recovered after") == 1, log
+    assert "Traceback" not in log
+    assert "Exception happened while polling" not in log
+
+
+async def test_unreachable_at_start_then_up(tmp_path: Path, server: BotAPIServer) -> None:
+    """A bot started while the network is down keeps trying and starts by itself when it comes back."""
+    await server.set_down(True)
+    bot = BotProcess(write_config(tmp_path, server, admins=[ADMIN]))
+    starting = asyncio.create_task(bot.start(server, within=30))
+    await server.wait_for(lambda: server.stats.requests.get("getMe", 0) >= 2, within=20)
+    await server.set_down(False)
+    try:
+        await starting
+        admin = server.user(ADMIN, "王校长")
+        await admin.send("/start")
+        await admin.wait_text("王校长")
+        assert await bot.stop() == 0
+    finally:
+        await bot.kill()
+    assert bot.log_text().count("cannot reach the Bot API") == 1
