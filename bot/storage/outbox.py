@@ -1,0 +1,193 @@
+"""The durable outbox: every scheduled or routine message is written here before anyone tries to send it.
+
+Rows are unique per (recipient_id, kind, dedup_key), so the same reminder for the same period can never be
+queued twice, whatever the number of ticks, restarts or double taps. The one sender (bot/jobs/outbox.py)
+claims a row, sends it, and marks it; see that module for what happens across a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.clock import from_db, to_db
+from bot.storage.db import Database
+
+QUEUED = "queued"
+SENDING = "sending"
+SENT = "sent"
+SKIPPED = "skipped"
+FAILED = "failed"
+UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    recipient_id: int
+    kind: str
+    dedup_key: str
+    text: str
+    markup: dict[str, Any] | None
+    urgent: bool
+    not_before: datetime
+    created_at: datetime
+    status: str
+    attempts: int
+    reason: str | None
+
+
+def _row(row: sqlite3.Row) -> OutboxRow:
+    return OutboxRow(
+        id=row["id"],
+        recipient_id=row["recipient_id"],
+        kind=row["kind"],
+        dedup_key=row["dedup_key"],
+        text=row["text"],
+        markup=json.loads(row["markup"]) if row["markup"] else None,
+        urgent=bool(row["urgent"]),
+        not_before=from_db(row["not_before"]),
+        created_at=from_db(row["created_at"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        reason=row["reason"],
+    )
+
+
+async def enqueue(
+    db: Database,
+    *,
+    recipient_id: int,
+    kind: str,
+    dedup_key: str,
+    text: str,
+    markup: dict[str, Any] | None = None,
+    urgent: bool = False,
+    not_before: datetime | None = None,
+    now: datetime,
+) -> bool:
+    """Queues one message (HTML text, inline keyboard as a Bot API dict); False if (recipient, kind, dedup_key)
+    was already queued — the same reminder can never be queued twice. Urgent messages ignore quiet hours and
+    are sent before routine ones."""
+    due = to_db(not_before or now)
+    changed = await db.execute(
+        "INSERT INTO outbox (recipient_id, kind, dedup_key, text, markup, urgent, not_before, created_at,"
+        " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (recipient_id, kind, dedup_key) DO NOTHING",
+        (
+            recipient_id,
+            kind,
+            dedup_key,
+            text,
+            json.dumps(markup, ensure_ascii=False) if markup else None,
+            int(urgent),
+            due,
+            to_db(now),
+            due,
+        ),
+    )
+    return changed == 1
+
+
+async def ready(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
+    """Queued rows whose time has come: urgent first, then oldest due first."""
+    rows = await db.fetchall(
+        "SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?"
+        " ORDER BY urgent DESC, next_attempt_at, id LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_row(row) for row in rows]
+
+
+async def claim(db: Database, row_id: int, now: datetime) -> bool:
+    """queued -> sending, committed before the send; False if someone else already took it."""
+    changed = await db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1"
+        " WHERE id = ? AND status = 'queued'",
+        (to_db(now), row_id),
+    )
+    return changed == 1
+
+
+async def mark_sent(db: Database, row_id: int, now: datetime, message_id: int | None) -> None:
+    await db.execute(
+        "UPDATE outbox SET status = 'sent', done_at = ?, message_id = ?, reason = NULL WHERE id = ?",
+        (to_db(now), message_id, row_id),
+    )
+
+
+async def mark_done(db: Database, row_id: int, status: str, reason: str, now: datetime) -> None:
+    """Ends a row without sending it (skipped / failed), recording why."""
+    await db.execute(
+        "UPDATE outbox SET status = ?, done_at = ?, reason = ? WHERE id = ?", (status, to_db(now), reason, row_id)
+    )
+
+
+async def release(db: Database, row_id: int, at: datetime, reason: str, *, count_attempt: bool = True) -> None:
+    """sending -> queued again, to be tried at `at` (after a 429, a network error or a 5xx)."""
+    await db.execute(
+        "UPDATE outbox SET status = 'queued', next_attempt_at = ?, reason = ?, attempts = attempts - ? WHERE id = ?",
+        (to_db(at), reason, 0 if count_attempt else 1, row_id),
+    )
+
+
+async def defer(db: Database, row_id: int, at: datetime, reason: str) -> None:
+    """A queued row waits (quiet hours, the chat's one-a-second limit) without counting an attempt."""
+    await db.execute(
+        "UPDATE outbox SET next_attempt_at = ?, reason = ? WHERE id = ? AND status = 'queued'",
+        (to_db(at), reason, row_id),
+    )
+
+
+async def recover(db: Database, now: datetime) -> tuple[int, int]:
+    """At start-up: rows left in 'sending' by a stopped process. Routine ones become 'uncertain' (never re-sent:
+    at most once); urgent ones are queued again (at least once). Returns (uncertain, requeued)."""
+    async with db.transaction():
+        requeued = await db.execute(
+            "UPDATE outbox SET status = 'queued', next_attempt_at = ?, reason = 'restarted'"
+            " WHERE status = 'sending' AND urgent = 1",
+            (to_db(now),),
+        )
+        uncertain = await db.execute(
+            "UPDATE outbox SET status = 'uncertain', done_at = ?, reason = 'stopped_while_sending'"
+            " WHERE status = 'sending'",
+            (to_db(now),),
+        )
+    return uncertain, requeued
+
+
+async def get(db: Database, row_id: int) -> OutboxRow | None:
+    row = await db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
+    return None if row is None else _row(row)
+
+
+async def find(db: Database, *, recipient_id: int | None = None, kind: str | None = None) -> list[OutboxRow]:
+    """Rows by recipient and/or kind, oldest first (tests, staff views)."""
+    clauses, params = ["1"], []
+    if recipient_id is not None:
+        clauses.append("recipient_id = ?")
+        params.append(recipient_id)
+    if kind is not None:
+        clauses.append("kind = ?")
+        params.append(kind)
+    rows = await db.fetchall(f"SELECT * FROM outbox WHERE {' AND '.join(clauses)} ORDER BY id", params)
+    return [_row(row) for row in rows]
+
+
+async def backlog(db: Database) -> int:
+    return int(await db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"))
+
+
+async def last_sent_to(db: Database, recipient_id: int) -> datetime | None:
+    value = await db.fetchval(
+        "SELECT MAX(done_at) FROM outbox WHERE recipient_id = ? AND status = 'sent'", (recipient_id,)
+    )
+    return None if value is None else from_db(value)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Network errors and 5xx: 5 s, 10 s, 20 s ... at most 30 minutes."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
