@@ -102,6 +102,13 @@ async def ready(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     return [_row(row) for row in rows]
 
 
+async def has_ready(db: Database, now: datetime) -> bool:
+    value = await db.fetchval(
+        "SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? LIMIT 1", (to_db(now),)
+    )
+    return value is not None
+
+
 async def claim(db: Database, row_id: int, now: datetime) -> bool:
     """queued -> sending, committed before the send; False if someone else already took it."""
     changed = await db.execute(
@@ -166,7 +173,8 @@ async def get(db: Database, row_id: int) -> OutboxRow | None:
 
 async def find(db: Database, *, recipient_id: int | None = None, kind: str | None = None) -> list[OutboxRow]:
     """Rows by recipient and/or kind, oldest first (tests, staff views)."""
-    clauses, params = ["1"], []
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
     if recipient_id is not None:
         clauses.append("recipient_id = ?")
         params.append(recipient_id)

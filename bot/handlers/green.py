@@ -1,0 +1,405 @@
+"""Green channel handlers: /callplan (family-call plans, head teachers), reminder buttons, /contact (parents
+write to the head teacher; staff see who has not been in contact), answers routed back, and /settings
+(language, pause the weekly update, stop all messages).
+
+Callback data (ids come from the client: every handler re-checks the binding or the role):
+  gc:<child>:<slot minutes>:<c|n|s>   a family-call reminder answer (called / couldn't get through / snooze)
+  gp:c:<child>  gp:r:<w0..w6|i|off>    /callplan: the child, then the rhythm
+  gw:w                                 a parent starts a message to the head teacher (weekly update button)
+  gw:a:<message>                       a head teacher answers a parent's message
+  gs:m  gs:<lang|pause|resume|stop|start>[:<zh_CN|en>]   a parent's message settings
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain import schedule
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import green as service
+from bot.services import green_messages as messaging
+from bot.storage import children, people
+from bot.texts import Raw, Texts
+
+CALL_ANSWER = r"^gc:(\d{1,12}):(\d{1,12}):([cns])$"
+PLAN_CHILD = r"^gp:c:(\d{1,12})$"
+PLAN_RHYTHM = r"^gp:r:(w[0-6]|i|off)$"
+WRITE = r"^gw:w$"
+ANSWER = r"^gw:a:(\d{1,12})$"
+SETTINGS_MENU = r"^gs:m$"
+SETTINGS_SET = r"^gs:(lang|pause|resume|stop|start)(?::(zh_CN|en))?$"
+
+PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW = "green_plan", "green_write", "green_answer"
+PLAN_DRAFT, WRITE_DRAFT, ANSWER_DRAFT = "green_plan", "green_write", "green_answer"
+PICK, RHYTHM, INTERVAL, TIME = range(4)
+TYPING = 10
+PICK_LIMIT = 24
+MESSAGE_LIMIT = 1000
+
+
+# --- family-call reminder buttons ------------------------------------------------------------------------
+
+
+async def call_answered(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches and update.effective_user
+    match = context.matches[0]
+    result = await service.answer_call(
+        context.services, update.effective_user.id, int(match.group(1)), int(match.group(2)), match.group(3)
+    )
+    if result.outcome == "unbound":
+        await reply(update, texts.t("green.call.unbound"))
+        return
+    if result.outcome == "no_plan":
+        await reply(update, texts.t("green.call.no_plan", child=result.child_name))
+        return
+    if result.outcome == "stale":
+        assert result.slot is not None
+        await reply(
+            update,
+            texts.t(
+                "green.call.stale",
+                child=result.child_name,
+                when=service.format_moment(texts, context.services, result.slot),
+            ),
+        )
+        return
+    if result.outcome == "duplicate":
+        await reply(update, texts.t("green.call.duplicate", child=result.child_name))
+        return
+    if result.outcome == "too_many":
+        await reply(update, texts.t("green.call.too_many", child=result.child_name))
+        return
+    # Recorded: replace the buttons with the answer, so the reminder cannot be answered twice by accident.
+    await edit_or_reply(update, texts.t(f"green.call.done_{result.outcome}", child=result.child_name))
+
+
+# --- /callplan (head teacher, with the parent) -------------------------------------------------------------
+
+
+async def plan_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.head_classes):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, PLAN_FLOW):
+        return ConversationHandler.END
+    context.draft[PLAN_DRAFT] = {}
+    return await _offer_children(update, context, texts, "")
+
+
+async def _offer_children(update: Update, context: BotContext, texts: Texts, query: str) -> int:
+    actor = await context.actor(update)
+    found, total = await children.search(
+        context.services.db, query, everyone=actor.admin, class_ids=actor.head_classes, child_ids=frozenset(),
+        limit=PICK_LIMIT,
+    )  # fmt: skip
+    if not found:
+        await reply(update, texts.t("green.plan.none_found" if query else "green.plan.no_children"))
+        if query:
+            return PICK
+        return end_flow(context, PLAN_DRAFT)
+    buttons = [
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "gp", "c", c.id) for c in found
+    ]
+    key = "green.plan.pick_more" if total > len(found) else "green.plan.pick"
+    await reply(update, texts.t(key, shown=len(found), total=total), kb.grid(buttons, 2))
+    return PICK
+
+
+async def plan_typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    return await _offer_children(update, context, texts, update.message.text.strip()[:40])
+
+
+async def plan_child(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id = int(context.matches[0].group(1))
+    try:
+        child = await service.child_for_plan(context.services, actor, child_id)
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.denied"))
+        return PICK
+    context.draft[PLAN_DRAFT] = {"child_id": child.id, "name": child.name}
+    current = await service.current_plan_text(context.services, texts, child.id)
+    buttons = [kb.button(texts.t(f"green.weekday.{d}"), "gp", "r", f"w{d}") for d in range(7)]
+    extra = [kb.button(texts.t("green.plan.every_n"), "gp", "r", "i")]
+    stop = [kb.button(texts.t("green.plan.off"), "gp", "r", "off")] if current else []
+    text = texts.t("green.plan.ask_rhythm", child=child.name, current=Raw(current or texts.t("green.plan.no_plan")))
+    await edit_or_reply(update, text, kb.grid(buttons, 4, extra, stop))
+    return RHYTHM
+
+
+async def plan_rhythm(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    draft = context.draft.get(PLAN_DRAFT) or {}
+    assert context.matches
+    choice = context.matches[0].group(1)
+    if "child_id" not in draft:
+        await reply(update, texts.t("flow.stale_button"))
+        return PICK
+    if choice == "off":
+        actor = await context.actor(update)
+        try:
+            await service.stop_plan(context.services, actor, draft["child_id"])
+        except (AccessDenied, NotFound):
+            await reply(update, texts.t("access.denied"))
+            return end_flow(context, PLAN_DRAFT)
+        await edit_or_reply(update, texts.t("green.plan.stopped", child=draft["name"]))
+        return end_flow(context, PLAN_DRAFT)
+    if choice == "i":
+        await edit_or_reply(update, texts.t("green.plan.ask_interval", child=draft["name"]))
+        return INTERVAL
+    draft["weekday"] = int(choice[1])
+    draft.pop("interval_days", None)
+    await edit_or_reply(update, texts.t("green.plan.ask_time", child=draft["name"]))
+    return TIME
+
+
+async def plan_interval(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    days = schedule.parse_interval(update.message.text)
+    if days is None:
+        await reply(update, texts.t("green.plan.bad_interval", maximum=schedule.MAX_INTERVAL_DAYS))
+        return INTERVAL
+    draft = context.draft.setdefault(PLAN_DRAFT, {})
+    draft["interval_days"] = days
+    draft.pop("weekday", None)
+    await reply(update, texts.t("green.plan.ask_time", child=draft.get("name", "")))
+    return TIME
+
+
+async def plan_time(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    at = schedule.parse_clock(update.message.text)
+    if at is None:
+        await reply(update, texts.t("green.plan.bad_time"))
+        return TIME
+    draft = context.draft.get(PLAN_DRAFT) or {}
+    if "child_id" not in draft:
+        await reply(update, texts.t("flow.stale_button"))
+        return end_flow(context, PLAN_DRAFT)
+    actor = await context.actor(update)
+    services = context.services
+    weekday = draft.get("weekday")
+    plan = schedule.CallPlan(
+        child_id=draft["child_id"],
+        rhythm=schedule.WEEKLY if weekday is not None else schedule.INTERVAL,
+        at=at,
+        start=services.now().astimezone(services.config.school.timezone).date(),
+        weekday=weekday,
+        interval_days=None if weekday is not None else draft.get("interval_days"),
+    )
+    try:
+        await service.save_plan(services, actor, plan)
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, PLAN_DRAFT)
+    upcoming = schedule.next_slot(plan, services.now(), services.config.school.timezone)
+    await reply(
+        update,
+        texts.t(
+            "green.plan.saved", child=draft["name"], plan=Raw(service.describe_plan(texts, plan)),
+            next=service.format_moment(texts, services, upcoming),
+        ),
+    )  # fmt: skip
+    return end_flow(context, PLAN_DRAFT)
+
+
+# --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
+
+
+async def contact(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if actor.is_staff:
+        await reply(update, await messaging.contact_overview(context.services, actor, texts))
+        return ConversationHandler.END
+    if not actor.guarded_ids:
+        await reply(update, texts.t("green.write.not_parent"))
+        return ConversationHandler.END
+    return await _start_writing(update, context, texts)
+
+
+async def write_button(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.guarded_ids:
+        await reply(update, texts.t("green.write.not_parent"))
+        return ConversationHandler.END
+    return await _start_writing(update, context, texts)
+
+
+async def _start_writing(update: Update, context: BotContext, texts: Texts) -> int:
+    if not await begin_flow(update, context, WRITE_FLOW):
+        return ConversationHandler.END
+    context.draft[WRITE_DRAFT] = {}
+    await reply(update, texts.t("green.write.ask"))
+    return TYPING
+
+
+async def write_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text and update.effective_user
+    try:
+        body = clean_text(update.message.text, max_length=MESSAGE_LIMIT)
+    except InvalidInput:
+        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+        return TYPING
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
+    return end_flow(context, WRITE_DRAFT)
+
+
+async def answer_button(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    message_id = int(context.matches[0].group(1))
+    check = await messaging.may_answer(context.services, actor, message_id)
+    if check != "ok":
+        await reply(update, texts.t(f"green.answer.{check}"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, ANSWER_FLOW):
+        return ConversationHandler.END
+    context.draft[ANSWER_DRAFT] = {"message_id": message_id}
+    await reply(update, texts.t("green.answer.ask"))
+    return TYPING
+
+
+async def answer_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    actor = await context.actor(update)
+    draft = context.draft.get(ANSWER_DRAFT) or {}
+    try:
+        body = clean_text(update.message.text, max_length=MESSAGE_LIMIT)
+    except InvalidInput:
+        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+        return TYPING
+    result = await messaging.staff_answers(context.services, actor, int(draft.get("message_id", 0)), body)
+    await reply(update, texts.t(f"green.answer.{result}"))
+    return end_flow(context, ANSWER_DRAFT)
+
+
+# --- /settings ---------------------------------------------------------------------------------------------
+
+
+def settings_keyboard(texts: Texts, paused: bool, opted_out: bool) -> InlineKeyboardMarkup:
+    weekly = "resume" if paused else "pause"
+    everything = "start" if opted_out else "stop"
+    return kb.grid(
+        [
+            kb.button(texts.t("language.zh_CN"), "gs", "lang", "zh_CN"),
+            kb.button(texts.t("language.en"), "gs", "lang", "en"),
+        ],
+        2,
+        [kb.button(texts.t(f"green.settings.{weekly}"), "gs", weekly)],
+        [kb.button(texts.t(f"green.settings.{everything}"), "gs", everything)],
+    )
+
+
+async def _show_settings(update: Update, context: BotContext, *, edit: bool, note: str = "") -> None:
+    assert update.effective_user
+    context.forget_actor()
+    texts = await context.texts(update)
+    user = await people.get_user(context.services.db, update.effective_user.id)
+    paused = bool(user and user.weekly_paused)
+    opted_out = bool(user and user.opted_out)
+    state = texts.t(
+        "green.settings.state",
+        weekly=texts.t("green.settings.weekly_off" if paused or opted_out else "green.settings.weekly_on"),
+        all=texts.t("green.settings.all_off" if opted_out else "green.settings.all_on"),
+    )
+    text = (note + "\n\n" if note else "") + state
+    markup = settings_keyboard(texts, paused, opted_out)
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def settings(update: Update, context: BotContext) -> None:
+    await _show_settings(update, context, edit=False)
+
+
+async def settings_menu(update: Update, context: BotContext) -> None:
+    await answer(update)
+    await _show_settings(update, context, edit=False)
+
+
+async def settings_set(update: Update, context: BotContext) -> None:
+    await answer(update)
+    assert context.matches and update.effective_user
+    action, language = context.matches[0].group(1), context.matches[0].group(2)
+    if action == "lang" and language is None:
+        texts = await context.texts(update)
+        await reply(update, texts.t("flow.stale_button"))
+        return
+    key = await messaging.change_settings(context.services, update.effective_user.id, action, language)
+    context.forget_actor()
+    texts = await context.texts(update)
+    await _show_settings(update, context, edit=True, note=texts.t(key))
+
+
+# --- wiring ------------------------------------------------------------------------------------------------
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    text = filters.TEXT & ~filters.COMMAND
+    plan = conversation(
+        name=PLAN_FLOW,
+        entry_points=[CommandHandler("callplan", plan_start)],
+        states={
+            PICK: [MessageHandler(text, plan_typed_name), CallbackQueryHandler(plan_child, pattern=PLAN_CHILD)],
+            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=PLAN_RHYTHM)],
+            INTERVAL: [MessageHandler(text, plan_interval)],
+            TIME: [MessageHandler(text, plan_time)],
+        },
+        draft_keys=(PLAN_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.plan.hint",
+    )
+    write = conversation(
+        name=WRITE_FLOW,
+        entry_points=[CommandHandler("contact", contact), CallbackQueryHandler(write_button, pattern=WRITE)],
+        states={TYPING: [MessageHandler(text, write_typed)]},
+        draft_keys=(WRITE_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.write.hint",
+    )
+    answer_flow = conversation(
+        name=ANSWER_FLOW,
+        entry_points=[CallbackQueryHandler(answer_button, pattern=ANSWER)],
+        states={TYPING: [MessageHandler(text, answer_typed)]},
+        draft_keys=(ANSWER_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.answer.hint",
+    )
+    return [plan, write, answer_flow]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CallbackQueryHandler(call_answered, pattern=CALL_ANSWER),
+        CommandHandler("settings", settings),
+        CallbackQueryHandler(settings_menu, pattern=SETTINGS_MENU),
+        CallbackQueryHandler(settings_set, pattern=SETTINGS_SET),
+    ]

@@ -1,0 +1,536 @@
+"""Green channel use cases: family-call plans and reminders, mentor digests, the weekly update to parents,
+the weekly digest to admins, parent <-> head teacher messages, and parents' message settings.
+
+Every scheduled message is queued in the durable outbox (bot.storage.outbox) inside the same transaction that
+records the period as done, so a crash can neither lose nor duplicate a period. No Telegram types here: inline
+keyboards are Bot API dicts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.domain import schedule
+from bot.domain.clock import from_db, to_db
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.schedule import CallPlan
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit, children, outbox
+from bot.storage import green as store
+from bot.texts import Texts, texts_for
+
+log = logging.getLogger(__name__)
+
+CALL = "green.call"
+CALL_SNOOZE = "green.call_snooze"
+NO_CONTACT = "green.no_contact"
+MENTOR_DIGEST = "green.mentor_digest"
+WEEKLY = "green.weekly"
+ADMIN_DIGEST = "green.admin_digest"
+UNREACHABLE = "green.unreachable"
+PARENT_MESSAGE = "green.parent_msg"
+ANSWER = "green.answer"
+
+OUTCOMES = {"c": "called", "n": "no_answer", "s": "snoozed"}
+MAX_SNOOZES = 3
+LIST_LIMIT = 30
+NOTE_LIMIT = 300
+
+
+def texts_of(services: Services, language: str | None) -> Texts:
+    return texts_for(language, services.config.school.language)
+
+
+def _markup(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
+    """A Bot API inline keyboard from (label, callback data) rows."""
+    import html
+
+    return {
+        "inline_keyboard": [
+            [{"text": html.unescape(label), "callback_data": data} for label, data in row] for row in rows
+        ]
+    }
+
+
+def slot_code(slot: datetime) -> int:
+    """A call time as whole minutes since the epoch: short enough for callback data."""
+    return int(slot.timestamp()) // 60
+
+
+def slot_from_code(code: int) -> datetime:
+    return datetime.fromtimestamp(code * 60, tz=UTC)
+
+
+def local(services: Services, moment: datetime) -> datetime:
+    return moment.astimezone(services.config.school.timezone)
+
+
+def format_moment(texts: Texts, services: Services, moment: datetime) -> str:
+    """ "3月8日 周日 19:00" / "Sun 8 Mar 19:00", in the school's time zone."""
+    at = local(services, moment)
+    return texts.t(
+        "green.moment",
+        day=at.day,
+        weekday=texts.t(f"green.weekday.{at.weekday()}"),
+        time=at.strftime("%H:%M"),
+        month_name=texts.t(f"green.month.{at.month}"),
+    )
+
+
+def describe_plan(texts: Texts, plan: CallPlan) -> str:
+    if plan.rhythm == schedule.WEEKLY:
+        return texts.t(
+            "green.plan.weekly", weekday=texts.t(f"green.weekday.{plan.weekday}"), time=plan.at.strftime("%H:%M")
+        )
+    return texts.t("green.plan.interval", days=plan.interval_days, time=plan.at.strftime("%H:%M"))
+
+
+# --- family-call plans -----------------------------------------------------------------------------------
+
+
+async def child_for_plan(services: Services, actor: Actor, child_id: int) -> Any:
+    """The child, if the actor may set its family-call plan (head teacher of the class, admins)."""
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, Access.EDIT_CARD, ChildScope(child.id, child.class_id)):
+        raise AccessDenied
+    return child
+
+
+async def save_plan(services: Services, actor: Actor, plan: CallPlan) -> None:
+    await child_for_plan(services, actor, plan.child_id)
+    now = services.now()
+    async with services.db.transaction():
+        await store.save_plan(services.db, plan, by=actor.user_id, now=now)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="green.plan_set", child_id=plan.child_id,
+            detail=f"rhythm={plan.rhythm}",
+        )  # fmt: skip
+
+
+async def current_plan_text(services: Services, texts: Texts, child_id: int) -> str | None:
+    stored = await store.get_plan(services.db, child_id)
+    if stored is None or not stored.active:
+        return None
+    return describe_plan(texts, stored.plan)
+
+
+async def stop_plan(services: Services, actor: Actor, child_id: int) -> bool:
+    await child_for_plan(services, actor, child_id)
+    now = services.now()
+    async with services.db.transaction():
+        stopped = await store.stop_plan(services.db, child_id, now)
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="green.plan_stop", child_id=child_id)
+    return stopped
+
+
+def call_markup(texts: Texts, child_id: int, slot: datetime) -> dict[str, Any]:
+    code = slot_code(slot)
+    return _markup(
+        [
+            [(texts.t("green.call.called"), f"gc:{child_id}:{code}:c")],
+            [(texts.t("green.call.no_answer"), f"gc:{child_id}:{code}:n")],
+            [(texts.t("green.call.snooze"), f"gc:{child_id}:{code}:s")],
+        ]
+    )
+
+
+async def _queue_call(
+    services: Services, stored: store.StoredPlan, user_id: int, language: str | None, slot: datetime, *,
+    kind: str, dedup_key: str, not_before: datetime,
+) -> bool:  # fmt: skip
+    texts = texts_of(services, language)
+    text = texts.t(
+        "green.call.reminder", child=stored.child_name, when=format_moment(texts, services, slot),
+        plan=describe_plan(texts, stored.plan),
+    )  # fmt: skip
+    return await outbox.enqueue(
+        services.db, recipient_id=user_id, kind=kind, dedup_key=dedup_key, text=text,
+        markup=call_markup(texts, stored.plan.child_id, slot), not_before=not_before, now=services.now(),
+    )  # fmt: skip
+
+
+async def queue_family_calls(services: Services) -> int:
+    """Tick: for each plan whose latest call time has passed and was not queued yet, queue one reminder per
+    bound parent (dedup key: child and call time) and record the call time as done, in one transaction."""
+    now = services.now()
+    tz = services.config.school.timezone
+    queued = 0
+    for stored in await store.active_plans(services.db):
+        slot = schedule.latest_slot(stored.plan, now, tz)
+        if slot is None or slot <= stored.created_at:
+            continue
+        done = await store.run_slot(services.db, stored.plan.child_id)
+        if done is not None and done >= slot:
+            continue
+        async with services.db.transaction():
+            parents = await store.active_guardian_ids(services.db, stored.plan.child_id)
+            languages = await store.user_languages(services.db, parents)
+            for user_id in parents:
+                key = f"{stored.plan.child_id}:{to_db(slot)}"
+                if await _queue_call(
+                    services, stored, user_id, languages.get(user_id), slot, kind=CALL, dedup_key=key, not_before=slot
+                ):
+                    queued += 1
+            await store.set_run_slot(services.db, stored.plan.child_id, slot)
+    return queued
+
+
+@dataclass(frozen=True)
+class CallAnswer:
+    outcome: str  # called / no_answer / snoozed / duplicate / stale / unbound / no_plan / too_many
+    child_name: str = ""
+    slot: datetime | None = None
+    current_slot: datetime | None = None
+
+
+async def answer_call(services: Services, user_id: int, child_id: int, code: int, letter: str) -> CallAnswer:
+    """A parent pressed a reminder button. Ids come from the client: the binding and the plan are re-checked."""
+    outcome = OUTCOMES.get(letter)
+    child = await children.get_child(services.db, child_id)
+    if outcome is None or child is None or not await store.is_guardian(services.db, user_id, child_id):
+        return CallAnswer("unbound")
+    stored = await store.get_plan(services.db, child_id)
+    if stored is None or not stored.active:
+        return CallAnswer("no_plan", child.name)
+    now = services.now()
+    slot = slot_from_code(code)
+    current = schedule.latest_slot(stored.plan, now, services.config.school.timezone)
+    if current is None or slot != current:
+        # A reminder from an earlier call (last month's, or before the plan changed): nothing recorded.
+        return CallAnswer("stale", child.name, slot, current)
+    async with services.db.transaction():
+        if outcome == "snoozed" and await store.snoozes(services.db, child_id, user_id, slot) >= MAX_SNOOZES:
+            return CallAnswer("too_many", child.name, slot)
+        if not await store.record_answer(
+            services.db, child_id=child_id, user_id=user_id, slot=slot, outcome=outcome, now=now
+        ):
+            return CallAnswer("duplicate", child.name, slot)
+        await audit.record(
+            services.db, at=now, actor_id=user_id, action="green.call_answer", child_id=child_id, detail=outcome
+        )
+        if outcome == "snoozed":
+            count = await store.snoozes(services.db, child_id, user_id, slot)
+            user = await services.db.fetchone("SELECT language FROM users WHERE id = ?", (user_id,))
+            await _queue_call(
+                services, stored, user_id, user["language"] if user else None, slot, kind=CALL_SNOOZE,
+                dedup_key=f"{child_id}:{to_db(slot)}:{count}", not_before=now + timedelta(hours=1),
+            )  # fmt: skip
+    return CallAnswer(outcome, child.name, slot)
+
+
+async def queue_no_contact_alerts(services: Services) -> int:
+    """Tick: a child with a plan and no confirmed call for `no_contact_alert_days` -> the head teacher(s) and the
+    mentor are told once per silence (dedup key: the child and the last contact)."""
+    now = services.now()
+    days = services.config.scheduler.no_contact_alert_days
+    queued = 0
+    for stored in await store.active_plans(services.db):
+        child_id = stored.plan.child_id
+        last = await store.last_contact(services.db, child_id)
+        since = last or stored.created_at
+        if now - since < timedelta(days=days):
+            continue
+        recipients = await store.head_teachers(services.db, stored.class_id)
+        mentor = await store.mentor_of(services.db, child_id)
+        if mentor is not None and mentor not in recipients:
+            recipients.append(mentor)
+        languages = await store.user_languages(services.db, recipients)
+        async with services.db.transaction():
+            for user_id in recipients:
+                texts = texts_of(services, languages.get(user_id))
+                last_text = format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+                text = texts.t(
+                    "green.no_contact.alert", child=stored.child_name, days=schedule.days_without_contact(since, now),
+                    last=last_text,
+                )  # fmt: skip
+                if await outbox.enqueue(
+                    services.db, recipient_id=user_id, kind=NO_CONTACT, dedup_key=f"{child_id}:{to_db(since)}",
+                    text=text, now=now,
+                ):  # fmt: skip
+                    queued += 1
+    return queued
+
+
+# --- mentor reminders --------------------------------------------------------------------------------------
+
+
+async def queue_mentor_digests(services: Services) -> int:
+    """Tick: once a day (after quiet hours), each mentor gets ONE message listing the pairings that became due
+    today or overdue since the last digest. Each pairing is reminded once when due and once when overdue."""
+    now = services.now()
+    config = services.config
+    tz = config.school.timezone
+    if schedule.in_quiet_hours(now, tz, config.scheduler.quiet_start, config.scheduler.quiet_end):
+        return 0
+    today = local(services, now).date()
+    if await store.job_key(services.db, "mentor_digest") == today.isoformat():
+        return 0
+    rows = await services.db.fetchall(
+        "SELECT p.id, p.mentor_id, p.child_id, p.cadence_days, p.started_at, c.name,"
+        " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = p.child_id) AS last_visit,"
+        " (SELECT last_key FROM scheduler_runs r WHERE r.job = 'mentor:' || p.id) AS reminded"
+        " FROM pairings p JOIN children c ON c.id = p.child_id WHERE p.ended_at IS NULL ORDER BY p.mentor_id, c.name"
+    )
+    per_mentor: dict[int, list[tuple[str, str, date, int]]] = defaultdict(list)
+    marks: list[tuple[int, str]] = []
+    for row in rows:
+        started = local(services, from_db(row["started_at"])).date()
+        last_visit = date.fromisoformat(row["last_visit"]) if row["last_visit"] else None
+        due = schedule.pairing_due(last_visit, started, row["cadence_days"])
+        if today < due:
+            continue
+        stage = "overdue" if today > due else "due"
+        key = f"{due.isoformat()}:{stage}"
+        if row["reminded"] == key:
+            continue
+        per_mentor[row["mentor_id"]].append((stage, row["name"], due, (today - due).days))
+        marks.append((row["id"], key))
+    queued = 0
+    async with services.db.transaction():
+        languages = await store.user_languages(services.db, list(per_mentor))
+        for mentor_id, items in per_mentor.items():
+            texts = texts_of(services, languages.get(mentor_id))
+            lines = [
+                texts.t("green.mentor.line_due", child=name)
+                if stage == "due"
+                else texts.t("green.mentor.line_overdue", child=name, days=late)
+                for stage, name, _due, late in items[:LIST_LIMIT]
+            ]
+            if len(items) > LIST_LIMIT:
+                lines.append(texts.t("green.more", count=len(items) - LIST_LIMIT))
+            text = texts.t("green.mentor.digest", lines="\n".join(lines))
+            if await outbox.enqueue(
+                services.db, recipient_id=mentor_id, kind=MENTOR_DIGEST, dedup_key=today.isoformat(), text=text, now=now
+            ):
+                queued += 1
+        for pairing_id, key in marks:
+            await store.set_job_key(services.db, f"mentor:{pairing_id}", key, now)
+        await store.set_job_key(services.db, "mentor_digest", today.isoformat(), now)
+    return queued
+
+
+# --- weekly update to parents and digest to admins -----------------------------------------------------------
+
+RATING = {3: "good", 2: "fair", 1: "care"}
+
+
+def weekly_markup(texts: Texts) -> dict[str, Any]:
+    return _markup([[(texts.t("green.weekly.write"), "gw:w")], [(texts.t("green.weekly.settings"), "gs:m")]])
+
+
+async def queue_weekly(services: Services) -> int:
+    """Tick: once the configured weekly time has passed, ONE message per bound parent covering all of their
+    children, and the admins' digest; the week is recorded as done in the same transaction."""
+    now = services.now()
+    config = services.config
+    tz = config.school.timezone
+    today = local(services, now).date()
+    moment = schedule.weekly_moment(today, config.scheduler.weekly_update_day, config.scheduler.weekly_update_time, tz)
+    if now < moment:
+        return 0
+    key = schedule.week_key(today)
+    if await store.job_key(services.db, "weekly_update") == key:
+        return 0
+    async with services.db.transaction():
+        messages = await compose_weekly(services, today, now)
+        queued = 0
+        for user_id, text, language in messages:
+            if await outbox.enqueue(
+                services.db, recipient_id=user_id, kind=WEEKLY, dedup_key=key, text=text,
+                markup=weekly_markup(texts_of(services, language)), not_before=moment, now=now,
+            ):  # fmt: skip
+                queued += 1
+        queued += await _queue_admin_digest(services, today, key, moment, now)
+        await store.set_job_key(services.db, "weekly_update", key, now)
+    log.info("weekly update %s: %d message(s) queued", key, queued)
+    return queued
+
+
+async def compose_weekly(services: Services, today: date, now: datetime) -> list[tuple[int, str, str | None]]:
+    """(parent id, text, language) for every bound parent who has not paused the update or stopped all messages.
+    Bulk queries: one pass over guardians, check-ins, visits, notes and plans of the week."""
+    db = services.db
+    tz = services.config.school.timezone
+    start_day = schedule.week_start(today)
+    start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
+    guardians = await db.fetchall(
+        "SELECT g.user_id, g.child_id, u.language, c.name FROM guardians g JOIN users u ON u.id = g.user_id"
+        " JOIN children c ON c.id = g.child_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
+        " AND u.opted_out = 0 AND u.status = 'active' ORDER BY g.user_id, c.name, c.id"
+    )
+    checkins = {
+        row["child_id"]: row
+        for row in await db.fetchall(
+            "SELECT child_id, COUNT(*) AS n, ROUND(AVG(study)) AS study, ROUND(AVG(life)) AS life,"
+            " ROUND(AVG(mood)) AS mood, ROUND(AVG(health)) AS health FROM checkins"
+            " WHERE at >= ? AND at <= ? GROUP BY child_id",
+            (to_db(start), to_db(now)),
+        )
+    }
+    visits: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in await db.fetchall(
+        "SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE visit_date >= ? AND visit_date <= ?"
+        " GROUP BY child_id, kind",
+        (start_day.isoformat(), today.isoformat()),
+    ):
+        visits[row["child_id"]][row["kind"]] = row["n"]
+    notes: dict[int, list[str]] = defaultdict(list)
+    for row in await db.fetchall(
+        "SELECT child_id, text FROM parent_notes WHERE created_at >= ? ORDER BY id", (to_db(start),)
+    ):
+        notes[row["child_id"]].append(row["text"][:NOTE_LIMIT])
+    plans = {stored.plan.child_id: stored.plan for stored in await store.active_plans(db)}
+
+    per_parent: dict[int, list[Any]] = defaultdict(list)
+    language_of: dict[int, str | None] = {}
+    for row in guardians:
+        per_parent[row["user_id"]].append(row)
+        language_of[row["user_id"]] = row["language"]
+    texts_cache: dict[str | None, Texts] = {}
+    messages = []
+    for user_id, rows in per_parent.items():
+        language = language_of[user_id]
+        texts = texts_cache.setdefault(language, texts_of(services, language))
+        parts = [
+            texts.t("green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day))
+        ]
+        for row in rows[:10]:
+            parts.append(
+                _child_section(services, texts, row["child_id"], row["name"], checkins, visits, notes, plans, now)
+            )
+        parts.append(texts.t("green.weekly.foot"))
+        messages.append((user_id, "\n\n".join(parts)[:4096], language))
+    return messages
+
+
+def _child_section(
+    services: Services, texts: Texts, child_id: int, name: str, checkins: dict[int, Any],
+    visits: dict[int, dict[str, int]], notes: dict[int, list[str]], plans: dict[int, CallPlan], now: datetime,
+) -> str:  # fmt: skip
+    lines = [texts.t("green.weekly.child", child=name)]
+    row = checkins.get(child_id)
+    if row is None:
+        lines.append(texts.t("green.weekly.no_checkins"))
+    else:
+        words = {
+            field: texts.t(f"green.rating.{RATING.get(int(row[field] or 3), 'good')}")
+            for field in ("study", "life", "mood", "health")
+        }
+        lines.append(texts.t("green.weekly.checkins", count=row["n"], **words))
+    kinds = visits.get(child_id, {})
+    if kinds:
+        lines.append(
+            texts.t(
+                "green.weekly.visits",
+                items=texts.t("green.sep").join(
+                    texts.t(f"green.visit.{kind}", count=count) for kind, count in sorted(kinds.items())
+                ),
+            )
+        )
+    for note in notes.get(child_id, []):
+        lines.append(texts.t("green.weekly.note", note=note))
+    plan = plans.get(child_id)
+    if plan is not None:
+        upcoming = schedule.next_slot(plan, now, services.config.school.timezone)
+        lines.append(texts.t("green.weekly.next_call", when=format_moment(texts, services, upcoming)))
+    return "\n".join(lines)
+
+
+async def _queue_admin_digest(services: Services, today: date, key: str, moment: datetime, now: datetime) -> int:
+    db = services.db
+    tz = services.config.school.timezone
+    start_day = schedule.week_start(today)
+    start = to_db(datetime.combine(start_day, datetime.min.time(), tzinfo=tz))
+    checkins = int(await db.fetchval("SELECT COUNT(*) FROM checkins WHERE at >= ?", (start,)))
+    visit_count = int(await db.fetchval("SELECT COUNT(*) FROM visits WHERE visit_date >= ?", (start_day.isoformat(),)))
+    calls = int(
+        await db.fetchval("SELECT COUNT(*) FROM family_call_answers WHERE outcome = 'called' AND at >= ?", (start,))
+    )
+    no_contact = await children_without_contact(services, now)
+    overdue = await overdue_pairings(services, today)
+    admins = [
+        row["user_id"] for row in await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'admin'")
+    ]
+    languages = await store.user_languages(db, admins)
+    queued = 0
+    for admin_id in admins:
+        texts = texts_of(services, languages.get(admin_id))
+        text = texts.t(
+            "green.digest.admin", checkins=checkins, visits=visit_count, calls=calls,
+            no_contact=_names(texts, no_contact), overdue=_names(texts, overdue),
+        )  # fmt: skip
+        if await outbox.enqueue(
+            db, recipient_id=admin_id, kind=ADMIN_DIGEST, dedup_key=key, text=text, not_before=moment, now=now
+        ):
+            queued += 1
+    return queued
+
+
+def _names(texts: Texts, names: list[str]) -> str:
+    if not names:
+        return texts.t("green.digest.none")
+    shown = texts.t("green.sep").join(names[:LIST_LIMIT])
+    return shown + (texts.t("green.more", count=len(names) - LIST_LIMIT) if len(names) > LIST_LIMIT else "")
+
+
+async def children_without_contact(services: Services, now: datetime) -> list[str]:
+    """Children with an active plan and no confirmed call for the configured number of days."""
+    limit = now - timedelta(days=services.config.scheduler.no_contact_alert_days)
+    rows = await services.db.fetchall(
+        "SELECT c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1"
+        " AND p.updated_at <= ? AND NOT EXISTS (SELECT 1 FROM family_call_answers a WHERE a.child_id = p.child_id"
+        " AND a.outcome = 'called' AND a.at > ?) ORDER BY c.name",
+        (to_db(limit), to_db(limit)),
+    )
+    return [row["name"] for row in rows]
+
+
+async def overdue_pairings(services: Services, today: date) -> list[str]:
+    rows = await services.db.fetchall(
+        "SELECT c.name, p.cadence_days, p.started_at,"
+        " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = p.child_id) AS last_visit"
+        " FROM pairings p JOIN children c ON c.id = p.child_id WHERE p.ended_at IS NULL ORDER BY c.name"
+    )
+    names = []
+    for row in rows:
+        started = local(services, from_db(row["started_at"])).date()
+        last = date.fromisoformat(row["last_visit"]) if row["last_visit"] else None
+        if schedule.pairing_due(last, started, row["cadence_days"]) < today:
+            names.append(row["name"])
+    return names
+
+
+# --- unreachable parents -----------------------------------------------------------------------------------
+
+
+async def alert_unreachable(services: Services, user_id: int, now: datetime) -> int:
+    """A parent blocked the bot: the head teacher of each of their children is told once a day at most."""
+    db = services.db
+    rows = await db.fetchall(
+        "SELECT g.relationship, c.name, c.class_id, u.full_name FROM guardians g JOIN children c ON c.id = g.child_id"
+        " JOIN users u ON u.id = g.user_id WHERE g.user_id = ? AND g.unbound_at IS NULL",
+        (user_id,),
+    )
+    queued = 0
+    day = local(services, now).date().isoformat()
+    for row in rows:
+        teachers = await store.head_teachers(db, row["class_id"])
+        languages = await store.user_languages(db, teachers)
+        for teacher_id in teachers:
+            texts = texts_of(services, languages.get(teacher_id))
+            relation = row["relationship"]
+            if texts.has(f"relation.{relation}"):
+                relation = texts.t(f"relation.{relation}")
+            text = texts.t("green.unreachable.alert", parent=row["full_name"], relation=relation, child=row["name"])
+            if await outbox.enqueue(
+                db, recipient_id=teacher_id, kind=UNREACHABLE, dedup_key=f"{user_id}:{row['name']}:{day}",
+                text=text, now=now,
+            ):  # fmt: skip
+                queued += 1
+    return queued

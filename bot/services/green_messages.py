@@ -1,0 +1,176 @@
+"""Parent <-> head teacher messages through the bot (both directions stored), the staff contact overview,
+and parents' message settings. Messages go through the durable outbox like everything else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.roles import Actor
+from bot.services import Services
+from bot.services import green as green_service
+from bot.storage import audit, outbox, people
+from bot.storage import green as store
+from bot.texts import Texts
+
+OVERVIEW_LIMIT = 40
+
+
+async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, int]]:
+    rows = await services.db.fetchall(
+        "SELECT c.id, c.name, c.class_id FROM guardians g JOIN children c ON c.id = g.child_id"
+        " WHERE g.user_id = ? AND g.unbound_at IS NULL ORDER BY c.name",
+        (parent_id,),
+    )
+    return [(row["id"], row["name"], row["class_id"]) for row in rows]
+
+
+async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
+    """Stores the message and queues it to the head teacher of each of the parent's children (admins if a class
+    has none). False when the parent is no longer bound to any child: nothing is routed."""
+    kids = await _parent_children(services, parent_id)
+    if not kids:
+        return False
+    db = services.db
+    now = services.now()
+    parent = await people.get_user(db, parent_id)
+    parent_name = parent.full_name if parent else str(parent_id)
+    async with db.transaction():
+        message_id = await store.insert_message(
+            db, direction="to_staff", parent_id=parent_id, staff_id=None,
+            child_id=kids[0][0] if len(kids) == 1 else None, text=body, thread_id=None, now=now,
+        )  # fmt: skip
+        recipients: dict[int, list[str]] = {}
+        for _child_id, name, class_id in kids:
+            teachers = await store.head_teachers(db, class_id) or await people.admin_ids(db)
+            for teacher in teachers:
+                recipients.setdefault(teacher, []).append(name)
+        languages = await store.user_languages(db, list(recipients))
+        for teacher, names in recipients.items():
+            texts = green_service.texts_of(services, languages.get(teacher))
+            text = texts.t(
+                "green.write.to_teacher", parent=parent_name, children=texts.t("green.sep").join(names), message=body
+            )
+            markup = {
+                "inline_keyboard": [
+                    [{"text": texts.t("green.write.answer_button"), "callback_data": f"gw:a:{message_id}"}]
+                ]
+            }
+            await outbox.enqueue(
+                db, recipient_id=teacher, kind=green_service.PARENT_MESSAGE, dedup_key=str(message_id), text=text,
+                markup=markup, now=now,
+            )  # fmt: skip
+        for child_id, _name, _class_id in kids:
+            await audit.record(
+                db, at=now, actor_id=parent_id, action="green.parent_message", child_id=child_id,
+                detail=f"message={message_id}",
+            )  # fmt: skip
+    return True
+
+
+async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
+    """'ok', or why not: 'gone' (no such message), 'denied' (not this teacher's parent), 'unbound'."""
+    row = await store.get_message(services.db, message_id)
+    if row is None or row["direction"] != "to_staff":
+        return "gone"
+    kids = await _parent_children(services, row["parent_id"])
+    if not kids:
+        return "unbound"
+    if not (actor.admin or any(class_id in actor.head_classes for _c, _n, class_id in kids)):
+        return "denied"
+    return "ok"
+
+
+async def staff_answers(services: Services, actor: Actor, message_id: int, body: str) -> str:
+    """Stores the answer and queues it to the parent; returns a catalogue suffix: sent / gone / denied / unbound."""
+    check = await may_answer(services, actor, message_id)
+    if check != "ok":
+        return check
+    db = services.db
+    now = services.now()
+    original = await store.get_message(db, message_id)
+    assert original is not None
+    parent_id = original["parent_id"]
+    staff = await people.get_user(db, actor.user_id)
+    parent = await people.get_user(db, parent_id)
+    async with db.transaction():
+        answer_id = await store.insert_message(
+            db, direction="to_parent", parent_id=parent_id, staff_id=actor.user_id, child_id=original["child_id"],
+            text=body, thread_id=message_id, now=now,
+        )  # fmt: skip
+        texts = green_service.texts_of(services, parent.language if parent else None)
+        text = texts.t(
+            "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
+            message=body,
+        )  # fmt: skip
+        markup = {"inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": "gw:w"}]]}
+        await outbox.enqueue(
+            db, recipient_id=parent_id, kind=green_service.ANSWER, dedup_key=str(answer_id), text=text,
+            markup=markup, now=now,
+        )  # fmt: skip
+        await audit.record(
+            db, at=now, actor_id=actor.user_id, action="green.answer", child_id=original["child_id"],
+            detail=f"message={message_id}",
+        )  # fmt: skip
+    return "sent"
+
+
+async def contact_overview(services: Services, actor: Actor, texts: Texts) -> str:
+    """Staff: the children they look after (class as head or subject teacher, mentees; admins: every child with a
+    plan), each with the family-call plan and the last confirmed contact; no contact for too long flagged."""
+    db = services.db
+    now = services.now()
+    clauses, params = [], []
+    if actor.admin:
+        clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
+    if actor.visible_class_ids:
+        marks = ",".join("?" * len(actor.visible_class_ids))
+        clauses.append(f"c.class_id IN ({marks})")
+        params.extend(sorted(actor.visible_class_ids))
+    if actor.mentee_ids:
+        marks = ",".join("?" * len(actor.mentee_ids))
+        clauses.append(f"c.id IN ({marks})")
+        params.extend(sorted(actor.mentee_ids))
+    if not clauses:
+        return texts.t("green.contact.none")
+    rows = await db.fetchall(
+        "SELECT c.id, c.name FROM children c WHERE " + " OR ".join(clauses) + " ORDER BY c.name, c.id", params
+    )
+    if not rows:
+        return texts.t("green.contact.none")
+    limit = timedelta(days=services.config.scheduler.no_contact_alert_days)
+    lines = []
+    silent = 0
+    for row in rows[:OVERVIEW_LIMIT]:
+        stored = await store.get_plan(db, row["id"])
+        last = await store.last_contact(db, row["id"])
+        plan_text = (
+            green_service.describe_plan(texts, stored.plan)
+            if stored and stored.active
+            else texts.t("green.plan.no_plan")
+        )
+        last_text = green_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+        since = last or (stored.created_at if stored and stored.active else None)
+        flagged = since is not None and now - since >= limit
+        silent += flagged
+        key = "green.contact.line_flagged" if flagged else "green.contact.line"
+        lines.append(texts.t(key, child=row["name"], plan=plan_text, last=last_text))
+    more = texts.t("green.more", count=len(rows) - OVERVIEW_LIMIT) if len(rows) > OVERVIEW_LIMIT else ""
+    await audit.record(db, at=now, actor_id=actor.user_id, action="green.contact_overview", child_id=None,
+                       detail=f"children={min(len(rows), OVERVIEW_LIMIT)}")  # fmt: skip
+    return texts.t("green.contact.head", silent=silent, days=limit.days) + "\n" + "\n".join(lines) + more
+
+
+async def change_settings(services: Services, user_id: int, action: str, language: str | None) -> str:
+    """A person's own message settings; returns the catalogue key confirming the change."""
+    db = services.db
+    if action == "lang" and language is not None:
+        await people.set_language(db, user_id, language)
+        return "green.settings.lang_done"
+    column, value, key = {
+        "pause": ("weekly_paused", 1, "green.settings.paused"),
+        "resume": ("weekly_paused", 0, "green.settings.resumed"),
+        "stop": ("opted_out", 1, "green.settings.stopped"),
+        "start": ("opted_out", 0, "green.settings.started"),
+    }[action]
+    await db.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))  # column: fixed names above
+    return key
