@@ -12,6 +12,7 @@ Callback data (ids come from the client: every handler re-checks the binding or 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -19,7 +20,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain import schedule
-from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import green as service
@@ -41,6 +41,19 @@ PICK, RHYTHM, INTERVAL, TIME = range(4)
 TYPING = 10
 PICK_LIMIT = 24
 MESSAGE_LIMIT = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class InvalidInput(ValueError):
+    """An empty or over-long message."""
+
+
+def clean_text(text: str, *, max_length: int) -> str:
+    """A person's own words, kept as written (no width folding: Chinese punctuation stays), trimmed."""
+    value = _CONTROL.sub("", text).strip()
+    if not value or len(value) > max_length:
+        raise InvalidInput
+    return value
 
 
 # --- family-call reminder buttons ------------------------------------------------------------------------
