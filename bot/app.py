@@ -9,7 +9,6 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ApplicationHandlerStop,
     BaseHandler,
@@ -22,10 +21,13 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
 from bot.handlers import children, export, importer, invite, registry, start, stats
+from bot.handlers import green as green_channel
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
 from bot.jobs.health import Counters, log_health
+from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
+from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.storage import people
 from bot.storage.db import Database
@@ -78,10 +80,12 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         registry.build(timeout),
         invite.build(timeout),
         importer.build(timeout),
+        *green_channel.conversations(timeout),
         *children.handlers(timeout),
         *stats.handlers(),
         *export.handlers(),
         *importer.handlers(),
+        *green_channel.handlers(),
         *start.handlers(),
     ]
 
@@ -101,7 +105,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.school.timezone))
         .persistence(SqlitePersistence(db))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(OutboxRateLimiter(max_retries=2))  # AIORateLimiter; the outbox handles its own 429s
         .concurrent_updates(False)
     )
     if config.telegram.base_url:
@@ -115,6 +119,7 @@ def build_application(
     app: BotApp = builder.build()  # type: ignore[assignment]
     app.bot_data["services"] = Services(config=config, db=db, clock=clock)
     app.bot_data["counters"] = Counters()
+    app.bot_data["outbox_sender"] = OutboxSender(app.bot, app.bot_data["services"])
 
     app.add_handler(TypeHandler(Update, _guard), group=GROUP_GUARD)
     for handler in feature_handlers(config):
@@ -126,6 +131,10 @@ def build_application(
 
     assert app.job_queue is not None
     app.job_queue.run_repeating(log_health, interval=timedelta(hours=1), first=timedelta(hours=1), name="health")
+    # Green channel: schedules live in SQLite; the tick queues what is due, the sender drains the outbox.
+    tick = timedelta(seconds=config.scheduler.tick_seconds)
+    app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
+    app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
     return app
 
 
@@ -133,6 +142,7 @@ async def on_startup(app: BotApp) -> None:
     """Seeds the administrators from config and sets the command menus. Idempotent."""
     services: Services = app.bot_data["services"]
     await people.ensure_admins(services.db, services.config.school.admins, services.now())
+    await recover_on_startup(services)  # outbox rows a stopped process left half-sent (bot/jobs/outbox.py)
     await set_default_menu(app.bot, services.config.school.language)
     for admin_id in services.config.school.admins:
         actor = await people.load_actor(services.db, admin_id)

@@ -102,6 +102,9 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
     ("stats", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("export", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("import", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("callplan", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("contact", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
+    ("settings", frozenset({Role.PARENT})),
     ("language", None),
     ("cancel", None),
 )
