@@ -1,0 +1,62 @@
+"""Choosing a child at the start of a care flow: recent and own children on buttons, or search by name."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import keyboards as kb
+from bot.domain.models import Child
+from bot.domain.roles import Actor
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers.common import BotContext, reply
+from bot.services import Services
+from bot.texts import Texts
+
+PICK_LIMIT = 8
+Finder = Callable[[Services, Actor, str], Awaitable[tuple[list[Child], int]]]
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(3)
+
+
+def new_token() -> str:
+    """A random token for one flow's record: stored UNIQUE, so a double tap cannot save twice."""
+    return secrets.token_hex(8)
+
+
+def child_label(texts: Texts, child: Child) -> str:
+    return texts.t("child.button", name=child.name, class_label=child.class_label)
+
+
+async def offer(update: Update, texts: Texts, *, prefix: str, nonce: str, picks: list[Child], prompt_key: str) -> None:
+    """The first question: tap one of the quick picks, or type a name."""
+    buttons = [kb.button(child_label(texts, c), prefix, "c", nonce, c.id) for c in picks]
+    key = prompt_key if picks else prompt_key + "_type"
+    await reply(update, texts.t(key), kb.grid(buttons, 2) if buttons else None)
+
+
+async def search(
+    update: Update, context: BotContext, texts: Texts, *, prefix: str, nonce: str, finder: Finder
+) -> Child | None:
+    """A typed name: one match is returned at once; several are offered as buttons; none says so."""
+    assert update.message is not None and update.message.text is not None
+    try:
+        query = clean_text(update.message.text, max_length=30)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return None
+    actor = await context.actor(update)
+    found, total = await finder(context.services, actor, query)
+    if total == 0:
+        await reply(update, texts.t("care.pick_none", query=query))
+        return None
+    if total == 1:
+        return found[0]
+    buttons = [kb.button(child_label(texts, c), prefix, "c", nonce, c.id) for c in found[:PICK_LIMIT]]
+    key = "care.pick_many" if total <= PICK_LIMIT else "care.pick_too_many"
+    await reply(update, texts.t(key, total=total, shown=min(total, PICK_LIMIT)), kb.grid(buttons, 2))
+    return None

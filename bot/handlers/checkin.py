@@ -1,0 +1,359 @@
+"""/checkin: pick a child, then "all fine" (three taps in all) or four ratings, an optional note, save."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain import care as rules
+from bot.domain.care import Ratings
+from bot.domain.models import Child
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers import care_picker as picker
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.services import AccessDenied, NotFound
+from bot.services import care as care_service
+from bot.services.care import InvalidChange
+from bot.texts import Raw, Texts
+
+PICK, CHOOSE, RATE, NOTE, REVIEW = range(5)
+FLOW = "checkin"
+DRAFT = "checkin_draft"
+
+
+def _draft(context: BotContext) -> dict[str, Any] | None:
+    draft: dict[str, Any] | None = context.draft.get(DRAFT)
+    return draft
+
+
+def _ours(context: BotContext, match: re.Match[str], group: int = 1) -> dict[str, Any] | None:
+    """The draft, if the button belongs to it (a button from an older check-in is stale)."""
+    draft = _draft(context)
+    if draft is None or match.group(group) != draft["nonce"]:
+        return None
+    return draft
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """Entry: staff who may log care only; `/checkin name` searches at once."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.visible_class_ids or actor.mentee_ids):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    nonce = picker.new_nonce()
+    context.draft[DRAFT] = {"nonce": nonce, "token": picker.new_token(), "ratings": {}, "step": 0, "worry": False}
+    query = command_args(context)
+    if query:
+        found, total = await care_service.search_for_care(context.services, actor, query, limit=picker.PICK_LIMIT)
+        if total == 1:
+            return await _chosen(update, context, texts, found[0])
+    picks = await care_service.quick_picks(context.services, actor, limit=picker.PICK_LIMIT)
+    await picker.offer(update, texts, prefix="ci", nonce=nonce, picks=picks, prompt_key="care.checkin_pick")
+    return PICK
+
+
+async def _find(services: Any, actor: Any, query: str) -> Any:
+    return await care_service.search_for_care(services, actor, query, limit=picker.PICK_LIMIT)
+
+
+async def typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    child = await picker.search(update, context, texts, prefix="ci", nonce=draft["nonce"], finder=_find)
+    if child is None:
+        return PICK
+    return await _chosen(update, context, texts, child)
+
+
+async def picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    if _ours(context, match) is None:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return PICK
+    await answer(update)
+    actor = await context.actor(update)
+    try:
+        child = await care_service.child_for_care(context.services, actor, int(match.group(2)))
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return PICK
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return PICK
+    return await _chosen(update, context, texts, child)
+
+
+async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
+    draft = _draft(context)
+    assert draft is not None
+    draft["child_id"], draft["child_name"], draft["stage"] = child.id, child.name, "choose"
+    nonce = draft["nonce"]
+    markup = InlineKeyboardMarkup(
+        [
+            [kb.button(texts.t("care.checkin_all_fine"), "ci", "ok", nonce)],
+            [kb.button(texts.t("care.checkin_detail"), "ci", "d", nonce)],
+        ]
+    )
+    await reply(update, texts.t("care.checkin_choose", name=child.name, class_label=child.class_label), markup)
+    return CHOOSE
+
+
+_STAGE_OF_VERB = {"ok": "choose", "d": "choose", "sk": "note", "w": "review", "s": "review"}
+
+
+async def action(update: Update, context: BotContext) -> int | None:
+    """The check-in's buttons: all fine, rate in detail, skip the note, toggle the worry mark, save.
+    A button from an earlier step of this check-in is stale too (an old "all fine" after rating, say)."""
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    verb = match.group(1)
+    draft = _ours(context, match, 2)
+    if draft is None or draft.get("stage") != _STAGE_OF_VERB[verb]:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return None
+    await answer(update)
+    if verb == "ok":
+        return await _save(update, context, texts, Ratings.all_fine(), quick=True)
+    if verb == "d":
+        draft["step"] = 0
+        return await _ask_rating(update, context, texts)
+    if verb == "sk":
+        return await _review(update, context, texts)
+    if verb == "w":
+        draft["worry"] = not draft["worry"]
+        return await _review(update, context, texts, edit=True)
+    ratings = Ratings(**{aspect: draft["ratings"][aspect] for aspect in rules.ASPECTS})
+    return await _save(update, context, texts, ratings, quick=False)
+
+
+async def _ask_rating(update: Update, context: BotContext, texts: Texts) -> int:
+    draft = _draft(context)
+    assert draft is not None
+    draft["stage"] = "rate"
+    step = draft["step"]
+    aspect = rules.ASPECTS[step]
+    buttons = [
+        kb.button(texts.t(f"care.rating.{value}"), "ci", "r", draft["nonce"], step, value) for value in rules.RATINGS
+    ]
+    await reply(
+        update,
+        texts.t(
+            "care.checkin_ask_rating",
+            step=step + 1,
+            steps=len(rules.ASPECTS),
+            aspect=texts.t(f"care.aspect.{aspect}"),
+            name=draft["child_name"],
+        ),
+        kb.grid(buttons, 3),
+    )
+    return RATE
+
+
+async def rated(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    draft = _ours(context, match)
+    if draft is None or int(match.group(2)) != draft["step"]:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return RATE
+    try:
+        value = rules.parse_rating(match.group(3))
+    except InvalidInput as problem:
+        await answer(update, texts.t(problem.reason), alert=True)
+        return RATE
+    await answer(update)
+    aspect = rules.ASPECTS[draft["step"]]
+    draft["ratings"][aspect] = value
+    await edit_or_reply(
+        update,
+        texts.t("care.checkin_rated", aspect=texts.t(f"care.aspect.{aspect}"), rating=texts.t(f"care.rating.{value}")),
+    )
+    if draft["step"] + 1 < len(rules.ASPECTS):
+        draft["step"] += 1
+        return await _ask_rating(update, context, texts)
+    draft["stage"] = "note"
+    markup = kb.grid([kb.button(texts.t("button.skip"), "ci", "sk", draft["nonce"])], 1)
+    await reply(update, texts.t("care.checkin_ask_note"), markup)
+    return NOTE
+
+
+async def noted(update: Update, context: BotContext) -> int:
+    """A typed note or a voice note (kept as its file id)."""
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    message = update.message
+    assert message is not None
+    if message.voice is not None:
+        draft["voice"] = message.voice.file_id
+    else:
+        try:
+            draft["note"] = clean_text(message.text or "", max_length=rules.NOTE_MAX)
+        except InvalidInput as problem:
+            await reply(update, texts.t(problem.reason))
+            return NOTE
+    return await _review(update, context, texts)
+
+
+def _summary(texts: Texts, draft: dict[str, Any]) -> str:
+    lines = [
+        texts.t(
+            "care.checkin_line",
+            aspect=texts.t(f"care.aspect.{a}"),
+            rating=texts.t(f"care.rating.{draft['ratings'][a]}"),
+        )
+        for a in rules.ASPECTS
+    ]
+    if draft.get("note"):
+        lines.append(texts.t("care.checkin_note", note=draft["note"]))
+    if draft.get("voice"):
+        lines.append(texts.t("care.checkin_voice"))
+    return "\n".join(lines)
+
+
+async def _review(update: Update, context: BotContext, texts: Texts, *, edit: bool = False) -> int:
+    draft = _draft(context)
+    assert draft is not None
+    draft["stage"] = "review"
+    ratings = Ratings(**{a: draft["ratings"][a] for a in rules.ASPECTS})
+    worry = rules.is_worry(ratings, note_flagged=draft["worry"])
+    text = texts.t(
+        "care.checkin_review",
+        name=draft["child_name"],
+        summary=Raw(_summary(texts, draft)),
+    )
+    if worry:
+        text += "\n\n" + texts.t("care.checkin_flagged")
+    nonce = draft["nonce"]
+    toggle = "care.checkin_unmark_worry" if draft["worry"] else "care.checkin_mark_worry"
+    markup = InlineKeyboardMarkup(
+        [[kb.button(texts.t("button.confirm"), "ci", "s", nonce)], [kb.button(texts.t(toggle), "ci", "w", nonce)]]
+    )
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+    return REVIEW
+
+
+async def _save(update: Update, context: BotContext, texts: Texts, ratings: Ratings, *, quick: bool) -> int:
+    """Saves once: the draft is taken first, and the flow token makes a repeated save a no-op."""
+    draft = context.draft.pop(DRAFT)
+    actor = await context.actor(update)
+    try:
+        saved = await care_service.save_checkin(
+            context.services,
+            actor,
+            int(draft["child_id"]),
+            ratings,
+            note=draft.get("note"),
+            voice_file_id=draft.get("voice"),
+            note_flagged=bool(draft.get("worry")),
+            quick=quick,
+            flow_token=draft["token"],
+        )
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    end_flow(context, DRAFT)
+    if saved.checkin_id is None:
+        await reply(update, texts.t("care.already_saved"))
+        return ConversationHandler.END
+    key = "care.checkin_saved_fine" if quick else "care.checkin_saved"
+    await edit_or_reply(update, texts.t(key, name=draft["child_name"]))
+    if saved.worry:
+        markup = InlineKeyboardMarkup(
+            [
+                [kb.button(texts.t("care.concern_yes"), "cc", saved.checkin_id, "y")],
+                [kb.button(texts.t("care.concern_no"), "cc", saved.checkin_id, "n")],
+            ]
+        )
+        await reply(update, texts.t("care.concern_ask", name=draft["child_name"]), markup)
+    return ConversationHandler.END
+
+
+async def concern_answer(update: Update, context: BotContext) -> None:
+    """Yes / not now to "raise a concern?" on a flagged check-in (the author only; ids are re-checked)."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    checkin_id, wanted = int(context.matches[0].group(1)), context.matches[0].group(2) == "y"
+    try:
+        await care_service.answer_concern(context.services, actor, checkin_id, wanted)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("care.record_gone"))
+        return
+    except InvalidChange as problem:
+        await reply(update, texts.t(problem.reason))
+        return
+    await edit_or_reply(update, texts.t("care.concern_wanted" if wanted else "care.concern_not_now"))
+
+
+async def hint(update: Update, context: BotContext) -> None:
+    """Stray input: say what this step needs."""
+    await answer(update)
+    texts = await context.texts(update)
+    message = update.effective_message
+    if message is not None and message.text and message.text.startswith("/"):
+        await reply(update, texts.t("flow.command_in_flow", flow=texts.t("flow.name.checkin")))
+        return
+    draft = _draft(context) or {}
+    if "child_id" not in draft:
+        await reply(update, texts.t("care.hint_pick"))
+    elif draft.get("stage") == "note":
+        await reply(update, texts.t("care.hint_note"))
+    else:
+        await reply(update, texts.t("flow.hint_buttons"))
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    buttons = CallbackQueryHandler(action, pattern=kb.CHECKIN_ACTION)
+    return conversation(
+        name=FLOW,
+        entry_points=[CommandHandler("checkin", start)],
+        states={
+            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=kb.CHECKIN_PICK)],
+            CHOOSE: [buttons],
+            RATE: [CallbackQueryHandler(rated, pattern=kb.CHECKIN_RATE)],
+            NOTE: [MessageHandler(text | filters.VOICE, noted), buttons],
+            REVIEW: [buttons],
+        },
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint=hint,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [CallbackQueryHandler(concern_answer, pattern=kb.CHECKIN_CONCERN)]

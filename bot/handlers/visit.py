@@ -1,0 +1,476 @@
+"""/visit: a home visit, a call with a parent or guardian, or a talk at school; then /followups."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain import care as rules
+from bot.domain.care import VisitKind
+from bot.domain.models import Child
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers import care_picker as picker
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.services import AccessDenied, NotFound
+from bot.services import care as care_service
+from bot.services.care import AlreadyDone, FollowupDraft, InvalidChange
+from bot.texts import Raw, Texts
+
+PICK, KIND, DATE, PARTICIPANTS, NOTES, FOLLOWUP, ACTION, DUE, REVIEW = range(9)
+FLOW = "visit"
+DRAFT = "visit_draft"
+DUE_CHOICES = (3, 7, 14)
+FOLLOWUPS_PAGE = 8
+
+
+def _draft(context: BotContext) -> dict[str, Any] | None:
+    draft: dict[str, Any] | None = context.draft.get(DRAFT)
+    return draft
+
+
+def _ours(context: BotContext, match: re.Match[str], stage: str) -> dict[str, Any] | None:
+    """The draft, if the button belongs to this visit and to its current step."""
+    draft = _draft(context)
+    if draft is None or match.group(1) != draft["nonce"] or draft.get("stage") != stage:
+        return None
+    return draft
+
+
+async def _stale(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await answer(update, texts.t("flow.stale_button"), alert=True)
+
+
+async def start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.visible_class_ids or actor.mentee_ids):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    nonce = picker.new_nonce()
+    context.draft[DRAFT] = {"nonce": nonce, "token": picker.new_token(), "stage": "pick"}
+    query = command_args(context)
+    if query:
+        found, total = await care_service.search_for_care(context.services, actor, query, limit=picker.PICK_LIMIT)
+        if total == 1:
+            return await _chosen(update, context, texts, found[0])
+    picks = await care_service.quick_picks(context.services, actor, limit=picker.PICK_LIMIT)
+    await picker.offer(update, texts, prefix="vi", nonce=nonce, picks=picks, prompt_key="care.visit_pick")
+    return PICK
+
+
+async def _find(services: Any, actor: Any, query: str) -> Any:
+    return await care_service.search_for_care(services, actor, query, limit=picker.PICK_LIMIT)
+
+
+async def typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    child = await picker.search(update, context, texts, prefix="vi", nonce=draft["nonce"], finder=_find)
+    return PICK if child is None else await _chosen(update, context, texts, child)
+
+
+async def picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    match = context.matches[0]
+    if _ours(context, match, "pick") is None:
+        await _stale(update, context)
+        return PICK
+    await answer(update)
+    actor = await context.actor(update)
+    try:
+        child = await care_service.child_for_care(context.services, actor, int(match.group(2)))
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return PICK
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return PICK
+    return await _chosen(update, context, texts, child)
+
+
+async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
+    draft = _draft(context)
+    assert draft is not None
+    draft.update(child_id=child.id, child_name=child.name, birth=child.birth_date.isoformat(), stage="kind")
+    buttons = [kb.button(texts.t(f"care.kind.{k.value}"), "vi", "k", draft["nonce"], k.value) for k in VisitKind]
+    await reply(update, texts.t("care.visit_ask_kind", name=child.name), kb.grid(buttons, 1))
+    return KIND
+
+
+async def kind_chosen(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, context.matches[0], "kind")
+    if draft is None:
+        await _stale(update, context)
+        return KIND
+    await answer(update)
+    draft["kind"] = context.matches[0].group(2)
+    kind = texts.raw(f"care.kind.{draft['kind']}")
+    await edit_or_reply(update, texts.t("care.visit_kind_chosen", kind=kind, name=draft["child_name"]))
+    return await _ask_date(update, texts, draft)
+
+
+async def _ask_date(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
+    draft["stage"] = "date"
+    nonce = draft["nonce"]
+    buttons = [
+        kb.button(texts.t("care.today"), "vi", "dt", nonce, 0),
+        kb.button(texts.t("care.yesterday"), "vi", "dt", nonce, 1),
+    ]
+    await reply(update, texts.t("care.visit_ask_date"), kb.grid(buttons, 2))
+    return DATE
+
+
+async def _set_date(update: Update, context: BotContext, texts: Texts, draft: dict[str, Any], day: date) -> int:
+    if day < date.fromisoformat(draft["birth"]):
+        await reply(update, texts.t("care.invalid_before_birth"))
+        return DATE
+    draft["date"] = day.isoformat()
+    draft["stage"] = "participants"
+    markup = kb.grid([kb.button(texts.t("button.skip"), "vi", "sk", draft["nonce"])], 1)
+    await reply(update, texts.t("care.visit_ask_participants"), markup)
+    return PARTICIPANTS
+
+
+async def date_button(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, context.matches[0], "date")
+    if draft is None:
+        await _stale(update, context)
+        return DATE
+    await answer(update)
+    day = care_service.today(context.services) - timedelta(days=int(context.matches[0].group(2)))
+    return await _set_date(update, context, texts, draft, day)
+
+
+async def date_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        day = rules.parse_event_date(
+            update.message.text, today=care_service.today(context.services), birth=date.fromisoformat(draft["birth"])
+        )
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return DATE
+    return await _set_date(update, context, texts, draft, day)
+
+
+async def _ask_notes(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
+    draft["stage"] = "notes"
+    await reply(update, texts.t("care.visit_ask_notes"))
+    return NOTES
+
+
+async def participants_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["participants"] = clean_text(update.message.text, max_length=rules.SHORT_MAX)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return PARTICIPANTS
+    return await _ask_notes(update, texts, draft)
+
+
+async def participants_skipped(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, context.matches[0], "participants")
+    if draft is None:
+        await _stale(update, context)
+        return PARTICIPANTS
+    await answer(update)
+    draft["participants"] = ""
+    return await _ask_notes(update, texts, draft)
+
+
+async def notes_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["notes"] = clean_text(update.message.text, max_length=rules.NOTE_MAX)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return NOTES
+    draft["stage"] = "followup"
+    nonce = draft["nonce"]
+    markup = InlineKeyboardMarkup(
+        [
+            [kb.button(texts.t("care.followup_add"), "vi", "f", nonce, "y")],
+            [kb.button(texts.t("care.followup_none"), "vi", "f", nonce, "n")],
+        ]
+    )
+    await reply(update, texts.t("care.visit_ask_followup"), markup)
+    return FOLLOWUP
+
+
+async def followup_chosen(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, context.matches[0], "followup")
+    if draft is None:
+        await _stale(update, context)
+        return FOLLOWUP
+    await answer(update)
+    if context.matches[0].group(2) == "n":
+        draft.pop("action", None)
+        draft.pop("due", None)
+        return await _review(update, texts, draft)
+    draft["stage"] = "action"
+    await reply(update, texts.t("care.visit_ask_action"))
+    return ACTION
+
+
+async def action_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["action"] = clean_text(update.message.text, max_length=rules.SHORT_MAX)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return ACTION
+    draft["stage"] = "due"
+    buttons = [kb.button(texts.t("care.due_in", days=d), "vi", "due", draft["nonce"], d) for d in DUE_CHOICES]
+    await reply(update, texts.t("care.visit_ask_due"), kb.grid(buttons, 3))
+    return DUE
+
+
+async def due_button(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, context.matches[0], "due")
+    days = int(context.matches[0].group(2))
+    if draft is None or days not in DUE_CHOICES:
+        await _stale(update, context)
+        return DUE
+    await answer(update)
+    draft["due"] = (care_service.today(context.services) + timedelta(days=days)).isoformat()
+    return await _review(update, texts, draft)
+
+
+async def due_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = _draft(context)
+    if draft is None:
+        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        day = rules.parse_due_date(update.message.text, today=care_service.today(context.services))
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return DUE
+    draft["due"] = day.isoformat()
+    return await _review(update, texts, draft)
+
+
+async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
+    draft["stage"] = "review"
+    followup = ""
+    if draft.get("action"):
+        followup = texts.t("care.visit_review_followup", action=draft["action"], due=draft["due"])
+    text = texts.t(
+        "care.visit_review",
+        kind=texts.t(f"care.kind.{draft['kind']}"),
+        name=draft["child_name"],
+        date=draft["date"],
+        participants=draft.get("participants") or texts.t("care.none"),
+        notes=draft["notes"],
+        followup=Raw(followup),
+    )
+    markup = kb.grid([kb.button(texts.t("button.confirm"), "vi", "s", draft["nonce"])], 1)
+    await reply(update, text, markup)
+    return REVIEW
+
+
+async def save(update: Update, context: BotContext) -> int:
+    """Saves once: the draft is taken first, and the flow token makes a repeated save a no-op."""
+    texts = await context.texts(update)
+    assert context.matches
+    if _ours(context, context.matches[0], "review") is None:
+        await _stale(update, context)
+        return REVIEW
+    await answer(update)
+    draft = context.draft.pop(DRAFT)
+    actor = await context.actor(update)
+    followup = FollowupDraft(draft["action"], date.fromisoformat(draft["due"])) if draft.get("action") else None
+    try:
+        visit_id = await care_service.save_visit(
+            context.services,
+            actor,
+            int(draft["child_id"]),
+            kind=VisitKind(draft["kind"]),
+            visit_date=date.fromisoformat(draft["date"]),
+            participants=draft.get("participants") or "",
+            notes=draft["notes"],
+            followup=followup,
+            flow_token=draft["token"],
+        )
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    except InvalidChange as problem:
+        await reply(update, texts.t(problem.reason))
+        return end_flow(context, DRAFT)
+    end_flow(context, DRAFT)
+    if visit_id is None:
+        await reply(update, texts.t("care.already_saved"))
+        return ConversationHandler.END
+    text = texts.t("care.visit_saved", name=draft["child_name"], kind=texts.t(f"care.kind.{draft['kind']}"))
+    if followup is not None:
+        text += "\n" + texts.t("care.visit_saved_followup")
+    await edit_or_reply(update, text)
+    return ConversationHandler.END
+
+
+async def hint(update: Update, context: BotContext) -> None:
+    """Stray input: say what this step needs."""
+    await answer(update)
+    texts = await context.texts(update)
+    message = update.effective_message
+    if message is not None and message.text and message.text.startswith("/"):
+        await reply(update, texts.t("flow.command_in_flow", flow=texts.t("flow.name.visit")))
+        return
+    stage = (_draft(context) or {}).get("stage")
+    if stage == "pick":
+        await reply(update, texts.t("care.hint_pick"))
+    elif stage in ("date", "participants", "notes", "action", "due"):
+        await reply(update, texts.t("care.hint_visit_text"))
+    else:
+        await reply(update, texts.t("flow.hint_buttons"))
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        name=FLOW,
+        entry_points=[CommandHandler("visit", start)],
+        states={
+            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=kb.VISIT_PICK)],
+            KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.VISIT_KIND)],
+            DATE: [MessageHandler(text, date_typed), CallbackQueryHandler(date_button, pattern=kb.VISIT_DATE)],
+            PARTICIPANTS: [
+                MessageHandler(text, participants_typed),
+                CallbackQueryHandler(participants_skipped, pattern=kb.VISIT_SKIP),
+            ],
+            NOTES: [MessageHandler(text, notes_typed)],
+            FOLLOWUP: [CallbackQueryHandler(followup_chosen, pattern=kb.VISIT_FOLLOWUP)],
+            ACTION: [MessageHandler(text, action_typed)],
+            DUE: [MessageHandler(text, due_typed), CallbackQueryHandler(due_button, pattern=kb.VISIT_DUE)],
+            REVIEW: [CallbackQueryHandler(save, pattern=kb.VISIT_SAVE)],
+        },
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint=hint,
+    )
+
+
+# --- /followups --------------------------------------------------------------------------------------------
+
+
+async def followups(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await _followups_page(update, context, texts, 0)
+
+
+async def followups_page(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _followups_page(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
+    actor = await context.actor(update)
+    if not actor.is_staff:
+        await reply(update, texts.t("access.denied"))
+        return
+    items, total = await care_service.my_followups(
+        context.services, actor, limit=FOLLOWUPS_PAGE, offset=page * FOLLOWUPS_PAGE
+    )
+    if total == 0:
+        await (edit_or_reply if update.callback_query else reply)(update, texts.t("care.followups_none"))
+        return
+    today = care_service.today(context.services)
+    lines = [texts.t("care.followups_header", total=total)]
+    buttons = []
+    for number, item in enumerate(items, start=page * FOLLOWUPS_PAGE + 1):
+        mark = texts.t("care.followup_overdue_mark") if item.due_date < today else ""
+        lines.append(
+            f"{number}. "
+            + texts.t(
+                "care.followup_line", mark=mark, due=item.due_date.isoformat(), name=item.child_name, action=item.action
+            )
+        )
+        buttons.append(kb.button(texts.t("care.followup_done_button", number=number), "fu", "d", item.id))
+    pages = (total + FOLLOWUPS_PAGE - 1) // FOLLOWUPS_PAGE
+    if pages > 1:
+        lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
+    markup = kb.grid(buttons, 2, kb.pager(texts, "fu", page, pages))
+    await (edit_or_reply if update.callback_query else reply)(update, "\n".join(lines), markup)
+
+
+async def followup_done(update: Update, context: BotContext) -> None:
+    """Marks a follow-up done (its owner or an admin; the id is re-checked)."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    try:
+        item = await care_service.complete_followup(context.services, actor, int(context.matches[0].group(1)))
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("care.record_gone"))
+        return
+    except AlreadyDone:
+        await reply(update, texts.t("care.followup_already_done"))
+        return
+    await reply(update, texts.t("care.followup_done", action=item.action))
+    await _followups_page(update, context, texts, 0)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("followups", followups),
+        CallbackQueryHandler(followups_page, pattern=kb.FOLLOWUP_PAGE),
+        CallbackQueryHandler(followup_done, pattern=kb.FOLLOWUP_DONE),
+    ]
