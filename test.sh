@@ -4,6 +4,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 bash "$root/scripts/venv.sh" test
 cd "$root"
-"$root/.venv/bin/ruff" check bot tests bench
+lint_paths=(bot tests)
+[ -d bench ] && lint_paths+=(bench)
+"$root/.venv/bin/ruff" check "${lint_paths[@]}"
 "$root/.venv/bin/mypy"
 exec "$root/.venv/bin/python" -m pytest "$@"
