@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain.roles import COMMANDS, Role
+from bot.handlers.menu import PUBLIC_COMMANDS
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness, TestUser
 from tests.helpers import LINK, invite_parent, invite_staff, link_code, make_head_teacher, register_child
@@ -57,9 +58,9 @@ async def test_start_without_code_greets_and_explains(harness: Harness) -> None:
     assert menu_of(harness, 9001) is None  # no role: the default menu applies
     default = [c for c in harness.api.calls_of("setMyCommands") if c.params.get("scope", {}).get("type") != "chat"]
     assert default and all(c.params["scope"] == {"type": "all_private_chats"} for c in default)
-    assert {tuple(x["command"] for x in c.params["commands"]) for c in default} == {
-        ("start", "help", "language", "cancel")
-    }
+    assert {tuple(x["command"] for x in c.params["commands"]) for c in default} == {PUBLIC_COMMANDS}
+    assert {"start", "help", "cancel"} <= set(PUBLIC_COMMANDS)
+    assert not {"register", "child", "mychildren", "invite"} & set(PUBLIC_COMMANDS)
 
 
 # --- staff invitations ---------------------------------------------------------------------------------------
