@@ -206,3 +206,24 @@ async def test_admins_get_a_weekly_digest_with_children_out_of_contact(harness: 
     await drain(harness)
     digest = [s.text for s in admin.new_messages() if "本周汇总" in s.text]
     assert len(digest) == 1 and "张小明" in digest[0]
+
+
+async def test_a_head_teacher_note_appears_in_the_weekly_update(harness: Harness) -> None:
+    _admin, teacher, child_id, (mother,) = await school(harness)
+    await mother.send("/parentnote")
+    assert "权限" in mother.last_text
+    await teacher.send("/parentnote")
+    await teacher.send("李四")
+    assert "没有找到" in teacher.last_text
+    await teacher.press("张小明")
+    await teacher.send("x" * 301)
+    assert "300" in teacher.last_text
+    await teacher.send("小明这周数学测验进步很大，请多鼓励他！")
+    assert "已保存" in teacher.last_text
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'green.parent_note'") == 1
+    harness.clock.now = FRIDAY_EVENING
+    await tick(harness)
+    await drain(harness)
+    text = mother.new_messages()[-1].text
+    assert "班主任的话：小明这周数学测验进步很大，请多鼓励他！" in text
+    assert child_id > 0

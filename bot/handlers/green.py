@@ -5,6 +5,7 @@ write to the head teacher; staff see who has not been in contact), answers route
 Callback data (ids come from the client: every handler re-checks the binding or the role):
   gc:<child>:<slot minutes>:<c|n|s>   a family-call reminder answer (called / couldn't get through / snooze)
   gp:c:<child>  gp:r:<w0..w6|i|off>    /callplan: the child, then the rhythm
+  gn:c:<child>                         /parentnote: the child the note is for
   gw:w                                 a parent starts a message to the head teacher (weekly update button)
   gw:a:<message>                       a head teacher answers a parent's message
   gs:m  gs:<lang|pause|resume|stop|start>[:<zh_CN|en>]   a parent's message settings
@@ -30,13 +31,14 @@ from bot.texts import Raw, Texts
 CALL_ANSWER = r"^gc:(\d{1,12}):(\d{1,12}):([cns])$"
 PLAN_CHILD = r"^gp:c:(\d{1,12})$"
 PLAN_RHYTHM = r"^gp:r:(w[0-6]|i|off)$"
+NOTE_CHILD = r"^gn:c:(\d{1,12})$"
 WRITE = r"^gw:w$"
 ANSWER = r"^gw:a:(\d{1,12})$"
 SETTINGS_MENU = r"^gs:m$"
 SETTINGS_SET = r"^gs:(lang|pause|resume|stop|start)(?::(zh_CN|en))?$"
 
-PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW = "green_plan", "green_write", "green_answer"
-PLAN_DRAFT, WRITE_DRAFT, ANSWER_DRAFT = "green_plan", "green_write", "green_answer"
+PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW, NOTE_FLOW = "green_plan", "green_write", "green_answer", "green_note"
+PLAN_DRAFT, WRITE_DRAFT, ANSWER_DRAFT, NOTE_DRAFT = "green_plan", "green_write", "green_answer", "green_note"
 PICK, RHYTHM, INTERVAL, TIME = range(4)
 TYPING = 10
 PICK_LIMIT = 24
@@ -109,7 +111,9 @@ async def plan_start(update: Update, context: BotContext) -> int:
     return await _offer_children(update, context, texts, "")
 
 
-async def _offer_children(update: Update, context: BotContext, texts: Texts, query: str) -> int:
+async def _offer_children(
+    update: Update, context: BotContext, texts: Texts, query: str, *, prefix: str = "gp", draft: str = PLAN_DRAFT
+) -> int:
     actor = await context.actor(update)
     found, total = await children.search(
         context.services.db, query, everyone=actor.admin, class_ids=actor.head_classes, child_ids=frozenset(),
@@ -119,11 +123,13 @@ async def _offer_children(update: Update, context: BotContext, texts: Texts, que
         await reply(update, texts.t("green.plan.none_found" if query else "green.plan.no_children"))
         if query:
             return PICK
-        return end_flow(context, PLAN_DRAFT)
+        return end_flow(context, draft)
     buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "gp", "c", c.id) for c in found
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), prefix, "c", c.id) for c in found
     ]
     key = "green.plan.pick_more" if total > len(found) else "green.plan.pick"
+    if prefix == "gn":
+        key = "green.note.pick_more" if total > len(found) else "green.note.pick"
     await reply(update, texts.t(key, shown=len(found), total=total), kb.grid(buttons, 2))
     return PICK
 
@@ -232,6 +238,65 @@ async def plan_time(update: Update, context: BotContext) -> int:
         ),
     )  # fmt: skip
     return end_flow(context, PLAN_DRAFT)
+
+
+# --- /parentnote: a few words from the head teacher for the next weekly update -------------------------------
+
+
+async def note_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.head_classes):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, NOTE_FLOW):
+        return ConversationHandler.END
+    context.draft[NOTE_DRAFT] = {}
+    return await _offer_children(update, context, texts, "", prefix="gn", draft=NOTE_DRAFT)
+
+
+async def note_typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    query = update.message.text.strip()[:40]
+    return await _offer_children(update, context, texts, query, prefix="gn", draft=NOTE_DRAFT)
+
+
+async def note_child(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    try:
+        child = await service.child_for_plan(context.services, actor, int(context.matches[0].group(1)))
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.denied"))
+        return PICK
+    context.draft[NOTE_DRAFT] = {"child_id": child.id, "name": child.name}
+    await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=service.NOTE_LIMIT))
+    return TYPING
+
+
+async def note_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    draft = context.draft.get(NOTE_DRAFT) or {}
+    if "child_id" not in draft:
+        await reply(update, texts.t("green.note.pick_first"))
+        return PICK
+    try:
+        body = clean_text(update.message.text, max_length=service.NOTE_LIMIT)
+    except InvalidInput:
+        await reply(update, texts.t("green.write.too_long", limit=service.NOTE_LIMIT))
+        return TYPING
+    actor = await context.actor(update)
+    try:
+        await service.add_parent_note(context.services, actor, draft["child_id"], body)
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, NOTE_DRAFT)
+    await reply(update, texts.t("green.note.saved", child=draft["name"]))
+    return end_flow(context, NOTE_DRAFT)
 
 
 # --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
@@ -406,7 +471,18 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         timeout_minutes=timeout_minutes,
         hint_key="green.answer.hint",
     )
-    return [plan, write, answer_flow]
+    note = conversation(
+        name=NOTE_FLOW,
+        entry_points=[CommandHandler("parentnote", note_start)],
+        states={
+            PICK: [MessageHandler(text, note_typed_name), CallbackQueryHandler(note_child, pattern=NOTE_CHILD)],
+            TYPING: [MessageHandler(text, note_typed)],
+        },
+        draft_keys=(NOTE_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.plan.hint",
+    )
+    return [plan, write, answer_flow, note]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:

@@ -86,6 +86,7 @@ class OutboxSender:
         self.sleep = sleep
         self.paused_until: datetime | None = None
         self.last_to_chat: dict[int, datetime] = {}
+        self.next_slot: datetime | None = None
         self.busy = False
         self.sent = 0
         self.on_sent: Callable[[], None] | None = None
@@ -127,11 +128,11 @@ class OutboxSender:
                     left = PER_CHAT - (now - last)
                     wait = left if wait is None else min(wait, left)
                     continue
-                outcome = await self._send(row, now)
+                await self._pace(interval)
+                outcome = await self._send(row, self.services.now())
                 progressed = True
                 if outcome:
                     sent += 1
-                    await self.sleep(interval)
                 if self.paused_until is not None:
                     break
             if not progressed and wait is not None:
@@ -139,6 +140,18 @@ class OutboxSender:
             elif not progressed:
                 break
         return sent
+
+    async def _pace(self, interval: float) -> None:
+        """Keeps the overall rate: one send slot every `interval` seconds, counted from the previous slot so the
+        time a request takes is part of the interval (a steady rate just under the configured one)."""
+        now = self.services.now()
+        slot = self.next_slot
+        if slot is not None and now < slot:
+            await self.sleep((slot - now).total_seconds())
+            now = self.services.now()
+        # Never catch up after a slow request: two sends are always at least one step apart, so any one-second
+        # window holds at most `messages_per_second` of them.
+        self.next_slot = max(slot or now, now) + timedelta(seconds=interval)
 
     async def _settle(self, row: outbox.OutboxRow, now: datetime) -> bool:
         """Skips or defers a row that must not go now; True if it was dealt with."""

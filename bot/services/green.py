@@ -113,6 +113,19 @@ async def save_plan(services: Services, actor: Actor, plan: CallPlan) -> None:
         )  # fmt: skip
 
 
+async def add_parent_note(services: Services, actor: Actor, child_id: int, text: str) -> int:
+    """A few words from the head teacher for the child's parents, shown in the next weekly update."""
+    await child_for_plan(services, actor, child_id)
+    now = services.now()
+    async with services.db.transaction():
+        note_id = await store.add_note(services.db, child_id=child_id, author_id=actor.user_id, text=text, now=now)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="green.parent_note", child_id=child_id,
+            detail=f"note={note_id}",
+        )  # fmt: skip
+    return note_id
+
+
 async def current_plan_text(services: Services, texts: Texts, child_id: int) -> str | None:
     stored = await store.get_plan(services.db, child_id)
     if stored is None or not stored.active:
@@ -339,13 +352,11 @@ async def queue_weekly(services: Services) -> int:
         return 0
     async with services.db.transaction():
         messages = await compose_weekly(services, today, now)
-        queued = 0
-        for user_id, text, language in messages:
-            if await outbox.enqueue(
-                services.db, recipient_id=user_id, kind=WEEKLY, dedup_key=key, text=text,
-                markup=weekly_markup(texts_of(services, language)), not_before=moment, now=now,
-            ):  # fmt: skip
-                queued += 1
+        markups = {language: weekly_markup(texts_of(services, language)) for _u, _t, language in messages}
+        queued = await outbox.enqueue_many(
+            services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
+            messages=[(user_id, text, markups[language]) for user_id, text, language in messages],
+        )  # fmt: skip
         queued += await _queue_admin_digest(services, today, key, moment, now)
         await store.set_job_key(services.db, "weekly_update", key, now)
     log.info("weekly update %s: %d message(s) queued", key, queued)

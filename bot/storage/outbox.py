@@ -92,6 +92,36 @@ async def enqueue(
     return changed == 1
 
 
+async def enqueue_many(
+    db: Database,
+    *,
+    kind: str,
+    dedup_key: str,
+    messages: list[tuple[int, str, dict[str, Any] | None]],
+    not_before: datetime | None = None,
+    now: datetime,
+) -> int:
+    """Queues many routine messages of one kind and period at once: (recipient, text, markup) each; rows already
+    queued for (recipient, kind, dedup_key) are left alone. Returns how many were new."""
+    due = to_db(not_before or now)
+    created = to_db(now)
+    sql = "SELECT COUNT(*) FROM outbox WHERE kind = ? AND dedup_key = ?"
+    async with db.transaction():
+        before = int(await db.fetchval(sql, (kind, dedup_key)))
+        await db.executemany(
+            "INSERT INTO outbox (recipient_id, kind, dedup_key, text, markup, urgent, not_before, created_at,"
+            " next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " ON CONFLICT (recipient_id, kind, dedup_key) DO NOTHING",
+            (
+                (recipient, kind, dedup_key, text, json.dumps(markup, ensure_ascii=False) if markup else None, due,
+                 created, due)
+                for recipient, text, markup in messages
+            ),
+        )  # fmt: skip
+        after = int(await db.fetchval(sql, (kind, dedup_key)))
+    return after - before
+
+
 async def ready(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     """Queued rows whose time has come: urgent first, then oldest due first."""
     rows = await db.fetchall(

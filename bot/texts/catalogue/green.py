@@ -6,6 +6,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.callplan": ("设置亲情电话时间", "Set a family-call plan"),
     "cmd.contact": ("给班主任留言 / 查看亲情联系情况", "Message the head teacher / see family contact"),
     "cmd.settings": ("消息设置：语言、周报、停止消息", "Message settings: language, weekly update, stop all"),
+    "cmd.parentnote": ("写几句话给家长（放进周报）", "A note for parents in the weekly update"),
+    "flow.name.green_note": ("给家长写几句话", "writing a note for parents"),
+    "green.note.pick": (
+        "📝 要给哪个孩子的家长写几句话？请点选，或输入姓名查找：",
+        "📝 Which child's parents is the note for? Tap one, or type a name to search:",
+    ),
+    "green.note.pick_more": (
+        "📝 要给哪个孩子的家长写几句话？这里列出 {total} 个中的 {shown} 个，可输入姓名查找：",
+        "📝 Which child's parents is the note for? Showing {shown} of {total}; type a name to search:",
+    ),
+    "green.note.pick_first": ("请先点选孩子，或输入姓名查找。", "Please pick the child first, or type a name."),
+    "green.note.ask": (
+        "请写下想让 <b>{child}</b> 的家长知道的话（最多 {limit} 字），会放进这周的周报：",
+        "Write what <b>{child}</b>'s parents should know (up to {limit} characters); it goes into this week's update:",
+    ),
+    "green.note.saved": (
+        "✅ 已保存，会出现在 <b>{child}</b> 家长本周的周报里。",
+        "✅ Saved; it will appear in this week's update to <b>{child}</b>'s parents.",
+    ),
     "flow.name.green_plan": ("设置亲情电话", "setting a family-call plan"),
     "flow.name.green_write": ("给班主任留言", "writing to the head teacher"),
     "flow.name.green_answer": ("答复家长", "answering a parent"),
