@@ -105,6 +105,7 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
     ("callplan", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("contact", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
     ("settings", frozenset({Role.PARENT})),
+    ("parentnote", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("language", None),
     ("cancel", None),
 )
