@@ -20,7 +20,21 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
-from bot.handlers import children, export, importer, invite, registry, start, stats
+from bot.handlers import (
+    boarding,
+    checkin,
+    children,
+    enrolment,
+    export,
+    importer,
+    invite,
+    pairing,
+    registry,
+    start,
+    stats,
+    timeline,
+    visit,
+)
 from bot.handlers import green as green_channel
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
@@ -80,7 +94,17 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         registry.build(timeout),
         invite.build(timeout),
         importer.build(timeout),
+        checkin.build(timeout),
+        visit.build(timeout),
+        pairing.build_pair(timeout),
+        pairing.build_buddy(timeout),
+        enrolment.build(timeout),
         *green_channel.conversations(timeout),
+        *checkin.handlers(),
+        *visit.handlers(),
+        *timeline.handlers(),
+        *boarding.handlers(),
+        *enrolment.handlers(),
         *children.handlers(timeout),
         *stats.handlers(),
         *export.handlers(),

@@ -50,6 +50,43 @@ STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
 EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
 EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"
 IMPORT_CONFIRM = r"^imp:(ok|no):(\d{1,12})$"
+# Care (issue 3). Flows carry a nonce so buttons of an older flow are refused: <area>:c:<nonce>:<child> picks a
+# child. Check-in: ci:ok all fine, ci:d rate each aspect, ci:r:<nonce>:<step>:<rating>, ci:sk skip the note,
+# ci:w toggle the worry mark, ci:s save; cq:<checkin>:<y|n> answers "raise a concern?".
+CHECKIN_PICK = r"^ci:c:(\w+):(\d{1,12})$"
+CHECKIN_ACTION = r"^ci:(ok|d|sk|w|s):(\w+)$"
+CHECKIN_RATE = r"^ci:r:(\w+):(\d):(\d{1,3})$"
+CHECKIN_CONCERN = r"^cq:(\d{1,12}):([yn])$"
+# Visit: vi:k:<nonce>:<kind>, vi:dt:<nonce>:<days ago>, vi:sk:<nonce> skip participants, vi:f:<nonce>:<y|n>
+# follow-up or not, vi:due:<nonce>:<days ahead>, vi:s:<nonce> save. Follow-ups: fu:d:<id> done, fu:pg:<page>.
+VISIT_PICK = r"^vi:c:(\w+):(\d{1,12})$"
+VISIT_KIND = r"^vi:k:(\w+):(home_visit|phone_call|school_talk)$"
+VISIT_DATE = r"^vi:dt:(\w+):([01])$"
+VISIT_SKIP = r"^vi:sk:(\w+)$"
+VISIT_FOLLOWUP = r"^vi:f:(\w+):([yn])$"
+VISIT_DUE = r"^vi:due:(\w+):(\d{1,3})$"
+VISIT_SAVE = r"^vi:s:(\w+)$"
+FOLLOWUP_DONE = r"^fu:d:(\d{1,12})$"
+FOLLOWUP_PAGE = r"^fu:pg:(\d{1,5})$"
+# Pairing (admin): pa:c:<nonce>:<child>, pa:m:<nonce>:<mentor>, pa:cd:<nonce>:<days>, pa:end:<nonce>.
+PAIR_PICK = r"^pa:c:(\w+):(\d{1,12})$"
+PAIR_MENTOR = r"^pa:m:(\w+):(\d{1,15})$"
+PAIR_CADENCE = r"^pa:cd:(\w+):(\d{1,3})$"
+PAIR_END = r"^pa:end:(\w+)$"
+# Buddies (head teacher): bu:c:<nonce>:<child>, bu:end:<nonce>.
+BUDDY_PICK = r"^bu:c:(\w+):(\d{1,12})$"
+BUDDY_END = r"^bu:end:(\w+)$"
+# Boarding: bo:rq:<child> from the card, bo:y:<request> / bo:n:<request> decide (admin), bo:pg:<page>.
+BOARDING_REQUEST = r"^bo:rq:(\d{1,12})$"
+BOARDING_DECIDE = r"^bo:([yn]):(\d{1,12})$"
+BOARDING_PAGE = r"^bo:pg:(\d{1,5})$"
+# Enrolment: en:v:<child> shows the history, en:s:<child>:<status> starts a change, then en:dt:<nonce> (today),
+# en:sk:<nonce> (no reason), en:ok:<nonce> (save).
+ENROL_VIEW = r"^en:v:(\d{1,12})$"
+ENROL_START = r"^en:s:(\d{1,12}):(enrolled|transferred|graduated|dropped_out)$"
+ENROL_ACTION = r"^en:(dt|sk|ok):(\w+)$"
+# A child's timeline: tl:<child>:<page>.
+TIMELINE = r"^tl:(\d{1,12}):(\d{1,5})$"
 
 
 def data(*parts: object) -> str:

@@ -63,6 +63,8 @@ async def start(update: Update, context: BotContext) -> int:
         found, total = await care_service.search_for_care(context.services, actor, query, limit=picker.PICK_LIMIT)
         if total == 1:
             return await _chosen(update, context, texts, found[0])
+        if total == 0:
+            await reply(update, texts.t("care.pick_none", query=query))
     picks = await care_service.quick_picks(context.services, actor, limit=picker.PICK_LIMIT)
     await picker.offer(update, texts, prefix="ci", nonce=nonce, picks=picks, prompt_key="care.checkin_pick")
     return PICK
@@ -290,8 +292,8 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
     if saved.worry:
         markup = InlineKeyboardMarkup(
             [
-                [kb.button(texts.t("care.concern_yes"), "cc", saved.checkin_id, "y")],
-                [kb.button(texts.t("care.concern_no"), "cc", saved.checkin_id, "n")],
+                [kb.button(texts.t("care.concern_yes"), "cq", saved.checkin_id, "y")],
+                [kb.button(texts.t("care.concern_no"), "cq", saved.checkin_id, "n")],
             ]
         )
         await reply(update, texts.t("care.concern_ask", name=draft["child_name"]), markup)

@@ -12,6 +12,7 @@ from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field
 from bot.domain.clock import age_on
 from bot.domain.validation import InvalidInput
 from bot.handlers.cards import child_values, display_value, render_card
+from bot.handlers.timeline import card_rows, care_line
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -23,6 +24,7 @@ from bot.handlers.common import (
     reply,
 )
 from bot.services import AccessDenied, NotFound
+from bot.services import care as care_service
 from bot.services import registry as registry_service
 from bot.storage import people
 from bot.texts import Texts
@@ -87,11 +89,14 @@ async def view(update: Update, context: BotContext) -> None:
     await _show_card(update, context, texts, int(context.matches[0].group(1)))
 
 
-def card_keyboard(texts: Texts, child_id: int, *, can_edit: bool) -> InlineKeyboardMarkup | None:
+def card_keyboard(
+    texts: Texts, child_id: int, *, can_edit: bool, extra: list[list[InlineKeyboardButton]] | None = None
+) -> InlineKeyboardMarkup | None:
     row: list[InlineKeyboardButton] = []
     if can_edit:
         row.append(kb.button(texts.t("card.edit_button"), "ce", "m", child_id))
-    return InlineKeyboardMarkup([row]) if row else None
+    rows = [r for r in [row, *(extra or [])] if r]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def _show_card(update: Update, context: BotContext, texts: Texts, child_id: int) -> None:
@@ -112,7 +117,8 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
         guardians=guardians if actor.is_staff else None,
     )
     can_edit = actor.admin or child.class_id in actor.head_classes
-    await reply(update, card, card_keyboard(texts, child.id, can_edit=can_edit))
+    extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
+    await reply(update, card, card_keyboard(texts, child.id, can_edit=can_edit, extra=extra))
 
 
 # --- editing a card ---------------------------------------------------------------------------------
@@ -324,6 +330,13 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     pages = (len(lines) + MY_PAGE_LINES - 1) // MY_PAGE_LINES
     page = max(0, min(page, pages - 1))
     shown = lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES]
+    if actor.is_staff:
+        # Care at a glance (issue 3): mentor, last check-in, last visit, overdue; for the children on this page.
+        care = await care_service.summaries(context.services, [c for _, c in shown if c is not None])
+        shown = [
+            (text + "\n" + care_line(context.services, texts, care.get(c)), c) if c is not None else (text, c)
+            for text, c in shown
+        ]
     await registry_service.record_listed(
         context.services, actor, [child_id for _, child_id in shown if child_id is not None], "mychildren"
     )

@@ -70,6 +70,8 @@ async def start(update: Update, context: BotContext) -> int:
         found, total = await care_service.search_for_care(context.services, actor, query, limit=picker.PICK_LIMIT)
         if total == 1:
             return await _chosen(update, context, texts, found[0])
+        if total == 0:
+            await reply(update, texts.t("care.pick_none", query=query))
     picks = await care_service.quick_picks(context.services, actor, limit=picker.PICK_LIMIT)
     await picker.offer(update, texts, prefix="vi", nonce=nonce, picks=picks, prompt_key="care.visit_pick")
     return PICK

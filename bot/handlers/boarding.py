@@ -1,0 +1,124 @@
+"""Boarding (寄宿): a request from the card, /boarding lists open requests (left-behind first), admins decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot import keyboards as kb
+from bot.domain import care as rules
+from bot.domain.roles import Access
+from bot.handlers.common import BotContext, answer, edit_or_reply, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import care as care_service
+from bot.services.care import AlreadyDone, InvalidChange
+from bot.texts import Texts
+
+PAGE_SIZE = 8
+
+
+async def request(update: Update, context: BotContext) -> None:
+    """bo:rq:<child>: the head teacher (or an admin) asks for a boarding place; one open request per child."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id = int(context.matches[0].group(1))
+    try:
+        child = await care_service.authorised_child(context.services, actor, child_id, Access.EDIT_CARD)
+        await care_service.request_boarding(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return
+    except AlreadyDone:
+        await reply(update, texts.t("care.boarding_already_requested"))
+        return
+    except InvalidChange as problem:
+        await reply(update, texts.t(problem.reason))
+        return
+    await reply(update, texts.t("care.boarding_requested", name=child.name))
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await _page(update, context, texts, 0)
+
+
+async def list_page(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _page(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def _page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
+    actor = await context.actor(update)
+    try:
+        found, total = await care_service.boarding_list(
+            context.services, actor, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    send = edit_or_reply if update.callback_query else reply
+    if total == 0:
+        await send(update, texts.t("care.boarding_none"))
+        return
+    zone = context.services.config.school.timezone
+    lines = [texts.t("care.boarding_header", total=total)]
+    buttons = []
+    for number, item in enumerate(found, start=page * PAGE_SIZE + 1):
+        lines.append(
+            texts.t(
+                "care.boarding_line",
+                number=number,
+                name=item.child_name,
+                class_label=item.class_label,
+                away=texts.t(f"choice.parents_away.{item.parents_away}"),
+                date=rules.local_date(item.requested_at, zone).isoformat(),
+            )
+        )
+        if actor.admin:
+            buttons.append(kb.button(texts.t("care.boarding_grant", number=number), "bo", "y", item.id))
+            buttons.append(kb.button(texts.t("care.boarding_decline", number=number), "bo", "n", item.id))
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    if pages > 1:
+        lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
+    await send(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, "bo", page, pages)))
+
+
+async def decide(update: Update, context: BotContext) -> None:
+    """bo:y / bo:n: an admin grants or declines (re-checked; a second tap is told it was decided)."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    granted, request_id = context.matches[0].group(1) == "y", int(context.matches[0].group(2))
+    try:
+        decided = await care_service.decide_boarding(context.services, actor, request_id, granted=granted)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("care.record_gone"))
+        return
+    except AlreadyDone:
+        await reply(update, texts.t("care.boarding_already_decided"))
+        return
+    key = "care.boarding_granted" if granted else "care.boarding_declined"
+    await reply(update, texts.t(key, name=decided.child_name))
+    await _page(update, context, texts, 0)
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("boarding", list_command),
+        CallbackQueryHandler(request, pattern=kb.BOARDING_REQUEST),
+        CallbackQueryHandler(decide, pattern=kb.BOARDING_DECIDE),
+        CallbackQueryHandler(list_page, pattern=kb.BOARDING_PAGE),
+    ]

@@ -1,0 +1,431 @@
+"""/pair (admin): a mentor and a cadence for a child (结对帮扶); /buddy (head teacher): a classmate (手拉手)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain import care as rules
+from bot.domain.models import Child
+from bot.domain.roles import Actor
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers import care_picker as picker
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.handlers.menu import refresh_menu
+from bot.services import AccessDenied, NotFound, Services
+from bot.services import care as care_service
+from bot.services.care import AlreadyDone, InvalidChange
+from bot.storage import children, people
+from bot.texts import Texts, texts_for
+
+PAIR_PICK, PAIR_MENTOR, PAIR_CADENCE = range(3)
+PAIR_FLOW = "pair"
+PAIR_DRAFT = "pair_draft"
+BUDDY_PICK, BUDDY_NAME = range(10, 12)
+BUDDY_FLOW = "buddy"
+BUDDY_DRAFT = "buddy_draft"
+MENTOR_BUTTONS = 20
+
+
+def _ours(context: BotContext, key: str, match: re.Match[str], stage: str) -> dict[str, Any] | None:
+    draft: dict[str, Any] | None = context.draft.get(key)
+    if draft is None or match.group(1) != draft["nonce"] or draft.get("stage") != stage:
+        return None
+    return draft
+
+
+async def _stale(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    await answer(update, texts.t("flow.stale_button"), alert=True)
+
+
+# --- /pair ---------------------------------------------------------------------------------------------------
+
+
+async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
+    return await children.search(
+        services.db, query, everyone=actor.admin, class_ids=frozenset(), child_ids=frozenset(), limit=picker.PICK_LIMIT
+    )
+
+
+async def pair_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.admin:
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, PAIR_FLOW):
+        return ConversationHandler.END
+    context.draft[PAIR_DRAFT] = {"nonce": picker.new_nonce(), "stage": "pick"}
+    query = command_args(context)
+    if query:
+        found, total = await _find_any(context.services, actor, query)
+        if total == 1:
+            return await _pair_chosen(update, context, texts, found[0].id)
+    await picker.offer(
+        update, texts, prefix="pa", nonce=context.draft[PAIR_DRAFT]["nonce"], picks=[], prompt_key="care.pair_pick"
+    )
+    return PAIR_PICK
+
+
+async def pair_typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(PAIR_DRAFT)
+    if draft is None:
+        return end_flow(context, PAIR_DRAFT)
+    child = await picker.search(update, context, texts, prefix="pa", nonce=draft["nonce"], finder=_find_any)
+    return PAIR_PICK if child is None else await _pair_chosen(update, context, texts, child.id)
+
+
+async def pair_picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    if _ours(context, PAIR_DRAFT, context.matches[0], "pick") is None:
+        await _stale(update, context)
+        return PAIR_PICK
+    await answer(update)
+    return await _pair_chosen(update, context, texts, int(context.matches[0].group(2)))
+
+
+async def _pair_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
+    actor = await context.actor(update)
+    draft = context.draft[PAIR_DRAFT]
+    try:
+        child, current = await care_service.child_for_pairing(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, PAIR_DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return PAIR_PICK
+    draft.update(child_id=child.id, child_name=child.name, stage="mentor")
+    if current:
+        since = rules.local_date(current.started_at, context.services.config.school.timezone)
+        await reply(
+            update,
+            texts.t(
+                "care.pair_current",
+                name=child.name,
+                mentor=current.mentor_name,
+                days=current.cadence_days,
+                since=since.isoformat(),
+            ),
+        )
+    else:
+        await reply(update, texts.t("care.pair_current_none", name=child.name))
+    return await _offer_mentors(update, context, texts, "", has_current=current is not None)
+
+
+async def _offer_mentors(update: Update, context: BotContext, texts: Texts, query: str, *, has_current: bool) -> int:
+    actor = await context.actor(update)
+    draft = context.draft[PAIR_DRAFT]
+    staff = await care_service.staff_for_pairing(context.services, actor)
+    matches = [(uid, name) for uid, name in staff if query in name]
+    if query and not matches:
+        await reply(update, texts.t("care.pair_no_staff"))
+        return PAIR_MENTOR
+    buttons = [kb.button(name or str(uid), "pa", "m", draft["nonce"], uid) for uid, name in matches[:MENTOR_BUTTONS]]
+    extra = [kb.button(texts.t("care.pair_end_button"), "pa", "end", draft["nonce"])] if has_current else []
+    await reply(update, texts.t("care.pair_ask_mentor"), kb.grid(buttons, 2, extra))
+    return PAIR_MENTOR
+
+
+async def mentor_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(PAIR_DRAFT)
+    if draft is None:
+        return end_flow(context, PAIR_DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        query = clean_text(update.message.text, max_length=30)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return PAIR_MENTOR
+    return await _offer_mentors(update, context, texts, query, has_current=False)
+
+
+async def mentor_picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, PAIR_DRAFT, context.matches[0], "mentor")
+    if draft is None:
+        await _stale(update, context)
+        return PAIR_MENTOR
+    await answer(update)
+    mentor_id = int(context.matches[0].group(2))
+    actor = await context.actor(update)
+    staff = dict(await care_service.staff_for_pairing(context.services, actor))
+    if mentor_id not in staff:
+        await reply(update, texts.t("care.pair_not_staff"))
+        return PAIR_MENTOR
+    draft.update(mentor_id=mentor_id, mentor_name=staff[mentor_id], stage="cadence")
+    buttons = [kb.button(texts.t("care.every_days", days=d), "pa", "cd", draft["nonce"], d) for d in rules.CADENCES]
+    await reply(
+        update,
+        texts.t("care.pair_ask_cadence", mentor=staff[mentor_id], name=draft["child_name"]),
+        kb.grid(buttons, 3),
+    )
+    return PAIR_CADENCE
+
+
+async def cadence_picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, PAIR_DRAFT, context.matches[0], "cadence")
+    if draft is None:
+        await _stale(update, context)
+        return PAIR_CADENCE
+    await answer(update)
+    return await _pair_save(update, context, texts, int(context.matches[0].group(2)))
+
+
+async def cadence_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    try:
+        days = rules.parse_cadence(update.message.text)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return PAIR_CADENCE
+    return await _pair_save(update, context, texts, days)
+
+
+async def _pair_save(update: Update, context: BotContext, texts: Texts, days: int) -> int:
+    draft = context.draft.pop(PAIR_DRAFT)
+    actor = await context.actor(update)
+    services = context.services
+    try:
+        previous = await care_service.child_for_pairing(services, actor, int(draft["child_id"]))
+        pairing = await care_service.pair(services, actor, int(draft["child_id"]), int(draft["mentor_id"]), days)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, PAIR_DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, PAIR_DRAFT)
+    except InvalidChange as problem:
+        await reply(update, texts.t(problem.reason))
+        return end_flow(context, PAIR_DRAFT)
+    except AlreadyDone:
+        await reply(update, texts.t("care.pair_unchanged"))
+        return end_flow(context, PAIR_DRAFT)
+    await reply(update, texts.t("care.pair_saved", mentor=pairing.mentor_name, name=draft["child_name"], days=days))
+    end_flow(context, PAIR_DRAFT)
+    await _tell_mentor(context, pairing.mentor_id, draft["child_name"], days)
+    old = previous[1]
+    if old is not None and old.mentor_id != pairing.mentor_id:
+        await _refresh(context, old.mentor_id)
+    return ConversationHandler.END
+
+
+async def _refresh(context: BotContext, user_id: int) -> None:
+    """Mentoring changes which commands a person may use: refresh their menu."""
+    actor = await people.load_actor(context.services.db, user_id)
+    await refresh_menu(context.bot, actor, context.services.config.school.language)
+
+
+async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, days: int) -> None:
+    mentor = await people.load_actor(context.services.db, mentor_id)
+    texts = texts_for(mentor.language, context.services.config.school.language)
+    try:
+        await context.bot.send_message(mentor_id, texts.t("care.pair_notify_mentor", name=child_name, days=days))
+    except TelegramError:
+        pass  # a mentor who never started the bot or blocked it still sees the pairing in /mychildren
+    await _refresh(context, mentor_id)
+
+
+async def pair_end(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, PAIR_DRAFT, context.matches[0], "mentor")
+    if draft is None:
+        await _stale(update, context)
+        return PAIR_MENTOR
+    await answer(update)
+    actor = await context.actor(update)
+    context.draft.pop(PAIR_DRAFT)
+    try:
+        ended = await care_service.unpair(context.services, actor, int(draft["child_id"]))
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return end_flow(context, PAIR_DRAFT)
+    except AlreadyDone:
+        await reply(update, texts.t("care.pair_none_to_end"))
+        return end_flow(context, PAIR_DRAFT)
+    await edit_or_reply(update, texts.t("care.pair_ended", mentor=ended.mentor_name, name=draft["child_name"]))
+    await _refresh(context, ended.mentor_id)
+    return end_flow(context, PAIR_DRAFT)
+
+
+def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        name=PAIR_FLOW,
+        entry_points=[CommandHandler("pair", pair_start)],
+        states={
+            PAIR_PICK: [MessageHandler(text, pair_typed_name), CallbackQueryHandler(pair_picked, pattern=kb.PAIR_PICK)],
+            PAIR_MENTOR: [
+                MessageHandler(text, mentor_typed),
+                CallbackQueryHandler(mentor_picked, pattern=kb.PAIR_MENTOR),
+                CallbackQueryHandler(pair_end, pattern=kb.PAIR_END),
+            ],
+            PAIR_CADENCE: [
+                MessageHandler(text, cadence_typed),
+                CallbackQueryHandler(cadence_picked, pattern=kb.PAIR_CADENCE),
+            ],
+        },
+        draft_keys=(PAIR_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="care.hint_pick",
+    )
+
+
+# --- /buddy ----------------------------------------------------------------------------------------------------
+
+
+async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
+    return await children.search(
+        services.db,
+        query,
+        everyone=actor.admin,
+        class_ids=actor.head_classes,
+        child_ids=frozenset(),
+        limit=picker.PICK_LIMIT,
+    )
+
+
+async def buddy_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.admin or actor.head_classes):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, BUDDY_FLOW):
+        return ConversationHandler.END
+    nonce = picker.new_nonce()
+    context.draft[BUDDY_DRAFT] = {"nonce": nonce, "stage": "pick"}
+    query = command_args(context)
+    found, total = await _find_own(context.services, actor, query)
+    if query and total == 1:
+        return await _buddy_chosen(update, context, texts, found[0].id)
+    if query and total == 0:
+        await reply(update, texts.t("care.pick_none", query=query))
+    picks = [] if actor.admin else found
+    await picker.offer(update, texts, prefix="bu", nonce=nonce, picks=picks, prompt_key="care.buddy_pick")
+    return BUDDY_PICK
+
+
+async def buddy_typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(BUDDY_DRAFT)
+    if draft is None:
+        return end_flow(context, BUDDY_DRAFT)
+    child = await picker.search(update, context, texts, prefix="bu", nonce=draft["nonce"], finder=_find_own)
+    return BUDDY_PICK if child is None else await _buddy_chosen(update, context, texts, child.id)
+
+
+async def buddy_picked(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    if _ours(context, BUDDY_DRAFT, context.matches[0], "pick") is None:
+        await _stale(update, context)
+        return BUDDY_PICK
+    await answer(update)
+    return await _buddy_chosen(update, context, texts, int(context.matches[0].group(2)))
+
+
+async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
+    actor = await context.actor(update)
+    draft = context.draft[BUDDY_DRAFT]
+    try:
+        child, current = await care_service.buddy_of(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return BUDDY_PICK
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return BUDDY_PICK
+    draft.update(child_id=child.id, child_name=child.name, stage="name")
+    if current:
+        head = texts.t("care.buddy_current", name=child.name, buddy=current.buddy_name)
+        markup = kb.grid([kb.button(texts.t("care.buddy_end_button"), "bu", "end", draft["nonce"])], 1)
+    else:
+        head, markup = texts.t("care.buddy_current_none", name=child.name), None
+    await reply(update, head + "\n\n" + texts.t("care.buddy_ask"), markup)
+    return BUDDY_NAME
+
+
+async def buddy_named(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(BUDDY_DRAFT)
+    if draft is None or draft.get("stage") != "name":
+        return end_flow(context, BUDDY_DRAFT)
+    assert update.message is not None and update.message.text is not None
+    try:
+        name = clean_text(update.message.text, max_length=30)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return BUDDY_NAME
+    actor = await context.actor(update)
+    try:
+        await care_service.set_buddy(context.services, actor, int(draft["child_id"]), name)
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, BUDDY_DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, BUDDY_DRAFT)
+    await reply(update, texts.t("care.buddy_saved", name=draft["child_name"], buddy=name))
+    return end_flow(context, BUDDY_DRAFT)
+
+
+async def buddy_end(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = _ours(context, BUDDY_DRAFT, context.matches[0], "name")
+    if draft is None:
+        await _stale(update, context)
+        return BUDDY_NAME
+    await answer(update)
+    actor = await context.actor(update)
+    try:
+        await care_service.end_buddy(context.services, actor, int(draft["child_id"]))
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+    except AlreadyDone:
+        await reply(update, texts.t("care.buddy_none_to_end"))
+    else:
+        await edit_or_reply(update, texts.t("care.buddy_ended", name=draft["child_name"]))
+    return end_flow(context, BUDDY_DRAFT)
+
+
+def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        name=BUDDY_FLOW,
+        entry_points=[CommandHandler("buddy", buddy_start)],
+        states={
+            BUDDY_PICK: [
+                MessageHandler(text, buddy_typed_name),
+                CallbackQueryHandler(buddy_picked, pattern=kb.BUDDY_PICK),
+            ],
+            BUDDY_NAME: [MessageHandler(text, buddy_named), CallbackQueryHandler(buddy_end, pattern=kb.BUDDY_END)],
+        },
+        draft_keys=(BUDDY_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="care.hint_visit_text",
+    )
