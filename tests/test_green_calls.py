@@ -24,6 +24,8 @@ async def plan_sunday_evening(teacher: TestUser) -> None:
     await teacher.press("周日")
     await teacher.send("25:00")
     assert "这个时间不对" in teacher.last_text
+    await teacher.send("22:00")
+    assert "休息时间" in teacher.last_text
     await teacher.send_sticker()
     assert "请按上一条消息的提示" in teacher.last_text
     await teacher.send("19:00")

@@ -98,7 +98,11 @@ def next_slot(plan: CallPlan, after: datetime, tz: tzinfo) -> datetime:
 
 def in_quiet_hours(moment: datetime, tz: tzinfo, start: time, end: time) -> bool:
     """True between `start` and `end` local time (the window may wrap past midnight, 21:30-07:30)."""
-    local = moment.astimezone(tz).time().replace(tzinfo=None)
+    return clock_in_quiet_hours(moment.astimezone(tz).time().replace(tzinfo=None), start, end)
+
+
+def clock_in_quiet_hours(local: time, start: time, end: time) -> bool:
+    """The same rule for a wall-clock time (e.g. the time of an agreed call)."""
     if start == end:
         return False
     if start < end:

@@ -209,12 +209,24 @@ async def plan_time(update: Update, context: BotContext) -> int:
     if at is None:
         await reply(update, texts.t("green.plan.bad_time"))
         return TIME
+    services = context.services
+    sched = services.config.scheduler
+    if schedule.clock_in_quiet_hours(at, sched.quiet_start, sched.quiet_end):
+        # Routine messages wait for the morning in quiet hours: a reminder for a 22:00 call would come too late.
+        await reply(
+            update,
+            texts.t(
+                "green.plan.quiet_time",
+                start=sched.quiet_start.strftime("%H:%M"),
+                end=sched.quiet_end.strftime("%H:%M"),
+            ),
+        )
+        return TIME
     draft = context.draft.get(PLAN_DRAFT) or {}
     if "child_id" not in draft:
         await reply(update, texts.t("flow.stale_button"))
         return end_flow(context, PLAN_DRAFT)
     actor = await context.actor(update)
-    services = context.services
     weekday = draft.get("weekday")
     plan = schedule.CallPlan(
         child_id=draft["child_id"],

@@ -94,6 +94,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这个时间不对。请输入像 19:00 或 7:30 这样的时间（小时 0–23，分钟 00–59）。",
         "That is not a time. Please type a time like 19:00 or 7:30 (hours 0–23, minutes 00–59).",
     ),
+    "green.plan.quiet_time": (
+        "{start} 到 {end} 是休息时间，这段时间不发提醒。请选一个 {end} 到 {start} 之间的时间，例如 19:00。",
+        "From {start} to {end} is rest time and no reminders are sent. Please choose a time between {end} and "
+        "{start}, for example 19:00.",
+    ),
     "green.plan.saved": (
         "✅ 已保存 <b>{child}</b> 的亲情电话：{plan}。\n下一次：{next}。到时会提醒已绑定的家长。",
         "✅ Saved the family-call plan for <b>{child}</b>: {plan}.\nNext call: {next}. The bound parents will "
