@@ -144,3 +144,65 @@ async def test_timeline_newest_first_paginated_and_without_counselling(harness: 
         "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'denied'", (OTHER_TEACHER_ID,)
     )
     assert denied == 1
+
+
+async def test_timeline_names_pairings_buddies_boarding_and_follow_ups(harness: Harness) -> None:
+    s = await school(harness)
+    await s.admin.send("/pair 张小明")
+    await s.admin.press("李老师")
+    await s.admin.press("每 7 天")
+    await s.teacher.send("/buddy 张小明")
+    await s.teacher.send("王小刚")
+    await s.teacher.send("/child 张小明")
+    await s.teacher.press("申请寄宿")
+    await s.admin.send("/boarding")
+    await s.admin.press("不批准 1")
+    await s.teacher.send("/visit 张小明")
+    await s.teacher.press("家访")
+    await s.teacher.press("今天")
+    await s.teacher.press("跳过")
+    await s.teacher.send("看望")
+    await s.teacher.press("添加跟进事项")
+    await s.teacher.send("送学习用品")
+    await s.teacher.press("3 天后")
+    await s.teacher.press("确认保存")
+    await s.teacher.send("/followups")
+    await s.teacher.press("完成 1")
+    await s.teacher.send("/child 张小明")
+    await s.teacher.press("时间线")
+    text = s.teacher.last_text
+    for expected in (
+        "结对帮扶：李老师，每 7 天",
+        "手拉手同学：王小刚",
+        "申请寄宿",
+        "寄宿申请未批准",
+        "跟进完成：送学习用品",
+    ):
+        assert expected in text, expected
+    assert "王校长" in text  # who decided / paired
+    assert await harness.fetchval("SELECT boarding FROM children WHERE id = ?", (s.child_id,)) == "no"
+
+
+async def test_a_mentor_from_another_class_logs_care_for_their_mentee_only(harness: Harness) -> None:
+    s = await school(harness)
+    other = await other_head_teacher(harness, s.admin)
+    await register_child(other, "李小红")
+    await s.admin.send("/pair 张小明")
+    await s.admin.press("赵老师")
+    await s.admin.press("每 14 天")
+    await other.send("/checkin")
+    names = [b["text"] for b in other.last_with_buttons().buttons()]
+    assert any("张小明" in n for n in names) and any("李小红" in n for n in names)
+    await other.press("张小明")
+    await other.press("一切正常")
+    assert [(r["child_id"], r["author_id"]) for r in await rows(harness, "checkins")] == [
+        (s.child_id, OTHER_TEACHER_ID)
+    ]
+    # The mentor sees the timeline but may not change the card's enrolment or ask for boarding.
+    await other.send("/child 张小明")
+    labels = [b["text"] for b in other.last.buttons()]
+    assert any("时间线" in label for label in labels)
+    assert not any("学籍" in label or "寄宿" in label for label in labels)
+    await other.press_data(f"bo:rq:{s.child_id}", message=other.last)
+    assert "没有权限" in other.last_text
+    assert await rows(harness, "boarding_requests") == []
