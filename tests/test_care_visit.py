@@ -3,6 +3,8 @@ restarts; /followups until done."""
 
 from __future__ import annotations
 
+from telegram.ext import ConversationHandler
+
 from tests.care_fixture import TEACHER_ID, other_head_teacher, rows, school
 from tests.harness import Harness
 
@@ -108,3 +110,22 @@ async def test_stale_buttons_restart_and_cancel(harness: Harness) -> None:
     await s.teacher.send("/cancel")
     assert "已取消" in s.teacher.last_text
     assert len(await rows(harness, "visits")) == 1
+
+
+async def test_timeout_ends_an_abandoned_visit_and_its_buttons(harness: Harness) -> None:
+    s = await school(harness)
+    await s.teacher.send("/visit 张小明")
+    await s.teacher.press("家访")
+    dates = s.teacher.last_with_buttons()
+    visit = next(
+        h for group in harness.app.handlers.values() for h in group
+        if isinstance(h, ConversationHandler) and h.name == "visit"
+    )  # fmt: skip
+    await visit.timeout_jobs[(TEACHER_ID, TEACHER_ID)].run(harness.app)
+    assert "记录家访已自动结束" in s.teacher.last_text
+    await harness.crash_restart()
+    await s.teacher.press("今天", message=dates)
+    assert any("失效" in a for a in s.teacher.alerts())
+    await s.teacher.send("/checkin")  # no busy marker left behind
+    assert "要记录哪个孩子" in s.teacher.last_text
+    assert await rows(harness, "visits") == []
