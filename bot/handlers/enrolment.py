@@ -225,7 +225,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         },
         draft_keys=(DRAFT,),
         timeout_minutes=timeout_minutes,
-        hint_key="care.hint_visit_text",
+        hint_key="care.hint_any",
     )
 
 

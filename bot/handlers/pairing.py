@@ -290,7 +290,7 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
         },
         draft_keys=(PAIR_DRAFT,),
         timeout_minutes=timeout_minutes,
-        hint_key="care.hint_pick",
+        hint_key="care.hint_any",
     )
 
 
@@ -427,5 +427,5 @@ def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
         },
         draft_keys=(BUDDY_DRAFT,),
         timeout_minutes=timeout_minutes,
-        hint_key="care.hint_visit_text",
+        hint_key="care.hint_any",
     )

@@ -50,6 +50,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请点选一个孩子，或输入姓名查找；发送 /cancel 取消。",
         "Tap a child, or type a name to search; /cancel to stop.",
     ),
+    "care.hint_any": (
+        "请点选上面消息中的按钮，或输入文字回答；发送 /cancel 取消。",
+        "Tap a button above or type your answer; /cancel to stop.",
+    ),
     "care.hint_note": (
         "请输入文字备注或发送语音，或点「跳过」；发送 /cancel 取消。",
         "Type a note or send a voice message, or tap Skip; /cancel to stop.",
