@@ -35,10 +35,16 @@ from bot.handlers import (
     timeline,
     visit,
 )
+from bot.handlers import concern as safety_concern
+from bot.handlers import counselling as safety_counselling
 from bot.handlers import green as green_channel
+from bot.handlers import mailbox as safety_mailbox
+from bot.handlers import privacy as safety_privacy
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
+from bot.jobs.backup import nightly_backup
+from bot.jobs.concerns import resend_unacknowledged
 from bot.jobs.health import Counters, log_health
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
@@ -99,6 +105,10 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         pairing.build_pair(timeout),
         pairing.build_buddy(timeout),
         enrolment.build(timeout),
+        *safety_mailbox.conversations(timeout),
+        *safety_concern.conversations(timeout),
+        *safety_counselling.conversations(timeout),
+        *safety_privacy.conversations(timeout),
         *green_channel.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
@@ -106,6 +116,10 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *boarding.handlers(),
         *enrolment.handlers(),
         *children.handlers(timeout),
+        *safety_concern.handlers(),
+        *safety_mailbox.handlers(),
+        *safety_counselling.handlers(),
+        *safety_privacy.handlers(),
         *stats.handlers(),
         *export.handlers(),
         *importer.handlers(),
@@ -155,6 +169,9 @@ def build_application(
 
     assert app.job_queue is not None
     app.job_queue.run_repeating(log_health, interval=timedelta(hours=1), first=timedelta(hours=1), name="health")
+    app.job_queue.run_repeating(resend_unacknowledged, interval=timedelta(minutes=1), first=timedelta(minutes=1),
+                                name="concerns.resend")  # fmt: skip
+    app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")
     # Green channel: schedules live in SQLite; the tick queues what is due, the sender drains the outbox.
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")

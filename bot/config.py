@@ -77,6 +77,19 @@ class ImportConfig:
 
 
 @dataclass(frozen=True)
+class BackupConfig:
+    folder: Path  # nightly online backups of the database land here
+    keep: int  # how many nightly backups to keep
+    at: time  # local time of the nightly backup
+    passphrase: str  # encrypts the copy /backup sends; empty: /backup is refused
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    retention_days: int  # after a child leaves school, how long before admins are offered erasure
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     telegram: TelegramConfig
@@ -86,6 +99,8 @@ class Config:
     scheduler: SchedulerConfig
     security: SecurityConfig
     imports: ImportConfig
+    backup: BackupConfig = BackupConfig(Path("backups"), 7, time(2, 30), "")
+    privacy: PrivacyConfig = PrivacyConfig(730)
 
 
 class _Section:
@@ -213,6 +228,11 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
     security = _Section(path, "security", data, required=False)
     secret = env.get("SHOUWANG_SECRET", "").strip() or security.string("secret")
     imports = _Section(path, "import", data, required=False)
+    backup = _Section(path, "backup", data, required=False)
+    backup_folder = Path(backup.string("folder", "backups") or "backups")
+    if not backup_folder.is_absolute():
+        backup_folder = path.parent / backup_folder
+    privacy = _Section(path, "privacy", data, required=False)
 
     return Config(
         path=path,
@@ -241,4 +261,11 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
         ),
         security=SecurityConfig(secret=secret or _derived_secret(token)),
         imports=ImportConfig(max_file_mb=imports.number("max_file_mb", 5, minimum=0.01)),
+        backup=BackupConfig(
+            folder=backup_folder,
+            keep=backup.integer("keep", 7, minimum=1),
+            at=backup.clock("time", "02:30"),
+            passphrase=env.get("SHOUWANG_BACKUP_PASSPHRASE", "").strip() or backup.string("passphrase"),
+        ),
+        privacy=PrivacyConfig(retention_days=privacy.integer("retention_days", 730, minimum=1)),
     )

@@ -41,15 +41,58 @@ INVITE_CHILD = r"^inv:ch:(\d+)$"
 INVITE_RELATION = r"^inv:rel:(\w+)$"
 # Language.
 LANGUAGE = r"^lang:(zh_CN|en)$"
-# Stats (/stats): st:v:<scope> shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page> a list of
-# children needing action, st:c:<scope> the chart. Export: ex:s:<scope> picks the scope, ex:g:<scope>:<period>
+# Stats (/stats): st:v:<scope>[:<term>] shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page>
+# a list of children needing action, st:c:<scope> the chart. Export: ex:s:<scope> picks the scope, ex:g:<scope>:<period>
 # builds the workbook. Import: imp:ok:<batch> / imp:no:<batch> confirm or cancel a checked file.
-STATS_VIEW = r"^st:v:(s|[gc]\d{1,9})$"
+STATS_VIEW = r"^st:v:(s|[gc]\d{1,9})(?::(\d{4}-[12]))?$"  # optional term "2025-2" for the term figures
 STATS_LIST = r"^st:l:(nog|unr|nom|ovd):(s|[gc]\d{1,9}):(\d{1,5})$"
 STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
 EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
 EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"
 IMPORT_CONFIRM = r"^imp:(ok|no):(\d{1,12})$"
+# Safety (issue 6). Concerns: cc:c:<child> picks the child, cc:ck:<checkin> starts from a flagged check-in,
+# cc:n:<child> from the card, cc:k:<kind>, cc:w:<days ago>; on the alert cc:ack / cc:as / cc:cl:<concern>,
+# cc:to:<concern>:<user> assigns, cc:oc:<concern>:<outcome> closes.
+CONCERN_PICK = r"^cc:c:(\d{1,12})$"
+CONCERN_FROM_CHECKIN = r"^cc:ck:(\d{1,12})$"
+CONCERN_FROM_CARD = r"^cc:n:(\d{1,12})$"
+CONCERN_KIND = r"^cc:k:(alone|missing|injured|abuse|guardian|other)$"
+CONCERN_WHEN = r"^cc:w:([01])$"
+CONCERN_ACK = r"^cc:ack:(\d{1,12})$"
+CONCERN_ASSIGN = r"^cc:as:(\d{1,12})$"
+CONCERN_ASSIGN_TO = r"^cc:to:(\d{1,12}):(\d{1,15})$"
+CONCERN_CLOSE = r"^cc:cl:(\d{1,12})$"
+CONCERN_OUTCOME = r"^cc:oc:(\d{1,12}):(school|guardian)$"
+CONCERN_OUTCOME_NOTE = r"^cc:oc:(\d{1,12}):(police|civil|referred)$"
+# Risk level from the card: rk:m:<child> shows the levels, rk:l:<child>:<level> asks the reason.
+RISK_MENU = r"^rk:m:(\d{1,12})$"
+RISK_LEVEL = r"^rk:l:(\d{1,12}):(high|medium|low)$"
+# Mailbox: mb:new writes a new letter, mb:a:<ticket> answers in one's own ticket; counsellors: mb:t:<ticket> reads,
+# mb:r:<ticket> replies, mb:x:<ticket> closes, mb:pg:<page> pages the open tickets.
+MAILBOX_NEW = r"^mb:new$"
+MAILBOX_ANSWER = r"^mb:a:(\d{1,12})$"
+MAILBOX_TICKET = r"^mb:t:(\d{1,12})$"
+MAILBOX_REPLY = r"^mb:r:(\d{1,12})$"
+MAILBOX_CLOSE = r"^mb:x:(\d{1,12})$"
+MAILBOX_PAGE = r"^mb:pg:(\d{1,5})$"
+# Counselling: cs:v:<child> shows the records, cs:n:<child> records a session, cs:d:0 today, cs:skip, cs:sh:<0|1>.
+COUNSEL_VIEW = r"^cs:v:(\d{1,12})$"
+COUNSEL_NEW = r"^cs:n:(\d{1,12})$"
+COUNSEL_TODAY = r"^cs:d:0$"
+COUNSEL_SKIP = r"^cs:skip$"
+COUNSEL_SHARE = r"^cs:sh:([01])$"
+# Privacy: pv:ok:<child> guardian consents, pv:pp:<child> paper consent, pv:fx:<child> asks a correction,
+# pv:rm:<child> / pv:rmy:<child> asks erasure (with confirmation), pv:er:<child> / pv:ery:<child> erases (admin),
+# pv:no cancels a confirmation. Audit: au:v:<child>:<page>.
+PRIVACY_CONSENT = r"^pv:ok:(\d{1,12})$"
+PRIVACY_PAPER = r"^pv:pp:(\d{1,12})$"
+PRIVACY_CORRECT = r"^pv:fx:(\d{1,12})$"
+PRIVACY_REQUEST_ERASE = r"^pv:rm:(\d{1,12})$"
+PRIVACY_REQUEST_ERASE_YES = r"^pv:rmy:(\d{1,12})$"
+PRIVACY_ERASE = r"^pv:er:(\d{1,12})$"
+PRIVACY_ERASE_YES = r"^pv:ery:(\d{1,12})$"
+PRIVACY_NO = r"^pv:no$"
+AUDIT_VIEW = r"^au:v:(\d{1,12}):(\d{1,5})$"
 # Care (issue 3). Flows carry a nonce so buttons of an older flow are refused: <area>:c:<nonce>:<child> picks a
 # child. Check-in: ci:ok all fine, ci:d rate each aspect, ci:r:<nonce>:<step>:<rating>, ci:sk skip the note,
 # ci:w toggle the worry mark, ci:s save; cq:<checkin>:<y|n> answers "raise a concern?".

@@ -26,6 +26,14 @@ class Access(StrEnum):
     EDIT_CARD = "edit_card"
     LOG_CARE = "log_care"  # check-ins, visits
     INVITE_GUARDIAN = "invite_guardian"
+    # Safety and trust (issue 6).
+    REPORT_CONCERN = "report_concern"  # any staff member who may log care for the child; admins, counsellors
+    SET_RISK = "set_risk"  # head teacher of the class, admins
+    COUNSEL = "counsel"  # counselling records: counsellors only (not admins, not the head teacher)
+    CONSENT_PAPER = "consent_paper"  # note a guardian's consent given on paper: head teacher, admins
+    CONSENT_GIVE = "consent_give"  # give consent in the bot, see /mydata, ask to correct or erase: bound guardian
+    ERASE = "erase"  # admins only, after a confirmation step
+    VIEW_AUDIT = "view_audit"  # admins only
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,26 @@ def may(actor: Actor, access: Access, child: ChildScope) -> bool:
         return actor.admin or child.class_id in actor.head_classes
     if access is Access.LOG_CARE:
         return actor.admin or child.class_id in actor.visible_class_ids or child.child_id in actor.mentee_ids
+    return _may_safety(actor, access, child)
+
+
+def _may_safety(actor: Actor, access: Access, child: ChildScope) -> bool:
+    """Safety and trust rules; anything not named here is refused."""
+    if access is Access.REPORT_CONCERN:
+        return (
+            actor.admin
+            or actor.counsellor
+            or child.class_id in actor.visible_class_ids
+            or child.child_id in actor.mentee_ids
+        )
+    if access in (Access.SET_RISK, Access.CONSENT_PAPER):
+        return actor.admin or child.class_id in actor.head_classes
+    if access is Access.COUNSEL:
+        return actor.counsellor
+    if access is Access.CONSENT_GIVE:
+        return child.child_id in actor.guarded_ids
+    if access in (Access.ERASE, Access.VIEW_AUDIT):
+        return actor.admin
     return False
 
 
@@ -98,10 +126,23 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
     ("register", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("child", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
     ("mychildren", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
+    ("checkin", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
+    ("visit", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
+    ("followups", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
+    ("pair", frozenset({Role.ADMIN})),
+    ("buddy", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("boarding", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("invite", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("stats", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("export", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("import", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
+    ("concern", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR})),
+    ("counsel", frozenset({Role.COUNSELLOR})),
+    ("mailbox", None),  # anyone, anonymously; counsellors see the open tickets
+    ("mydata", frozenset({Role.PARENT})),
+    ("audit", frozenset({Role.ADMIN})),
+    ("erase", frozenset({Role.ADMIN})),
+    ("backup", frozenset({Role.ADMIN})),
     ("callplan", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
     ("contact", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
     ("settings", frozenset({Role.PARENT})),

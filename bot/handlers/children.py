@@ -11,8 +11,8 @@ from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field
 from bot.domain.clock import age_on
 from bot.domain.validation import InvalidInput
+from bot.handlers import safety_card
 from bot.handlers.cards import child_values, display_value, render_card
-from bot.handlers.timeline import card_rows, care_line
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -23,6 +23,7 @@ from bot.handlers.common import (
     end_flow,
     reply,
 )
+from bot.handlers.timeline import card_rows, care_line
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services import registry as registry_service
@@ -118,6 +119,8 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
     )
     can_edit = actor.admin or child.class_id in actor.head_classes
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
+    extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
+    card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
     await reply(update, card, card_keyboard(texts, child.id, can_edit=can_edit, extra=extra))
 
 

@@ -8,7 +8,7 @@ from telegram.error import TelegramError
 from bot.domain.roles import Actor, commands_for
 from bot.texts import LOCALES, Texts, texts_for
 
-PUBLIC_COMMANDS = ("start", "help", "language", "cancel")
+PUBLIC_COMMANDS = ("start", "help", "mailbox", "language", "cancel")
 
 
 def _commands(texts: Texts, names: list[str]) -> list[BotCommand]:

@@ -1,0 +1,473 @@
+"""/concern: any staff member reports a safety concern in under a minute; admins acknowledge, assign, close."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
+from bot.domain.validation import InvalidInput, clean_text, parse_date
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.jobs.concerns import deliver
+from bot.services import AccessDenied, NotFound
+from bot.services import concerns as concern_service
+from bot.services import registry as registry_service
+from bot.storage import safety as store
+from bot.texts import Texts
+
+FLOW = "concern"
+DRAFT = "concern_draft"
+PICK, KIND, WHAT, WHEN = range(4)
+CLOSE_FLOW = "concern_close"
+CLOSE_DRAFT = "concern_close_draft"
+NOTE = 10
+PICK_LIMIT = 8
+EARLIEST_DAYS = 366
+
+
+async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) -> list[Any]:
+    """Check-ins flagged as worries (care records) the reporter may act on: one tap opens a concern."""
+    try:
+        from bot.services import care as care_service
+    except ImportError:
+        return []
+    actor = await context.actor(update)
+    since = context.services.now() - timedelta(days=14)
+    flagged = await care_service.flagged_checkins(context.services, actor, since=since, limit=5)
+    buttons = []
+    for checkin in flagged:
+        child_name = await store.child_name(context.services.db, checkin.child_id)
+        if child_name is None:
+            continue
+        buttons.append(kb.button(texts.t("safety.concern.from_checkin", name=child_name), "cc", "ck", checkin.id))
+    return buttons
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/concern [name]: who is it about? (a name, or a flagged check-in)."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not (actor.is_staff):
+        await reply(update, texts.t("access.denied"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = {}
+    query = command_args(context)
+    if query:
+        return await _search(update, context, texts, query)
+    buttons = await _flagged_buttons(update, context, texts)
+    text = texts.t("safety.concern.ask_child")
+    if buttons:
+        text += "\n\n" + texts.t("safety.concern.flagged_hint")
+    await reply(update, text, kb.grid(buttons, 1) if buttons else None)
+    return PICK
+
+
+async def from_card(update: Update, context: BotContext) -> int:
+    """The card's "report a concern" button: the child is known."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = {}
+    return await _chosen(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def from_checkin(update: Update, context: BotContext) -> int:
+    """A flagged check-in's button: its child, and the check-in remembered on the concern."""
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    checkin_id = int(context.matches[0].group(1))
+    child_id = await store.checkin_child(context.services.db, checkin_id)
+    if child_id is None:
+        await reply(update, texts.t("card.gone"))
+        return PICK
+    context.draft.setdefault(DRAFT, {})["checkin_id"] = checkin_id
+    return await _chosen(update, context, texts, child_id)
+
+
+async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
+    actor = await context.actor(update)
+    if actor.admin or actor.counsellor:
+        found, total = await store.search_all(context.services.db, query, limit=PICK_LIMIT)
+    else:
+        children, total = await registry_service.search_children(context.services, actor, query, limit=PICK_LIMIT)
+        found = [(c.id, c.name, c.class_label) for c in children]
+    if total == 0:
+        await reply(update, texts.t("safety.concern.none_found", query=query))
+        return PICK
+    if total == 1:
+        return await _chosen(update, context, texts, found[0][0])
+    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), "cc", "c", i) for i, n, c in found]
+    more = texts.t("safety.concern.more", total=total) if total > len(found) else ""
+    await reply(update, texts.t("safety.concern.pick") + more, kb.grid(buttons, 1))
+    return PICK
+
+
+async def typed_name(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    return await _search(update, context, texts, update.message.text.strip()[:50])
+
+
+async def picked(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    return await _chosen(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
+    actor = await context.actor(update)
+    try:
+        await concern_service.check_may_report(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    name = await store.child_name(context.services.db, child_id)
+    context.draft.setdefault(DRAFT, {})["child_id"] = child_id
+    buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), "cc", "k", k.value) for k in ConcernKind]
+    await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 2))
+    return KIND
+
+
+async def kind_chosen(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert context.matches
+    draft = context.draft.get(DRAFT) or {}
+    if "child_id" not in draft:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return KIND
+    await answer(update)
+    draft["kind"] = ConcernKind(context.matches[0].group(1)).value
+    context.draft[DRAFT] = draft
+    await reply(update, texts.t("safety.concern.ask_what", limit=MAX_DESCRIPTION))
+    return WHAT
+
+
+async def what_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    try:
+        what = clean_text(update.message.text, max_length=MAX_DESCRIPTION)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return WHAT
+    context.draft[DRAFT]["what"] = what
+    buttons = [
+        kb.button(texts.t("safety.when.today"), "cc", "w", 0),
+        kb.button(texts.t("safety.when.yesterday"), "cc", "w", 1),
+    ]
+    await reply(update, texts.t("safety.concern.ask_when"), kb.grid(buttons, 2))
+    return WHEN
+
+
+def _today(context: BotContext) -> date:
+    return registry_service.local_today(context.services)
+
+
+async def when_button(update: Update, context: BotContext) -> int:
+    await answer(update)
+    assert context.matches
+    return await _save(update, context, _today(context) - timedelta(days=int(context.matches[0].group(1))))
+
+
+async def when_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    today = _today(context)
+    try:
+        when = parse_date(update.message.text, today=today, earliest=today - timedelta(days=EARLIEST_DAYS))
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return WHEN
+    return await _save(update, context, when)
+
+
+async def _save(update: Update, context: BotContext, when: date) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    draft = context.draft.get(DRAFT) or {}
+    if not {"child_id", "kind", "what"} <= draft.keys():
+        await reply(update, texts.t("flow.stale_button"))
+        return end_flow(context, DRAFT)
+    try:
+        concern_id, alerts = await concern_service.report(
+            context.services, actor, int(draft["child_id"]), kind=ConcernKind(draft["kind"]),
+            description=str(draft["what"]), occurred_on=when, checkin_id=draft.get("checkin_id"),
+        )  # fmt: skip
+    except AccessDenied:
+        await reply(update, texts.t("access.child_denied"))
+        return end_flow(context, DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    end_flow(context, DRAFT)
+    await deliver(context.bot, context.services, alerts)
+    await reply(update, texts.t("safety.concern.sent", id=concern_id, admins=len(alerts)))
+    return ConversationHandler.END
+
+
+async def _hint(update: Update, context: BotContext) -> None:
+    """Stray input (stickers, photos, commands): say what the current step needs, and stay in it."""
+    await answer(update)
+    texts = await context.texts(update)
+    message = update.effective_message
+    draft = context.draft.get(DRAFT) or {}
+    if message is not None and message.text and message.text.startswith("/"):
+        await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{FLOW}")))
+    elif "child_id" in draft and "kind" not in draft:
+        await reply(update, texts.t("flow.hint_buttons"))
+    elif "what" in draft:
+        await reply(update, texts.t("safety.concern.ask_when"))
+    else:
+        await reply(update, texts.t("flow.hint_text"))
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=FLOW,
+        hint=_hint,
+        entry_points=[
+            CommandHandler("concern", start),
+            CallbackQueryHandler(from_card, pattern=kb.CONCERN_FROM_CARD),
+        ],
+        states={
+            PICK: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, typed_name),
+                CallbackQueryHandler(picked, pattern=kb.CONCERN_PICK),
+                CallbackQueryHandler(from_checkin, pattern=kb.CONCERN_FROM_CHECKIN),
+            ],
+            KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.CONCERN_KIND)],
+            WHAT: [MessageHandler(filters.TEXT & ~filters.COMMAND, what_typed)],
+            WHEN: [
+                CallbackQueryHandler(when_button, pattern=kb.CONCERN_WHEN),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, when_typed),
+            ],
+        },
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+# --- the alert's buttons --------------------------------------------------------------------------------------
+
+
+def _status_line(texts: Texts, concern: store.Concern) -> str:
+    if concern.status is ConcernStatus.CLOSED and concern.outcome is not None:
+        return texts.t("safety.status.closed", outcome=texts.t(f"safety.outcome.{concern.outcome.value}"))
+    return texts.t(f"safety.status.{concern.status.value}")
+
+
+async def acknowledge(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    concern_id = int(context.matches[0].group(1))
+    try:
+        concern, done, notes = await concern_service.acknowledge(context.services, actor, concern_id)
+    except AccessDenied:
+        await answer(update, texts.t("access.denied"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.concern.gone"), alert=True)
+        return
+    await answer(update, texts.t("safety.ack.done" if done else "safety.ack.already"))
+    await deliver(context.bot, context.services, notes)
+    await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+
+
+async def assign_menu(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    concern_id = int(context.matches[0].group(1))
+    try:
+        people = await concern_service.assignees(context.services, actor, concern_id)
+    except AccessDenied:
+        await answer(update, texts.t("access.denied"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.concern.gone"), alert=True)
+        return
+    await answer(update)
+    buttons = [
+        kb.button(texts.t("safety.assign.person", name=name), "cc", "to", concern_id, uid) for uid, name in people
+    ]
+    await reply(update, texts.t("safety.assign.ask", id=concern_id), kb.grid(buttons[:40], 2))
+
+
+async def assign_to(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    concern_id, assignee = int(context.matches[0].group(1)), int(context.matches[0].group(2))
+    try:
+        concern, notes = await concern_service.assign(context.services, actor, concern_id, assignee)
+    except AccessDenied:
+        await answer(update, texts.t("access.denied"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.concern.gone"), alert=True)
+        return
+    await answer(update)
+    if concern.status is ConcernStatus.CLOSED:
+        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        return
+    await deliver(context.bot, context.services, notes)
+    await edit_or_reply(update, texts.t("safety.assign.done", id=concern_id))
+
+
+async def close_menu(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    concern_id = int(context.matches[0].group(1))
+    try:
+        concern = await concern_service.concern_for_close(context.services, actor, concern_id)
+    except AccessDenied:
+        await answer(update, texts.t("access.denied"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.concern.gone"), alert=True)
+        return
+    await answer(update)
+    if concern.status is ConcernStatus.CLOSED:
+        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        return
+    buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), "cc", "oc", concern_id, o.value) for o in Outcome]
+    await reply(update, texts.t("safety.close.ask", id=concern_id), kb.grid(buttons, 1))
+
+
+async def _close(update: Update, context: BotContext, concern_id: int, outcome: Outcome, note: str | None) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        concern, done = await concern_service.close(context.services, actor, concern_id, outcome, note)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("safety.concern.gone"))
+        return
+    key = "safety.close.done" if done else "safety.close.already"
+    await reply(update, texts.t(key, id=concern_id, status=_status_line(texts, concern)))
+
+
+async def close_direct(update: Update, context: BotContext) -> None:
+    """Outcomes without a note close at once."""
+    await answer(update)
+    assert context.matches
+    await _close(update, context, int(context.matches[0].group(1)), Outcome(context.matches[0].group(2)), None)
+
+
+async def close_ask_note(update: Update, context: BotContext) -> int:
+    """Police, civil affairs, referral: ask for the reference or the body referred to."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    concern_id, outcome = int(context.matches[0].group(1)), Outcome(context.matches[0].group(2))
+    try:
+        concern = await concern_service.concern_for_close(context.services, actor, concern_id)
+    except AccessDenied:
+        await answer(update, texts.t("access.denied"), alert=True)
+        return ConversationHandler.END
+    except NotFound:
+        await answer(update, texts.t("safety.concern.gone"), alert=True)
+        return ConversationHandler.END
+    await answer(update)
+    if concern.status is ConcernStatus.CLOSED:
+        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, CLOSE_FLOW):
+        return ConversationHandler.END
+    context.draft[CLOSE_DRAFT] = {"id": concern_id, "outcome": outcome.value}
+    await reply(update, texts.t(f"safety.close.ask_note.{outcome.value}", limit=MAX_NOTE))
+    return NOTE
+
+
+async def close_note(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    draft = context.draft.get(CLOSE_DRAFT)
+    if not draft:
+        return end_flow(context, CLOSE_DRAFT)
+    try:
+        note = clean_text(update.message.text, max_length=MAX_NOTE)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return NOTE
+    end_flow(context, CLOSE_DRAFT)
+    await _close(update, context, int(draft["id"]), Outcome(draft["outcome"]), note)
+    return ConversationHandler.END
+
+
+def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=CLOSE_FLOW,
+        entry_points=[CallbackQueryHandler(close_ask_note, pattern=kb.CONCERN_OUTCOME_NOTE)],
+        states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, close_note)]},
+        draft_keys=(CLOSE_DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+async def list_open(update: Update, context: BotContext) -> None:
+    """/concerns: unclosed concerns (admins: all; others: those they reported or were given)."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.is_staff:
+        await reply(update, texts.t("access.denied"))
+        return
+    found = await concern_service.open_list(context.services, actor)
+    if not found:
+        await reply(update, texts.t("safety.concerns.none"))
+        return
+    lines = [texts.t("safety.concerns.header", count=len(found))]
+    buttons = []
+    for concern in found:
+        lines.append(
+            texts.t(
+                "safety.concerns.line", id=concern.id, name=concern.child_name,
+                kind=texts.t(f"safety.kind.{concern.kind.value}"), status=_status_line(texts, concern),
+            )
+        )  # fmt: skip
+        if actor.admin and concern.status is ConcernStatus.OPEN:
+            buttons.append(kb.button(texts.t("safety.button.ack_id", id=concern.id), "cc", "ack", concern.id))
+        buttons.append(kb.button(texts.t("safety.button.close_id", id=concern.id), "cc", "cl", concern.id))
+    await reply(update, "\n".join(lines), kb.grid(buttons[:60], 2))
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    """The conversations (wired before every plain handler)."""
+    return [build(timeout_minutes), build_close(timeout_minutes)]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("concerns", list_open),
+        CallbackQueryHandler(acknowledge, pattern=kb.CONCERN_ACK),
+        CallbackQueryHandler(assign_menu, pattern=kb.CONCERN_ASSIGN),
+        CallbackQueryHandler(assign_to, pattern=kb.CONCERN_ASSIGN_TO),
+        CallbackQueryHandler(close_menu, pattern=kb.CONCERN_CLOSE),
+        CallbackQueryHandler(close_direct, pattern=kb.CONCERN_OUTCOME),
+    ]

@@ -1,0 +1,244 @@
+"""/counsel: counsellors record sessions (date, topic, notes, follow-up) and read them; nobody else can."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain.validation import InvalidInput, clean_text, parse_date
+from bot.handlers.common import BotContext, answer, begin_flow, command_args, conversation, end_flow, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import counselling as counsel_service
+from bot.services import registry as registry_service
+from bot.texts import Texts
+
+FLOW = "counsel"
+DRAFT = "counsel_draft"
+DATE, TOPIC, NOTES, FOLLOWUP, SHARE = range(5)
+SHOWN_SESSIONS = 10
+
+
+async def find(update: Update, context: BotContext) -> None:
+    """/counsel <name>: the child's counselling records (counsellors only)."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    query = command_args(context)
+    try:
+        found, total = await counsel_service.search(context.services, actor, query, limit=10)
+    except AccessDenied:
+        await reply(update, texts.t("safety.counsel.only"))
+        return
+    if not query:
+        await reply(update, texts.t("safety.counsel.ask_query"))
+        return
+    if total == 0:
+        await reply(update, texts.t("safety.concern.none_found", query=query))
+        return
+    if total == 1:
+        await _show(update, context, texts, found[0].id)
+        return
+    buttons = [
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "cs", "v", c.id) for c in found
+    ]
+    await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
+
+
+async def view(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    if not actor.counsellor:
+        try:
+            await counsel_service.sessions(context.services, actor, int(context.matches[0].group(1)))
+        except (AccessDenied, NotFound):
+            pass
+        await answer(update, texts.t("safety.counsel.only"), alert=True)
+        return
+    await answer(update)
+    await _show(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def _show(update: Update, context: BotContext, texts: Texts, child_id: int) -> None:
+    actor = await context.actor(update)
+    try:
+        child, sessions = await counsel_service.sessions(context.services, actor, child_id)
+    except AccessDenied:
+        await reply(update, texts.t("safety.counsel.only"))
+        return
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return
+    lines = [texts.t("safety.counsel.header", name=child.name, count=len(sessions))]
+    for session in sessions[:SHOWN_SESSIONS]:
+        lines.append("")
+        lines.append(texts.t("safety.counsel.session", date=session.session_date, topic=session.topic,
+                             notes=session.notes))  # fmt: skip
+        if session.followup:
+            lines.append(texts.t("safety.counsel.followup", followup=session.followup))
+        if session.shared:
+            lines.append(texts.t("safety.counsel.shared_mark"))
+    body = "\n".join(lines)
+    if len(body) > 4000:
+        body = body[:3990] + "…"
+    await reply(update, body, kb.grid([kb.button(texts.t("safety.counsel.new_button"), "cs", "n", child.id)], 1))
+
+
+async def new_session(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id = int(context.matches[0].group(1))
+    try:
+        child = await counsel_service.child_for_session(context.services, actor, child_id)
+    except AccessDenied:
+        await answer(update, texts.t("safety.counsel.only"), alert=True)
+        return ConversationHandler.END
+    except NotFound:
+        await answer(update, texts.t("card.gone"), alert=True)
+        return ConversationHandler.END
+    await answer(update)
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = {"child_id": child_id}
+    today_button = kb.button(texts.t("safety.when.today"), "cs", "d", 0)
+    await reply(update, texts.t("safety.counsel.ask_date", name=child.name), kb.grid([today_button], 1))
+    return DATE
+
+
+async def date_today(update: Update, context: BotContext) -> int:
+    await answer(update)
+    return await _set_date(update, context, registry_service.local_today(context.services).isoformat())
+
+
+async def date_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    today = registry_service.local_today(context.services)
+    try:
+        when = parse_date(update.message.text, today=today, earliest=today - timedelta(days=366))
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return DATE
+    return await _set_date(update, context, when.isoformat())
+
+
+async def _set_date(update: Update, context: BotContext, value: str) -> int:
+    texts = await context.texts(update)
+    context.draft[DRAFT]["date"] = value
+    await reply(update, texts.t("safety.counsel.ask_topic"))
+    return TOPIC
+
+
+async def _text_step(update: Update, context: BotContext, key: str, limit: int, step: int) -> str | None:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None
+    try:
+        value = clean_text(update.message.text, max_length=limit)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return None
+    context.draft[DRAFT][key] = value
+    return value
+
+
+async def topic_typed(update: Update, context: BotContext) -> int:
+    if await _text_step(update, context, "topic", counsel_service.MAX_TOPIC, TOPIC) is None:
+        return TOPIC
+    texts = await context.texts(update)
+    await reply(update, texts.t("safety.counsel.ask_notes"))
+    return NOTES
+
+
+async def notes_typed(update: Update, context: BotContext) -> int:
+    if await _text_step(update, context, "notes", counsel_service.MAX_NOTES, NOTES) is None:
+        return NOTES
+    texts = await context.texts(update)
+    await reply(
+        update, texts.t("safety.counsel.ask_followup"), kb.grid([kb.button(texts.t("safety.skip"), "cs", "skip")], 1)
+    )
+    return FOLLOWUP
+
+
+async def followup_typed(update: Update, context: BotContext) -> int:
+    if await _text_step(update, context, "followup", counsel_service.MAX_FOLLOWUP, FOLLOWUP) is None:
+        return FOLLOWUP
+    return await _ask_share(update, context)
+
+
+async def followup_skip(update: Update, context: BotContext) -> int:
+    await answer(update)
+    context.draft[DRAFT]["followup"] = None
+    return await _ask_share(update, context)
+
+
+async def _ask_share(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    buttons = [
+        kb.button(texts.t("safety.counsel.share_yes"), "cs", "sh", 1),
+        kb.button(texts.t("safety.counsel.share_no"), "cs", "sh", 0),
+    ]
+    await reply(update, texts.t("safety.counsel.ask_share"), kb.grid(buttons, 1))
+    return SHARE
+
+
+async def share_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    draft = context.draft.get(DRAFT) or {}
+    if not {"child_id", "date", "topic", "notes"} <= draft.keys():
+        await reply(update, texts.t("flow.stale_button"))
+        return end_flow(context, DRAFT)
+    try:
+        await counsel_service.record_session(
+            context.services, actor, int(draft["child_id"]),
+            session_date=date.fromisoformat(draft["date"]),
+            topic=draft["topic"], notes=draft["notes"], followup=draft.get("followup"),
+            shared=context.matches[0].group(1) == "1",
+        )  # fmt: skip
+    except AccessDenied:
+        await reply(update, texts.t("safety.counsel.only"))
+        return end_flow(context, DRAFT)
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    end_flow(context, DRAFT)
+    await reply(update, texts.t("safety.counsel.saved"))
+    return ConversationHandler.END
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        name=FLOW,
+        entry_points=[CallbackQueryHandler(new_session, pattern=kb.COUNSEL_NEW)],
+        states={
+            DATE: [CallbackQueryHandler(date_today, pattern=kb.COUNSEL_TODAY), MessageHandler(text, date_typed)],
+            TOPIC: [MessageHandler(text, topic_typed)],
+            NOTES: [MessageHandler(text, notes_typed)],
+            FOLLOWUP: [
+                CallbackQueryHandler(followup_skip, pattern=kb.COUNSEL_SKIP),
+                MessageHandler(text, followup_typed),
+            ],
+            SHARE: [CallbackQueryHandler(share_chosen, pattern=kb.COUNSEL_SHARE)],
+        },
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    """The conversations (wired before every plain handler)."""
+    return [build(timeout_minutes)]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("counsel", find),
+        CallbackQueryHandler(view, pattern=kb.COUNSEL_VIEW),
+    ]

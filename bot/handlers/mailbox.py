@@ -1,0 +1,374 @@
+"""/mailbox (倾诉信箱): anyone writes to the counsellors anonymously; counsellors read and reply by ticket.
+
+The writer's step is a conversation kept in memory only (persistent=False, nothing in user_data): a stored
+conversation key would name the writer's chat. After a restart the writer simply opens /mailbox again.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import keyboards as kb
+from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
+from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.jobs.concerns import deliver
+from bot.services import AccessDenied, NotFound
+from bot.services import mailbox as mailbox_service
+from bot.services.concerns import Alert
+from bot.storage import audit, people
+from bot.texts import Texts, texts_for
+
+log = logging.getLogger(__name__)
+
+WRITE = 0
+PAGE_SIZE = 8
+REPLY_FLOW = "mailbox_reply"
+REPLY_DRAFT = "mailbox_reply_draft"
+REPLY_TEXT = 0
+
+# Which ticket a writer is answering, by user id, in memory only (never persisted; see the module docstring).
+_answering: dict[int, int] = {}
+
+
+# --- writers -------------------------------------------------------------------------------------------------
+
+
+async def open_mailbox(update: Update, context: BotContext) -> int:
+    """/mailbox: counsellors see the open tickets; everyone else may write (and sees replies to their letters)."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if actor.counsellor:
+        await _ticket_list(update, context, texts, 0)
+        return ConversationHandler.END
+    assert update.effective_user is not None
+    mine = await mailbox_service.my_tickets(context.services, update.effective_user.id)
+    lines = [texts.t("safety.mailbox.intro", limit=MAX_MAILBOX)]
+    buttons = [kb.button(texts.t("safety.mailbox.write_button"), "mb", "new")]
+    for ticket, messages in mine:
+        lines.append("")
+        lines.append(texts.t("safety.mailbox.my_ticket", number=ticket.number))
+        for message in messages[-4:]:
+            key = "safety.mailbox.mine_line" if message.from_writer else "safety.mailbox.reply_line"
+            lines.append(texts.t(key, body=_short(message.body)))
+        buttons.append(kb.button(texts.t("safety.mailbox.answer_button", number=ticket.number), "mb", "a", ticket.id))
+    await reply(update, "\n".join(lines)[:4000], kb.grid(buttons, 1))
+    return ConversationHandler.END
+
+
+def _short(body: str, limit: int = 300) -> str:
+    return body if len(body) <= limit else body[: limit - 1] + "…"
+
+
+async def write_new(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert update.effective_user is not None
+    _answering.pop(update.effective_user.id, None)
+    await reply(update, texts.t("safety.mailbox.ask", limit=MAX_MAILBOX))
+    return WRITE
+
+
+async def write_answer(update: Update, context: BotContext) -> int:
+    """Answer in one's own ticket; a forged or someone else's ticket id is refused."""
+    texts = await context.texts(update)
+    assert context.matches and update.effective_user is not None
+    ticket_id = int(context.matches[0].group(1))
+    if not await mailbox_service.owns(context.services, update.effective_user.id, ticket_id):
+        await answer(update, texts.t("safety.mailbox.not_yours"), alert=True)
+        return ConversationHandler.END
+    await answer(update)
+    _answering[update.effective_user.id] = ticket_id
+    await reply(update, texts.t("safety.mailbox.ask_answer", limit=MAX_MAILBOX))
+    return WRITE
+
+
+async def written(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message is not None and update.message.text is not None and update.effective_user is not None
+    user_id = update.effective_user.id
+    ticket_id = _answering.get(user_id)
+    try:
+        result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
+    except mailbox_service.EmptyMessage:
+        await reply(update, texts.t("safety.mailbox.empty"))
+        return WRITE
+    except mailbox_service.TooLong:
+        await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+        return WRITE
+    except mailbox_service.RateLimited:
+        _answering.pop(user_id, None)
+        await reply(update, texts.t("safety.mailbox.rate_limited", limit=MAILBOX_PER_DAY))
+        return ConversationHandler.END
+    except AccessDenied:
+        _answering.pop(user_id, None)
+        await reply(update, texts.t("safety.mailbox.not_yours"))
+        return ConversationHandler.END
+    _answering.pop(user_id, None)
+    await _notify_counsellors(context, result)
+    key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
+    await reply(update, texts.t(key, number=result.number))
+    return ConversationHandler.END
+
+
+async def _notify_counsellors(context: BotContext, result: mailbox_service.Written) -> None:
+    """Tells every counsellor a letter arrived: the ticket number only, never who wrote or what."""
+    services = context.services
+    alerts = []
+    for counsellor_id in await mailbox_service.counsellor_ids(services):
+        actor_texts = await _texts_for_user(context, counsellor_id)
+        key = "safety.mailbox.notify_urgent" if result.urgent else "safety.mailbox.notify"
+        markup = {"inline_keyboard": [[{"text": actor_texts.t("safety.mailbox.read_button"),
+                                        "callback_data": f"mb:t:{result.ticket_id}"}]]}  # fmt: skip
+        stamp = services.now().isoformat(timespec="seconds")
+        alerts.append(
+            Alert(counsellor_id, f"mailbox:{result.ticket_id}:{counsellor_id}:{stamp}",
+                  actor_texts.t(key, number=result.number), markup)
+        )  # fmt: skip
+    await deliver(context.bot, services, alerts, kind="mailbox")
+
+
+async def _texts_for_user(context: BotContext, user_id: int) -> Texts:
+    actor = await people.load_actor(context.services.db, user_id)
+    return texts_for(actor.language, context.services.config.school.language)
+
+
+async def write_hint(update: Update, context: BotContext) -> int:
+    """Stickers, photos, voice: only text can be sent anonymously."""
+    await answer(update)
+    texts = await context.texts(update)
+    await reply(update, texts.t("safety.mailbox.text_only"))
+    return WRITE
+
+
+async def write_cancel(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.effective_user is not None
+    _answering.pop(update.effective_user.id, None)
+    await reply(update, texts.t("cancel.done"))
+    return ConversationHandler.END
+
+
+async def write_timeout(update: Update, context: BotContext) -> None:
+    if update.effective_user is not None:
+        _answering.pop(update.effective_user.id, None)
+
+
+def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    async def stale(update: Update, context: BotContext) -> int:
+        texts = await context.texts(update)
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return WRITE
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(write_new, pattern=kb.MAILBOX_NEW),
+                CallbackQueryHandler(write_answer, pattern=kb.MAILBOX_ANSWER),
+            ],
+            states={
+                WRITE: [
+                    CommandHandler("cancel", write_cancel),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, written),
+                    CallbackQueryHandler(stale),
+                    MessageHandler(filters.ALL, write_hint),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, write_timeout)],
+            },
+            fallbacks=[CommandHandler("cancel", write_cancel)],
+            persistent=False,
+            conversation_timeout=timeout_minutes * 60,
+            allow_reentry=True,
+        )
+
+
+# --- counsellors ---------------------------------------------------------------------------------------------
+
+
+async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: int) -> None:
+    actor = await context.actor(update)
+    try:
+        tickets, total = await mailbox_service.open_tickets(
+            context.services, actor, limit=PAGE_SIZE, offset=page * PAGE_SIZE
+        )
+    except AccessDenied:
+        await reply(update, texts.t("safety.mailbox.counsellors_only"))
+        return
+    if total == 0:
+        await edit_or_reply(update, texts.t("safety.mailbox.no_open"))
+        return
+    buttons = [
+        kb.button(
+            texts.t("safety.mailbox.ticket_urgent" if t.urgent else "safety.mailbox.ticket_button", number=t.number),
+            "mb", "t", t.id,
+        )
+        for t in tickets
+    ]  # fmt: skip
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    header = texts.t("safety.mailbox.open_header", count=total)
+    await edit_or_reply(update, header, kb.grid(buttons, 1, kb.pager(texts, "mb", page, pages)))
+
+
+async def ticket_page(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    assert context.matches
+    await _ticket_list(update, context, texts, int(context.matches[0].group(1)))
+
+
+async def read_ticket(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    try:
+        ticket, messages = await mailbox_service.read_ticket(context.services, actor, int(context.matches[0].group(1)))
+    except AccessDenied:
+        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.mailbox.gone"), alert=True)
+        return
+    await answer(update)
+    tz = context.services.config.school.timezone
+    lines = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
+    if ticket.urgent:
+        lines.append(texts.t("safety.mailbox.urgent_mark"))
+    for message in messages[-10:]:
+        key = "safety.mailbox.from_writer" if message.from_writer else "safety.mailbox.from_counsellor"
+        lines.append(texts.t(key, at=message.created_at.astimezone(tz).strftime("%m-%d %H:%M"), body=message.body))
+    body = "\n\n".join(lines)
+    if len(body) > 4000:
+        body = body[-3990:]
+        body = texts.t("safety.mailbox.truncated") + body[body.find("\n\n") :]
+    buttons = [kb.button(texts.t("safety.mailbox.reply_button"), "mb", "r", ticket.id)]
+    if ticket.status == "open":
+        buttons.append(kb.button(texts.t("safety.mailbox.close_button"), "mb", "x", ticket.id))
+    await reply(update, body, kb.grid(buttons, 2))
+
+
+async def close_ticket(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    try:
+        closed = await mailbox_service.close(context.services, actor, int(context.matches[0].group(1)))
+    except AccessDenied:
+        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
+        return
+    except NotFound:
+        await answer(update, texts.t("safety.mailbox.gone"), alert=True)
+        return
+    await answer(update, texts.t("safety.mailbox.closed" if closed else "safety.mailbox.already_closed"))
+
+
+async def reply_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    ticket_id = int(context.matches[0].group(1))
+    if not actor.counsellor:
+        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
+        await _audit_denied(context, actor.user_id, ticket_id)
+        return ConversationHandler.END
+    await answer(update)
+    if not await begin_flow(update, context, REPLY_FLOW):
+        return ConversationHandler.END
+    context.draft[REPLY_DRAFT] = {"ticket_id": ticket_id}
+    await reply(update, texts.t("safety.mailbox.ask_reply", limit=MAX_MAILBOX))
+    return REPLY_TEXT
+
+
+async def _audit_denied(context: BotContext, user_id: int, ticket_id: int) -> None:
+    await audit.record(
+        context.services.db, at=context.services.now(), actor_id=user_id, action="mailbox.denied", child_id=None,
+        detail=f"reply={ticket_id}",
+    )  # fmt: skip
+
+
+async def reply_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert update.message is not None and update.message.text is not None
+    draft = context.draft.get(REPLY_DRAFT)
+    if not draft:
+        return end_flow(context, REPLY_DRAFT)
+    try:
+        ticket, chat_id = await mailbox_service.reply(
+            context.services, actor, int(draft["ticket_id"]), update.message.text
+        )
+    except mailbox_service.EmptyMessage:
+        await reply(update, texts.t("safety.mailbox.empty"))
+        return REPLY_TEXT
+    except mailbox_service.TooLong:
+        await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+        return REPLY_TEXT
+    except AccessDenied:
+        await reply(update, texts.t("safety.mailbox.counsellors_only"))
+        return end_flow(context, REPLY_DRAFT)
+    except NotFound:
+        await reply(update, texts.t("safety.mailbox.gone"))
+        return end_flow(context, REPLY_DRAFT)
+    end_flow(context, REPLY_DRAFT)
+    delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, update.message.text.strip())
+    await reply(update, texts.t("safety.mailbox.reply_sent" if delivered else "safety.mailbox.reply_waiting",
+                                number=ticket.number))  # fmt: skip
+    return ConversationHandler.END
+
+
+async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id: int | None, body: str) -> bool:
+    """Sends the reply straight to the writer's chat (not through the outbox: its rows name the recipient).
+    If that fails, the reply waits in the ticket and /mailbox shows it."""
+    if chat_id is None:
+        return False
+    texts = await _texts_for_user(context, chat_id)  # in private chats the chat id is the user id
+    markup = InlineKeyboardMarkup([[kb.button(texts.t("safety.mailbox.answer_button", number=number), "mb", "a",
+                                              ticket_id)]])  # fmt: skip
+    try:
+        await context.bot.send_message(
+            chat_id, texts.t("safety.mailbox.reply_to_writer", number=number, body=body),
+            parse_mode=ParseMode.HTML, reply_markup=markup,
+        )  # fmt: skip
+    except TelegramError as exc:
+        log.info("mailbox reply not pushed (%s); it waits in the ticket", type(exc).__name__)
+        return False
+    return True
+
+
+def build_reply(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=REPLY_FLOW,
+        entry_points=[CallbackQueryHandler(reply_start, pattern=kb.MAILBOX_REPLY)],
+        states={REPLY_TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, reply_typed)]},
+        draft_keys=(REPLY_DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    """The conversations (wired before every plain handler)."""
+    return [build_reply(timeout_minutes), build_writer(timeout_minutes)]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("mailbox", open_mailbox),
+        CallbackQueryHandler(read_ticket, pattern=kb.MAILBOX_TICKET),
+        CallbackQueryHandler(close_ticket, pattern=kb.MAILBOX_CLOSE),
+        CallbackQueryHandler(ticket_page, pattern=kb.MAILBOX_PAGE),
+    ]

@@ -1,0 +1,464 @@
+"""Consent, /mydata (a guardian sees what is stored and asks to correct or erase), erasure, /audit, /backup,
+and the risk level set from the card."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards as kb
+from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers.cards import child_values, render_card
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    command_args,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.jobs.concerns import deliver
+from bot.services import AccessDenied, NotFound
+from bot.services import concerns as concern_service
+from bot.services import privacy as privacy_service
+from bot.services import registry as registry_service
+from bot.services.concerns import Alert
+from bot.storage import people
+from bot.storage import safety as store
+from bot.texts import Texts, texts_for
+
+log = logging.getLogger(__name__)
+
+TEXT_FLOW = "privacy"
+DRAFT = "privacy_draft"
+TYPED = 0
+AUDIT_PAGE = 15
+
+
+async def _denied(update: Update, texts: Texts, key: str = "access.denied") -> None:
+    if update.callback_query is not None:
+        await answer(update, texts.t(key), alert=True)
+    else:
+        await reply(update, texts.t(key))
+
+
+def _child_id(context: BotContext) -> int:
+    assert context.matches
+    return int(context.matches[0].group(1))
+
+
+# --- /mydata -------------------------------------------------------------------------------------------------
+
+
+async def my_data(update: Update, context: BotContext) -> None:
+    """/mydata: for each of the guardian's children, everything stored, consent, and what they can ask for."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.guarded_ids:
+        await reply(update, texts.t("safety.mydata.not_guardian"))
+        return
+    for child_id in sorted(actor.guarded_ids):
+        try:
+            data = await privacy_service.my_data(context.services, actor, child_id)
+        except (AccessDenied, NotFound):
+            continue
+        today = registry_service.local_today(context.services)
+        card = render_card(
+            texts, child_values(data.child), class_label=data.child.class_label, today=today, guardians=data.guardians
+        )
+        lines = [card, ""]
+        tz = context.services.config.school.timezone
+        if data.consent is None:
+            lines.append(texts.t("safety.mydata.consent_missing"))
+        else:
+            lines.append(
+                texts.t("safety.mydata.consent_given", date=data.consent.given_at.astimezone(tz).date().isoformat())
+            )
+        lines.append(texts.t("safety.mydata.other_records", concerns=data.concerns, sessions=len(data.shared_sessions)))
+        lines.append(texts.t("safety.mydata.rights"))
+        buttons = []
+        if data.consent is None:
+            buttons.append(kb.button(texts.t("safety.mydata.consent_button"), "pv", "ok", child_id))
+        buttons.append(kb.button(texts.t("safety.mydata.correct_button"), "pv", "fx", child_id))
+        buttons.append(kb.button(texts.t("safety.mydata.erase_button"), "pv", "rm", child_id))
+        await reply(update, "\n".join(lines), kb.grid(buttons, 1))
+
+
+async def consent(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        child = await privacy_service.give_consent(context.services, actor, _child_id(context))
+    except AccessDenied:
+        await _denied(update, texts, "access.child_denied")
+        return
+    except NotFound:
+        await _denied(update, texts, "card.gone")
+        return
+    await answer(update)
+    await edit_or_reply(update, texts.t("safety.consent.thanks", name=child.name))
+
+
+async def request_erasure(update: Update, context: BotContext) -> None:
+    """First tap: explain what erasure means and ask to confirm."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    child_id = _child_id(context)
+    if child_id not in actor.guarded_ids:
+        await _forged(update, context, texts, child_id, "request.erasure")
+        return
+    await answer(update)
+    buttons = [
+        kb.button(texts.t("safety.mydata.erase_confirm"), "pv", "rmy", child_id),
+        kb.button(texts.t("safety.button.no"), "pv", "no"),
+    ]
+    await reply(update, texts.t("safety.mydata.erase_explain"), kb.grid(buttons, 2))
+
+
+async def _forged(update: Update, context: BotContext, texts: Texts, child_id: int, what: str) -> None:
+    """A guardian's button for a child they are not bound to (old buttons, guessed ids): refused and audited."""
+    actor = await context.actor(update)
+    try:
+        await privacy_service.child_for_guardian(context.services, actor, child_id, what)
+    except (AccessDenied, NotFound):
+        pass
+    await _denied(update, texts, "access.child_denied")
+
+
+async def request_erasure_yes(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        request_id, child = await privacy_service.request(context.services, actor, _child_id(context), "erasure")
+    except AccessDenied:
+        await _denied(update, texts, "access.child_denied")
+        return
+    except NotFound:
+        await _denied(update, texts, "card.gone")
+        return
+    await answer(update)
+    await _tell_handlers(context, child, "safety.request.erasure_notice", request_id)
+    await edit_or_reply(update, texts.t("safety.mydata.erase_requested"))
+
+
+async def _tell_handlers(context: BotContext, child: Any, key: str, request_id: int, detail: str = "") -> None:
+    alerts = []
+    for user_id in await privacy_service.people_to_tell(context.services, child):
+        actor = await people.load_actor(context.services.db, user_id)
+        texts = texts_for(actor.language, context.services.config.school.language)
+        text = texts.t(key, name=child.name, id=child.id, detail=detail)
+        alerts.append(Alert(user_id, f"request:{request_id}:{user_id}", text, None))
+    await deliver(context.bot, context.services, alerts, kind="privacy")
+
+
+async def no(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    await edit_or_reply(update, texts.t("safety.cancelled"))
+
+
+# --- typed inputs: a correction, paper consent, a risk reason -------------------------------------------------
+
+
+async def correction_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    child_id = _child_id(context)
+    if child_id not in actor.guarded_ids:
+        await _forged(update, context, texts, child_id, "request.correction")
+        return ConversationHandler.END
+    return await _ask(
+        update, context, texts, {"what": "correction", "child_id": child_id}, "safety.mydata.ask_correction"
+    )
+
+
+async def paper_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        await privacy_service.child_for_paper_consent(context.services, actor, _child_id(context))
+    except AccessDenied:
+        await _denied(update, texts)
+        return ConversationHandler.END
+    except NotFound:
+        await _denied(update, texts, "card.gone")
+        return ConversationHandler.END
+    return await _ask(
+        update, context, texts, {"what": "paper", "child_id": _child_id(context)}, "safety.consent.ask_paper"
+    )
+
+
+async def risk_menu(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        child, risk = await concern_service.risk_for_edit(context.services, actor, _child_id(context))
+    except AccessDenied:
+        await _denied(update, texts)
+        return
+    except NotFound:
+        await _denied(update, texts, "card.gone")
+        return
+    await answer(update)
+    level = effective_risk(risk.level, risk.open_concerns)
+    buttons = [kb.button(texts.t(f"safety.risk.{lv.value}"), "rk", "l", child.id, lv.value) for lv in RiskLevel]
+    await reply(
+        update,
+        texts.t("safety.risk.ask", name=child.name, level=texts.t(f"safety.risk.{level.value}")),
+        kb.grid(buttons, 3),
+    )
+
+
+async def risk_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert context.matches
+    child_id, level = int(context.matches[0].group(1)), context.matches[0].group(2)
+    try:
+        await concern_service.risk_for_edit(context.services, actor, child_id)
+    except AccessDenied:
+        await _denied(update, texts)
+        return ConversationHandler.END
+    except NotFound:
+        await _denied(update, texts, "card.gone")
+        return ConversationHandler.END
+    draft = {"what": "risk", "child_id": child_id, "level": level}
+    return await _ask(update, context, texts, draft, "safety.risk.ask_reason")
+
+
+async def _ask(update: Update, context: BotContext, texts: Texts, draft: dict[str, Any], key: str) -> int:
+    await answer(update)
+    if not await begin_flow(update, context, TEXT_FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = draft
+    await reply(update, texts.t(key))
+    return TYPED
+
+
+async def typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    assert update.message is not None and update.message.text is not None
+    draft = context.draft.get(DRAFT)
+    if not draft:
+        return end_flow(context, DRAFT)
+    limit = {"correction": privacy_service.MAX_CORRECTION, "paper": 50, "risk": MAX_REASON}[draft["what"]]
+    try:
+        value = clean_text(update.message.text, max_length=limit)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return TYPED
+    child_id = int(draft["child_id"])
+    try:
+        if draft["what"] == "correction":
+            request_id, child = await privacy_service.request(context.services, actor, child_id, "correction", value)
+            await _tell_handlers(context, child, "safety.request.correction_notice", request_id, value)
+            await reply(update, texts.t("safety.mydata.correction_sent"))
+        elif draft["what"] == "paper":
+            child = await privacy_service.record_paper_consent(context.services, actor, child_id, value)
+            await reply(update, texts.t("safety.consent.paper_saved", name=child.name, who=value))
+        else:
+            child = await concern_service.set_risk(context.services, actor, child_id, RiskLevel(draft["level"]), value)
+            await reply(
+                update, texts.t("safety.risk.saved", name=child.name, level=texts.t(f"safety.risk.{draft['level']}"))
+            )
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+    return end_flow(context, DRAFT)
+
+
+def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=TEXT_FLOW,
+        entry_points=[
+            CallbackQueryHandler(correction_start, pattern=kb.PRIVACY_CORRECT),
+            CallbackQueryHandler(paper_start, pattern=kb.PRIVACY_PAPER),
+            CallbackQueryHandler(risk_start, pattern=kb.RISK_LEVEL),
+        ],
+        states={TYPED: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed)]},
+        draft_keys=(DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+# --- erasure (admins) ----------------------------------------------------------------------------------------
+
+
+async def erase_list(update: Update, context: BotContext) -> None:
+    """/erase: open erasure requests and children past the retention period, each with an erase button."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        requests, expired = await privacy_service.erasure_candidates(context.services, actor)
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    if not requests and not expired:
+        await reply(update, texts.t("safety.erase.nothing"))
+        return
+    lines = [texts.t("safety.erase.header")]
+    buttons = []
+    seen: set[int] = set()
+    for request in requests:
+        lines.append(texts.t("safety.erase.request_line", name=request.child_name, id=request.child_id))
+        if request.child_id not in seen:
+            seen.add(request.child_id)
+            buttons.append(
+                kb.button(texts.t("safety.erase.button", name=request.child_name), "pv", "er", request.child_id)
+            )
+    for child_id, name in expired:
+        lines.append(texts.t("safety.erase.expired_line", name=name, id=child_id))
+        if child_id not in seen:
+            seen.add(child_id)
+            buttons.append(kb.button(texts.t("safety.erase.button", name=name), "pv", "er", child_id))
+    await reply(update, "\n".join(lines)[:4000], kb.grid(buttons[:30], 1))
+
+
+async def erase_ask(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        child = await privacy_service.child_for_erasure(context.services, actor, _child_id(context))
+    except AccessDenied:
+        await _denied(update, texts)
+        return
+    except NotFound:
+        await _denied(update, texts, "safety.erase.gone")
+        return
+    await answer(update)
+    buttons = [
+        kb.button(texts.t("safety.erase.confirm_button"), "pv", "ery", child.id),
+        kb.button(texts.t("safety.button.no"), "pv", "no"),
+    ]
+    await reply(update, texts.t("safety.erase.confirm", name=child.name, id=child.id), kb.grid(buttons, 2))
+
+
+async def erase_yes(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    child_id = _child_id(context)
+    try:
+        deleted = await privacy_service.erase(context.services, actor, child_id)
+    except AccessDenied:
+        await _denied(update, texts)
+        return
+    except NotFound:
+        await _denied(update, texts, "safety.erase.gone")
+        return
+    await answer(update)
+    await edit_or_reply(update, texts.t("safety.erase.done", id=child_id, rows=sum(deleted.values())))
+
+
+# --- /audit (admins) -----------------------------------------------------------------------------------------
+
+
+async def audit_command(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.admin:
+        await privacy_service.deny(context.services, actor, "view_audit")
+        await reply(update, texts.t("access.denied"))
+        return
+    query = command_args(context)
+    if not query:
+        await reply(update, texts.t("safety.audit.ask"))
+        return
+    found, total = await store.search_all(context.services.db, query, limit=10)
+    if total == 0:
+        await reply(update, texts.t("safety.concern.none_found", query=query))
+        return
+    if total == 1:
+        await _audit_page(update, context, texts, found[0][0], 0)
+        return
+    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), "au", "v", i, 0) for i, n, c in found]
+    await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
+
+
+async def audit_button(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    assert context.matches
+    await answer(update)
+    await _audit_page(update, context, texts, int(context.matches[0].group(1)), int(context.matches[0].group(2)))
+
+
+async def _audit_page(update: Update, context: BotContext, texts: Texts, child_id: int, page: int) -> None:
+    actor = await context.actor(update)
+    try:
+        child, lines, total = await privacy_service.audit_of(
+            context.services, actor, child_id, limit=AUDIT_PAGE, offset=page * AUDIT_PAGE
+        )
+    except AccessDenied:
+        await reply(update, texts.t("access.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("card.gone"))
+        return
+    tz = context.services.config.school.timezone
+    body = [texts.t("safety.audit.header", name=child.name, total=total)]
+    for line in lines:
+        body.append(
+            texts.t(
+                "safety.audit.line", at=line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                who=line.actor_name or (line.actor_id if line.actor_id is not None else "—"),
+                action=line.action, detail=line.detail,
+            )
+        )  # fmt: skip
+    pages = max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE)
+    row = []
+    if page > 0:
+        row.append(kb.button(texts.t("button.prev"), "au", "v", child_id, page - 1))
+    if page + 1 < pages:
+        row.append(kb.button(texts.t("button.next"), "au", "v", child_id, page + 1))
+    markup = InlineKeyboardMarkup([row]) if row else None
+    await edit_or_reply(update, "\n".join(body)[:4000], markup)
+
+
+# --- /backup (admins) ----------------------------------------------------------------------------------------
+
+
+async def backup_command(update: Update, context: BotContext) -> None:
+    """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not actor.admin:
+        await privacy_service.deny(context.services, actor, "backup")
+        await reply(update, texts.t("access.denied"))
+        return
+    if not context.services.config.backup.passphrase:
+        await reply(update, texts.t("safety.backup.no_passphrase"))
+        return
+    name, blob = await privacy_service.encrypted_latest_backup(context.services, actor)
+    assert update.effective_chat is not None
+    await update.effective_chat.send_document(
+        blob, filename=name + ".enc", caption=texts.t("safety.backup.caption", name=name)
+    )
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    """The conversations (wired before every plain handler)."""
+    return [build(timeout_minutes)]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("mydata", my_data),
+        CommandHandler("erase", erase_list),
+        CommandHandler("audit", audit_command),
+        CommandHandler("backup", backup_command),
+        CallbackQueryHandler(consent, pattern=kb.PRIVACY_CONSENT),
+        CallbackQueryHandler(request_erasure, pattern=kb.PRIVACY_REQUEST_ERASE),
+        CallbackQueryHandler(request_erasure_yes, pattern=kb.PRIVACY_REQUEST_ERASE_YES),
+        CallbackQueryHandler(erase_ask, pattern=kb.PRIVACY_ERASE),
+        CallbackQueryHandler(erase_yes, pattern=kb.PRIVACY_ERASE_YES),
+        CallbackQueryHandler(no, pattern=kb.PRIVACY_NO),
+        CallbackQueryHandler(risk_menu, pattern=kb.RISK_MENU),
+        CallbackQueryHandler(audit_button, pattern=kb.AUDIT_VIEW),
+    ]

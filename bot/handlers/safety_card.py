@@ -1,0 +1,66 @@
+"""What the safety feature adds to a contact card: risk level, consent, shared counselling dates, and buttons
+(report a concern, set the risk level, note paper consent, erase). Called by bot.handlers.children."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import keyboards as kb
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.safety import effective_risk
+from bot.services import Services
+from bot.storage import safety as store
+from bot.texts import Texts
+
+
+async def card_lines(services: Services, actor: Actor, texts: Texts, child: Child) -> str:
+    """Extra lines under the card for staff: risk, consent, and (if shared) counselling dates."""
+    if not actor.is_staff:
+        return ""
+    risk = await store.get_risk(services.db, child.id)
+    level = effective_risk(risk.level, risk.open_concerns)
+    lines = ["", texts.t("safety.card.risk", level=texts.t(f"safety.risk.{level.value}"))]
+    if risk.reason:
+        lines.append(texts.t("safety.card.risk_reason", reason=risk.reason))
+    if risk.open_concerns:
+        lines.append(texts.t("safety.card.open_concerns", count=risk.open_concerns))
+    consent = await store.get_consent(services.db, child.id)
+    if consent is None:
+        lines.append(texts.t("safety.card.consent_missing"))
+    else:
+        tz = services.config.school.timezone
+        lines.append(
+            texts.t(
+                f"safety.card.consent_{consent.method}",
+                who=consent.given_by,
+                date=consent.given_at.astimezone(tz).date().isoformat(),
+            )
+        )
+    shared = await store.shared_session_dates(services.db, child.id)
+    if shared:
+        lines.append(texts.t("safety.card.counselling", dates=", ".join(shared[:5])))
+    return "\n".join(lines)
+
+
+def card_buttons(texts: Texts, actor: Actor, child: Child) -> list[InlineKeyboardButton]:
+    scope = ChildScope(child_id=child.id, class_id=child.class_id)
+    buttons = []
+    if may(actor, Access.REPORT_CONCERN, scope):
+        buttons.append(kb.button(texts.t("safety.card.concern_button"), "cc", "n", child.id))
+    if may(actor, Access.SET_RISK, scope):
+        buttons.append(kb.button(texts.t("safety.card.risk_button"), "rk", "m", child.id))
+    if may(actor, Access.CONSENT_PAPER, scope):
+        buttons.append(kb.button(texts.t("safety.card.paper_button"), "pv", "pp", child.id))
+    if may(actor, Access.ERASE, scope):
+        buttons.append(kb.button(texts.t("safety.card.erase_button"), "pv", "er", child.id))
+    return buttons
+
+
+def extend(markup: InlineKeyboardMarkup | None, buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The card's keyboard with the safety buttons as extra rows of two."""
+    if not buttons:
+        return markup
+    rows = [list(r) for r in markup.inline_keyboard] if markup else []
+    rows += kb.rows(buttons, 2)
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,313 @@
+"""Safety concerns (强制报告): report, alert every admin at once, acknowledge, assign, close with an outcome.
+
+Alerts go to the durable outbox as urgent (quiet hours do not apply), one dedup key per concern, round and
+admin, so a retried tick never sends one round twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.domain.clock import to_db
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.safety import (
+    MAX_DESCRIPTION,
+    MAX_NOTE,
+    MAX_REASON,
+    OUTCOMES_NEEDING_NOTE,
+    ConcernKind,
+    ConcernStatus,
+    Outcome,
+    RiskLevel,
+    effective_risk,
+    risk_sort_key,
+)
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit, children, people
+from bot.storage import safety as store
+from bot.texts import Texts, texts_for
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One message for one person, to be queued (or sent) by the caller's delivery."""
+
+    recipient_id: int
+    dedup_key: str
+    text: str
+    markup: dict[str, Any] | None
+
+
+class NoteRequired(ValueError):
+    """This outcome needs a reference or the name of the body referred to."""
+
+
+async def _texts_of(services: Services, user_id: int) -> Texts:
+    actor = await people.load_actor(services.db, user_id)
+    return texts_for(actor.language, services.config.school.language)
+
+
+async def _scope(services: Services, child_id: int) -> ChildScope:
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    return ChildScope(child_id=child.id, class_id=child.class_id)
+
+
+async def _deny(services: Services, actor: Actor, child_id: int | None, detail: str) -> None:
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id, detail=detail
+    )
+    raise AccessDenied
+
+
+async def check_may_report(services: Services, actor: Actor, child_id: int) -> None:
+    scope = await _scope(services, child_id)
+    if not may(actor, Access.REPORT_CONCERN, scope):
+        await _deny(services, actor, child_id, Access.REPORT_CONCERN.value)
+
+
+def clean_description(text: str) -> str:
+    body = text.strip()
+    if not body:
+        raise ValueError("empty")
+    if len(body) > MAX_DESCRIPTION:
+        raise ValueError("too_long")
+    return body
+
+
+async def report(
+    services: Services,
+    actor: Actor,
+    child_id: int,
+    *,
+    kind: ConcernKind,
+    description: str,
+    occurred_on: date,
+    checkin_id: int | None = None,
+) -> tuple[int, list[Alert]]:
+    """Stores the concern and returns the urgent alert for every admin (sent by the caller at once)."""
+    await check_may_report(services, actor, child_id)
+    body = clean_description(description)
+    now = services.now()
+    async with services.db.transaction():
+        concern_id = await store.insert_concern(
+            services.db, child_id=child_id, reporter_id=actor.user_id, kind=kind, description=body,
+            occurred_on=occurred_on.isoformat(), checkin_id=checkin_id, now=now,
+        )  # fmt: skip
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="concern.report", child_id=child_id,
+            detail=f"concern={concern_id} kind={kind.value}",
+        )  # fmt: skip
+    concern = await store.get_concern(services.db, concern_id)
+    assert concern is not None
+    return concern_id, await alerts_for(services, concern, round_number=0)
+
+
+async def alerts_for(services: Services, concern: store.Concern, *, round_number: int) -> list[Alert]:
+    """The alert of one round for every admin, in each admin's language."""
+    reporter = await people.get_user(services.db, concern.reporter_id)
+    child = await children.get_child(services.db, concern.child_id)
+    class_label = child.class_label if child else ""
+    alerts = []
+    for admin_id in await people.admin_ids(services.db):
+        texts = await _texts_of(services, admin_id)
+        head = "safety.alert.header" if round_number == 0 else "safety.alert.resend_header"
+        text = (
+            texts.t(head, id=concern.id, round=round_number)
+            + "\n"
+            + texts.t(
+                "safety.alert.body",
+                name=concern.child_name,
+                class_label=class_label,
+                kind=texts.t(f"safety.kind.{concern.kind.value}"),
+                when=concern.occurred_on,
+                what=concern.description,
+                reporter=reporter.full_name if reporter and reporter.full_name else concern.reporter_id,
+            )
+        )
+        markup = {
+            "inline_keyboard": [
+                [
+                    {"text": texts.t("safety.button.ack"), "callback_data": f"cc:ack:{concern.id}"},
+                    {"text": texts.t("safety.button.assign"), "callback_data": f"cc:as:{concern.id}"},
+                ],
+                [{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern.id}"}],
+            ]
+        }
+        alerts.append(Alert(admin_id, f"concern:{concern.id}:r{round_number}:{admin_id}", text, markup))
+    return alerts
+
+
+async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, action: str) -> store.Concern:
+    concern = await store.get_concern(services.db, concern_id)
+    if concern is None:
+        raise NotFound
+    if not (actor.admin or (action == "close" and concern.assigned_to == actor.user_id)):
+        await _deny(services, actor, concern.child_id, f"concern.{action}")
+    return concern
+
+
+async def acknowledge(services: Services, actor: Actor, concern_id: int) -> tuple[store.Concern, bool, list[Alert]]:
+    """Admins only. Returns the concern, whether this tap acknowledged it, and notes for the other admins."""
+    concern = await _concern_for_admin(services, actor, concern_id, "ack")
+    now = services.now()
+    async with services.db.transaction():
+        done = await store.acknowledge(services.db, concern_id, actor.user_id, now)
+        if done:
+            await audit.record(
+                services.db, at=now, actor_id=actor.user_id, action="concern.ack", child_id=concern.child_id,
+                detail=f"concern={concern_id}",
+            )  # fmt: skip
+    updated = await store.get_concern(services.db, concern_id)
+    assert updated is not None
+    notes: list[Alert] = []
+    if done:
+        who = await people.get_user(services.db, actor.user_id)
+        for admin_id in await people.admin_ids(services.db):
+            if admin_id == actor.user_id:
+                continue
+            texts = await _texts_of(services, admin_id)
+            text = texts.t("safety.ack.notice", id=concern_id, who=who.full_name if who else actor.user_id)
+            notes.append(Alert(admin_id, f"concern:{concern_id}:ack:{admin_id}", text, None))
+    return updated, done, notes
+
+
+async def assignees(services: Services, actor: Actor, concern_id: int) -> list[tuple[int, str]]:
+    """Who a concern can be given to: admins, the class's head and subject teachers, the child's mentor."""
+    concern = await _concern_for_admin(services, actor, concern_id, "assign")
+    ids = set(await people.admin_ids(services.db))
+    for role in ("head_teacher", "subject_teacher"):
+        ids |= set(await store.class_staff(services.db, concern.class_id, role))
+    ids |= set(await store.mentors_of(services.db, concern.child_id))
+    names = []
+    for user_id in sorted(ids):
+        user = await people.get_user(services.db, user_id)
+        names.append((user_id, user.full_name if user and user.full_name else str(user_id)))
+    return names
+
+
+async def assign(services: Services, actor: Actor, concern_id: int, assignee: int) -> tuple[store.Concern, list[Alert]]:
+    concern = await _concern_for_admin(services, actor, concern_id, "assign")
+    if assignee not in {uid for uid, _ in await assignees(services, actor, concern_id)}:
+        raise NotFound
+    if concern.status is ConcernStatus.CLOSED:
+        return concern, []
+    now = services.now()
+    async with services.db.transaction():
+        await store.assign(services.db, concern_id, assignee)
+        # Assigning is a way of taking it up: it also counts as acknowledging.
+        await store.acknowledge(services.db, concern_id, actor.user_id, now)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="concern.assign", child_id=concern.child_id,
+            detail=f"concern={concern_id} to={assignee}",
+        )  # fmt: skip
+    updated = await store.get_concern(services.db, concern_id)
+    assert updated is not None
+    texts = await _texts_of(services, assignee)
+    text = (
+        texts.t("safety.assigned.notice", id=concern_id)
+        + "\n"
+        + texts.t(
+            "safety.alert.body_short",
+            name=updated.child_name,
+            kind=texts.t(f"safety.kind.{updated.kind.value}"),
+            when=updated.occurred_on,
+            what=updated.description,
+        )
+    )
+    markup = {"inline_keyboard": [[{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern_id}"}]]}
+    stamp = to_db(now)
+    return updated, [Alert(assignee, f"concern:{concern_id}:as:{assignee}:{stamp}", text, markup)]
+
+
+async def concern_for_close(services: Services, actor: Actor, concern_id: int) -> store.Concern:
+    return await _concern_for_admin(services, actor, concern_id, "close")
+
+
+async def close(
+    services: Services, actor: Actor, concern_id: int, outcome: Outcome, note: str | None
+) -> tuple[store.Concern, bool]:
+    """Closes with an outcome (police, civil affairs and referrals need a note). False if already closed."""
+    concern = await _concern_for_admin(services, actor, concern_id, "close")
+    cleaned = (note or "").strip() or None
+    if outcome in OUTCOMES_NEEDING_NOTE and not cleaned:
+        raise NoteRequired
+    if cleaned and len(cleaned) > MAX_NOTE:
+        raise ValueError("too_long")
+    now = services.now()
+    async with services.db.transaction():
+        done = await store.close(services.db, concern_id, outcome, cleaned, actor.user_id, now)
+        if done:
+            await audit.record(
+                services.db, at=now, actor_id=actor.user_id, action="concern.close", child_id=concern.child_id,
+                detail=f"concern={concern_id} outcome={outcome.value}",
+            )  # fmt: skip
+    updated = await store.get_concern(services.db, concern_id)
+    assert updated is not None
+    return updated, done
+
+
+async def due_resends(services: Services) -> list[Alert]:
+    """Every open (unacknowledged) concern last sent a re-send interval ago: the next round for every admin."""
+    now = services.now()
+    interval = timedelta(minutes=services.config.scheduler.concern_resend_minutes)
+    alerts: list[Alert] = []
+    for concern in await store.due_for_resend(services.db, now - interval):
+        round_number = concern.resend_round + 1
+        alerts += await alerts_for(services, concern, round_number=round_number)
+        await store.mark_resent(services.db, concern.id, round_number, now)
+    return alerts
+
+
+async def open_list(services: Services, actor: Actor) -> list[store.Concern]:
+    """Unclosed concerns: all for admins; otherwise those assigned to or reported by the actor."""
+    if actor.admin:
+        return await store.unclosed_concerns(services.db, None)
+    found = await store.unclosed_concerns(services.db, None, limit=500)
+    return [c for c in found if actor.user_id in (c.assigned_to, c.reporter_id)][:50]
+
+
+def now_local(services: Services) -> datetime:
+    return services.now().astimezone(services.config.school.timezone)
+
+
+# --- risk level ----------------------------------------------------------------------------------------------
+
+
+async def risk_for_edit(services: Services, actor: Actor, child_id: int) -> tuple[Child, store.Risk]:
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, Access.SET_RISK, ChildScope(child_id=child.id, class_id=child.class_id)):
+        await _deny(services, actor, child_id, Access.SET_RISK.value)
+    return child, await store.get_risk(services.db, child_id)
+
+
+async def set_risk(services: Services, actor: Actor, child_id: int, level: RiskLevel, reason: str) -> Child:
+    """Head teacher of the class or an admin; the reason is required (audited by field, not value)."""
+    child, _ = await risk_for_edit(services, actor, child_id)
+    text = reason.strip()
+    if not text or len(text) > MAX_REASON:
+        raise ValueError("reason")
+    now = services.now()
+    async with services.db.transaction():
+        await store.set_risk(services.db, child_id, level, text, actor.user_id, now)
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="risk.set", child_id=child_id,
+                           detail=f"level={level.value}")  # fmt: skip
+    return child
+
+
+async def ranked(services: Services, child_ids: list[int]) -> list[int]:
+    """The given children with high-risk ones first (then medium, then low), order otherwise kept.
+    For any list of children: call this to put the children most at risk on top."""
+    levels = await store.risks(services.db)
+
+    def key(child_id: int) -> int:
+        risk = levels.get(child_id)
+        return risk_sort_key(effective_risk(risk.level, risk.open_concerns) if risk else RiskLevel.LOW)
+
+    return sorted(child_ids, key=key)

@@ -1,0 +1,90 @@
+"""Counselling records (心理疏导): written and read by counsellors only; never in exports.
+
+Others (admins, the head teacher) see at most the dates of sessions the counsellor chose to share.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit, children
+from bot.storage import safety as store
+
+MAX_TOPIC = 100
+MAX_NOTES = 2000
+MAX_FOLLOWUP = 300
+
+
+async def _child(services: Services, actor: Actor, child_id: int) -> Child:
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, Access.COUNSEL, ChildScope(child_id=child.id, class_id=child.class_id)):
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
+            detail=Access.COUNSEL.value,
+        )  # fmt: skip
+        raise AccessDenied
+    return child
+
+
+async def search(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:
+    """Counsellors find any child by name (to record a session); nobody else may."""
+    if not actor.counsellor:
+        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
+                           detail=Access.COUNSEL.value)  # fmt: skip
+        raise AccessDenied
+    return await children.search(
+        services.db, query, everyone=True, class_ids=frozenset(), child_ids=frozenset(), limit=limit
+    )
+
+
+async def sessions(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[store.Session]]:
+    child = await _child(services, actor, child_id)
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="counsel.read", child_id=child_id)
+    return child, await store.sessions_of_child(services.db, child_id)
+
+
+async def child_for_session(services: Services, actor: Actor, child_id: int) -> Child:
+    return await _child(services, actor, child_id)
+
+
+def clean(text: str, limit: int) -> str:
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    if len(value) > limit:
+        raise ValueError("too_long")
+    return value
+
+
+async def record_session(
+    services: Services,
+    actor: Actor,
+    child_id: int,
+    *,
+    session_date: date,
+    topic: str,
+    notes: str,
+    followup: str | None,
+    shared: bool,
+) -> int:
+    await _child(services, actor, child_id)
+    now = services.now()
+    async with services.db.transaction():
+        session_id = await store.add_session(
+            services.db, child_id=child_id, counsellor_id=actor.user_id, session_date=session_date.isoformat(),
+            topic=clean(topic, MAX_TOPIC), notes=clean(notes, MAX_NOTES),
+            followup=clean(followup, MAX_FOLLOWUP) if followup else None, shared=shared, now=now,
+        )  # fmt: skip
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="counsel.add", child_id=child_id,
+                           detail=f"session={session_id}")  # fmt: skip
+    return session_id
+
+
+async def shared_dates(services: Services, child_id: int) -> list[str]:
+    """What others may know: the dates of sessions the counsellor allowed to be seen."""
+    return await store.shared_session_dates(services.db, child_id)

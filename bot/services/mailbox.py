@@ -1,0 +1,213 @@
+"""The anonymous mailbox (倾诉信箱): anyone writes to the counsellors without revealing who they are.
+
+How the writer stays anonymous, and how replies still reach them:
+- The writer's Telegram id is never stored in clear. `writer_hash` = HMAC-SHA256(security.secret, id) finds a
+  writer's own tickets (to answer in the same ticket, to see replies) and counts their messages for the rate
+  limit. Without the secret a dump cannot be tested against a guessed id.
+- To push a counsellor's reply, the bot must know the chat. It is kept in `writer_box`, sealed with Fernet
+  (AES-128-CBC + HMAC) under a key derived from the same secret (HKDF, its own label), with a random IV, so two
+  tickets of one writer do not even look alike. A database dump alone reveals nothing; the running bot can open
+  the box only to send the reply, and never shows it to anyone.
+- Nothing else about the writer is written: the writing step is a conversation kept in memory only (not in
+  the persisted conversations or user data), the writer's acts are not in the audit log (the log would link the
+  id to the mailbox), and replies to the writer are sent directly, not through the outbox (its rows name their
+  recipient). A reply that cannot be delivered waits in the ticket: /mailbox shows it.
+The cost: anyone holding both the database and the secret can open the boxes. Rotating the secret cuts writers
+off from their old tickets (their hash changes) — that is the price of not storing them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from bot.domain.roles import Actor
+from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX, is_urgent
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit
+from bot.storage import safety as store
+from bot.texts.catalogue.safety import URGENT_WORDS
+
+
+class EmptyMessage(ValueError):
+    """Nothing to send (only spaces)."""
+
+
+class TooLong(ValueError):
+    """Over MAX_MAILBOX characters."""
+
+
+class RateLimited(Exception):
+    """This writer sent MAILBOX_PER_DAY messages in the last day."""
+
+
+@dataclass(frozen=True)
+class Written:
+    ticket_id: int
+    number: str
+    urgent: bool
+    new_ticket: bool
+
+
+def writer_hash(secret: str, user_id: int) -> str:
+    return hmac.new(secret.encode(), f"mailbox-writer:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _fernet(secret: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"shouwang-mailbox-box").derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(secret: str, chat_id: int) -> bytes:
+    return _fernet(secret).encrypt(str(chat_id).encode())
+
+
+def unseal(secret: str, box: bytes) -> int | None:
+    """The writer's chat id, or None if the box was sealed under another secret."""
+    try:
+        return int(_fernet(secret).decrypt(box).decode())
+    except (InvalidToken, ValueError):
+        return None
+
+
+def _clean(text: str) -> str:
+    body = text.strip()
+    if not body:
+        raise EmptyMessage
+    if len(body) > MAX_MAILBOX:
+        raise TooLong
+    return body
+
+
+async def _check_rate(services: Services, hashed: str) -> None:
+    since = services.now() - timedelta(days=1)
+    if await store.writer_messages_since(services.db, hashed, since) >= MAILBOX_PER_DAY:
+        raise RateLimited
+
+
+async def write(services: Services, user_id: int, text: str, ticket_id: int | None = None) -> Written:
+    """A writer's message: a new ticket, or an answer in their own ticket (anyone else's is refused)."""
+    body = _clean(text)
+    secret = services.config.security.secret
+    hashed = writer_hash(secret, user_id)
+    await _check_rate(services, hashed)
+    urgent = is_urgent(body, URGENT_WORDS)
+    now = services.now()
+    async with services.db.transaction():
+        if ticket_id is None:
+            number = secrets.token_hex(4).upper()
+            ticket_id = await store.create_ticket(
+                services.db, number=number, writer_hash=hashed, writer_box=seal(secret, user_id), now=now
+            )
+            new_ticket = True
+        else:
+            ticket = await store.get_ticket(services.db, ticket_id)
+            if ticket is None or not hmac.compare_digest(ticket.writer_hash, hashed):
+                # Not audited with the actor's id: that row would tie this person to the mailbox.
+                await audit.record(
+                    services.db, at=now, actor_id=None, action="mailbox.denied", child_id=None, detail="answer"
+                )
+                raise AccessDenied
+            number, new_ticket = ticket.number, False
+        await store.add_mailbox_message(
+            services.db,
+            ticket_id=ticket_id,
+            from_writer=True,
+            counsellor_id=None,
+            body=body,
+            urgent=urgent,
+            now=now,
+            writer_box=None if new_ticket else seal(secret, user_id),
+        )
+    return Written(ticket_id=ticket_id, number=number, urgent=urgent, new_ticket=new_ticket)
+
+
+async def my_tickets(services: Services, user_id: int) -> list[tuple[store.Ticket, list[store.MailboxMessage]]]:
+    """The writer's own latest tickets with their messages (replies wait here if they could not be pushed)."""
+    hashed = writer_hash(services.config.security.secret, user_id)
+    tickets = await store.tickets_of_writer(services.db, hashed, limit=5)
+    return [(t, await store.ticket_messages(services.db, t.id)) for t in tickets]
+
+
+async def owns(services: Services, user_id: int, ticket_id: int) -> bool:
+    ticket = await store.get_ticket(services.db, ticket_id)
+    hashed = writer_hash(services.config.security.secret, user_id)
+    return ticket is not None and hmac.compare_digest(ticket.writer_hash, hashed)
+
+
+# --- counsellors ---------------------------------------------------------------------------------------------
+
+
+async def _counsellor_only(services: Services, actor: Actor, detail: str) -> None:
+    if not actor.counsellor:
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.denied", child_id=None,
+            detail=detail,
+        )  # fmt: skip
+        raise AccessDenied
+
+
+async def open_tickets(
+    services: Services, actor: Actor, *, limit: int, offset: int = 0
+) -> tuple[list[store.Ticket], int]:
+    await _counsellor_only(services, actor, "list")
+    return await store.open_tickets(services.db, limit=limit, offset=offset)
+
+
+async def read_ticket(
+    services: Services, actor: Actor, ticket_id: int
+) -> tuple[store.Ticket, list[store.MailboxMessage]]:
+    await _counsellor_only(services, actor, f"ticket={ticket_id}")
+    ticket = await store.get_ticket(services.db, ticket_id)
+    if ticket is None:
+        raise NotFound
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.read", child_id=None,
+        detail=f"ticket={ticket_id}",
+    )  # fmt: skip
+    return ticket, await store.ticket_messages(services.db, ticket_id)
+
+
+async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> tuple[store.Ticket, int | None]:
+    """Stores a counsellor's reply; returns the ticket and the writer's chat id to push it to (None: cannot)."""
+    body = _clean(text)
+    await _counsellor_only(services, actor, f"reply={ticket_id}")
+    now = services.now()
+    async with services.db.transaction():
+        ticket = await store.get_ticket(services.db, ticket_id)
+        if ticket is None:
+            raise NotFound
+        await store.add_mailbox_message(
+            services.db, ticket_id=ticket_id, from_writer=False, counsellor_id=actor.user_id, body=body,
+            urgent=False, now=now,
+        )  # fmt: skip
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="mailbox.reply", child_id=None,
+            detail=f"ticket={ticket_id}",
+        )  # fmt: skip
+    return ticket, unseal(services.config.security.secret, ticket.writer_box)
+
+
+async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
+    await _counsellor_only(services, actor, f"close={ticket_id}")
+    if await store.get_ticket(services.db, ticket_id) is None:
+        raise NotFound
+    closed = await store.close_ticket(services.db, ticket_id, services.now())
+    if closed:
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.close", child_id=None,
+            detail=f"ticket={ticket_id}",
+        )  # fmt: skip
+    return closed
+
+
+async def counsellor_ids(services: Services) -> list[int]:
+    return await store.counsellor_ids(services.db)

@@ -1,0 +1,226 @@
+"""Consent, a guardian's view of what is stored (/mydata), correction and erasure requests, erasure, audit view.
+
+Stats and any other aggregate over children should respect consent by calling
+`bot.storage.safety.consented_child_filter_sql("ch.id")` in their WHERE clause (children without recorded
+consent are left out of figures and listed instead by `missing_consent`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.clock import from_db
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.services import AccessDenied, NotFound, Services
+from bot.storage import audit, backup, children, people
+from bot.storage import safety as store
+
+MAX_CORRECTION = 500
+
+
+async def _child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
+            detail=access.value,
+        )  # fmt: skip
+        raise AccessDenied
+    return child
+
+
+async def consent_of(services: Services, child_id: int) -> store.Consent | None:
+    return await store.get_consent(services.db, child_id)
+
+
+async def give_consent(services: Services, actor: Actor, child_id: int) -> Child:
+    """A bound guardian consents in the bot."""
+    child = await _child(services, actor, child_id, Access.CONSENT_GIVE)
+    relation = next(
+        (rel for uid, _, rel in await people.guardians_of(services.db, child_id) if uid == actor.user_id), ""
+    )
+    now = services.now()
+    async with services.db.transaction():
+        await store.record_consent(
+            services.db, child_id=child_id, method="bot", given_by=relation, guardian_id=actor.user_id,
+            recorded_by=actor.user_id, now=now,
+        )  # fmt: skip
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="consent", child_id=child_id,
+                           detail="method=bot")  # fmt: skip
+    return child
+
+
+async def child_for_paper_consent(services: Services, actor: Actor, child_id: int) -> Child:
+    return await _child(services, actor, child_id, Access.CONSENT_PAPER)
+
+
+async def record_paper_consent(services: Services, actor: Actor, child_id: int, given_by: str) -> Child:
+    """The head teacher (or an admin) notes consent given on paper, naming who gave it."""
+    child = await _child(services, actor, child_id, Access.CONSENT_PAPER)
+    who = given_by.strip()
+    if not who or len(who) > 50:
+        raise ValueError("given_by")
+    now = services.now()
+    async with services.db.transaction():
+        await store.record_consent(
+            services.db, child_id=child_id, method="paper", given_by=who, guardian_id=None,
+            recorded_by=actor.user_id, now=now,
+        )  # fmt: skip
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action="consent", child_id=child_id,
+                           detail="method=paper")  # fmt: skip
+    return child
+
+
+async def missing_consent(services: Services, actor: Actor) -> list[tuple[int, str]]:
+    """Children the actor may see whose guardian consent is not recorded (for /stats)."""
+    scope = None if actor.admin else frozenset(
+        c.id for c in (await children.search(
+            services.db, "", everyone=False, class_ids=actor.visible_class_ids, child_ids=actor.mentee_ids,
+            limit=1_000_000,
+        ))[0]
+    )  # fmt: skip
+    return await store.children_without_consent(services.db, scope)
+
+
+@dataclass(frozen=True)
+class MyData:
+    child: Child
+    guardians: list[tuple[int, str, str]]
+    consent: store.Consent | None
+    risk_level: str | None
+    concerns: int
+    shared_sessions: list[str]
+
+
+async def my_data(services: Services, actor: Actor, child_id: int) -> MyData:
+    """Everything stored about the guardian's child that the school holds in its records, read as a guardian.
+    Counselling notes are not shown (only the dates the counsellor shared); the read is audited."""
+    child = await _child(services, actor, child_id, Access.CONSENT_GIVE)
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="mydata", child_id=child_id)
+    risk = await store.get_risk(services.db, child_id)
+    return MyData(
+        child=child,
+        guardians=await people.guardians_of(services.db, child_id),
+        consent=await store.get_consent(services.db, child_id),
+        risk_level=risk.level.value if risk.level else None,
+        concerns=len(await store.concerns_of_child(services.db, child_id)),
+        shared_sessions=await store.shared_session_dates(services.db, child_id),
+    )
+
+
+async def request(services: Services, actor: Actor, child_id: int, kind: str, detail: str = "") -> tuple[int, Child]:
+    """A guardian asks for a correction (with what is wrong) or for erasure. Returns the request id."""
+    child = await _child(services, actor, child_id, Access.CONSENT_GIVE)
+    text = detail.strip()
+    if kind == "correction" and (not text or len(text) > MAX_CORRECTION):
+        raise ValueError("detail")
+    now = services.now()
+    async with services.db.transaction():
+        request_id = await store.add_request(
+            services.db, child_id=child_id, requester_id=actor.user_id, kind=kind, detail=text, now=now
+        )
+        await audit.record(services.db, at=now, actor_id=actor.user_id, action=f"request.{kind}", child_id=child_id,
+                           detail=f"request={request_id}")  # fmt: skip
+    return request_id, child
+
+
+async def people_to_tell(services: Services, child: Child) -> list[int]:
+    """Admins and the head teacher(s) of the child's class: who handles a guardian's request."""
+    ids = set(await people.admin_ids(services.db))
+    ids |= set(await store.class_staff(services.db, child.class_id, "head_teacher"))
+    return sorted(ids)
+
+
+async def child_for_erasure(services: Services, actor: Actor, child_id: int) -> Child:
+    return await _child(services, actor, child_id, Access.ERASE)
+
+
+async def erase(services: Services, actor: Actor, child_id: int) -> dict[str, int]:
+    """Deletes the child and every row about them; the audit keeps one line: erased, by whom, when."""
+    await _child(services, actor, child_id, Access.ERASE)
+    now = services.now()
+    async with services.db.transaction():
+        await store.forget_concern_messages(services.db, child_id)
+        deleted = await store.erase_child(services.db, child_id)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="erase", child_id=child_id,
+            detail=" ".join(f"{table}={count}" for table, count in sorted(deleted.items())),
+        )  # fmt: skip
+    return deleted
+
+
+async def erasure_candidates(services: Services, actor: Actor) -> tuple[list[store.DataRequest], list[tuple[int, str]]]:
+    """Open erasure requests, and children past the retention period after leaving school."""
+    if not actor.admin:
+        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
+                           detail=Access.ERASE.value)  # fmt: skip
+        raise AccessDenied
+    requests = [r for r in await store.open_requests(services.db) if r.kind == "erasure"]
+    cutoff = services.now().date().toordinal() - services.config.privacy.retention_days
+    expired = [
+        (child_id, name)
+        for child_id, name, left_on in await store.left_school(services.db)
+        if datetime.fromisoformat(left_on).date().toordinal() <= cutoff
+    ]
+    return requests, expired
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    detail: str
+
+
+async def audit_of(
+    services: Services, actor: Actor, child_id: int, *, limit: int, offset: int
+) -> tuple[Child, list[AuditLine], int]:
+    """Who viewed or changed a child's record, newest first (admins only; viewing the log is itself logged)."""
+    child = await _child(services, actor, child_id, Access.VIEW_AUDIT)
+    rows, total = await store.audit_page(services.db, child_id, limit=limit, offset=offset)
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="audit.view", child_id=child_id)
+    lines = [AuditLine(from_db(r["at"]), r["actor_id"], r["full_name"] or "", r["action"], r["detail"]) for r in rows]
+    return child, lines, total
+
+
+async def deny(services: Services, actor: Actor, detail: str) -> None:
+    """Records a refused attempt at an admin-only action (no child involved)."""
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
+                       detail=detail)  # fmt: skip
+
+
+async def child_for_guardian(services: Services, actor: Actor, child_id: int, what: str) -> Child:
+    """The guardian's own child, or AccessDenied (audited with what was tried)."""
+    child = await children.get_child(services.db, child_id)
+    if child is None:
+        raise NotFound
+    if not may(actor, Access.CONSENT_GIVE, ChildScope(child_id=child.id, class_id=child.class_id)):
+        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied",
+                           child_id=child_id, detail=what)  # fmt: skip
+        raise AccessDenied
+    return child
+
+
+async def encrypted_latest_backup(services: Services, actor: Actor) -> tuple[str, bytes]:
+    """The newest backup (made now if the folder has none), encrypted with backup.passphrase; audited."""
+    if not actor.admin:
+        await deny(services, actor, "backup")
+        raise AccessDenied
+    config = services.config
+    found = backup.list_backups(config.backup.folder)
+    latest = (
+        found[0]
+        if found
+        else await backup.nightly(config.storage.database, config.backup.folder, services.now(), config.backup.keep)
+    )
+    blob = await asyncio.to_thread(lambda: backup.encrypt(latest.read_bytes(), config.backup.passphrase))
+    await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="backup.download",
+                       child_id=None, detail=latest.name)  # fmt: skip
+    return latest.name, blob
