@@ -203,3 +203,30 @@ async def test_restart_recovery_runs_at_start_up(harness: Harness) -> None:
     await harness.restart()
     assert (await outbox_rows(harness))[0]["status"] == "uncertain"
     assert services(harness).db is harness.db
+
+
+async def test_the_jobs_tick_and_drain_in_the_background(harness: Harness) -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.jobs.outbox import send_due
+    from bot.jobs.reminders import tick
+
+    names = [job.name for job in harness.app.job_queue.jobs()] if harness.app.job_queue else []
+    assert "green.tick" in names and "outbox.send" in names
+    _admin, _teacher, _child, (parent,) = await school(harness)
+    harness.clock.now = local(2026, 3, 6, 18, 0)
+    context = SimpleNamespace(application=harness.app)
+    sender(harness)  # the fake sleep
+    await tick(context)
+    await send_due(context)
+    for _ in range(50):
+        if not sender(harness).busy and "孩子在学校的情况" in harness.api.messages(parent.id)[-1].text:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the weekly update was not sent in the background")
+    assert len(parent.new_messages()) == 1
+    await send_due(context)  # nothing more is due: no second message
+    await asyncio.sleep(0.05)
+    assert parent.new_messages() == []
