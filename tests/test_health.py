@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from bot.jobs.health import Counters, health_line, log_health, outbox_backlog
-from bot.storage.db import Database
+from bot.storage import outbox
 from tests.harness import Harness
 
 
@@ -30,19 +29,16 @@ async def test_health_line_after_some_updates(harness: Harness, caplog: pytest.L
     assert "王校长" not in line and "/help" not in line
 
 
-async def test_outbox_backlog_counts_unsent(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "h.db")
-    try:
-        if await outbox_backlog(db) is None:  # no outbox in this build: the line says n/a
-            await db.execute("CREATE TABLE outbox (id INTEGER PRIMARY KEY, sent_at TEXT)")
-        await db.execute("DELETE FROM outbox")
-        for sent in (None, None, "2026-03-02T01:00:00+00:00"):
-            await db.execute("INSERT INTO outbox (sent_at) VALUES (?)", (sent,))
-        assert await outbox_backlog(db) == 2 or "status" in {
-            r["name"] for r in await db.fetchall("PRAGMA table_info(outbox)")
-        }
-    finally:
-        await db.close()
+async def test_outbox_backlog_counts_queued(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    for recipient in (501, 502):
+        await outbox.enqueue(
+            harness.db, recipient_id=recipient, kind="bench", dedup_key="w", text="周报", now=harness.clock()
+        )
+    assert await outbox_backlog(harness.db) == 2
+    context: Any = SimpleNamespace(application=harness.app)
+    with caplog.at_level(logging.INFO, logger="bot.health"):
+        await log_health(context)
+    assert any("outbox_backlog=2" in r.getMessage() for r in caplog.records)
 
 
 def test_outage_logged_once_and_recovery(caplog: pytest.LogCaptureFixture) -> None:

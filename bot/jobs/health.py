@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 from telegram.request import HTTPXRequest, RequestData
 
+from bot.storage import outbox
 from bot.storage.db import Database
 
 log = logging.getLogger("bot.health")
@@ -92,18 +93,9 @@ class MonitoredRequest(HTTPXRequest):
 
 
 async def outbox_backlog(db: Database) -> int | None:
-    """Messages waiting in the outbox, or None when this database has no outbox table."""
+    """Messages waiting in the outbox, or None if it cannot be read (the line must never fail)."""
     try:
-        columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(outbox)")}
-        if not columns:
-            return None
-        if "sent_at" in columns:
-            where = "sent_at IS NULL" + (" AND failed_at IS NULL" if "failed_at" in columns else "")
-        elif "status" in columns:
-            where = "status IN ('pending', 'queued', 'retry')"
-        else:
-            where = "1"
-        return int(await db.fetchval(f"SELECT COUNT(*) FROM outbox WHERE {where}"))  # where: fixed text above
+        return await outbox.backlog(db)
     except sqlite3.Error:
         return None
 
