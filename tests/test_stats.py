@@ -32,11 +32,11 @@ async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
     assert figure(text, "未指定监护人") == "2"
     assert figure(text, "无法联系监护人") == "2"
     assert figure(text, "结对帮扶覆盖") == "2/6（33.3%）"
-    assert figure(text, "寄宿") == "申请 1 人，已寄宿 1 人"
+    assert figure(text, "寄宿现状") == "申请 1 人，已寄宿 1 人"
     assert "· 一年级：2 人（父亲外出 1，母亲外出 0，父母都外出 1）" in text
     assert "· 三年级：4 人（父亲外出 1，母亲外出 1，父母都外出 2）" in text
     # Each figure is explained in one line, right under it.
-    assert text.count("<i>") == 8
+    assert text.count("<i>") == 13
     labels = [b["text"] for b in report.buttons()]
     assert "📋 未指定监护人名单（2）" in labels and "📋 没有帮扶教师名单（4）" in labels
     assert "一年级" in labels and "三年级" in labels
@@ -61,9 +61,48 @@ async def test_admin_drills_into_a_grade_then_a_class_and_back(harness: Harness)
     text = school.admin.last_text
     assert "<b>三年级2班</b>" in text
     assert figure(text, "留守儿童总数") == "3"
-    assert figure(text, "寄宿") == "申请 0 人，已寄宿 1 人"
+    assert figure(text, "寄宿现状") == "申请 0 人，已寄宿 1 人"
     await school.admin.press("返回全校")
     assert figure(school.admin.last_text, "留守儿童总数") == "6"
+
+
+async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
+    school = await build_school(harness)
+    (report,) = await school.admin.send("/stats")
+    text = report.text
+    assert figure(text, "家访/谈话完成") == "2/3 次（66.7%）"
+    assert figure(text, "家访逾期") == "1"
+    assert figure(text, "关爱记录") == "家访/谈话 4 次，日常关注 4 次（需关注 1 次）"
+    assert figure(text, "寄宿申请") == "申请 2 件，批准 1 件，待处理 1 件"
+    assert figure(text, "辍学率") == "1/5（20.0%）"
+    assert "2025—2026学年第二学期内辍学的孩子" in text
+    # The previous term: boundaries at 2025-09-01 and 2026-01-31 (B leaves on the last day, C leaves and returns).
+    await school.admin.press("2025—2026学年第一学期")
+    text = school.admin.last_text
+    assert figure(text, "辍学率") == "2/5（40.0%）"
+    assert figure(text, "寄宿申请") == "申请 1 件，批准 0 件，待处理 1 件"
+    assert "2025—2026学年第一学期内辍学的孩子" in text
+    assert figure(text, "家访/谈话完成") == "2/3 次（66.7%）"  # the 30-day figures do not depend on the term
+    # Drilling down keeps the chosen term; the button brings back the current one.
+    await school.admin.press("三年级")
+    assert figure(school.admin.last_text, "辍学率") == "1/3（33.3%）"  # C left in October
+    await school.admin.press("2025—2026学年第二学期")
+    assert figure(school.admin.last_text, "辍学率") == "1/4（25.0%）"
+    # A forged or far-off term shows the current one.
+    await school.admin.press_data("st:v:s:1999-1", message=report)
+    assert figure(school.admin.last_text, "辍学率") == "1/5（20.0%）"
+    await school.admin.press("家访逾期名单", message=report)
+    assert "家访逾期</b>（共 1 人）" in school.admin.last_text and "晨晨（三年级2班）" in school.admin.last_text
+
+
+async def test_head_teacher_care_figures(harness: Harness) -> None:
+    school = await build_school(harness)
+    (report,) = await school.teacher.send("/stats")
+    text = report.text
+    assert figure(text, "家访/谈话完成") == "0/1 次（0.0%）"
+    assert figure(text, "关爱记录") == "家访/谈话 1 次，日常关注 1 次（需关注 0 次）"
+    assert figure(text, "寄宿申请") == "申请 0 件，批准 1 件，待处理 0 件"
+    assert figure(text, "辍学率") == "1/3（33.3%）"
 
 
 async def test_lists_name_the_children_that_need_action(harness: Harness) -> None:

@@ -68,7 +68,7 @@ def percent(part: int, whole: int) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Term:
     """A school term. Chinese schools run the first term from 1 September to 31 January and the second
     from 1 February to 31 August (the summer holiday belongs to the year that ends with it)."""

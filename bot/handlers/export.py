@@ -76,7 +76,13 @@ async def pick_scope(update: Update, context: BotContext) -> None:
         return
     today = stats_service.local_today(context.services)
     buttons = [
-        kb.button(f"{label}（{p.start.isoformat()}—{p.end.isoformat()}）", "ex", "g", scope.encode(), code)
+        kb.button(
+            texts.t("export.period_button", label=label, start=p.start.isoformat(), end=p.end.isoformat()),
+            "ex",
+            "g",
+            scope.encode(),
+            code,
+        )
         for code, label, p in _periods(texts, context, today)
     ]
     await edit_or_reply(update, texts.t("export.choose_period"), kb.grid(buttons, 1))

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards as kb
-from bot.domain.stats import SCHOOL, Scope, default_scope
+from bot.domain.stats import SCHOOL, Scope, Term, default_scope, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
@@ -39,10 +39,13 @@ async def view(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     scope = _scope_from(context)
+    assert context.matches
+    term_key = context.matches[0].group(2)
+    term = Term.parse(term_key) if term_key else None
     if scope is None:
         await reply(update, texts.t("stats.gone"))
         return
-    await _show(update, context, texts, scope)
+    await _show(update, context, texts, scope, term)
 
 
 def render_summary(texts: Texts, title: str, today: str, data: store.Summary) -> str:
@@ -72,11 +75,14 @@ def render_summary(texts: Texts, title: str, today: str, data: store.Summary) ->
     return "\n".join(lines)
 
 
-async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope) -> None:
+async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope, term: Term | None = None) -> None:
     actor = await context.actor(update)
     services = context.services
+    current = term_of(stats_service.local_today(services))
+    if term is not None and not (current.previous().previous() <= term <= current):
+        term = None  # a forged or very old term: show the current one
     try:
-        label, data = await stats_service.summary(services, actor, scope)
+        label, data = await stats_service.summary(services, actor, scope, term)
     except AccessDenied:
         await reply(update, texts.t("stats.denied"))
         return
@@ -106,10 +112,23 @@ async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope)
             kb.button(texts.t("stats.export_button"), "ex", "s", scope.encode()),
         ]
     )
+    shown = data.term or current
+    other = current.previous() if shown == current else current
+    buttons.append(
+        [
+            kb.button(
+                texts.t("stats.term_button", term=stats_service.term_label(texts, other)),
+                "st",
+                "v",
+                scope.encode(),
+                other.key,
+            )
+        ]
+    )
     below = await stats_service.drill_down(services, actor, scope)
-    buttons.extend(kb.rows([kb.button(name, "st", "v", s.encode()) for s, name in below], 3))
+    buttons.extend(kb.rows([kb.button(name, "st", "v", s.encode(), shown.key) for s, name in below], 3))
     if actor.admin and scope.kind != "school":
-        buttons.append([kb.button(texts.t("stats.back_school"), "st", "v", SCHOOL.encode())])
+        buttons.append([kb.button(texts.t("stats.back_school"), "st", "v", SCHOOL.encode(), shown.key)])
     markup = InlineKeyboardMarkup(buttons)
     if update.callback_query:
         await edit_or_reply(update, text, markup)

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.domain.clock import to_db
+from bot.domain.clock import from_db, to_db
 from bot.domain.roles import Actor
-from bot.domain.stats import DateRange, Scope, may_see, may_use_reports, percent
+from bot.domain.stats import (
+    VISIT_WINDOW_DAYS,
+    DateRange,
+    Scope,
+    Term,
+    last_days,
+    may_see,
+    may_use_reports,
+    percent,
+    term_of,
+)
 from bot.services import AccessDenied, NotFound, Services, charts, excel
 from bot.storage import audit
 from bot.storage import stats as store
@@ -53,13 +63,34 @@ class Figure:
     count: int = 0
 
 
-async def summary(services: Services, actor: Actor, scope: Scope) -> tuple[str, store.Summary]:
+def care_window(services: Services) -> store.CareWindow:
+    """The last VISIT_WINDOW_DAYS local days, today included."""
+    period = last_days(local_today(services), VISIT_WINDOW_DAYS)
+    return store.CareWindow(
+        period.start, period.end, store.local_modifier(services.config.school.timezone, services.now())
+    )
+
+
+async def summary(
+    services: Services, actor: Actor, scope: Scope, term: Term | None = None
+) -> tuple[str, store.Summary]:
+    """Every figure of a scope; the term figures (enrolment, dropout, boarding requests) for `term`
+    (default: the current one). The read is audited (figures name no child, lists do: see `attention`)."""
     label = await _checked(services, actor, scope)
+    term = term or term_of(local_today(services))
     result = await store.summary(services.db, scope)
+    window = care_window(services)
+    result.care.update(await store.visit_figures(services.db, scope, window))
+    result.care.update(await store.term_figures(services.db, scope, term.start, term.end, window.local))
+    result.term = term
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None, detail=scope.encode()
     )
     return label, result
+
+
+def term_label(texts: Texts, term: Term) -> str:
+    return texts.t(f"stats.term.{term.number}", first=term.year, second=term.year + 1)
 
 
 def figures(texts: Texts, data: store.Summary) -> list[Figure]:
@@ -76,20 +107,65 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
             count=count,
         )
 
+    def share(part: int) -> str:
+        return texts.t("stats.val.share", count=part, percent=percent(part, total))
+
     rows = [
         line("total", str(total)),
-        line("father", f"{data.father}（{percent(data.father, total)}）"),
-        line("mother", f"{data.mother}（{percent(data.mother, total)}）"),
-        line("both", f"{data.both}（{percent(data.both, total)}）"),
+        line("father", share(data.father)),
+        line("mother", share(data.mother)),
+        line("both", share(data.both)),
         line("no_designated", str(data.no_designated), list_kind="nog", count=data.no_designated),
         line("unreachable", str(data.unreachable), list_kind="unr", count=data.unreachable),
         line(
             "pairing",
-            f"{data.paired}/{total}（{percent(data.paired, total)}）",
+            texts.t("stats.val.coverage", part=data.paired, whole=total, percent=percent(data.paired, total)),
             list_kind="nom",
             count=data.no_mentor,
         ),
         line("boarding", texts.t("stats.val.boarding", requested=data.boarding_requested, yes=data.boarding_yes)),
+    ]
+    care = data.care
+    if not care:
+        return rows
+    term = term_label(texts, data.term) if data.term else ""
+    rows += [
+        line(
+            "visits",
+            texts.t(
+                "stats.val.visits",
+                done=care["visits_done"],
+                due=care["visits_due"],
+                percent=percent(care["visits_done"], care["visits_due"]),
+            ),
+            days=VISIT_WINDOW_DAYS,
+        ),
+        line("overdue", str(care["overdue"]), list_kind="ovd", count=care["overdue"]),
+        line(
+            "records",
+            texts.t("stats.val.records", visits=care["visits_all"], checkins=care["checkins"], worries=care["worries"]),
+            days=VISIT_WINDOW_DAYS,
+        ),
+        line(
+            "boarding_term",
+            texts.t(
+                "stats.val.boarding_term",
+                requested=care["boarding_requests"],
+                granted=care["boarding_granted"],
+                open=care["boarding_open"],
+            ),
+            term=term,
+        ),
+        line(
+            "dropout",
+            texts.t(
+                "stats.val.dropout",
+                dropped=care["dropped_out"],
+                enrolled=care["enrolled_at_start"],
+                percent=percent(care["dropped_out"], care["enrolled_at_start"]),
+            ),
+            term=term,
+        ),
     ]
     return rows
 
@@ -98,10 +174,12 @@ async def attention(
     services: Services, actor: Actor, scope: Scope, kind: str, *, page: int, page_size: int
 ) -> tuple[str, list[store.ListedChild], int]:
     """One page of a list of children that need action; reading names is audited as a list view."""
-    if kind not in store.LIST_CONDITIONS:
+    if kind not in (*store.LIST_CONDITIONS, "ovd"):
         raise NotFound
     label = await _checked(services, actor, scope)
-    found, total = await store.attention_list(services.db, scope, kind, limit=page_size, offset=page * page_size)
+    found, total = await store.attention_list(
+        services.db, scope, kind, limit=page_size, offset=page * page_size, window=care_window(services)
+    )
     await audit.record(
         services.db,
         at=services.now(),
@@ -210,6 +288,7 @@ async def export(
         summary_headers=[texts.t("export.col.figure"), texts.t("export.col.value"), texts.t("export.col.note")],
         summary_rows=[[_unescape(str(c)) if isinstance(c, str) else c for c in row] for row in summary_rows],
         roster=list(by_class.items()),
+        tables=await _care_tables(services, scope, period, texts),
     )
     content = await asyncio.to_thread(excel.build_export, book, locale=texts.locale, today=local_today(services))
     now = services.now()
@@ -229,6 +308,38 @@ async def export(
     stamp = now.astimezone(services.config.school.timezone).strftime("%Y%m%d-%H%M")
     file_name = texts.t("export.file_name", scope=title, stamp=stamp).replace("/", "_").replace(" ", "")
     return file_name, content, len(children)
+
+
+async def _care_tables(
+    services: Services, scope: Scope, period: DateRange, texts: Texts
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The visits and check-ins of the period, one sheet each, with dates as dates and labels in words."""
+    tz = services.config.school.timezone
+    local = store.local_modifier(tz, services.now())
+    visits = await store.visits_between(services.db, scope, period.start, period.end)
+    checkins = await store.checkins_between(services.db, scope, period.start, period.end, local)
+    yes, no = texts.t("export.yes"), texts.t("export.no")
+
+    def rating(value: int) -> str:
+        return texts.t(f"export.rating.{value}")
+
+    visit_rows: list[list[Any]] = [
+        [date.fromisoformat(v["visit_date"]), v["name"], v["class_label"], texts.t(f"export.kind.{v['kind']}"),
+         v["participants"], v["notes"], v["author"], yes if v["by_mentor"] else no]
+        for v in visits
+    ]  # fmt: skip
+    checkin_rows: list[list[Any]] = [
+        [from_db(k["at"]).astimezone(tz).replace(tzinfo=None), k["name"], k["class_label"], rating(k["study"]),
+         rating(k["life"]), rating(k["mood"]), rating(k["health"]), yes if k["worry"] else no, k["note"],
+         k["author"]]
+        for k in checkins
+    ]  # fmt: skip
+    visit_headers = ["date", "child", "class", "kind", "participants", "notes", "author", "by_mentor"]
+    checkin_headers = ["time", "child", "class", "study", "life", "mood", "health", "worry", "remark", "author"]
+    return [
+        (texts.t("export.sheet.visits"), [texts.t(f"export.col.{h}") for h in visit_headers], visit_rows),
+        (texts.t("export.sheet.checkins"), [texts.t(f"export.col.{h}") for h in checkin_headers], checkin_rows),
+    ]
 
 
 def _cell(value: str) -> int | str:

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.domain.archive import FIELDS_BY_NAME
 from bot.domain.clock import to_db
 from bot.domain.models import Child
-from bot.domain.stats import Scope
+from bot.domain.stats import Scope, Term
 from bot.storage.db import Database
 
-# "Has a way to reach a guardian": a second guardian's phone on the card, or a bound guardian account
-# that Telegram has not reported as unreachable.
-_REACHABLE = (
-    "(COALESCE(ch.guardian_phone, '') != '' OR EXISTS (SELECT 1 FROM guardians gd JOIN users u ON u.id = gd.user_id"
-    " WHERE gd.child_id = ch.id AND gd.unbound_at IS NULL AND u.status = 'active'))"
+# Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
+_NO_NAME = "COALESCE(ch.guardian_name, '') = ''"
+_NO_PHONE = "COALESCE(ch.guardian_phone, '') = ''"
+# "No reachable guardian": no second guardian's phone on the card, and no bound guardian account that
+# Telegram has not reported as unreachable.
+_NO_ACCOUNT = (
+    "NOT EXISTS (SELECT 1 FROM guardians gd JOIN users u ON u.id = gd.user_id"
+    " WHERE gd.child_id = ch.id AND gd.unbound_at IS NULL AND u.status = 'active')"
 )
-_DESIGNATED = "(COALESCE(ch.guardian_name, '') != '')"
-_PAIRED = "EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = ch.id AND p.ended_at IS NULL)"
+_UNPAIRED = "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = ch.id AND p.ended_at IS NULL)"
 
 # Lists of children that need action, by short code (used in callback data).
 LIST_CONDITIONS: dict[str, str] = {
-    "nog": f"NOT {_DESIGNATED}",
-    "unr": f"NOT {_REACHABLE}",
-    "nom": f"NOT {_PAIRED}",
+    "nog": _NO_NAME,
+    "unr": f"{_NO_PHONE} AND {_NO_ACCOUNT}",
+    "nom": _UNPAIRED,
 }
 
 
@@ -55,13 +58,6 @@ class GradeRow:
         return self.father + self.mother + self.both
 
 
-@dataclass(frozen=True)
-class ClassRow:
-    class_id: int
-    label: str
-    children: int
-
-
 @dataclass
 class Summary:
     """Every figure of /stats for one scope. Care figures stay None while their tables do not exist."""
@@ -76,56 +72,70 @@ class Summary:
     boarding_requested: int = 0
     boarding_yes: int = 0
     by_grade: list[GradeRow] = field(default_factory=list)
-    by_class: list[ClassRow] = field(default_factory=list)
     care: dict[str, int] = field(default_factory=dict)
     weekly_calls: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, agreed, confirmed)
+    term: Term | None = None  # the term of the enrolment, dropout and boarding-request figures
 
     @property
     def no_mentor(self) -> int:
         return self.total - self.paired
 
 
-async def summary(db: Database, scope: Scope) -> Summary:
-    """The children figures of a scope: by kind, by grade, guardians, pairings, boarding."""
-    where, params = scope_clause(scope)
-    row = await db.fetchone(
-        "SELECT COUNT(*) AS total,"
-        " COALESCE(SUM(ch.parents_away = 'father'), 0) AS father,"
-        " COALESCE(SUM(ch.parents_away = 'mother'), 0) AS mother,"
-        " COALESCE(SUM(ch.parents_away = 'both'), 0) AS both_away,"
-        f" COALESCE(SUM(NOT {_DESIGNATED}), 0) AS no_designated,"
-        f" COALESCE(SUM(NOT {_REACHABLE}), 0) AS unreachable,"
-        f" COALESCE(SUM({_PAIRED}), 0) AS paired,"
-        " COALESCE(SUM(ch.boarding = 'requested'), 0) AS boarding_requested,"
-        " COALESCE(SUM(ch.boarding = 'yes'), 0) AS boarding_yes" + _FROM + "WHERE " + where,
-        params,
+def child_filter(scope: Scope, column: str = "ch.id") -> tuple[str, dict[str, Any]]:
+    """A condition that keeps the rows of a scope's children, with a named parameter; join-free, so the whole
+    school is a plain count over an index, a class a lookup of its children, a grade of its classes' children."""
+    if scope.kind == "school":
+        return "1 = 1", {}
+    if column == "ch.id":
+        if scope.kind == "class":
+            return "ch.class_id = :scope_id", {"scope_id": scope.ref_id}
+        return "ch.class_id IN (SELECT id FROM classes WHERE grade_id = :scope_id)", {"scope_id": scope.ref_id}
+    if scope.kind == "class":
+        return f"{column} IN (SELECT id FROM children WHERE class_id = :scope_id)", {"scope_id": scope.ref_id}
+    return (
+        f"{column} IN (SELECT id FROM children WHERE class_id IN (SELECT id FROM classes WHERE grade_id = :scope_id))",
+        {"scope_id": scope.ref_id},
     )
-    assert row is not None
+
+
+async def _count(db: Database, scope: Scope, condition: str) -> int:
+    where, params = child_filter(scope)
+    return int(await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE {where} AND {condition}", params))
+
+
+async def summary(db: Database, scope: Scope) -> Summary:
+    """The children figures of a scope: by kind, by grade, guardians, pairings, boarding.
+
+    Each figure is one aggregate that an index answers (see 0004_reporting.sql); none reads every archive row.
+    """
+    where, params = child_filter(scope)
     grades = await db.fetchall(
-        "SELECT g.id, g.name, SUM(ch.parents_away = 'father') AS father, SUM(ch.parents_away = 'mother') AS mother,"
-        " SUM(ch.parents_away = 'both') AS both_away" + _FROM + "WHERE " + where + " GROUP BY g.id"
+        "SELECT g.id, g.name, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away,"
+        " SUM(x.requested) AS requested, SUM(x.boarding) AS boarding FROM (SELECT ch.class_id,"
+        " SUM(ch.parents_away = 'father') AS father, SUM(ch.parents_away = 'mother') AS mother,"
+        " SUM(ch.parents_away = 'both') AS both_away, SUM(ch.boarding = 'requested') AS requested,"
+        f" SUM(ch.boarding = 'yes') AS boarding FROM children ch WHERE {where} GROUP BY ch.class_id) x"
+        " JOIN classes c ON c.id = x.class_id JOIN grades g ON g.id = c.grade_id GROUP BY g.id"
         " ORDER BY g.sort_order, g.name",
         params,
     )
-    classes = await db.fetchall(
-        "SELECT c.id, g.name || c.name AS label, COUNT(ch.id) AS n FROM classes c JOIN grades g ON g.id = c.grade_id"
-        " LEFT JOIN children ch ON ch.class_id = c.id WHERE "
-        + where.replace("ch.class_id", "c.id")
-        + " GROUP BY c.id ORDER BY g.sort_order, g.name, c.name",
-        params,
+    by_grade = [GradeRow(r["id"], r["name"], r["father"], r["mother"], r["both_away"]) for r in grades]
+    total = sum(g.total for g in by_grade)
+    pairing_filter, pairing_params = child_filter(scope, "p.child_id")
+    paired = await db.fetchval(
+        f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairing_filter}", pairing_params
     )
     return Summary(
-        total=row["total"],
-        father=row["father"],
-        mother=row["mother"],
-        both=row["both_away"],
-        no_designated=row["no_designated"],
-        unreachable=row["unreachable"],
-        paired=row["paired"],
-        boarding_requested=row["boarding_requested"],
-        boarding_yes=row["boarding_yes"],
-        by_grade=[GradeRow(r["id"], r["name"], r["father"], r["mother"], r["both_away"]) for r in grades],
-        by_class=[ClassRow(r["id"], r["label"], r["n"]) for r in classes],
+        total=total,
+        father=sum(g.father for g in by_grade),
+        mother=sum(g.mother for g in by_grade),
+        both=sum(g.both for g in by_grade),
+        no_designated=await _count(db, scope, LIST_CONDITIONS["nog"]),
+        unreachable=await _count(db, scope, LIST_CONDITIONS["unr"]),
+        paired=int(paired),
+        boarding_requested=sum(r["requested"] for r in grades),
+        boarding_yes=sum(r["boarding"] for r in grades),
+        by_grade=by_grade,
     )
 
 
@@ -138,17 +148,18 @@ class ListedChild:
 
 
 async def attention_list(
-    db: Database, scope: Scope, kind: str, *, limit: int, offset: int
+    db: Database, scope: Scope, kind: str, *, limit: int, offset: int, window: CareWindow
 ) -> tuple[list[ListedChild], int]:
     """One page of the children of a scope that need action of `kind`, and how many there are."""
-    condition = LIST_CONDITIONS[kind]
-    where, params = scope_clause(scope)
+    condition = _OVERDUE if kind == "ovd" else LIST_CONDITIONS[kind]
+    where, named = child_filter(scope)
+    params: dict[str, Any] = {"end": window.end_iso, "local": window.local, **named} if kind == "ovd" else named
     clause = f" WHERE {where} AND {condition}"
-    total = await db.fetchval("SELECT COUNT(*)" + _FROM + clause, params)
+    total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
     rows = await db.fetchall(
         "SELECT ch.id, ch.name, g.name || c.name AS label" + _FROM + clause + " ORDER BY g.sort_order, g.name, c.name,"
-        " ch.name, ch.id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        " ch.name, ch.id LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
     )
     return [ListedChild(r["id"], r["name"], r["label"]) for r in rows], int(total)
 
@@ -187,15 +198,6 @@ async def class_ids_of(db: Database, scope: Scope) -> list[int]:
         params,
     )
     return [r["id"] for r in rows]
-
-
-def day_start(day: date, tz: Any) -> str:
-    """The UTC ISO string of local midnight at the start of `day` (for comparing with stored times)."""
-    return to_db(datetime(day.year, day.month, day.day, tzinfo=tz))
-
-
-def day_after(day: date, tz: Any) -> str:
-    return day_start(day + timedelta(days=1), tz)
 
 
 async def children_in_scope(db: Database, scope: Scope) -> list[Child]:
@@ -276,3 +278,176 @@ async def insert_children(db: Database, rows: list[dict[str, Any]], *, created_b
             )
         )
     return ids
+
+
+# --- care records (0002_care.sql) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CareWindow:
+    """The local dates a figure covers, and the SQLite modifier that turns a stored UTC instant into local time."""
+
+    start: date
+    end: date
+    local: str  # e.g. "+28800 seconds" for Asia/Shanghai
+
+    @property
+    def start_iso(self) -> str:
+        return self.start.isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        return self.end.isoformat()
+
+
+def local_modifier(tz: Any, moment: datetime) -> str:
+    offset = moment.astimezone(tz).utcoffset()
+    return f"{int(offset.total_seconds()) if offset else 0:+d} seconds"
+
+
+# Overdue (as bot.domain.care.is_overdue): the latest contact of any kind on or after the pairing's start (or the
+# start itself) plus the cadence is before today; that is, the start is before today - cadence and no contact
+# happened since then.
+_OVERDUE = (
+    "EXISTS (SELECT 1 FROM pairings po WHERE po.child_id = ch.id AND po.ended_at IS NULL"
+    " AND date(po.started_at, :local) < date(:end, '-' || po.cadence_days || ' days')"
+    " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.child_id = po.child_id"
+    " AND v.visit_date >= date(:end, '-' || po.cadence_days || ' days')))"
+)
+
+# Visits due of a pairing in the window: the days it was active within it, divided by its cadence (whole
+# visits). Most pairings span the whole window, so the date functions run only for those that do not.
+_DUE = (
+    "CAST(((CASE WHEN p.ended_at IS NULL THEN :end_day ELSE MIN(:end_day, julianday(date(p.ended_at, :local))) END)"
+    " - (CASE WHEN p.started_at < :start_at THEN :start_day ELSE julianday(date(p.started_at, :local)) END) + 1)"
+    " / p.cadence_days AS INTEGER)"
+)
+
+
+async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[str, int]:
+    """Visits due and done in the window, overdue pairings today, check-ins (and worrying ones) in the window."""
+    pairs, named = child_filter(scope, "p.child_id")
+    params = {
+        "start": window.start_iso,
+        "end": window.end_iso,
+        "local": window.local,
+        "start_at": _utc_bound(window.start, window.local),
+        "end_at": _utc_bound(window.end, window.local, 1),
+        "start_day": _julian(window.start),
+        "end_day": _julian(window.end),
+        **named,
+    }
+    active = f"{pairs} AND (p.ended_at IS NULL OR p.ended_at >= :start_at) AND p.started_at < :end_at"
+    due = await db.fetchval(f"SELECT COALESCE(SUM(MAX({_DUE}, 0)), 0) FROM pairings p WHERE {active}", params)
+    # Done: visits recorded against each pairing in the window, counted up to what was due.
+    done = await db.fetchval(
+        f"SELECT COALESCE(SUM(MIN(d.n, MAX({_DUE}, 0))), 0) FROM (SELECT v.pairing_id, COUNT(*) AS n FROM visits v"
+        " WHERE v.pairing_id IS NOT NULL AND v.visit_date BETWEEN :start AND :end GROUP BY v.pairing_id) d"
+        f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}",
+        params,
+    )
+    children, _ = child_filter(scope)
+    overdue = await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE {children} AND {_OVERDUE}", params)
+    visits_filter, _ = child_filter(scope, "v.child_id")
+    visits = await db.fetchval(
+        f"SELECT COUNT(*) FROM visits v WHERE {visits_filter} AND v.visit_date BETWEEN :start AND :end", params
+    )
+    checkins_filter, _ = child_filter(scope, "k.child_id")
+    checkins = await db.fetchone(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(k.worry), 0) AS worry FROM checkins k"
+        f" WHERE {checkins_filter} AND k.at >= :start_at AND k.at < :end_at",
+        params,
+    )
+    assert checkins is not None
+    return {
+        "visits_due": int(due),
+        "visits_done": int(done),
+        "visits_all": int(visits),
+        "overdue": int(overdue),
+        "checkins": int(checkins["n"]),
+        "worries": int(checkins["worry"]),
+    }
+
+
+def _julian(day: date) -> float:
+    """SQLite's julianday() of a date at midnight."""
+    return day.toordinal() + 1721424.5
+
+
+def _utc_bound(day: date, local: str, plus_days: int = 0) -> str:
+    """The stored (UTC ISO) form of local midnight at the start of `day` + plus_days."""
+    seconds = int(local.split()[0])
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days, seconds=-seconds)
+    return to_db(moment)
+
+
+async def term_figures(db: Database, scope: Scope, start: date, end: date, local: str) -> dict[str, int]:
+    """Enrolment and dropout for a term, and boarding requests and grants in it (0002_care.sql's definitions).
+
+    Enrolled at the start: the status as the first day begins, so a child who leaves on the first day counts as
+    enrolled at the start and as a dropout of the term (the rate can never exceed 100%)."""
+    children, named = child_filter(scope)
+    params = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "from_at": _utc_bound(start, local),
+        "to_at": _utc_bound(end, local, 1),
+        **named,
+    }
+    enrolled = await db.fetchval(
+        f"SELECT COUNT(*) FROM children ch WHERE {children} AND (SELECT e.status FROM enrolment_events e"
+        " WHERE e.child_id = ch.id"
+        " AND (e.effective_date < :start OR (e.effective_date = :start AND e.status = 'enrolled'))"
+        " ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) = 'enrolled'",
+        params,
+    )
+    events, _ = child_filter(scope, "e.child_id")
+    dropped = await db.fetchval(
+        f"SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e WHERE {events}"
+        " AND e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end",
+        params,
+    )
+    requests, _ = child_filter(scope, "b.child_id")
+    boarding = await db.fetchone(
+        "SELECT COALESCE(SUM(b.requested_at >= :from_at AND b.requested_at < :to_at), 0) AS requested,"
+        " COALESCE(SUM(b.status = 'granted' AND b.decided_at >= :from_at AND b.decided_at < :to_at), 0) AS granted,"
+        f" COALESCE(SUM(b.status = 'requested'), 0) AS open FROM boarding_requests b WHERE {requests}",
+        params,
+    )
+    assert boarding is not None
+    return {
+        "enrolled_at_start": int(enrolled),
+        "dropped_out": int(dropped),
+        "boarding_requests": int(boarding["requested"]),
+        "boarding_granted": int(boarding["granted"]),
+        "boarding_open": int(boarding["open"]),
+    }
+
+
+# --- care records for the export ---------------------------------------------------------------------
+
+
+async def visits_between(db: Database, scope: Scope, start: date, end: date) -> list[sqlite3.Row]:
+    """Visits, calls and talks of a scope with visit_date in [start, end], oldest first."""
+    where, named = child_filter(scope)
+    return await db.fetchall(
+        "SELECT v.visit_date, ch.id AS child_id, ch.name, g.name || c.name AS class_label, v.kind, v.participants,"
+        " v.notes, u.full_name AS author, v.pairing_id IS NOT NULL AS by_mentor"
+        " FROM visits v JOIN children ch ON ch.id = v.child_id JOIN classes c ON c.id = ch.class_id"
+        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = v.author_id"
+        f" WHERE {where} AND v.visit_date BETWEEN :start AND :end ORDER BY v.visit_date, v.id",
+        {"start": start.isoformat(), "end": end.isoformat(), **named},
+    )
+
+
+async def checkins_between(db: Database, scope: Scope, start: date, end: date, local: str) -> list[sqlite3.Row]:
+    """Check-ins of a scope made on local days start … end, oldest first."""
+    where, named = child_filter(scope)
+    return await db.fetchall(
+        "SELECT k.at, ch.id AS child_id, ch.name, g.name || c.name AS class_label, k.study, k.life, k.mood, k.health,"
+        " k.worry, k.note, u.full_name AS author"
+        " FROM checkins k JOIN children ch ON ch.id = k.child_id JOIN classes c ON c.id = ch.class_id"
+        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = k.author_id"
+        f" WHERE {where} AND k.at >= :from_at AND k.at < :to_at ORDER BY k.at, k.id",
+        {"from_at": _utc_bound(start, local), "to_at": _utc_bound(end, local, 1), **named},
+    )
