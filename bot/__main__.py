@@ -100,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bot", description="Shouwang, the left-behind children care bot for Telegram"
     )
     parser.add_argument("--config", type=Path, default=Path("config.toml"), help="path to config.toml")
+    parser.add_argument(
+        "command", nargs="?", choices=["run", "restore"], default="run", help="run (default) or restore"
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="for restore: the backup file (plain or .enc)")
     args = parser.parse_args(argv)
     _setup_logging()
     try:
@@ -107,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.command == "restore":
+        return _restore(config, args.file)
     try:
         asyncio.run(serve(config))
     except InvalidToken:
@@ -117,6 +123,25 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def _restore(config: Config, file: Path | None) -> int:
+    """python -m bot restore FILE: integrity-checks the backup and puts it in place of the database (bot stopped)."""
+    from bot.storage.backup import RestoreError, restore
+
+    if file is None or not file.is_file():
+        print("restore: give the path of an existing backup file", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        kept = restore(file, config.storage.database, config.backup.passphrase)
+    except RestoreError as error:
+        print(f"restore refused: {error}; the database was not changed", file=sys.stderr)
+        return 1
+    print(
+        f"restored {file.name} to {config.storage.database}"
+        + (f"; the previous database is kept as {kept}" if kept else "")
+    )
     return 0
 
 

@@ -46,7 +46,9 @@ async def test_report_alerts_every_admin_urgently(school: School) -> None:
         (alert,) = await queued(school.h, admin_id, "safety")
         assert alert.urgent and "紧急" in alert.text and "张小明" in alert.text and "一个人在家" in alert.text
         assert {b["callback_data"] for b in buttons_of(alert)} == {
-            f"cc:ack:{concern_id}", f"cc:as:{concern_id}", f"cc:cl:{concern_id}"
+            f"cc:ack:{concern_id}",
+            f"cc:as:{concern_id}",
+            f"cc:cl:{concern_id}",
         }
     audit = await school.h.fetchall("SELECT action, child_id FROM audit_log WHERE action = 'concern.report'")
     assert [(r["action"], r["child_id"]) for r in audit] == [("concern.report", school.own)]

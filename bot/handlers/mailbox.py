@@ -138,7 +138,7 @@ async def _notify_counsellors(context: BotContext, result: mailbox_service.Writt
         stamp = services.now().isoformat(timespec="seconds")
         alerts.append(
             Alert(counsellor_id, f"mailbox:{result.ticket_id}:{counsellor_id}:{stamp}",
-                  actor_texts.t(key, number=result.number), markup)
+                  actor_texts.t(key, number=result.number), markup, urgent=result.urgent)
         )  # fmt: skip
     await deliver(context.bot, services, alerts, kind="mailbox")
 

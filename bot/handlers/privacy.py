@@ -346,13 +346,18 @@ async def erase_yes(update: Update, context: BotContext) -> None:
     actor = await context.actor(update)
     child_id = _child_id(context)
     try:
-        deleted = await privacy_service.erase(context.services, actor, child_id)
+        name, deleted = await privacy_service.erase(context.services, actor, child_id)
     except AccessDenied:
         await _denied(update, texts)
         return
     except NotFound:
         await _denied(update, texts, "safety.erase.gone")
         return
+    # Drafts held in memory (a search, a half-filled form) would be written back on the next flush: scrub them too.
+    for data in context.application.user_data.values():
+        store.scrub_draft(data, child_id, name)
+    for data in context.application.chat_data.values():
+        store.scrub_draft(data, child_id, name)
     await answer(update)
     await edit_or_reply(update, texts.t("safety.erase.done", id=child_id, rows=sum(deleted.values())))
 

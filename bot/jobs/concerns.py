@@ -22,7 +22,7 @@ async def deliver(bot: Bot | None, services: Services, alerts: list[Alert], *, k
         for alert in alerts:
             await outbox.enqueue(
                 services.db, recipient_id=alert.recipient_id, kind=kind, dedup_key=alert.dedup_key,
-                text=alert.text, markup=alert.markup, urgent=True, now=services.now(),
+                text=alert.text, markup=alert.markup, urgent=alert.urgent, now=services.now(),
             )  # fmt: skip
 
 

@@ -39,6 +39,7 @@ class Alert:
     dedup_key: str
     text: str
     markup: dict[str, Any] | None
+    urgent: bool = True  # safety alerts ignore quiet hours; routine notes (a non-urgent letter) do not
 
 
 class NoteRequired(ValueError):

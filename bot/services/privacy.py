@@ -140,18 +140,21 @@ async def child_for_erasure(services: Services, actor: Actor, child_id: int) -> 
     return await _child(services, actor, child_id, Access.ERASE)
 
 
-async def erase(services: Services, actor: Actor, child_id: int) -> dict[str, int]:
+async def erase(services: Services, actor: Actor, child_id: int) -> tuple[str, dict[str, int]]:
     """Deletes the child and every row about them; the audit keeps one line: erased, by whom, when."""
-    await _child(services, actor, child_id, Access.ERASE)
+    child = await _child(services, actor, child_id, Access.ERASE)
     now = services.now()
     async with services.db.transaction():
-        await store.forget_concern_messages(services.db, child_id)
+        await store.forget_queued_messages(services.db, child_id)
+        drafts = await store.scrub_persisted_drafts(services.db, child_id, child.name)
         deleted = await store.erase_child(services.db, child_id)
+        if drafts:
+            deleted["drafts"] = drafts
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="erase", child_id=child_id,
             detail=" ".join(f"{table}={count}" for table, count in sorted(deleted.items())),
         )  # fmt: skip
-    return deleted
+    return child.name, deleted
 
 
 async def erasure_candidates(services: Services, actor: Actor) -> tuple[list[store.DataRequest], list[tuple[int, str]]]:

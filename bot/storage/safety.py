@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain.clock import from_db, to_db
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome, RiskLevel
@@ -565,7 +567,7 @@ async def mentors_of(db: Database, child_id: int) -> list[int]:
     return [r["mentor_id"] for r in rows]
 
 
-async def forget_concern_messages(db: Database, child_id: int) -> None:
+async def forget_queued_messages(db: Database, child_id: int) -> None:
     """Queued alerts name the child in their text: drop those of the child's concerns (if the outbox exists)."""
     exists = await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'")
     if not exists:
@@ -575,6 +577,46 @@ async def forget_concern_messages(db: Database, child_id: int) -> None:
         return
     for row in await db.fetchall("SELECT id FROM concerns WHERE child_id = ?", (child_id,)):
         await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"concern:{row['id']}:%",))
+    for row in await db.fetchall("SELECT id FROM data_requests WHERE child_id = ?", (child_id,)):
+        await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"request:{row['id']}:%",))
+
+
+def scrub_draft(data: dict[str, Any], child_id: int, name: str) -> bool:
+    """Drops the draft entries (top-level keys of a user's or chat's data) that mention the child: its name in
+    any text, or its id under a key naming a child. Returns True if anything was dropped."""
+
+    def mentions(value: Any, key: str = "") -> bool:
+        if isinstance(value, str):
+            return bool(name) and name in value
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return value == child_id and "child" in key
+        if isinstance(value, dict):
+            return any(mentions(v, str(k)) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return any(mentions(v, key) for v in value)
+        return False
+
+    doomed = [key for key, value in data.items() if mentions(value, str(key))]
+    for key in doomed:
+        del data[key]
+    return bool(doomed)
+
+
+async def scrub_persisted_drafts(db: Database, child_id: int, name: str) -> int:
+    """Applies scrub_draft to the stored user and chat data; returns how many rows changed."""
+    changed = 0
+    for table, column in (("ptb_user_data", "user_id"), ("ptb_chat_data", "chat_id")):
+        for row in await db.fetchall(f"SELECT {column} AS key, data FROM {table}"):
+            data = json.loads(row["data"])
+            if isinstance(data, dict) and scrub_draft(data, child_id, name):
+                await db.execute(
+                    f"UPDATE {table} SET data = ? WHERE {column} = ?",
+                    (json.dumps(data, ensure_ascii=False), row["key"]),
+                )
+                changed += 1
+    return changed
 
 
 async def left_school(db: Database) -> list[tuple[int, str, str]]:

@@ -45,7 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "safety.outcome.civil": ("已报告民政部门", "Reported to civil affairs"),
     "safety.outcome.referred": (
         "已转介（妇联/共青团/关工委/村儿童主任）",
-        "Referred (Women's Federation / Youth League / Care for the Next Generation committee / village child director)",
+        "Referred (Women's Federation / Youth League / Care for the Next Generation committee / "
+        "village child director)",
     ),
     "safety.status.open": ("⏳ 待确认", "⏳ awaiting acknowledgement"),
     "safety.status.acknowledged": ("✅ 已确认，处理中", "✅ acknowledged, in hand"),
