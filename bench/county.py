@@ -189,9 +189,30 @@ def _care(conn: sqlite3.Connection, rng: random.Random, *, children: int, staff:
     conn.executemany(
         "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at) VALUES (?, ?, ?, ?)", events
     )
+    plans = [(c, rng.randrange(7), "2025-09-01", to_db(NOW)) for c in range(1, children + 1) if rng.random() < 0.8]
+    conn.executemany(
+        "INSERT INTO family_call_plans (child_id, rhythm, weekday, at_time, start_date, created_at, updated_at)"
+        " VALUES (?, 'weekly', ?, '20:00', ?, ?, ?)",
+        [(c, w, start, at, at) for c, w, start, at in plans],
+    )
+    answers = [
+        (c, 100_000 + c - 1, to_db(NOW - timedelta(days=7 * week + w)), "called", to_db(NOW))
+        for c, w, _, _ in plans
+        for week in range(1, 5)
+        if rng.random() < 0.7
+    ]
+    conn.executemany(
+        "INSERT INTO family_call_answers (child_id, user_id, slot, outcome, at) VALUES (?, ?, ?, ?, ?)", answers
+    )
     conn.execute("COMMIT")
-    return {"checkins": total // 2, "visits": total - total // 2, "boarding_requests": len(requests),
-            "enrolment_events": len(events)}  # fmt: skip
+    return {
+        "family_call_plans": len(plans),
+        "family_call_answers": len(answers),
+        "checkins": total // 2,
+        "visits": total - total // 2,
+        "boarding_requests": len(requests),
+        "enrolment_events": len(events),
+    }
 
 
 def percentile(samples: list[float], q: float) -> float:

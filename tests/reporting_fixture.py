@@ -26,6 +26,9 @@ Care records (today 2026-03-02 in Shanghai; the 30-day window is 2026-02-01 … 
   (first day of term 2). Term 2025-1: enrolled at start A–E = 5, dropouts B, C = 2 (40.0%). Term 2025-2:
   enrolled at start A, C, D, E, F = 5 (D leaves on day one, so still counted), dropouts D = 1 (20.0%).
   三年级2班 in term 2025-2: 3 enrolled (C, D, F), 1 dropout (33.3%).
+- Family calls, the 4 weeks 02-02 … 03-01: A weekly on Mondays since 2026-01-01 (02-02, 02-09, 02-16, 02-23),
+  C every 3 days since 02-20 (02-20, 02-23, 02-26, 03-01): agreed 1, 1, 2, 4 = 8. Confirmed "called": A 02-02,
+  02-16, 02-23 (by two parents: once), C 02-26; C 03-01 "no answer": 1, 0, 1, 2 = 4 of 8 (50.0%).
 """
 
 from __future__ import annotations
@@ -160,4 +163,25 @@ async def add_care_records(h: Harness, ids: dict[str, int], pairing: dict[str, i
             "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_by, recorded_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (ids[key], status, day, TEACHER_ID, stamp),
+        )
+
+    plans = [("A", "weekly", 0, None, "2026-01-01"), ("C", "interval", None, 3, "2026-02-20")]
+    for key, rhythm, weekday, interval, start in plans:
+        await db.execute(
+            "INSERT INTO family_call_plans (child_id, rhythm, weekday, interval_days, at_time, start_date,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, '20:00', ?, ?, ?)",
+            (ids[key], rhythm, weekday, interval, start, stamp, stamp),
+        )
+    answers = [
+        ("A", PARENT_OK, "2026-02-02", "called"),
+        ("A", PARENT_OK, "2026-02-16", "called"),
+        ("A", PARENT_OK, "2026-02-23", "called"),
+        ("A", PARENT_GONE, "2026-02-23", "called"),
+        ("C", PARENT_OK, "2026-02-26", "called"),
+        ("C", PARENT_OK, "2026-03-01", "no_answer"),
+    ]
+    for key, user_id, day, outcome in answers:
+        await db.execute(
+            "INSERT INTO family_call_answers (child_id, user_id, slot, outcome, at) VALUES (?, ?, ?, ?, ?)",
+            (ids[key], user_id, f"{day}T12:00:00+00:00", outcome, stamp),
         )

@@ -8,8 +8,10 @@ from datetime import date
 
 from matplotlib.ft2font import FT2Font
 
+from bot.domain.roles import Actor
 from bot.domain.stats import SCHOOL, Scope, Term, last_days, parse_range, percent, rate, term_of
 from bot.services import charts
+from bot.services import stats as stats_service
 from tests.harness import Harness
 from tests.reporting_fixture import MENTOR_ID, build_school
 
@@ -36,7 +38,7 @@ async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
     assert "· 一年级：2 人（父亲外出 1，母亲外出 0，父母都外出 1）" in text
     assert "· 三年级：4 人（父亲外出 1，母亲外出 1，父母都外出 2）" in text
     # Each figure is explained in one line, right under it.
-    assert text.count("<i>") == 13
+    assert text.count("<i>") == 14
     labels = [b["text"] for b in report.buttons()]
     assert "📋 未指定监护人名单（2）" in labels and "📋 没有帮扶教师名单（4）" in labels
     assert "一年级" in labels and "三年级" in labels
@@ -75,6 +77,14 @@ async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
     assert figure(text, "关爱记录") == "家访/谈话 4 次，日常关注 4 次（需关注 1 次）"
     assert figure(text, "寄宿申请") == "申请 2 件，批准 1 件，待处理 1 件"
     assert figure(text, "辍学率") == "1/5（20.0%）"
+    assert figure(text, "亲情电话完成率") == "4/8 次（50.0%）"
+    _, data = await stats_service.summary(harness.app.bot_data["services"], Actor(user_id=1, admin=True), SCHOOL)
+    assert data.weekly_calls == [
+        (date(2026, 2, 2), 1, 1),
+        (date(2026, 2, 9), 1, 0),
+        (date(2026, 2, 16), 2, 1),
+        (date(2026, 2, 23), 4, 2),
+    ]
     assert "2025—2026学年第二学期内辍学的孩子" in text
     # The previous term: boundaries at 2025-09-01 and 2026-01-31 (B leaves on the last day, C leaves and returns).
     await school.admin.press("2025—2026学年第一学期")
@@ -103,6 +113,7 @@ async def test_head_teacher_care_figures(harness: Harness) -> None:
     assert figure(text, "关爱记录") == "家访/谈话 1 次，日常关注 1 次（需关注 0 次）"
     assert figure(text, "寄宿申请") == "申请 0 件，批准 1 件，待处理 0 件"
     assert figure(text, "辍学率") == "1/3（33.3%）"
+    assert figure(text, "亲情电话完成率") == "1/4 次（25.0%）"  # C alone: 02-20, 02-23, 02-26, 03-01
 
 
 async def test_lists_name_the_children_that_need_action(harness: Harness) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
 from bot.domain.roles import Actor
 from bot.domain.stats import (
+    CALL_WEEKS,
     VISIT_WINDOW_DAYS,
     DateRange,
     Scope,
@@ -83,6 +84,11 @@ async def summary(
     result.care.update(await store.visit_figures(services.db, scope, window))
     result.care.update(await store.term_figures(services.db, scope, term.start, term.end, window.local))
     result.term = term
+    today = local_today(services)
+    weeks = [(today - timedelta(days=7 * n), today - timedelta(days=7 * n - 6)) for n in range(CALL_WEEKS, 0, -1)]
+    result.weekly_calls = await store.call_weeks(services.db, scope, weeks, window.local)
+    result.care["calls_agreed"] = sum(a for _, a, _ in result.weekly_calls)
+    result.care["calls_confirmed"] = sum(min(c, a) for _, a, c in result.weekly_calls)
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None, detail=scope.encode()
     )
@@ -141,6 +147,16 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
             days=VISIT_WINDOW_DAYS,
         ),
         line("overdue", str(care["overdue"]), list_kind="ovd", count=care["overdue"]),
+        line(
+            "calls",
+            texts.t(
+                "stats.val.calls",
+                confirmed=care["calls_confirmed"],
+                agreed=care["calls_agreed"],
+                percent=percent(care["calls_confirmed"], care["calls_agreed"]),
+            ),
+            weeks=CALL_WEEKS,
+        ),
         line(
             "records",
             texts.t("stats.val.records", visits=care["visits_all"], checkins=care["checkins"], worries=care["worries"]),

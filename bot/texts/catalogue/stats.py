@@ -108,6 +108,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.term.1": ("{first}—{second}学年第一学期", "term 1 of {first}–{second}"),
     "stats.term.2": ("{first}—{second}学年第二学期", "term 2 of {first}–{second}"),
     "stats.term_button": ("📅 {term}", "📅 {term}"),
+    "stats.fig.calls": ("亲情电话完成率", "Family calls confirmed"),
+    "stats.why.calls": (
+        "近 {weeks} 周（到昨天为止）按亲情电话约定应打的电话中，家长确认「已通话」的次数。",
+        "Over the last {weeks} weeks (to yesterday): agreed family calls that a parent confirmed as made.",
+    ),
+    "stats.val.calls": ("{confirmed}/{agreed} 次（{percent}）", "{confirmed}/{agreed} ({percent})"),
     "stats.val.share": ("{count}（{percent}）", "{count} ({percent})"),
     "stats.val.coverage": ("{part}/{whole}（{percent}）", "{part}/{whole} ({percent})"),
     "stats.val.boarding": ("申请 {requested} 人，已寄宿 {yes} 人", "{requested} requested, {yes} boarding"),
