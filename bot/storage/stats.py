@@ -459,29 +459,43 @@ async def checkins_between(db: Database, scope: Scope, start: date, end: date, l
 async def call_weeks(
     db: Database, scope: Scope, weeks: list[tuple[date, date]], local: str
 ) -> list[tuple[date, int, int]]:
-    """(week start, calls agreed, calls confirmed) per week. Agreed: the slots of the active plans that fall in the
-    week (weekly: its weekday; every n days: the dates n days apart from the plan's start). Confirmed: distinct
-    slots of the week a parent answered "called"."""
+    """(week start, calls agreed, calls confirmed) for consecutive 7-day weeks, in two scans whatever their number.
+
+    Agreed: the slots of the active plans that fall in the week (weekly: its weekday; every n days: the dates
+    n days apart from the plan's start). Confirmed: distinct slots of the week a parent answered "called"."""
     plans, named = child_filter(scope, "f.child_id")
     answers, _ = child_filter(scope, "a.child_id")
-    result = []
-    for start, end in weeks:
-        days = {f"d{(start + timedelta(days=i)).weekday()}": (start + timedelta(days=i)).isoformat() for i in range(7)}
-        weekday = "CASE f.weekday " + " ".join(f"WHEN {n} THEN :d{n}" for n in range(7)) + " END"
-        first = "MAX(julianday(:start), julianday(f.start_date)) - julianday(f.start_date)"
-        last = "julianday(:end) - julianday(f.start_date)"
-        agreed = await db.fetchval(
-            f"SELECT COALESCE(SUM(CASE WHEN f.rhythm = 'weekly' THEN {weekday} >= f.start_date"
-            f" WHEN {last} < 0 THEN 0"
+    params: dict[str, Any] = dict(named)
+    sums = []
+    for n, (start, end) in enumerate(weeks):
+        params[f"s{n}"], params[f"e{n}"] = start.isoformat(), end.isoformat()
+        for i in range(7):
+            day = start + timedelta(days=i)
+            params[f"w{n}d{day.weekday()}"] = day.isoformat()
+        weekday = "CASE f.weekday " + " ".join(f"WHEN {d} THEN :w{n}d{d}" for d in range(7)) + " END"
+        first = f"MAX(julianday(:s{n}), julianday(f.start_date)) - julianday(f.start_date)"
+        last = f"julianday(:e{n}) - julianday(f.start_date)"
+        sums.append(
+            f"COALESCE(SUM(CASE WHEN f.rhythm = 'weekly' THEN {weekday} >= f.start_date WHEN {last} < 0 THEN 0"
             f" ELSE CAST({last} AS INTEGER) / f.interval_days"
             f" - (CAST({first} AS INTEGER) + f.interval_days - 1) / f.interval_days + 1 END), 0)"
-            f" FROM family_call_plans f WHERE f.active = 1 AND {plans}",
-            {"start": start.isoformat(), "end": end.isoformat(), **days, **named},
         )
-        confirmed = await db.fetchval(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT a.child_id, a.slot FROM family_call_answers a"
-            f" WHERE {answers} AND a.outcome = 'called' AND a.slot >= :from_at AND a.slot < :to_at)",
-            {"from_at": _utc_bound(start, local), "to_at": _utc_bound(end, local, 1), **named},
-        )
-        result.append((start, int(agreed), int(confirmed)))
-    return result
+    agreed = await db.fetchone(
+        f"SELECT {', '.join(sums)} FROM family_call_plans f WHERE f.active = 1 AND {plans}", params
+    )
+    assert agreed is not None
+    first_day = weeks[0][0]
+    rows = await db.fetchall(
+        "SELECT CAST((julianday(date(a.slot, :local)) - :first_day) / 7 AS INTEGER) AS week, COUNT(*) AS n"
+        " FROM (SELECT DISTINCT a.child_id, a.slot FROM family_call_answers a"
+        f" WHERE {answers} AND a.outcome = 'called' AND a.slot >= :from_at AND a.slot < :to_at) a GROUP BY week",
+        {
+            **named,
+            "local": local,
+            "first_day": first_day.toordinal() + 1721424.5,
+            "from_at": _utc_bound(first_day, local),
+            "to_at": _utc_bound(weeks[-1][1], local, 1),
+        },
+    )
+    confirmed = {int(r["week"]): int(r["n"]) for r in rows}
+    return [(start, int(agreed[n]), confirmed.get(n, 0)) for n, (start, _) in enumerate(weeks)]
