@@ -291,6 +291,7 @@ async def child_for_pairing(services: Services, actor: Actor, child_id: int) -> 
     child = await children.get_child(services.db, child_id)
     if child is None:
         raise NotFound
+    await _audit(services, actor, "care.pairing_view", child_id)
     return child, await store.active_pairing(services.db, child_id)
 
 
@@ -371,6 +372,7 @@ async def end_buddy(services: Services, actor: Actor, child_id: int) -> None:
 
 async def buddy_of(services: Services, actor: Actor, child_id: int) -> tuple[Child, store.BuddyPair | None]:
     child = await authorised_child(services, actor, child_id, Access.EDIT_CARD)
+    await _audit(services, actor, "care.buddy_view", child_id)
     return child, await store.active_buddy(services.db, child_id)
 
 
