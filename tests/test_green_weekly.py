@@ -227,3 +227,27 @@ async def test_a_head_teacher_note_appears_in_the_weekly_update(harness: Harness
     text = mother.new_messages()[-1].text
     assert "班主任的话：小明这周数学测验进步很大，请多鼓励他！" in text
     assert child_id > 0
+
+
+async def reply_to(h: Harness, user: Any, sent: Any, text: str) -> None:
+    """The parent swipes a bot message and answers it with Telegram's own reply."""
+    message = user._base_message() | {"text": text, "reply_to_message": h.api._message(sent)}
+    await h.feed({"message": message})
+
+
+async def test_replying_to_the_weekly_update_reaches_the_head_teacher(harness: Harness) -> None:
+    _admin, teacher, _child, (mother,) = await school(harness)
+    harness.clock.now = FRIDAY_EVENING
+    await tick(harness)
+    await drain(harness)
+    weekly = mother.new_messages()[-1]
+    await reply_to(harness, mother, weekly, "谢谢老师，辛苦了！")
+    assert "已转给班主任" in mother.last_text
+    await drain(harness)
+    assert "谢谢老师，辛苦了！" in teacher.new_messages()[-1].text
+    # A reply to any other bot message is not taken as a message to the teacher.
+    welcome = harness.api.messages(PARENT_ID)[0]
+    await reply_to(harness, mother, welcome, "好的")
+    await drain(harness)
+    assert teacher.new_messages() == []
+    assert await harness.fetchval("SELECT COUNT(*) FROM green_messages") == 1

@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain import schedule
+from bot.handlers import start
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import green as service
@@ -389,6 +390,28 @@ async def answer_typed(update: Update, context: BotContext) -> int:
     return end_flow(context, ANSWER_DRAFT)
 
 
+async def swipe_reply(update: Update, context: BotContext) -> None:
+    """A parent who answers the weekly update (or a head teacher's answer) with Telegram's own "reply": the text
+    goes to the head teacher like a /contact message. Replies to any other bot message get the usual hint."""
+    message = update.message
+    assert message and message.reply_to_message and message.text and update.effective_user
+    kind = await context.services.db.fetchval(
+        "SELECT kind FROM outbox WHERE recipient_id = ? AND message_id = ? AND kind IN (?, ?)",
+        (update.effective_user.id, message.reply_to_message.message_id, service.WEEKLY, service.ANSWER),
+    )
+    if kind is None:
+        await start.unknown_message(update, context)
+        return
+    texts = await context.texts(update)
+    try:
+        body = clean_text(message.text, max_length=MESSAGE_LIMIT)
+    except InvalidInput:
+        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+        return
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
+
+
 # --- /settings ---------------------------------------------------------------------------------------------
 
 
@@ -500,6 +523,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CallbackQueryHandler(call_answered, pattern=CALL_ANSWER),
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, swipe_reply),
         CommandHandler("settings", settings),
         CallbackQueryHandler(settings_menu, pattern=SETTINGS_MENU),
         CallbackQueryHandler(settings_set, pattern=SETTINGS_SET),
