@@ -94,6 +94,10 @@ async def test_full_path_with_note_and_a_worry(harness: Harness) -> None:
     assert "已记下" in s.teacher.last_text
     row = (await rows(harness, "checkins"))[0]
     assert row["concern_wanted"] == 1
+    # /concern (issue 6) offers this flagged check-in as a one-tap start.
+    await s.teacher.send("/concern")
+    assert any("张小明 的担忧记录" in b["text"] for b in s.teacher.last_with_buttons().buttons())
+    await s.teacher.send("/cancel")
 
     # The concerns feature can find it.
     services = harness.app.bot_data["services"]

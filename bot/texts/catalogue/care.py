@@ -108,8 +108,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "care.concern_yes": ("🚩 需要上报", "🚩 Yes, raise a concern"),
     "care.concern_no": ("暂不需要", "Not now"),
     "care.concern_wanted": (
-        "🚩 已记下：需要上报。这条记录已标记，学校负责同事会看到。",
-        "🚩 Noted: a concern should be raised. The record is flagged for the staff who follow up.",
+        "🚩 已记下：需要上报。发送 /concern 即可从这条记录直接上报关注事项（两周内的需关注记录会列在最前面）。",
+        "🚩 Noted. Send /concern to raise the concern straight from this check-in (flagged check-ins of the last "
+        "two weeks are offered first).",
     ),
     "care.concern_not_now": (
         "好的，暂不上报。这条记录仍标记为「需关注」。",
