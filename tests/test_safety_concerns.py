@@ -205,3 +205,30 @@ async def test_resend_survives_restart(school: School) -> None:
 
 def test_resend_every_minute_is_wired() -> None:
     assert timedelta(minutes=1)  # the job runs each minute; the interval itself comes from config (tested above)
+
+
+async def test_flagged_checkin_offers_a_concern(school: School) -> None:
+    from bot.domain.care import GOOD, LOW, Ratings
+    from bot.services import care as care_service
+    from bot.storage import people
+
+    actor = await people.load_actor(school.h.db, 2002)
+    saved = await care_service.save_checkin(
+        school.services, actor, school.sibling, Ratings(GOOD, GOOD, LOW, GOOD),
+        note=None, voice_file_id=None, note_flagged=False, quick=False, flow_token="t1",
+    )  # fmt: skip
+    assert saved.worry and saved.checkin_id is not None
+    teacher = school.people["subject_teacher"]
+    await teacher.send("/concern")
+    assert "担忧" in teacher.last_text
+    await teacher.press("李小红")
+    assert "什么类型" in teacher.last_text
+    await teacher.press("其他")
+    await teacher.send("连续几天情绪低落，不愿说话。")
+    await teacher.press("昨天")
+    row = await school.h.db.fetchone("SELECT child_id, checkin_id, occurred_on FROM concerns")
+    assert (row["child_id"], row["checkin_id"], row["occurred_on"]) == (school.sibling, saved.checkin_id, "2026-03-01")
+    # A forged check-in id from the button pattern is refused politely.
+    await teacher.send("/concern")
+    await teacher.press_data("cc:ck:999999", message=teacher.last)
+    assert "不存在" in teacher.last_text
