@@ -38,7 +38,12 @@ async def test_drop_out_and_re_enrol_keeps_history(harness: Harness) -> None:
     await s.teacher.press_data(save)
     await s.teacher.press_data(save)  # double tap
     assert "已记录" in joined(s.teacher.inbox[-3:])
+    await s.admin.send("/pair 张小明")
+    await s.admin.press("李老师")
+    await s.admin.press("每 7 天")
     harness.clock.advance(days=20)
+    await s.teacher.send("/mychildren")
+    assert "已辍学" in s.teacher.last_text and "逾期" not in s.teacher.last_text  # no visits due for a dropout
     await s.teacher.send("/child 张小明")
     await s.teacher.press("学籍状态")
     assert "辍学" in s.teacher.last_text and "随父母外出打工" in s.teacher.last_text
@@ -47,6 +52,8 @@ async def test_drop_out_and_re_enrol_keeps_history(harness: Harness) -> None:
     await s.teacher.press("今天")
     await s.teacher.press("跳过")
     await s.teacher.press("确认保存")
+    await s.teacher.send("/mychildren")
+    assert "已辍学" not in s.teacher.last_text and "逾期" in s.teacher.last_text  # back in school, and overdue
     events = await rows(harness, "enrolment_events")
     assert [(e["status"], e["effective_date"], e["reason"]) for e in events] == [
         ("enrolled", "2026-03-02", None),

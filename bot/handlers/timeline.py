@@ -161,6 +161,8 @@ def care_line(services: Services, texts: Texts, summary: CareSummary | None) -> 
         return ""
     zone = services.config.school.timezone
     parts = []
+    if summary.enrolment != "enrolled":
+        parts.append(texts.t("care.my_left", status=texts.raw(f"care.enrol_status.{summary.enrolment}")))
     if care_service.overdue(services, summary):
         parts.append(texts.t("care.my_overdue"))
     parts.append(

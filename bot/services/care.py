@@ -537,6 +537,8 @@ def overdue(services: Services, summary: CareSummary) -> bool:
     """Whether the mentor's next visit or talk is overdue today (local date)."""
     if summary.cadence_days is None or summary.pairing_started_at is None:
         return False
+    if summary.enrolment != Enrolment.ENROLLED:
+        return False  # a child who left the school is no longer due for visits
     zone = services.config.school.timezone
     started = rules.local_date(summary.pairing_started_at, zone)
     return rules.is_overdue(today(services), started, summary.cadence_days, summary.last_visit_date)

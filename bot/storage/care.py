@@ -115,6 +115,7 @@ class CareSummary:
     pairing_started_at: datetime | None
     last_checkin_at: datetime | None
     last_visit_date: date | None
+    enrolment: str = "enrolled"
 
 
 def _opt_dt(value: str | None) -> datetime | None:
@@ -594,7 +595,9 @@ async def summaries(db: Database, child_ids: list[int]) -> dict[int, CareSummary
             "SELECT ch.id AS child_id, p.mentor_id, COALESCE(m.full_name, '') AS mentor_name, p.cadence_days,"
             " p.started_at,"
             " (SELECT MAX(k.at) FROM checkins k WHERE k.child_id = ch.id) AS last_checkin,"
-            " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = ch.id) AS last_visit"
+            " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = ch.id) AS last_visit,"
+            " (SELECT e.status FROM enrolment_events e WHERE e.child_id = ch.id"
+            "  ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) AS enrolment"
             " FROM children ch LEFT JOIN pairings p ON p.child_id = ch.id AND p.ended_at IS NULL"
             f" LEFT JOIN users m ON m.id = p.mentor_id WHERE ch.id IN ({marks})",
             chunk,
@@ -608,5 +611,6 @@ async def summaries(db: Database, child_ids: list[int]) -> dict[int, CareSummary
                 pairing_started_at=_opt_dt(row["started_at"]),
                 last_checkin_at=_opt_dt(row["last_checkin"]),
                 last_visit_date=_opt_date(row["last_visit"]),
+                enrolment=row["enrolment"] or "enrolled",
             )
     return result

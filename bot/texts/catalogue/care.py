@@ -316,6 +316,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "care.my_no_checkin": ("未签到", "no check-in"),
     "care.my_visit": ("家访/谈心 {date}", "visit {date}"),
     "care.my_no_visit": ("未家访", "no visit"),
+    "care.my_left": ("🎓 已{status}", "🎓 {status}"),
     "care.my_overdue": ("⏰ <b>逾期</b>", "⏰ <b>overdue</b>"),
     "care.my_separator": (" · ", " · "),
 }
