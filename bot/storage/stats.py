@@ -308,11 +308,13 @@ def local_modifier(tz: Any, moment: datetime) -> str:
 # Overdue (as bot.domain.care.is_overdue): the latest contact of any kind on or after the pairing's start (or the
 # start itself) plus the cadence is before today; that is, the start is before today - cadence and no contact
 # happened since then.
-_OVERDUE = (
-    "EXISTS (SELECT 1 FROM pairings po WHERE po.child_id = ch.id AND po.ended_at IS NULL"
-    " AND date(po.started_at, :local) < date(:end, '-' || po.cadence_days || ' days')"
+_OVERDUE_PAIRING = (
+    "date(po.started_at, :local) < date(:end, '-' || po.cadence_days || ' days')"
     " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.child_id = po.child_id"
-    " AND v.visit_date >= date(:end, '-' || po.cadence_days || ' days')))"
+    " AND v.visit_date >= date(:end, '-' || po.cadence_days || ' days'))"
+)
+_OVERDUE = (
+    f"EXISTS (SELECT 1 FROM pairings po WHERE po.child_id = ch.id AND po.ended_at IS NULL AND {_OVERDUE_PAIRING})"
 )
 
 # Visits due of a pairing in the window: the days it was active within it, divided by its cadence (whole
@@ -346,8 +348,14 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
         f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}",
         params,
     )
-    children, _ = child_filter(scope)
-    overdue = await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE {children} AND {_OVERDUE}", params)
+    # One active pairing per child (unique index), so counting pairings counts children, without a pass over them.
+    overdue = await db.fetchval(
+        "SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND "
+        + pairs
+        + " AND "
+        + _OVERDUE_PAIRING.replace("po.", "p."),
+        params,
+    )
     visits_filter, _ = child_filter(scope, "v.child_id")
     visits = await db.fetchval(
         f"SELECT COUNT(*) FROM visits v WHERE {visits_filter} AND v.visit_date BETWEEN :start AND :end", params
