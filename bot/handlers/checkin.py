@@ -12,6 +12,7 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Ratings
 from bot.domain.models import Child
+from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
@@ -24,7 +25,7 @@ from bot.handlers.common import (
     end_flow,
     reply,
 )
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
@@ -70,7 +71,7 @@ async def start(update: Update, context: BotContext) -> int:
     return PICK
 
 
-async def _find(services: Any, actor: Any, query: str) -> Any:
+async def _find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
     return await care_service.search_for_care(services, actor, query, limit=picker.PICK_LIMIT)
 
 
