@@ -232,3 +232,26 @@ async def test_flagged_checkin_offers_a_concern(school: School) -> None:
     await teacher.send("/concern")
     await teacher.press_data("cc:ck:999999", message=teacher.last)
     assert "不存在" in teacher.last_text
+
+
+async def test_risk_level_set_with_a_reason_and_high_risk_listed_first(school: School) -> None:
+    head = school.people["head_teacher"]
+    await head.send("/mychildren")
+    assert head.last_text.index("张小明") < head.last_text.index("李小红")
+    await head.send("/child 李小红")
+    await head.press("风险等级")
+    await head.press("高")
+    await head.send_sticker()
+    assert await school.h.fetchval("SELECT COUNT(*) FROM child_risk") == 0
+    await head.send("父母离异，独自与年迈的奶奶生活")
+    assert "风险等级设为" in head.last_text
+    row = await school.h.db.fetchone(
+        "SELECT level, reason, set_by FROM child_risk WHERE child_id = ?", (school.sibling,)
+    )
+    assert (row["level"], row["set_by"]) == ("high", 2001) and "奶奶" in row["reason"]
+    await head.send("/mychildren")
+    assert head.last_text.index("李小红") < head.last_text.index("张小明")
+    await head.send("/child 李小红")
+    assert "风险等级：</b>🔴 高" in head.last_text and "奶奶" in head.last_text
+    audit = await school.h.fetchval("SELECT detail FROM audit_log WHERE action = 'risk.set'")
+    assert audit == "level=high"

@@ -304,6 +304,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     actor = await context.actor(update)
     today = registry_service.local_today(context.services)
     found, _ = await registry_service.search_children(context.services, actor, "", limit=100_000)
+    found = await safety_card.high_risk_first(context.services, found)  # issue 6
     groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:
         if child.id in actor.guarded_ids and not actor.is_staff:

@@ -112,6 +112,8 @@ async def _search(update: Update, context: BotContext, texts: Texts, query: str)
     if total == 0:
         await reply(update, texts.t("safety.concern.none_found", query=query))
         return PICK
+    order = {cid: i for i, cid in enumerate(await concern_service.ranked(context.services, [f[0] for f in found]))}
+    found.sort(key=lambda f: order[f[0]])  # high-risk children first
     if total == 1:
         return await _chosen(update, context, texts, found[0][0])
     buttons = [kb.button(texts.t("child.button", name=n, class_label=c), "cc", "c", i) for i, n, c in found]

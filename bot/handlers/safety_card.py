@@ -10,6 +10,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildScope, may
 from bot.domain.safety import effective_risk
 from bot.services import Services
+from bot.services import concerns as concern_service
 from bot.storage import safety as store
 from bot.texts import Texts
 
@@ -64,3 +65,10 @@ def extend(markup: InlineKeyboardMarkup | None, buttons: list[InlineKeyboardButt
     rows = [list(r) for r in markup.inline_keyboard] if markup else []
     rows += kb.rows(buttons, 2)
     return InlineKeyboardMarkup(rows)
+
+
+async def high_risk_first(services: Services, found: list[Child]) -> list[Child]:
+    """The same children, high-risk first (then medium, then low), otherwise in their order."""
+    order = await concern_service.ranked(services, [c.id for c in found])
+    position = {child_id: i for i, child_id in enumerate(order)}
+    return sorted(found, key=lambda c: position[c.id])
