@@ -169,3 +169,35 @@ async def test_restart_mid_letter_keeps_nothing_and_asks_again(school: School) -
     await writer.press("写一封信")
     await writer.send("重启之后写的话")
     assert "已送到" in writer.last_text
+
+
+async def test_reply_waits_in_the_ticket_when_it_cannot_be_pushed(school: School) -> None:
+    await write(school, "我想和老师聊聊。")
+    ticket_id = await school.h.fetchval("SELECT id FROM mailbox_tickets")
+    school.h.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=WRITER_ID)
+    counsellor = school.people["counsellor"]
+    await counsellor.send("/mailbox")
+    await counsellor.press_data(f"mb:r:{ticket_id}", message=counsellor.last)
+    await counsellor.send("随时可以来找我，我在心理辅导室。")
+    assert "暂时无法推送" in counsellor.last_text
+    writer = school.h.user(WRITER_ID, "小同学")
+    await writer.send("/mailbox")
+    assert "心理辅导室" in writer.last_text
+
+
+async def test_counsellor_closes_and_a_new_answer_reopens(school: School) -> None:
+    await write(school, "谢谢老师。")
+    ticket_id = await school.h.fetchval("SELECT id FROM mailbox_tickets")
+    counsellor = school.people["counsellor"]
+    await counsellor.send("/mailbox")
+    await counsellor.press_data(f"mb:x:{ticket_id}", message=counsellor.last)
+    await counsellor.press_data(f"mb:x:{ticket_id}", message=counsellor.last)  # double tap
+    assert await school.h.fetchval("SELECT status FROM mailbox_tickets") == "closed"
+    assert any("已经结束" in a for a in counsellor.alerts())
+    await counsellor.send("/mailbox")
+    assert "没有待处理的信" in counsellor.last_text
+    writer = school.h.user(WRITER_ID, "小同学")
+    await writer.send("/mailbox")
+    await writer.press("继续写")
+    await writer.send("我又想说几句。")
+    assert await school.h.fetchval("SELECT status FROM mailbox_tickets") == "open"

@@ -308,3 +308,29 @@ def test_restore_cli_refuses_a_corrupt_file_and_restores_a_good_one(
     assert conn.execute("SELECT id FROM children").fetchall() == [(2,)]
     conn.close()
     assert (tmp_path / "live.db.before-restore").exists()
+
+
+async def test_retention_offers_erasure_after_leaving_school(school: School) -> None:
+    await school.h.db.execute(
+        "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at, source) "
+        "VALUES (?, 'graduated', '2026-03-02', '2026-03-02T01:00:00+00:00', 'recorded')",
+        (school.other,),
+    )
+    await school.h.db.execute(
+        "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at, source) "
+        "VALUES (?, 'transferred', '2027-06-01', '2026-03-02T01:00:00+00:00', 'recorded')",
+        (school.sibling,),
+    )
+    admin = school.people["admin"]
+    await admin.send("/erase")
+    assert "没有待处理的删除申请" in admin.last_text  # retention (730 days) not over yet
+    school.h.clock.advance(days=731)
+    await admin.send("/erase")
+    assert "王小花" in admin.last_text and "超过保存期限" in admin.last_text
+    assert "李小红" not in admin.last_text  # left later: still within retention
+    await admin.press("王小花")
+    await admin.press("确定删除")
+    assert await school.h.fetchval("SELECT COUNT(*) FROM children WHERE id = ?", (school.other,)) == 0
+    assert await school.h.fetchval("SELECT COUNT(*) FROM enrolment_events WHERE child_id = ?", (school.other,)) == 0
+    await admin.send("/erase")
+    assert "没有待处理的删除申请" in admin.last_text
