@@ -23,6 +23,7 @@ from bot.handlers.common import (
 )
 from bot.jobs.concerns import deliver
 from bot.services import AccessDenied, NotFound
+from bot.services import care as care_service
 from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
 from bot.storage import safety as store
@@ -40,10 +41,6 @@ EARLIEST_DAYS = 366
 
 async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) -> list[Any]:
     """Check-ins flagged as worries (care records) the reporter may act on: one tap opens a concern."""
-    try:
-        from bot.services import care as care_service
-    except ImportError:
-        return []
     actor = await context.actor(update)
     since = context.services.now() - timedelta(days=14)
     flagged = await care_service.flagged_checkins(context.services, actor, since=since, limit=5)
