@@ -85,6 +85,10 @@ async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
         (date(2026, 2, 16), 2, 1),
         (date(2026, 2, 23), 4, 2),
     ]
+    _, first = await stats_service.summary(
+        harness.app.bot_data["services"], Actor(user_id=1, admin=True), Scope("class", school.classes["一年级1班"])
+    )
+    assert (first.care["visits_done"], first.care["visits_due"], first.care["overdue"]) == (2, 2, 0)
     assert "2025—2026学年第二学期内辍学的孩子" in text
     # The previous term: boundaries at 2025-09-01 and 2026-01-31 (B leaves on the last day, C leaves and returns).
     await school.admin.press("2025—2026学年第一学期")

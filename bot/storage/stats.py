@@ -341,13 +341,20 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
     }
     active = f"{pairs} AND (p.ended_at IS NULL OR p.ended_at >= :start_at) AND p.started_at < :end_at"
     due = await db.fetchval(f"SELECT COALESCE(SUM(MAX({_DUE}, 0)), 0) FROM pairings p WHERE {active}", params)
-    # Done: visits recorded against each pairing in the window, counted up to what was due.
-    done = await db.fetchval(
-        f"SELECT COALESCE(SUM(MIN(d.n, MAX({_DUE}, 0))), 0) FROM (SELECT v.pairing_id, COUNT(*) AS n FROM visits v"
-        " WHERE v.pairing_id IS NOT NULL AND v.visit_date BETWEEN :start AND :end GROUP BY v.pairing_id) d"
-        f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}",
-        params,
-    )
+    # Done: visits recorded against each pairing in the window, counted up to what was due. For the school, one
+    # pass over the window's visits; for a grade or class, an index lookup per pairing of its children.
+    if scope.kind == "school":
+        done_sql = (
+            f"SELECT COALESCE(SUM(MIN(d.n, MAX({_DUE}, 0))), 0) FROM (SELECT v.pairing_id, COUNT(*) AS n FROM visits v"
+            " WHERE v.pairing_id IS NOT NULL AND v.visit_date BETWEEN :start AND :end GROUP BY v.pairing_id) d"
+            f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}"
+        )
+    else:
+        done_sql = (
+            "SELECT COALESCE(SUM(MIN((SELECT COUNT(*) FROM visits v WHERE v.pairing_id = p.id"
+            f" AND v.visit_date BETWEEN :start AND :end), MAX({_DUE}, 0))), 0) FROM pairings p WHERE {active}"
+        )
+    done = await db.fetchval(done_sql, params)
     # One active pairing per child (unique index), so counting pairings counts children, without a pass over them.
     overdue = await db.fetchval(
         "SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND "
