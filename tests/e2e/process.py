@@ -65,6 +65,7 @@ class BotProcess:
             if self.proc.returncode is not None:
                 raise AssertionError(f"the bot exited with {self.proc.returncode}:\n{self.log_text()[-3000:]}")
             if loop.time() > deadline:
+                await self.kill()  # never leave a bot running behind a failed test
                 raise AssertionError(f"the bot did not start polling:\n{self.log_text()[-3000:]}")
             await asyncio.sleep(0.02)
 

@@ -55,14 +55,16 @@ async def test_unreachable_at_start_then_up(tmp_path: Path, server: BotAPIServer
     await server.set_down(True)
     bot = BotProcess(write_config(tmp_path, server, admins=[ADMIN]))
     starting = asyncio.create_task(bot.start(server, within=30))
-    await server.wait_for(lambda: server.stats.requests.get("getMe", 0) >= 2, within=20)
-    await server.set_down(False)
     try:
+        await server.wait_for(lambda: server.stats.requests.get("getMe", 0) >= 2, within=20)
+        await server.set_down(False)
         await starting
         admin = server.user(ADMIN, "王校长")
         await admin.send("/start")
         await admin.wait_text("王校长")
         assert await bot.stop() == 0
     finally:
-        await bot.kill()
+        starting.cancel()
+        if bot.proc is not None:
+            await bot.kill()
     assert bot.log_text().count("cannot reach the Bot API") == 1
