@@ -45,7 +45,7 @@ LANGUAGE = r"^lang:(zh_CN|en)$"
 # a list of children needing action, st:c:<scope> the chart. Export: ex:s:<scope> picks the scope, ex:g:<scope>:<period>
 # builds the workbook. Import: imp:ok:<batch> / imp:no:<batch> confirm or cancel a checked file.
 STATS_VIEW = r"^st:v:(s|[gc]\d{1,9})(?::(\d{4}-[12]))?$"  # optional term "2025-2" for the term figures
-STATS_LIST = r"^st:l:(nog|unr|nom|ovd):(s|[gc]\d{1,9}):(\d{1,5})$"
+STATS_LIST = r"^st:l:(nog|unr|nom|ncs|ovd):(s|[gc]\d{1,9}):(\d{1,5})$"
 STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
 EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
 EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"

@@ -10,8 +10,9 @@ from matplotlib.ft2font import FT2Font
 
 from bot.domain.roles import Actor
 from bot.domain.stats import SCHOOL, Scope, Term, last_days, parse_range, percent, rate, term_of
-from bot.services import charts
+from bot.services import charts, privacy
 from bot.services import stats as stats_service
+from bot.storage.people import load_actor
 from tests.harness import Harness
 from tests.reporting_fixture import MENTOR_ID, build_school
 
@@ -35,10 +36,11 @@ async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
     assert figure(text, "无法联系监护人") == "2"
     assert figure(text, "结对帮扶覆盖") == "2/6（33.3%）"
     assert figure(text, "寄宿现状") == "申请 1 人，已寄宿 1 人"
+    assert figure(text, "未记录监护人同意") == "6"
     assert "· 一年级：2 人（父亲外出 1，母亲外出 0，父母都外出 1）" in text
     assert "· 三年级：4 人（父亲外出 1，母亲外出 1，父母都外出 2）" in text
     # Each figure is explained in one line, right under it.
-    assert text.count("<i>") == 14
+    assert text.count("<i>") == 15
     labels = [b["text"] for b in report.buttons()]
     assert "📋 未指定监护人名单（2）" in labels and "📋 没有帮扶教师名单（4）" in labels
     assert "一年级" in labels and "三年级" in labels
@@ -251,3 +253,18 @@ def test_rates_and_terms() -> None:
     assert parse_range("2026-03-01 2026-02-01", today=today) is None
     assert parse_range("2026-02-01", today=today) is None
     assert Scope.parse("s") == SCHOOL and Scope.parse("c12") == Scope("class", 12) and Scope.parse("x") is None
+
+
+async def test_children_without_consent_are_listed_until_it_is_recorded(harness: Harness) -> None:
+    school = await build_school(harness)
+    names = await harness.fetchall("SELECT id, name FROM children ORDER BY id")
+    by_name = {r["name"]: r["id"] for r in names}
+    teacher = await load_actor(harness.db, school.teacher.id)
+    services = harness.app.bot_data["services"]
+    await privacy.record_paper_consent(services, teacher, by_name["丁丁"], "祖母")
+    (report,) = await school.admin.send("/stats")
+    assert figure(report.text, "未记录监护人同意") == "5"
+    await school.admin.press("未记录同意名单")
+    listed = school.admin.last_text
+    assert "未记录监护人同意</b>（共 5 人）" in listed
+    assert "丁丁" not in listed and "贝贝" in listed

@@ -129,6 +129,7 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
             list_kind="nom",
             count=data.no_mentor,
         ),
+        line("no_consent", str(data.no_consent), list_kind="ncs", count=data.no_consent),
         line("boarding", texts.t("stats.val.boarding", requested=data.boarding_requested, yes=data.boarding_yes)),
     ]
     care = data.care

@@ -13,6 +13,7 @@ from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.stats import Scope, Term
 from bot.storage.db import Database
+from bot.storage.safety import consented_child_filter_sql
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
 _NO_NAME = "COALESCE(ch.guardian_name, '') = ''"
@@ -23,6 +24,8 @@ _NO_ACCOUNT = (
     "NOT EXISTS (SELECT 1 FROM guardians gd JOIN users u ON u.id = gd.user_id"
     " WHERE gd.child_id = ch.id AND gd.unbound_at IS NULL AND u.status = 'active')"
 )
+# Guardian consent (issue 6): until it is recorded, /stats lists the child so the school can collect it.
+_NO_CONSENT = "NOT " + consented_child_filter_sql("ch.id")
 _UNPAIRED = "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = ch.id AND p.ended_at IS NULL)"
 
 # Lists of children that need action, by short code (used in callback data).
@@ -30,6 +33,7 @@ LIST_CONDITIONS: dict[str, str] = {
     "nog": _NO_NAME,
     "unr": f"{_NO_PHONE} AND {_NO_ACCOUNT}",
     "nom": _UNPAIRED,
+    "ncs": _NO_CONSENT,
 }
 
 
@@ -69,6 +73,7 @@ class Summary:
     no_designated: int = 0
     unreachable: int = 0
     paired: int = 0
+    no_consent: int = 0
     boarding_requested: int = 0
     boarding_yes: int = 0
     by_grade: list[GradeRow] = field(default_factory=list)
@@ -133,6 +138,7 @@ async def summary(db: Database, scope: Scope) -> Summary:
         no_designated=await _count(db, scope, LIST_CONDITIONS["nog"]),
         unreachable=await _count(db, scope, LIST_CONDITIONS["unr"]),
         paired=int(paired),
+        no_consent=await _count(db, scope, LIST_CONDITIONS["ncs"]),
         boarding_requested=sum(r["requested"] for r in grades),
         boarding_yes=sum(r["boarding"] for r in grades),
         by_grade=by_grade,

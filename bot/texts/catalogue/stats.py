@@ -60,6 +60,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "既没有第二监护人电话，也没有可联系（未被 Telegram 标为无法送达）的已绑定家长账号的孩子。",
         "Children with neither a second guardian's phone nor a bound parent account that Telegram can reach.",
     ),
+    "stats.fig.no_consent": ("未记录监护人同意", "Guardian consent not recorded"),
+    "stats.why.no_consent": (
+        "尚未记录监护人同意保存档案的孩子（家长在机器人中同意，或班主任登记纸质同意书）。",
+        "Children whose guardian's consent to keeping the record is not yet recorded (in the bot or on paper).",
+    ),
+    "stats.list_button.ncs": ("📋 未记录同意名单（{count}）", "📋 Consent not recorded ({count})"),
+    "stats.list.ncs": (
+        "<b>{scope} · 未记录监护人同意</b>（共 {count} 人）",
+        "<b>{scope} · Guardian consent not recorded</b> ({count})",
+    ),
     "stats.why.pairing": (
         "有结对帮扶教师的孩子 / 孩子总数；没有帮扶教师的孩子可点下方按钮查看。",
         "Children with an active mentor / all children; tap the button below for those without one.",
