@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 
 from bot.domain.clock import to_db
+from bot.domain.safety import RiskLevel
+from bot.services import concerns
 from bot.storage import outbox
+from bot.storage.people import load_actor
 from tests.green_fixture import PARENT_ID, TEACHER_ID, drain, local, outbox_rows, school, tick
 from tests.harness import Harness
 from tests.helpers import invite_parent, make_head_teacher, register_child
@@ -251,3 +254,21 @@ async def test_replying_to_the_weekly_update_reaches_the_head_teacher(harness: H
     await drain(harness)
     assert teacher.new_messages() == []
     assert await harness.fetchval("SELECT COUNT(*) FROM green_messages") == 1
+
+
+async def test_the_admin_digest_puts_high_risk_children_first(harness: Harness) -> None:
+    admin, teacher, child_id, _parents = await school(harness)
+    teacher_actor = await load_actor(harness.db, teacher.id)
+    services = harness.app.bot_data["services"]
+    harness.clock.now = FRIDAY_EVENING
+    await tick(harness)
+    await drain(harness)
+    (quiet_week,) = [s.text for s in admin.new_messages() if "本周汇总" in s.text]
+    assert "高风险儿童：</b>无" in quiet_week
+    await concerns.set_risk(services, teacher_actor, child_id, RiskLevel.HIGH, "独自在家")
+    harness.clock.now = local(2026, 3, 13, 18, 5)
+    await tick(harness)
+    await drain(harness)
+    (digest,) = [s.text for s in admin.new_messages() if "本周汇总" in s.text]
+    assert "高风险儿童：</b>张小明" in digest
+    assert digest.index("高风险儿童") < digest.index("长时间没有亲情联系")

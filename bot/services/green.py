@@ -17,10 +17,12 @@ from typing import Any
 from bot.domain import schedule
 from bot.domain.clock import from_db, to_db
 from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children, outbox
 from bot.storage import green as store
+from bot.storage import safety as safety_store
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -465,6 +467,7 @@ async def _queue_admin_digest(services: Services, today: date, key: str, moment:
     )
     no_contact = await children_without_contact(services, now)
     overdue = await overdue_pairings(services, today)
+    high_risk = await high_risk_children(services)
     admins = [
         row["user_id"] for row in await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'admin'")
     ]
@@ -475,6 +478,7 @@ async def _queue_admin_digest(services: Services, today: date, key: str, moment:
         text = texts.t(
             "green.digest.admin", checkins=checkins, visits=visit_count, calls=calls,
             no_contact=_names(texts, no_contact), overdue=_names(texts, overdue),
+            high_risk=_names(texts, high_risk),
         )  # fmt: skip
         if await outbox.enqueue(
             db, recipient_id=admin_id, kind=ADMIN_DIGEST, dedup_key=key, text=text, not_before=moment, now=now
@@ -488,6 +492,21 @@ def _names(texts: Texts, names: list[str]) -> str:
         return texts.t("green.digest.none")
     shown = texts.t("green.sep").join(names[:LIST_LIMIT])
     return shown + (texts.t("green.more", count=len(names) - LIST_LIMIT) if len(names) > LIST_LIMIT else "")
+
+
+async def high_risk_children(services: Services) -> list[str]:
+    """Names of the children listed as high-risk (a high level set, or an open concern), for the admin digest,
+    which puts them first."""
+    risks = await safety_store.risks(services.db)
+    ids = [
+        child_id for child_id, risk in risks.items() if effective_risk(risk.level, risk.open_concerns) is RiskLevel.HIGH
+    ]
+    if not ids:
+        return []
+    rows = await services.db.fetchall(
+        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(ids))}) ORDER BY name", ids
+    )
+    return [row["name"] for row in rows]
 
 
 async def children_without_contact(services: Services, now: datetime) -> list[str]:

@@ -201,9 +201,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Admin digest.
     "green.digest.admin": (
         "📊 <b>本周汇总</b>\n近况记录 {checkins} 次，家访/电话/谈心 {visits} 次，家长确认亲情电话 {calls} 次。\n\n"
-        "<b>长时间没有亲情联系：</b>{no_contact}\n<b>帮扶超期：</b>{overdue}",
+        "<b>⚠️ 高风险儿童：</b>{high_risk}\n<b>长时间没有亲情联系：</b>{no_contact}\n<b>帮扶超期：</b>{overdue}",
         "📊 <b>This week</b>\n{checkins} check-in(s), {visits} visit(s)/call(s)/talk(s), {calls} family call(s) "
-        "confirmed by parents.\n\n<b>No family contact for a long time:</b> {no_contact}\n"
+        "confirmed by parents.\n\n<b>⚠️ High-risk children:</b> {high_risk}\n"
+        "<b>No family contact for a long time:</b> {no_contact}\n"
         "<b>Mentor contact overdue:</b> {overdue}",
     ),
     "green.digest.none": ("无", "none"),
