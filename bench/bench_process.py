@@ -99,11 +99,11 @@ async def steady(load: Load, seconds: float, every: float = 10.0, seed: int = 7)
 
     async def teacher(user_id: int) -> None:
         turn = 0
-        await asyncio.sleep(rng.uniform(0, every))
+        await asyncio.sleep(rng.uniform(0, min(every, seconds)))
         while time.perf_counter() < stop:
             await load.ask(user_id, MESSAGES[turn % len(MESSAGES)])
             turn += 1
-            await asyncio.sleep(rng.expovariate(1 / every))
+            await asyncio.sleep(min(rng.expovariate(1 / every), max(0.0, stop - time.perf_counter())))
 
     await asyncio.gather(*(teacher(t) for t in TEACHERS))
     return load.latencies[first:]
