@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.domain import schedule
-from bot.domain.clock import from_db, to_db
+from bot.domain.clock import to_db
 from bot.domain.roles import Access, Actor, ChildScope, may
 from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import AccessDenied, NotFound, Services
-from bot.storage import audit, children, outbox
+from bot.storage import audit, children, outbox, people
 from bot.storage import green as store
 from bot.storage import safety as safety_store
 from bot.texts import Texts, texts_for
@@ -231,9 +231,9 @@ async def answer_call(services: Services, user_id: int, child_id: int, code: int
         )
         if outcome == "snoozed":
             count = await store.snoozes(services.db, child_id, user_id, slot)
-            user = await services.db.fetchone("SELECT language FROM users WHERE id = ?", (user_id,))
+            language = await store.user_language(services.db, user_id)
             await _queue_call(
-                services, stored, user_id, user["language"] if user else None, slot, kind=CALL_SNOOZE,
+                services, stored, user_id, language, slot, kind=CALL_SNOOZE,
                 dedup_key=f"{child_id}:{to_db(slot)}:{count}", not_before=now + timedelta(hours=1),
             )  # fmt: skip
     return CallAnswer(outcome, child.name, slot)
@@ -286,26 +286,19 @@ async def queue_mentor_digests(services: Services) -> int:
     today = local(services, now).date()
     if await store.job_key(services.db, "mentor_digest") == today.isoformat():
         return 0
-    rows = await services.db.fetchall(
-        "SELECT p.id, p.mentor_id, p.child_id, p.cadence_days, p.started_at, c.name,"
-        " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = p.child_id) AS last_visit,"
-        " (SELECT last_key FROM scheduler_runs r WHERE r.job = 'mentor:' || p.id) AS reminded"
-        " FROM pairings p JOIN children c ON c.id = p.child_id WHERE p.ended_at IS NULL ORDER BY p.mentor_id, c.name"
-    )
     per_mentor: dict[int, list[tuple[str, str, date, int]]] = defaultdict(list)
     marks: list[tuple[int, str]] = []
-    for row in rows:
-        started = local(services, from_db(row["started_at"])).date()
-        last_visit = date.fromisoformat(row["last_visit"]) if row["last_visit"] else None
-        due = schedule.pairing_due(last_visit, started, row["cadence_days"])
+    for pairing in await store.open_pairings_by_mentor(services.db):
+        started = local(services, pairing.started_at).date()
+        due = schedule.pairing_due(pairing.last_visit, started, pairing.cadence_days)
         if today < due:
             continue
         stage = "overdue" if today > due else "due"
         key = f"{due.isoformat()}:{stage}"
-        if row["reminded"] == key:
+        if pairing.reminded == key:
             continue
-        per_mentor[row["mentor_id"]].append((stage, row["name"], due, (today - due).days))
-        marks.append((row["id"], key))
+        per_mentor[pairing.mentor_id].append((stage, pairing.child_name, due, (today - due).days))
+        marks.append((pairing.id, key))
     queued = 0
     async with services.db.transaction():
         languages = await store.user_languages(services.db, list(per_mentor))
@@ -372,39 +365,19 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-    guardians = await db.fetchall(
-        "SELECT g.user_id, g.child_id, u.language, c.name FROM guardians g JOIN users u ON u.id = g.user_id"
-        " JOIN children c ON c.id = g.child_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
-        " AND u.opted_out = 0 AND u.status = 'active' ORDER BY g.user_id, c.name, c.id"
-    )
-    checkins = {
-        row["child_id"]: row
-        for row in await db.fetchall(
-            "SELECT child_id, COUNT(*) AS n, ROUND(AVG(study)) AS study, ROUND(AVG(life)) AS life,"
-            " ROUND(AVG(mood)) AS mood, ROUND(AVG(health)) AS health FROM checkins"
-            " WHERE at >= ? AND at <= ? GROUP BY child_id",
-            (to_db(start), to_db(now)),
-        )
-    }
-    visits: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in await db.fetchall(
-        "SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE visit_date >= ? AND visit_date <= ?"
-        " GROUP BY child_id, kind",
-        (start_day.isoformat(), today.isoformat()),
-    ):
-        visits[row["child_id"]][row["kind"]] = row["n"]
+    guardians = await store.weekly_recipients(db)
+    checkins = await store.checkin_averages(db, start, now)
+    visits = await store.visit_counts(db, start_day, today)
     notes: dict[int, list[str]] = defaultdict(list)
-    for row in await db.fetchall(
-        "SELECT child_id, text FROM parent_notes WHERE created_at >= ? ORDER BY id", (to_db(start),)
-    ):
-        notes[row["child_id"]].append(row["text"][:NOTE_LIMIT])
+    for child_id, note in await store.notes_since(db, start):
+        notes[child_id].append(note[:NOTE_LIMIT])
     plans = {stored.plan.child_id: stored.plan for stored in await store.active_plans(db)}
 
-    per_parent: dict[int, list[Any]] = defaultdict(list)
+    per_parent: dict[int, list[store.WeeklyRecipient]] = defaultdict(list)
     language_of: dict[int, str | None] = {}
-    for row in guardians:
-        per_parent[row["user_id"]].append(row)
-        language_of[row["user_id"]] = row["language"]
+    for recipient in guardians:
+        per_parent[recipient.user_id].append(recipient)
+        language_of[recipient.user_id] = recipient.language
     texts_cache: dict[str | None, Texts] = {}
     messages = []
     for user_id, rows in per_parent.items():
@@ -413,9 +386,11 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
         parts = [
             texts.t("green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day))
         ]
-        for row in rows[:10]:
+        for recipient in rows[:10]:
             parts.append(
-                _child_section(services, texts, row["child_id"], row["name"], checkins, visits, notes, plans, now)
+                _child_section(
+                    services, texts, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
+                )
             )
         parts.append(texts.t("green.weekly.foot"))
         messages.append((user_id, "\n\n".join(parts)[:4096], language))
@@ -423,19 +398,19 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
 
 
 def _child_section(
-    services: Services, texts: Texts, child_id: int, name: str, checkins: dict[int, Any],
+    services: Services, texts: Texts, child_id: int, name: str, checkins: dict[int, store.CheckinAverages],
     visits: dict[int, dict[str, int]], notes: dict[int, list[str]], plans: dict[int, CallPlan], now: datetime,
 ) -> str:  # fmt: skip
     lines = [texts.t("green.weekly.child", child=name)]
-    row = checkins.get(child_id)
-    if row is None:
+    averages = checkins.get(child_id)
+    if averages is None:
         lines.append(texts.t("green.weekly.no_checkins"))
     else:
         words = {
-            field: texts.t(f"green.rating.{RATING.get(int(row[field] or 3), 'good')}")
+            field: texts.t(f"green.rating.{RATING.get(int(getattr(averages, field) or 3), 'good')}")
             for field in ("study", "life", "mood", "health")
         }
-        lines.append(texts.t("green.weekly.checkins", count=row["n"], **words))
+        lines.append(texts.t("green.weekly.checkins", count=averages.count, **words))
     kinds = visits.get(child_id, {})
     if kinds:
         lines.append(
@@ -459,18 +434,14 @@ async def _queue_admin_digest(services: Services, today: date, key: str, moment:
     db = services.db
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
-    start = to_db(datetime.combine(start_day, datetime.min.time(), tzinfo=tz))
-    checkins = int(await db.fetchval("SELECT COUNT(*) FROM checkins WHERE at >= ?", (start,)))
-    visit_count = int(await db.fetchval("SELECT COUNT(*) FROM visits WHERE visit_date >= ?", (start_day.isoformat(),)))
-    calls = int(
-        await db.fetchval("SELECT COUNT(*) FROM family_call_answers WHERE outcome = 'called' AND at >= ?", (start,))
-    )
+    start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz)
+    checkins = await store.count_checkins_since(db, start)
+    visit_count = await store.count_visits_since(db, start_day)
+    calls = await store.count_calls_since(db, start)
     no_contact = await children_without_contact(services, now)
     overdue = await overdue_pairings(services, today)
     high_risk = await high_risk_children(services)
-    admins = [
-        row["user_id"] for row in await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'admin'")
-    ]
+    admins = await people.admin_ids(db)
     languages = await store.user_languages(db, admins)
     queued = 0
     for admin_id in admins:
@@ -501,38 +472,22 @@ async def high_risk_children(services: Services) -> list[str]:
     ids = [
         child_id for child_id, risk in risks.items() if effective_risk(risk.level, risk.open_concerns) is RiskLevel.HIGH
     ]
-    if not ids:
-        return []
-    rows = await services.db.fetchall(
-        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(ids))}) ORDER BY name", ids
-    )
-    return [row["name"] for row in rows]
+    return await safety_store.child_names(services.db, ids)
 
 
 async def children_without_contact(services: Services, now: datetime) -> list[str]:
     """Children with an active plan and no confirmed call for the configured number of days."""
     limit = now - timedelta(days=services.config.scheduler.no_contact_alert_days)
-    rows = await services.db.fetchall(
-        "SELECT c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1"
-        " AND p.updated_at <= ? AND NOT EXISTS (SELECT 1 FROM family_call_answers a WHERE a.child_id = p.child_id"
-        " AND a.outcome = 'called' AND a.at > ?) ORDER BY c.name",
-        (to_db(limit), to_db(limit)),
-    )
-    return [row["name"] for row in rows]
+    return await store.children_without_contact(services.db, limit)
 
 
 async def overdue_pairings(services: Services, today: date) -> list[str]:
-    rows = await services.db.fetchall(
-        "SELECT c.name, p.cadence_days, p.started_at,"
-        " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = p.child_id) AS last_visit"
-        " FROM pairings p JOIN children c ON c.id = p.child_id WHERE p.ended_at IS NULL ORDER BY c.name"
-    )
+    """Names of children whose open pairing's visit fell due before today, by name."""
     names = []
-    for row in rows:
-        started = local(services, from_db(row["started_at"])).date()
-        last = date.fromisoformat(row["last_visit"]) if row["last_visit"] else None
-        if schedule.pairing_due(last, started, row["cadence_days"]) < today:
-            names.append(row["name"])
+    for pairing in await store.open_pairings_by_name(services.db):
+        started = local(services, pairing.started_at).date()
+        if schedule.pairing_due(pairing.last_visit, started, pairing.cadence_days) < today:
+            names.append(pairing.child_name)
     return names
 
 
@@ -542,24 +497,21 @@ async def overdue_pairings(services: Services, today: date) -> list[str]:
 async def alert_unreachable(services: Services, user_id: int, now: datetime) -> int:
     """A parent blocked the bot: the head teacher of each of their children is told once a day at most."""
     db = services.db
-    rows = await db.fetchall(
-        "SELECT g.relationship, c.name, c.class_id, u.full_name FROM guardians g JOIN children c ON c.id = g.child_id"
-        " JOIN users u ON u.id = g.user_id WHERE g.user_id = ? AND g.unbound_at IS NULL",
-        (user_id,),
-    )
     queued = 0
     day = local(services, now).date().isoformat()
-    for row in rows:
-        teachers = await store.head_teachers(db, row["class_id"])
+    for binding in await store.parent_bindings(db, user_id):
+        teachers = await store.head_teachers(db, binding.class_id)
         languages = await store.user_languages(db, teachers)
         for teacher_id in teachers:
             texts = texts_of(services, languages.get(teacher_id))
-            relation = row["relationship"]
+            relation = binding.relationship
             if texts.has(f"relation.{relation}"):
                 relation = texts.t(f"relation.{relation}")
-            text = texts.t("green.unreachable.alert", parent=row["full_name"], relation=relation, child=row["name"])
+            text = texts.t(
+                "green.unreachable.alert", parent=binding.parent_name, relation=relation, child=binding.child_name
+            )
             if await outbox.enqueue(
-                db, recipient_id=teacher_id, kind=UNREACHABLE, dedup_key=f"{user_id}:{row['name']}:{day}",
+                db, recipient_id=teacher_id, kind=UNREACHABLE, dedup_key=f"{user_id}:{binding.child_name}:{day}",
                 text=text, now=now,
             ):  # fmt: skip
                 queued += 1

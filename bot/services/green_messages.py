@@ -16,12 +16,8 @@ OVERVIEW_LIMIT = 40
 
 
 async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, int]]:
-    rows = await services.db.fetchall(
-        "SELECT c.id, c.name, c.class_id FROM guardians g JOIN children c ON c.id = g.child_id"
-        " WHERE g.user_id = ? AND g.unbound_at IS NULL ORDER BY c.name",
-        (parent_id,),
-    )
-    return [(row["id"], row["name"], row["class_id"]) for row in rows]
+    """(child id, name, class id) of the parent's currently bound children."""
+    return await store.parent_children(services.db, parent_id)
 
 
 async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
@@ -119,30 +115,17 @@ async def contact_overview(services: Services, actor: Actor, texts: Texts) -> st
     plan), each with the family-call plan and the last confirmed contact; no contact for too long flagged."""
     db = services.db
     now = services.now()
-    clauses, params = [], []
-    if actor.admin:
-        clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
-    if actor.visible_class_ids:
-        marks = ",".join("?" * len(actor.visible_class_ids))
-        clauses.append(f"c.class_id IN ({marks})")
-        params.extend(sorted(actor.visible_class_ids))
-    if actor.mentee_ids:
-        marks = ",".join("?" * len(actor.mentee_ids))
-        clauses.append(f"c.id IN ({marks})")
-        params.extend(sorted(actor.mentee_ids))
-    if not clauses:
-        return texts.t("green.contact.none")
-    rows = await db.fetchall(
-        "SELECT c.id, c.name FROM children c WHERE " + " OR ".join(clauses) + " ORDER BY c.name, c.id", params
+    rows = await store.children_in_view(
+        db, with_active_plan=actor.admin, class_ids=actor.visible_class_ids, child_ids=actor.mentee_ids
     )
     if not rows:
         return texts.t("green.contact.none")
     limit = timedelta(days=services.config.scheduler.no_contact_alert_days)
     lines = []
     silent = 0
-    for row in rows[:OVERVIEW_LIMIT]:
-        stored = await store.get_plan(db, row["id"])
-        last = await store.last_contact(db, row["id"])
+    for child_id, name in rows[:OVERVIEW_LIMIT]:
+        stored = await store.get_plan(db, child_id)
+        last = await store.last_contact(db, child_id)
         plan_text = (
             green_service.describe_plan(texts, stored.plan)
             if stored and stored.active
@@ -153,7 +136,7 @@ async def contact_overview(services: Services, actor: Actor, texts: Texts) -> st
         flagged = since is not None and now - since >= limit
         silent += flagged
         key = "green.contact.line_flagged" if flagged else "green.contact.line"
-        lines.append(texts.t(key, child=row["name"], plan=plan_text, last=last_text))
+        lines.append(texts.t(key, child=name, plan=plan_text, last=last_text))
     more = texts.t("green.more", count=len(rows) - OVERVIEW_LIMIT) if len(rows) > OVERVIEW_LIMIT else ""
     await audit.record(db, at=now, actor_id=actor.user_id, action="green.contact_overview", child_id=None,
                        detail=f"children={min(len(rows), OVERVIEW_LIMIT)}")  # fmt: skip
@@ -166,11 +149,11 @@ async def change_settings(services: Services, user_id: int, action: str, languag
     if action == "lang" and language is not None:
         await people.set_language(db, user_id, language)
         return "green.settings.lang_done"
-    column, value, key = {
-        "pause": ("weekly_paused", 1, "green.settings.paused"),
-        "resume": ("weekly_paused", 0, "green.settings.resumed"),
-        "stop": ("opted_out", 1, "green.settings.stopped"),
-        "start": ("opted_out", 0, "green.settings.started"),
+    setting, value, key = {
+        "pause": ("weekly_paused", True, "green.settings.paused"),
+        "resume": ("weekly_paused", False, "green.settings.resumed"),
+        "stop": ("opted_out", True, "green.settings.stopped"),
+        "start": ("opted_out", False, "green.settings.started"),
     }[action]
-    await db.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))  # column: fixed names above
+    await store.set_message_setting(db, user_id, setting, value)
     return key

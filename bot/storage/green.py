@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -204,3 +205,222 @@ async def add_note(db: Database, *, child_id: int, author_id: int, text: str, no
         "INSERT INTO parent_notes (child_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
         (child_id, author_id, text, to_db(now)),
     )
+
+
+async def user_language(db: Database, user_id: int) -> str | None:
+    """The person's chosen language, or None (no choice, or no such person)."""
+    row = await db.fetchone("SELECT language FROM users WHERE id = ?", (user_id,))
+    return row["language"] if row else None
+
+
+# --- mentor digests and overdue pairings ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenPairing:
+    """An open mentor pairing with its child's last visit and the last digest key it was reminded under."""
+
+    id: int
+    mentor_id: int
+    child_id: int
+    child_name: str
+    cadence_days: int
+    started_at: datetime
+    last_visit: date | None
+    reminded: str | None
+
+
+_OPEN_PAIRINGS = (
+    "SELECT p.id, p.mentor_id, p.child_id, p.cadence_days, p.started_at, c.name,"
+    " (SELECT MAX(v.visit_date) FROM visits v WHERE v.child_id = p.child_id) AS last_visit,"
+    " (SELECT last_key FROM scheduler_runs r WHERE r.job = 'mentor:' || p.id) AS reminded"
+    " FROM pairings p JOIN children c ON c.id = p.child_id WHERE p.ended_at IS NULL"
+)
+
+
+def _open_pairing(row: sqlite3.Row) -> OpenPairing:
+    return OpenPairing(
+        id=row["id"],
+        mentor_id=row["mentor_id"],
+        child_id=row["child_id"],
+        child_name=row["name"],
+        cadence_days=row["cadence_days"],
+        started_at=from_db(row["started_at"]),
+        last_visit=date.fromisoformat(row["last_visit"]) if row["last_visit"] else None,
+        reminded=row["reminded"],
+    )
+
+
+async def open_pairings_by_mentor(db: Database) -> list[OpenPairing]:
+    """Every open pairing, ordered by mentor then child name."""
+    rows = await db.fetchall(_OPEN_PAIRINGS + " ORDER BY p.mentor_id, c.name")
+    return [_open_pairing(row) for row in rows]
+
+
+async def open_pairings_by_name(db: Database) -> list[OpenPairing]:
+    """Every open pairing, ordered by child name."""
+    rows = await db.fetchall(_OPEN_PAIRINGS + " ORDER BY c.name")
+    return [_open_pairing(row) for row in rows]
+
+
+# --- weekly update and admin digest --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklyRecipient:
+    """A bound parent who receives the weekly update, and one of their children."""
+
+    user_id: int
+    language: str | None
+    child_id: int
+    child_name: str
+
+
+async def weekly_recipients(db: Database) -> list[WeeklyRecipient]:
+    """(parent, child) bindings of active parents who have neither paused the update nor stopped all messages."""
+    rows = await db.fetchall(
+        "SELECT g.user_id, g.child_id, u.language, c.name FROM guardians g JOIN users u ON u.id = g.user_id"
+        " JOIN children c ON c.id = g.child_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
+        " AND u.opted_out = 0 AND u.status = 'active' ORDER BY g.user_id, c.name, c.id"
+    )
+    return [WeeklyRecipient(row["user_id"], row["language"], row["child_id"], row["name"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class CheckinAverages:
+    """How many check-ins a child had in a period and the rounded average of each rating (None if unrated)."""
+
+    count: int
+    study: float | None
+    life: float | None
+    mood: float | None
+    health: float | None
+
+
+async def checkin_averages(db: Database, start: datetime, end: datetime) -> dict[int, CheckinAverages]:
+    """Check-in count and rounded average ratings per child id, for check-ins between start and end."""
+    rows = await db.fetchall(
+        "SELECT child_id, COUNT(*) AS n, ROUND(AVG(study)) AS study, ROUND(AVG(life)) AS life,"
+        " ROUND(AVG(mood)) AS mood, ROUND(AVG(health)) AS health FROM checkins"
+        " WHERE at >= ? AND at <= ? GROUP BY child_id",
+        (to_db(start), to_db(end)),
+    )
+    return {
+        row["child_id"]: CheckinAverages(row["n"], row["study"], row["life"], row["mood"], row["health"])
+        for row in rows
+    }
+
+
+async def visit_counts(db: Database, first_day: date, last_day: date) -> dict[int, dict[str, int]]:
+    """Visits per child id and kind, between two days (inclusive)."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in await db.fetchall(
+        "SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE visit_date >= ? AND visit_date <= ?"
+        " GROUP BY child_id, kind",
+        (first_day.isoformat(), last_day.isoformat()),
+    ):
+        counts.setdefault(row["child_id"], {})[row["kind"]] = row["n"]
+    return counts
+
+
+async def notes_since(db: Database, since: datetime) -> list[tuple[int, str]]:
+    """(child id, text) of the head teachers' notes for parents written since a moment, oldest first."""
+    rows = await db.fetchall(
+        "SELECT child_id, text FROM parent_notes WHERE created_at >= ? ORDER BY id", (to_db(since),)
+    )
+    return [(row["child_id"], row["text"]) for row in rows]
+
+
+async def count_checkins_since(db: Database, since: datetime) -> int:
+    """The number of check-ins since a moment."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM checkins WHERE at >= ?", (to_db(since),)))
+
+
+async def count_visits_since(db: Database, since: date) -> int:
+    """The number of visits on or after a day."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM visits WHERE visit_date >= ?", (since.isoformat(),)))
+
+
+async def count_calls_since(db: Database, since: datetime) -> int:
+    """The number of family calls confirmed as made since a moment."""
+    return int(
+        await db.fetchval(
+            "SELECT COUNT(*) FROM family_call_answers WHERE outcome = 'called' AND at >= ?", (to_db(since),)
+        )
+    )
+
+
+async def children_without_contact(db: Database, limit: datetime) -> list[str]:
+    """Names of children whose active plan is older than limit and who had no confirmed call after it, by name."""
+    rows = await db.fetchall(
+        "SELECT c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1"
+        " AND p.updated_at <= ? AND NOT EXISTS (SELECT 1 FROM family_call_answers a WHERE a.child_id = p.child_id"
+        " AND a.outcome = 'called' AND a.at > ?) ORDER BY c.name",
+        (to_db(limit), to_db(limit)),
+    )
+    return [row["name"] for row in rows]
+
+
+# --- parents and their children ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParentBinding:
+    """One of a parent's current children: the relationship, the child's name and class, the parent's name."""
+
+    relationship: str
+    child_name: str
+    class_id: int
+    parent_name: str
+
+
+async def parent_bindings(db: Database, user_id: int) -> list[ParentBinding]:
+    """The parent's current bindings to children, with names and classes."""
+    rows = await db.fetchall(
+        "SELECT g.relationship, c.name, c.class_id, u.full_name FROM guardians g JOIN children c ON c.id = g.child_id"
+        " JOIN users u ON u.id = g.user_id WHERE g.user_id = ? AND g.unbound_at IS NULL",
+        (user_id,),
+    )
+    return [ParentBinding(row["relationship"], row["name"], row["class_id"], row["full_name"]) for row in rows]
+
+
+async def parent_children(db: Database, parent_id: int) -> list[tuple[int, str, int]]:
+    """(child id, name, class id) of the parent's currently bound children, by name."""
+    rows = await db.fetchall(
+        "SELECT c.id, c.name, c.class_id FROM guardians g JOIN children c ON c.id = g.child_id"
+        " WHERE g.user_id = ? AND g.unbound_at IS NULL ORDER BY c.name",
+        (parent_id,),
+    )
+    return [(row["id"], row["name"], row["class_id"]) for row in rows]
+
+
+async def children_in_view(
+    db: Database, *, with_active_plan: bool, class_ids: Collection[int], child_ids: Collection[int]
+) -> list[tuple[int, str]]:
+    """(id, name) of children with an active plan (if asked), in the classes, or among the ids; by name, id."""
+    clauses: list[str] = []
+    params: list[int] = []
+    if with_active_plan:
+        clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
+    if class_ids:
+        clauses.append(f"c.class_id IN ({','.join('?' * len(class_ids))})")
+        params.extend(sorted(class_ids))
+    if child_ids:
+        clauses.append(f"c.id IN ({','.join('?' * len(child_ids))})")
+        params.extend(sorted(child_ids))
+    if not clauses:
+        return []
+    rows = await db.fetchall(
+        "SELECT c.id, c.name FROM children c WHERE " + " OR ".join(clauses) + " ORDER BY c.name, c.id", params
+    )
+    return [(row["id"], row["name"]) for row in rows]
+
+
+_SETTINGS = {"weekly_paused", "opted_out"}
+
+
+async def set_message_setting(db: Database, user_id: int, setting: str, value: bool) -> None:
+    """Sets one of a person's message settings ('weekly_paused' or 'opted_out'); returns nothing."""
+    if setting not in _SETTINGS:
+        raise ValueError(setting)
+    await db.execute(f"UPDATE users SET {setting} = ? WHERE id = ?", (int(value), user_id))  # column: checked above

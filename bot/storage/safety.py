@@ -646,6 +646,16 @@ async def child_name(db: Database, child_id: int) -> str | None:
     return str(value) if value is not None else None
 
 
+async def child_names(db: Database, child_ids: list[int]) -> list[str]:
+    """Names of the children with these ids (the high-risk list, for instance), by name."""
+    if not child_ids:
+        return []
+    rows = await db.fetchall(
+        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(child_ids))}) ORDER BY name", child_ids
+    )
+    return [row["name"] for row in rows]
+
+
 async def checkin_child(db: Database, checkin_id: int) -> int | None:
     exists = await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkins'")
     if not exists:
