@@ -465,7 +465,7 @@ async def record_enrolment(
         if history and effective < history[-1].effective_date:
             raise InvalidChange("care.enrol_before_last")
         if status not in rules.enrolment_choices(current_status(history)):
-            if await services.db.fetchval("SELECT 1 FROM enrolment_events WHERE flow_token = ?", (flow_token,)):
+            if await store.enrolment_flow_stored(services.db, flow_token):
                 return None
             raise InvalidChange("care.enrol_not_allowed")
         event_id = await store.insert_enrolment(

@@ -561,6 +561,11 @@ async def enrolment_history(db: Database, child_id: int) -> list[EnrolmentEvent]
     return [_enrolment(r) for r in rows]
 
 
+async def enrolment_flow_stored(db: Database, flow_token: str) -> bool:
+    """True if an enrolment event was already stored for this flow."""
+    return await db.fetchval("SELECT 1 FROM enrolment_events WHERE flow_token = ?", (flow_token,)) is not None
+
+
 async def insert_enrolment(
     db: Database,
     *,
