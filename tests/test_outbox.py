@@ -230,3 +230,31 @@ async def test_the_jobs_tick_and_drain_in_the_background(harness: Harness) -> No
     await send_due(context)  # nothing more is due: no second message
     await asyncio.sleep(0.05)
     assert parent.new_messages() == []
+
+
+async def test_a_backlog_of_stale_messages_is_skipped_at_once_with_one_log_line(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    due = harness.clock() - timedelta(hours=72)
+    for index in range(50):
+        await queue(harness, f"旧提醒{index}", key=f"old{index}", not_before=due)
+    await queue(harness, "今天的提醒", key="today")
+    with caplog.at_level("INFO", logger="bot.jobs.outbox"):
+        await drain(harness)
+    assert [s.text for s in harness.api.messages(PERSON)] == ["今天的提醒"]
+    rows = await outbox_rows(harness)
+    assert sum(1 for r in rows if (r["status"], r["reason"]) == ("skipped", "stale")) == 50
+    assert [r.getMessage() for r in caplog.records if "stale" in r.getMessage()] == [
+        "outbox: skipped 50 stale routine message(s)"
+    ]
+
+
+async def test_replies_to_people_hold_back_the_outbox(harness: Harness) -> None:
+    """While people are being answered, the outbox sends more slowly, so replies never queue behind it."""
+    outbox_sender = sender(harness)
+    rate = harness.config.scheduler.messages_per_second
+    assert outbox_sender._interval(rate) == pytest.approx(1 / rate)
+    teacher = harness.user(TEACHER_ID + 77, "忙碌的老师")
+    for _ in range(5):
+        await teacher.send("/help")
+    assert outbox_sender._interval(rate) > 1 / rate

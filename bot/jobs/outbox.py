@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +48,9 @@ OWN_RETRY = -1  # rate_limit_args value: no AIORateLimiter retries, the outbox h
 MAX_ATTEMPTS = 10
 PER_CHAT = timedelta(seconds=1)
 BATCH = 100
+# Each interactive request of the last second holds back this many outbox slots: a reply often needs a second
+# request (answerCallbackQuery, then sendMessage or an edit) in the next moment.
+REPLY_HEADROOM = 2.0
 # Kinds that answer something the person wrote: sent even to someone who chose "stop all messages".
 REPLY_KINDS = frozenset({"green.answer"})
 
@@ -54,7 +59,21 @@ Sleep = Callable[[float], Awaitable[None]]
 
 class OutboxRateLimiter(AIORateLimiter):
     """AIORateLimiter(max_retries=2) for everything, except calls made with rate_limit_args=OWN_RETRY: those still
-    respect the overall limit but get a 429 raised at once (AIORateLimiter treats 0 as "use the default")."""
+    respect the overall limit but get a 429 raised at once (AIORateLimiter treats 0 as "use the default").
+
+    It also counts the other (interactive) requests of the last second, so the outbox can leave them room:
+    replies to people must never wait behind a broadcast."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._interactive: deque[float] = deque()
+
+    def interactive_last_second(self) -> int:
+        """How many requests other than the outbox's went out in the last second."""
+        horizon = time.monotonic() - 1.0
+        while self._interactive and self._interactive[0] < horizon:
+            self._interactive.popleft()
+        return len(self._interactive)
 
     async def process_request(
         self,
@@ -74,6 +93,8 @@ class OutboxRateLimiter(AIORateLimiter):
                 args=args,
                 kwargs=kwargs,
             )
+        if data.get("chat_id") is not None:
+            self._interactive.append(time.monotonic())
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
@@ -111,6 +132,9 @@ class OutboxSender:
                 await self.sleep((self.paused_until - now).total_seconds())
                 continue
             self.paused_until = None
+            stale = await outbox.skip_stale(self.services.db, now, timedelta(hours=config.stale_after_hours))
+            if stale:
+                log.info("outbox: skipped %d stale routine message(s)", stale)
             rows = await outbox.ready(self.services.db, now, BATCH)
             if not rows:
                 break
@@ -141,9 +165,17 @@ class OutboxSender:
                 break
         return sent
 
+    def _interval(self, messages_per_second: float) -> float:
+        """Seconds between two outbox sends: the configured rate less what people's replies used in the last
+        second (always at least one a second, so the outbox keeps moving under any load)."""
+        limiter = self.bot.rate_limiter
+        busy = limiter.interactive_last_second() if isinstance(limiter, OutboxRateLimiter) else 0
+        return 1 / max(1.0, messages_per_second - busy * REPLY_HEADROOM)
+
     async def _pace(self, interval: float) -> None:
         """Keeps the overall rate: one send slot every `interval` seconds, counted from the previous slot so the
         time a request takes is part of the interval (a steady rate just under the configured one)."""
+        interval = max(interval, self._interval(self.services.config.scheduler.messages_per_second))
         now = self.services.now()
         slot = self.next_slot
         if slot is not None and now < slot:
@@ -168,7 +200,6 @@ class OutboxSender:
             return True
         if schedule.is_stale(row.not_before, now, config.scheduler.stale_after_hours):
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "stale", now)
-            log.info("outbox: skipped stale %s #%d", row.kind, row.id)
             return True
         tz, sched = config.school.timezone, config.scheduler
         if schedule.in_quiet_hours(now, tz, sched.quiet_start, sched.quiet_end):

@@ -163,6 +163,16 @@ async def mark_done(db: Database, row_id: int, status: str, reason: str, now: da
     )
 
 
+async def skip_stale(db: Database, now: datetime, max_age: timedelta) -> int:
+    """Marks every queued routine row that fell due more than `max_age` ago as skipped ('stale'), in one statement;
+    returns how many. After downtime there can be tens of thousands: one by one they would hold up replies."""
+    return await db.execute(
+        "UPDATE outbox SET status = 'skipped', done_at = ?, reason = 'stale'"
+        " WHERE status = 'queued' AND urgent = 0 AND not_before < ?",
+        (to_db(now), to_db(now - max_age)),
+    )
+
+
 async def release(db: Database, row_id: int, at: datetime, reason: str, *, count_attempt: bool = True) -> None:
     """sending -> queued again, to be tried at `at` (after a 429, a network error or a 5xx)."""
     await db.execute(
