@@ -130,6 +130,17 @@ ENROL_START = r"^en:s:(\d{1,12}):(enrolled|transferred|graduated|dropped_out)$"
 ENROL_ACTION = r"^en:(dt|sk|ok):(\w+)$"
 # A child's timeline: tl:<child>:<page>.
 TIMELINE = r"^tl:(\d{1,12}):(\d{1,5})$"
+# Green channel. gc:<child>:<slot minutes>:<c|n|s> answers a family-call reminder (called / couldn't get through /
+# snooze); /callplan: gp:c:<child>, then gp:r:<w0..w6|i|off>; /parentnote: gn:c:<child>; gw:w a parent starts a
+# message to the head teacher, gw:a:<message> a head teacher answers it; gs:m / gs:<setting>[:<language>] settings.
+CALL_ANSWER = r"^gc:(\d{1,12}):(\d{1,12}):([cns])$"
+CALL_PLAN_CHILD = r"^gp:c:(\d{1,12})$"
+CALL_PLAN_RHYTHM = r"^gp:r:(w[0-6]|i|off)$"
+PARENT_NOTE_CHILD = r"^gn:c:(\d{1,12})$"
+GREEN_WRITE = r"^gw:w$"
+GREEN_ANSWER = r"^gw:a:(\d{1,12})$"
+GREEN_SETTINGS_MENU = r"^gs:m$"
+GREEN_SETTINGS_SET = r"^gs:(lang|pause|resume|stop|start)(?::(zh_CN|en))?$"
 
 
 def data(*parts: object) -> str:

@@ -2,7 +2,8 @@
 write to the head teacher; staff see who has not been in contact), answers routed back, and /settings
 (language, pause the weekly update, stop all messages).
 
-Callback data (ids come from the client: every handler re-checks the binding or the role):
+Callback data (formats and patterns in bot/keyboards.py; ids come from the client: every handler re-checks the
+binding or the role):
   gc:<child>:<slot minutes>:<c|n|s>   a family-call reminder answer (called / couldn't get through / snooze)
   gp:c:<child>  gp:r:<w0..w6|i|off>    /callplan: the child, then the rhythm
   gn:c:<child>                         /parentnote: the child the note is for
@@ -28,15 +29,6 @@ from bot.services import green as service
 from bot.services import green_messages as messaging
 from bot.storage import children, people
 from bot.texts import Raw, Texts
-
-CALL_ANSWER = r"^gc:(\d{1,12}):(\d{1,12}):([cns])$"
-PLAN_CHILD = r"^gp:c:(\d{1,12})$"
-PLAN_RHYTHM = r"^gp:r:(w[0-6]|i|off)$"
-NOTE_CHILD = r"^gn:c:(\d{1,12})$"
-WRITE = r"^gw:w$"
-ANSWER = r"^gw:a:(\d{1,12})$"
-SETTINGS_MENU = r"^gs:m$"
-SETTINGS_SET = r"^gs:(lang|pause|resume|stop|start)(?::(zh_CN|en))?$"
 
 PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW, NOTE_FLOW = "green_plan", "green_write", "green_answer", "green_note"
 PLAN_DRAFT, WRITE_DRAFT, ANSWER_DRAFT, NOTE_DRAFT = "green_plan", "green_write", "green_answer", "green_note"
@@ -481,8 +473,8 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         name=PLAN_FLOW,
         entry_points=[CommandHandler("callplan", plan_start)],
         states={
-            PICK: [MessageHandler(text, plan_typed_name), CallbackQueryHandler(plan_child, pattern=PLAN_CHILD)],
-            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=PLAN_RHYTHM)],
+            PICK: [MessageHandler(text, plan_typed_name), CallbackQueryHandler(plan_child, pattern=kb.CALL_PLAN_CHILD)],
+            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=kb.CALL_PLAN_RHYTHM)],
             INTERVAL: [MessageHandler(text, plan_interval)],
             TIME: [MessageHandler(text, plan_time)],
         },
@@ -492,7 +484,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     )
     write = conversation(
         name=WRITE_FLOW,
-        entry_points=[CommandHandler("contact", contact), CallbackQueryHandler(write_button, pattern=WRITE)],
+        entry_points=[CommandHandler("contact", contact), CallbackQueryHandler(write_button, pattern=kb.GREEN_WRITE)],
         states={TYPING: [MessageHandler(text, write_typed)]},
         draft_keys=(WRITE_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -500,7 +492,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     )
     answer_flow = conversation(
         name=ANSWER_FLOW,
-        entry_points=[CallbackQueryHandler(answer_button, pattern=ANSWER)],
+        entry_points=[CallbackQueryHandler(answer_button, pattern=kb.GREEN_ANSWER)],
         states={TYPING: [MessageHandler(text, answer_typed)]},
         draft_keys=(ANSWER_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -510,7 +502,10 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         name=NOTE_FLOW,
         entry_points=[CommandHandler("parentnote", note_start)],
         states={
-            PICK: [MessageHandler(text, note_typed_name), CallbackQueryHandler(note_child, pattern=NOTE_CHILD)],
+            PICK: [
+                MessageHandler(text, note_typed_name),
+                CallbackQueryHandler(note_child, pattern=kb.PARENT_NOTE_CHILD),
+            ],
             TYPING: [MessageHandler(text, note_typed)],
         },
         draft_keys=(NOTE_DRAFT,),
@@ -522,9 +517,9 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CallbackQueryHandler(call_answered, pattern=CALL_ANSWER),
+        CallbackQueryHandler(call_answered, pattern=kb.CALL_ANSWER),
         MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, swipe_reply),
         CommandHandler("settings", settings),
-        CallbackQueryHandler(settings_menu, pattern=SETTINGS_MENU),
-        CallbackQueryHandler(settings_set, pattern=SETTINGS_SET),
+        CallbackQueryHandler(settings_menu, pattern=kb.GREEN_SETTINGS_MENU),
+        CallbackQueryHandler(settings_set, pattern=kb.GREEN_SETTINGS_SET),
     ]
