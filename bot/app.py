@@ -52,6 +52,7 @@ from bot.services import Services
 from bot.storage import people
 from bot.storage.db import Database
 from bot.storage.persistence import SqlitePersistence
+from bot.update_processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.school.timezone))
         .persistence(SqlitePersistence(db))
         .rate_limiter(OutboxRateLimiter(max_retries=2))  # AIORateLimiter; the outbox handles its own 429s
-        .concurrent_updates(False)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if config.telegram.base_url:
         builder = builder.base_url(config.telegram.base_url)
