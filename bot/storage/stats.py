@@ -108,6 +108,16 @@ async def _count(db: Database, scope: Scope, condition: str) -> int:
     return int(await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE {where} AND {condition}", params))
 
 
+async def _consented(db: Database, scope: Scope) -> int:
+    """Children of the scope whose consent is recorded: a pass over the consents, not over every archive."""
+    where, params = child_filter(scope)
+    return int(
+        await db.fetchval(
+            f"SELECT COUNT(*) FROM consents cs JOIN children ch ON ch.id = cs.child_id WHERE {where}", params
+        )
+    )
+
+
 async def summary(db: Database, scope: Scope) -> Summary:
     """The children figures of a scope: by kind, by grade, guardians, pairings, boarding.
 
@@ -138,7 +148,7 @@ async def summary(db: Database, scope: Scope) -> Summary:
         no_designated=await _count(db, scope, LIST_CONDITIONS["nog"]),
         unreachable=await _count(db, scope, LIST_CONDITIONS["unr"]),
         paired=int(paired),
-        no_consent=await _count(db, scope, LIST_CONDITIONS["ncs"]),
+        no_consent=total - await _consented(db, scope),
         boarding_requested=sum(r["requested"] for r in grades),
         boarding_yes=sum(r["boarding"] for r in grades),
         by_grade=by_grade,
@@ -346,34 +356,36 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
         **named,
     }
     active = f"{pairs} AND (p.ended_at IS NULL OR p.ended_at >= :start_at) AND p.started_at < :end_at"
-    due = await db.fetchval(f"SELECT COALESCE(SUM(MAX({_DUE}, 0)), 0) FROM pairings p WHERE {active}", params)
-    # Done: visits recorded against each pairing in the window, counted up to what was due. For the school, one
-    # pass over the window's visits; for a grade or class, an index lookup per pairing of its children.
+    # Done: visits recorded against each pairing in the window, counted up to what was due. For the school, the
+    # window's visits grouped per pairing from a covering index (0006) joined to their pairings, due apart; for a
+    # grade or class, due and done in one pass over its pairings, an index lookup per pairing.
     if scope.kind == "school":
-        done_sql = (
+        due = await db.fetchval(f"SELECT COALESCE(SUM(MAX({_DUE}, 0)), 0) FROM pairings p WHERE {active}", params)
+        done = await db.fetchval(
             f"SELECT COALESCE(SUM(MIN(d.n, MAX({_DUE}, 0))), 0) FROM (SELECT v.pairing_id, COUNT(*) AS n FROM visits v"
             " WHERE v.pairing_id IS NOT NULL AND v.visit_date BETWEEN :start AND :end GROUP BY v.pairing_id) d"
-            f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}"
+            f" JOIN pairings p ON p.id = d.pairing_id WHERE {active}",
+            params,
         )
     else:
-        done_sql = (
-            "SELECT COALESCE(SUM(MIN((SELECT COUNT(*) FROM visits v WHERE v.pairing_id = p.id"
-            f" AND v.visit_date BETWEEN :start AND :end), MAX({_DUE}, 0))), 0) FROM pairings p WHERE {active}"
+        care = await db.fetchone(
+            "SELECT COALESCE(SUM(x.due), 0) AS due, COALESCE(SUM(MIN(x.n, x.due)), 0) AS done FROM"
+            f" (SELECT MAX({_DUE}, 0) AS due, (SELECT COUNT(*) FROM visits v WHERE v.pairing_id = p.id"
+            f" AND v.visit_date BETWEEN :start AND :end) AS n FROM pairings p WHERE {active}) x",
+            params,
         )
-    done = await db.fetchval(done_sql, params)
+        assert care is not None
+        due, done = care["due"], care["done"]
     # One active pairing per child (unique index), so counting pairings counts children, without a pass over them.
-    overdue = await db.fetchval(
-        "SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND "
-        + pairs
-        + " AND "
-        + _OVERDUE_PAIRING.replace("po.", "p."),
-        params,
-    )
+    overdue = await _overdue_count(db, pairs, params, window)
     visits_filter, _ = child_filter(scope, "v.child_id")
+    # A grade: one pass over the window's check-ins (a covering index), keeping its children's; cheaper than a range
+    # per child that reads each check-in's row for `worry`.
+    plus = "+" if scope.kind == "grade" else ""
     visits = await db.fetchval(
         f"SELECT COUNT(*) FROM visits v WHERE {visits_filter} AND v.visit_date BETWEEN :start AND :end", params
     )
-    checkins_filter, _ = child_filter(scope, "k.child_id")
+    checkins_filter, _ = child_filter(scope, f"{plus}k.child_id")
     checkins = await db.fetchone(
         "SELECT COUNT(*) AS n, COALESCE(SUM(k.worry), 0) AS worry FROM checkins k"
         f" WHERE {checkins_filter} AND k.at >= :start_at AND k.at < :end_at",
@@ -388,6 +400,40 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
         "checkins": int(checkins["n"]),
         "worries": int(checkins["worry"]),
     }
+
+
+async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], window: CareWindow) -> int:
+    """Active pairings overdue today (as _OVERDUE_PAIRING), with the date arithmetic done once per distinct cadence
+    in Python rather than per pairing in SQL: the cut-off day, and its local midnight as a stored UTC instant (a
+    stored instant falls on a local day before the cut-off exactly when it is before that midnight). A cadence
+    that appears between the two queries falls back to the SQL arithmetic, so the count stays exact."""
+    cadences = [int(r[0]) for r in await db.fetchall(
+        f"SELECT DISTINCT p.cadence_days FROM pairings p WHERE p.ended_at IS NULL AND {pairs}", params)]  # fmt: skip
+    fallback = "date(:end, '-' || p.cadence_days || ' days')"
+    named: dict[str, Any] = {**params, "utc": f"{-int(window.local.split()[0]):+d} seconds"}
+    day_cases, at_cases = [], []
+    for n, cadence in enumerate(cadences):
+        try:
+            day = window.end - timedelta(days=cadence)
+        except OverflowError:  # a cadence of millennia: left to the SQL arithmetic
+            continue
+        named[f"c{n}"], named[f"d{n}"], named[f"a{n}"] = cadence, day.isoformat(), _utc_bound(day, window.local)
+        day_cases.append(f"WHEN :c{n} THEN :d{n}")
+        at_cases.append(f"WHEN :c{n} THEN :a{n}")
+
+    def cases(whens: list[str], otherwise: str) -> str:
+        return f"CASE p.cadence_days {' '.join(whens)} ELSE {otherwise} END" if whens else otherwise
+
+    cut_day = cases(day_cases, fallback)
+    cut_at = cases(at_cases, f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {fallback}, :utc)")
+    return int(
+        await db.fetchval(
+            f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairs} AND p.started_at < {cut_at}"
+            " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.child_id = p.child_id"
+            f" AND v.visit_date >= {cut_day})",
+            named,
+        )
+    )
 
 
 def _julian(day: date) -> float:
@@ -480,7 +526,7 @@ async def checkins_between(db: Database, scope: Scope, start: date, end: date, l
 async def call_weeks(
     db: Database, scope: Scope, weeks: list[tuple[date, date]], local: str
 ) -> list[tuple[date, int, int]]:
-    """(week start, calls agreed, calls confirmed) for consecutive 7-day weeks, in two scans whatever their number.
+    """(week start, calls agreed, calls confirmed) for consecutive 7-day weeks, in two queries whatever their number.
 
     Agreed: the slots of the active plans that fall in the week (weekly: its weekday; every n days: the dates
     n days apart from the plan's start). Confirmed: distinct slots of the week a parent answered "called"."""
@@ -497,26 +543,37 @@ async def call_weeks(
         first = f"MAX(julianday(:s{n}), julianday(f.start_date)) - julianday(f.start_date)"
         last = f"julianday(:e{n}) - julianday(f.start_date)"
         sums.append(
-            f"COALESCE(SUM(CASE WHEN f.rhythm = 'weekly' THEN {weekday} >= f.start_date WHEN {last} < 0 THEN 0"
+            f"COALESCE(SUM(f.n * CASE WHEN f.rhythm = 'weekly' THEN {weekday} >= f.start_date WHEN {last} < 0 THEN 0"
             f" ELSE CAST({last} AS INTEGER) / f.interval_days"
             f" - (CAST({first} AS INTEGER) + f.interval_days - 1) / f.interval_days + 1 END), 0)"
         )
+    # The plans grouped by what decides their slots (an index answers it), each group's slots counted once.
     agreed = await db.fetchone(
-        f"SELECT {', '.join(sums)} FROM family_call_plans f WHERE f.active = 1 AND {plans}", params
+        f"SELECT {', '.join(sums)} FROM (SELECT f.rhythm, f.weekday, f.interval_days, f.start_date, COUNT(*) AS n"
+        f" FROM family_call_plans f WHERE f.active = 1 AND {plans}"
+        " GROUP BY f.rhythm, f.weekday, f.interval_days, f.start_date) f",
+        params,
     )
     assert agreed is not None
-    first_day = weeks[0][0]
-    rows = await db.fetchall(
-        "SELECT CAST((julianday(date(a.slot, :local)) - :first_day) / 7 AS INTEGER) AS week, COUNT(*) AS n"
-        " FROM (SELECT DISTINCT a.child_id, a.slot FROM family_call_answers a"
-        f" WHERE {answers} AND a.outcome = 'called' AND a.slot >= :from_at AND a.slot < :to_at) a GROUP BY week",
-        {
-            **named,
-            "local": local,
-            "first_day": first_day.toordinal() + 1721424.5,
-            "from_at": _utc_bound(first_day, local),
-            "to_at": _utc_bound(weeks[-1][1], local, 1),
-        },
-    )
-    confirmed = {int(r["week"]): int(r["n"]) for r in rows}
+    # Confirmed: distinct (slot, child) answered "called", weeks bounded by local midnights as stored UTC instants.
+    # The school: one index range per week; a grade or class: each child's answers of the weeks, by week.
+    bounds: dict[str, Any] = dict(named)
+    for n, (start, end) in enumerate(weeks):
+        bounds[f"f{n}"], bounds[f"t{n}"] = _utc_bound(start, local), _utc_bound(end, local, 1)
+    distinct = "SELECT DISTINCT a.slot, a.child_id FROM family_call_answers a WHERE a.outcome = 'called'"
+    if scope.kind == "school":
+        counts = [
+            f"(SELECT COUNT(*) FROM ({distinct} AND a.slot >= :f{n} AND a.slot < :t{n}))" for n in range(len(weeks))
+        ]
+        row = await db.fetchone(f"SELECT {', '.join(counts)}", bounds)
+        assert row is not None
+        confirmed = {n: int(row[n]) for n in range(len(weeks))}
+    else:
+        week = " ".join(f"WHEN a.slot < :t{n} THEN {n}" for n in range(len(weeks)))
+        rows = await db.fetchall(
+            f"SELECT CASE {week} END AS week, COUNT(*) AS n FROM ({distinct} AND {answers}"
+            f" AND a.slot >= :f0 AND a.slot < :t{len(weeks) - 1}) a GROUP BY week",
+            bounds,
+        )
+        confirmed = {int(r["week"]): int(r["n"]) for r in rows}
     return [(start, int(agreed[n]), confirmed.get(n, 0)) for n, (start, _) in enumerate(weeks)]
