@@ -212,6 +212,77 @@ class Inviting:
         return self.linked or any("t.me/" in m.text for m in user.inbox[self.seen :])
 
 
+class Scripted:
+    """A person walking any other flow from its command: the latest question of this flow is answered by the
+    first matching rule (a regex over the question, then `press` a button label or `send` a text). A flow that
+    the junk ended or moved somewhere unscripted is started again by `_fuzz_flow`."""
+
+    def __init__(self, flow: str, command: str, rules: list[tuple[str, str, str]], done: str) -> None:
+        self.flow = flow
+        self.command = command
+        self.rules = [(re.compile(pattern), action, value) for pattern, action, value in rules]
+        self.finished = re.compile(done)
+        self.seen = 0
+
+    async def start(self, user: TestUser) -> None:
+        self.seen = len(user.inbox)
+        await user.send(self.command)
+
+    async def step(self, user: TestUser) -> bool:
+        if self.done(user):
+            return False
+        for message in reversed(user.inbox[self.seen :]):
+            for pattern, action, value in self.rules:
+                if not pattern.search(message.text):
+                    continue
+                if action == "send":
+                    await user.send(value)
+                    return True
+                if _button(message, value):
+                    await user.press(value, message=message)
+                    return True
+        return False  # nothing to answer: the caller starts the flow again
+
+    def done(self, user: TestUser) -> bool:
+        return any(self.finished.search(m.text) for m in user.inbox[self.seen :])
+
+
+def checking_in() -> Scripted:
+    return Scripted(
+        "checkin",
+        "/checkin",
+        [
+            (r"要记录哪个孩子", "press", "张小明"),
+            (r"请核对 <b>|请核对 .*近况记录", "press", "确认保存"),
+            (r"还有什么要补充", "press", "跳过"),
+            (r"\(\d/4\)", "press", "好"),
+            (r"近况如何", "press", "一切正常"),
+            (r"要记录哪个孩子", "send", "张小明"),
+        ],
+        r"已记录：张小明 一切正常|已保存 张小明 的近况记录",
+    )
+
+
+def visiting() -> Scripted:
+    return Scripted(
+        "visit",
+        "/visit",
+        [
+            (r"家访或谈心？请点选", "press", "张小明"),
+            (r"为哪个孩子记录", "send", "张小明"),
+            (r"记录哪一种", "press", "家访"),
+            (r"哪一天", "press", "今天"),
+            (r"有谁参加", "send", "奶奶<b>&"),
+            (r"请简要记录情况", "send", "家里整洁 & <i>好</i>"),
+            (r"需要后续跟进吗", "press", "不需要"),
+            (r"要跟进什么", "send", "再访"),
+            (r"什么时候之前完成", "send", "2026-12-31"),
+            (r"请核对", "press", "确认保存"),
+        ],
+        r"已保存 张小明 的.*记录",
+    )
+
+
 # --- the world the examples share --------------------------------------------------------------------
 
 
@@ -267,7 +338,7 @@ def _check_replies(messages: list[Sent]) -> None:
 
 
 async def _fuzz_flow(
-    world: World, user: TestUser, person: Registering | Inviting, steps: int, junk: list[Junk]
+    world: World, user: TestUser, person: Registering | Inviting | Scripted, steps: int, junk: list[Junk]
 ) -> None:
     await user.send("/cancel")
     user.new_messages()
@@ -303,7 +374,7 @@ FUZZ = settings(
 
 
 def _run(
-    world: World, user: TestUser, make: Callable[[], Registering | Inviting], steps: int, junk: list[Junk]
+    world: World, user: TestUser, make: Callable[[], Registering | Inviting | Scripted], steps: int, junk: list[Junk]
 ) -> None:
     world.errors.records.clear()
     seen = len(world.harness.api.calls)
@@ -356,3 +427,15 @@ def test_fuzz_outside_any_flow(world: World, junk: list[Junk]) -> None:
     world.run(go())
     assert [r.getMessage() for r in world.errors.records] == []
     _check_replies([m for chat in world.harness.api.chats.values() for m in chat[-40:]])
+
+
+@settings(FUZZ, max_examples=20)
+@given(steps=st.integers(0, 8), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_checkin(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.teacher, checking_in, steps, junk)
+
+
+@settings(FUZZ, max_examples=20)
+@given(steps=st.integers(0, 9), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_visit(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.teacher, visiting, steps, junk)
