@@ -283,6 +283,36 @@ def visiting() -> Scripted:
     )
 
 
+def reporting_a_concern() -> Scripted:
+    return Scripted(
+        "concern",
+        "/concern",
+        [
+            (r"请选择孩子", "press", "张小明"),
+            (r"请输入孩子的姓名|没有找到姓名包含", "send", "张小明"),
+            (r"什么类型的问题", "press", "独自生活"),
+            (r"请简要描述发生了什么", "send", "周末一个人在家 <b>& 没吃饭"),
+            (r"什么时候发生的", "press", "今天"),
+        ],
+        r"已上报（编号",
+    )
+
+
+def planning_calls() -> Scripted:
+    return Scripted(
+        "callplan",
+        "/callplan",
+        [
+            (r"约定亲情电话？", "press", "张小明"),
+            (r"没有找到这个名字", "send", "张小明"),
+            (r"每周哪一天", "press", "每隔几天"),
+            (r"每隔几天通一次电话|之间的整数", "send", "3"),
+            (r"几点通话|这个时间不对|休息时间", "send", "20:30"),
+        ],
+        r"已保存 .*的亲情电话",
+    )
+
+
 # --- the world the examples share --------------------------------------------------------------------
 
 
@@ -439,3 +469,15 @@ def test_fuzz_checkin(world: World, steps: int, junk: list[Junk]) -> None:
 @given(steps=st.integers(0, 9), junk=st.lists(JUNK, min_size=1, max_size=4))
 def test_fuzz_visit(world: World, steps: int, junk: list[Junk]) -> None:
     _run(world, world.teacher, visiting, steps, junk)
+
+
+@settings(FUZZ, max_examples=15)
+@given(steps=st.integers(0, 6), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_concern(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.teacher, reporting_a_concern, steps, junk)
+
+
+@settings(FUZZ, max_examples=15)
+@given(steps=st.integers(0, 5), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_callplan(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.teacher, planning_calls, steps, junk)
