@@ -313,6 +313,34 @@ def planning_calls() -> Scripted:
     )
 
 
+def pairing_a_mentor() -> Scripted:
+    return Scripted(
+        "pair",
+        "/pair",
+        [
+            (r"安排帮扶教师？请点选", "press", "张小明"),
+            (r"安排帮扶教师？", "send", "张小明"),
+            (r"多久联系一次", "press", "每 14 天"),
+            (r"请选择帮扶教师|没有找到这位教职工|只能选择学校的教职工", "press", "李老师"),
+            (r"请选择帮扶教师|没有找到这位教职工|只能选择学校的教职工", "send", "李"),
+        ],
+        r"已安排 .*帮扶|结对没有变化",
+    )
+
+
+def pairing_a_buddy() -> Scripted:
+    return Scripted(
+        "buddy",
+        "/buddy",
+        [
+            (r"结对手拉手同学？请点选", "press", "张小明"),
+            (r"结对手拉手同学？", "send", "张小明"),
+            (r"请输入结对同学的姓名", "send", "王<b>小刚 & 🧒🏽"),
+        ],
+        r"已为 .*结对手拉手同学",
+    )
+
+
 # --- the world the examples share --------------------------------------------------------------------
 
 
@@ -481,3 +509,15 @@ def test_fuzz_concern(world: World, steps: int, junk: list[Junk]) -> None:
 @given(steps=st.integers(0, 5), junk=st.lists(JUNK, min_size=1, max_size=4))
 def test_fuzz_callplan(world: World, steps: int, junk: list[Junk]) -> None:
     _run(world, world.teacher, planning_calls, steps, junk)
+
+
+@settings(FUZZ, max_examples=15)
+@given(steps=st.integers(0, 5), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_pair(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.admin, pairing_a_mentor, steps, junk)
+
+
+@settings(FUZZ, max_examples=15)
+@given(steps=st.integers(0, 4), junk=st.lists(JUNK, min_size=1, max_size=4))
+def test_fuzz_buddy(world: World, steps: int, junk: list[Junk]) -> None:
+    _run(world, world.teacher, pairing_a_buddy, steps, junk)
