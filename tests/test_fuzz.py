@@ -521,3 +521,33 @@ def test_fuzz_pair(world: World, steps: int, junk: list[Junk]) -> None:
 @given(steps=st.integers(0, 4), junk=st.lists(JUNK, min_size=1, max_size=4))
 def test_fuzz_buddy(world: World, steps: int, junk: list[Junk]) -> None:
     _run(world, world.teacher, pairing_a_buddy, steps, junk)
+
+
+@settings(FUZZ, max_examples=15)
+@given(
+    moves=st.lists(st.one_of(st.integers(0, 12), JUNK), min_size=1, max_size=6),
+)
+def test_fuzz_stats_buttons(world: World, moves: list[int | Junk]) -> None:
+    """The admin taps through /stats (drill-downs, back, charts) mixed with junk; /stats still answers."""
+    admin = world.admin
+
+    async def go() -> None:
+        await admin.send("/cancel")
+        seen = len(admin.inbox)
+        await admin.send("/stats")
+        for move in moves:
+            if isinstance(move, Junk):
+                await send_junk(admin, move)
+                continue
+            report = next((m for m in reversed(admin.inbox[seen:]) if m.buttons()), None)
+            if report is not None:
+                buttons = report.buttons()
+                await admin.press_data(buttons[move % len(buttons)]["callback_data"], message=report)
+        await admin.send("/cancel")
+        (report,) = await admin.send("/stats")
+        assert "留守儿童总数" in report.text, report.text[:200]
+
+    world.errors.records.clear()
+    world.run(go())
+    assert [r.getMessage() for r in world.errors.records] == []
+    _check_replies([m for chat in world.harness.api.chats.values() for m in chat[-40:]])
