@@ -27,7 +27,7 @@ from bot.handlers.common import BotContext, answer, begin_flow, conversation, ed
 from bot.services import AccessDenied, NotFound
 from bot.services import green as service
 from bot.services import green_messages as messaging
-from bot.storage import children, people
+from bot.storage import children, outbox, people
 from bot.texts import Raw, Texts
 
 PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW, NOTE_FLOW = "green_plan", "green_write", "green_answer", "green_note"
@@ -387,9 +387,11 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
     goes to the head teacher like a /contact message. Replies to any other bot message get the usual hint."""
     message = update.message
     assert message and message.reply_to_message and message.text and update.effective_user
-    kind = await context.services.db.fetchval(
-        "SELECT kind FROM outbox WHERE recipient_id = ? AND message_id = ? AND kind IN (?, ?)",
-        (update.effective_user.id, message.reply_to_message.message_id, service.WEEKLY, service.ANSWER),
+    kind = await outbox.kind_of_sent_message(
+        context.services.db,
+        update.effective_user.id,
+        message.reply_to_message.message_id,
+        (service.WEEKLY, service.ANSWER),
     )
     if kind is None:
         await start.unknown_message(update, context)

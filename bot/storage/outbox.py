@@ -229,6 +229,16 @@ async def backlog(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"))
 
 
+async def kind_of_sent_message(db: Database, recipient_id: int, message_id: int, kinds: tuple[str, ...]) -> str | None:
+    """The kind of the outbox row that became Telegram message `message_id` to this person, if it is one of `kinds`."""
+    marks = ", ".join("?" for _ in kinds)
+    value = await db.fetchval(
+        f"SELECT kind FROM outbox WHERE recipient_id = ? AND message_id = ? AND kind IN ({marks})",
+        (recipient_id, message_id, *kinds),
+    )
+    return None if value is None else str(value)
+
+
 async def last_sent_to(db: Database, recipient_id: int) -> datetime | None:
     value = await db.fetchval(
         "SELECT MAX(done_at) FROM outbox WHERE recipient_id = ? AND status = 'sent'", (recipient_id,)
