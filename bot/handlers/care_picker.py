@@ -13,6 +13,7 @@ from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.common import BotContext, reply
 from bot.services import Services
+from bot.services import care as care_service
 from bot.texts import Texts
 
 PICK_LIMIT = 8
@@ -37,6 +38,28 @@ async def offer(update: Update, texts: Texts, *, prefix: str, nonce: str, picks:
     buttons = [kb.button(child_label(texts, c), prefix, "c", nonce, c.id) for c in picks]
     key = prompt_key if picks else prompt_key + "_type"
     await reply(update, texts.t(key), kb.grid(buttons, 2) if buttons else None)
+
+
+async def find_for_care(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
+    """The children whose care the actor may log, by name: the finder of /checkin and /visit."""
+    return await care_service.search_for_care(services, actor, query, limit=PICK_LIMIT)
+
+
+async def open_pick(
+    update: Update, context: BotContext, texts: Texts, *, query: str, prefix: str, nonce: str, prompt_key: str
+) -> Child | None:
+    """The pick step of a care flow: `/command name` with one match returns that child at once; otherwise the
+    quick picks are offered (after saying a typed name matched nobody) and None is returned."""
+    actor = await context.actor(update)
+    if query:
+        found, total = await find_for_care(context.services, actor, query)
+        if total == 1:
+            return found[0]
+        if total == 0:
+            await reply(update, texts.t("care.pick_none", query=query))
+    picks = await care_service.quick_picks(context.services, actor, limit=PICK_LIMIT)
+    await offer(update, texts, prefix=prefix, nonce=nonce, picks=picks, prompt_key=prompt_key)
+    return None
 
 
 async def search(

@@ -12,7 +12,6 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Ratings
 from bot.domain.models import Child
-from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
@@ -25,7 +24,7 @@ from bot.handlers.common import (
     end_flow,
     reply,
 )
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
@@ -59,20 +58,12 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     nonce = picker.new_nonce()
     context.draft[DRAFT] = {"nonce": nonce, "token": picker.new_token(), "ratings": {}, "step": 0, "worry": False}
-    query = command_args(context)
-    if query:
-        found, total = await care_service.search_for_care(context.services, actor, query, limit=picker.PICK_LIMIT)
-        if total == 1:
-            return await _chosen(update, context, texts, found[0])
-        if total == 0:
-            await reply(update, texts.t("care.pick_none", query=query))
-    picks = await care_service.quick_picks(context.services, actor, limit=picker.PICK_LIMIT)
-    await picker.offer(update, texts, prefix="ci", nonce=nonce, picks=picks, prompt_key="care.checkin_pick")
+    child = await picker.open_pick(
+        update, context, texts, query=command_args(context), prefix="ci", nonce=nonce, prompt_key="care.checkin_pick"
+    )
+    if child is not None:
+        return await _chosen(update, context, texts, child)
     return PICK
-
-
-async def _find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await care_service.search_for_care(services, actor, query, limit=picker.PICK_LIMIT)
 
 
 async def typed_name(update: Update, context: BotContext) -> int:
@@ -80,7 +71,7 @@ async def typed_name(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if draft is None:
         return end_flow(context, DRAFT)
-    child = await picker.search(update, context, texts, prefix="ci", nonce=draft["nonce"], finder=_find)
+    child = await picker.search(update, context, texts, prefix="ci", nonce=draft["nonce"], finder=picker.find_for_care)
     if child is None:
         return PICK
     return await _chosen(update, context, texts, child)
