@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Update
 
@@ -11,13 +12,14 @@ from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput, clean_text
-from bot.handlers.common import BotContext, reply
-from bot.services import Services
+from bot.handlers.common import BotContext, answer, end_flow, refuse, reply
+from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.texts import Texts
 
 PICK_LIMIT = 8
 Finder = Callable[[Services, Actor, str], Awaitable[tuple[list[Child], int]]]
+Chosen = Callable[[Update, BotContext, Texts, Child], Awaitable[int]]
 
 
 def new_nonce() -> str:
@@ -83,3 +85,46 @@ async def search(
     key = "care.pick_many" if total <= PICK_LIMIT else "care.pick_too_many"
     await reply(update, texts.t(key, total=total, shown=min(total, PICK_LIMIT)), kb.grid(buttons, 2))
     return None
+
+
+async def typed_name(
+    update: Update, context: BotContext, *, draft_key: str, prefix: str, finder: Finder, state: int, chosen: Chosen
+) -> int:
+    """The pick step's typed name: one match goes on to `chosen`; otherwise the step stays (buttons offered, or
+    told none matched). Without a draft (ended elsewhere) the flow ends quietly."""
+    texts = await context.texts(update)
+    draft = context.draft.get(draft_key)
+    if draft is None:
+        return end_flow(context, draft_key)
+    child = await search(update, context, texts, prefix=prefix, nonce=draft["nonce"], finder=finder)
+    return state if child is None else await chosen(update, context, texts, child)
+
+
+async def child_for_care(update: Update, context: BotContext, texts: Texts, child_id: int) -> Child | None:
+    """The child on a pressed button, re-checked (ids come from the client); refused or gone: say so, None."""
+    actor = await context.actor(update)
+    try:
+        return await care_service.child_for_care(context.services, actor, child_id)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
+        return None
+
+
+async def pressed(
+    update: Update, context: BotContext, draft_key: str, *, stage: str | None, nonce_group: int = 1, valid: bool = True
+) -> dict[str, Any] | None:
+    """The flow's draft, if the pressed button belongs to this run of the flow and to its current step (`stage`,
+    unless None): the press is answered. Otherwise the button is stale: an alert says so, and None comes back."""
+    assert context.matches
+    draft: dict[str, Any] | None = context.draft.get(draft_key)
+    if (
+        draft is None
+        or not valid
+        or context.matches[0].group(nonce_group) != draft["nonce"]
+        or (stage is not None and draft.get("stage") != stage)
+    ):
+        texts = await context.texts(update)
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return None
+    await answer(update)
+    return draft

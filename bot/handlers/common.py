@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -24,11 +24,14 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.roles import Actor
-from bot.services import Services
+from bot.domain.validation import InvalidInput
+from bot.services import AccessDenied, NotFound, Services
+from bot.services.care import InvalidChange
 from bot.storage import people
 from bot.texts import Texts, texts_for
 
 MAX_MESSAGE = 4096
+T = TypeVar("T")
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -94,6 +97,43 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     """Answers a callback query first, so the user's spinner stops even if later work fails."""
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=alert)
+
+
+async def refuse(
+    update: Update,
+    texts: Texts,
+    problem: AccessDenied | NotFound | InvalidChange,
+    *,
+    denied: str = "access.denied",
+    gone: str = "card.gone",
+    alert: bool = False,
+) -> None:
+    """The polite answer when a service refuses: not allowed (`denied`), no longer there (`gone`), or a change
+    that does not fit the record (its own reason). With `alert`, it answers the button press (not yet answered)."""
+    if isinstance(problem, InvalidChange):
+        text = texts.t(problem.reason)
+    else:
+        text = texts.t(denied if isinstance(problem, AccessDenied) else gone)
+    if alert:
+        await answer(update, text, alert=True)
+    else:
+        await reply(update, text)
+
+
+async def read_typed(update: Update, texts: Texts, parse: Callable[[str], T]) -> T | None:
+    """A typed answer, parsed; a bad one is told why (the caller stays in its step) and gives None."""
+    assert update.message is not None and update.message.text is not None
+    try:
+        return parse(update.message.text)
+    except InvalidInput as problem:
+        await reply(update, texts.t(problem.reason))
+        return None
+
+
+def match_int(context: BotContext, group: int = 1) -> int:
+    """A number from the pressed button's data (matched by an anchored pattern; still re-check what it names)."""
+    assert context.matches
+    return int(context.matches[0].group(group))
 
 
 # --- flows -----------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -13,7 +13,7 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import VisitKind
 from bot.domain.models import Child
-from bot.domain.validation import InvalidInput, clean_text
+from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
     BotContext,
@@ -23,6 +23,9 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.services import AccessDenied, NotFound
@@ -34,6 +37,7 @@ PICK, KIND, DATE, PARTICIPANTS, NOTES, FOLLOWUP, ACTION, DUE, REVIEW = range(9)
 FLOW = "visit"
 DRAFT = "visit_draft"
 DUE_CHOICES = (3, 7, 14)
+T = TypeVar("T")
 FOLLOWUPS_PAGE = 8
 
 
@@ -42,17 +46,9 @@ def _draft(context: BotContext) -> dict[str, Any] | None:
     return draft
 
 
-def _ours(context: BotContext, match: re.Match[str], stage: str) -> dict[str, Any] | None:
-    """The draft, if the button belongs to this visit and to its current step."""
-    draft = _draft(context)
-    if draft is None or match.group(1) != draft["nonce"] or draft.get("stage") != stage:
-        return None
-    return draft
-
-
-async def _stale(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    await answer(update, texts.t("flow.stale_button"), alert=True)
+async def _pressed(update: Update, context: BotContext, stage: str, *, valid: bool = True) -> dict[str, Any] | None:
+    """The draft, if the button belongs to this visit and to its current step (else a stale alert and None)."""
+    return await picker.pressed(update, context, DRAFT, stage=stage, valid=valid)
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -74,32 +70,17 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    child = await picker.search(update, context, texts, prefix="vi", nonce=draft["nonce"], finder=picker.find_for_care)
-    return PICK if child is None else await _chosen(update, context, texts, child)
+    return await picker.typed_name(
+        update, context, draft_key=DRAFT, prefix="vi", finder=picker.find_for_care, state=PICK, chosen=_chosen
+    )
 
 
 async def picked(update: Update, context: BotContext) -> int:
+    if await _pressed(update, context, "pick") is None:
+        return PICK
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    if _ours(context, match, "pick") is None:
-        await _stale(update, context)
-        return PICK
-    await answer(update)
-    actor = await context.actor(update)
-    try:
-        child = await care_service.child_for_care(context.services, actor, int(match.group(2)))
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return PICK
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
-        return PICK
-    return await _chosen(update, context, texts, child)
+    child = await picker.child_for_care(update, context, texts, match_int(context, 2))
+    return PICK if child is None else await _chosen(update, context, texts, child)
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -112,13 +93,11 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child: Chil
 
 
 async def kind_chosen(update: Update, context: BotContext) -> int:
+    draft = await _pressed(update, context, "kind")
+    if draft is None:
+        return KIND
     texts = await context.texts(update)
     assert context.matches
-    draft = _ours(context, context.matches[0], "kind")
-    if draft is None:
-        await _stale(update, context)
-        return KIND
-    await answer(update)
     draft["kind"] = context.matches[0].group(2)
     kind = texts.raw(f"care.kind.{draft['kind']}")
     await edit_or_reply(update, texts.t("care.visit_kind_chosen", kind=kind, name=draft["child_name"]))
@@ -136,7 +115,7 @@ async def _ask_date(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
     return DATE
 
 
-async def _set_date(update: Update, context: BotContext, texts: Texts, draft: dict[str, Any], day: date) -> int:
+async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: date) -> int:
     if day < date.fromisoformat(draft["birth"]):
         await reply(update, texts.t("care.invalid_before_birth"))
         return DATE
@@ -148,31 +127,45 @@ async def _set_date(update: Update, context: BotContext, texts: Texts, draft: di
 
 
 async def date_button(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, context.matches[0], "date")
+    draft = await _pressed(update, context, "date")
     if draft is None:
-        await _stale(update, context)
         return DATE
-    await answer(update)
-    day = care_service.today(context.services) - timedelta(days=int(context.matches[0].group(2)))
-    return await _set_date(update, context, texts, draft, day)
+    texts = await context.texts(update)
+    day = care_service.today(context.services) - timedelta(days=match_int(context, 2))
+    return await _set_date(update, texts, draft, day)
 
 
-async def date_typed(update: Update, context: BotContext) -> int:
+Next = Callable[[Update, Texts, dict[str, Any], T], Awaitable[int]]
+
+
+async def _typed(update: Update, context: BotContext, state: int, parse: Callable[[str], T], then: Next[T]) -> int:
+    """A typed answer to this step: a good one goes on to `then` (which stores it and asks the next question);
+    a bad one is told why and the step stays. Without a draft (ended elsewhere) the flow ends quietly."""
     texts = await context.texts(update)
     draft = _draft(context)
     if draft is None:
         return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        day = rules.parse_event_date(
-            update.message.text, today=care_service.today(context.services), birth=date.fromisoformat(draft["birth"])
-        )
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return DATE
-    return await _set_date(update, context, texts, draft, day)
+    value = await read_typed(update, texts, parse)
+    return state if value is None else await then(update, texts, draft, value)
+
+
+async def date_typed(update: Update, context: BotContext) -> int:
+    today = care_service.today(context.services)
+
+    def parse(text: str) -> date:
+        draft = _draft(context)
+        assert draft is not None
+        return rules.parse_event_date(text, today=today, birth=date.fromisoformat(draft["birth"]))
+
+    return await _typed(update, context, DATE, parse, _set_date)
+
+
+def _short(text: str) -> str:
+    return clean_text(text, max_length=rules.SHORT_MAX)
+
+
+def _note(text: str) -> str:
+    return clean_text(text, max_length=rules.NOTE_MAX)
 
 
 async def _ask_notes(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
@@ -181,43 +174,25 @@ async def _ask_notes(update: Update, texts: Texts, draft: dict[str, Any]) -> int
     return NOTES
 
 
-async def participants_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["participants"] = clean_text(update.message.text, max_length=rules.SHORT_MAX)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return PARTICIPANTS
+async def _participants_given(update: Update, texts: Texts, draft: dict[str, Any], participants: str) -> int:
+    draft["participants"] = participants
     return await _ask_notes(update, texts, draft)
+
+
+async def participants_typed(update: Update, context: BotContext) -> int:
+    return await _typed(update, context, PARTICIPANTS, _short, _participants_given)
 
 
 async def participants_skipped(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, context.matches[0], "participants")
+    draft = await _pressed(update, context, "participants")
     if draft is None:
-        await _stale(update, context)
         return PARTICIPANTS
-    await answer(update)
-    draft["participants"] = ""
-    return await _ask_notes(update, texts, draft)
-
-
-async def notes_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["notes"] = clean_text(update.message.text, max_length=rules.NOTE_MAX)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return NOTES
+    return await _participants_given(update, texts, draft, "")
+
+
+async def _notes_given(update: Update, texts: Texts, draft: dict[str, Any], notes: str) -> int:
+    draft["notes"] = notes
     draft["stage"] = "followup"
     nonce = draft["nonce"]
     markup = InlineKeyboardMarkup(
@@ -230,14 +205,16 @@ async def notes_typed(update: Update, context: BotContext) -> int:
     return FOLLOWUP
 
 
+async def notes_typed(update: Update, context: BotContext) -> int:
+    return await _typed(update, context, NOTES, _note, _notes_given)
+
+
 async def followup_chosen(update: Update, context: BotContext) -> int:
+    draft = await _pressed(update, context, "followup")
+    if draft is None:
+        return FOLLOWUP
     texts = await context.texts(update)
     assert context.matches
-    draft = _ours(context, context.matches[0], "followup")
-    if draft is None:
-        await _stale(update, context)
-        return FOLLOWUP
-    await answer(update)
     if context.matches[0].group(2) == "n":
         draft.pop("action", None)
         draft.pop("due", None)
@@ -247,49 +224,35 @@ async def followup_chosen(update: Update, context: BotContext) -> int:
     return ACTION
 
 
-async def action_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["action"] = clean_text(update.message.text, max_length=rules.SHORT_MAX)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return ACTION
+async def _action_given(update: Update, texts: Texts, draft: dict[str, Any], action: str) -> int:
+    draft["action"] = action
     draft["stage"] = "due"
     buttons = [kb.button(texts.t("care.due_in", days=d), "vi", "due", draft["nonce"], d) for d in DUE_CHOICES]
     await reply(update, texts.t("care.visit_ask_due"), kb.grid(buttons, 3))
     return DUE
 
 
-async def due_button(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, context.matches[0], "due")
-    days = int(context.matches[0].group(2))
-    if draft is None or days not in DUE_CHOICES:
-        await _stale(update, context)
-        return DUE
-    await answer(update)
-    draft["due"] = (care_service.today(context.services) + timedelta(days=days)).isoformat()
+async def action_typed(update: Update, context: BotContext) -> int:
+    return await _typed(update, context, ACTION, _short, _action_given)
+
+
+async def _due_given(update: Update, texts: Texts, draft: dict[str, Any], day: date) -> int:
+    draft["due"] = day.isoformat()
     return await _review(update, texts, draft)
+
+
+async def due_button(update: Update, context: BotContext) -> int:
+    days = match_int(context, 2)
+    draft = await _pressed(update, context, "due", valid=days in DUE_CHOICES)
+    if draft is None:
+        return DUE
+    texts = await context.texts(update)
+    return await _due_given(update, texts, draft, care_service.today(context.services) + timedelta(days=days))
 
 
 async def due_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        day = rules.parse_due_date(update.message.text, today=care_service.today(context.services))
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return DUE
-    draft["due"] = day.isoformat()
-    return await _review(update, texts, draft)
+    today = care_service.today(context.services)
+    return await _typed(update, context, DUE, lambda text: rules.parse_due_date(text, today=today), _due_given)
 
 
 async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
@@ -313,12 +276,9 @@ async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
 
 async def save(update: Update, context: BotContext) -> int:
     """Saves once: the draft is taken first, and the flow token makes a repeated save a no-op."""
-    texts = await context.texts(update)
-    assert context.matches
-    if _ours(context, context.matches[0], "review") is None:
-        await _stale(update, context)
+    if await _pressed(update, context, "review") is None:
         return REVIEW
-    await answer(update)
+    texts = await context.texts(update)
     draft = context.draft.pop(DRAFT)
     actor = await context.actor(update)
     followup = FollowupDraft(draft["action"], date.fromisoformat(draft["due"])) if draft.get("action") else None
@@ -334,14 +294,8 @@ async def save(update: Update, context: BotContext) -> int:
             followup=followup,
             flow_token=draft["token"],
         )
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    except InvalidChange as problem:
-        await reply(update, texts.t(problem.reason))
+    except (AccessDenied, NotFound, InvalidChange) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
     end_flow(context, DRAFT)
     if visit_id is None:
