@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -22,6 +21,8 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    refuse,
     reply,
 )
 from bot.services import AccessDenied, NotFound
@@ -36,14 +37,6 @@ DRAFT = "checkin_draft"
 
 def _draft(context: BotContext) -> dict[str, Any] | None:
     draft: dict[str, Any] | None = context.draft.get(DRAFT)
-    return draft
-
-
-def _ours(context: BotContext, match: re.Match[str], group: int = 1) -> dict[str, Any] | None:
-    """The draft, if the button belongs to it (a button from an older check-in is stale)."""
-    draft = _draft(context)
-    if draft is None or match.group(group) != draft["nonce"]:
-        return None
     return draft
 
 
@@ -67,34 +60,17 @@ async def start(update: Update, context: BotContext) -> int:
 
 
 async def typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    child = await picker.search(update, context, texts, prefix="ci", nonce=draft["nonce"], finder=picker.find_for_care)
-    if child is None:
-        return PICK
-    return await _chosen(update, context, texts, child)
+    return await picker.typed_name(
+        update, context, draft_key=DRAFT, prefix="ci", finder=picker.find_for_care, state=PICK, chosen=_chosen
+    )
 
 
 async def picked(update: Update, context: BotContext) -> int:
+    if await picker.pressed(update, context, DRAFT, stage=None) is None:
+        return PICK
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    if _ours(context, match) is None:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-        return PICK
-    await answer(update)
-    actor = await context.actor(update)
-    try:
-        child = await care_service.child_for_care(context.services, actor, int(match.group(2)))
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return PICK
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
-        return PICK
-    return await _chosen(update, context, texts, child)
+    child = await picker.child_for_care(update, context, texts, match_int(context, 2))
+    return PICK if child is None else await _chosen(update, context, texts, child)
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -122,11 +98,9 @@ async def action(update: Update, context: BotContext) -> int | None:
     assert context.matches
     match = context.matches[0]
     verb = match.group(1)
-    draft = _ours(context, match, 2)
-    if draft is None or draft.get("stage") != _STAGE_OF_VERB[verb]:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
+    draft = await picker.pressed(update, context, DRAFT, stage=_STAGE_OF_VERB[verb], nonce_group=2)
+    if draft is None:
         return None
-    await answer(update)
     if verb == "ok":
         return await _save(update, context, texts, Ratings.all_fine(), quick=True)
     if verb == "d":
@@ -168,8 +142,8 @@ async def rated(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     assert context.matches
     match = context.matches[0]
-    draft = _ours(context, match)
-    if draft is None or int(match.group(2)) != draft["step"]:
+    draft = _draft(context)
+    if draft is None or match.group(1) != draft["nonce"] or int(match.group(2)) != draft["step"]:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return RATE
     try:
@@ -269,11 +243,8 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
             quick=quick,
             flow_token=draft["token"],
         )
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
     end_flow(context, DRAFT)
     if saved.checkin_id is None:
@@ -301,14 +272,8 @@ async def concern_answer(update: Update, context: BotContext) -> None:
     checkin_id, wanted = int(context.matches[0].group(1)), context.matches[0].group(2) == "y"
     try:
         await care_service.answer_concern(context.services, actor, checkin_id, wanted)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("care.record_gone"))
-        return
-    except InvalidChange as problem:
-        await reply(update, texts.t(problem.reason))
+    except (AccessDenied, NotFound, InvalidChange) as problem:
+        await refuse(update, texts, problem, gone="care.record_gone")
         return
     await edit_or_reply(update, texts.t("care.concern_wanted" if wanted else "care.concern_not_now"))
 
