@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
@@ -13,16 +10,18 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.models import Child
 from bot.domain.roles import Actor
-from bot.domain.validation import InvalidInput, clean_text
+from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
     BotContext,
-    answer,
     begin_flow,
     command_args,
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.handlers.menu import refresh_menu
@@ -39,18 +38,6 @@ BUDDY_PICK, BUDDY_NAME = range(10, 12)
 BUDDY_FLOW = "buddy"
 BUDDY_DRAFT = "buddy_draft"
 MENTOR_BUTTONS = 20
-
-
-def _ours(context: BotContext, key: str, match: re.Match[str], stage: str) -> dict[str, Any] | None:
-    draft: dict[str, Any] | None = context.draft.get(key)
-    if draft is None or match.group(1) != draft["nonce"] or draft.get("stage") != stage:
-        return None
-    return draft
-
-
-async def _stale(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    await answer(update, texts.t("flow.stale_button"), alert=True)
 
 
 # --- /pair ---------------------------------------------------------------------------------------------------
@@ -83,22 +70,20 @@ async def pair_start(update: Update, context: BotContext) -> int:
 
 
 async def pair_typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(PAIR_DRAFT)
-    if draft is None:
-        return end_flow(context, PAIR_DRAFT)
-    child = await picker.search(update, context, texts, prefix="pa", nonce=draft["nonce"], finder=_find_any)
-    return PAIR_PICK if child is None else await _pair_chosen(update, context, texts, child.id)
+    return await picker.typed_name(
+        update, context, draft_key=PAIR_DRAFT, prefix="pa", finder=_find_any, state=PAIR_PICK, chosen=_pair_found
+    )
 
 
 async def pair_picked(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    if _ours(context, PAIR_DRAFT, context.matches[0], "pick") is None:
-        await _stale(update, context)
+    if await picker.pressed(update, context, PAIR_DRAFT, stage="pick") is None:
         return PAIR_PICK
-    await answer(update)
-    return await _pair_chosen(update, context, texts, int(context.matches[0].group(2)))
+    texts = await context.texts(update)
+    return await _pair_chosen(update, context, texts, match_int(context, 2))
+
+
+async def _pair_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
+    return await _pair_chosen(update, context, texts, child.id)
 
 
 async def _pair_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
@@ -144,29 +129,26 @@ async def _offer_mentors(update: Update, context: BotContext, texts: Texts, quer
     return PAIR_MENTOR
 
 
+def _name_query(text: str) -> str:
+    return clean_text(text, max_length=30)
+
+
 async def mentor_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(PAIR_DRAFT)
-    if draft is None:
+    if context.draft.get(PAIR_DRAFT) is None:
         return end_flow(context, PAIR_DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        query = clean_text(update.message.text, max_length=30)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    query = await read_typed(update, texts, _name_query)
+    if query is None:
         return PAIR_MENTOR
     return await _offer_mentors(update, context, texts, query, has_current=False)
 
 
 async def mentor_picked(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, PAIR_DRAFT, context.matches[0], "mentor")
+    draft = await picker.pressed(update, context, PAIR_DRAFT, stage="mentor")
     if draft is None:
-        await _stale(update, context)
         return PAIR_MENTOR
-    await answer(update)
-    mentor_id = int(context.matches[0].group(2))
+    texts = await context.texts(update)
+    mentor_id = match_int(context, 2)
     actor = await context.actor(update)
     staff = dict(await care_service.staff_for_pairing(context.services, actor))
     if mentor_id not in staff:
@@ -183,25 +165,16 @@ async def mentor_picked(update: Update, context: BotContext) -> int:
 
 
 async def cadence_picked(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, PAIR_DRAFT, context.matches[0], "cadence")
-    if draft is None:
-        await _stale(update, context)
+    if await picker.pressed(update, context, PAIR_DRAFT, stage="cadence") is None:
         return PAIR_CADENCE
-    await answer(update)
-    return await _pair_save(update, context, texts, int(context.matches[0].group(2)))
+    texts = await context.texts(update)
+    return await _pair_save(update, context, texts, match_int(context, 2))
 
 
 async def cadence_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
-    try:
-        days = rules.parse_cadence(update.message.text)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return PAIR_CADENCE
-    return await _pair_save(update, context, texts, days)
+    days = await read_typed(update, texts, rules.parse_cadence)
+    return PAIR_CADENCE if days is None else await _pair_save(update, context, texts, days)
 
 
 async def _pair_save(update: Update, context: BotContext, texts: Texts, days: int) -> int:
@@ -211,14 +184,8 @@ async def _pair_save(update: Update, context: BotContext, texts: Texts, days: in
     try:
         previous = await care_service.child_for_pairing(services, actor, int(draft["child_id"]))
         pairing = await care_service.pair(services, actor, int(draft["child_id"]), int(draft["mentor_id"]), days)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return end_flow(context, PAIR_DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, PAIR_DRAFT)
-    except InvalidChange as problem:
-        await reply(update, texts.t(problem.reason))
+    except (AccessDenied, NotFound, InvalidChange) as problem:
+        await refuse(update, texts, problem)
         return end_flow(context, PAIR_DRAFT)
     except AlreadyDone:
         await reply(update, texts.t("care.pair_unchanged"))
@@ -249,13 +216,10 @@ async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, day
 
 
 async def pair_end(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, PAIR_DRAFT, context.matches[0], "mentor")
+    draft = await picker.pressed(update, context, PAIR_DRAFT, stage="mentor")
     if draft is None:
-        await _stale(update, context)
         return PAIR_MENTOR
-    await answer(update)
+    texts = await context.texts(update)
     actor = await context.actor(update)
     context.draft.pop(PAIR_DRAFT)
     try:
@@ -330,22 +294,20 @@ async def buddy_start(update: Update, context: BotContext) -> int:
 
 
 async def buddy_typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(BUDDY_DRAFT)
-    if draft is None:
-        return end_flow(context, BUDDY_DRAFT)
-    child = await picker.search(update, context, texts, prefix="bu", nonce=draft["nonce"], finder=_find_own)
-    return BUDDY_PICK if child is None else await _buddy_chosen(update, context, texts, child.id)
+    return await picker.typed_name(
+        update, context, draft_key=BUDDY_DRAFT, prefix="bu", finder=_find_own, state=BUDDY_PICK, chosen=_buddy_found
+    )
 
 
 async def buddy_picked(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    if _ours(context, BUDDY_DRAFT, context.matches[0], "pick") is None:
-        await _stale(update, context)
+    if await picker.pressed(update, context, BUDDY_DRAFT, stage="pick") is None:
         return BUDDY_PICK
-    await answer(update)
-    return await _buddy_chosen(update, context, texts, int(context.matches[0].group(2)))
+    texts = await context.texts(update)
+    return await _buddy_chosen(update, context, texts, match_int(context, 2))
+
+
+async def _buddy_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
+    return await _buddy_chosen(update, context, texts, child.id)
 
 
 async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
@@ -353,11 +315,8 @@ async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child
     draft = context.draft[BUDDY_DRAFT]
     try:
         child, current = await care_service.buddy_of(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return BUDDY_PICK
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return BUDDY_PICK
     draft.update(child_id=child.id, child_name=child.name, stage="name")
     if current:
@@ -374,33 +333,24 @@ async def buddy_named(update: Update, context: BotContext) -> int:
     draft = context.draft.get(BUDDY_DRAFT)
     if draft is None or draft.get("stage") != "name":
         return end_flow(context, BUDDY_DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        name = clean_text(update.message.text, max_length=30)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    name = await read_typed(update, texts, _name_query)
+    if name is None:
         return BUDDY_NAME
     actor = await context.actor(update)
     try:
         await care_service.set_buddy(context.services, actor, int(draft["child_id"]), name)
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, BUDDY_DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, BUDDY_DRAFT)
     await reply(update, texts.t("care.buddy_saved", name=draft["child_name"], buddy=name))
     return end_flow(context, BUDDY_DRAFT)
 
 
 async def buddy_end(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    draft = _ours(context, BUDDY_DRAFT, context.matches[0], "name")
+    draft = await picker.pressed(update, context, BUDDY_DRAFT, stage="name")
     if draft is None:
-        await _stale(update, context)
         return BUDDY_NAME
-    await answer(update)
+    texts = await context.texts(update)
     actor = await context.actor(update)
     try:
         await care_service.end_buddy(context.services, actor, int(draft["child_id"]))
