@@ -7,12 +7,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.ext import ConversationHandler
 
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput, clean_text
-from bot.handlers.common import BotContext, answer, end_flow, refuse, reply
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    command_args,
+    end_flow,
+    enter_flow,
+    match_int,
+    refuse,
+    reply,
+)
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.texts import Texts
@@ -128,3 +138,43 @@ async def pressed(
         return None
     await answer(update)
     return draft
+
+
+def may_log_care(actor: Actor) -> bool:
+    """Who may open /checkin and /visit: admins, and staff with a class or a mentee."""
+    return actor.admin or bool(actor.visible_class_ids or actor.mentee_ids)
+
+
+async def start_care_flow(
+    update: Update,
+    context: BotContext,
+    *,
+    flow: str,
+    draft_key: str,
+    draft: dict[str, Any],
+    prefix: str,
+    prompt_key: str,
+    state: int,
+    chosen: Chosen,
+) -> int:
+    """The entry of /checkin and /visit: staff who may log care only; `/command name` with one match goes on at once."""
+    actor = await context.actor(update)
+    if not await enter_flow(update, context, flow, allowed=may_log_care(actor)):
+        return ConversationHandler.END
+    context.draft[draft_key] = draft
+    texts = await context.texts(update)
+    child = await open_pick(
+        update, context, texts, query=command_args(context), prefix=prefix, nonce=draft["nonce"], prompt_key=prompt_key
+    )
+    return state if child is None else await chosen(update, context, texts, child)
+
+
+async def picked_for_care(
+    update: Update, context: BotContext, *, draft_key: str, stage: str | None, state: int, chosen: Chosen
+) -> int:
+    """A quick pick or search result of /checkin or /visit: the button must be this flow's, the child is re-checked."""
+    if await pressed(update, context, draft_key, stage=stage) is None:
+        return state
+    texts = await context.texts(update)
+    child = await child_for_care(update, context, texts, match_int(context, 2))
+    return state if child is None else await chosen(update, context, texts, child)

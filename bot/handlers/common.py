@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -71,12 +72,41 @@ BotApp = Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], d
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+
+
+def clip_html(text: str, limit: int = MAX_MESSAGE, ellipsis: str = "…") -> str:
+    """`text` (valid Telegram HTML) cut to at most `limit` characters, never inside a tag or an entity, with the
+    tags still open closed again: a plain slice can leave "&am" or an unclosed <b>, which Telegram refuses."""
+    if len(text) <= limit:
+        return text
+    cut = max(0, limit - len(ellipsis))
+    while True:
+        tag_start, entity_start = text.rfind("<", 0, cut), text.rfind("&", 0, cut)
+        if tag_start > text.rfind(">", 0, cut):
+            cut = tag_start  # inside a tag
+            continue
+        if entity_start > text.rfind(";", 0, cut):
+            cut = entity_start  # inside an entity
+            continue
+        open_tags: list[str] = []
+        for match in _TAG.finditer(text, 0, cut):
+            if not match.group(1):
+                open_tags.append(match.group(2))
+            elif open_tags and open_tags[-1] == match.group(2):
+                open_tags.pop()
+        closing = "".join(f"</{tag}>" for tag in reversed(open_tags))
+        if cut + len(ellipsis) + len(closing) <= limit or cut == 0:
+            return text[:cut] + ellipsis + closing
+        cut = limit - len(ellipsis) - len(closing)
+
+
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
     """Sends HTML text to the chat of this update (a new message, also after a button press)."""
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup)
+    return await chat.send_message(clip_html(text), parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -84,7 +114,7 @@ async def edit_or_reply(update: Update, text: str, markup: InlineKeyboardMarkup 
     query = update.callback_query
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text[:MAX_MESSAGE], parse_mode=ParseMode.HTML, reply_markup=markup)
+            await query.edit_message_text(clip_html(text), parse_mode=ParseMode.HTML, reply_markup=markup)
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -150,6 +180,15 @@ async def begin_flow(update: Update, context: BotContext, name: str) -> bool:
         return False
     context.draft[FLOW_KEY] = name
     return True
+
+
+async def enter_flow(update: Update, context: BotContext, name: str, *, allowed: bool) -> bool:
+    """The entry guard of a flow: someone not `allowed` is told so; otherwise as begin_flow."""
+    if not allowed:
+        texts = await context.texts(update)
+        await reply(update, texts.t("access.denied"))
+        return False
+    return await begin_flow(update, context, name)
 
 
 def end_flow(context: BotContext, *keys: str) -> int:

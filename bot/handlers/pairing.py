@@ -14,11 +14,11 @@ from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
     BotContext,
-    begin_flow,
     command_args,
     conversation,
     edit_or_reply,
     end_flow,
+    enter_flow,
     match_int,
     read_typed,
     refuse,
@@ -52,10 +52,7 @@ async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[
 async def pair_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.admin:
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, PAIR_FLOW):
+    if not await enter_flow(update, context, PAIR_FLOW, allowed=actor.admin):
         return ConversationHandler.END
     context.draft[PAIR_DRAFT] = {"nonce": picker.new_nonce(), "stage": "pick"}
     query = command_args(context)
@@ -275,10 +272,7 @@ async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[
 async def buddy_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, BUDDY_FLOW):
+    if not await enter_flow(update, context, BUDDY_FLOW, allowed=actor.admin or bool(actor.head_classes)):
         return ConversationHandler.END
     nonce = picker.new_nonce()
     context.draft[BUDDY_DRAFT] = {"nonce": nonce, "stage": "pick"}

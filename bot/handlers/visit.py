@@ -18,8 +18,6 @@ from bot.handlers import care_picker as picker
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
-    command_args,
     conversation,
     edit_or_reply,
     end_flow,
@@ -52,21 +50,18 @@ async def _pressed(update: Update, context: BotContext, stage: str, *, valid: bo
 
 
 async def start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not (actor.admin or actor.visible_class_ids or actor.mentee_ids):
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, FLOW):
-        return ConversationHandler.END
-    nonce = picker.new_nonce()
-    context.draft[DRAFT] = {"nonce": nonce, "token": picker.new_token(), "stage": "pick"}
-    child = await picker.open_pick(
-        update, context, texts, query=command_args(context), prefix="vi", nonce=nonce, prompt_key="care.visit_pick"
+    draft = {"nonce": picker.new_nonce(), "token": picker.new_token(), "stage": "pick"}
+    return await picker.start_care_flow(
+        update,
+        context,
+        flow=FLOW,
+        draft_key=DRAFT,
+        draft=draft,
+        prefix="vi",
+        prompt_key="care.visit_pick",
+        state=PICK,
+        chosen=_chosen,
     )
-    if child is not None:
-        return await _chosen(update, context, texts, child)
-    return PICK
 
 
 async def typed_name(update: Update, context: BotContext) -> int:
@@ -76,11 +71,7 @@ async def typed_name(update: Update, context: BotContext) -> int:
 
 
 async def picked(update: Update, context: BotContext) -> int:
-    if await _pressed(update, context, "pick") is None:
-        return PICK
-    texts = await context.texts(update)
-    child = await picker.child_for_care(update, context, texts, match_int(context, 2))
-    return PICK if child is None else await _chosen(update, context, texts, child)
+    return await picker.picked_for_care(update, context, draft_key=DRAFT, stage="pick", state=PICK, chosen=_chosen)
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
