@@ -13,6 +13,7 @@ it should — and what is stored matches what the bot said it saved (no record l
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import itertools
 import logging
@@ -28,7 +29,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tests.fakebot import Sent
+from bot.handlers.common import clip_html
+from tests.fakebot import Sent, check_html
 from tests.green_fixture import drain
 from tests.harness import Harness, TestUser
 from tests.helpers import invite_parent, invite_staff, make_head_teacher, register_child
@@ -46,6 +48,7 @@ from tests.test_fuzz import (
     send_junk,
 )
 from tests.test_import import HEADERS, xlsx
+from tests.test_safety_school import build_school as build_safety_school
 from tests.test_safety_school import quick_child
 
 ADMIN, TEACHER, COUNSELLOR, PARENT = 1001, 2001, 2005, 3001
@@ -669,3 +672,81 @@ def _run_checks(cast: Cast) -> None:
     problems = [r.getMessage() for r in cast.world.errors.records]
     assert problems == [], problems
     _check_replies([m for chat in cast.h.api.chats.values() for m in chat[-40:]])
+
+
+# --- regressions the fuzzing found --------------------------------------------------------------------
+
+SEGMENTS = st.lists(
+    st.one_of(
+        st.lists(ANY_CHAR, min_size=1, max_size=30).map(lambda cs: html.escape("".join(cs), quote=False)),
+        st.tuples(st.sampled_from(["b", "i", "code"]), st.text(min_size=1, max_size=20)).map(
+            lambda tt: f"<{tt[0]}>{html.escape(tt[1], quote=False)}</{tt[0]}>"
+        ),
+        st.just('<a href="https://t.me/x?a=1&amp;b=2">链接 &amp; <b>粗</b></a>'),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(FUZZ, max_examples=200)
+@given(segments=SEGMENTS, limit=st.integers(1, 300))
+def test_clip_html_never_breaks_a_tag_or_an_entity(segments: list[str], limit: int) -> None:
+    """A long message is cut before it is sent; the cut must still be valid Telegram HTML."""
+    text = "".join(segments)
+    error, _ = check_html(text)
+    assert error is None  # the input is valid...
+    clipped = clip_html(text, limit)
+    assert len(clipped) <= max(limit, 1)
+    assert check_html(clipped)[0] is None, clipped  # ...and so is the cut
+    if len(text) <= limit:
+        assert clipped == text
+
+
+async def test_long_counselling_notes_with_ampersands_still_open(harness: Harness) -> None:
+    """Notes full of "&" (escaped to "&amp;") were cut in the middle of an entity: /counsel failed."""
+    school = await build_safety_school(harness)
+    counsellor = school.people["counsellor"]
+    for notes in ("&" * 2000, "<b>" * 600, "谈话 & 记录 " * 200):
+        await counsellor.send(f"/counsel {CHILD}")
+        await counsellor.press("记录一次辅导")
+        await counsellor.press("今天")
+        await counsellor.send("主题 & <b>")
+        await counsellor.send(notes)
+        await counsellor.press("跳过")
+        await counsellor.press("完全保密")
+        assert "辅导记录已保存" in counsellor.last_text
+    (shown,) = await counsellor.send(f"/counsel {CHILD}")
+    assert "心理辅导记录（3 次）" in shown.text
+    assert check_html(shown.text)[0] is None and len(shown.text) <= 4096
+    assert await harness.fetchval("SELECT COUNT(*) FROM counselling_sessions") == 3
+
+
+async def test_a_long_letter_is_readable_and_keeps_its_ticket_number(harness: Harness) -> None:
+    """A letter whose escaped text passed 4,000 characters showed only "（较早的内容已省略）;": the letter and the
+    ticket number were lost. The writer's own /mailbox list with long letters must stay valid too."""
+    school = await build_safety_school(harness)
+    writer = harness.user(next(_writers), "小同学")
+    for _ in range(5):
+        await writer.send("/mailbox")
+        await writer.press("写一封信")
+        await writer.send("&<" * 1000)
+        assert "已送到心理辅导老师" in writer.last_text
+    (mine,) = await writer.send("/mailbox")
+    assert check_html(mine.text)[0] is None and len(mine.text) <= 4096
+    counsellor = school.people["counsellor"]
+    await counsellor.send("/mailbox")
+    number = counsellor.last.buttons()[0]["text"].lstrip("#🆘 ")
+    await counsellor.press(number)
+    shown = counsellor.last_text
+    assert f"信件 #{number}" in shown and "&amp;&lt;&amp;&lt;" in shown
+    assert check_html(shown)[0] is None and len(shown) <= 4096
+    # A conversation longer than a message: the newest message shows, the older ones give way.
+    ticket_id = int(counsellor.last.buttons()[0]["callback_data"].rsplit(":", 1)[1])
+    for index in range(3):
+        await counsellor.press("回复", message=counsellor.last_with_buttons())
+        await counsellor.send(f"第{index}次回复 " + "好" * 1900)
+        await counsellor.press_data(f"mb:t:{ticket_id}", message=counsellor.inbox[-3])
+    shown = counsellor.last_text
+    assert f"信件 #{number}" in shown and "较早的内容已省略" in shown and "第2次回复" in shown
+    assert check_html(shown)[0] is None and len(shown) <= 4096

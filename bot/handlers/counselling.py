@@ -10,7 +10,16 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain.validation import InvalidInput, clean_text, parse_date
-from bot.handlers.common import BotContext, answer, begin_flow, command_args, conversation, end_flow, reply
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    clip_html,
+    command_args,
+    conversation,
+    end_flow,
+    reply,
+)
 from bot.services import AccessDenied, NotFound
 from bot.services import counselling as counsel_service
 from bot.services import registry as registry_service
@@ -81,9 +90,7 @@ async def _show(update: Update, context: BotContext, texts: Texts, child_id: int
             lines.append(texts.t("safety.counsel.followup", followup=session.followup))
         if session.shared:
             lines.append(texts.t("safety.counsel.shared_mark"))
-    body = "\n".join(lines)
-    if len(body) > 4000:
-        body = body[:3990] + "…"
+    body = clip_html("\n".join(lines), 4000)
     await reply(update, body, kb.grid([kb.button(texts.t("safety.counsel.new_button"), "cs", "n", child.id)], 1))
 
 

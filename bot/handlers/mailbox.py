@@ -26,7 +26,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot import keyboards as kb
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    clip_html,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
 from bot.jobs.concerns import deliver
 from bot.services import AccessDenied, NotFound
 from bot.services import mailbox as mailbox_service
@@ -67,7 +76,7 @@ async def open_mailbox(update: Update, context: BotContext) -> int:
             key = "safety.mailbox.mine_line" if message.from_writer else "safety.mailbox.reply_line"
             lines.append(texts.t(key, body=_short(message.body)))
         buttons.append(kb.button(texts.t("safety.mailbox.answer_button", number=ticket.number), "mb", "a", ticket.id))
-    await reply(update, "\n".join(lines)[:4000], kb.grid(buttons, 1))
+    await reply(update, clip_html("\n".join(lines), 4000), kb.grid(buttons, 1))
     return ConversationHandler.END
 
 
@@ -246,16 +255,20 @@ async def read_ticket(update: Update, context: BotContext) -> None:
         return
     await answer(update)
     tz = context.services.config.school.timezone
-    lines = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
+    head = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
     if ticket.urgent:
-        lines.append(texts.t("safety.mailbox.urgent_mark"))
+        head.append(texts.t("safety.mailbox.urgent_mark"))
+    lines = []
     for message in messages[-10:]:
         key = "safety.mailbox.from_writer" if message.from_writer else "safety.mailbox.from_counsellor"
         lines.append(texts.t(key, at=message.created_at.astimezone(tz).strftime("%m-%d %H:%M"), body=message.body))
-    body = "\n\n".join(lines)
-    if len(body) > 4000:
-        body = body[-3990:]
-        body = texts.t("safety.mailbox.truncated") + body[body.find("\n\n") :]
+    # The header and the newest messages fit; older ones give way (a single long one is clipped, not dropped).
+    omitted = [texts.t("safety.mailbox.truncated")]
+    while len(lines) > 1 and len("\n\n".join(head + omitted + lines)) > 4000:
+        lines.pop(0)
+    if len(lines) < len(messages[-10:]):
+        head += omitted
+    body = clip_html("\n\n".join(head + lines), 4000)
     buttons = [kb.button(texts.t("safety.mailbox.reply_button"), "mb", "r", ticket.id)]
     if ticket.status == "open":
         buttons.append(kb.button(texts.t("safety.mailbox.close_button"), "mb", "x", ticket.id))

@@ -17,6 +17,7 @@ from bot.handlers.common import (
     BotContext,
     answer,
     begin_flow,
+    clip_html,
     command_args,
     conversation,
     edit_or_reply,
@@ -319,7 +320,7 @@ async def erase_list(update: Update, context: BotContext) -> None:
         if child_id not in seen:
             seen.add(child_id)
             buttons.append(kb.button(texts.t("safety.erase.button", name=name), "pv", "er", child_id))
-    await reply(update, "\n".join(lines)[:4000], kb.grid(buttons[:30], 1))
+    await reply(update, clip_html("\n".join(lines), 4000), kb.grid(buttons[:30], 1))
 
 
 async def erase_ask(update: Update, context: BotContext) -> None:
@@ -423,7 +424,7 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
     if page + 1 < pages:
         row.append(kb.button(texts.t("button.next"), "au", "v", child_id, page + 1))
     markup = InlineKeyboardMarkup([row]) if row else None
-    await edit_or_reply(update, "\n".join(body)[:4000], markup)
+    await edit_or_reply(update, clip_html("\n".join(body), 4000), markup)
 
 
 # --- /backup (admins) ----------------------------------------------------------------------------------------
