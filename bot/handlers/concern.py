@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
-from bot.domain.validation import InvalidInput, clean_text, parse_date
+from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -19,6 +19,10 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    enter_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.jobs.concerns import deliver
@@ -37,6 +41,7 @@ CLOSE_DRAFT = "concern_close_draft"
 NOTE = 10
 PICK_LIMIT = 8
 EARLIEST_DAYS = 366
+GONE = "safety.concern.gone"
 
 
 async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) -> list[Any]:
@@ -57,10 +62,7 @@ async def start(update: Update, context: BotContext) -> int:
     """/concern [name]: who is it about? (a name, or a flagged check-in)."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not (actor.is_staff):
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, FLOW):
+    if not await enter_flow(update, context, FLOW, allowed=actor.is_staff):
         return ConversationHandler.END
     context.draft[DRAFT] = {}
     query = command_args(context)
@@ -136,11 +138,8 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: i
     actor = await context.actor(update)
     try:
         await concern_service.check_may_report(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
     name = await store.child_name(context.services.db, child_id)
     context.draft.setdefault(DRAFT, {})["child_id"] = child_id
@@ -165,11 +164,8 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
 
 async def what_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
-    try:
-        what = clean_text(update.message.text, max_length=MAX_DESCRIPTION)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    what = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_DESCRIPTION))
+    if what is None:
         return WHAT
     context.draft[DRAFT]["what"] = what
     buttons = [
@@ -192,14 +188,10 @@ async def when_button(update: Update, context: BotContext) -> int:
 
 async def when_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
     today = _today(context)
-    try:
-        when = parse_date(update.message.text, today=today, earliest=today - timedelta(days=EARLIEST_DAYS))
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return WHEN
-    return await _save(update, context, when)
+    earliest = today - timedelta(days=EARLIEST_DAYS)
+    when = await read_typed(update, texts, lambda text: parse_date(text, today=today, earliest=earliest))
+    return WHEN if when is None else await _save(update, context, when)
 
 
 async def _save(update: Update, context: BotContext, when: date) -> int:
@@ -214,11 +206,8 @@ async def _save(update: Update, context: BotContext, when: date) -> int:
             context.services, actor, int(draft["child_id"]), kind=ConcernKind(draft["kind"]),
             description=str(draft["what"]), occurred_on=when, checkin_id=draft.get("checkin_id"),
         )  # fmt: skip
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
     end_flow(context, DRAFT)
     await deliver(context.bot, context.services, alerts)
@@ -277,36 +266,32 @@ def _status_line(texts: Texts, concern: store.Concern) -> str:
     return texts.t(f"safety.status.{concern.status.value}")
 
 
+async def _tell_state(update: Update, texts: Texts, concern: store.Concern) -> None:
+    await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+
+
 async def acknowledge(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    concern_id = int(context.matches[0].group(1))
+    concern_id = match_int(context)
     try:
         concern, done, notes = await concern_service.acknowledge(context.services, actor, concern_id)
-    except AccessDenied:
-        await answer(update, texts.t("access.denied"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.concern.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE, alert=True)
         return
     await answer(update, texts.t("safety.ack.done" if done else "safety.ack.already"))
     await deliver(context.bot, context.services, notes)
-    await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+    await _tell_state(update, texts, concern)
 
 
 async def assign_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    concern_id = int(context.matches[0].group(1))
+    concern_id = match_int(context)
     try:
         people = await concern_service.assignees(context.services, actor, concern_id)
-    except AccessDenied:
-        await answer(update, texts.t("access.denied"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.concern.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE, alert=True)
         return
     await answer(update)
     buttons = [
@@ -322,15 +307,12 @@ async def assign_to(update: Update, context: BotContext) -> None:
     concern_id, assignee = int(context.matches[0].group(1)), int(context.matches[0].group(2))
     try:
         concern, notes = await concern_service.assign(context.services, actor, concern_id, assignee)
-    except AccessDenied:
-        await answer(update, texts.t("access.denied"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.concern.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE, alert=True)
         return
     await answer(update)
     if concern.status is ConcernStatus.CLOSED:
-        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        await _tell_state(update, texts, concern)
         return
     await deliver(context.bot, context.services, notes)
     await edit_or_reply(update, texts.t("safety.assign.done", id=concern_id))
@@ -339,19 +321,15 @@ async def assign_to(update: Update, context: BotContext) -> None:
 async def close_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    concern_id = int(context.matches[0].group(1))
+    concern_id = match_int(context)
     try:
         concern = await concern_service.concern_for_close(context.services, actor, concern_id)
-    except AccessDenied:
-        await answer(update, texts.t("access.denied"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.concern.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE, alert=True)
         return
     await answer(update)
     if concern.status is ConcernStatus.CLOSED:
-        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        await _tell_state(update, texts, concern)
         return
     buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), "cc", "oc", concern_id, o.value) for o in Outcome]
     await reply(update, texts.t("safety.close.ask", id=concern_id), kb.grid(buttons, 1))
@@ -362,11 +340,8 @@ async def _close(update: Update, context: BotContext, concern_id: int, outcome: 
     actor = await context.actor(update)
     try:
         concern, done = await concern_service.close(context.services, actor, concern_id, outcome, note)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("safety.concern.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE)
         return
     key = "safety.close.done" if done else "safety.close.already"
     await reply(update, texts.t(key, id=concern_id, status=_status_line(texts, concern)))
@@ -387,15 +362,12 @@ async def close_ask_note(update: Update, context: BotContext) -> int:
     concern_id, outcome = int(context.matches[0].group(1)), Outcome(context.matches[0].group(2))
     try:
         concern = await concern_service.concern_for_close(context.services, actor, concern_id)
-    except AccessDenied:
-        await answer(update, texts.t("access.denied"), alert=True)
-        return ConversationHandler.END
-    except NotFound:
-        await answer(update, texts.t("safety.concern.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE, alert=True)
         return ConversationHandler.END
     await answer(update)
     if concern.status is ConcernStatus.CLOSED:
-        await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
+        await _tell_state(update, texts, concern)
         return ConversationHandler.END
     if not await begin_flow(update, context, CLOSE_FLOW):
         return ConversationHandler.END
@@ -406,14 +378,11 @@ async def close_ask_note(update: Update, context: BotContext) -> int:
 
 async def close_note(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
     draft = context.draft.get(CLOSE_DRAFT)
     if not draft:
         return end_flow(context, CLOSE_DRAFT)
-    try:
-        note = clean_text(update.message.text, max_length=MAX_NOTE)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    note = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_NOTE))
+    if note is None:
         return NOTE
     end_flow(context, CLOSE_DRAFT)
     await _close(update, context, int(draft["id"]), Outcome(draft["outcome"]), note)
