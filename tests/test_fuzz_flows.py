@@ -29,9 +29,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from bot.domain.clock import to_db
 from bot.handlers.common import clip_html
+from bot.services.green import compose_weekly
 from tests.fakebot import Sent, check_html
-from tests.green_fixture import drain
+from tests.green_fixture import TEACHER_ID as TEACHER_GREEN
+from tests.green_fixture import drain, local, tick
+from tests.green_fixture import school as green_school
 from tests.harness import Harness, TestUser
 from tests.helpers import invite_parent, invite_staff, make_head_teacher, register_child
 from tests.test_fuzz import (
@@ -750,3 +754,26 @@ async def test_a_long_letter_is_readable_and_keeps_its_ticket_number(harness: Ha
     shown = counsellor.last_text
     assert f"信件 #{number}" in shown and "较早的内容已省略" in shown and "第2次回复" in shown
     assert check_html(shown)[0] is None and len(shown) <= 4096
+
+
+async def test_weekly_update_with_long_notes_is_still_valid_html(harness: Harness) -> None:
+    """The weekly update was cut with a plain slice at 4,096 characters: a week of long notes full of "&" left a
+    broken entity, Telegram refused the message and the parent never got the update."""
+    _admin, _teacher, child_id, (mother,) = await green_school(harness)
+    services = harness.app.bot_data["services"]
+    today = harness.clock().astimezone(services.config.school.timezone).date()
+    for shift in range(5):  # every offset of the cut against a five-character "&amp;"
+        await harness.db.execute("DELETE FROM parent_notes")
+        for text in ("x" * shift + "&" * (300 - shift), "&" * 300, "&" * 300):
+            await harness.db.execute(
+                "INSERT INTO parent_notes (child_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
+                (child_id, TEACHER_GREEN, text, to_db(harness.clock())),
+            )
+        for _user, text, _language in await compose_weekly(services, today, harness.clock()):
+            assert check_html(text)[0] is None and len(text) <= 4096
+    harness.clock.now = local(2026, 3, 6, 18, 5)  # Friday evening: the update goes out
+    await tick(harness)
+    await drain(harness)
+    (update,) = mother.new_messages()
+    assert "张小明" in update.text and "&amp;&amp;" in update.text
+    assert check_html(update.text)[0] is None

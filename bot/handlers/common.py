@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -30,6 +29,7 @@ from bot.services import AccessDenied, NotFound, Services
 from bot.services.care import InvalidChange
 from bot.storage import people
 from bot.texts import Texts, texts_for
+from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
 
 MAX_MESSAGE = 4096
 T = TypeVar("T")
@@ -70,35 +70,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
 
 BotApp = Application[ExtBot[None], BotContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
-
-
-_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
-
-
-def clip_html(text: str, limit: int = MAX_MESSAGE, ellipsis: str = "…") -> str:
-    """`text` (valid Telegram HTML) cut to at most `limit` characters, never inside a tag or an entity, with the
-    tags still open closed again: a plain slice can leave "&am" or an unclosed <b>, which Telegram refuses."""
-    if len(text) <= limit:
-        return text
-    cut = max(0, limit - len(ellipsis))
-    while True:
-        tag_start, entity_start = text.rfind("<", 0, cut), text.rfind("&", 0, cut)
-        if tag_start > text.rfind(">", 0, cut):
-            cut = tag_start  # inside a tag
-            continue
-        if entity_start > text.rfind(";", 0, cut):
-            cut = entity_start  # inside an entity
-            continue
-        open_tags: list[str] = []
-        for match in _TAG.finditer(text, 0, cut):
-            if not match.group(1):
-                open_tags.append(match.group(2))
-            elif open_tags and open_tags[-1] == match.group(2):
-                open_tags.pop()
-        closing = "".join(f"</{tag}>" for tag in reversed(open_tags))
-        if cut + len(ellipsis) + len(closing) <= limit or cut == 0:
-            return text[:cut] + ellipsis + closing
-        cut = limit - len(ellipsis) - len(closing)
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:

@@ -23,7 +23,7 @@ from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children, outbox, people
 from bot.storage import green as store
 from bot.storage import safety as safety_store
-from bot.texts import Texts, texts_for
+from bot.texts import Texts, clip_html, texts_for
 
 log = logging.getLogger(__name__)
 
@@ -393,7 +393,7 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
                 )
             )
         parts.append(texts.t("green.weekly.foot"))
-        messages.append((user_id, "\n\n".join(parts)[:4096], language))
+        messages.append((user_id, clip_html("\n\n".join(parts)), language))
     return messages
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+import re
 from functools import cache
 
 from bot.texts import catalogue
 
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
+MAX_MESSAGE = 4096  # Telegram's limit on a message's length
 
 
 class Raw(str):
@@ -70,3 +72,32 @@ class Texts:
 
 def texts_for(locale: str | None, default: str = DEFAULT_LOCALE) -> Texts:
     return Texts(locale or default)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+
+
+def clip_html(text: str, limit: int = MAX_MESSAGE, ellipsis: str = "…") -> str:
+    """`text` (valid Telegram HTML) cut to at most `limit` characters, never inside a tag or an entity, with the
+    tags still open closed again: a plain slice can leave "&am" or an unclosed <b>, which Telegram refuses."""
+    if len(text) <= limit:
+        return text
+    cut = max(0, limit - len(ellipsis))
+    while True:
+        tag_start, entity_start = text.rfind("<", 0, cut), text.rfind("&", 0, cut)
+        if tag_start > text.rfind(">", 0, cut):
+            cut = tag_start  # inside a tag
+            continue
+        if entity_start > text.rfind(";", 0, cut):
+            cut = entity_start  # inside an entity
+            continue
+        open_tags: list[str] = []
+        for match in _TAG.finditer(text, 0, cut):
+            if not match.group(1):
+                open_tags.append(match.group(2))
+            elif open_tags and open_tags[-1] == match.group(2):
+                open_tags.pop()
+        closing = "".join(f"</{tag}>" for tag in reversed(open_tags))
+        if cut + len(ellipsis) + len(closing) <= limit or cut == 0:
+            return text[:cut] + ellipsis + closing
+        cut = limit - len(ellipsis) - len(closing)
