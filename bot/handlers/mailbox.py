@@ -34,6 +34,8 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    refuse,
     reply,
 )
 from bot.jobs.concerns import deliver
@@ -50,6 +52,8 @@ PAGE_SIZE = 8
 REPLY_FLOW = "mailbox_reply"
 REPLY_DRAFT = "mailbox_reply_draft"
 REPLY_TEXT = 0
+COUNSELLORS_ONLY = "safety.mailbox.counsellors_only"
+GONE = "safety.mailbox.gone"
 
 # Which ticket a writer is answering, by user id, in memory only (never persisted; see the module docstring).
 _answering: dict[int, int] = {}
@@ -114,11 +118,8 @@ async def written(update: Update, context: BotContext) -> int:
     ticket_id = _answering.get(user_id)
     try:
         result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
-    except mailbox_service.EmptyMessage:
-        await reply(update, texts.t("safety.mailbox.empty"))
-        return WRITE
-    except mailbox_service.TooLong:
-        await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+        await _unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
         _answering.pop(user_id, None)
@@ -133,6 +134,17 @@ async def written(update: Update, context: BotContext) -> int:
     key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
     await reply(update, texts.t(key, number=result.number))
     return ConversationHandler.END
+
+
+async def _unsendable(
+    update: Update, texts: Texts, problem: mailbox_service.EmptyMessage | mailbox_service.TooLong
+) -> None:
+    """An empty or too long letter or reply: say so; the step stays for another try."""
+    assert update.message is not None and update.message.text is not None
+    if isinstance(problem, mailbox_service.TooLong):
+        await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+    else:
+        await reply(update, texts.t("safety.mailbox.empty"))
 
 
 async def _notify_counsellors(context: BotContext, result: mailbox_service.Written) -> None:
@@ -244,14 +256,10 @@ async def ticket_page(update: Update, context: BotContext) -> None:
 async def read_ticket(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
     try:
-        ticket, messages = await mailbox_service.read_ticket(context.services, actor, int(context.matches[0].group(1)))
-    except AccessDenied:
-        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.mailbox.gone"), alert=True)
+        ticket, messages = await mailbox_service.read_ticket(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
     await answer(update)
     tz = context.services.config.school.timezone
@@ -278,14 +286,10 @@ async def read_ticket(update: Update, context: BotContext) -> None:
 async def close_ticket(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
     try:
-        closed = await mailbox_service.close(context.services, actor, int(context.matches[0].group(1)))
-    except AccessDenied:
-        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
-        return
-    except NotFound:
-        await answer(update, texts.t("safety.mailbox.gone"), alert=True)
+        closed = await mailbox_service.close(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
     await answer(update, texts.t("safety.mailbox.closed" if closed else "safety.mailbox.already_closed"))
 
@@ -325,17 +329,11 @@ async def reply_typed(update: Update, context: BotContext) -> int:
         ticket, chat_id = await mailbox_service.reply(
             context.services, actor, int(draft["ticket_id"]), update.message.text
         )
-    except mailbox_service.EmptyMessage:
-        await reply(update, texts.t("safety.mailbox.empty"))
+    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+        await _unsendable(update, texts, problem)
         return REPLY_TEXT
-    except mailbox_service.TooLong:
-        await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
-        return REPLY_TEXT
-    except AccessDenied:
-        await reply(update, texts.t("safety.mailbox.counsellors_only"))
-        return end_flow(context, REPLY_DRAFT)
-    except NotFound:
-        await reply(update, texts.t("safety.mailbox.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
         return end_flow(context, REPLY_DRAFT)
     end_flow(context, REPLY_DRAFT)
     delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, update.message.text.strip())
