@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
-from bot.domain.validation import InvalidInput, clean_text, parse_date
+from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -18,6 +18,9 @@ from bot.handlers.common import (
     command_args,
     conversation,
     end_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.services import AccessDenied, NotFound
@@ -29,6 +32,7 @@ FLOW = "counsel"
 DRAFT = "counsel_draft"
 DATE, TOPIC, NOTES, FOLLOWUP, SHARE = range(5)
 SHOWN_SESSIONS = 10
+ONLY = "safety.counsel.only"
 
 
 async def find(update: Update, context: BotContext) -> None:
@@ -75,11 +79,8 @@ async def _show(update: Update, context: BotContext, texts: Texts, child_id: int
     actor = await context.actor(update)
     try:
         child, sessions = await counsel_service.sessions(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("safety.counsel.only"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=ONLY)
         return
     lines = [texts.t("safety.counsel.header", name=child.name, count=len(sessions))]
     for session in sessions[:SHOWN_SESSIONS]:
@@ -97,15 +98,11 @@ async def _show(update: Update, context: BotContext, texts: Texts, child_id: int
 async def new_session(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
+    child_id = match_int(context)
     try:
         child = await counsel_service.child_for_session(context.services, actor, child_id)
-    except AccessDenied:
-        await answer(update, texts.t("safety.counsel.only"), alert=True)
-        return ConversationHandler.END
-    except NotFound:
-        await answer(update, texts.t("card.gone"), alert=True)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=ONLY, alert=True)
         return ConversationHandler.END
     await answer(update)
     if not await begin_flow(update, context, FLOW):
@@ -123,14 +120,10 @@ async def date_today(update: Update, context: BotContext) -> int:
 
 async def date_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
     today = registry_service.local_today(context.services)
-    try:
-        when = parse_date(update.message.text, today=today, earliest=today - timedelta(days=366))
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return DATE
-    return await _set_date(update, context, when.isoformat())
+    earliest = today - timedelta(days=366)
+    when = await read_typed(update, texts, lambda text: parse_date(text, today=today, earliest=earliest))
+    return DATE if when is None else await _set_date(update, context, when.isoformat())
 
 
 async def _set_date(update: Update, context: BotContext, value: str) -> int:
@@ -140,20 +133,17 @@ async def _set_date(update: Update, context: BotContext, value: str) -> int:
     return TOPIC
 
 
-async def _text_step(update: Update, context: BotContext, key: str, limit: int, step: int) -> str | None:
+async def _text_step(update: Update, context: BotContext, key: str, limit: int) -> str | None:
+    """A typed text answer stored in the draft under `key`; a bad one is told why and gives None."""
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
-    try:
-        value = clean_text(update.message.text, max_length=limit)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return None
-    context.draft[DRAFT][key] = value
+    value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
+    if value is not None:
+        context.draft[DRAFT][key] = value
     return value
 
 
 async def topic_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "topic", counsel_service.MAX_TOPIC, TOPIC) is None:
+    if await _text_step(update, context, "topic", counsel_service.MAX_TOPIC) is None:
         return TOPIC
     texts = await context.texts(update)
     await reply(update, texts.t("safety.counsel.ask_notes"))
@@ -161,7 +151,7 @@ async def topic_typed(update: Update, context: BotContext) -> int:
 
 
 async def notes_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "notes", counsel_service.MAX_NOTES, NOTES) is None:
+    if await _text_step(update, context, "notes", counsel_service.MAX_NOTES) is None:
         return NOTES
     texts = await context.texts(update)
     await reply(
@@ -171,7 +161,7 @@ async def notes_typed(update: Update, context: BotContext) -> int:
 
 
 async def followup_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "followup", counsel_service.MAX_FOLLOWUP, FOLLOWUP) is None:
+    if await _text_step(update, context, "followup", counsel_service.MAX_FOLLOWUP) is None:
         return FOLLOWUP
     return await _ask_share(update, context)
 
@@ -208,11 +198,8 @@ async def share_chosen(update: Update, context: BotContext) -> int:
             topic=draft["topic"], notes=draft["notes"], followup=draft.get("followup"),
             shared=context.matches[0].group(1) == "1",
         )  # fmt: skip
-    except AccessDenied:
-        await reply(update, texts.t("safety.counsel.only"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=ONLY)
         return end_flow(context, DRAFT)
     end_flow(context, DRAFT)
     await reply(update, texts.t("safety.counsel.saved"))
