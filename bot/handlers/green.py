@@ -23,7 +23,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot import keyboards as kb
 from bot.domain import schedule
 from bot.handlers import start
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    enter_flow,
+    match_int,
+    reply,
+)
 from bot.services import AccessDenied, NotFound
 from bot.services import green as service
 from bot.services import green_messages as messaging
@@ -92,16 +102,43 @@ async def call_answered(update: Update, context: BotContext) -> None:
 # --- /callplan (head teacher, with the parent) -------------------------------------------------------------
 
 
-async def plan_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
+async def _start_for_child(update: Update, context: BotContext, flow: str, draft: str, prefix: str) -> int:
+    """/callplan and /parentnote: head teachers (and admins) only; first, which child (buttons or a name)."""
     actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
+    if not await enter_flow(update, context, flow, allowed=actor.admin or bool(actor.head_classes)):
+        return ConversationHandler.END
+    context.draft[draft] = {}
+    texts = await context.texts(update)
+    return await _offer_children(update, context, texts, "", prefix=prefix, draft=draft)
+
+
+async def _typed_child_name(update: Update, context: BotContext, prefix: str, draft: str) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    return await _offer_children(update, context, texts, update.message.text.strip()[:40], prefix=prefix, draft=draft)
+
+
+async def _pressed_child(update: Update, context: BotContext, texts: Texts) -> Any:
+    """The child on a pressed button, re-checked (ids come from the client): None, said so, if not the actor's."""
+    actor = await context.actor(update)
+    try:
+        return await service.child_for_plan(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, PLAN_FLOW):
-        return ConversationHandler.END
-    context.draft[PLAN_DRAFT] = {}
-    return await _offer_children(update, context, texts, "")
+        return None
+
+
+async def _own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
+    """A message in a person's own words; empty or too long: None, and they are told the limit."""
+    try:
+        return clean_text(text, max_length=limit)
+    except InvalidInput:
+        await reply(update, texts.t("green.write.too_long", limit=limit))
+        return None
+
+
+async def plan_start(update: Update, context: BotContext) -> int:
+    return await _start_for_child(update, context, PLAN_FLOW, PLAN_DRAFT, "gp")
 
 
 async def _offer_children(
@@ -128,21 +165,14 @@ async def _offer_children(
 
 
 async def plan_typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    return await _offer_children(update, context, texts, update.message.text.strip()[:40])
+    return await _typed_child_name(update, context, "gp", PLAN_DRAFT)
 
 
 async def plan_child(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
-    try:
-        child = await service.child_for_plan(context.services, actor, child_id)
-    except (AccessDenied, NotFound):
-        await reply(update, texts.t("access.denied"))
+    child = await _pressed_child(update, context, texts)
+    if child is None:
         return PICK
     context.draft[PLAN_DRAFT] = {"child_id": child.id, "name": child.name}
     current = await service.current_plan_text(context.services, texts, child.id)
@@ -249,33 +279,18 @@ async def plan_time(update: Update, context: BotContext) -> int:
 
 
 async def note_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, NOTE_FLOW):
-        return ConversationHandler.END
-    context.draft[NOTE_DRAFT] = {}
-    return await _offer_children(update, context, texts, "", prefix="gn", draft=NOTE_DRAFT)
+    return await _start_for_child(update, context, NOTE_FLOW, NOTE_DRAFT, "gn")
 
 
 async def note_typed_name(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    query = update.message.text.strip()[:40]
-    return await _offer_children(update, context, texts, query, prefix="gn", draft=NOTE_DRAFT)
+    return await _typed_child_name(update, context, "gn", NOTE_DRAFT)
 
 
 async def note_child(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    assert context.matches
-    try:
-        child = await service.child_for_plan(context.services, actor, int(context.matches[0].group(1)))
-    except (AccessDenied, NotFound):
-        await reply(update, texts.t("access.denied"))
+    child = await _pressed_child(update, context, texts)
+    if child is None:
         return PICK
     context.draft[NOTE_DRAFT] = {"child_id": child.id, "name": child.name}
     await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=service.NOTE_LIMIT))
@@ -289,10 +304,8 @@ async def note_typed(update: Update, context: BotContext) -> int:
     if "child_id" not in draft:
         await reply(update, texts.t("green.note.pick_first"))
         return PICK
-    try:
-        body = clean_text(update.message.text, max_length=service.NOTE_LIMIT)
-    except InvalidInput:
-        await reply(update, texts.t("green.write.too_long", limit=service.NOTE_LIMIT))
+    body = await _own_words(update, texts, update.message.text, service.NOTE_LIMIT)
+    if body is None:
         return TYPING
     actor = await context.actor(update)
     try:
@@ -340,10 +353,8 @@ async def _start_writing(update: Update, context: BotContext, texts: Texts) -> i
 async def write_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     assert update.message and update.message.text and update.effective_user
-    try:
-        body = clean_text(update.message.text, max_length=MESSAGE_LIMIT)
-    except InvalidInput:
-        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+    body = await _own_words(update, texts, update.message.text, MESSAGE_LIMIT)
+    if body is None:
         return TYPING
     sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
     await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
@@ -372,10 +383,8 @@ async def answer_typed(update: Update, context: BotContext) -> int:
     assert update.message and update.message.text
     actor = await context.actor(update)
     draft = context.draft.get(ANSWER_DRAFT) or {}
-    try:
-        body = clean_text(update.message.text, max_length=MESSAGE_LIMIT)
-    except InvalidInput:
-        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+    body = await _own_words(update, texts, update.message.text, MESSAGE_LIMIT)
+    if body is None:
         return TYPING
     result = await messaging.staff_answers(context.services, actor, int(draft.get("message_id", 0)), body)
     await reply(update, texts.t(f"green.answer.{result}"))
@@ -397,10 +406,8 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
         await start.unknown_message(update, context)
         return
     texts = await context.texts(update)
-    try:
-        body = clean_text(message.text, max_length=MESSAGE_LIMIT)
-    except InvalidInput:
-        await reply(update, texts.t("green.write.too_long", limit=MESSAGE_LIMIT))
+    body = await _own_words(update, texts, message.text, MESSAGE_LIMIT)
+    if body is None:
         return
     sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
     await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
