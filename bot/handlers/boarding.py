@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.roles import Access
-from bot.handlers.common import BotContext, answer, edit_or_reply, reply
+from bot.handlers.common import BotContext, answer, edit_or_reply, match_int, refuse, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, InvalidChange
@@ -24,36 +24,24 @@ async def request(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
+    child_id = match_int(context)
     try:
         child = await care_service.authorised_child(context.services, actor, child_id, Access.EDIT_CARD)
         await care_service.request_boarding(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound, InvalidChange) as problem:
+        await refuse(update, texts, problem)
         return
     except AlreadyDone:
         await reply(update, texts.t("care.boarding_already_requested"))
         return
-    except InvalidChange as problem:
-        await reply(update, texts.t(problem.reason))
-        return
     await reply(update, texts.t("care.boarding_requested", name=child.name))
 
 
-async def list_command(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    await _page(update, context, texts, 0)
-
-
-async def list_page(update: Update, context: BotContext) -> None:
+async def list_boarding(update: Update, context: BotContext) -> None:
+    """/boarding shows the first page; a pager button (bo:pg:<n>) page n."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    await _page(update, context, texts, int(context.matches[0].group(1)))
+    await _page(update, context, texts, match_int(context) if update.callback_query else 0)
 
 
 async def _page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
@@ -65,9 +53,8 @@ async def _page(update: Update, context: BotContext, texts: Texts, page: int) ->
     except AccessDenied:
         await reply(update, texts.t("access.denied"))
         return
-    send = edit_or_reply if update.callback_query else reply
     if total == 0:
-        await send(update, texts.t("care.boarding_none"))
+        await edit_or_reply(update, texts.t("care.boarding_none"))
         return
     zone = context.services.config.school.timezone
     lines = [texts.t("care.boarding_header", total=total)]
@@ -89,7 +76,7 @@ async def _page(update: Update, context: BotContext, texts: Texts, page: int) ->
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     if pages > 1:
         lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
-    await send(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, "bo", page, pages)))
+    await edit_or_reply(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, "bo", page, pages)))
 
 
 async def decide(update: Update, context: BotContext) -> None:
@@ -98,14 +85,11 @@ async def decide(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     assert context.matches
-    granted, request_id = context.matches[0].group(1) == "y", int(context.matches[0].group(2))
+    granted, request_id = context.matches[0].group(1) == "y", match_int(context, 2)
     try:
         decided = await care_service.decide_boarding(context.services, actor, request_id, granted=granted)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("care.record_gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="care.record_gone")
         return
     except AlreadyDone:
         await reply(update, texts.t("care.boarding_already_decided"))
@@ -117,8 +101,8 @@ async def decide(update: Update, context: BotContext) -> None:
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CommandHandler("boarding", list_command),
+        CommandHandler("boarding", list_boarding),
         CallbackQueryHandler(request, pattern=kb.BOARDING_REQUEST),
         CallbackQueryHandler(decide, pattern=kb.BOARDING_DECIDE),
-        CallbackQueryHandler(list_page, pattern=kb.BOARDING_PAGE),
+        CallbackQueryHandler(list_boarding, pattern=kb.BOARDING_PAGE),
     ]

@@ -345,15 +345,10 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 async def followups(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    await _followups_page(update, context, texts, 0)
-
-
-async def followups_page(update: Update, context: BotContext) -> None:
+    """/followups shows the first page; a pager button (fu:pg:<n>) page n."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    await _followups_page(update, context, texts, int(context.matches[0].group(1)))
+    await _followups_page(update, context, texts, match_int(context) if update.callback_query else 0)
 
 
 async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
@@ -365,7 +360,7 @@ async def _followups_page(update: Update, context: BotContext, texts: Texts, pag
         context.services, actor, limit=FOLLOWUPS_PAGE, offset=page * FOLLOWUPS_PAGE
     )
     if total == 0:
-        await (edit_or_reply if update.callback_query else reply)(update, texts.t("care.followups_none"))
+        await edit_or_reply(update, texts.t("care.followups_none"))
         return
     today = care_service.today(context.services)
     lines = [texts.t("care.followups_header", total=total)]
@@ -383,7 +378,7 @@ async def _followups_page(update: Update, context: BotContext, texts: Texts, pag
     if pages > 1:
         lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
     markup = kb.grid(buttons, 2, kb.pager(texts, "fu", page, pages))
-    await (edit_or_reply if update.callback_query else reply)(update, "\n".join(lines), markup)
+    await edit_or_reply(update, "\n".join(lines), markup)
 
 
 async def followup_done(update: Update, context: BotContext) -> None:
@@ -391,14 +386,10 @@ async def followup_done(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
     try:
-        item = await care_service.complete_followup(context.services, actor, int(context.matches[0].group(1)))
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("care.record_gone"))
+        item = await care_service.complete_followup(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="care.record_gone")
         return
     except AlreadyDone:
         await reply(update, texts.t("care.followup_already_done"))
@@ -410,6 +401,6 @@ async def followup_done(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("followups", followups),
-        CallbackQueryHandler(followups_page, pattern=kb.FOLLOWUP_PAGE),
+        CallbackQueryHandler(followups, pattern=kb.FOLLOWUP_PAGE),
         CallbackQueryHandler(followup_done, pattern=kb.FOLLOWUP_DONE),
     ]
