@@ -227,6 +227,11 @@ class BotAPIServer:
             self.stats.rejected.append((method, json.loads(raw)["description"]))
         return status, raw, "application/json"
 
+    async def deliver(self, method: str, params: dict[str, Any]) -> None:
+        """Records a request as Telegram would have (for a test that kills the bot after Telegram got the message
+        but before the bot heard back)."""
+        await self.core.do_request(f"{self.base_url}{self.token}/{method}", "POST", _Data(params, {}))
+
     # --- what people see --------------------------------------------------------------------------
 
     def user(self, user_id: int, first_name: str = "测试", *, language_code: str = "zh-hans") -> RemoteUser:
