@@ -18,7 +18,7 @@ import io
 import itertools
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -49,11 +49,17 @@ from tests.test_fuzz import (
     _check_replies,
     _Errors,
     _run,
+    checking_in,
+    pairing_a_buddy,
+    pairing_a_mentor,
+    planning_calls,
+    reporting_a_concern,
     send_junk,
+    visiting,
 )
 from tests.test_import import HEADERS, xlsx
+from tests.test_safety_school import ADMIN_IDS, quick_child
 from tests.test_safety_school import build_school as build_safety_school
-from tests.test_safety_school import quick_child
 
 ADMIN, TEACHER, COUNSELLOR, PARENT = 1001, 2001, 2005, 3001
 CHILD, ENROLLED = "张小明", "刘小华"
@@ -777,3 +783,89 @@ async def test_weekly_update_with_long_notes_is_still_valid_html(harness: Harnes
     (update,) = mother.new_messages()
     assert "张小明" in update.text and "&amp;&amp;" in update.text
     assert check_html(update.text)[0] is None
+
+
+# --- a child erased while someone is half-way through a flow about them ----------------------------------
+
+
+def about(person: Scripted, name: str, *, instead_of: str = CHILD) -> Scripted:
+    """The same person, walking the flow for another child."""
+    person.command = person.command.replace(instead_of, name)
+    person.rules = [(re.compile(p.pattern.replace(instead_of, name)), a, v.replace(instead_of, name))
+                    for p, a, v in person.rules]  # fmt: skip
+    person.finished = re.compile(person.finished.pattern.replace(instead_of, name))
+    return person
+
+
+MID_FLOW: dict[str, tuple[Callable[[str], Scripted], str, int]] = {
+    # flow: (the person, given the child's name; who walks it; how many steps reach the last state)
+    "counsel": (lambda name: about(counselling(), name), "counsellor", 6),
+    "enrol": (lambda name: about(changing_enrolment(), name, instead_of=ENROLLED), "head_teacher", 4),
+    "risk": (lambda name: about(setting_risk(), name), "head_teacher", 2),
+    "paper": (lambda name: about(noting_paper_consent(), name), "head_teacher", 1),
+    "note": (lambda name: about(writing_a_note(), name), "head_teacher", 2),
+    "checkin": (lambda name: about(checking_in(), name), "head_teacher", 5),
+    "visit": (lambda name: about(visiting(), name), "head_teacher", 8),
+    "concern": (lambda name: about(reporting_a_concern(), name), "head_teacher", 4),
+    "callplan": (lambda name: about(planning_calls(), name), "head_teacher", 3),
+    "pair": (lambda name: about(pairing_a_mentor(), name), "admin", 3),
+    "buddy": (lambda name: about(pairing_a_buddy(), name), "head_teacher", 2),
+}
+
+
+@pytest.fixture
+async def two_admins(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with Harness.create(tmp_path, admins=ADMIN_IDS) as harness:
+        yield harness
+
+
+@pytest.mark.parametrize(
+    ("flow", "steps"),
+    [
+        (flow, steps)
+        for flow, (_, _, last) in MID_FLOW.items()
+        for steps in range(1, last + 1)
+        if flow not in ("concern", "visit", "pair", "buddy")
+    ],
+)
+async def test_child_erased_mid_flow(two_admins: Harness, flow: str, steps: int) -> None:
+    """An admin erases the child while a flow about them is under way (the drafts naming the child are scrubbed):
+    the next answer gets a polite reply, nothing fails, and the person can start the flow again afterwards."""
+    harness = two_admins
+    make, who, _last = MID_FLOW[flow]
+    school = await build_safety_school(harness)
+    user = school.people[who]
+    name = f"擦除{next(_numbers)}"
+    child_id = await quick_child(harness, school.people["head_teacher"].id, name, "2016-01-01")
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        person = make(name)
+        await person.start(user)
+        for _ in range(steps):
+            if not await person.step(user):
+                break
+        admin = school.people["admin2"]  # the other admin: the first may be the one in the flow
+        await admin.press_data(f"pv:ery:{child_id}", message=admin.last)
+        assert "数据已删除" in admin.last_text
+        seen = len(user.inbox)
+        for answer in ("2026-03-01", "父母外出打工 & <b>"):  # whatever the step, then the step after it
+            user.new_messages()
+            assert await user.send(answer), f"no answer to {answer!r} after the erasure"
+        with_buttons = [m for m in user.inbox if m.buttons()]
+        if with_buttons:  # a button of the flow, tapped after the erasure
+            await user.press_data(with_buttons[-1].buttons()[0]["callback_data"], message=with_buttons[-1])
+        await user.send("/cancel")
+        assert [r.getMessage() for r in errors.records] == []
+        # Usable again: the same flow for another child finishes.
+        other = f"另一{next(_numbers)}"
+        await quick_child(harness, school.people["head_teacher"].id, other, "2016-02-02")
+        again = make(other)
+        await again.start(user)
+        for _ in range(12):
+            if not await again.step(user):
+                break
+        assert again.done(user), [m.text[:80] for m in user.inbox[seen:]]
+        assert [r.getMessage() for r in errors.records] == []
+    finally:
+        logging.getLogger().removeHandler(errors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import date, timedelta
 from typing import Any
 
@@ -113,6 +114,24 @@ async def new_session(update: Update, context: BotContext) -> int:
     return DATE
 
 
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+
+
+def _with_draft(step: Step) -> Step:
+    """A step that needs the draft: if the child's record was erased mid-flow (its draft scrubbed), say so and end
+    the flow instead of failing on every answer."""
+
+    async def guarded(update: Update, context: BotContext) -> int:
+        if DRAFT in context.draft:
+            return await step(update, context)
+        await answer(update)
+        texts = await context.texts(update)
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+
+    return guarded
+
+
 async def date_today(update: Update, context: BotContext) -> int:
     await answer(update)
     return await _set_date(update, context, registry_service.local_today(context.services).isoformat())
@@ -212,12 +231,15 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         name=FLOW,
         entry_points=[CallbackQueryHandler(new_session, pattern=kb.COUNSEL_NEW)],
         states={
-            DATE: [CallbackQueryHandler(date_today, pattern=kb.COUNSEL_TODAY), MessageHandler(text, date_typed)],
-            TOPIC: [MessageHandler(text, topic_typed)],
-            NOTES: [MessageHandler(text, notes_typed)],
+            DATE: [
+                CallbackQueryHandler(_with_draft(date_today), pattern=kb.COUNSEL_TODAY),
+                MessageHandler(text, _with_draft(date_typed)),
+            ],
+            TOPIC: [MessageHandler(text, _with_draft(topic_typed))],
+            NOTES: [MessageHandler(text, _with_draft(notes_typed))],
             FOLLOWUP: [
-                CallbackQueryHandler(followup_skip, pattern=kb.COUNSEL_SKIP),
-                MessageHandler(text, followup_typed),
+                CallbackQueryHandler(_with_draft(followup_skip), pattern=kb.COUNSEL_SKIP),
+                MessageHandler(text, _with_draft(followup_typed)),
             ],
             SHARE: [CallbackQueryHandler(share_chosen, pattern=kb.COUNSEL_SHARE)],
         },

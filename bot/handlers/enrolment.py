@@ -124,7 +124,8 @@ async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: da
 async def date_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     draft = context.draft.get(DRAFT)
-    if draft is None:
+    if draft is None:  # the child's record was erased mid-flow (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
     assert update.message is not None and update.message.text is not None
     try:
@@ -140,7 +141,8 @@ async def date_typed(update: Update, context: BotContext) -> int:
 async def reason_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     draft = context.draft.get(DRAFT)
-    if draft is None:
+    if draft is None:  # the child's record was erased mid-flow (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
     assert update.message is not None and update.message.text is not None
     try:
@@ -173,6 +175,10 @@ async def button(update: Update, context: BotContext) -> int | None:
     verb = context.matches[0].group(1)
     stage = {"dt": "date", "sk": "reason", "ok": "review"}[verb]
     draft = _ours(context, context.matches[0], stage)
+    if draft is None and DRAFT not in context.draft:  # the child's record was erased mid-flow
+        await answer(update)
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
     if draft is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return None

@@ -247,7 +247,8 @@ async def typed(update: Update, context: BotContext) -> int:
     actor = await context.actor(update)
     assert update.message is not None and update.message.text is not None
     draft = context.draft.get(DRAFT)
-    if not draft:
+    if not draft:  # the child's record was erased mid-flow (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
     limit = {"correction": privacy_service.MAX_CORRECTION, "paper": 50, "risk": MAX_REASON}[draft["what"]]
     try:
