@@ -825,7 +825,7 @@ async def two_admins(tmp_path: Path) -> AsyncIterator[Harness]:
         (flow, steps)
         for flow, (_, _, last) in MID_FLOW.items()
         for steps in range(1, last + 1)
-        if flow not in ("concern", "visit", "pair", "buddy")
+        if flow not in ("visit", "pair", "buddy")
     ],
 )
 async def test_child_erased_mid_flow(two_admins: Harness, flow: str, steps: int) -> None:

@@ -164,6 +164,9 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
 
 async def what_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
+    if "child_id" not in (context.draft.get(DRAFT) or {}):  # the child's record was erased mid-flow
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
     what = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_DESCRIPTION))
     if what is None:
         return WHAT
