@@ -153,11 +153,13 @@ async def begin_flow(update: Update, context: BotContext, name: str) -> bool:
     return True
 
 
-async def enter_flow(update: Update, context: BotContext, name: str, *, allowed: bool) -> bool:
-    """The entry guard of a flow: someone not `allowed` is told so; otherwise as begin_flow."""
+async def enter_flow(
+    update: Update, context: BotContext, name: str, *, allowed: bool, denied: str = "access.denied"
+) -> bool:
+    """The entry guard of a flow: someone not `allowed` is told so (`denied`); otherwise as begin_flow."""
     if not allowed:
         texts = await context.texts(update)
-        await reply(update, texts.t("access.denied"))
+        await reply(update, texts.t(denied))
         return False
     return await begin_flow(update, context, name)
 

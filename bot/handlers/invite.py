@@ -8,8 +8,18 @@ from telegram.helpers import create_deep_linked_url
 
 from bot import keyboards as kb
 from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Role
-from bot.domain.validation import InvalidInput, clean_text, parse_class_label
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.domain.validation import clean_text, parse_class_label
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    enter_flow,
+    match_int,
+    read_typed,
+    reply,
+)
 from bot.services import AccessDenied, NotFound
 from bot.services import invitations as invitation_service
 from bot.services import registry as registry_service
@@ -26,10 +36,8 @@ CHILD_CHOICES = 8
 async def start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
-        await reply(update, texts.t("invite.not_allowed"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, FLOW):
+    allowed = actor.admin or bool(actor.head_classes)
+    if not await enter_flow(update, context, FLOW, allowed=allowed, denied="invite.not_allowed"):
         return ConversationHandler.END
     context.draft[DRAFT] = {}
     if actor.admin and actor.head_classes:
@@ -94,12 +102,10 @@ async def class_chosen(update: Update, context: BotContext) -> int:
 async def class_typed(update: Update, context: BotContext) -> int:
     """A new class typed as "三年级 2班": created on the spot."""
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    try:
-        grade, name = parse_class_label(update.message.text)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    label = await read_typed(update, texts, parse_class_label)
+    if label is None:
         return CHOOSE_CLASS
+    grade, name = label
     school_class = await people.ensure_class(context.services.db, grade, name)
     return await _create_staff(update, context, texts, school_class.id)
 
@@ -155,10 +161,8 @@ async def child_chosen(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
     try:
-        child = await registry_service.child_for_invitation(context.services, actor, child_id)
+        child = await registry_service.child_for_invitation(context.services, actor, match_int(context))
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
         return CHOOSE_CHILD
@@ -180,11 +184,8 @@ async def relation_chosen(update: Update, context: BotContext) -> int:
 
 async def relation_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    try:
-        relationship = clean_text(update.message.text, max_length=20)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    relationship = await read_typed(update, texts, lambda text: clean_text(text, max_length=20))
+    if relationship is None:
         return CHOOSE_RELATION
     return await _create_guardian(update, context, texts, relationship)
 
