@@ -821,12 +821,7 @@ async def two_admins(tmp_path: Path) -> AsyncIterator[Harness]:
 
 @pytest.mark.parametrize(
     ("flow", "steps"),
-    [
-        (flow, steps)
-        for flow, (_, _, last) in MID_FLOW.items()
-        for steps in range(1, last + 1)
-        if flow not in ("visit", "pair", "buddy")
-    ],
+    [(flow, steps) for flow, (_, _, last) in MID_FLOW.items() for steps in range(1, last + 1)],
 )
 async def test_child_erased_mid_flow(two_admins: Harness, flow: str, steps: int) -> None:
     """An admin erases the child while a flow about them is under way (the drafts naming the child are scrubbed):

@@ -132,7 +132,8 @@ def _name_query(text: str) -> str:
 
 async def mentor_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    if context.draft.get(PAIR_DRAFT) is None:
+    if context.draft.get(PAIR_DRAFT) is None:  # the child's record was erased mid-flow (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, PAIR_DRAFT)
     query = await read_typed(update, texts, _name_query)
     if query is None:
@@ -325,7 +326,8 @@ async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child
 async def buddy_named(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     draft = context.draft.get(BUDDY_DRAFT)
-    if draft is None or draft.get("stage") != "name":
+    if draft is None or draft.get("stage") != "name":  # the child's record was erased mid-flow (draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, BUDDY_DRAFT)
     name = await read_typed(update, texts, _name_query)
     if name is None:

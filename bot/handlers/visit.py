@@ -131,10 +131,12 @@ Next = Callable[[Update, Texts, dict[str, Any], T], Awaitable[int]]
 
 async def _typed(update: Update, context: BotContext, state: int, parse: Callable[[str], T], then: Next[T]) -> int:
     """A typed answer to this step: a good one goes on to `then` (which stores it and asks the next question);
-    a bad one is told why and the step stays. Without a draft (ended elsewhere) the flow ends quietly."""
+    a bad one is told why and the step stays. Without a draft (the child's record was erased mid-flow, which
+    scrubs it) the person is told and the flow ends."""
     texts = await context.texts(update)
     draft = _draft(context)
     if draft is None:
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
     value = await read_typed(update, texts, parse)
     return state if value is None else await then(update, texts, draft, value)
