@@ -89,13 +89,13 @@ async def role_chosen(update: Update, context: BotContext) -> int:
 
 
 async def class_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+    """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
     texts = await context.texts(update)
-    assert context.matches
-    school_class = await people.get_class(context.services.db, int(context.matches[0].group(1)))
+    school_class = await people.get_class(context.services.db, match_int(context))
     if school_class is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return CHOOSE_CLASS
+    await answer(update)
     return await _create_staff(update, context, texts, school_class.id)
 
 
