@@ -1,5 +1,7 @@
-"""The faster /stats SQL (0006_stats_speed.sql) gives exactly the figures of the straightforward SQL it replaced:
-random archives with edge cases at local midnights and term boundaries, every scope, several days."""
+"""The faster /stats SQL (0006_stats_speed.sql, and the summaries kept by triggers of 0007_stats_summaries.sql)
+gives exactly the figures of the straightforward SQL it replaced: random archives with edge cases at local
+midnights and term boundaries, every scope, several days — and again after random updates, deletions and an
+erasure, which the triggers must follow."""
 
 from __future__ import annotations
 
@@ -8,10 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.clock import to_db
 from bot.domain.stats import Scope
+from bot.storage import db as db_module
 from bot.storage import stats as store
 from bot.storage.db import Database
+from bot.storage.safety import erase_child, rows_mentioning_child
 
 LOCAL = "+28800 seconds"  # Asia/Shanghai
 
@@ -32,7 +38,7 @@ def _moment(rng: random.Random, around: date) -> str:
     return to_db(midnight + timedelta(days=rng.randrange(-40, 5)) + shift)
 
 
-async def _random_school(db: Database, seed: int) -> None:
+async def _random_school(db: Database, seed: int, *, enrolment: bool = True) -> None:
     rng = random.Random(seed)
     today = date(2026, 3, 2)
     stamp = to_db(datetime(2026, 1, 1, tzinfo=UTC))
@@ -83,6 +89,12 @@ async def _random_school(db: Database, seed: int) -> None:
                 (child, "weekly" if weekly else "interval", rng.randrange(7) if weekly else None,
                  None if weekly else rng.randrange(1, 10), start.isoformat(), int(rng.random() < 0.9), stamp, stamp),
             )  # fmt: skip
+        for _ in range(rng.choice((0, 0, 1, 2, 3)) if enrolment else 0):  # besides the registration's "enrolled"
+            await db.execute(
+                "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at) VALUES (?, ?, ?, ?)",
+                (child, rng.choice(("enrolled", "enrolled", "dropped_out", "transferred", "graduated")),
+                 _term_day(rng).isoformat(), stamp),
+            )  # fmt: skip
         for _ in range(rng.randrange(6)):
             if rng.random() < 0.5:  # on a week boundary of one of the checked days
                 slot = _edge(rng, rng.choice(DAYS) - timedelta(days=7 * rng.randrange(5) - 1))
@@ -93,6 +105,19 @@ async def _random_school(db: Database, seed: int) -> None:
                     "INSERT INTO family_call_answers (child_id, user_id, slot, outcome, at) VALUES (?, 1, ?, ?, ?)",
                     (child, slot, rng.choice(("called", "called", "no_answer")), stamp),
                 )
+
+
+TERMS = (
+    (date(2025, 9, 1), date(2026, 1, 31)),
+    (date(2026, 2, 1), date(2026, 7, 31)),
+    (date(2025, 12, 31), date(2026, 1, 1)),
+)
+
+
+def _term_day(rng: random.Random) -> date:
+    """A date on, or a day either side of, one of the terms' first days (where "enrolled at the start" turns)."""
+    start, _ = rng.choice(TERMS)
+    return start + timedelta(days=rng.choice((-1, 0, 0, 1, -30)))
 
 
 def _reference_agreed(scope: Scope, weeks: list[tuple[date, date]]) -> tuple[str, dict[str, Any]]:
@@ -147,38 +172,163 @@ async def _reference(db: Database, scope: Scope, today: date) -> dict[str, Any]:
         },
     )
     confirmed = {int(r["week"]): int(r["n"]) for r in rows}
+    children, named = store.child_filter(scope)
+    grades = await db.fetchall(
+        "SELECT c.grade_id, SUM(ch.parents_away = 'father'), SUM(ch.parents_away = 'mother'),"
+        " SUM(ch.parents_away = 'both') FROM children ch JOIN classes c ON c.id = ch.class_id"
+        f" WHERE {children} GROUP BY c.grade_id ORDER BY 1",
+        named,
+    )
+    boarding = await db.fetchone(
+        "SELECT COALESCE(SUM(ch.boarding = 'requested'), 0), COALESCE(SUM(ch.boarding = 'yes'), 0)"
+        f" FROM children ch WHERE {children}",
+        named,
+    )
+    assert boarding is not None
+    enrolled = []
+    for start, _ in TERMS:
+        enrolled.append(
+            await db.fetchval(
+                f"SELECT COUNT(*) FROM children ch WHERE {children} AND (SELECT e.status FROM enrolment_events e"
+                " WHERE e.child_id = ch.id"
+                " AND (e.effective_date < :start OR (e.effective_date = :start AND e.status = 'enrolled'))"
+                " ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) = 'enrolled'",
+                {"start": start.isoformat(), **named},
+            )
+        )
     return {
+        "by_grade": [tuple(r) for r in grades],
+        "boarding": tuple(boarding),
+        "enrolled": enrolled,
         "overdue": int(overdue),
         "no_consent": int(no_consent),
         "weeks": [(start, int(agreed[n]), confirmed.get(n, 0)) for n, (start, _) in enumerate(weeks)],
     }
 
 
+SCOPES = [Scope("school"), Scope("grade", 1), Scope("grade", 2)] + [Scope("class", c) for c in (11, 12, 21, 22)]
+
+
+async def _assert_fast_equals_reference(db: Database) -> None:
+    for today in DAYS:
+        window = store.CareWindow(today - timedelta(days=29), today, LOCAL)
+        weeks = [(today - timedelta(days=7 * n), today - timedelta(days=7 * n - 6)) for n in range(4, 0, -1)]
+        for scope in SCOPES:
+            expected = await _reference(db, scope, today)
+            figures = await store.visit_figures(db, scope, window)
+            summary = await store.summary(db, scope)
+            got = {
+                "by_grade": [(g.grade_id, g.father, g.mother, g.both) for g in summary.by_grade],
+                "boarding": (summary.boarding_requested, summary.boarding_yes),
+                "enrolled": [
+                    (await store.term_figures(db, scope, start, end, LOCAL))["enrolled_at_start"]
+                    for start, end in TERMS
+                ],
+                "overdue": figures["overdue"],
+                "no_consent": summary.no_consent,
+                "weeks": await store.call_weeks(db, scope, weeks, LOCAL),
+            }
+            assert got == expected, (scope, today)
+            # The overdue figure and the overdue list (the per-child SQL over the visits) agree.
+            _, listed = await store.attention_list(db, scope, "ovd", limit=1, offset=0, window=window)
+            assert listed == figures["overdue"]
+
+
+async def _change_at_random(db: Database, seed: int) -> None:
+    """Updates and deletions of every kind the triggers of 0007 follow, and two erasures."""
+    rng = random.Random(seed)
+    stamp = to_db(datetime(2026, 2, 1, tzinfo=UTC))
+
+    async def ids(sql: str) -> list[int]:
+        return [r[0] for r in await db.fetchall(sql)]
+
+    for child in rng.sample(await ids("SELECT id FROM children"), 10):
+        await db.execute(
+            "UPDATE children SET class_id = ?, parents_away = ?, boarding = ? WHERE id = ?",
+            (rng.choice((11, 12, 21, 22)), rng.choice(("father", "mother", "both")),
+             rng.choice(("no", "requested", "yes")), child),
+        )  # fmt: skip
+    for visit in rng.sample(await ids("SELECT id FROM visits"), 8):
+        await db.execute("DELETE FROM visits WHERE id = ?", (visit,))
+    for visit in rng.sample(await ids("SELECT id FROM visits"), 8):
+        day = date(2026, 3, 2) - timedelta(days=rng.randrange(40))
+        await db.execute("UPDATE visits SET visit_date = ? WHERE id = ?", (day.isoformat(), visit))
+    for child in rng.sample(await ids("SELECT child_id FROM pairings WHERE ended_at IS NULL"), 5):
+        await db.execute("UPDATE pairings SET ended_at = ? WHERE child_id = ? AND ended_at IS NULL", (stamp, child))
+        if rng.random() < 0.6:
+            await db.execute(
+                "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (1, ?, ?, ?)",
+                (child, rng.choice((3, 7, 30)), _edge(rng, rng.choice(DAYS) - timedelta(days=7))),
+            )
+    # A pairing ended by mistake is made active again (visits happened meanwhile).
+    reopened = await ids(
+        "SELECT MAX(p.id) FROM pairings p WHERE p.ended_at IS NOT NULL AND NOT EXISTS"
+        " (SELECT 1 FROM pairings a WHERE a.child_id = p.child_id AND a.ended_at IS NULL) GROUP BY p.child_id"
+    )
+    for pairing in reopened[:2]:
+        await db.execute(
+            "INSERT INTO visits (child_id, kind, visit_date, author_id, created_at)"
+            " SELECT child_id, 'phone_call', '2026-02-27', 1, ? FROM pairings WHERE id = ?",
+            (stamp, pairing),
+        )
+        await db.execute("UPDATE pairings SET ended_at = NULL WHERE id = ?", (pairing,))
+    assert reopened
+    for event in rng.sample(await ids("SELECT id FROM enrolment_events"), 8):
+        await db.execute("DELETE FROM enrolment_events WHERE id = ?", (event,))
+    for event in rng.sample(await ids("SELECT id FROM enrolment_events"), 8):
+        await db.execute(
+            "UPDATE enrolment_events SET effective_date = ? WHERE id = ?", (_term_day(rng).isoformat(), event)
+        )
+    for answer in rng.sample(await ids("SELECT id FROM family_call_answers WHERE outcome = 'called'"), 6):
+        await db.execute("DELETE FROM family_call_answers WHERE id = ?", (answer,))
+    for answer in rng.sample(await ids("SELECT id FROM family_call_answers"), 6):
+        await db.execute(
+            "UPDATE family_call_answers SET outcome = ? WHERE id = ?", (rng.choice(("called", "no_answer")), answer)
+        )
+    for child in rng.sample(await ids("SELECT id FROM children"), 2):
+        async with db.transaction():
+            await erase_child(db, child)
+        assert await rows_mentioning_child(db, child) == {}
+
+
 async def test_fast_figures_equal_the_straightforward_sql(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "speed.db")
     try:
         await _random_school(db, seed=5)
-        scopes = [Scope("school"), Scope("grade", 1), Scope("grade", 2)] + [Scope("class", c) for c in (11, 12, 21, 22)]
-        for today in DAYS:
-            window = store.CareWindow(today - timedelta(days=29), today, LOCAL)
-            weeks = [(today - timedelta(days=7 * n), today - timedelta(days=7 * n - 6)) for n in range(4, 0, -1)]
-            for scope in scopes:
-                expected = await _reference(db, scope, today)
-                figures = await store.visit_figures(db, scope, window)
-                summary = await store.summary(db, scope)
-                got = {
-                    "overdue": figures["overdue"],
-                    "no_consent": summary.no_consent,
-                    "weeks": await store.call_weeks(db, scope, weeks, LOCAL),
-                }
-                assert got == expected, (scope, today)
-                # The overdue figure and the overdue list (the per-child SQL) agree.
-                _, listed = await store.attention_list(db, scope, "ovd", limit=1, offset=0, window=window)
-                assert listed == figures["overdue"]
+        await _assert_fast_equals_reference(db)
         # The figures are not vacuous.
         school = await _reference(db, Scope("school"), date(2026, 3, 2))
         assert school["overdue"] > 0 and school["no_consent"] > 0
         assert any(a for _, a, _ in school["weeks"]) and any(c for _, _, c in school["weeks"])
+        assert len(set(school["enrolled"])) > 1  # the terms' starts see different enrolments
+    finally:
+        await db.close()
+
+
+async def test_summaries_follow_updates_deletions_and_erasure(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "changed.db")
+    try:
+        await _random_school(db, seed=11)
+        for seed in (1, 2):
+            await _change_at_random(db, seed)
+            await _assert_fast_equals_reference(db)
+    finally:
+        await db.close()
+
+
+async def test_summaries_are_built_for_an_existing_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A school upgrading with records already kept: 0007 builds its summaries from them."""
+    path = tmp_path / "upgrade.db"
+    every_migration = db_module.migration_files()
+    monkeypatch.setattr(db_module, "migration_files", lambda: [m for m in every_migration if m[0] < "0007"])
+    db = await Database.open(path)
+    await _random_school(db, seed=3, enrolment=False)
+    await db.close()
+    monkeypatch.setattr(db_module, "migration_files", lambda: every_migration)
+    db = await Database.open(path)
+    try:
+        assert await db.fetchval("SELECT COUNT(*) FROM class_tallies") > 0
+        await _assert_fast_equals_reference(db)
     finally:
         await db.close()
 

@@ -121,17 +121,17 @@ async def _consented(db: Database, scope: Scope) -> int:
 async def summary(db: Database, scope: Scope) -> Summary:
     """The children figures of a scope: by kind, by grade, guardians, pairings, boarding.
 
-    Each figure is one aggregate that an index answers (see 0004_reporting.sql); none reads every archive row.
+    Each figure is one aggregate that an index answers (0004_reporting.sql) or a summary kept by triggers
+    (0007_stats_summaries.sql); none reads every archive row.
     """
-    where, params = child_filter(scope)
+    _, params = child_filter(scope)
+    # Per class from the tallies the triggers of 0007 keep, so no figure here counts archive rows one by one.
+    tallies = {"school": "1 = 1", "grade": "c.grade_id = :scope_id", "class": "x.class_id = :scope_id"}[scope.kind]
     grades = await db.fetchall(
         "SELECT g.id, g.name, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away,"
-        " SUM(x.requested) AS requested, SUM(x.boarding) AS boarding FROM (SELECT ch.class_id,"
-        " SUM(ch.parents_away = 'father') AS father, SUM(ch.parents_away = 'mother') AS mother,"
-        " SUM(ch.parents_away = 'both') AS both_away, SUM(ch.boarding = 'requested') AS requested,"
-        f" SUM(ch.boarding = 'yes') AS boarding FROM children ch WHERE {where} GROUP BY ch.class_id) x"
-        " JOIN classes c ON c.id = x.class_id JOIN grades g ON g.id = c.grade_id GROUP BY g.id"
-        " ORDER BY g.sort_order, g.name",
+        " SUM(x.boarding_requested) AS requested, SUM(x.boarding_yes) AS boarding FROM class_tallies x"
+        f" JOIN classes c ON c.id = x.class_id JOIN grades g ON g.id = c.grade_id WHERE {tallies} GROUP BY g.id"
+        " HAVING SUM(x.father + x.mother + x.both_away) > 0 ORDER BY g.sort_order, g.name",
         params,
     )
     by_grade = [GradeRow(r["id"], r["name"], r["father"], r["mother"], r["both_away"]) for r in grades]
@@ -406,7 +406,8 @@ async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], windo
     """Active pairings overdue today (as _OVERDUE_PAIRING), with the date arithmetic done once per distinct cadence
     in Python rather than per pairing in SQL: the cut-off day, and its local midnight as a stored UTC instant (a
     stored instant falls on a local day before the cut-off exactly when it is before that midnight). A cadence
-    that appears between the two queries falls back to the SQL arithmetic, so the count stays exact."""
+    that appears between the two queries falls back to the SQL arithmetic, so the count stays exact. "No contact
+    since the cut-off" reads the child's latest contact kept on the pairing (0007), not the visits."""
     cadences = [int(r[0]) for r in await db.fetchall(
         f"SELECT DISTINCT p.cadence_days FROM pairings p WHERE p.ended_at IS NULL AND {pairs}", params)]  # fmt: skip
     fallback = "date(:end, '-' || p.cadence_days || ' days')"
@@ -429,8 +430,7 @@ async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], windo
     return int(
         await db.fetchval(
             f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairs} AND p.started_at < {cut_at}"
-            " AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.child_id = p.child_id"
-            f" AND v.visit_date >= {cut_day})",
+            f" AND COALESCE(p.last_visit_date, '') < {cut_day}",
             named,
         )
     )
@@ -448,12 +448,20 @@ def _utc_bound(day: date, local: str, plus_days: int = 0) -> str:
     return to_db(moment)
 
 
+def _enrolled_before(alias: str) -> str:
+    """The enrolment event `alias` says "enrolled" and is the one in force as day :start begins."""
+    return (
+        f"{alias}.status = 'enrolled' AND {alias}.effective_date < :start"
+        f" AND ({alias}.next_effective_date IS NULL OR {alias}.next_effective_date >= :start)"
+    )
+
+
 async def term_figures(db: Database, scope: Scope, start: date, end: date, local: str) -> dict[str, int]:
     """Enrolment and dropout for a term, and boarding requests and grants in it (0002_care.sql's definitions).
 
     Enrolled at the start: the status as the first day begins, so a child who leaves on the first day counts as
     enrolled at the start and as a dropout of the term (the rate can never exceed 100%)."""
-    children, named = child_filter(scope)
+    _, named = child_filter(scope)
     params = {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -461,14 +469,16 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
         "to_at": _utc_bound(end, local, 1),
         **named,
     }
+    # The event in force as the first day begins is the one dated before it whose next event (0007) is dated on it
+    # or later; a child enrolled on the first day itself counts too (once, even if enrolled before as well).
+    events, _ = child_filter(scope, "e.child_id")
     enrolled = await db.fetchval(
-        f"SELECT COUNT(*) FROM children ch WHERE {children} AND (SELECT e.status FROM enrolment_events e"
-        " WHERE e.child_id = ch.id"
-        " AND (e.effective_date < :start OR (e.effective_date = :start AND e.status = 'enrolled'))"
-        " ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) = 'enrolled'",
+        f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {events} AND {_enrolled_before('e')})"
+        " + (SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e"
+        f" WHERE {events} AND e.status = 'enrolled' AND e.effective_date = :start AND NOT EXISTS"
+        f" (SELECT 1 FROM enrolment_events prior WHERE prior.child_id = e.child_id AND {_enrolled_before('prior')}))",
         params,
     )
-    events, _ = child_filter(scope, "e.child_id")
     dropped = await db.fetchval(
         f"SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e WHERE {events}"
         " AND e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end",
@@ -555,15 +565,16 @@ async def call_weeks(
         params,
     )
     assert agreed is not None
-    # Confirmed: distinct (slot, child) answered "called", weeks bounded by local midnights as stored UTC instants.
-    # The school: one index range per week; a grade or class: each child's answers of the weeks, by week.
+    # Confirmed: (slot, child) answered "called", each once (call_confirmations, 0007), weeks bounded by local
+    # midnights as stored UTC instants. The school: one index range per week; a grade or class: its children's
+    # confirmations of the four weeks, by week.
     bounds: dict[str, Any] = dict(named)
     for n, (start, end) in enumerate(weeks):
         bounds[f"f{n}"], bounds[f"t{n}"] = _utc_bound(start, local), _utc_bound(end, local, 1)
-    distinct = "SELECT DISTINCT a.slot, a.child_id FROM family_call_answers a WHERE a.outcome = 'called'"
     if scope.kind == "school":
         counts = [
-            f"(SELECT COUNT(*) FROM ({distinct} AND a.slot >= :f{n} AND a.slot < :t{n}))" for n in range(len(weeks))
+            f"(SELECT COUNT(*) FROM call_confirmations a WHERE a.slot >= :f{n} AND a.slot < :t{n})"
+            for n in range(len(weeks))
         ]
         row = await db.fetchone(f"SELECT {', '.join(counts)}", bounds)
         assert row is not None
@@ -571,8 +582,8 @@ async def call_weeks(
     else:
         week = " ".join(f"WHEN a.slot < :t{n} THEN {n}" for n in range(len(weeks)))
         rows = await db.fetchall(
-            f"SELECT CASE {week} END AS week, COUNT(*) AS n FROM ({distinct} AND {answers}"
-            f" AND a.slot >= :f0 AND a.slot < :t{len(weeks) - 1}) a GROUP BY week",
+            f"SELECT CASE {week} END AS week, COUNT(*) AS n FROM call_confirmations a WHERE {answers}"
+            f" AND a.slot >= :f0 AND a.slot < :t{len(weeks) - 1} GROUP BY week",
             bounds,
         )
         confirmed = {int(r["week"]): int(r["n"]) for r in rows}
