@@ -3,7 +3,6 @@ with a date and a reason. Events are appended, never overwritten."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -13,9 +12,20 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Enrolment
-from bot.domain.validation import InvalidInput, clean_text
+from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, edit_or_reply, end_flow, reply
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    match_int,
+    read_typed,
+    refuse,
+    reply,
+)
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
@@ -31,15 +41,10 @@ async def view(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
     try:
-        child, history = await care_service.enrolment(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+        child, history = await care_service.enrolment(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return
     current = care_service.current_status(history)
     lines = []
@@ -75,11 +80,8 @@ async def start(update: Update, context: BotContext) -> int:
     child_id, status = int(context.matches[0].group(1)), Enrolment(context.matches[0].group(2))
     try:
         child, history = await care_service.enrolment(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return ConversationHandler.END
     if status not in rules.enrolment_choices(care_service.current_status(history)):
         await reply(update, texts.t("care.enrol_not_allowed"))
@@ -104,10 +106,11 @@ async def start(update: Update, context: BotContext) -> int:
     return DATE
 
 
-def _ours(context: BotContext, match: re.Match[str], stage: str) -> dict[str, Any] | None:
+async def _draft_or_gone(update: Update, context: BotContext, texts: Texts) -> dict[str, Any] | None:
+    """The draft of this change; without one, the child's record was erased mid-flow (its draft scrubbed): say so."""
     draft: dict[str, Any] | None = context.draft.get(DRAFT)
-    if draft is None or match.group(2) != draft["nonce"] or draft.get("stage") != stage:
-        return None
+    if draft is None:
+        await reply(update, texts.t("card.gone"))
     return draft
 
 
@@ -123,33 +126,23 @@ async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: da
 
 async def date_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(DRAFT)
-    if draft is None:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
+    draft = await _draft_or_gone(update, context, texts)
+    if draft is None:
         return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        day = rules.parse_event_date(
-            update.message.text, today=care_service.today(context.services), birth=date.fromisoformat(draft["birth"])
-        )
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
-        return DATE
-    return await _set_date(update, texts, draft, day)
+    today, birth = care_service.today(context.services), date.fromisoformat(draft["birth"])
+    day = await read_typed(update, texts, lambda text: rules.parse_event_date(text, today=today, birth=birth))
+    return DATE if day is None else await _set_date(update, texts, draft, day)
 
 
 async def reason_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(DRAFT)
-    if draft is None:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
+    draft = await _draft_or_gone(update, context, texts)
+    if draft is None:
         return end_flow(context, DRAFT)
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["reason"] = clean_text(update.message.text, max_length=rules.SHORT_MAX)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    reason = await read_typed(update, texts, lambda text: clean_text(text, max_length=rules.SHORT_MAX))
+    if reason is None:
         return REASON
+    draft["reason"] = reason
     return await _review(update, texts, draft)
 
 
@@ -171,18 +164,16 @@ async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
 async def button(update: Update, context: BotContext) -> int | None:
     """en:dt today, en:sk no reason, en:ok save (each only at its own step)."""
     texts = await context.texts(update)
-    assert context.matches
-    verb = context.matches[0].group(1)
-    stage = {"dt": "date", "sk": "reason", "ok": "review"}[verb]
-    draft = _ours(context, context.matches[0], stage)
-    if draft is None and DRAFT not in context.draft:  # the child's record was erased mid-flow
+    if DRAFT not in context.draft:  # the child's record was erased mid-flow (its draft scrubbed)
         await answer(update)
         await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
+    assert context.matches
+    verb = context.matches[0].group(1)
+    stage = {"dt": "date", "sk": "reason", "ok": "review"}[verb]
+    draft = await picker.pressed(update, context, DRAFT, stage=stage, nonce_group=2)
     if draft is None:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
         return None
-    await answer(update)
     if verb == "dt":
         return await _set_date(update, texts, draft, care_service.today(context.services))
     if verb == "sk":
@@ -200,14 +191,8 @@ async def button(update: Update, context: BotContext) -> int | None:
             reason=draft.get("reason"),
             flow_token=draft["token"],
         )
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return end_flow(context, DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    except InvalidChange as problem:
-        await reply(update, texts.t(problem.reason))
+    except (AccessDenied, NotFound, InvalidChange) as problem:
+        await refuse(update, texts, problem)
         return end_flow(context, DRAFT)
     end_flow(context, DRAFT)
     if event_id is None:
