@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
-from bot.domain.validation import InvalidInput, clean_text
+from bot.domain.validation import clean_text
 from bot.handlers.cards import child_values, render_card
 from bot.handlers.common import (
     BotContext,
@@ -22,6 +22,9 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.jobs.concerns import deliver
@@ -49,9 +52,16 @@ async def _denied(update: Update, texts: Texts, key: str = "access.denied") -> N
         await reply(update, texts.t(key))
 
 
-def _child_id(context: BotContext) -> int:
-    assert context.matches
-    return int(context.matches[0].group(1))
+async def _refused(
+    update: Update,
+    texts: Texts,
+    problem: AccessDenied | NotFound,
+    *,
+    denied: str = "access.denied",
+    gone: str = "card.gone",
+) -> None:
+    """A service said no: not allowed (`denied`) or not there any more (`gone`); said as _denied says it."""
+    await _denied(update, texts, denied if isinstance(problem, AccessDenied) else gone)
 
 
 # --- /mydata -------------------------------------------------------------------------------------------------
@@ -95,12 +105,9 @@ async def consent(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child = await privacy_service.give_consent(context.services, actor, _child_id(context))
-    except AccessDenied:
-        await _denied(update, texts, "access.child_denied")
-        return
-    except NotFound:
-        await _denied(update, texts, "card.gone")
+        child = await privacy_service.give_consent(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem, denied="access.child_denied")
         return
     await answer(update)
     await edit_or_reply(update, texts.t("safety.consent.thanks", name=child.name))
@@ -110,7 +117,7 @@ async def request_erasure(update: Update, context: BotContext) -> None:
     """First tap: explain what erasure means and ask to confirm."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = _child_id(context)
+    child_id = match_int(context)
     if child_id not in actor.guarded_ids:
         await _forged(update, context, texts, child_id, "request.erasure")
         return
@@ -136,12 +143,9 @@ async def request_erasure_yes(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        request_id, child = await privacy_service.request(context.services, actor, _child_id(context), "erasure")
-    except AccessDenied:
-        await _denied(update, texts, "access.child_denied")
-        return
-    except NotFound:
-        await _denied(update, texts, "card.gone")
+        request_id, child = await privacy_service.request(context.services, actor, match_int(context), "erasure")
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem, denied="access.child_denied")
         return
     await answer(update)
     await _tell_handlers(context, child, "safety.request.erasure_notice", request_id)
@@ -170,7 +174,7 @@ async def no(update: Update, context: BotContext) -> None:
 async def correction_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = _child_id(context)
+    child_id = match_int(context)
     if child_id not in actor.guarded_ids:
         await _forged(update, context, texts, child_id, "request.correction")
         return ConversationHandler.END
@@ -183,15 +187,12 @@ async def paper_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        await privacy_service.child_for_paper_consent(context.services, actor, _child_id(context))
-    except AccessDenied:
-        await _denied(update, texts)
-        return ConversationHandler.END
-    except NotFound:
-        await _denied(update, texts, "card.gone")
+        await privacy_service.child_for_paper_consent(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem)
         return ConversationHandler.END
     return await _ask(
-        update, context, texts, {"what": "paper", "child_id": _child_id(context)}, "safety.consent.ask_paper"
+        update, context, texts, {"what": "paper", "child_id": match_int(context)}, "safety.consent.ask_paper"
     )
 
 
@@ -199,12 +200,9 @@ async def risk_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child, risk = await concern_service.risk_for_edit(context.services, actor, _child_id(context))
-    except AccessDenied:
-        await _denied(update, texts)
-        return
-    except NotFound:
-        await _denied(update, texts, "card.gone")
+        child, risk = await concern_service.risk_for_edit(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem)
         return
     await answer(update)
     level = effective_risk(risk.level, risk.open_concerns)
@@ -223,11 +221,8 @@ async def risk_start(update: Update, context: BotContext) -> int:
     child_id, level = int(context.matches[0].group(1)), context.matches[0].group(2)
     try:
         await concern_service.risk_for_edit(context.services, actor, child_id)
-    except AccessDenied:
-        await _denied(update, texts)
-        return ConversationHandler.END
-    except NotFound:
-        await _denied(update, texts, "card.gone")
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem)
         return ConversationHandler.END
     draft = {"what": "risk", "child_id": child_id, "level": level}
     return await _ask(update, context, texts, draft, "safety.risk.ask_reason")
@@ -245,16 +240,13 @@ async def _ask(update: Update, context: BotContext, texts: Texts, draft: dict[st
 async def typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert update.message is not None and update.message.text is not None
     draft = context.draft.get(DRAFT)
     if not draft:  # the child's record was erased mid-flow (its draft scrubbed)
         await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
     limit = {"correction": privacy_service.MAX_CORRECTION, "paper": 50, "risk": MAX_REASON}[draft["what"]]
-    try:
-        value = clean_text(update.message.text, max_length=limit)
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
+    if value is None:
         return TYPED
     child_id = int(draft["child_id"])
     try:
@@ -270,10 +262,8 @@ async def typed(update: Update, context: BotContext) -> int:
             await reply(
                 update, texts.t("safety.risk.saved", name=child.name, level=texts.t(f"safety.risk.{draft['level']}"))
             )
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
     return end_flow(context, DRAFT)
 
 
@@ -328,12 +318,9 @@ async def erase_ask(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child = await privacy_service.child_for_erasure(context.services, actor, _child_id(context))
-    except AccessDenied:
-        await _denied(update, texts)
-        return
-    except NotFound:
-        await _denied(update, texts, "safety.erase.gone")
+        child = await privacy_service.child_for_erasure(context.services, actor, match_int(context))
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem, gone="safety.erase.gone")
         return
     await answer(update)
     buttons = [
@@ -346,14 +333,11 @@ async def erase_ask(update: Update, context: BotContext) -> None:
 async def erase_yes(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = _child_id(context)
+    child_id = match_int(context)
     try:
         name, deleted = await privacy_service.erase(context.services, actor, child_id)
-    except AccessDenied:
-        await _denied(update, texts)
-        return
-    except NotFound:
-        await _denied(update, texts, "safety.erase.gone")
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem, gone="safety.erase.gone")
         return
     # Drafts held in memory (a search, a half-filled form) would be written back on the next flush: scrub them too.
     for data in context.application.user_data.values():
@@ -402,11 +386,8 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
         child, lines, total = await privacy_service.audit_of(
             context.services, actor, child_id, limit=AUDIT_PAGE, offset=page * AUDIT_PAGE
         )
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return
     tz = context.services.config.school.timezone
     body = [texts.t("safety.audit.header", name=child.name, total=total)]
