@@ -165,6 +165,20 @@ class Opening(Scripted):
         await user.press(self.label, message=message)
 
 
+def bodies(limit: int) -> st.SearchStrategy[str | None]:
+    """A typed text for a step, up to the step's limit: None keeps the person's usual answer; otherwise text heavy
+    in what HTML escaping lengthens ("&" becomes five characters), up to the longest allowed."""
+    heavy = st.text(st.sampled_from(list("&<>\"'好 \n😀")), max_size=limit - 1).map(lambda t: "好" + t)
+    return st.one_of(st.none(), heavy, st.integers(1, limit).map(lambda n: "&" * n))
+
+
+def typing(person: Scripted, question: str, body: str | None) -> Scripted:
+    """The person types `body` (if any) instead of the usual answer to `question`."""
+    if body is not None:
+        person.rules = [(p, a, body if p.pattern == question and a == "send" else v) for p, a, v in person.rules]
+    return person
+
+
 # --- enrolment changes -------------------------------------------------------------------------------
 
 
@@ -217,13 +231,13 @@ def contacting() -> Scripted:
 
 
 @settings(FUZZ, max_examples=15)
-@given(steps=st.integers(0, 2), junk=st.lists(JUNK_HERE, min_size=1, max_size=4))
-def test_fuzz_contact(cast: Cast, steps: int, junk: list[Junk]) -> None:
+@given(steps=st.integers(0, 2), junk=st.lists(JUNK_HERE, min_size=1, max_size=4), body=bodies(1000))
+def test_fuzz_contact(cast: Cast, steps: int, junk: list[Junk], body: str | None) -> None:
     """A parent's /contact: every message the bot said it passed on is stored and reaches the head teacher as
     valid HTML (the outbox is drained and checked like every other reply)."""
     stored = "SELECT COUNT(*) FROM green_messages WHERE parent_id = ? AND direction = 'to_staff'"
     before = _count(cast, stored, PARENT)
-    got = _walk(cast, cast.parent, contacting(), steps, junk)
+    got = _walk(cast, cast.parent, typing(contacting(), r"请写下想对班主任说的话", body), steps, junk)
     sent = _said(got, r"已转给班主任")
     assert sent >= 1
     assert _count(cast, stored, PARENT) == before + sent
@@ -289,11 +303,11 @@ def writing_a_note() -> Scripted:
 
 
 @settings(FUZZ, max_examples=10)
-@given(steps=st.integers(0, 3), junk=st.lists(JUNK_HERE, min_size=1, max_size=4))
-def test_fuzz_parent_note(cast: Cast, steps: int, junk: list[Junk]) -> None:
+@given(steps=st.integers(0, 3), junk=st.lists(JUNK_HERE, min_size=1, max_size=4), body=bodies(300))
+def test_fuzz_parent_note(cast: Cast, steps: int, junk: list[Junk], body: str | None) -> None:
     notes = "SELECT COUNT(*) FROM parent_notes WHERE child_id = ?"
     before = _count(cast, notes, cast.child_id)
-    got = _walk(cast, cast.world.teacher, writing_a_note(), steps, junk)
+    got = _walk(cast, cast.world.teacher, typing(writing_a_note(), r"请写下想让", body), steps, junk)
     saved = _said(got, r"已保存，会出现在")
     assert saved >= 1
     assert before < _count(cast, notes, cast.child_id) <= before + saved  # one note per week may be replaced
@@ -320,11 +334,11 @@ def counselling() -> Scripted:
 
 
 @settings(FUZZ, max_examples=15)
-@given(steps=st.integers(0, 7), junk=st.lists(JUNK_HERE, min_size=1, max_size=4))
-def test_fuzz_counsel(cast: Cast, steps: int, junk: list[Junk]) -> None:
+@given(steps=st.integers(0, 7), junk=st.lists(JUNK_HERE, min_size=1, max_size=4), notes=bodies(2000))
+def test_fuzz_counsel(cast: Cast, steps: int, junk: list[Junk], notes: str | None) -> None:
     sessions = "SELECT COUNT(*) FROM counselling_sessions WHERE child_id = ?"
     before = _count(cast, sessions, cast.child_id)
-    got = _walk(cast, cast.counsellor, counselling(), steps, junk)
+    got = _walk(cast, cast.counsellor, typing(counselling(), r"辅导记录（只有", notes), steps, junk)
     saved = _said(got, r"辅导记录已保存")
     assert saved >= 1
     assert _count(cast, sessions, cast.child_id) == before + saved
@@ -354,11 +368,12 @@ def _writer(cast: Cast) -> TestUser:
 
 
 @settings(FUZZ, max_examples=15)
-@given(steps=st.integers(0, 2), junk=st.lists(JUNK_HERE, min_size=1, max_size=4))
-def test_fuzz_mailbox_writer(cast: Cast, steps: int, junk: list[Junk]) -> None:
+@given(steps=st.integers(0, 2), junk=st.lists(JUNK_HERE, min_size=1, max_size=4), letter=bodies(2000))
+def test_fuzz_mailbox_writer(cast: Cast, steps: int, junk: list[Junk], letter: str | None) -> None:
     letters = "SELECT COUNT(*) FROM mailbox_messages WHERE from_writer = 1"
     before = _count(cast, letters)
-    got = _walk(cast, _writer(cast), writing_a_letter(), steps, junk)
+    person = typing(writing_a_letter(), r"请直接输入你想说的话|请输入你想继续说的话", letter)
+    got = _walk(cast, _writer(cast), person, steps, junk)
     sent = _said(got, r"已送到心理辅导老师")
     assert sent >= 1
     assert _count(cast, letters) == before + sent
@@ -378,8 +393,15 @@ def replying_to_a_letter() -> Scripted:
 
 
 @settings(FUZZ, max_examples=12)
-@given(steps=st.integers(0, 3), junk=st.lists(JUNK_HERE, min_size=1, max_size=4))
-def test_fuzz_mailbox_counsellor(cast: Cast, steps: int, junk: list[Junk]) -> None:
+@given(
+    steps=st.integers(0, 3),
+    junk=st.lists(JUNK_HERE, min_size=1, max_size=4),
+    letter=bodies(2000),
+    answer=bodies(2000),
+)
+def test_fuzz_mailbox_counsellor(
+    cast: Cast, steps: int, junk: list[Junk], letter: str | None, answer: str | None
+) -> None:
     """A counsellor opens the open letters, reads one and replies; the reply is stored and pushed to the
     writer (valid HTML), and the writer can still answer in the same ticket."""
     writer = _writer(cast)
@@ -387,12 +409,12 @@ def test_fuzz_mailbox_counsellor(cast: Cast, steps: int, junk: list[Junk]) -> No
     async def a_letter() -> None:
         await writer.send("/mailbox")
         await writer.press("写一封信")
-        await writer.send("最近很难过，不知道和谁说。")
+        await writer.send(letter or "最近很难过，不知道和谁说。")
 
     cast.world.run(a_letter())
     replies = "SELECT COUNT(*) FROM mailbox_messages WHERE from_writer = 0"
     before = _count(cast, replies)
-    got = _walk(cast, cast.counsellor, replying_to_a_letter(), steps, junk)
+    got = _walk(cast, cast.counsellor, typing(replying_to_a_letter(), r"请输入回复", answer), steps, junk)
     sent = _said(got, r"回复已送达|回复已保存")
     assert sent >= 1
     assert _count(cast, replies) == before + sent
