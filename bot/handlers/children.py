@@ -21,6 +21,9 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    match_int,
+    read_typed,
+    refuse,
     reply,
 )
 from bot.handlers.timeline import card_rows, care_line
@@ -76,10 +79,7 @@ async def _results(update: Update, context: BotContext, texts: Texts, *, page: i
     header = texts.t("child.results", total=total)
     if pages > 1:
         header += "\n" + texts.t("page.indicator", page=page + 1, pages=pages)
-    if update.callback_query:
-        await edit_or_reply(update, header, markup)
-    else:
-        await reply(update, header, markup)
+    await edit_or_reply(update, header, markup)  # a page button edits the list; /child sends it
 
 
 async def view(update: Update, context: BotContext) -> None:
@@ -104,11 +104,8 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
     actor = await context.actor(update)
     try:
         child, guardians = await registry_service.view_child(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.child_denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
         return
     card = render_card(
         texts,
@@ -132,15 +129,11 @@ async def edit_menu(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id = int(context.matches[0].group(1))
+    child_id = match_int(context)
     try:
         child = await registry_service.child_for_edit(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return
     buttons = [kb.button(texts.t(f"field.{f.name}"), "ce", "f", child_id, i) for i, f in enumerate(FIELDS)]
     await reply(update, texts.t("card.edit_choose", name=child.name), kb.grid(buttons, 3))
@@ -157,11 +150,8 @@ async def edit_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     try:
         child = await registry_service.child_for_edit(context.services, actor, child_id)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return ConversationHandler.END
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return ConversationHandler.END
     if not await begin_flow(update, context, EDIT_FLOW):
         return ConversationHandler.END
@@ -206,11 +196,8 @@ async def _apply(update: Update, context: BotContext, texts: Texts, value: Any) 
     actor = await context.actor(update)
     try:
         child = await registry_service.edit_field(context.services, actor, child_id, spec.name, value)
-    except AccessDenied:
-        await reply(update, texts.t("access.denied"))
-        return end_flow(context, EDIT_DRAFT)
-    except NotFound:
-        await reply(update, texts.t("card.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
         return end_flow(context, EDIT_DRAFT)
     except ValueError:
         await reply(update, texts.t("card.edit_required"))
@@ -226,12 +213,9 @@ async def edit_typed(update: Update, context: BotContext) -> int:
     target = _edit_target(context)
     if target is None:
         return end_flow(context, EDIT_DRAFT)
-    spec = FIELDS[target[1]]
-    assert update.message is not None and update.message.text is not None
-    try:
-        value = parse_field(spec, update.message.text, today=registry_service.local_today(context.services))
-    except InvalidInput as problem:
-        await reply(update, texts.t(problem.reason))
+    spec, today = FIELDS[target[1]], registry_service.local_today(context.services)
+    value = await read_typed(update, texts, lambda text: parse_field(spec, text, today=today))
+    if value is None:
         return EDIT_VALUE
     return await _apply(update, context, texts, value)
 
