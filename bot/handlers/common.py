@@ -122,7 +122,8 @@ async def refuse(
 
 
 async def read_typed(update: Update, texts: Texts, parse: Callable[[str], T]) -> T | None:
-    """A typed answer, parsed; a bad one is told why (the caller stays in its step) and gives None."""
+    """A typed answer, parsed (`parse` raises InvalidInput, never returns None); a bad one is told why (the caller
+    stays in its step) and gives None."""
     assert update.message is not None and update.message.text is not None
     try:
         return parse(update.message.text)
