@@ -559,8 +559,8 @@ class Importing:
         return self.confirmed_at is not None and any("已导入 1 名" in m.text for m in user.inbox[self.confirmed_at :])
 
 
-@settings(FUZZ, max_examples=15)
-@given(admin=st.booleans(), steps=st.integers(0, 2), junk=st.lists(IMPORT_JUNK, min_size=1, max_size=4))
+@settings(FUZZ, max_examples=18)  # half of them while the bot waits for the file (step 0)
+@given(admin=st.booleans(), steps=st.sampled_from([0, 0, 1, 2]), junk=st.lists(IMPORT_JUNK, min_size=1, max_size=4))
 def test_fuzz_import(cast: Cast, admin: bool, steps: int, junk: list[Junk | Upload]) -> None:
     """Junk while the bot waits for the file (text, stickers, wrong file types, broken and junk-filled
     workbooks), and at the confirm step; the good file is then imported exactly once."""
