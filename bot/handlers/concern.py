@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
+from bot.domain.roles import Actor
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
@@ -26,10 +28,11 @@ from bot.handlers.common import (
     reply,
 )
 from bot.jobs.concerns import deliver
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
+from bot.services.concerns import Alert
 from bot.storage import safety as store
 from bot.texts import Texts
 
@@ -42,6 +45,8 @@ NOTE = 10
 PICK_LIMIT = 8
 EARLIEST_DAYS = 366
 GONE = "safety.concern.gone"
+T = TypeVar("T")
+ConcernCall = Callable[[Services, Actor, int], Awaitable[T]]
 
 
 async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) -> list[Any]:
@@ -273,15 +278,34 @@ async def _tell_state(update: Update, texts: Texts, concern: store.Concern) -> N
     await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
 
 
-async def acknowledge(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
+async def _on_pressed(update: Update, context: BotContext, texts: Texts, call: ConcernCall[T]) -> T | None:
+    """`call` on the pressed button's concern (the service re-checks the id): refused or gone, an alert says so."""
     actor = await context.actor(update)
-    concern_id = match_int(context)
     try:
-        concern, done, notes = await concern_service.acknowledge(context.services, actor, concern_id)
+        return await call(context.services, actor, match_int(context))
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone=GONE, alert=True)
+        return None
+
+
+async def _open_to_close(update: Update, context: BotContext, texts: Texts) -> store.Concern | None:
+    """The pressed button's concern, if the actor may close it and it is still open (else its state is shown)."""
+    concern = await _on_pressed(update, context, texts, concern_service.concern_for_close)
+    if concern is None:
+        return None
+    await answer(update)
+    if concern.status is ConcernStatus.CLOSED:
+        await _tell_state(update, texts, concern)
+        return None
+    return concern
+
+
+async def acknowledge(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    acknowledged = await _on_pressed(update, context, texts, concern_service.acknowledge)
+    if acknowledged is None:
         return
+    concern, done, notes = acknowledged
     await answer(update, texts.t("safety.ack.done" if done else "safety.ack.already"))
     await deliver(context.bot, context.services, notes)
     await _tell_state(update, texts, concern)
@@ -289,14 +313,11 @@ async def acknowledge(update: Update, context: BotContext) -> None:
 
 async def assign_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    concern_id = match_int(context)
-    try:
-        people = await concern_service.assignees(context.services, actor, concern_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone=GONE, alert=True)
+    people = await _on_pressed(update, context, texts, concern_service.assignees)
+    if people is None:
         return
     await answer(update)
+    concern_id = match_int(context)
     buttons = [
         kb.button(texts.t("safety.assign.person", name=name), "cc", "to", concern_id, uid) for uid, name in people
     ]
@@ -305,37 +326,30 @@ async def assign_menu(update: Update, context: BotContext) -> None:
 
 async def assign_to(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    assert context.matches
-    concern_id, assignee = int(context.matches[0].group(1)), int(context.matches[0].group(2))
-    try:
-        concern, notes = await concern_service.assign(context.services, actor, concern_id, assignee)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone=GONE, alert=True)
+    assignee = match_int(context, 2)
+
+    async def assign(services: Services, actor: Actor, concern_id: int) -> tuple[store.Concern, list[Alert]]:
+        return await concern_service.assign(services, actor, concern_id, assignee)
+
+    assigned = await _on_pressed(update, context, texts, assign)
+    if assigned is None:
         return
+    concern, notes = assigned
     await answer(update)
     if concern.status is ConcernStatus.CLOSED:
         await _tell_state(update, texts, concern)
         return
     await deliver(context.bot, context.services, notes)
-    await edit_or_reply(update, texts.t("safety.assign.done", id=concern_id))
+    await edit_or_reply(update, texts.t("safety.assign.done", id=concern.id))
 
 
 async def close_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    concern_id = match_int(context)
-    try:
-        concern = await concern_service.concern_for_close(context.services, actor, concern_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone=GONE, alert=True)
+    concern = await _open_to_close(update, context, texts)
+    if concern is None:
         return
-    await answer(update)
-    if concern.status is ConcernStatus.CLOSED:
-        await _tell_state(update, texts, concern)
-        return
-    buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), "cc", "oc", concern_id, o.value) for o in Outcome]
-    await reply(update, texts.t("safety.close.ask", id=concern_id), kb.grid(buttons, 1))
+    buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), "cc", "oc", concern.id, o.value) for o in Outcome]
+    await reply(update, texts.t("safety.close.ask", id=concern.id), kb.grid(buttons, 1))
 
 
 async def _close(update: Update, context: BotContext, concern_id: int, outcome: Outcome, note: str | None) -> None:
@@ -360,21 +374,12 @@ async def close_direct(update: Update, context: BotContext) -> None:
 async def close_ask_note(update: Update, context: BotContext) -> int:
     """Police, civil affairs, referral: ask for the reference or the body referred to."""
     texts = await context.texts(update)
-    actor = await context.actor(update)
     assert context.matches
-    concern_id, outcome = int(context.matches[0].group(1)), Outcome(context.matches[0].group(2))
-    try:
-        concern = await concern_service.concern_for_close(context.services, actor, concern_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone=GONE, alert=True)
+    outcome = Outcome(context.matches[0].group(2))
+    concern = await _open_to_close(update, context, texts)
+    if concern is None or not await begin_flow(update, context, CLOSE_FLOW):
         return ConversationHandler.END
-    await answer(update)
-    if concern.status is ConcernStatus.CLOSED:
-        await _tell_state(update, texts, concern)
-        return ConversationHandler.END
-    if not await begin_flow(update, context, CLOSE_FLOW):
-        return ConversationHandler.END
-    context.draft[CLOSE_DRAFT] = {"id": concern_id, "outcome": outcome.value}
+    context.draft[CLOSE_DRAFT] = {"id": concern.id, "outcome": outcome.value}
     await reply(update, texts.t(f"safety.close.ask_note.{outcome.value}", limit=MAX_NOTE))
     return NOTE
 
