@@ -49,18 +49,19 @@ QUIET_SECONDS = 0.03  # the bot answers one update with one visible reply; this 
 @dataclass
 class CrashPlan:
     """Kill the bot at the n-th reply request for each n in `points` (counted over the whole run), at the n-th
-    for each n in `care_points` counted from the start of the care part of the week (check-ins onwards), and at
-    the n-th scheduled message (reminder, weekly updates, digest) for each n in `outbox_points`."""
+    for each n in `phase_points` counted from `begin_phase()` (the week: the care part, check-ins onwards), and
+    at the n-th scheduled message (reminder, weekly updates, digest) for each n in `outbox_points`."""
 
     points: set[int]
-    care_points: set[int] = field(default_factory=set)
+    phase_points: set[int] = field(default_factory=set)
     outbox_points: set[int] = field(default_factory=set)
     seen: int = 0
     outbox_seen: int = 0
     fired: list[tuple[int, str]] = field(default_factory=list)
 
-    def begin_care(self) -> None:
-        self.points |= {self.seen + n for n in self.care_points}
+    def begin_phase(self, points: set[int] | None = None) -> None:
+        """From here, crash at the n-th reply request for each n in `points` (default: `phase_points`)."""
+        self.points |= {self.seen + n for n in (self.phase_points if points is None else points)}
 
     def fires(self, outbox: bool) -> bool:
         self.seen += 1
@@ -74,10 +75,16 @@ class CrashPlan:
 class School:
     """The server, the bot process, and the people; kills and restarts the bot as the plan says."""
 
-    def __init__(self, server: BotAPIServer, bot: BotProcess, plan: CrashPlan) -> None:
+    def __init__(
+        self, server: BotAPIServer, bot: BotProcess, plan: CrashPlan, *, methods: set[str] = REPLY_METHODS,
+        after_crash: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
+        """`methods`: the requests that can be crash points; `after_crash`: checks the database after each kill."""
         self.server = server
         self.bot = bot
         self.plan = plan
+        self.methods = methods
+        self.after_crash = after_crash
         self.crashed = False
         self.busy = 0
         self.last_activity = 0.0
@@ -88,7 +95,7 @@ class School:
         self.last_activity = loop.time()
         if self.crashed:
             return True
-        if method not in REPLY_METHODS:
+        if method not in self.methods:
             return False
         outbox = _from_outbox(method, params)
         if self.plan.fires(outbox):
@@ -114,6 +121,8 @@ class School:
         self.crashed = True
         while self.crashed:
             assert integrity(self.bot.config.parent / "shouwang.db") == "ok"
+            if self.after_crash is not None:
+                self.after_crash()
             self.crashed = False
             try:
                 await self.bot.start(self.server)
@@ -414,7 +423,7 @@ async def school_week(school: School) -> dict[str, Any]:
             await school.act(parent, lambda p=parent: p.send("/child"), html.escape(name, quote=False))
             family.append(parent)
     # Check-ins, every child, then a home visit.
-    school.plan.begin_care()
+    school.plan.begin_phase()
     for index, teacher in enumerate(teachers):
         for name, _birth in CHILDREN[index]:
             await check_in(school, teacher, name)
@@ -563,7 +572,7 @@ async def test_school_week_survives_kill_9(tmp_path: Path, server: BotAPIServer,
     # Without crashes the first days make about 187 reply requests and the care part about 47 more.
     plan = CrashPlan(
         points=set(rng.sample(range(3, 180), 5)),
-        care_points=set(rng.sample(range(1, 44), 3)),
+        phase_points=set(rng.sample(range(1, 44), 3)),
         outbox_points={rng.randrange(1, 6)},  # the reminder, the three weekly updates, the digest
     )
     school, week = await run_week(tmp_path, server, plan)
