@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.roles import Access
-from bot.handlers.common import BotContext, answer, edit_or_reply, match_int, refuse, reply
+from bot.handlers.common import BotContext, answer, edit_or_reply, match_int, refuse, reply, show_page
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, InvalidChange
@@ -38,10 +38,8 @@ async def request(update: Update, context: BotContext) -> None:
 
 
 async def list_boarding(update: Update, context: BotContext) -> None:
-    """/boarding shows the first page; a pager button (bo:pg:<n>) page n."""
-    await answer(update)
-    texts = await context.texts(update)
-    await _page(update, context, texts, match_int(context) if update.callback_query else 0)
+    """/boarding, and its page buttons (bo:pg:<n>)."""
+    await show_page(update, context, _page)
 
 
 async def _page(update: Update, context: BotContext, texts: Texts, page: int) -> None:

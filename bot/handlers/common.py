@@ -138,6 +138,16 @@ def match_int(context: BotContext, group: int = 1) -> int:
     return int(context.matches[0].group(group))
 
 
+Page = Callable[[Update, BotContext, Texts, int], Coroutine[Any, Any, None]]
+
+
+async def show_page(update: Update, context: BotContext, page: Page) -> None:
+    """A paginated list: its command shows the first page; its page button (`area:pg:<n>`) shows page n."""
+    await answer(update)
+    texts = await context.texts(update)
+    await page(update, context, texts, match_int(context) if update.callback_query else 0)
+
+
 # --- flows -----------------------------------------------------------------------------------------
 
 FLOW_KEY = "flow"

@@ -37,6 +37,7 @@ from bot.handlers.common import (
     match_int,
     refuse,
     reply,
+    show_page,
 )
 from bot.jobs.concerns import deliver
 from bot.services import AccessDenied, NotFound
@@ -247,10 +248,7 @@ async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: 
 
 
 async def ticket_page(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    assert context.matches
-    await _ticket_list(update, context, texts, int(context.matches[0].group(1)))
+    await show_page(update, context, _ticket_list)
 
 
 async def read_ticket(update: Update, context: BotContext) -> None:

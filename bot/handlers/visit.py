@@ -25,6 +25,7 @@ from bot.handlers.common import (
     read_typed,
     refuse,
     reply,
+    show_page,
 )
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
@@ -347,10 +348,8 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 async def followups(update: Update, context: BotContext) -> None:
-    """/followups shows the first page; a pager button (fu:pg:<n>) page n."""
-    await answer(update)
-    texts = await context.texts(update)
-    await _followups_page(update, context, texts, match_int(context) if update.callback_query else 0)
+    """/followups, and its page buttons (fu:pg:<n>)."""
+    await show_page(update, context, _followups_page)
 
 
 async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
