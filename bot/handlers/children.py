@@ -220,17 +220,24 @@ async def edit_typed(update: Update, context: BotContext) -> int:
     return await _apply(update, context, texts, value)
 
 
-async def edit_choice(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    target = _edit_target(context, int(match.group(1)), int(match.group(2)))
+async def _pressed_target(update: Update, context: BotContext, texts: Texts) -> tuple[int, int] | None:
+    """The (child, field) being edited, if the pressed button is for them (answered); else a stale alert."""
+    target = _edit_target(context, match_int(context, 1), match_int(context, 2))
     if target is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
+    else:
+        await answer(update)
+    return target
+
+
+async def edit_choice(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    target = await _pressed_target(update, context, texts)
+    if target is None:
         return EDIT_VALUE
-    await answer(update)
     spec = FIELDS[target[1]]
-    raw = match.group(3)
+    assert context.matches
+    raw = context.matches[0].group(3)
     try:
         value: Any = int(raw) if spec.kind is FieldKind.CLASS else parse_choice(spec, raw)
     except (InvalidInput, ValueError):
@@ -241,12 +248,8 @@ async def edit_choice(update: Update, context: BotContext) -> int:
 
 async def edit_clear(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    if _edit_target(context, int(match.group(1)), int(match.group(2))) is None:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
+    if await _pressed_target(update, context, texts) is None:
         return EDIT_VALUE
-    await answer(update)
     return await _apply(update, context, texts, None)
 
 
