@@ -469,16 +469,27 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
         "to_at": _utc_bound(end, local, 1),
         **named,
     }
-    # The event in force as the first day begins is the one dated before it whose next event (0007) is dated on it
-    # or later; a child enrolled on the first day itself counts too (once, even if enrolled before as well).
+    # The status as the first day begins: the latest event before it, or an "enrolled" on that day. For the school,
+    # the events in force (each knows its successor's date, 0007) counted over one index range, plus children
+    # enrolled on the day itself not already counted; for a grade or class, a lookup per child is cheaper.
     events, _ = child_filter(scope, "e.child_id")
-    enrolled = await db.fetchval(
-        f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {events} AND {_enrolled_before('e')})"
-        " + (SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e"
-        f" WHERE {events} AND e.status = 'enrolled' AND e.effective_date = :start AND NOT EXISTS"
-        f" (SELECT 1 FROM enrolment_events prior WHERE prior.child_id = e.child_id AND {_enrolled_before('prior')}))",
-        params,
-    )
+    if scope.kind == "school":
+        enrolled = await db.fetchval(
+            f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {_enrolled_before('e')})"
+            " + (SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e"
+            " WHERE e.status = 'enrolled' AND e.effective_date = :start AND NOT EXISTS (SELECT 1 FROM enrolment_events"
+            f" prior WHERE prior.child_id = e.child_id AND {_enrolled_before('prior')}))",
+            params,
+        )
+    else:
+        children, _ = child_filter(scope)
+        enrolled = await db.fetchval(
+            f"SELECT COUNT(*) FROM children ch WHERE {children} AND (SELECT e.status FROM enrolment_events e"
+            " WHERE e.child_id = ch.id"
+            " AND (e.effective_date < :start OR (e.effective_date = :start AND e.status = 'enrolled'))"
+            " ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) = 'enrolled'",
+            params,
+        )
     dropped = await db.fetchval(
         f"SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e WHERE {events}"
         " AND e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end",
