@@ -118,14 +118,18 @@ async def _typed_child_name(update: Update, context: BotContext, prefix: str, dr
     return await _offer_children(update, context, texts, update.message.text.strip()[:40], prefix=prefix, draft=draft)
 
 
-async def _pressed_child(update: Update, context: BotContext, texts: Texts) -> Any:
-    """The child on a pressed button, re-checked (ids come from the client): None, said so, if not the actor's."""
+async def _pressed_child(update: Update, context: BotContext, texts: Texts, draft: str) -> Any:
+    """The child on a pressed button, re-checked (ids come from the client), now the draft's child; None, said so,
+    if the actor may not plan for it."""
+    await answer(update)
     actor = await context.actor(update)
     try:
-        return await service.child_for_plan(context.services, actor, match_int(context))
+        child = await service.child_for_plan(context.services, actor, match_int(context))
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return None
+    context.draft[draft] = {"child_id": child.id, "name": child.name}
+    return child
 
 
 async def _own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
@@ -169,12 +173,10 @@ async def plan_typed_name(update: Update, context: BotContext) -> int:
 
 
 async def plan_child(update: Update, context: BotContext) -> int:
-    await answer(update)
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts)
+    child = await _pressed_child(update, context, texts, PLAN_DRAFT)
     if child is None:
         return PICK
-    context.draft[PLAN_DRAFT] = {"child_id": child.id, "name": child.name}
     current = await service.current_plan_text(context.services, texts, child.id)
     buttons = [kb.button(texts.t(f"green.weekday.{d}"), "gp", "r", f"w{d}") for d in range(7)]
     extra = [kb.button(texts.t("green.plan.every_n"), "gp", "r", "i")]
@@ -287,12 +289,10 @@ async def note_typed_name(update: Update, context: BotContext) -> int:
 
 
 async def note_child(update: Update, context: BotContext) -> int:
-    await answer(update)
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts)
+    child = await _pressed_child(update, context, texts, NOTE_DRAFT)
     if child is None:
         return PICK
-    context.draft[NOTE_DRAFT] = {"child_id": child.id, "name": child.name}
     await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=service.NOTE_LIMIT))
     return TYPING
 
