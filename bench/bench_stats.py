@@ -1,8 +1,9 @@
 """/stats on a synthetic county database (50,000 children, 1,000,000 care records): goal p95 under 200 ms.
 
-Run: .venv/bin/python -m bench.bench_stats [--runs 30]
+Run: .venv/bin/python -m bench.bench_stats [--runs 30] [--keep FOLDER]
 Times the service call behind /stats (every figure of a scope plus one page of a list), for the whole county,
-one grade and one class, and the chart rendering.
+one grade and one class, and the chart rendering. With --keep, the county is built once in FOLDER and reused by
+later runs (the build takes minutes).
 """
 
 from __future__ import annotations
@@ -12,18 +13,25 @@ import asyncio
 import time
 from pathlib import Path
 
-from bench.county import NOW, open_county, percentile, temp_folder
+from bench.county import NOW, open_county, percentile, temp_folder, write_config
 from bot.domain.roles import Actor
 from bot.domain.stats import Scope
 from bot.services import Services
 from bot.services import stats as stats_service
+from bot.storage.db import Database
 from bot.texts import Texts
 
 
-async def main(runs: int) -> None:
-    with temp_folder() as folder:
-        config, db, counts, built = await open_county(Path(folder))
-        print(f"built {counts} in {built:.1f} s")
+async def main(runs: int, keep: Path | None, reuse: bool) -> None:
+    with temp_folder() as scratch:
+        folder = keep or Path(scratch)
+        if reuse:
+            config = write_config(folder)
+            db = await Database.open(config.storage.database)
+            print(f"reusing {config.storage.database}")
+        else:
+            config, db, counts, built = await open_county(folder)
+            print(f"built {counts} in {built:.1f} s")
         services = Services(config=config, db=db, clock=lambda: NOW)
         admin = Actor(user_id=1, admin=True)
         texts = Texts("zh_CN")
@@ -58,4 +66,9 @@ async def main(runs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
-    asyncio.run(main(parser.parse_args().runs))
+    parser.add_argument("--keep", help="build the county in this folder once, and reuse it")
+    arguments = parser.parse_args()
+    keep = Path(arguments.keep) if arguments.keep else None
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+    asyncio.run(main(arguments.runs, keep, reuse=bool(keep and (keep / "county.db").exists())))
