@@ -75,7 +75,7 @@ CALLBACK_DATA = st.one_of(
 
 @dataclass(frozen=True)
 class Junk:
-    kind: str  # text, sticker, photo, voice, document, press
+    kind: str  # text, sticker, photo, voice, document, press, stale, restart (the bot stopped and started again)
     value: str = ""
 
 
@@ -106,6 +106,8 @@ async def send_junk(user: TestUser, junk: Junk) -> None:
         older = [m for m in user.inbox[:-1] if m.buttons()]
         if older:
             await user.press_data(older[0].buttons()[0]["callback_data"], message=older[0])
+    elif junk.kind == "restart":
+        await user.h.restart()
 
 
 # --- people who finish flows ------------------------------------------------------------------------
