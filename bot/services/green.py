@@ -8,6 +8,7 @@ keyboards are Bot API dicts.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 CALL = "green.call"
 CALL_SNOOZE = "green.call_snooze"
 NO_CONTACT = "green.no_contact"
+YIELD_EVERY = 500  # plans looked at between two chances for other tasks (replies) to run
 MENTOR_DIGEST = "green.mentor_digest"
 WEEKLY = "green.weekly"
 ADMIN_DIGEST = "green.admin_digest"
@@ -176,11 +178,14 @@ async def queue_family_calls(services: Services) -> int:
     now = services.now()
     tz = services.config.school.timezone
     queued = 0
-    for stored in await store.active_plans(services.db):
+    runs = await store.run_slots(services.db)  # one query for every plan: the tick must stay cheap at 40,000
+    for index, stored in enumerate(await store.active_plans(services.db)):
+        if index % YIELD_EVERY == YIELD_EVERY - 1:
+            await asyncio.sleep(0)  # let replies to people in between: a county's plans take a second to scan
         slot = schedule.latest_slot(stored.plan, now, tz)
         if slot is None or slot <= stored.created_at:
             continue
-        done = await store.run_slot(services.db, stored.plan.child_id)
+        done = runs.get(stored.plan.child_id)
         if done is not None and done >= slot:
             continue
         async with services.db.transaction():
@@ -245,16 +250,31 @@ async def queue_no_contact_alerts(services: Services) -> int:
     now = services.now()
     days = services.config.scheduler.no_contact_alert_days
     queued = 0
-    for stored in await store.active_plans(services.db):
-        child_id = stored.plan.child_id
-        last = await store.last_contact(services.db, child_id)
+    # Bulk reads, then work only for the silent children and the alerts not queued yet: a county has 40,000
+    # plans, and one query per plan on every tick kept the database busy for minutes, delaying every reply.
+    contacts = await store.last_contacts(services.db)
+    silent = []
+    for index, stored in enumerate(await store.active_plans(services.db)):
+        if index % YIELD_EVERY == YIELD_EVERY - 1:
+            await asyncio.sleep(0)
+        last = contacts.get(stored.plan.child_id)
         since = last or stored.created_at
-        if now - since < timedelta(days=days):
-            continue
-        recipients = await store.head_teachers(services.db, stored.class_id)
-        mentor = await store.mentor_of(services.db, child_id)
+        if now - since >= timedelta(days=days):
+            silent.append((stored, last, since))
+    if not silent:
+        return 0
+    heads = await store.head_teachers_by_class(services.db)
+    mentors = await store.mentors_by_child(services.db)
+    already = await outbox.queued_keys(services.db, NO_CONTACT)
+    for stored, last, since in silent:
+        child_id = stored.plan.child_id
+        recipients = list(heads.get(stored.class_id, []))
+        mentor = mentors.get(child_id)
         if mentor is not None and mentor not in recipients:
             recipients.append(mentor)
+        recipients = [u for u in recipients if (u, f"{child_id}:{to_db(since)}") not in already]
+        if not recipients:
+            continue
         languages = await store.user_languages(services.db, recipients)
         async with services.db.transaction():
             for user_id in recipients:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from bot.domain import schedule
 from bot.domain.clock import from_db, to_db
@@ -27,7 +27,7 @@ def _plan(row: sqlite3.Row) -> StoredPlan:
         plan=schedule.CallPlan(
             child_id=row["child_id"],
             rhythm=row["rhythm"],
-            at=datetime.strptime(f"{int(hours):02d}:{int(minutes):02d}", "%H:%M").time(),
+            at=time(int(hours), int(minutes)),  # not strptime: the tick reads every plan, and it is slow
             start=date.fromisoformat(row["start_date"]),
             weekday=row["weekday"],
             interval_days=row["interval_days"],
@@ -89,6 +89,12 @@ async def run_slot(db: Database, child_id: int) -> datetime | None:
     return None if value is None else from_db(value)
 
 
+async def run_slots(db: Database) -> dict[int, datetime]:
+    """Every child's last reminded call time, in one query (the tick looks at every plan)."""
+    rows = await db.fetchall("SELECT child_id, last_slot FROM family_call_runs")
+    return {row["child_id"]: from_db(row["last_slot"]) for row in rows}
+
+
 async def set_run_slot(db: Database, child_id: int, slot: datetime) -> None:
     await db.execute(
         "INSERT INTO family_call_runs (child_id, last_slot) VALUES (?, ?)"
@@ -145,6 +151,14 @@ async def last_contact(db: Database, child_id: int) -> datetime | None:
     return None if value is None else from_db(value)
 
 
+async def last_contacts(db: Database) -> dict[int, datetime]:
+    """Every child's last confirmed call, in one query (the tick looks at every plan)."""
+    rows = await db.fetchall(
+        "SELECT child_id, MAX(at) AS last FROM family_call_answers WHERE outcome = 'called' GROUP BY child_id"
+    )
+    return {row["child_id"]: from_db(row["last"]) for row in rows}
+
+
 async def job_key(db: Database, job: str) -> str | None:
     value = await db.fetchval("SELECT last_key FROM scheduler_runs WHERE job = ?", (job,))
     return None if value is None else str(value)
@@ -168,6 +182,21 @@ async def head_teachers(db: Database, class_id: int) -> list[int]:
 async def mentor_of(db: Database, child_id: int) -> int | None:
     value = await db.fetchval("SELECT mentor_id FROM pairings WHERE child_id = ? AND ended_at IS NULL", (child_id,))
     return None if value is None else int(value)
+
+
+async def head_teachers_by_class(db: Database) -> dict[int, list[int]]:
+    rows = await db.fetchall(
+        "SELECT class_id, user_id FROM staff_roles WHERE role = 'head_teacher' ORDER BY class_id, user_id"
+    )
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row["class_id"], []).append(row["user_id"])
+    return found
+
+
+async def mentors_by_child(db: Database) -> dict[int, int]:
+    rows = await db.fetchall("SELECT child_id, mentor_id FROM pairings WHERE ended_at IS NULL")
+    return {row["child_id"]: row["mentor_id"] for row in rows}
 
 
 async def user_languages(db: Database, user_ids: list[int]) -> dict[int, str | None]:

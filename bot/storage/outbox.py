@@ -132,6 +132,12 @@ async def ready(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     return [_row(row) for row in rows]
 
 
+async def queued_keys(db: Database, kind: str) -> set[tuple[int, str]]:
+    """(recipient, dedup key) of every row of one kind ever queued: what a tick need not queue again."""
+    rows = await db.fetchall("SELECT recipient_id, dedup_key FROM outbox WHERE kind = ?", (kind,))
+    return {(row["recipient_id"], row["dedup_key"]) for row in rows}
+
+
 async def has_ready(db: Database, now: datetime) -> bool:
     value = await db.fetchval(
         "SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? LIMIT 1", (to_db(now),)

@@ -1,0 +1,82 @@
+"""The scheduler tick's cost does not grow with the number of family-call plans (issue 7, load).
+
+It used to ask the database twice per plan on every tick (the plan's last reminded call, its last confirmed
+call) and four more times per silent child (head teachers, mentor, languages, the enqueue). On a county of
+40,000 plans one tick kept the single connection busy for two minutes, so it never stopped, and every reply to a
+teacher queued behind it. Now the tick reads in bulk: the same few statements for 3 plans or 40.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from bot.domain.clock import to_db
+from bot.storage.db import Database
+from tests.green_fixture import TEACHER_ID, local, outbox_rows, school, tick
+from tests.harness import Harness
+
+PLAN_CREATED = local(2026, 3, 1, 9, 0)
+
+
+def count_statements(db: Database) -> list[int]:
+    """Wraps the connection owner's statement methods; the returned list's one item counts the statements."""
+    count = [0]
+
+    def counting(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            count[0] += 1
+            return await method(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("execute", "insert", "executemany", "fetchone", "fetchall"):
+        setattr(db, name, counting(getattr(db, name)))
+    return count
+
+
+async def add_children_with_plans(h: Harness, template_child: int, how_many: int) -> None:
+    """More children of the same class, each with a Sunday 19:00 call plan made on 1 March."""
+    for number in range(how_many):
+        child_id = await h.db.insert(
+            "INSERT INTO children (name, sex, birth_date, class_id, parents_away, created_at, updated_at)"
+            " SELECT name || ?, sex, birth_date, class_id, parents_away, created_at, updated_at"
+            " FROM children WHERE id = ?",
+            (str(number), template_child),
+        )
+        await h.db.execute(
+            "INSERT INTO family_call_plans (child_id, rhythm, weekday, at_time, start_date, created_at, updated_at)"
+            " VALUES (?, 'weekly', 0, '19:00', '2026-03-01', ?, ?)",
+            (child_id, to_db(PLAN_CREATED), to_db(PLAN_CREATED)),
+        )
+
+
+async def test_a_quiet_tick_costs_the_same_for_3_plans_or_40(harness: Harness) -> None:
+    _admin, teacher, child_id, _parents = await school(harness)
+    await harness.db.execute(
+        "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (?, ?, 30, ?)",
+        (TEACHER_ID, child_id, to_db(PLAN_CREATED)),
+    )
+    await add_children_with_plans(harness, child_id, 3)
+    # Three weeks on: every plan had a call (a reminder is due) and no call was ever confirmed (alerts are due).
+    harness.clock.now = local(2026, 3, 22, 20, 0)
+    assert await tick(harness) > 0
+    alerts_for_3 = len(await outbox_rows(harness, "green.no_contact"))
+    assert alerts_for_3 == 3  # the head teacher, once per silent child
+    counter = count_statements(harness.db)
+    assert await tick(harness) == 0
+    quiet_for_3 = counter[0]
+
+    await add_children_with_plans(harness, child_id, 37)
+    assert await tick(harness) > 0  # the new plans' reminders and alerts
+    assert len(await outbox_rows(harness, "green.no_contact")) == 40
+    counter[0] = 0
+    assert await tick(harness) == 0
+    assert counter[0] == quiet_for_3, "a quiet tick must not ask the database once per plan"
+
+    # Still queued once: a later silence (a week on, nothing confirmed) is not a new alert.
+    harness.clock.now += timedelta(days=1)
+    await tick(harness)
+    assert len(await outbox_rows(harness, "green.no_contact")) == 40
+    assert teacher.id == TEACHER_ID
