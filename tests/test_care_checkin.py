@@ -146,7 +146,8 @@ async def test_forged_rating_stale_buttons_and_stray_input(harness: Harness) -> 
     await s.teacher.press_data("ci:r:ffffff:0:3")  # another check-in's button
     assert await rows(harness, "checkins") == []
     await s.teacher.send("随便打字")
-    assert "按钮" in s.teacher.last_text
+    hint, again = s.teacher.inbox[-2:]
+    assert "按钮" in hint.text and "(1/4)" in again.text and again.buttons()  # the step again, with its buttons
     await s.teacher.send("/register")
     assert "记录近况" in s.teacher.last_text  # a command mid-flow names the flow
     await s.teacher.press("好")

@@ -283,6 +283,12 @@ async def hint(update: Update, context: BotContext) -> None:
         await reply(update, texts.t("care.hint_note"))
     else:
         await reply(update, texts.t("flow.hint_buttons"))
+    # A rating (or the review) is asked again, buttons included: they may be gone (the bot was stopped between
+    # editing the last rating into place and sending the next question) or far up the chat.
+    if draft.get("stage") == "rate":
+        await _ask_rating(update, context, texts)
+    elif draft.get("stage") == "review":
+        await _review(update, context, texts)
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:

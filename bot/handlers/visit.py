@@ -79,8 +79,12 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child: Chil
     draft = _draft(context)
     assert draft is not None
     draft.update(child_id=child.id, child_name=child.name, birth=child.birth_date.isoformat(), stage="kind")
+    return await _ask_kind(update, texts, draft)
+
+
+async def _ask_kind(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
     buttons = [kb.button(texts.t(f"care.kind.{k.value}"), "vi", "k", draft["nonce"], k.value) for k in VisitKind]
-    await reply(update, texts.t("care.visit_ask_kind", name=child.name), kb.grid(buttons, 1))
+    await reply(update, texts.t("care.visit_ask_kind", name=draft["child_name"]), kb.grid(buttons, 1))
     return KIND
 
 
@@ -187,6 +191,10 @@ async def participants_skipped(update: Update, context: BotContext) -> int:
 
 async def _notes_given(update: Update, texts: Texts, draft: dict[str, Any], notes: str) -> int:
     draft["notes"] = notes
+    return await _ask_followup(update, texts, draft)
+
+
+async def _ask_followup(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
     draft["stage"] = "followup"
     nonce = draft["nonce"]
     markup = InlineKeyboardMarkup(
@@ -310,13 +318,19 @@ async def hint(update: Update, context: BotContext) -> None:
     if message is not None and message.text and message.text.startswith("/"):
         await reply(update, texts.t("flow.command_in_flow", flow=texts.t("flow.name.visit")))
         return
-    stage = (_draft(context) or {}).get("stage")
+    draft = _draft(context) or {}
+    stage = draft.get("stage")
     if stage == "pick":
         await reply(update, texts.t("care.hint_pick"))
     elif stage in ("date", "participants", "notes", "action", "due"):
         await reply(update, texts.t("care.hint_visit_text"))
     else:
         await reply(update, texts.t("flow.hint_buttons"))
+    # A step answered only by its buttons is asked again, buttons included: they may be gone (the bot was stopped
+    # between editing the kind into place and sending the next question) or far up the chat.
+    ask_again = {"kind": _ask_kind, "followup": _ask_followup, "review": _review}
+    if stage in ask_again and "child_name" in draft:
+        await ask_again[stage](update, texts, draft)
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
