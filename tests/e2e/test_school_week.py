@@ -295,10 +295,17 @@ async def walk(
     message says `done`. After a crash the person finds the flow where the bot resumed it."""
     start = len(user.inbox)
     await school.act(user, lambda: user.send(command))
+    alerts_seen = len(user.alerts())
     for _ in range(40):
         recent = user.inbox[start:]
         if any(word in m.text for word in done for m in recent):
             return
+        if len(user.alerts()) > alerts_seen:
+            # A button that no longer works: the question it answered is gone (a crash between the bot editing
+            # the last answer into place and sending the next question). Ask the bot where we are.
+            alerts_seen = len(user.alerts())
+            await school.act(user, lambda: user.send("？"))
+            continue
         step = next(((m, action) for m in reversed(recent) for needle, action in steps if needle in m.text), None)
         assert step is not None, f"{what}: no known question among {[m.text for m in recent]}"
         await school.act(user, lambda s=step: s[1](s[0]), accept=done)
