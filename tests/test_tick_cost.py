@@ -80,3 +80,26 @@ async def test_a_quiet_tick_costs_the_same_for_3_plans_or_40(harness: Harness) -
     await tick(harness)
     assert len(await outbox_rows(harness, "green.no_contact")) == 40
     assert teacher.id == TEACHER_ID
+
+
+async def test_each_weeks_call_is_reminded_once_while_quiet_ticks_skip_the_plan(harness: Harness) -> None:
+    """The quiet tick skips a plan whose reminded call time is less than a week old; the next week's call still
+    comes on time, and a plan saved anew is looked at again."""
+    _admin, _teacher, child_id, _parents = await school(harness)
+    await harness.db.execute(
+        "INSERT INTO family_call_plans (child_id, rhythm, weekday, at_time, start_date, created_at, updated_at)"
+        " VALUES (?, 'weekly', 6, '19:00', '2026-03-01', ?, ?)",
+        (child_id, to_db(PLAN_CREATED), to_db(PLAN_CREATED)),
+    )
+    for moment, expected in (
+        (local(2026, 3, 1, 18, 59), 0),
+        (local(2026, 3, 1, 19, 0), 1),
+        (local(2026, 3, 4, 12, 0), 1),
+        (local(2026, 3, 8, 18, 59), 1),
+        (local(2026, 3, 8, 19, 0), 2),
+        (local(2026, 3, 8, 19, 30), 2),
+        (local(2026, 3, 22, 19, 5), 3),  # a week missed (the bot was down): only the latest call is reminded
+    ):
+        harness.clock.now = moment
+        await tick(harness)
+        assert len(await outbox_rows(harness, "green.call")) == expected, moment
