@@ -48,9 +48,12 @@ OWN_RETRY = -1  # rate_limit_args value: no AIORateLimiter retries, the outbox h
 MAX_ATTEMPTS = 10
 PER_CHAT = timedelta(seconds=1)
 BATCH = 100
-# Each interactive request of the last second holds back this many outbox slots: a reply often needs a second
-# request (answerCallbackQuery, then sendMessage or an edit) in the next moment.
-REPLY_HEADROOM = 2.0
+# Each interactive request (one with a chat, counted by the limiter) of the last second holds back one outbox
+# slot: people who are being answered now are likely to need the next moment too.
+REPLY_HEADROOM = 1.0
+# Capacity of the overall limiter (Telegram's 30 messages a second) the outbox never takes: replies can always
+# burst this many at once without waiting behind a broadcast message.
+REPLY_RESERVE = 10
 # Kinds that answer something the person wrote: sent even to someone who chose "stop all messages".
 REPLY_KINDS = frozenset({"green.answer"})
 
@@ -67,6 +70,11 @@ class OutboxRateLimiter(AIORateLimiter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._interactive: deque[float] = deque()
+
+    def has_spare(self, reserve: int) -> bool:
+        """Whether the overall limiter could let one more message through now and still `reserve` after it."""
+        limiter = self._base_limiter  # AIORateLimiter's own (30/s); read only, to leave its capacity to replies
+        return limiter is None or limiter.has_capacity(reserve + 1)
 
     def interactive_last_second(self) -> int:
         """How many requests other than the outbox's went out in the last second."""
@@ -184,6 +192,20 @@ class OutboxSender:
         # Never catch up after a slow request: two sends are always at least one step apart, so any one-second
         # window holds at most `messages_per_second` of them.
         self.next_slot = max(slot or now, now) + timedelta(seconds=interval)
+        await self._leave_room_for_replies()
+
+    async def _leave_room_for_replies(self) -> None:
+        """Waits (at most a second: the outbox always moves) until the overall limiter has room for this message
+        and REPLY_RESERVE more, so a reply never queues in the limiter behind a broadcast message. Real time:
+        the limiter counts on the event loop's clock."""
+        limiter = self.bot.rate_limiter
+        if not isinstance(limiter, OutboxRateLimiter):
+            return
+        rate = self.services.config.scheduler.messages_per_second
+        for _ in range(max(1, round(rate))):  # a second's worth of looks, one per slot
+            if limiter.has_spare(REPLY_RESERVE):
+                return
+            await asyncio.sleep(1 / rate)
 
     async def _settle(self, row: outbox.OutboxRow, now: datetime) -> bool:
         """Skips or defers a row that must not go now; True if it was dealt with."""
