@@ -48,6 +48,7 @@ from tests.test_fuzz import (
     JUNK,
     TEXTS,
     Junk,
+    Registering,
     Scripted,
     World,
     _check_replies,
@@ -827,7 +828,27 @@ def about(person: Scripted, name: str, *, instead_of: str = CHILD) -> Scripted:
     return person
 
 
-MID_FLOW: dict[str, tuple[Callable[[str], Scripted], str, int]] = {
+def editing_a_card(name: str) -> Scripted:
+    return Scripted(
+        "card_edit",
+        f"/child {name}",
+        [
+            (r"请输入新的", "send", "开朗 & <b>爱笑</b>"),
+            (r"要修改 .* 的哪一项", "press", "性格"),
+            (name, "press", "修改"),
+        ],
+        rf"已更新 {name} 的",
+    )
+
+
+def registering_a_namesake(name: str) -> Registering:
+    """A new registration whose name contains the erased child's (a draft that names them, and is scrubbed)."""
+    person = Registering()
+    person.name = f"王{name}"
+    return person
+
+
+MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     # flow: (the person, given the child's name; who walks it; how many steps reach the last state)
     "counsel": (lambda name: about(counselling(), name), "counsellor", 6),
     "enrol": (lambda name: about(changing_enrolment(), name, instead_of=ENROLLED), "head_teacher", 4),
@@ -840,6 +861,8 @@ MID_FLOW: dict[str, tuple[Callable[[str], Scripted], str, int]] = {
     "callplan": (lambda name: about(planning_calls(), name), "head_teacher", 3),
     "pair": (lambda name: about(pairing_a_mentor(), name), "admin", 3),
     "buddy": (lambda name: about(pairing_a_buddy(), name), "head_teacher", 2),
+    "card_edit": (editing_a_card, "head_teacher", 3),
+    "register": (registering_a_namesake, "head_teacher", 6),
 }
 
 
@@ -887,7 +910,7 @@ async def test_child_erased_mid_flow(two_admins: Harness, flow: str, steps: int)
         await quick_child(harness, school.people["head_teacher"].id, other, "2016-02-02")
         again = make(other)
         await again.start(user)
-        for _ in range(12):
+        for _ in range(40):
             if not await again.step(user):
                 break
         assert again.done(user), [m.text[:80] for m in user.inbox[seen:]]

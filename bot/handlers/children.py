@@ -211,7 +211,8 @@ async def _apply(update: Update, context: BotContext, texts: Texts, value: Any) 
 async def edit_typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     target = _edit_target(context)
-    if target is None:
+    if target is None:  # the child's record was erased mid-edit (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
         return end_flow(context, EDIT_DRAFT)
     spec, today = FIELDS[target[1]], registry_service.local_today(context.services)
     value = await read_typed(update, texts, lambda text: parse_field(spec, text, today=today))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -318,6 +319,24 @@ async def duplicate_answer(update: Update, context: BotContext) -> int:
     return await _commit(update, context, texts)
 
 
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+
+
+def _with_draft(step: Step) -> Step:
+    """A form step needs its draft. Erasing a child scrubs every draft that names them (a form for a child of the
+    same name, say): the person is told the form ended, instead of failing on every answer."""
+
+    async def guarded(update: Update, context: BotContext) -> int:
+        if DRAFT in context.draft:
+            return await step(update, context)
+        await answer(update)
+        texts = await context.texts(update)
+        await reply(update, texts.t("flow.cleared", flow=texts.t("flow.name.register")))
+        return end_flow(context, DRAFT)
+
+    return guarded
+
+
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
@@ -325,16 +344,16 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         entry_points=[CommandHandler("register", start)],
         states={
             ASKING: [
-                MessageHandler(text, typed),
-                CallbackQueryHandler(picked, pattern=kb.REGISTER_PICK),
-                CallbackQueryHandler(skipped, pattern=kb.REGISTER_SKIP),
+                MessageHandler(text, _with_draft(typed)),
+                CallbackQueryHandler(_with_draft(picked), pattern=kb.REGISTER_PICK),
+                CallbackQueryHandler(_with_draft(skipped), pattern=kb.REGISTER_SKIP),
             ],
             REVIEW: [
-                CallbackQueryHandler(save, pattern=kb.REGISTER_SAVE),
-                CallbackQueryHandler(edit_menu, pattern=kb.REGISTER_EDIT),
-                CallbackQueryHandler(edit_field, pattern=kb.REGISTER_EDIT_FIELD),
+                CallbackQueryHandler(_with_draft(save), pattern=kb.REGISTER_SAVE),
+                CallbackQueryHandler(_with_draft(edit_menu), pattern=kb.REGISTER_EDIT),
+                CallbackQueryHandler(_with_draft(edit_field), pattern=kb.REGISTER_EDIT_FIELD),
             ],
-            DUPLICATE: [CallbackQueryHandler(duplicate_answer, pattern=kb.REGISTER_DUPLICATE)],
+            DUPLICATE: [CallbackQueryHandler(_with_draft(duplicate_answer), pattern=kb.REGISTER_DUPLICATE)],
         },
         draft_keys=(DRAFT,),
         timeout_minutes=timeout_minutes,

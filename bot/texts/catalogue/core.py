@@ -139,6 +139,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "⏰ 由于长时间没有操作，本次{flow}已自动结束，未保存任何内容。需要时请重新开始。",
         "⏰ Your {flow} ended after a long pause; nothing was saved. Start again when you are ready.",
     ),
+    "flow.cleared": (
+        "这项操作涉及的档案刚被管理员删除，本次{flow}已结束，未保存任何内容。需要时请重新开始。",
+        "The record this was about has just been erased by an administrator, so your {flow} has ended; nothing was "
+        "saved. Start again if you need to.",
+    ),
     "flow.stale_button": (
         "这个按钮已经失效了，请使用最新消息中的按钮。",
         "This button is out of date; please use the buttons in the latest message.",
