@@ -841,6 +841,20 @@ def editing_a_card(name: str) -> Scripted:
     )
 
 
+def inviting_a_parent_of(name: str) -> Scripted:
+    return Scripted(
+        "invite",
+        "/invite",
+        [
+            (r"是什么关系", "press", "母亲"),
+            (r"请选择孩子", "press", name),
+            (r"孩子姓名", "send", name),
+            (r"您要邀请谁", "press", "家长"),
+        ],
+        rf"(?s)已为 {name} 的.*t\.me/",
+    )
+
+
 def registering_a_namesake(name: str) -> Registering:
     """A new registration whose name contains the erased child's (a draft that names them, and is scrubbed)."""
     person = Registering()
@@ -862,6 +876,7 @@ MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     "pair": (lambda name: about(pairing_a_mentor(), name), "admin", 3),
     "buddy": (lambda name: about(pairing_a_buddy(), name), "head_teacher", 2),
     "card_edit": (editing_a_card, "head_teacher", 3),
+    "invite": (inviting_a_parent_of, "head_teacher", 3),
     "register": (registering_a_namesake, "head_teacher", 6),
 }
 

@@ -166,7 +166,7 @@ async def child_chosen(update: Update, context: BotContext) -> int:
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
         return CHOOSE_CHILD
-    context.draft[DRAFT]["child_id"] = child.id
+    context.draft.setdefault(DRAFT, {})["child_id"] = child.id
     buttons = [kb.button(texts.t(f"relation.{r}"), "inv", "rel", r) for r in RELATIONS]
     await edit_or_reply(update, texts.t("invite.ask_relationship", child=child.name), kb.grid(buttons, 2))
     return CHOOSE_RELATION
@@ -192,7 +192,11 @@ async def relation_typed(update: Update, context: BotContext) -> int:
 
 async def _create_guardian(update: Update, context: BotContext, texts: Texts, relationship: str) -> int:
     actor = await context.actor(update)
-    child_id = int(context.draft[DRAFT]["child_id"])
+    draft = context.draft.get(DRAFT) or {}
+    if "child_id" not in draft:  # the child's record was erased mid-flow (its draft scrubbed)
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, DRAFT)
+    child_id = int(draft["child_id"])
     try:
         code = await invitation_service.invite_guardian(context.services, actor, child_id, relationship)
         child = await registry_service.child_for_invitation(context.services, actor, child_id)
