@@ -33,7 +33,6 @@ CALL_SNOOZE = "green.call_snooze"
 NO_CONTACT = "green.no_contact"
 # Two call times of one plan are a period apart in local time; in UTC a daylight-saving change can move them.
 SLOT_DRIFT = timedelta(hours=3)
-YIELD_EVERY = 500  # plans looked at between two chances for other tasks (replies) to run
 MENTOR_DIGEST = "green.mentor_digest"
 WEEKLY = "green.weekly"
 ADMIN_DIGEST = "green.admin_digest"
@@ -204,8 +203,10 @@ async def queue_family_calls(services: Services) -> int:
     now = services.now()
     tz = services.config.school.timezone
     queued = 0
-    runs = await store.run_slots(services.db)  # one query for every plan: the tick must stay cheap at 40,000
-    plans = await store.active_plans(services.db)
+    # Only the plans whose next call may have come (one query): the tick must stay cheap at 40,000 plans.
+    looked_at = await store.plans_to_look_at(services.db, now)
+    plans = [stored for stored, _ in looked_at]
+    runs = {stored.plan.child_id: last for stored, last in looked_at if last is not None}
     # Working out a county's 40,000 latest call times takes a CPU second: in a thread, so that replies to people
     # go on meanwhile instead of waiting for the event loop.
     for stored, slot in await asyncio.to_thread(_due_calls, plans, runs, now, tz):
@@ -273,15 +274,10 @@ async def queue_no_contact_alerts(services: Services) -> int:
     queued = 0
     # Bulk reads, then work only for the silent children and the alerts not queued yet: a county has 40,000
     # plans, and one query per plan on every tick kept the database busy for minutes, delaying every reply.
-    contacts = await store.last_contacts(services.db)
-    silent = []
-    for index, stored in enumerate(await store.active_plans(services.db)):
-        if index % YIELD_EVERY == YIELD_EVERY - 1:
-            await asyncio.sleep(0)
-        last = contacts.get(stored.plan.child_id)
-        since = last or stored.created_at
-        if now - since >= timedelta(days=days):
-            silent.append((stored, last, since))
+    silent = [
+        (stored, last, last or stored.created_at)
+        for stored, last in await store.silent_plans(services.db, now - timedelta(days=days))
+    ]
     if not silent:
         return 0
     heads = await store.head_teachers_by_class(services.db)

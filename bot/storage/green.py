@@ -40,7 +40,8 @@ def _plan(row: sqlite3.Row) -> StoredPlan:
     )
 
 
-_PLAN_SELECT = "SELECT p.*, c.class_id, c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id"
+_PLAN_COLUMNS = "SELECT p.*, c.class_id, c.name"
+_PLAN_SELECT = _PLAN_COLUMNS + " FROM family_call_plans p JOIN children c ON c.id = p.child_id"
 
 
 async def get_plan(db: Database, child_id: int) -> StoredPlan | None:
@@ -52,6 +53,35 @@ async def active_plans(db: Database) -> list[StoredPlan]:
     rows = await db.fetchall(_PLAN_SELECT + " WHERE p.active = 1 ORDER BY p.child_id")
     # A county has 40,000 plans: build them in a thread, not on the event loop that answers people.
     return await asyncio.to_thread(lambda: [_plan(row) for row in rows])
+
+
+async def plans_to_look_at(db: Database, now: datetime) -> list[tuple[StoredPlan, datetime | None]]:
+    """Active plans whose next call may have come, each with its last reminded call time. Left out (in SQL, so a
+    county's 40,000 plans are not read on every tick): a plan reminded after it was last saved, less than one
+    period ago less three hours (a daylight-saving change can move a call in UTC) — its next call has not come.
+    The tick decides for the rest (bot/services/green.py)."""
+    rows = await db.fetchall(
+        _PLAN_COLUMNS + ", r.last_slot FROM family_call_plans p JOIN children c ON c.id = p.child_id"
+        " LEFT JOIN family_call_runs r ON r.child_id = p.child_id WHERE p.active = 1 AND NOT ("
+        " r.last_slot IS NOT NULL AND r.last_slot > p.updated_at AND julianday(r.last_slot) >"
+        " julianday(?) - (CASE p.rhythm WHEN 'weekly' THEN 7 ELSE p.interval_days END) + 0.125)"
+        " ORDER BY p.child_id",
+        (to_db(now),),
+    )
+    return [(_plan(row), None if row["last_slot"] is None else from_db(row["last_slot"])) for row in rows]
+
+
+async def silent_plans(db: Database, cutoff: datetime) -> list[tuple[StoredPlan, datetime | None]]:
+    """Active plans with no confirmed call since `cutoff`, saved before it too, each with its last confirmed
+    call: one query (an index seek per plan inside SQLite) that returns only the silent ones."""
+    rows = await db.fetchall(
+        "SELECT * FROM (" + _PLAN_COLUMNS + ", (SELECT MAX(a.at) FROM family_call_answers a WHERE"
+        " a.child_id = p.child_id AND a.outcome = 'called') AS last_call"
+        " FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1)"
+        " WHERE COALESCE(last_call, updated_at) <= ? ORDER BY child_id",
+        (to_db(cutoff),),
+    )
+    return [(_plan(row), None if row["last_call"] is None else from_db(row["last_call"])) for row in rows]
 
 
 async def save_plan(db: Database, plan: schedule.CallPlan, *, by: int, now: datetime) -> None:
@@ -89,12 +119,6 @@ async def stop_plan(db: Database, child_id: int, now: datetime) -> bool:
 async def run_slot(db: Database, child_id: int) -> datetime | None:
     value = await db.fetchval("SELECT last_slot FROM family_call_runs WHERE child_id = ?", (child_id,))
     return None if value is None else from_db(value)
-
-
-async def run_slots(db: Database) -> dict[int, datetime]:
-    """Every child's last reminded call time, in one query (the tick looks at every plan)."""
-    rows = await db.fetchall("SELECT child_id, last_slot FROM family_call_runs")
-    return {row["child_id"]: from_db(row["last_slot"]) for row in rows}
 
 
 async def set_run_slot(db: Database, child_id: int, slot: datetime) -> None:
@@ -151,14 +175,6 @@ async def last_contact(db: Database, child_id: int) -> datetime | None:
         "SELECT MAX(at) FROM family_call_answers WHERE child_id = ? AND outcome = 'called'", (child_id,)
     )
     return None if value is None else from_db(value)
-
-
-async def last_contacts(db: Database) -> dict[int, datetime]:
-    """Every child's last confirmed call, in one query (the tick looks at every plan)."""
-    rows = await db.fetchall(
-        "SELECT child_id, MAX(at) AS last FROM family_call_answers WHERE outcome = 'called' GROUP BY child_id"
-    )
-    return {row["child_id"]: from_db(row["last"]) for row in rows}
 
 
 async def job_key(db: Database, job: str) -> str | None:
