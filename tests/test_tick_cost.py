@@ -1,4 +1,5 @@
-"""The scheduler tick's cost does not grow with the number of family-call plans (issue 7, load).
+"""The scheduler tick's cost does not grow with the number of family-call plans, and the weekly update does not
+hold the database in one long transaction (issue 7, load).
 
 It used to ask the database twice per plan on every tick (the plan's last reminded call, its last confirmed
 call) and four more times per silent child (head teachers, mentor, languages, the enqueue). On a county of
@@ -12,9 +13,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from bot.domain.clock import to_db
+from bot.services import green
+from bot.storage import outbox
 from bot.storage.db import Database
-from tests.green_fixture import TEACHER_ID, local, outbox_rows, school, tick
+from tests.green_fixture import TEACHER_ID, drain, local, outbox_rows, school, tick
 from tests.harness import Harness
 
 PLAN_CREATED = local(2026, 3, 1, 9, 0)
@@ -103,3 +108,34 @@ async def test_each_weeks_call_is_reminded_once_while_quiet_ticks_skip_the_plan(
         harness.clock.now = moment
         await tick(harness)
         assert len(await outbox_rows(harness, "green.call")) == expected, moment
+
+
+async def test_a_weekly_update_queued_in_chunks_survives_a_crash_between_chunks(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly update is queued one chunk per transaction (a county's 100,000 messages in one transaction held
+    every reply for seconds). Stopped after the first chunk, the next tick queues the rest: each parent once."""
+    _admin, _teacher, _child, (mother, father) = await school(harness, parents=2)
+    monkeypatch.setattr(green, "WEEKLY_CHUNK", 1)
+    real_enqueue_many = outbox.enqueue_many
+    chunks = 0
+
+    async def crash_after_one_chunk(*args: Any, **kwargs: Any) -> int:
+        nonlocal chunks
+        chunks += 1
+        if chunks == 2:
+            raise RuntimeError("killed between two chunks")
+        return await real_enqueue_many(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "enqueue_many", crash_after_one_chunk)
+    harness.clock.now = local(2026, 3, 6, 18, 5)  # Friday evening: the weekly update is due
+    await tick(harness)  # the step fails after one parent's row (run_tick logs it and goes on)
+    assert len(await outbox_rows(harness, "green.weekly")) == 1
+    assert await harness.fetchval("SELECT last_key FROM scheduler_runs WHERE job = 'weekly_update'") is None
+    await tick(harness)
+    await tick(harness)
+    assert sorted(r["recipient_id"] for r in await outbox_rows(harness, "green.weekly")) == sorted(
+        [mother.id, father.id]
+    )
+    await drain(harness)
+    assert len(mother.new_messages()) == 1 and len(father.new_messages()) == 1

@@ -363,6 +363,7 @@ async def queue_mentor_digests(services: Services) -> int:
 # --- weekly update to parents and digest to admins -----------------------------------------------------------
 
 RATING = {3: "good", 2: "fair", 1: "care"}
+WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
 
 
 def weekly_markup(texts: Texts) -> dict[str, Any]:
@@ -382,13 +383,19 @@ async def queue_weekly(services: Services) -> int:
     key = schedule.week_key(today)
     if await store.job_key(services.db, "weekly_update") == key:
         return 0
-    async with services.db.transaction():
-        messages = await compose_weekly(services, today, now)
-        markups = {language: weekly_markup(texts_of(services, language)) for _u, _t, language in messages}
-        queued = await outbox.enqueue_many(
+    # Composed outside any transaction and queued in chunks, each its own transaction: one transaction for a
+    # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
+    # the week is marked done only at the end, and the outbox's dedup key makes queuing a row again a no-op.
+    messages = await compose_weekly(services, today, now)
+    markups = {language: weekly_markup(texts_of(services, language)) for _u, _t, language in messages}
+    queued = 0
+    for first in range(0, len(messages), WEEKLY_CHUNK):
+        queued += await outbox.enqueue_many(
             services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
-            messages=[(user_id, text, markups[language]) for user_id, text, language in messages],
+            messages=[(user_id, text, markups[language]) for user_id, text, language in
+                      messages[first : first + WEEKLY_CHUNK]],
         )  # fmt: skip
+    async with services.db.transaction():
         queued += await _queue_admin_digest(services, today, key, moment, now)
         await store.set_job_key(services.db, "weekly_update", key, now)
     log.info("weekly update %s: %d message(s) queued", key, queued)
@@ -415,23 +422,30 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
     for recipient in guardians:
         per_parent[recipient.user_id].append(recipient)
         language_of[recipient.user_id] = recipient.language
-    texts_cache: dict[str | None, Texts] = {}
-    messages = []
-    for user_id, rows in per_parent.items():
-        language = language_of[user_id]
-        texts = texts_cache.setdefault(language, texts_of(services, language))
-        parts = [
-            texts.t("green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day))
-        ]
-        for recipient in rows[:10]:
-            parts.append(
-                _child_section(
-                    services, texts, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
+
+    def build() -> list[tuple[int, str, str | None]]:
+        texts_cache: dict[str | None, Texts] = {}
+        messages = []
+        for user_id, rows in per_parent.items():
+            language = language_of[user_id]
+            texts = texts_cache.setdefault(language, texts_of(services, language))
+            parts = [
+                texts.t(
+                    "green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day)
                 )
-            )
-        parts.append(texts.t("green.weekly.foot"))
-        messages.append((user_id, clip_html("\n\n".join(parts)), language))
-    return messages
+            ]
+            for recipient in rows[:10]:
+                parts.append(
+                    _child_section(
+                        services, texts, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
+                    )
+                )
+            parts.append(texts.t("green.weekly.foot"))
+            messages.append((user_id, clip_html("\n\n".join(parts)), language))
+        return messages
+
+    # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
+    return await asyncio.to_thread(build)
 
 
 def _child_section(
