@@ -26,6 +26,9 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
             update_interval=update_interval,
         )
         self.db = db
+        # Rows known not to exist (deleted by us; nothing else ever inserts them): every update of someone not in
+        # a flow would otherwise delete their empty user and chat data again, two writes per update for nothing.
+        self._absent: set[tuple[str, int]] = set()
 
     async def get_user_data(self) -> dict[int, JSONDict]:
         rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
@@ -64,8 +67,9 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
 
     async def _store(self, table: str, column: str, key: int, data: JSONDict) -> None:
         if not data:
-            await self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+            await self._delete(table, column, key)
             return
+        self._absent.discard((table, key))
         await self.db.execute(
             f"INSERT INTO {table} ({column}, data) VALUES (?, ?) "
             f"ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
@@ -78,11 +82,17 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def update_callback_data(self, data: object) -> None:
         return None
 
+    async def _delete(self, table: str, column: str, key: int) -> None:
+        if (table, key) in self._absent:
+            return
+        await self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+        self._absent.add((table, key))
+
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self.db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+        await self._delete("ptb_chat_data", "chat_id", chat_id)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self.db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        await self._delete("ptb_user_data", "user_id", user_id)
 
     async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
         return None
