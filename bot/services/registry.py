@@ -94,12 +94,9 @@ async def record_listed(services: Services, actor: Actor, child_ids: list[int], 
     """Audits a list that showed these children's details (name, age, parents away): one row each."""
     if not child_ids:
         return
-    now = services.now()
-    async with services.db.transaction():
-        for child_id in child_ids:
-            await audit.record(
-                services.db, at=now, actor_id=actor.user_id, action="list", child_id=child_id, detail=where
-            )
+    await audit.record_many(
+        services.db, at=services.now(), actor_id=actor.user_id, action="list", child_ids=child_ids, detail=where
+    )
 
 
 async def search_children(
