@@ -104,42 +104,38 @@ END;
 -- the event in force before day D is the one dated before D whose next event is dated D or later (or none).
 ALTER TABLE enrolment_events ADD COLUMN next_effective_date TEXT;
 
-UPDATE enrolment_events SET next_effective_date = (
+-- Where the successor's date comes from, in one place for the triggers below.
+CREATE VIEW enrolment_event_successors AS
+SELECT e.id, (
     SELECT n.effective_date FROM enrolment_events n
-    WHERE n.child_id = enrolment_events.child_id
-      AND (n.effective_date, n.id) > (enrolment_events.effective_date, enrolment_events.id)
+    WHERE n.child_id = e.child_id AND (n.effective_date, n.id) > (e.effective_date, e.id)
     ORDER BY n.effective_date, n.id LIMIT 1
-);
+) AS next_effective_date
+FROM enrolment_events e;
+
+UPDATE enrolment_events SET next_effective_date =
+    (SELECT s.next_effective_date FROM enrolment_event_successors s WHERE s.id = enrolment_events.id);
 
 CREATE INDEX enrolment_events_in_force ON enrolment_events (status, effective_date, next_effective_date, child_id);
 
 CREATE TRIGGER enrolment_events_next_added AFTER INSERT ON enrolment_events
 BEGIN
-    UPDATE enrolment_events SET next_effective_date = (
-        SELECT n.effective_date FROM enrolment_events n
-        WHERE n.child_id = enrolment_events.child_id
-          AND (n.effective_date, n.id) > (enrolment_events.effective_date, enrolment_events.id)
-        ORDER BY n.effective_date, n.id LIMIT 1)
+    UPDATE enrolment_events SET next_effective_date =
+        (SELECT s.next_effective_date FROM enrolment_event_successors s WHERE s.id = enrolment_events.id)
     WHERE child_id = NEW.child_id;
 END;
 
 CREATE TRIGGER enrolment_events_next_removed AFTER DELETE ON enrolment_events
 BEGIN
-    UPDATE enrolment_events SET next_effective_date = (
-        SELECT n.effective_date FROM enrolment_events n
-        WHERE n.child_id = enrolment_events.child_id
-          AND (n.effective_date, n.id) > (enrolment_events.effective_date, enrolment_events.id)
-        ORDER BY n.effective_date, n.id LIMIT 1)
+    UPDATE enrolment_events SET next_effective_date =
+        (SELECT s.next_effective_date FROM enrolment_event_successors s WHERE s.id = enrolment_events.id)
     WHERE child_id = OLD.child_id;
 END;
 
 CREATE TRIGGER enrolment_events_next_changed AFTER UPDATE OF effective_date, child_id ON enrolment_events
 BEGIN
-    UPDATE enrolment_events SET next_effective_date = (
-        SELECT n.effective_date FROM enrolment_events n
-        WHERE n.child_id = enrolment_events.child_id
-          AND (n.effective_date, n.id) > (enrolment_events.effective_date, enrolment_events.id)
-        ORDER BY n.effective_date, n.id LIMIT 1)
+    UPDATE enrolment_events SET next_effective_date =
+        (SELECT s.next_effective_date FROM enrolment_event_successors s WHERE s.id = enrolment_events.id)
     WHERE child_id IN (OLD.child_id, NEW.child_id);
 END;
 
