@@ -1,6 +1,7 @@
 """The bot as a process under load, compared with a minimal PTB echo bot on the same HTTP Bot API server.
 
-python -m bench.bench_process [--seconds 15] [--children 50000] [--care 200000] [--parents 100000] [--every 30]
+python -m bench.bench_process [--seconds 15] [--steady-seconds S] [--children 50000] [--care 200000]
+                              [--parents 100000] [--every 30] [--think 4]
 
 1. Builds a county database (bench/county.py: 50,000 children, 100,000 guardians, 5,000 staff, care records); the
    500 benchmark teachers are head teachers of a class (or subject teachers where the county has fewer classes),
@@ -13,10 +14,12 @@ python -m bench.bench_process [--seconds 15] [--children 50000] [--care 200000] 
    the last, for --seconds: updates (steps) handled per second. The echo bots get the same updates (typed text
    and button taps) and answer each with one message, once with PTB's AIORateLimiter (Telegram's 30 messages/s,
    as Shouwang has) and once without.
-4. Realistic load while the weekly update drains: each teacher sends a step every --every seconds on average
-   (Poisson; 500 / 30 s is about 17 updates/s offered) while 100,000 weekly updates wait in the outbox: reply
-   latency p50/p99 (push of the update to the first message the bot sends that teacher in answer, measured at
-   the server; also per kind of update: command, button, typed) and broadcast messages sent meanwhile.
+4. Realistic load while the weekly update drains: each teacher walks a flow with about --think seconds between
+   its steps, then rests, so that on average a teacher sends a step every --every seconds (500 / 30 s: about 17
+   updates/s offered once everyone is under way; the table shows the rate measured) while 100,000 weekly updates
+   wait in the outbox: reply latency p50/p99 (push of the update to the first message the bot sends that teacher
+   in answer, measured at the server; also per kind of update: command, button, typed) and broadcast messages
+   sent meanwhile. --steady-seconds sets this phase's length (default: --seconds).
 
 BENCH_PROFILE=/tmp/bot.prof runs the bot under cProfile (`--only-shouwang` skips the echo bots).
 """
@@ -259,24 +262,32 @@ async def saturate(load: Load, seconds: float) -> float:
     return (load.steps_done - before) / (time.perf_counter() - started)
 
 
-async def steady(load: Load, seconds: float, every: float = 30.0, seed: int = 7) -> list[tuple[str, float]]:
-    """Open loop: each teacher sends a step on average every `every` s (Poisson). This phase's latencies."""
+async def steady(
+    load: Load, seconds: float, every: float = 30.0, think: float = 4.0, seed: int = 7
+) -> list[tuple[str, float]]:
+    """Open loop: a teacher walks a flow taking about `think` s (exponential) between its steps, then rests until
+    the next flow; the rest is chosen so that each teacher sends a step every `every` s on average (500 / 30 s:
+    about 17 updates/s offered once every teacher is under way). This phase's latencies."""
     stop = time.perf_counter() + seconds
     first = len(load.latencies)
+    total = sum(weight for weight, _, _ in FLOWS)
+    steps_per_flow = sum(weight * len(steps) for weight, _, steps in FLOWS) / total
+    rest = max(think, steps_per_flow * every - (steps_per_flow - 1) * think)
 
     async def teacher(user_id: int) -> None:
         rng = random.Random(seed * 1_000_003 + user_id)
 
-        async def think() -> bool:
-            await asyncio.sleep(min(rng.expovariate(1 / every), max(0.0, stop - time.perf_counter())))
-            return time.perf_counter() < stop
+        def left() -> float:
+            return max(0.0, stop - time.perf_counter())
 
-        # A Poisson process from the start: the first step after an exponential wait too (starting everyone
-        # within the phase's first seconds would offer several times the intended rate in a short run).
-        await asyncio.sleep(min(rng.expovariate(1 / every), seconds))
-        while time.perf_counter() < stop:
-            await load.flow(user_id, rng, think)
-            await think()
+        async def pause() -> bool:
+            await asyncio.sleep(min(rng.expovariate(1 / think), left()))
+            return left() > 0
+
+        await asyncio.sleep(min(rng.uniform(0, rest), seconds))  # flows start evenly from the first second
+        while left() > 0:
+            await load.flow(user_id, rng, pause)
+            await asyncio.sleep(min(rng.expovariate(1 / rest), left()))
 
     await asyncio.gather(*(teacher(t) for t in TEACHERS))
     return load.latencies[first:]
@@ -403,10 +414,12 @@ async def measure(
                 await asyncio.to_thread(enqueue_weekly, folder / "county.db", args.parents)
             sent_before = load.broadcast
             started = time.perf_counter()
-            latencies = await steady(load, args.seconds, args.every)
+            latencies = await steady(load, args.steady_seconds or args.seconds, args.every, args.think)
             for at, took, chat, what in sorted((t for t in load.trace if t[0] >= started), key=lambda t: -t[1])[:15]:
                 print(f"  slow: at {at - started:+.2f} s took {took * 1000:.0f} ms chat {chat} {what}")
-            result["broadcast_per_s"] = (load.broadcast - sent_before) / (time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            result["broadcast_per_s"] = (load.broadcast - sent_before) / elapsed
+            result["offered_per_s"] = len(latencies) / elapsed
             everything = [seconds for _, seconds in latencies]
             result["p50_ms"] = percentile(everything, 0.5) * 1000
             result["p99_ms"] = percentile(everything, 0.99) * 1000
@@ -467,7 +480,7 @@ async def main_async(args: argparse.Namespace) -> None:
         raw = await measure("echo-raw", echo, folder, args, echo=True)
     ratio = ours["rate"] / theirs["rate"]
     print()
-    offered = len(TEACHERS) / args.every
+    offered = ours["offered_per_s"]
     by_kind = " · ".join(f"{k} {ours[f'p99_{k}_ms']:,.0f}" for k in ("command", "button", "typed")
                          if f"p99_{k}_ms" in ours)  # fmt: skip
     print("| measure | Shouwang | echo bot, PTB rate limiter | echo bot, no limiter | goal |")
@@ -496,6 +509,8 @@ def main() -> None:
     parser.add_argument("--care", type=int, default=200_000)
     parser.add_argument("--parents", type=int, default=100_000)
     parser.add_argument("--every", type=float, default=30, help="mean seconds between a teacher's updates")
+    parser.add_argument("--think", type=float, default=4, help="mean seconds between two steps of one flow")
+    parser.add_argument("--steady-seconds", type=float, default=0, help="length of phase 4 (default: --seconds)")
     parser.add_argument("--only-shouwang", action="store_true", help="skip the echo bots (while profiling)")
     asyncio.run(main_async(parser.parse_args()))
 
