@@ -46,6 +46,7 @@ from bot.handlers.menu import refresh_menu, set_default_menu
 from bot.jobs.backup import nightly_backup
 from bot.jobs.concerns import resend_unacknowledged
 from bot.jobs.health import Counters, log_health
+from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
@@ -173,6 +174,8 @@ def build_application(
     app.job_queue.run_repeating(resend_unacknowledged, interval=timedelta(minutes=1), first=timedelta(minutes=1),
                                 name="concerns.resend")  # fmt: skip
     app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")
+    app.job_queue.run_repeating(expire_unconfirmed_imports, interval=timedelta(hours=1), first=timedelta(minutes=5),
+                                name="imports.expire")  # fmt: skip
     # Green channel: schedules live in SQLite; the tick queues what is due, the sender drains the outbox.
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from bot.jobs.imports import expire_unconfirmed_imports
 from bot.storage import children, people
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness, TestUser
@@ -264,3 +266,24 @@ async def test_round_trip_export_then_import_into_an_empty_database(harness: Har
         assert "已导入 6 名孩子的档案" in admin.last_text
         copied = [tuple(r) for r in await fresh.fetchall(sql)]
     assert copied == original
+
+
+async def test_a_report_left_unconfirmed_for_a_day_is_cancelled_and_its_rows_dropped(harness: Harness) -> None:
+    """Staged children's details do not linger: the hourly job cancels a report unconfirmed for a day."""
+    school = await build_school(harness)
+    before = await count_children(harness)
+    await start_import(school.admin)
+    await school.admin.send_document(
+        xlsx([["小红", "女", "2016-05-01", "一年级1班", "父亲外出", "", "", ""]]), "a.xlsx"
+    )
+    report = school.admin.last
+    context: Any = SimpleNamespace(application=harness.app)
+    harness.clock.advance(hours=23)
+    await expire_unconfirmed_imports(context)  # not yet a day: still pending, rows kept
+    assert await harness.fetchval("SELECT status FROM import_batches") == "pending"
+    harness.clock.advance(hours=2)
+    await expire_unconfirmed_imports(context)
+    assert await harness.fetchval("SELECT status || ':' || rows_json FROM import_batches") == "cancelled:[]"
+    await school.admin.press("确认导入", message=report)
+    assert "超过一天未确认" in school.admin.alerts()[-1]
+    assert await count_children(harness) == before

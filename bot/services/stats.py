@@ -419,6 +419,9 @@ async def check_import(
     return batch_id, report
 
 
+UNCONFIRMED_IMPORT_KEPT = timedelta(hours=24)
+
+
 class ImportGone(Exception):
     """The batch was already imported or cancelled (a double tap, or a newer file replaced it)."""
 
@@ -456,6 +459,13 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
             [(to_db(now), actor.user_id, child_id, f"import:{batch_id}") for child_id in ids],
         )
     return len(ids), left_out
+
+
+async def expire_unconfirmed_imports(services: Services) -> int:
+    """Children's details staged for an import are kept only while the report can still be confirmed: a report
+    left unconfirmed for UNCONFIRMED_IMPORT_KEPT is cancelled and its rows dropped (its buttons then say it was
+    already handled)."""
+    return await store.expire_imports(services.db, services.now() - UNCONFIRMED_IMPORT_KEPT)
 
 
 async def cancel_import(services: Services, actor: Actor, batch_id: int) -> bool:

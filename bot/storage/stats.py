@@ -280,6 +280,14 @@ async def close_import(db: Database, batch_id: int, status: str) -> bool:
     return changed > 0
 
 
+async def expire_imports(db: Database, created_before: datetime) -> int:
+    """Cancels the pending batches staged before the given time and drops their rows; returns how many."""
+    return await db.execute(
+        "UPDATE import_batches SET status = 'cancelled', rows_json = '[]' WHERE status = 'pending' AND created_at < ?",
+        (to_db(created_before),),
+    )
+
+
 async def insert_children(db: Database, rows: list[dict[str, Any]], *, created_by: int, now: datetime) -> list[int]:
     """Inserts validated archives (inside the caller's transaction); returns their ids in order."""
     stamp = to_db(now)

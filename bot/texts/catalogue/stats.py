@@ -327,8 +327,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.confirm_button": ("✅ 确认导入 {count} 行", "✅ Import {count} rows"),
     "import.cancelled": ("已取消，档案没有任何改动。", "Cancelled; no archive was changed."),
     "import.already_done": (
-        "这份文件已经处理过了（已导入或已取消）。",
-        "This file was already handled (imported or cancelled).",
+        "这份文件已经处理过了（已导入、已取消，或超过一天未确认）。如需导入，请重新发送文件。",
+        "This file was already handled (imported, cancelled, or left unconfirmed for over a day). "
+        "To import it, send the file again.",
     ),
     "import.done": ("✅ 已导入 {count} 名孩子的档案。", "✅ Imported {count} children's archives."),
     "import.left_out": (
