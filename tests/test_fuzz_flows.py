@@ -21,6 +21,7 @@ import html
 import io
 import itertools
 import logging
+import random
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -930,5 +931,53 @@ async def test_child_erased_mid_flow(two_admins: Harness, flow: str, steps: int)
                 break
         assert again.done(user), [m.text[:80] for m in user.inbox[seen:]]
         assert [r.getMessage() for r in errors.records] == []
+    finally:
+        logging.getLogger().removeHandler(errors)
+
+
+# --- a random walk over every flow at once -------------------------------------------------------------
+
+COMMANDS = [
+    f"/child {CHILD}", "/child 李小红", "/register", "/checkin", "/visit", "/concern", "/pair", "/buddy", "/callplan",
+    "/parentnote", "/contact", f"/counsel {CHILD}", "/mailbox", "/mydata", "/erase", f"/audit {CHILD}", "/export",
+    "/export 2026-01-01 2026-02-01", "/import", "/stats", "/mychildren", "/invite", "/settings", "/boarding",
+    "/followups", "/help", "/cancel",
+]  # fmt: skip
+TYPED = [CHILD, "李小红", "2026-03-01", "今天", "3", "20:30", "好的 <b>&", "王", "母亲", "/cancel"]
+
+
+@pytest.mark.parametrize("seed", [7])
+async def test_random_walk_over_every_flow(two_admins: Harness, seed: int) -> None:
+    """Everyone at once taps real buttons of their latest messages, types plausible answers, starts commands and
+    sends junk, in a seeded random order: flows interleave, are left half-way, and meet each other's buttons.
+    Nothing fails and every message (also those drained from the outbox) is valid. Erasure confirmations are
+    left out, so the children stay."""
+    school = await build_safety_school(two_admins)
+    chooser = random.Random(seed)
+    junk = [Junk("sticker"), Junk("photo"), Junk("voice"), Junk("document", "a.txt"), Junk("stale")] + [
+        Junk("text", t) for t in ("<b>&", "长" * 4500, "😀👨‍👩‍👧", "\x00\x1f", "/foo", "&lt;", "王<b>小明", "　")
+    ]
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        for who, user in school.people.items():
+            for _ in range(40):
+                roll = chooser.random()
+                with_buttons = next((m for m in reversed(user.inbox[-3:]) if m.buttons()), None)
+                if roll < 0.12:
+                    await user.send(chooser.choice(COMMANDS))
+                elif roll < 0.6 and with_buttons is not None:
+                    data = chooser.choice(with_buttons.buttons())["callback_data"]
+                    if not data.startswith(("pv:ery", "pv:rmy")):
+                        await user.press_data(data, message=with_buttons)
+                elif roll < 0.8:
+                    await user.send(chooser.choice(TYPED))
+                else:
+                    await send_junk(user, chooser.choice(junk))
+                assert [r.getMessage() for r in errors.records] == [], (who, [m.text[:80] for m in user.inbox[-4:]])
+        await drain(two_admins)
+        assert [r.getMessage() for r in errors.records] == []
+        _check_replies([m for chat in two_admins.api.chats.values() for m in chat])
+        assert await two_admins.fetchval("SELECT COUNT(*) FROM children") == 3
     finally:
         logging.getLogger().removeHandler(errors)
