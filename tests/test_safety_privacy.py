@@ -3,15 +3,19 @@ viewer, counselling confidentiality, backups and restore."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
+from bot.domain.clock import to_db
 from bot.services import privacy as privacy_service
 from bot.storage import backup
 from bot.storage import safety as store
+from bot.storage.db import Database
 from tests.harness import Harness
 from tests.test_safety_school import ADMIN_IDS, School, build_school, queued
 
@@ -334,3 +338,41 @@ async def test_retention_offers_erasure_after_leaving_school(school: School) -> 
     assert await school.h.fetchval("SELECT COUNT(*) FROM enrolment_events WHERE child_id = ?", (school.other,)) == 0
     await admin.send("/erase")
     assert "没有待处理的删除申请" in admin.last_text
+
+
+async def test_erasing_a_name_spares_drafts_about_a_longer_name_that_contains_it(tmp_path: Path) -> None:
+    """Erasing 小明 scrubs every draft that mentions 小明, but not a half-written form for 王小明 (another child)."""
+    db = await Database.open(tmp_path / "drafts.db")
+    try:
+        stamp = to_db(datetime(2026, 3, 1, tzinfo=UTC))
+        await db.execute("INSERT INTO users (id, full_name, created_at) VALUES (1, 'admin', ?)", (stamp,))
+        await db.execute("INSERT INTO grades (id, name) VALUES (1, '三年级')")
+        await db.execute("INSERT INTO classes (id, grade_id, name) VALUES (1, 1, '2班')")
+        ids = {}
+        for name in ("小明", "王小明"):
+            ids[name] = await db.insert(
+                "INSERT INTO children (name, sex, birth_date, class_id, parents_away, created_at, updated_at)"
+                " VALUES (?, 'male', '2016-01-01', 1, 'both', ?, ?)",
+                (name, stamp, stamp),
+            )
+        drafts = {
+            10: {"registration": {"name": "王小明", "step": 3}},  # about the other child: kept
+            11: {"note": {"text": "小明今天哭了"}},  # about the erased child: scrubbed
+            12: {"note": {"text": "王小明和小明一起玩"}},  # names both: scrubbed
+            13: {"visit": {"child_id": ids["小明"]}},  # the erased child's id: scrubbed
+        }
+        for user_id, data in drafts.items():
+            await db.execute(
+                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)",
+                (user_id, json.dumps(data, ensure_ascii=False)),
+            )
+        async with db.transaction():
+            assert await store.scrub_persisted_drafts(db, ids["小明"], "小明") == 3
+        kept = {r[0]: json.loads(r[1]) for r in await db.fetchall("SELECT user_id, data FROM ptb_user_data")}
+        assert kept == {10: drafts[10], 11: {}, 12: {}, 13: {}}
+        # The same rule for drafts held in memory.
+        in_memory = {"registration": {"name": "王小明"}, "search": "小明"}
+        assert store.scrub_draft(in_memory, ids["小明"], "小明", frozenset({"王小明"}))
+        assert in_memory == {"registration": {"name": "王小明"}}
+    finally:
+        await db.close()

@@ -339,11 +339,10 @@ async def erase_yes(update: Update, context: BotContext) -> None:
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem, gone="safety.erase.gone")
         return
-    # Drafts held in memory (a search, a half-filled form) would be written back on the next flush: scrub them too.
-    for data in context.application.user_data.values():
-        store.scrub_draft(data, child_id, name)
-    for data in context.application.chat_data.values():
-        store.scrub_draft(data, child_id, name)
+    application = context.application
+    await privacy_service.scrub_drafts_in_memory(
+        context.services, child_id, name, [*application.user_data.values(), *application.chat_data.values()]
+    )
     await answer(update)
     await edit_or_reply(update, texts.t("safety.erase.done", id=child_id, rows=sum(deleted.values())))
 

@@ -8,8 +8,10 @@ consent are left out of figures and listed instead by `missing_consent`).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child
@@ -155,6 +157,14 @@ async def erase(services: Services, actor: Actor, child_id: int) -> tuple[str, d
             detail=" ".join(f"{table}={count}" for table, count in sorted(deleted.items())),
         )  # fmt: skip
     return child.name, deleted
+
+
+async def scrub_drafts_in_memory(services: Services, child_id: int, name: str, datas: Iterable[dict[str, Any]]) -> None:
+    """After an erasure: drafts held in memory (a search, a half-filled form) would be written back on the next
+    flush, so they are scrubbed as the stored ones were."""
+    spared = await store.names_containing(services.db, child_id, name)
+    for data in datas:
+        store.scrub_draft(data, child_id, name, spared)
 
 
 async def erasure_candidates(services: Services, actor: Actor) -> tuple[list[store.DataRequest], list[tuple[int, str]]]:

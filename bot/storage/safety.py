@@ -581,12 +581,16 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"request:{row['id']}:%",))
 
 
-def scrub_draft(data: dict[str, Any], child_id: int, name: str) -> bool:
+def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:
     """Drops the draft entries (top-level keys of a user's or chat's data) that mention the child: its name in
-    any text, or its id under a key naming a child. Returns True if anything was dropped."""
+    any text, or its id under a key naming a child. `spared`: longer names of other children that contain the name
+    (王小明 when 小明 is erased): a draft about them is not about this child. Returns True if anything was dropped."""
+    others = sorted(spared, key=len, reverse=True)
 
     def mentions(value: Any, key: str = "") -> bool:
         if isinstance(value, str):
+            for other in others:
+                value = value.replace(other, "")
             return bool(name) and name in value
         if isinstance(value, bool):
             return False
@@ -604,13 +608,22 @@ def scrub_draft(data: dict[str, Any], child_id: int, name: str) -> bool:
     return bool(doomed)
 
 
+async def names_containing(db: Database, child_id: int, name: str) -> frozenset[str]:
+    """Other children's names that contain this child's name and are longer (a namesake is not spared)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT name FROM children WHERE instr(name, ?) > 0 AND name != ? AND id != ?", (name, name, child_id)
+    )
+    return frozenset(r["name"] for r in rows) if name else frozenset()
+
+
 async def scrub_persisted_drafts(db: Database, child_id: int, name: str) -> int:
     """Applies scrub_draft to the stored user and chat data; returns how many rows changed."""
+    spared = await names_containing(db, child_id, name)
     changed = 0
     for table, column in (("ptb_user_data", "user_id"), ("ptb_chat_data", "chat_id")):
         for row in await db.fetchall(f"SELECT {column} AS key, data FROM {table}"):
             data = json.loads(row["data"])
-            if isinstance(data, dict) and scrub_draft(data, child_id, name):
+            if isinstance(data, dict) and scrub_draft(data, child_id, name, spared):
                 await db.execute(
                     f"UPDATE {table} SET data = ? WHERE {column} = ?",
                     (json.dumps(data, ensure_ascii=False), row["key"]),
