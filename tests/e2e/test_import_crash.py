@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +51,6 @@ STORED = {"女": "female", "男": "male", "父母都外出": "both", "父亲外�
 # Every request the import makes can be a crash point, also the template, the download and the buttons' removal;
 # not the start-up's setMyCommands (the school week has those), so that every point falls inside the import.
 IMPORT_METHODS = (REPLY_METHODS - {"setMyCommands"}) | {"sendDocument", "getFile", "editMessageReplyMarkup"}
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotAPIServer]:
-    server = await BotAPIServer.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 def fill_template(template: bytes) -> bytes:

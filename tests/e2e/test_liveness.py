@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.botapi_server import BotAPIServer
 from tests.e2e.process import BotProcess, write_config
 
 ADMIN = 9001
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotAPIServer]:
-    server = await BotAPIServer.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 async def test_polling_outage_is_logged_once_and_recovers(tmp_path: Path, server: BotAPIServer) -> None:

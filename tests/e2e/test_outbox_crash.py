@@ -14,7 +14,6 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,15 +32,6 @@ tick_seconds = 1
 quiet_start = "00:00"
 quiet_end = "00:01"
 """
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotAPIServer]:
-    server = await BotAPIServer.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 def queue_weekly_update(database: Path) -> None:

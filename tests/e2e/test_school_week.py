@@ -26,7 +26,7 @@ import itertools
 import random
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -451,15 +451,6 @@ async def school_week(school: School) -> dict[str, Any]:
         await delivered(school, person, "孩子在学校的情况")
     await delivered(school, admin, "本周汇总")
     return {"teachers": teachers, "parents": family, "admin": admin, "stats": report, "call_day": yesterday}
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotAPIServer]:
-    server = await BotAPIServer.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 async def run_week(tmp_path: Path, server: BotAPIServer, plan: CrashPlan) -> tuple[School, dict[str, Any]]:
