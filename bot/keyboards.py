@@ -69,6 +69,7 @@ RISK_MENU = r"^rk:m:(\d{1,12})$"
 RISK_LEVEL = r"^rk:l:(\d{1,12}):(high|medium|low)$"
 # Mailbox: mb:new writes a new letter, mb:a:<ticket> answers in one's own ticket; counsellors: mb:t:<ticket> reads,
 # mb:r:<ticket> replies, mb:x:<ticket> closes, mb:pg:<page> pages the open tickets.
+MAILBOX_PREFIX = "mb:"  # every mailbox button; the inbox and the guard leave these unstored
 MAILBOX_NEW = r"^mb:new$"
 MAILBOX_ANSWER = r"^mb:a:(\d{1,12})$"
 MAILBOX_TICKET = r"^mb:t:(\d{1,12})$"

@@ -7,6 +7,7 @@ conversation key would name the writer's chat. After a restart the writer simply
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from typing import Any
 
@@ -56,8 +57,23 @@ REPLY_TEXT = 0
 COUNSELLORS_ONLY = "safety.mailbox.counsellors_only"
 GONE = "safety.mailbox.gone"
 
-# Which ticket a writer is answering, by user id, in memory only (never persisted; see the module docstring).
-_answering: dict[int, int] = {}
+# Who is at the writing step, and which of their tickets they answer (None: a new letter), by user id. In memory
+# only (never persisted; see the module docstring): it also tells the inbox and the guard which updates are a letter.
+_writers: dict[int, int | None] = {}
+
+
+def belongs_to_mailbox(update: Update) -> bool:
+    """The mailbox's own updates: /mailbox, its buttons, and whatever a writer sends at the writing step.
+
+    Nothing about these may be stored with who sent them (not the user row, not the inbox), so that a database
+    dump cannot tell who used the mailbox, or when."""
+    if update.callback_query is not None:
+        return (update.callback_query.data or "").startswith(kb.MAILBOX_PREFIX)
+    message = update.effective_message
+    if message is not None and re.match(r"^/mailbox(@\w+)?(\s|$)", message.text or ""):
+        return True
+    user = update.effective_user
+    return user is not None and user.id in _writers
 
 
 # --- writers -------------------------------------------------------------------------------------------------
@@ -93,7 +109,7 @@ async def write_new(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     assert update.effective_user is not None
-    _answering.pop(update.effective_user.id, None)
+    _writers[update.effective_user.id] = None
     await reply(update, texts.t("safety.mailbox.ask", limit=MAX_MAILBOX))
     return WRITE
 
@@ -107,7 +123,7 @@ async def write_answer(update: Update, context: BotContext) -> int:
         await answer(update, texts.t("safety.mailbox.not_yours"), alert=True)
         return ConversationHandler.END
     await answer(update)
-    _answering[update.effective_user.id] = ticket_id
+    _writers[update.effective_user.id] = ticket_id
     await reply(update, texts.t("safety.mailbox.ask_answer", limit=MAX_MAILBOX))
     return WRITE
 
@@ -116,21 +132,21 @@ async def written(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     assert update.message is not None and update.message.text is not None and update.effective_user is not None
     user_id = update.effective_user.id
-    ticket_id = _answering.get(user_id)
+    ticket_id = _writers.get(user_id)
     try:
         result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
     except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
         await _unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
-        _answering.pop(user_id, None)
+        _writers.pop(user_id, None)
         await reply(update, texts.t("safety.mailbox.rate_limited", limit=MAILBOX_PER_DAY))
         return ConversationHandler.END
     except AccessDenied:
-        _answering.pop(user_id, None)
+        _writers.pop(user_id, None)
         await reply(update, texts.t("safety.mailbox.not_yours"))
         return ConversationHandler.END
-    _answering.pop(user_id, None)
+    _writers.pop(user_id, None)
     await _notify_counsellors(context, result)
     key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
     await reply(update, texts.t(key, number=result.number))
@@ -181,14 +197,14 @@ async def write_hint(update: Update, context: BotContext) -> int:
 async def write_cancel(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     assert update.effective_user is not None
-    _answering.pop(update.effective_user.id, None)
+    _writers.pop(update.effective_user.id, None)
     await reply(update, texts.t("cancel.done"))
     return ConversationHandler.END
 
 
 async def write_timeout(update: Update, context: BotContext) -> None:
     if update.effective_user is not None:
-        _answering.pop(update.effective_user.id, None)
+        _writers.pop(update.effective_user.id, None)
 
 
 def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
