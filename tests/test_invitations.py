@@ -154,7 +154,8 @@ async def test_forged_codes(harness: Harness, payload: str) -> None:
     sent = await stranger.send(f"/start {payload}")
     assert [s.text for s in sent] == ["这个邀请链接无效。请确认链接完整，或向发给您链接的老师重新索取。"]
     assert await staff_roles(harness, 9001) == []
-    assert await harness.fetchval("SELECT COUNT(*) FROM users") >= 2  # the users table is intact
+    assert await harness.fetchval("SELECT COUNT(*) FROM users") == 1  # the users table is intact (the admin)
+    assert await harness.fetchval("SELECT COUNT(*) FROM users WHERE id = 9001") == 0  # strangers are not stored
 
 
 async def test_role_already_held_keeps_the_code(harness: Harness) -> None:

@@ -40,10 +40,9 @@ from bot.handlers.common import (
     reply,
     show_page,
 )
-from bot.jobs.concerns import deliver
+from bot.jobs.mailbox import tell_counsellors
 from bot.services import AccessDenied, NotFound
 from bot.services import mailbox as mailbox_service
-from bot.services.concerns import Alert
 from bot.storage import audit, people
 from bot.texts import Texts, texts_for
 
@@ -147,7 +146,8 @@ async def written(update: Update, context: BotContext) -> int:
         await reply(update, texts.t("safety.mailbox.not_yours"))
         return ConversationHandler.END
     _writers.pop(user_id, None)
-    await _notify_counsellors(context, result)
+    notice = mailbox_service.LetterNotice(result.message_id, result.ticket_id, result.number, result.urgent)
+    await tell_counsellors(context.services, [notice])
     key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
     await reply(update, texts.t(key, number=result.number))
     return ConversationHandler.END
@@ -162,23 +162,6 @@ async def _unsendable(
         await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
     else:
         await reply(update, texts.t("safety.mailbox.empty"))
-
-
-async def _notify_counsellors(context: BotContext, result: mailbox_service.Written) -> None:
-    """Tells every counsellor a letter arrived: the ticket number only, never who wrote or what."""
-    services = context.services
-    alerts = []
-    for counsellor_id in await mailbox_service.counsellor_ids(services):
-        actor_texts = await _texts_for_user(context, counsellor_id)
-        key = "safety.mailbox.notify_urgent" if result.urgent else "safety.mailbox.notify"
-        markup = {"inline_keyboard": [[{"text": actor_texts.t("safety.mailbox.read_button"),
-                                        "callback_data": f"mb:t:{result.ticket_id}"}]]}  # fmt: skip
-        stamp = services.now().isoformat(timespec="seconds")
-        alerts.append(
-            Alert(counsellor_id, f"mailbox:{result.ticket_id}:{counsellor_id}:{stamp}",
-                  actor_texts.t(key, number=result.number), markup, urgent=result.urgent)
-        )  # fmt: skip
-    await deliver(context.bot, services, alerts, kind="mailbox")
 
 
 async def _texts_for_user(context: BotContext, user_id: int) -> Texts:
@@ -276,14 +259,13 @@ async def read_ticket(update: Update, context: BotContext) -> None:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
     await answer(update)
-    tz = context.services.config.school.timezone
     head = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
     if ticket.urgent:
         head.append(texts.t("safety.mailbox.urgent_mark"))
     lines = []
     for message in messages[-10:]:
         key = "safety.mailbox.from_writer" if message.from_writer else "safety.mailbox.from_counsellor"
-        lines.append(texts.t(key, at=message.created_at.astimezone(tz).strftime("%m-%d %H:%M"), body=message.body))
+        lines.append(texts.t(key, at=message.created_on.strftime("%m-%d"), body=message.body))
     # The header and the newest messages fit; older ones give way (a single long one is clipped, not dropped).
     omitted = [texts.t("safety.mailbox.truncated")]
     while len(lines) > 1 and len("\n\n".join(head + omitted + lines)) > 4000:

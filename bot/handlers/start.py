@@ -48,7 +48,9 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
     assert update.effective_user is not None
     services = context.services
     try:
-        redeemed = await invitation_service.redeem(services, update.effective_user.id, code)
+        redeemed = await invitation_service.redeem(
+            services, update.effective_user.id, update.effective_user.full_name, code
+        )
     except invitation_service.RedeemError as problem:
         if problem.problem is invitation_service.RedeemProblem.ALREADY_BOUND:
             await reply(update, texts.t("invite.already_bound", child=problem.child.name if problem.child else ""))
@@ -119,7 +121,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await answer(update)
     assert context.matches and update.effective_user
     locale = context.matches[0].group(1)
-    await people.set_language(context.services.db, update.effective_user.id, locale)
+    await people.set_language(context.services.db, update.effective_user.id, locale, context.services.now())
     context.forget_actor()
     actor = await context.actor(update)
     await reply(update, Texts(locale).t("language.set"))

@@ -56,6 +56,9 @@ REPLY_HEADROOM = 1.0
 REPLY_RESERVE = 10
 # Kinds that answer something the person wrote: sent even to someone who chose "stop all messages".
 REPLY_KINDS = frozenset({"green.answer"})
+# Deleted as soon as they are delivered, the WAL emptied: a counsellor's notice of an anonymous letter would
+# otherwise keep the second the letter was written (bot/services/mailbox.py).
+FORGOTTEN_ONCE_SENT = frozenset({"mailbox"})
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -268,7 +271,11 @@ class OutboxSender:
             await outbox.mark_done(db, row.id, outbox.FAILED, type(exc).__name__, now)
             return False
         done = self.services.now()
-        await outbox.mark_sent(db, row.id, done, message.message_id)
+        if row.kind in FORGOTTEN_ONCE_SENT:
+            await outbox.forget(db, row.id)
+            await db.checkpoint()
+        else:
+            await outbox.mark_sent(db, row.id, done, message.message_id)
         self.last_to_chat[row.recipient_id] = done
         self.sent += 1
         if self.on_sent is not None:

@@ -87,8 +87,9 @@ async def invite_guardian(services: Services, actor: Actor, child_id: int, relat
     return code
 
 
-async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
-    """Uses a code: grants the staff role or binds the guardian, exactly once, in one transaction."""
+async def redeem(services: Services, user_id: int, full_name: str, code: str) -> Redeemed:
+    """Uses a code: stores the person, grants the staff role or binds the guardian, exactly once, in one
+    transaction."""
     invitation = await invitations.get(services.db, code)
     if invitation is None:
         raise RedeemError(RedeemProblem.UNKNOWN)
@@ -99,6 +100,7 @@ async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
         raise RedeemError(RedeemProblem.EXPIRED)
     db = services.db
     async with db.transaction():
+        await people.ensure_user(db, user_id, full_name, now)
         if not await invitations.mark_used(db, code, user_id, now):
             raise RedeemError(RedeemProblem.USED)
         if invitation.kind == "staff":
