@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
+import struct
 import warnings
 from datetime import date
+from typing import Any
 
+import pytest
+from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
 
 from bot.domain.roles import Actor
@@ -210,6 +216,9 @@ async def test_empty_school(harness: Harness) -> None:
     assert "还没有登记任何孩子" in report.text
     await admin.press("图表")
     assert admin.last.kind == "photo" and admin.last.document
+    # No family call agreed: the picture is the one panel of children (wider than tall), not half an empty one.
+    width, height = _png_size(admin.last.document)
+    assert width > height, (width, height)
 
 
 async def test_chart_is_a_png_with_chinese_that_renders(harness: Harness) -> None:
@@ -219,6 +228,8 @@ async def test_chart_is_a_png_with_chinese_that_renders(harness: Harness) -> Non
     photo = sent[-1]
     assert photo.kind == "photo" and photo.text == "📊 全校（利川思源实验学校） 图表"
     assert photo.document is not None and photo.document.startswith(b"\x89PNG") and len(photo.document) > 10_000
+    width, height = _png_size(photo.document)
+    assert height > width, (width, height)  # calls were agreed: their weekly rate is drawn under the bars
     # The bundled font exists and has the glyphs the labels use.
     font = FT2Font(str(charts.cjk_font_path()))
     for char in "留守儿童各年级父亲母亲外出人数":
@@ -268,3 +279,77 @@ async def test_children_without_consent_are_listed_until_it_is_recorded(harness:
     listed = school.admin.last_text
     assert "未记录监护人同意</b>（共 5 人）" in listed
     assert "丁丁" not in listed and "贝贝" in listed
+
+
+# --- the chart's layout, checked on the drawn figure -----------------------------------------------------
+
+
+def _bars(classes: int) -> charts.StackedBars:
+    if classes == 1:
+        names = ["三年级2班"]
+    elif classes == 3:
+        names = ["一年级", "二年级", "三年级"]
+    else:
+        names = [f"{grade}年级{n}班" for grade in "一二三四五六七八" for n in range(1, classes // 8 + 1)]
+    counts = [(i * 7) % 13 + 3 for i in range(len(names))]
+    return charts.StackedBars(
+        "各年级留守儿童人数（按外出情况）",
+        names,
+        [("父亲外出", counts), ("母亲外出", [c // 2 for c in counts]), ("父母都外出", [c + 5 for c in counts])],
+        "人数",
+        "暂无数据",
+    )
+
+
+CALLS = charts.RateLine(
+    "亲情电话完成率（按周）", ["2/2 周", "2/9 周", "2/16 周", "2/23 周"], [1.0, 0.0, 0.5, 0.5], "完成率 %", "没有"
+)
+
+NO_POINTS = charts.RateLine("Family calls confirmed (by week)", ["wk 2/2", "wk 2/9", "wk 2/16", "wk 2/23"],
+                            [None, None, None, None], "Confirmed %", "No family calls agreed")  # fmt: skip
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+@pytest.mark.parametrize("calls", [CALLS, NO_POINTS], ids=["calls", "no-points"])
+@pytest.mark.parametrize("classes", [1, 3, 40])
+def test_chart_legend_and_labels_stay_clear(classes: int, calls: charts.RateLine) -> None:
+    figure = charts.draw([_bars(classes), calls], heading="全校（利川思源实验学校） 留守儿童情况（2026-03-02）")
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    bars = figure.axes[0]
+    assert len(bars.patches) == 3 * classes
+    legends = [*figure.legends, *[ax.get_legend() for ax in figure.axes if ax.get_legend()]]
+    assert legends
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        # Never over a bar, nor over a bar's total written above it.
+        for patch in bars.patches:
+            assert not box.overlaps(patch.get_window_extent(renderer)), (classes, patch)
+        for text in bars.texts:
+            assert not box.overlaps(text.get_window_extent(renderer)), (classes, text.get_text())
+    # Not touching the edge either: Telegram rounds a photo's corners, and a label flush with the edge reads as cut.
+    inside = figure.bbox.padded(-8)
+    for ax in figure.axes:
+        labels = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        assert labels
+        for label in labels:
+            assert inside.x0 <= label.x0 and label.x1 <= inside.x1 and inside.y0 <= label.y0, (classes, label)
+        _assert_apart(ax, renderer)
+
+
+def _assert_apart(ax: Axes, renderer: Any) -> None:
+    """Neighbouring x tick labels do not touch: upright, their boxes are apart; slanted (all at one angle), the
+    distance between their parallel baselines is at least a line of text."""
+    ticks = [t for t in ax.get_xticklabels() if t.get_text()]
+    xs = [ax.transData.transform((x, 0))[0] for x in ax.get_xticks()[: len(ticks)]]
+    for (left, x0), (right, x1) in itertools.pairwise(sorted(zip(ticks, xs, strict=True), key=lambda p: p[1])):
+        angle = math.radians(left.get_rotation())
+        if angle == 0:
+            assert not left.get_window_extent(renderer).overlaps(right.get_window_extent(renderer)), left
+        else:
+            _, line, _ = renderer.get_text_width_height_descent("国", left.get_fontproperties(), ismath=False)
+            assert (x1 - x0) * math.sin(angle) >= line, (left.get_text(), right.get_text())

@@ -224,7 +224,8 @@ async def drill_down(services: Services, actor: Actor, scope: Scope) -> list[tup
 
 
 async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
-    """The scope's figures as a PNG: children by grade and kind (by class within a grade or class)."""
+    """The scope's figures as a PNG: children by grade and kind (one bar for a grade or class), and the family
+    calls confirmed week by week when any were agreed."""
     label, data = await summary(services, actor, scope)
     title = scope_title(texts, services, scope, label)
     if scope.kind == "school":
@@ -252,7 +253,9 @@ async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) ->
             empty_note=texts.t("stats.chart.empty"),
         )
     ]
-    if data.weekly_calls:
+    # With no family call agreed in these weeks there is no rate to draw: one panel and a note, not an empty one.
+    note = "" if any(agreed for _, agreed, _ in data.weekly_calls) else texts.t("stats.chart.no_calls")
+    if not note:
         specs.append(
             charts.RateLine(
                 title=texts.t("stats.chart.calls"),
@@ -263,7 +266,7 @@ async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) ->
             )
         )
     heading = texts.t("stats.chart.heading", scope=title, date=local_today(services).isoformat())
-    return title, await charts.render_async(specs, heading=heading)
+    return title, await charts.render_async(specs, heading=heading, note=note)
 
 
 # --- export ------------------------------------------------------------------------------------------
