@@ -50,6 +50,8 @@ STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
 EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
 EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"
 IMPORT_CONFIRM = r"^imp:(ok|no):(\d{1,12})$"
+# /stats in full: st:f:<scope>[:<term>] shows every figure with its explanation (st:v the key figures only).
+STATS_FULL = r"^st:f:(s|[gc]\d{1,9})(?::(\d{4}-[12]))?$"
 # Safety (issue 6). Concerns: cc:c:<child> picks the child, cc:ck:<checkin> starts from a flagged check-in,
 # cc:n:<child> from the card, cc:k:<kind>, cc:w:<days ago>; on the alert cc:ack / cc:as / cc:cl:<concern>,
 # cc:to:<concern>:<user> assigns, cc:oc:<concern>:<outcome> closes.

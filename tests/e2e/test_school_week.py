@@ -526,7 +526,7 @@ def assert_care_committed(database: Path, server: BotAPIServer, week: dict[str, 
     report = str(week["stats"])
     assert figure(report, "留守儿童总数") == str(len(names))
     assert figure(report, "关爱记录") == f"家访/谈话 1 次，日常关注 {len(teachers)} 次（需关注 0 次）"
-    assert figure(report, "亲情电话完成率") == "1/1 次（100.0%）"
+    assert figure(report, "亲情电话完成率") == "1/1 次（100%）"
     # The weekly update: every bound parent once, the admin's digest once, with the week's figures.
     for person in week["parents"]:
         updates = sends(server, person.id, "孩子在学校的情况")
