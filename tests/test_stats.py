@@ -58,7 +58,7 @@ async def test_stats_leads_with_the_key_figures(harness: Harness) -> None:
     await school.admin.press("只看要点", message=report)
     assert school.admin.last is report and report.text == text
     # The same in English.
-    await people.set_language(harness.db, school.admin.id, "en")
+    await people.set_language(harness.db, school.admin.id, "en", harness.clock())
     (english,) = await school.admin.send("/stats")
     assert len(visible(english.text)) < 600, len(visible(english.text))
     assert "<b>Family calls confirmed</b>: 4/8 (50%)" in english.text and "<i>" not in english.text
