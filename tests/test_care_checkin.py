@@ -89,7 +89,7 @@ async def test_full_path_with_note_and_a_worry(harness: Harness) -> None:
     assert "已保存 张小明 的近况记录" in texts and "是否需要上报" in s.teacher.last_text
     row = (await rows(harness, "checkins"))[0]
     assert (row["study"], row["life"], row["mood"], row["health"]) == (3, 2, 1, 3)
-    assert row["worry"] == 1 and row["note"] == "最近 <常哭>,想妈妈" and row["quick"] == 0
+    assert row["worry"] == 1 and row["note"] == "最近 <常哭>，想妈妈" and row["quick"] == 0
     await s.teacher.press("需要上报")
     assert "已记下" in s.teacher.last_text
     row = (await rows(harness, "checkins"))[0]

@@ -222,4 +222,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请按「年级 班级」输入，例如「三年级 2班」。",
         'Type grade and class separated by a space, e.g. "Grade3 Class2".',
     ),
+    # Typed text kept as typed.
+    "invalid.control": (
+        "内容里有看不见的控制字符，无法保存。请删掉后重新输入（换行可以保留）。",
+        "That text contains invisible control characters and cannot be saved. Please remove them and type it "
+        "again (line breaks are fine).",
+    ),
 }
