@@ -36,7 +36,7 @@ async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
     await s.teacher.press_data(fine)
     await s.teacher.press_data(fine)  # the second tap of a double tap (the message was already edited)
     assert len(await rows(harness, "checkins")) == 1
-    assert any("失效" in a for a in s.teacher.alerts())
+    assert s.teacher.alerts()[-1] == "已经保存过了，不用再点。"  # not "this button has expired"
 
     # The detailed path too: two taps on "confirm".
     await s.teacher.send("/checkin")
@@ -49,6 +49,7 @@ async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
     await s.teacher.press_data(save)
     await s.teacher.press_data(save)
     assert len(await rows(harness, "checkins")) == 2
+    assert s.teacher.alerts()[-1] == "已经保存过了，不用再点。"
 
 
 async def test_same_flow_token_is_stored_once(harness: Harness) -> None:

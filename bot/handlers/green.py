@@ -30,6 +30,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     enter_flow,
     match_int,
     reply,
@@ -192,7 +193,7 @@ async def plan_rhythm(update: Update, context: BotContext) -> int:
             await reply(update, texts.t("access.denied"))
             return end_flow(context, PLAN_DRAFT)
         await edit_or_reply(update, texts.t("green.plan.stopped", child=draft["name"]))
-        return end_flow(context, PLAN_DRAFT)
+        return end_saved(update, context, PLAN_DRAFT)
     if choice == "i":
         await edit_or_reply(update, texts.t("green.plan.ask_interval", child=draft["name"]))
         return INTERVAL
