@@ -338,7 +338,7 @@ async def test_duplicate_asks_no_saves_nothing_yes_saves_second(harness: Harness
     assert [r["name"] for r in rows] == ["张小明", "张小明"]
     # Tapping "create anyway" again on the same question saves nothing more.
     await teacher.press_data(create_anyway, message=duplicate_question)
-    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    assert teacher.alerts()[-1] == "已经保存过了，不用再点。"
     assert len(await child_rows(harness)) == 2
     # Same name, another birth date: no question.
     await to_review(teacher, "张小明", "2016-01-01")
@@ -356,7 +356,7 @@ async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
     for _ in range(3):
         await teacher.press_data(save, message=review)
     assert len(await child_rows(harness)) == 1
-    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    assert teacher.alerts()[-1] == "已经保存过了，不用再点。"
     created = await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'create'")
     assert created == 1
 

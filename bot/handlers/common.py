@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -23,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.clock import from_db, to_db
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services
@@ -182,6 +184,48 @@ def end_flow(context: BotContext, *keys: str) -> int:
     return ConversationHandler.END
 
 
+# The buttons that just saved a form, remembered for a while in the user's data: a second tap on one (a double
+# tap, or a tap before the edited message arrived) is told "already saved" rather than "this button is stale".
+SAVED_KEY = "saved_buttons"
+SAVED_FOR = timedelta(minutes=30)
+SAVED_KEPT = 5
+
+
+def end_saved(update: Update, context: BotContext, *keys: str) -> int:
+    """As end_flow, for a flow whose record was just saved; if a button press saved it, that button is
+    remembered (see SAVED_KEY)."""
+    query = update.callback_query
+    if query is not None and query.data:
+        now = context.services.now()
+        kept = [e for e in _saved_buttons(context) if e["data"] != query.data][-(SAVED_KEPT - 1) :]
+        context.draft[SAVED_KEY] = [*kept, {"data": query.data, "at": to_db(now)}]
+    return end_flow(context, *keys)
+
+
+def _saved_buttons(context: BotContext) -> list[dict[str, str]]:
+    """The remembered save buttons still within SAVED_FOR (older ones are dropped as they are read)."""
+    now = context.services.now()
+    kept = [
+        e
+        for e in context.draft.get(SAVED_KEY) or []
+        if isinstance(e, dict) and "data" in e and "at" in e and now - from_db(e["at"]) < SAVED_FOR
+    ]
+    if kept:
+        context.draft[SAVED_KEY] = kept
+    else:
+        context.draft.pop(SAVED_KEY, None)
+    return kept
+
+
+async def answer_stale(update: Update, context: BotContext) -> None:
+    """Answers a press on a button that is not for the step at hand: "already saved" if it is a button that just
+    saved its form, otherwise "this button has expired"."""
+    query = update.callback_query
+    saved = query is not None and any(e["data"] == query.data for e in _saved_buttons(context))
+    texts = await context.texts(update)
+    await answer(update, texts.t("flow.already_saved" if saved else "flow.stale_button"), alert=True)
+
+
 def make_cancel(*keys: str) -> Callback:
     async def cancel(update: Update, context: BotContext) -> int:
         """Ends the flow without saving anything."""
@@ -246,12 +290,8 @@ def conversation(
     """
     hint = hint or make_hint(name, hint_key)
 
-    async def stale(update: Update, context: BotContext) -> None:
-        texts = await context.texts(update)
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-
     catch_all: list[BaseHandler[Update, BotContext, Any]] = [
-        CallbackQueryHandler(stale),
+        CallbackQueryHandler(answer_stale),
         MessageHandler(filters.ALL, hint),
     ]
     # /cancel comes first in every state: the catch-all would otherwise swallow it as a stray command.

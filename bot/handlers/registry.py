@@ -21,6 +21,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     reply,
 )
 from bot.services import AccessDenied
@@ -300,7 +301,7 @@ async def _commit(update: Update, context: BotContext, texts: Texts) -> int:
         await reply(update, texts.t("access.denied"))
         return end_flow(context, DRAFT)
     await edit_or_reply(update, texts.t("register.saved", name=draft["values"]["name"], id=child_id))
-    return end_flow(context, DRAFT)
+    return end_saved(update, context, DRAFT)
 
 
 async def duplicate_answer(update: Update, context: BotContext) -> int:

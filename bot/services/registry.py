@@ -6,8 +6,9 @@ from datetime import date
 
 from bot.domain.archive import FIELDS_BY_NAME, FieldKind
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.domain.roles import Access, Actor
+from bot.services import AccessDenied, Services
+from bot.services import access as access_service
 from bot.storage import audit, children, people
 
 
@@ -36,21 +37,7 @@ async def duplicates_of(services: Services, values: dict[str, str | int | None])
     )
 
 
-async def _authorised_child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await audit.record(
-            services.db,
-            at=services.now(),
-            actor_id=actor.user_id,
-            action="denied",
-            child_id=child_id,
-            detail=access.value,
-        )
-        raise AccessDenied
-    return child
+_authorised_child = access_service.authorised_child
 
 
 async def view_child(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[tuple[int, str, str]]]:
