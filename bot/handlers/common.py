@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -24,7 +24,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.domain.clock import from_db, to_db
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services
@@ -184,8 +183,9 @@ def end_flow(context: BotContext, *keys: str) -> int:
     return ConversationHandler.END
 
 
-# The buttons that just saved a form, remembered for a while in the user's data: a second tap on one (a double
-# tap, or a tap before the edited message arrived) is told "already saved" rather than "this button is stale".
+# The buttons that just saved a form, remembered for a while in memory (not in the person's stored data: a
+# flow's end leaves no row behind): a second tap on one (a double tap, or a tap before the edited message
+# arrived) is told "already saved" rather than "this button is stale". A restart forgets them, which is harmless.
 SAVED_KEY = "saved_buttons"
 SAVED_FOR = timedelta(minutes=30)
 SAVED_KEPT = 5
@@ -195,25 +195,28 @@ def end_saved(update: Update, context: BotContext, *keys: str) -> int:
     """As end_flow, for a flow whose record was just saved; if a button press saved it, that button is
     remembered (see SAVED_KEY)."""
     query = update.callback_query
-    if query is not None and query.data:
-        now = context.services.now()
-        kept = [e for e in _saved_buttons(context) if e["data"] != query.data][-(SAVED_KEPT - 1) :]
-        context.draft[SAVED_KEY] = [*kept, {"data": query.data, "at": to_db(now)}]
+    if query is not None and query.data and update.effective_user is not None:
+        kept = [e for e in _saved_buttons(update, context) if e[0] != query.data][-(SAVED_KEPT - 1) :]
+        _saved_by_user(context)[update.effective_user.id] = [*kept, (query.data, context.services.now())]
     return end_flow(context, *keys)
 
 
-def _saved_buttons(context: BotContext) -> list[dict[str, str]]:
-    """The remembered save buttons still within SAVED_FOR (older ones are dropped as they are read)."""
+def _saved_by_user(context: BotContext) -> dict[int, list[tuple[str, datetime]]]:
+    saved: dict[int, list[tuple[str, datetime]]] = context.application.bot_data.setdefault(SAVED_KEY, {})
+    return saved
+
+
+def _saved_buttons(update: Update, context: BotContext) -> list[tuple[str, datetime]]:
+    """The person's remembered save buttons still within SAVED_FOR (older ones are dropped as they are read)."""
+    if update.effective_user is None:
+        return []
+    by_user = _saved_by_user(context)
     now = context.services.now()
-    kept = [
-        e
-        for e in context.draft.get(SAVED_KEY) or []
-        if isinstance(e, dict) and "data" in e and "at" in e and now - from_db(e["at"]) < SAVED_FOR
-    ]
+    kept = [e for e in by_user.get(update.effective_user.id, []) if now - e[1] < SAVED_FOR]
     if kept:
-        context.draft[SAVED_KEY] = kept
+        by_user[update.effective_user.id] = kept
     else:
-        context.draft.pop(SAVED_KEY, None)
+        by_user.pop(update.effective_user.id, None)
     return kept
 
 
@@ -221,7 +224,7 @@ async def answer_stale(update: Update, context: BotContext) -> None:
     """Answers a press on a button that is not for the step at hand: "already saved" if it is a button that just
     saved its form, otherwise "this button has expired"."""
     query = update.callback_query
-    saved = query is not None and any(e["data"] == query.data for e in _saved_buttons(context))
+    saved = query is not None and any(data == query.data for data, _ in _saved_buttons(update, context))
     texts = await context.texts(update)
     await answer(update, texts.t("flow.already_saved" if saved else "flow.stale_button"), alert=True)
 
