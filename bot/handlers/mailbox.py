@@ -134,7 +134,7 @@ async def written(update: Update, context: BotContext) -> int:
     ticket_id = _writers.get(user_id)
     try:
         result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
-    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+    except mailbox_service.Unsendable as problem:
         await _unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
@@ -154,12 +154,14 @@ async def written(update: Update, context: BotContext) -> int:
 
 
 async def _unsendable(
-    update: Update, texts: Texts, problem: mailbox_service.EmptyMessage | mailbox_service.TooLong
+    update: Update, texts: Texts, problem: mailbox_service.Unsendable
 ) -> None:
     """An empty or too long letter or reply: say so; the step stays for another try."""
     assert update.message is not None and update.message.text is not None
     if isinstance(problem, mailbox_service.TooLong):
         await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+    elif isinstance(problem, mailbox_service.Unreadable):
+        await reply(update, texts.t("invalid.control"))
     else:
         await reply(update, texts.t("safety.mailbox.empty"))
 
@@ -322,17 +324,17 @@ async def reply_typed(update: Update, context: BotContext) -> int:
     if not draft:
         return end_flow(context, REPLY_DRAFT)
     try:
-        ticket, chat_id = await mailbox_service.reply(
+        ticket, chat_id, body = await mailbox_service.reply(
             context.services, actor, int(draft["ticket_id"]), update.message.text
         )
-    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+    except mailbox_service.Unsendable as problem:
         await _unsendable(update, texts, problem)
         return REPLY_TEXT
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
         return end_flow(context, REPLY_DRAFT)
     end_flow(context, REPLY_DRAFT)
-    delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, update.message.text.strip())
+    delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, body)
     await reply(update, texts.t("safety.mailbox.reply_sent" if delivered else "safety.mailbox.reply_waiting",
                                 number=ticket.number))  # fmt: skip
     return ConversationHandler.END

@@ -35,18 +35,27 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.domain.roles import Actor
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX, is_urgent
+from bot.domain.validation import InvalidInput, clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit
 from bot.storage import mailbox as store
 from bot.texts.catalogue.safety import URGENT_WORDS
 
 
-class EmptyMessage(ValueError):
+class Unsendable(ValueError):
+    """A letter or reply that cannot be sent as it is; the writer may try again."""
+
+
+class EmptyMessage(Unsendable):
     """Nothing to send (only spaces)."""
 
 
-class TooLong(ValueError):
+class TooLong(Unsendable):
     """Over MAX_MAILBOX characters."""
+
+
+class Unreadable(Unsendable):
+    """Holds control characters (not something a person types; refused rather than silently dropped)."""
 
 
 class RateLimited(Exception):
@@ -94,12 +103,11 @@ def unseal(secret: str, box: bytes) -> int | None:
 
 
 def _clean(text: str) -> str:
-    body = text.strip()
-    if not body:
-        raise EmptyMessage
-    if len(body) > MAX_MAILBOX:
-        raise TooLong
-    return body
+    """The letter as typed (full-width punctuation, emoji), line ends made LF and the ends trimmed."""
+    try:
+        return clean_text(text, max_length=MAX_MAILBOX)
+    except InvalidInput as problem:
+        raise {"invalid.empty": EmptyMessage, "invalid.too_long": TooLong}.get(problem.reason, Unreadable)() from None
 
 
 def _today(services: Services) -> date:
@@ -204,8 +212,11 @@ async def read_ticket(
     return ticket, await store.ticket_messages(services.db, ticket_id)
 
 
-async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> tuple[store.Ticket, int | None]:
-    """Stores a counsellor's reply; returns the ticket and the writer's chat id to push it to (None: cannot)."""
+async def reply(
+    services: Services, actor: Actor, ticket_id: int, text: str
+) -> tuple[store.Ticket, int | None, str]:
+    """Stores a counsellor's reply; returns the ticket, the writer's chat id to push it to (None: cannot) and the
+    reply as stored."""
     body = _clean(text)
     await _counsellor_only(services, actor, f"reply={ticket_id}")
     now = services.now()
@@ -221,7 +232,7 @@ async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> 
             services.db, at=now, actor_id=actor.user_id, action="mailbox.reply", child_id=None,
             detail=f"ticket={ticket_id}",
         )  # fmt: skip
-    return ticket, unseal(services.config.security.secret, ticket.writer_box)
+    return ticket, unseal(services.config.security.secret, ticket.writer_box), body
 
 
 async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
