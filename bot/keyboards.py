@@ -22,6 +22,9 @@ REGISTER_SAVE = r"^reg:ok:(\w+)$"
 REGISTER_EDIT = r"^reg:ed:(\w+)$"
 REGISTER_EDIT_FIELD = r"^reg:ef:(\w+):(\d+)$"
 REGISTER_DUPLICATE = r"^reg:d([yn]):(\w+)$"
+# reg:ss:<nonce>:<step> skips the rest of a section; reg:mo:<nonce> on the review goes on with the optional part.
+REGISTER_SKIP_SECTION = r"^reg:ss:(\w+):(\d+)$"
+REGISTER_MORE = r"^reg:mo:(\w+)$"
 # Finding and viewing children.
 CHILD_VIEW = r"^ch:v:(\d+)$"
 CHILD_PAGE = r"^ch:pg:(\d+)$"
