@@ -42,6 +42,8 @@ INVITE_ROLE = r"^inv:r:(\w+)$"
 INVITE_CLASS = r"^inv:c:(\d+)$"
 INVITE_CHILD = r"^inv:ch:(\d+)$"
 INVITE_RELATION = r"^inv:rel:(\w+)$"
+# The first question of a parent invitation: ivc:c:<nonce>:<child> (the class's children, packed by care_picker.offer).
+INVITE_PICK = r"^ivc:c:(\w+):(\d{1,12})$"
 # Language.
 LANGUAGE = r"^lang:(zh_CN|en)$"
 # Stats (/stats): st:v:<scope>[:<term>] shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page>

@@ -147,4 +147,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "card.staff_only_mark": (" 🔒", " 🔒"),
     "card.staff_only_legend": ("🔒 仅学校可见，家长看不到", "🔒 The school's only: parents do not see it"),
     "card.edit_missing_mark": ("＋{label}", "+{label}"),
+    # /invite for a parent: the class's children on buttons first (bot/handlers/invite.py).
+    "invite.pick_first": (
+        "请选择孩子，为其邀请家长（还没有家长加入的排在前面）；不在下面的，请输入孩子姓名（或其中一部分）：",
+        "Choose the child whose parent to invite (those with no parent yet come first); for another child, "
+        "type the child's name (or part of it):",
+    ),
+    "invite.pick_first_type": (
+        "请输入孩子姓名（或其中一部分）来选择要邀请家长的孩子：",
+        "Type the child's name (or part of it) to choose whose parent to invite:",
+    ),
 }
