@@ -157,4 +157,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请输入孩子姓名（或其中一部分）来选择要邀请家长的孩子：",
         "Type the child's name (or part of it) to choose whose parent to invite:",
     ),
+    # The import template's example row and former headers, and how to create a missing class (excel.py).
+    "import.example.mark": ("（示例）", "(example)"),
+    "import.example.name": ("（示例）张小明", "(example) Zhang Xiaoming"),
+    "import.example.father_name": ("张大山", "Zhang Dashan"),
+    "import.example.father_work_place": ("广东东莞", "Dongguan, Guangdong"),
+    "import.example.guardian_name": ("张奶奶", "Grandma Zhang"),
+    "import.example.guardian_relation": ("祖母", "Grandmother"),
+    "import.example.notes": (
+        "这一行是示例：姓名以「（示例）」开头的行导入时会被忽略，可以删掉，也可以留着。",
+        'This row is an example: a row whose name starts with "(example)" is ignored on import; delete it or leave it.',
+    ),
+    "import.example.class_id": ("三年级2班", "Grade3Class2"),
+    "import.former.guardian_relation": ("与孩子关系", "Relationship to the child"),
+    "import.reason.class_to_create": (
+        "没有这个班级。班级由管理员创建：发送 /invite → 教职工 → 班主任，输入班级名称（如「三年级 2班」）；"
+        "建好后再发送这个文件",
+        "unknown class. An administrator creates it: /invite → staff → head teacher, then type the class (e.g. "
+        '"Grade3 Class2"); then send this file again',
+    ),
 }
