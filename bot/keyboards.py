@@ -22,6 +22,9 @@ REGISTER_SAVE = r"^reg:ok:(\w+)$"
 REGISTER_EDIT = r"^reg:ed:(\w+)$"
 REGISTER_EDIT_FIELD = r"^reg:ef:(\w+):(\d+)$"
 REGISTER_DUPLICATE = r"^reg:d([yn]):(\w+)$"
+# reg:ss:<nonce>:<step> skips the rest of a section; reg:mo:<nonce> on the review goes on with the optional part.
+REGISTER_SKIP_SECTION = r"^reg:ss:(\w+):(\d+)$"
+REGISTER_MORE = r"^reg:mo:(\w+)$"
 # Finding and viewing children.
 CHILD_VIEW = r"^ch:v:(\d+)$"
 CHILD_PAGE = r"^ch:pg:(\d+)$"
@@ -39,6 +42,8 @@ INVITE_ROLE = r"^inv:r:(\w+)$"
 INVITE_CLASS = r"^inv:c:(\d+)$"
 INVITE_CHILD = r"^inv:ch:(\d+)$"
 INVITE_RELATION = r"^inv:rel:(\w+)$"
+# The first question of a parent invitation: ivc:c:<nonce>:<child> (the class's children, packed by care_picker.offer).
+INVITE_PICK = r"^ivc:c:(\w+):(\d{1,12})$"
 # Language.
 LANGUAGE = r"^lang:(zh_CN|en)$"
 # Stats (/stats): st:v:<scope>[:<term>] shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page>

@@ -15,6 +15,7 @@ from bot.services.registry import child_for_invitation
 from bot.storage import audit, children, invitations, people
 
 CODE_BYTES = 18  # 24 URL-safe characters: unguessable, well inside Telegram's 64-character payload limit
+CLASS_LIMIT = 500  # more than any class holds: the picker sorts the whole class before taking its first few
 
 
 class RedeemProblem(StrEnum):
@@ -63,6 +64,19 @@ async def invite_staff(services: Services, actor: Actor, role: Role, class_id: i
         expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
     )
     return code
+
+
+async def children_to_invite(services: Services, actor: Actor, *, limit: int) -> list[Child]:
+    """The picker of a parent invitation: the children of the classes the actor heads, those whose family has
+    neither joined nor an open invitation first (a head teacher inviting a class sees who is left)."""
+    if not actor.head_classes:
+        return []
+    found, _ = await children.search(
+        services.db, "", everyone=False, class_ids=actor.head_classes, child_ids=frozenset(), limit=CLASS_LIMIT
+    )
+    reached = await invitations.families_reached(services.db, [c.id for c in found], services.now())
+    found.sort(key=lambda c: c.id in reached)  # stable: class and name order within each group
+    return found[:limit]
 
 
 async def invite_guardian(services: Services, actor: Actor, child_id: int, relationship: str) -> str:

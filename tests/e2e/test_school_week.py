@@ -225,7 +225,7 @@ async def register_child(school: School, teacher: RemoteUser, name: str, birth: 
         if "请核对联系卡" in text:  # the card lists every field: answer it before matching field names
             await school.act(teacher, lambda p=prompt: teacher.press("确认保存", p))
             continue
-        labels = {"性别": "男", "外出务工情况": "父母都外出", "寄宿": "走读"}
+        labels = {"性别": "男", "外出务工情况": "父母都外出", "寄宿": "走读", "是谁的电话": "父亲的电话"}
         typed = {"请输入姓名": name, "出生日期": birth, "父亲电话": FATHER_PHONE}
         label = next((v for k, v in labels.items() if k in text), None)
         answer = next((v for k, v in typed.items() if k in text), None)
