@@ -48,6 +48,7 @@ from bot.jobs.concerns import resend_unacknowledged
 from bot.jobs.health import Counters, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
+from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
@@ -67,12 +68,16 @@ GROUP_BOOKKEEPING = 99
 
 
 async def _guard(update: Update, context: BotContext) -> None:
-    """Records the user, keeps children's data out of group chats, and leaves edited messages alone."""
+    """Keeps known people's names current, children's data out of group chats, and edited messages alone.
+
+    Nobody is stored for talking to the bot: a row is made when someone becomes staff or a guardian (or picks a
+    language). The mailbox's updates write nothing at all, or the row's change would date a letter."""
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
     services = context.services
-    await people.upsert_user(services.db, user.id, user.full_name, services.now())
+    if not safety_mailbox.belongs_to_mailbox(update):
+        await people.refresh_name(services.db, user.id, user.full_name)
     chat = update.effective_chat
     if chat is not None and chat.type != chat.PRIVATE:
         if update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
@@ -195,6 +200,8 @@ def build_application(
     app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")
     app.job_queue.run_repeating(expire_unconfirmed_imports, interval=timedelta(hours=1), first=timedelta(minutes=5),
                                 name="imports.expire")  # fmt: skip
+    app.job_queue.run_repeating(mailbox_notify, interval=timedelta(minutes=1), first=timedelta(seconds=10),
+                                name="mailbox.notify")  # fmt: skip
     # Green channel: schedules live in SQLite; the tick queues what is due, the sender drains the outbox.
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")

@@ -22,6 +22,9 @@ REGISTER_SAVE = r"^reg:ok:(\w+)$"
 REGISTER_EDIT = r"^reg:ed:(\w+)$"
 REGISTER_EDIT_FIELD = r"^reg:ef:(\w+):(\d+)$"
 REGISTER_DUPLICATE = r"^reg:d([yn]):(\w+)$"
+# reg:ss:<nonce>:<step> skips the rest of a section; reg:mo:<nonce> on the review goes on with the optional part.
+REGISTER_SKIP_SECTION = r"^reg:ss:(\w+):(\d+)$"
+REGISTER_MORE = r"^reg:mo:(\w+)$"
 # Finding and viewing children.
 CHILD_VIEW = r"^ch:v:(\d+)$"
 CHILD_PAGE = r"^ch:pg:(\d+)$"
@@ -39,6 +42,8 @@ INVITE_ROLE = r"^inv:r:(\w+)$"
 INVITE_CLASS = r"^inv:c:(\d+)$"
 INVITE_CHILD = r"^inv:ch:(\d+)$"
 INVITE_RELATION = r"^inv:rel:(\w+)$"
+# The first question of a parent invitation: ivc:c:<nonce>:<child> (the class's children, packed by care_picker.offer).
+INVITE_PICK = r"^ivc:c:(\w+):(\d{1,12})$"
 # Language.
 LANGUAGE = r"^lang:(zh_CN|en)$"
 # Stats (/stats): st:v:<scope>[:<term>] shows a scope ("s", "g<grade>", "c<class>"), st:l:<list>:<scope>:<page>
@@ -50,6 +55,8 @@ STATS_CHART = r"^st:c:(s|[gc]\d{1,9})$"
 EXPORT_SCOPE = r"^ex:s:(s|[gc]\d{1,9})$"
 EXPORT_GO = r"^ex:g:(s|[gc]\d{1,9}):(d30|t0|t1|c)$"
 IMPORT_CONFIRM = r"^imp:(ok|no):(\d{1,12})$"
+# /stats in full: st:f:<scope>[:<term>] shows every figure with its explanation (st:v the key figures only).
+STATS_FULL = r"^st:f:(s|[gc]\d{1,9})(?::(\d{4}-[12]))?$"
 # Safety (issue 6). Concerns: cc:c:<child> picks the child, cc:ck:<checkin> starts from a flagged check-in,
 # cc:n:<child> from the card, cc:k:<kind>, cc:w:<days ago>; on the alert cc:ack / cc:as / cc:cl:<concern>,
 # cc:to:<concern>:<user> assigns, cc:oc:<concern>:<outcome> closes.

@@ -188,7 +188,7 @@ async def test_register_and_invite_commands(harness: Harness, role: str) -> None
     person = school.people[role]
     sent = await person.send("/register")
     if role in ("admin", "head_teacher"):
-        assert "(1/22)" in joined(sent)
+        assert "(1/7)" in joined(sent)
         await person.send("/cancel")
     else:
         assert joined(sent) == "抱歉，您没有权限进行这项操作。如有疑问请联系学校管理员。"

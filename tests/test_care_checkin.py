@@ -36,7 +36,7 @@ async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
     await s.teacher.press_data(fine)
     await s.teacher.press_data(fine)  # the second tap of a double tap (the message was already edited)
     assert len(await rows(harness, "checkins")) == 1
-    assert any("失效" in a for a in s.teacher.alerts())
+    assert s.teacher.alerts()[-1] == "已经保存过了，不用再点。"  # not "this button has expired"
 
     # The detailed path too: two taps on "confirm".
     await s.teacher.send("/checkin")
@@ -49,6 +49,7 @@ async def test_double_tap_on_save_stores_one_record(harness: Harness) -> None:
     await s.teacher.press_data(save)
     await s.teacher.press_data(save)
     assert len(await rows(harness, "checkins")) == 2
+    assert s.teacher.alerts()[-1] == "已经保存过了，不用再点。"
 
 
 async def test_same_flow_token_is_stored_once(harness: Harness) -> None:
@@ -89,7 +90,7 @@ async def test_full_path_with_note_and_a_worry(harness: Harness) -> None:
     assert "已保存 张小明 的近况记录" in texts and "是否需要上报" in s.teacher.last_text
     row = (await rows(harness, "checkins"))[0]
     assert (row["study"], row["life"], row["mood"], row["health"]) == (3, 2, 1, 3)
-    assert row["worry"] == 1 and row["note"] == "最近 <常哭>,想妈妈" and row["quick"] == 0
+    assert row["worry"] == 1 and row["note"] == "最近 <常哭>，想妈妈" and row["quick"] == 0
     await s.teacher.press("需要上报")
     assert "已记下" in s.teacher.last_text
     row = (await rows(harness, "checkins"))[0]

@@ -28,7 +28,7 @@ async def test_home_visit_in_under_a_minute(harness: Harness) -> None:
         "2026-03-02",
         TEACHER_ID,
     )
-    assert row["participants"] == "奶奶、孩子本人" and row["notes"] == "家里整洁,奶奶身体不好"
+    assert row["participants"] == "奶奶、孩子本人" and row["notes"] == "家里整洁，奶奶身体不好"
     assert await rows(harness, "followups") == []
     audit = await harness.fetchall("SELECT detail FROM audit_log WHERE action = 'care.visit'")
     assert audit[0]["detail"].startswith("visit=")

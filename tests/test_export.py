@@ -14,7 +14,7 @@ from tests.reporting_fixture import build_school
 ROSTER_HEADERS = [
     "编号", "姓名", "性别", "出生日期", "年龄", "班级", "外出务工情况", "外出时间", "性格", "兴趣", "特长",
     "身体状况", "父亲姓名", "父亲务工地", "父亲电话", "母亲姓名", "母亲务工地", "母亲电话", "第二监护人姓名",
-    "与孩子关系", "第二监护人住址", "第二监护人电话", "寄宿", "学校备注",
+    "第二监护人与孩子关系", "第二监护人住址", "第二监护人电话", "寄宿", "学校备注",
 ]  # fmt: skip
 
 
@@ -78,7 +78,7 @@ async def test_school_workbook_cell_by_cell(harness: Harness) -> None:
     assert values["记录期间"] == "2026-02-01 — 2026-03-02"
     assert values["导出时间"] == datetime(2026, 3, 2, 9, 0)
     assert values["留守儿童总数"] == 6
-    assert values["父母都外出"] == "3（50.0%）"
+    assert values["父母都外出"] == "3（50%）"
     assert values["未指定监护人"] == 2 and values["无法联系监护人"] == 2
     assert values["结对帮扶覆盖"] == "2/6（33.3%）"
     assert values["一年级人数"] == 2 and values["三年级人数"] == 4
@@ -104,7 +104,7 @@ async def test_school_workbook_cell_by_cell(harness: Harness) -> None:
     ]
     assert checkins["A2"].number_format == "yyyy-mm-dd hh:mm"
     assert values["家访/谈话完成"] == "2/3 次（66.7%）" and values["家访逾期"] == 1
-    assert values["辍学率"] == "1/5（20.0%）"
+    assert values["辍学率"] == "1/5（20%）"
 
     export_rows = await harness.fetchall("SELECT actor_id, child_id, detail FROM audit_log WHERE action = 'export'")
     assert len(export_rows) == 7

@@ -878,7 +878,7 @@ MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     "buddy": (lambda name: about(pairing_a_buddy(), name), "head_teacher", 2),
     "card_edit": (editing_a_card, "head_teacher", 3),
     "invite": (inviting_a_parent_of, "head_teacher", 3),
-    "register": (registering_a_namesake, "head_teacher", 6),
+    "register": (registering_a_namesake, "head_teacher", 9),
 }
 
 

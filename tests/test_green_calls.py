@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.clock import to_db
+from bot.storage import people
 from tests.green_fixture import PARENT_ID, TEACHER_ID, drain, local, outbox_rows, school, tick
 from tests.harness import Harness, TestUser
 
@@ -152,7 +153,7 @@ async def test_stopping_a_plan_and_who_may_set_one(harness: Harness) -> None:
 async def test_no_contact_alerts_head_teacher_and_mentor_once(harness: Harness) -> None:
     admin, teacher, child_id, _parents = await school(harness)
     mentor = harness.user(TEACHER_ID + 7, "赵老师")
-    await mentor.send("/start")
+    await people.ensure_user(harness.db, mentor.id, "赵老师", harness.clock())  # staff are stored when invited
     await harness.db.execute(
         "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (?, ?, 30, ?)",
         (mentor.id, child_id, to_db(harness.clock())),
@@ -181,7 +182,7 @@ async def test_no_contact_alerts_head_teacher_and_mentor_once(harness: Harness) 
 async def test_mentor_reminded_once_when_due_and_once_when_overdue_in_a_daily_digest(harness: Harness) -> None:
     _admin, _teacher, child_id, _parents = await school(harness)
     mentor = harness.user(TEACHER_ID + 8, "钱老师")
-    await mentor.send("/start")
+    await people.ensure_user(harness.db, mentor.id, "赵老师", harness.clock())  # staff are stored when invited
     mentor.new_messages()
     await harness.db.execute(
         "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (?, ?, 7, ?)",

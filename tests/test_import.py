@@ -52,7 +52,12 @@ async def test_template_has_the_headers_and_help(harness: Harness) -> None:
     book = load_workbook(io.BytesIO(template.document))
     assert book.sheetnames == ["导入模板", "填写说明"]
     sheet = book["导入模板"]
-    assert [c.value for c in sheet[1]][:5] == ["姓名", "性别", "出生日期", "班级", "外出务工情况"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:6] == ["姓名*", "性别*", "出生日期*", "班级*", "外出务工情况*", "外出时间"]  # required: marked
+    assert "寄宿" in headers and "第二监护人与孩子关系" in headers  # boarding may be blank: a day pupil
+    example = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
+    assert str(example["姓名*"]).startswith("（示例）") and example["性别*"] == "男" and example["班级*"] == "一年级1班"
+    assert "导入时会被忽略" in str(example["学校备注"])
     assert sheet.freeze_panes == "A2"
     help_rows = {r[0]: r[1] for r in book["填写说明"].iter_rows(min_row=2, values_only=True)}
     assert help_rows["性别"] == "必填。 从下拉列表选择：男 / 女。"
@@ -132,6 +137,49 @@ async def test_every_bad_row_is_reported_and_nothing_is_written_before_confirm(h
         "SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND detail LIKE 'import:%'"
     )
     assert created == 3
+
+
+async def test_the_template_filled_in_with_its_example_left_imports_only_the_real_rows(harness: Harness) -> None:
+    school = await build_school(harness)
+    before = await count_children(harness)
+    sent = await school.admin.send("/import")
+    book = load_workbook(io.BytesIO(sent[0].document or b""))
+    sheet = book["导入模板"]
+    column = {c.value: c.column for c in sheet[1]}
+    for row, (name, sex, born, away, relation) in enumerate(
+        [("小红", "女", "2016-05-01", "父母都外出", "祖母"), ("小刚", "男", "2016-02-02", "父亲外出", "")], start=3
+    ):
+        for header, value in [("姓名*", name), ("性别*", sex), ("出生日期*", born), ("班级*", "一年级1班"),
+                              ("外出务工情况*", away), ("第二监护人与孩子关系", relation)]:  # fmt: skip
+            sheet.cell(row=row, column=column[header], value=value or None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    await school.admin.send_document(buffer.getvalue(), "filled.xlsx")
+    report = school.admin.last_text
+    assert "可以添加 2 行，跳过 0 行" in report and "示例" not in report
+    await school.admin.press("确认导入 2 行")
+    assert await count_children(harness) == before + 2
+    stored = await harness.fetchall(
+        "SELECT name, guardian_relation, boarding FROM children WHERE created_by = ? ORDER BY id", (ADMIN_ID,)
+    )
+    assert [tuple(r) for r in stored][-2:] == [("小红", "祖母", "no"), ("小刚", None, "no")]
+
+
+async def test_earlier_headers_still_import_and_an_unknown_class_says_how_to_create_it(harness: Harness) -> None:
+    school = await build_school(harness)
+    headers = [*HEADERS[:5], "与孩子关系"]  # a template from before: no marks, the old relationship header
+    rows = [
+        ["小红", "女", "2016-05-01", "一年级1班", "父母都外出", "外婆"],
+        ["（示例）张小明", "男", "2015-03-08", "一年级1班", "父母都外出", ""],  # an example row is ignored
+        ["小丽", "女", "2016-05-01", "五年级1班", "母亲外出", ""],
+    ]
+    await start_import(school.admin)
+    report = (await school.admin.send_document(xlsx(rows, headers), "old.xlsx"))[-1].text
+    assert "可以添加 1 行，跳过 1 行" in report and "张小明" not in report
+    assert "第 4 行（小丽）：没有这个班级。班级由管理员创建：发送 /invite → 教职工 → 班主任" in report
+    await school.admin.press("确认导入 1 行")
+    relation = await harness.fetchval("SELECT guardian_relation FROM children WHERE name = '小红'")
+    assert relation == "外婆"
 
 
 async def test_head_teacher_imports_only_into_their_class(harness: Harness) -> None:

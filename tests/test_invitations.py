@@ -154,7 +154,8 @@ async def test_forged_codes(harness: Harness, payload: str) -> None:
     sent = await stranger.send(f"/start {payload}")
     assert [s.text for s in sent] == ["这个邀请链接无效。请确认链接完整，或向发给您链接的老师重新索取。"]
     assert await staff_roles(harness, 9001) == []
-    assert await harness.fetchval("SELECT COUNT(*) FROM users") >= 2  # the users table is intact
+    assert await harness.fetchval("SELECT COUNT(*) FROM users") == 1  # the users table is intact (the admin)
+    assert await harness.fetchval("SELECT COUNT(*) FROM users WHERE id = 9001") == 0  # strangers are not stored
 
 
 async def test_role_already_held_keeps_the_code(harness: Harness) -> None:
@@ -202,6 +203,44 @@ async def test_head_teacher_invites_a_parent(harness: Harness) -> None:
     assert "张姑姑 已通过您的邀请加入（张小明（姑姑））" in teacher.last_text
     assert menu_of(harness, PARENT_ID) == menu_for(Role.PARENT)
     assert not {"register", "invite"} & set(menu_for(Role.PARENT))
+
+
+async def test_parent_invitation_offers_the_class_on_buttons(harness: Harness) -> None:
+    admin = await admin_of(harness)
+    teacher = await make_head_teacher(harness, admin, TEACHER_ID)
+    other_teacher = await make_head_teacher(harness, admin, 2002, "四年级 1班")
+    other_child = await register_child(other_teacher, "王小花", "2014-01-01")
+    await register_child(teacher, "张小明")
+    await register_child(teacher, "李小红", "2015-05-05")
+    await register_child(teacher, "陈小刚", "2015-06-06")
+    await teacher.send("/invite")
+    assert "请选择孩子" in teacher.last_text and "请输入孩子姓名" in teacher.last_text
+    first = teacher.last
+    assert [b["text"] for b in first.buttons()] == ["张小明（三年级2班）", "李小红（三年级2班）", "陈小刚（三年级2班）"]
+    old_button = first.buttons()[0]["callback_data"]
+    await teacher.press("李小红")
+    assert "是什么关系" in teacher.last_text
+    await teacher.press("母亲")
+    assert "李小红 的母亲" in teacher.last_text and link_code(teacher.last_text)
+    # The next invitation offers the children whose family is not reached yet first.
+    await teacher.send("/invite")
+    assert [b["text"].split("（")[0] for b in teacher.last.buttons()] == ["张小明", "陈小刚", "李小红"]
+    fresh = teacher.last
+    # A button of the earlier question is stale; a forged child of another class is refused.
+    await teacher.press_data(old_button, message=first)
+    assert teacher.alerts()[-1].startswith("这个按钮已经失效")
+    nonce = fresh.buttons()[0]["callback_data"].split(":")[2]
+    await teacher.press_data(f"ivc:c:{nonce}:{other_child}", message=fresh)
+    assert "无权查看这个孩子" in teacher.last_text
+    # Typing a name still works.
+    await teacher.send("小刚")
+    await teacher.press("陈小刚")
+    await teacher.press("父亲")
+    assert "陈小刚 的父亲" in teacher.last_text
+    invited = await harness.fetchall(
+        "SELECT ch.name, i.relationship FROM invitations i JOIN children ch ON ch.id = i.child_id ORDER BY i.rowid"
+    )
+    assert [(r["name"], r["relationship"]) for r in invited] == [("李小红", "母亲"), ("陈小刚", "父亲")]
 
 
 async def test_guardian_already_bound(harness: Harness) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage import outbox
+from bot.storage import outbox, people
 from tests.green_fixture import PARENT_ID, TEACHER_ID, drain, local, outbox_rows, school, sender, services
 from tests.harness import Harness
 
@@ -162,7 +162,7 @@ async def test_one_message_a_second_into_one_chat(harness: Harness) -> None:
 
 
 async def test_opted_out_people_get_answers_but_nothing_routine(harness: Harness) -> None:
-    await harness.user(PERSON, "家长").send("/start")
+    await people.ensure_user(harness.db, PERSON, "家长", harness.clock())  # a guardian, stored when they bound
     await harness.db.execute("UPDATE users SET opted_out = 1 WHERE id = ?", (PERSON,))
     await queue(harness, "提醒")
     await outbox.enqueue(

@@ -59,11 +59,10 @@ async def test_letter_reaches_counsellors_without_the_writer(school: School) -> 
     shown = counsellor.last_text
     assert "想爸爸妈妈" in shown and number in shown
     assert str(WRITER_ID) not in shown and "小同学" not in shown
-    # Nothing about the writer in the database file: only the users table knows the id (everyone who talks to
-    # the bot is there), and nothing links that row to the mailbox.
+    # Nothing about the writer in the database file (tests/test_mailbox_anonymity.py reads every byte of it).
     await school.h.app.update_persistence()
     found = rows_mentioning(school.h.config.storage.database, [str(WRITER_ID), "小同学"])
-    assert set(found) <= {"users"}, found
+    assert found == {}, found
     conn = sqlite3.connect(school.h.config.storage.database)
     (box,) = conn.execute("SELECT writer_box FROM mailbox_tickets").fetchone()
     conn.close()
@@ -201,3 +200,15 @@ async def test_counsellor_closes_and_a_new_answer_reopens(school: School) -> Non
     await writer.press("继续写")
     await writer.send("我又想说几句。")
     assert await school.h.fetchval("SELECT status FROM mailbox_tickets") == "open"
+
+
+async def test_a_letter_is_kept_as_typed_and_controls_are_refused(school: School) -> None:
+    writer = school.h.user(WRITER_ID, "小同学")
+    await writer.send("/mailbox")
+    await writer.press("写一封信")
+    await writer.send("老师\x07你好")
+    assert "控制字符" in writer.last_text
+    assert await school.h.fetchval("SELECT COUNT(*) FROM mailbox_messages") == 0
+    await writer.send("  我想家了，怎么办？😢👨‍👩‍👧\r\n第二行  ")
+    assert "已送到" in writer.last_text
+    assert await school.h.fetchval("SELECT body FROM mailbox_messages") == "我想家了，怎么办？😢👨‍👩‍👧\n第二行"

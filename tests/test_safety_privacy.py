@@ -224,7 +224,7 @@ async def test_audit_viewer_newest_first(school: School) -> None:
     text = admin.last_text
     assert "访问记录" in text and "李老师" in text
     lines = text.splitlines()[1:]
-    assert lines[0].split(" · ")[2].startswith("view") or "view" in lines[0]
+    assert lines[0].split(" · ")[2].startswith("查看联系卡")  # the action by its name, not the code "view"
     head_before = head.last_text
     await head.send("/audit 张小明")
     assert "没有权限" in head.last_text and head.last_text != head_before

@@ -190,7 +190,7 @@ async def test_repository_returns_dataclasses(tmp_path: Path) -> None:
         school_class = await people.ensure_class(db, "三年级", "2班")
         assert isinstance(school_class, SchoolClass) and school_class.label == "三年级2班"
         assert await people.ensure_class(db, "三年级", "2班") == school_class  # idempotent
-        await people.upsert_user(db, 7, "李老师", now)
+        await people.ensure_user(db, 7, "李老师", now)
         child_id = await children.insert_child(
             db,
             {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -19,12 +20,25 @@ class FieldKind(StrEnum):
     CLASS = "class"
 
 
+class Section(StrEnum):
+    """The card's sections, in card order; labels live in the catalogue as "card.section_<value>"."""
+
+    CHILD = "child"
+    PARENTS = "parents"
+    GUARDIAN = "guardian"
+    SCHOOL = "school"
+
+
 @dataclass(frozen=True)
 class ArchiveField:
     name: str
     kind: FieldKind
+    section: Section
     required: bool = False
     choices: tuple[str, ...] = ()
+    # Whether a bound parent or guardian sees this field on the card. Off unless declared: a field added later
+    # stays with the school until someone decides the family should see it.
+    family_visible: bool = False
 
     @property
     def max_length(self) -> int:
@@ -35,32 +49,63 @@ SEXES = ("male", "female")
 PARENTS_AWAY = ("father", "mother", "both")
 BOARDING = ("no", "requested", "yes")
 
-# The order in which /register asks. Labels live in the catalogue as "field.<name>".
+_C, _P, _G, _S = Section.CHILD, Section.PARENTS, Section.GUARDIAN, Section.SCHOOL
+
+# Card order. Labels live in the catalogue as "field.<name>".
 FIELDS: tuple[ArchiveField, ...] = (
-    ArchiveField("name", FieldKind.TEXT, required=True),
-    ArchiveField("sex", FieldKind.CHOICE, required=True, choices=SEXES),
-    ArchiveField("birth_date", FieldKind.BIRTH_DATE, required=True),
-    ArchiveField("class_id", FieldKind.CLASS, required=True),
-    ArchiveField("parents_away", FieldKind.CHOICE, required=True, choices=PARENTS_AWAY),
-    ArchiveField("away_since", FieldKind.DATE),
-    ArchiveField("personality", FieldKind.LONG_TEXT),
-    ArchiveField("interests", FieldKind.LONG_TEXT),
-    ArchiveField("strengths", FieldKind.LONG_TEXT),
-    ArchiveField("health", FieldKind.LONG_TEXT),
-    ArchiveField("father_name", FieldKind.TEXT),
-    ArchiveField("father_work_place", FieldKind.TEXT),
-    ArchiveField("father_phone", FieldKind.PHONE),
-    ArchiveField("mother_name", FieldKind.TEXT),
-    ArchiveField("mother_work_place", FieldKind.TEXT),
-    ArchiveField("mother_phone", FieldKind.PHONE),
-    ArchiveField("guardian_name", FieldKind.TEXT),
-    ArchiveField("guardian_relation", FieldKind.TEXT),
-    ArchiveField("guardian_address", FieldKind.LONG_TEXT),
-    ArchiveField("guardian_phone", FieldKind.PHONE),
-    ArchiveField("boarding", FieldKind.CHOICE, required=True, choices=BOARDING),
-    ArchiveField("notes", FieldKind.LONG_TEXT),
+    ArchiveField("name", FieldKind.TEXT, _C, required=True, family_visible=True),
+    ArchiveField("sex", FieldKind.CHOICE, _C, required=True, choices=SEXES, family_visible=True),
+    ArchiveField("birth_date", FieldKind.BIRTH_DATE, _C, required=True, family_visible=True),
+    ArchiveField("class_id", FieldKind.CLASS, _C, required=True, family_visible=True),
+    ArchiveField("parents_away", FieldKind.CHOICE, _C, required=True, choices=PARENTS_AWAY, family_visible=True),
+    ArchiveField("away_since", FieldKind.DATE, _C, family_visible=True),
+    ArchiveField("personality", FieldKind.LONG_TEXT, _C, family_visible=True),
+    ArchiveField("interests", FieldKind.LONG_TEXT, _C, family_visible=True),
+    ArchiveField("strengths", FieldKind.LONG_TEXT, _C, family_visible=True),
+    ArchiveField("health", FieldKind.LONG_TEXT, _C, family_visible=True),
+    ArchiveField("father_name", FieldKind.TEXT, _P, family_visible=True),
+    ArchiveField("father_work_place", FieldKind.TEXT, _P, family_visible=True),
+    ArchiveField("father_phone", FieldKind.PHONE, _P, family_visible=True),
+    ArchiveField("mother_name", FieldKind.TEXT, _P, family_visible=True),
+    ArchiveField("mother_work_place", FieldKind.TEXT, _P, family_visible=True),
+    ArchiveField("mother_phone", FieldKind.PHONE, _P, family_visible=True),
+    ArchiveField("guardian_name", FieldKind.TEXT, _G, family_visible=True),
+    ArchiveField("guardian_relation", FieldKind.TEXT, _G, family_visible=True),
+    ArchiveField("guardian_address", FieldKind.LONG_TEXT, _G, family_visible=True),
+    ArchiveField("guardian_phone", FieldKind.PHONE, _G, family_visible=True),
+    ArchiveField("boarding", FieldKind.CHOICE, _S, required=True, choices=BOARDING, family_visible=True),
+    ArchiveField("notes", FieldKind.LONG_TEXT, _S),  # the school's internal notes
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+FAMILY_FIELDS = frozenset(f.name for f in FIELDS if f.family_visible)
+STAFF_ONLY_FIELDS = tuple(f.name for f in FIELDS if not f.family_visible)
+
+# One way to reach a family: the plan needs at least one of these phones before an archive is complete.
+CONTACT = "contact"
+CONTACT_PHONES = {"father": "father_phone", "mother": "mother_phone", "guardian": "guardian_phone"}
+CONTACT_CHOICES = tuple(CONTACT_PHONES)
+
+# What /register asks first: enough for a valid archive, which may be saved at once. CONTACT is a question, not a
+# field: whose phone, then that phone. Everything else comes after, section by section, when the teacher goes on.
+ESSENTIALS: tuple[str, ...] = ("name", "sex", "birth_date", "class_id", "parents_away", CONTACT, "boarding")
+REGISTER_ORDER: tuple[str, ...] = ESSENTIALS + tuple(f.name for f in FIELDS if f.name not in ESSENTIALS)
+
+
+def has_contact(values: Mapping[str, object]) -> bool:
+    return any(values.get(phone) not in (None, "") for phone in CONTACT_PHONES.values())
+
+
+def missing_required(values: Mapping[str, object]) -> list[str]:
+    """The essentials still empty, in asking order (CONTACT when no phone is given)."""
+    return [
+        name for name in ESSENTIALS if (not has_contact(values) if name == CONTACT else values.get(name) in (None, ""))
+    ]
+
+
+def still_missing(values: Mapping[str, object], names: Iterable[str] | None = None) -> list[str]:
+    """The fields still empty (of `names`, default all), in card order: what the card lists as 待补充."""
+    wanted = set(FIELDS_BY_NAME if names is None else names)
+    return [f.name for f in FIELDS if f.name in wanted and values.get(f.name) in (None, "")]
 
 
 def parse_field(spec: ArchiveField, text: str, *, today: date) -> str:
@@ -80,13 +125,3 @@ def parse_choice(spec: ArchiveField, value: str) -> str:
     if value not in spec.choices:
         raise InvalidInput("invalid.use_buttons")
     return value
-
-
-@dataclass
-class Draft:
-    """A registration in progress, kept in user_data as plain JSON-friendly values."""
-
-    values: dict[str, str | int | None] = field(default_factory=dict)
-
-    def missing_required(self) -> list[str]:
-        return [f.name for f in FIELDS if f.required and not self.values.get(f.name)]

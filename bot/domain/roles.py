@@ -152,6 +152,18 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
 )
 
 
+# Commands a parent reads in their own words (`cmd.<name>.parent`): the default words are staff wording
+# ("the children in my care"). Someone who is also staff keeps the staff words.
+PARENT_WORDED = frozenset({"child", "mychildren", "contact"})
+
+
+def command_description_key(actor: Actor, name: str) -> str:
+    """The catalogue key of a command's description in this actor's /help and menu."""
+    if name in PARENT_WORDED and actor.guarded_ids and not actor.is_staff:
+        return f"cmd.{name}.parent"
+    return f"cmd.{name}"
+
+
 def commands_for(actor: Actor) -> list[str]:
     """The command names this actor may use, in menu order."""
     held = actor.roles

@@ -64,8 +64,12 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def percent(part: int, whole: int) -> str:
+    """At most one decimal, none when it would be ".0": 100%, 66.7%, 0%."""
     value = rate(part, whole)
-    return "—" if value is None else f"{value * 100:.1f}%"
+    if value is None:
+        return "—"
+    shown = f"{value * 100:.1f}"
+    return f"{shown.removesuffix('.0')}%"
 
 
 @dataclass(frozen=True, order=True)

@@ -19,14 +19,22 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年\s](\d{1,2})[-/.月\s](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Line ends as phones and pasted text bring them (CRLF, CR, NEL, VT, FF, LS, PS) all become LF.
+_LINE_ENDS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# C0 and C1 controls other than tab and newline, and lone surrogates (they cannot be stored as UTF-8).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(text: str, *, max_length: int) -> str:
-    """Normalises width (全角 digits), trims, drops control characters; rejects empty or over-long text."""
-    value = _CONTROL.sub("", unicodedata.normalize("NFKC", text)).strip()
+    """A person's own words, kept as typed: full-width punctuation, emoji (with their joiners and variation
+    selectors) and every script stay as they are. Line ends become LF and the ends are trimmed; control
+    characters are refused (not silently dropped: the person sees what is stored). Width folding belongs to the
+    parsers (dates, phones, numbers, class labels), never to free text."""
+    value = _LINE_ENDS.sub("\n", text).strip()
     if not value:
         raise InvalidInput("invalid.empty")
+    if _CONTROL.search(value):
+        raise InvalidInput("invalid.control")
     if len(value) > max_length:
         raise InvalidInput("invalid.too_long")
     return value
@@ -84,8 +92,8 @@ def parse_phone(text: str) -> str:
 
 
 def parse_class_label(text: str) -> tuple[str, str]:
-    """Splits "三年级 2班" or "三年级2班" into (grade, class)."""
-    value = clean_text(text, max_length=30)
+    """Splits "三年级 2班" or "三年级2班" into (grade, class); full-width digits and spaces are folded first."""
+    value = clean_text(unicodedata.normalize("NFKC", text), max_length=30)
     parts = value.split()
     if len(parts) == 2:
         return parts[0], parts[1]

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
-from bot.domain.archive import FIELDS, FIELDS_BY_NAME, FieldKind
+from bot.domain.archive import FIELDS, FIELDS_BY_NAME, FieldKind, Section, has_contact, still_missing
 from bot.domain.clock import age_on
 from bot.domain.models import Child
 from bot.texts import Raw, Texts
-
-_SECTIONS = (
-    (
-        "card.section_child",
-        (
-            "name",
-            "sex",
-            "birth_date",
-            "class_id",
-            "parents_away",
-            "away_since",
-            "personality",
-            "interests",
-            "strengths",
-            "health",
-        ),
-    ),
-    (
-        "card.section_parents",
-        ("father_name", "father_work_place", "father_phone", "mother_name", "mother_work_place", "mother_phone"),
-    ),
-    ("card.section_guardian", ("guardian_name", "guardian_relation", "guardian_address", "guardian_phone")),
-    ("card.section_school", ("boarding", "notes")),
-)
 
 
 def child_values(child: Child) -> dict[str, str | int | None]:
@@ -59,6 +35,14 @@ def display_value(texts: Texts, field_name: str, value: str | int | None, *, cla
     return str(value)
 
 
+def missing_line(texts: Texts, values: Mapping[str, str | int | None]) -> str:
+    """待补充: the fields still empty, with a note first when no phone reaches the family."""
+    names = [texts.t(f"field.{name}") for name in still_missing(values)]
+    if not has_contact(values):
+        names.insert(0, texts.t("register.contact"))
+    return texts.t("card.missing", fields=texts.t("list.separator").join(names)) if names else ""
+
+
 def render_card(
     texts: Texts,
     values: Mapping[str, str | int | None],
@@ -66,15 +50,30 @@ def render_card(
     class_label: str,
     today: date,
     guardians: list[tuple[int, str, str]] | None = None,
+    fields: Collection[str] | None = None,
+    missing: bool = False,
+    mark_staff_only: bool = False,
 ) -> str:
-    """The whole card as HTML, section by section; every value is escaped by the catalogue."""
+    """The whole card as HTML, section by section; every value is escaped by the catalogue.
+
+    `fields` are the ones the reader may see (None: all); `missing` adds what is still to be filled in;
+    `mark_staff_only` marks the fields a family does not see, for the school's own readers."""
+    shown = [f for f in FIELDS if fields is None or f.name in fields]
     lines = [texts.t("card.title", name=values.get("name") or "")]
-    for section_key, names in _SECTIONS:
+    marked = False
+    for section in Section:
+        in_section = [f for f in shown if f.section is section]
+        if not in_section:
+            continue
         lines.append("")
-        lines.append(texts.t(section_key))
-        for name in names:
-            shown = display_value(texts, name, values.get(name), class_label=class_label, today=today)
-            lines.append(texts.t("card.line", label=texts.t(f"field.{name}"), value=shown))
+        lines.append(texts.t(f"card.section_{section.value}"))
+        for spec in in_section:
+            value = display_value(texts, spec.name, values.get(spec.name), class_label=class_label, today=today)
+            label = texts.t(f"field.{spec.name}")
+            if mark_staff_only and not spec.family_visible:
+                label += texts.t("card.staff_only_mark")
+                marked = True
+            lines.append(texts.t("card.line", label=Raw(label), value=value))
     if guardians:
         joined = Raw(
             texts.t("list.separator").join(
@@ -83,6 +82,11 @@ def render_card(
         )
         lines.append("")
         lines.append(texts.t("card.bound_guardians", list=joined))
+    if missing and (line := missing_line(texts, values)):
+        lines.append("")
+        lines.append(line)
+    if marked:
+        lines.append(texts.t("card.staff_only_legend"))
     return "\n".join(lines)
 
 

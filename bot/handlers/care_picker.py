@@ -16,6 +16,7 @@ from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.common import (
     BotContext,
     answer,
+    answer_stale,
     command_args,
     end_flow,
     enter_flow,
@@ -133,8 +134,7 @@ async def pressed(
         or context.matches[0].group(nonce_group) != draft["nonce"]
         or (stage is not None and draft.get("stage") != stage)
     ):
-        texts = await context.texts(update)
-        await answer(update, texts.t("flow.stale_button"), alert=True)
+        await answer_stale(update, context)
         return None
     await answer(update)
     return draft

@@ -19,6 +19,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     refuse,
     reply,
 )
@@ -236,7 +237,7 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
-    end_flow(context, DRAFT)
+    end_saved(update, context, DRAFT)
     if saved.checkin_id is None:
         await reply(update, texts.t("care.already_saved"))
         return ConversationHandler.END

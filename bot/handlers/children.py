@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
-from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field
+from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card
@@ -103,16 +103,20 @@ def card_keyboard(
 async def _show_card(update: Update, context: BotContext, texts: Texts, child_id: int) -> None:
     actor = await context.actor(update)
     try:
-        child, guardians = await registry_service.view_child(context.services, actor, child_id)
+        view = await registry_service.view_child(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return
+    child = view.child
     card = render_card(
         texts,
         child_values(child),
         class_label=child.class_label,
         today=registry_service.local_today(context.services),
-        guardians=guardians if actor.is_staff else None,
+        guardians=view.guardians,
+        fields=view.fields,
+        missing=view.staff,
+        mark_staff_only=view.staff,
     )
     can_edit = actor.admin or child.class_id in actor.head_classes
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
@@ -135,8 +139,18 @@ async def edit_menu(update: Update, context: BotContext) -> None:
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
         return
-    buttons = [kb.button(texts.t(f"field.{f.name}"), "ce", "f", child_id, i) for i, f in enumerate(FIELDS)]
+    empty = set(still_missing(child_values(child)))
+    buttons = [
+        kb.button(_edit_label(texts, f.name, missing=f.name in empty), "ce", "f", child_id, i)
+        for i, f in enumerate(FIELDS)
+    ]
     await reply(update, texts.t("card.edit_choose", name=child.name), kb.grid(buttons, 3))
+
+
+def _edit_label(texts: Texts, name: str, *, missing: bool) -> str:
+    """A field's button in the edit menu; the ones still to be filled in are marked."""
+    label = texts.t(f"field.{name}")
+    return texts.t("card.edit_missing_mark", label=label) if missing else label
 
 
 async def edit_start(update: Update, context: BotContext) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -182,6 +183,52 @@ def end_flow(context: BotContext, *keys: str) -> int:
     return ConversationHandler.END
 
 
+# The buttons that just saved a form, remembered for a while in memory (not in the person's stored data: a
+# flow's end leaves no row behind): a second tap on one (a double tap, or a tap before the edited message
+# arrived) is told "already saved" rather than "this button is stale". A restart forgets them, which is harmless.
+SAVED_KEY = "saved_buttons"
+SAVED_FOR = timedelta(minutes=30)
+SAVED_KEPT = 5
+
+
+def end_saved(update: Update, context: BotContext, *keys: str) -> int:
+    """As end_flow, for a flow whose record was just saved; if a button press saved it, that button is
+    remembered (see SAVED_KEY)."""
+    query = update.callback_query
+    if query is not None and query.data and update.effective_user is not None:
+        kept = [e for e in _saved_buttons(update, context) if e[0] != query.data][-(SAVED_KEPT - 1) :]
+        _saved_by_user(context)[update.effective_user.id] = [*kept, (query.data, context.services.now())]
+    return end_flow(context, *keys)
+
+
+def _saved_by_user(context: BotContext) -> dict[int, list[tuple[str, datetime]]]:
+    saved: dict[int, list[tuple[str, datetime]]] = context.application.bot_data.setdefault(SAVED_KEY, {})
+    return saved
+
+
+def _saved_buttons(update: Update, context: BotContext) -> list[tuple[str, datetime]]:
+    """The person's remembered save buttons still within SAVED_FOR (older ones are dropped as they are read)."""
+    if update.effective_user is None:
+        return []
+    by_user = _saved_by_user(context)
+    now = context.services.now()
+    kept = [e for e in by_user.get(update.effective_user.id, []) if now - e[1] < SAVED_FOR]
+    if kept:
+        by_user[update.effective_user.id] = kept
+    else:
+        by_user.pop(update.effective_user.id, None)
+    return kept
+
+
+async def answer_stale(update: Update, context: BotContext) -> None:
+    """Answers a press on a button that is not for the step at hand: "already saved" if it is a button that just
+    saved its form, otherwise "this button has expired"."""
+    query = update.callback_query
+    saved = query is not None and any(data == query.data for data, _ in _saved_buttons(update, context))
+    texts = await context.texts(update)
+    await answer(update, texts.t("flow.already_saved" if saved else "flow.stale_button"), alert=True)
+
+
 def make_cancel(*keys: str) -> Callback:
     async def cancel(update: Update, context: BotContext) -> int:
         """Ends the flow without saving anything."""
@@ -246,12 +293,8 @@ def conversation(
     """
     hint = hint or make_hint(name, hint_key)
 
-    async def stale(update: Update, context: BotContext) -> None:
-        texts = await context.texts(update)
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-
     catch_all: list[BaseHandler[Update, BotContext, Any]] = [
-        CallbackQueryHandler(stale),
+        CallbackQueryHandler(answer_stale),
         MessageHandler(filters.ALL, hint),
     ]
     # /cancel comes first in every state: the catch-all would otherwise swallow it as a stray command.

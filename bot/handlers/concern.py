@@ -21,6 +21,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     enter_flow,
     match_int,
     read_typed,
@@ -217,7 +218,7 @@ async def _save(update: Update, context: BotContext, when: date) -> int:
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
-    end_flow(context, DRAFT)
+    end_saved(update, context, DRAFT)
     await deliver(context.bot, context.services, alerts)
     await reply(update, texts.t("safety.concern.sent", id=concern_id, admins=len(alerts)))
     return ConversationHandler.END

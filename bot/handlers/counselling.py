@@ -19,6 +19,7 @@ from bot.handlers.common import (
     command_args,
     conversation,
     end_flow,
+    end_saved,
     match_int,
     read_typed,
     refuse,
@@ -220,7 +221,7 @@ async def share_chosen(update: Update, context: BotContext) -> int:
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=ONLY)
         return end_flow(context, DRAFT)
-    end_flow(context, DRAFT)
+    end_saved(update, context, DRAFT)
     await reply(update, texts.t("safety.counsel.saved"))
     return ConversationHandler.END
 

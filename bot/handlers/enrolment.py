@@ -21,6 +21,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     match_int,
     read_typed,
     refuse,
@@ -194,7 +195,7 @@ async def button(update: Update, context: BotContext) -> int | None:
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem)
         return end_flow(context, DRAFT)
-    end_flow(context, DRAFT)
+    end_saved(update, context, DRAFT)
     if event_id is None:
         await reply(update, texts.t("care.already_saved"))
         return ConversationHandler.END

@@ -14,7 +14,6 @@ binding or the role):
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -22,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain import schedule
+from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import start
 from bot.handlers.common import (
     BotContext,
@@ -30,6 +30,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     enter_flow,
     match_int,
     reply,
@@ -46,19 +47,6 @@ PICK, RHYTHM, INTERVAL, TIME = range(4)
 TYPING = 10
 PICK_LIMIT = 24
 MESSAGE_LIMIT = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-class InvalidInput(ValueError):
-    """An empty or over-long message."""
-
-
-def clean_text(text: str, *, max_length: int) -> str:
-    """A person's own words, kept as written (no width folding: Chinese punctuation stays), trimmed."""
-    value = _CONTROL.sub("", text).strip()
-    if not value or len(value) > max_length:
-        raise InvalidInput
-    return value
 
 
 # --- family-call reminder buttons ------------------------------------------------------------------------
@@ -133,11 +121,13 @@ async def _pressed_child(update: Update, context: BotContext, texts: Texts, draf
 
 
 async def _own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
-    """A message in a person's own words; empty or too long: None, and they are told the limit."""
+    """A message in a person's own words; empty or too long: None, and they are told the limit (a control
+    character: told so)."""
     try:
         return clean_text(text, max_length=limit)
-    except InvalidInput:
-        await reply(update, texts.t("green.write.too_long", limit=limit))
+    except InvalidInput as problem:
+        key = problem.reason if problem.reason == "invalid.control" else "green.write.too_long"
+        await reply(update, texts.t(key, limit=limit))
         return None
 
 
@@ -203,7 +193,7 @@ async def plan_rhythm(update: Update, context: BotContext) -> int:
             await reply(update, texts.t("access.denied"))
             return end_flow(context, PLAN_DRAFT)
         await edit_or_reply(update, texts.t("green.plan.stopped", child=draft["name"]))
-        return end_flow(context, PLAN_DRAFT)
+        return end_saved(update, context, PLAN_DRAFT)
     if choice == "i":
         await edit_or_reply(update, texts.t("green.plan.ask_interval", child=draft["name"]))
         return INTERVAL

@@ -9,6 +9,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import keyboards as kb
 from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Role
 from bot.domain.validation import clean_text, parse_class_label
+from bot.handlers import care_picker
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -31,6 +32,7 @@ FLOW = "invite"
 DRAFT = "invite_draft"
 RELATIONS = ("father", "mother", "grandfather", "grandmother")
 CHILD_CHOICES = 8
+PICK_PREFIX = "ivc"  # the first question's child buttons: ivc:c:<nonce>:<child>, as care_picker.offer packs them
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -49,8 +51,7 @@ async def start(update: Update, context: BotContext) -> int:
         return CHOOSE_KIND
     if actor.admin:
         return await _ask_role(update, texts)
-    await reply(update, texts.t("invite.choose_child"))
-    return CHOOSE_CHILD
+    return await _ask_child(update, context, texts)
 
 
 async def kind_chosen(update: Update, context: BotContext) -> int:
@@ -59,7 +60,19 @@ async def kind_chosen(update: Update, context: BotContext) -> int:
     assert context.matches
     if context.matches[0].group(1) == "staff":
         return await _ask_role(update, texts)
-    await edit_or_reply(update, texts.t("invite.choose_child"))
+    await edit_or_reply(update, texts.t("invite.kind_guardian"))
+    return await _ask_child(update, context, texts)
+
+
+async def _ask_child(update: Update, context: BotContext, texts: Texts) -> int:
+    """The class's children on buttons (those whose family is not reached yet first), or type a name."""
+    actor = await context.actor(update)
+    draft = context.draft.setdefault(DRAFT, {})
+    draft["nonce"] = care_picker.new_nonce()
+    picks = await invitation_service.children_to_invite(context.services, actor, limit=care_picker.PICK_LIMIT)
+    await care_picker.offer(
+        update, texts, prefix=PICK_PREFIX, nonce=draft["nonce"], picks=picks, prompt_key="invite.pick_first"
+    )
     return CHOOSE_CHILD
 
 
@@ -157,12 +170,24 @@ async def child_typed(update: Update, context: BotContext) -> int:
     return CHOOSE_CHILD
 
 
+async def child_picked(update: Update, context: BotContext) -> int:
+    """A child from the first question's buttons: this run's button only (the nonce), the child re-checked."""
+    if await care_picker.pressed(update, context, DRAFT, stage=None) is None:
+        return CHOOSE_CHILD
+    return await _chosen(update, context, match_int(context, 2))
+
+
 async def child_chosen(update: Update, context: BotContext) -> int:
+    """A child from the buttons of a typed name."""
     await answer(update)
+    return await _chosen(update, context, match_int(context))
+
+
+async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child = await registry_service.child_for_invitation(context.services, actor, match_int(context))
+        child = await registry_service.child_for_invitation(context.services, actor, child_id)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
         return CHOOSE_CHILD
@@ -229,6 +254,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
                 MessageHandler(text, class_typed),
             ],
             CHOOSE_CHILD: [
+                CallbackQueryHandler(child_picked, pattern=kb.INVITE_PICK),
                 CallbackQueryHandler(child_chosen, pattern=kb.INVITE_CHILD),
                 MessageHandler(text, child_typed),
             ],

@@ -40,10 +40,9 @@ from bot.handlers.common import (
     reply,
     show_page,
 )
-from bot.jobs.concerns import deliver
+from bot.jobs.mailbox import tell_counsellors
 from bot.services import AccessDenied, NotFound
 from bot.services import mailbox as mailbox_service
-from bot.services.concerns import Alert
 from bot.storage import audit, people
 from bot.texts import Texts, texts_for
 
@@ -135,7 +134,7 @@ async def written(update: Update, context: BotContext) -> int:
     ticket_id = _writers.get(user_id)
     try:
         result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
-    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+    except mailbox_service.Unsendable as problem:
         await _unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
@@ -147,38 +146,24 @@ async def written(update: Update, context: BotContext) -> int:
         await reply(update, texts.t("safety.mailbox.not_yours"))
         return ConversationHandler.END
     _writers.pop(user_id, None)
-    await _notify_counsellors(context, result)
+    notice = mailbox_service.LetterNotice(result.message_id, result.ticket_id, result.number, result.urgent)
+    await tell_counsellors(context.services, [notice])
     key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
     await reply(update, texts.t(key, number=result.number))
     return ConversationHandler.END
 
 
 async def _unsendable(
-    update: Update, texts: Texts, problem: mailbox_service.EmptyMessage | mailbox_service.TooLong
+    update: Update, texts: Texts, problem: mailbox_service.Unsendable
 ) -> None:
     """An empty or too long letter or reply: say so; the step stays for another try."""
     assert update.message is not None and update.message.text is not None
     if isinstance(problem, mailbox_service.TooLong):
         await reply(update, texts.t("safety.mailbox.too_long", limit=MAX_MAILBOX, length=len(update.message.text)))
+    elif isinstance(problem, mailbox_service.Unreadable):
+        await reply(update, texts.t("invalid.control"))
     else:
         await reply(update, texts.t("safety.mailbox.empty"))
-
-
-async def _notify_counsellors(context: BotContext, result: mailbox_service.Written) -> None:
-    """Tells every counsellor a letter arrived: the ticket number only, never who wrote or what."""
-    services = context.services
-    alerts = []
-    for counsellor_id in await mailbox_service.counsellor_ids(services):
-        actor_texts = await _texts_for_user(context, counsellor_id)
-        key = "safety.mailbox.notify_urgent" if result.urgent else "safety.mailbox.notify"
-        markup = {"inline_keyboard": [[{"text": actor_texts.t("safety.mailbox.read_button"),
-                                        "callback_data": f"mb:t:{result.ticket_id}"}]]}  # fmt: skip
-        stamp = services.now().isoformat(timespec="seconds")
-        alerts.append(
-            Alert(counsellor_id, f"mailbox:{result.ticket_id}:{counsellor_id}:{stamp}",
-                  actor_texts.t(key, number=result.number), markup, urgent=result.urgent)
-        )  # fmt: skip
-    await deliver(context.bot, services, alerts, kind="mailbox")
 
 
 async def _texts_for_user(context: BotContext, user_id: int) -> Texts:
@@ -276,14 +261,13 @@ async def read_ticket(update: Update, context: BotContext) -> None:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
     await answer(update)
-    tz = context.services.config.school.timezone
     head = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
     if ticket.urgent:
         head.append(texts.t("safety.mailbox.urgent_mark"))
     lines = []
     for message in messages[-10:]:
         key = "safety.mailbox.from_writer" if message.from_writer else "safety.mailbox.from_counsellor"
-        lines.append(texts.t(key, at=message.created_at.astimezone(tz).strftime("%m-%d %H:%M"), body=message.body))
+        lines.append(texts.t(key, at=message.created_on.strftime("%m-%d"), body=message.body))
     # The header and the newest messages fit; older ones give way (a single long one is clipped, not dropped).
     omitted = [texts.t("safety.mailbox.truncated")]
     while len(lines) > 1 and len("\n\n".join(head + omitted + lines)) > 4000:
@@ -340,17 +324,17 @@ async def reply_typed(update: Update, context: BotContext) -> int:
     if not draft:
         return end_flow(context, REPLY_DRAFT)
     try:
-        ticket, chat_id = await mailbox_service.reply(
+        ticket, chat_id, body = await mailbox_service.reply(
             context.services, actor, int(draft["ticket_id"]), update.message.text
         )
-    except (mailbox_service.EmptyMessage, mailbox_service.TooLong) as problem:
+    except mailbox_service.Unsendable as problem:
         await _unsendable(update, texts, problem)
         return REPLY_TEXT
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
         return end_flow(context, REPLY_DRAFT)
     end_flow(context, REPLY_DRAFT)
-    delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, update.message.text.strip())
+    delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, body)
     await reply(update, texts.t("safety.mailbox.reply_sent" if delivered else "safety.mailbox.reply_waiting",
                                 number=ticket.number))  # fmt: skip
     return ConversationHandler.END

@@ -5,14 +5,19 @@ from __future__ import annotations
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.domain.roles import Actor, commands_for
+from bot.domain.roles import Actor, command_description_key, commands_for
 from bot.texts import LOCALES, Texts, texts_for
 
 PUBLIC_COMMANDS = ("start", "help", "mailbox", "language", "cancel")
 
 
-def _commands(texts: Texts, names: list[str]) -> list[BotCommand]:
-    return [BotCommand(name, texts.t(f"cmd.{name}")) for name in names]
+def _commands(texts: Texts, names: list[str], actor: Actor | None = None) -> list[BotCommand]:
+    return [BotCommand(name, describe(texts, actor, name)) for name in names]
+
+
+def describe(texts: Texts, actor: Actor | None, name: str) -> str:
+    """A command's description in this person's own words (the menu and /help say the same)."""
+    return texts.t(command_description_key(actor, name) if actor is not None else f"cmd.{name}")
 
 
 async def set_default_menu(bot: Bot, default_locale: str) -> None:
@@ -30,7 +35,8 @@ async def refresh_menu(bot: Bot, actor: Actor, default_locale: str) -> None:
     """Sets this user's own menu (chat scope) after their roles or language change."""
     texts = texts_for(actor.language, default_locale)
     try:
-        await bot.set_my_commands(_commands(texts, commands_for(actor)), scope=BotCommandScopeChat(actor.user_id))
+        commands = _commands(texts, commands_for(actor), actor)
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(actor.user_id))
     except TelegramError:
         # A menu is a convenience: the commands still work, and /help lists them.
         return

@@ -18,6 +18,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     enter_flow,
     match_int,
     read_typed,
@@ -189,7 +190,7 @@ async def _pair_save(update: Update, context: BotContext, texts: Texts, days: in
         await reply(update, texts.t("care.pair_unchanged"))
         return end_flow(context, PAIR_DRAFT)
     await reply(update, texts.t("care.pair_saved", mentor=pairing.mentor_name, name=draft["child_name"], days=days))
-    end_flow(context, PAIR_DRAFT)
+    end_saved(update, context, PAIR_DRAFT)
     await _tell_mentor(context, pairing.mentor_id, draft["child_name"], days)
     old = previous[1]
     if old is not None and old.mentor_id != pairing.mentor_id:

@@ -379,6 +379,15 @@ async def audit_button(update: Update, context: BotContext) -> None:
     await _audit_page(update, context, texts, int(context.matches[0].group(1)), int(context.matches[0].group(2)))
 
 
+def _audit_name(texts: Texts, kind: str, code: str) -> str:
+    """An audit code in words (`audit.action.<code>`, or for what a refusal names `audit.access.<code>` or the
+    action tried); a code from an older version with no name is shown as it is."""
+    for key in (f"audit.{kind}.{code}", f"audit.action.{code}"):
+        if texts.has(key):
+            return texts.t(key)
+    return code
+
+
 async def _audit_page(update: Update, context: BotContext, texts: Texts, child_id: int, page: int) -> None:
     actor = await context.actor(update)
     try:
@@ -395,7 +404,8 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
             texts.t(
                 "safety.audit.line", at=line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 who=line.actor_name or (line.actor_id if line.actor_id is not None else "—"),
-                action=line.action, detail=line.detail,
+                action=_audit_name(texts, "action", line.action),
+                detail=_audit_name(texts, "access", line.detail) if line.action == "denied" else line.detail,
             )
         )  # fmt: skip
     pages = max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE)

@@ -1,4 +1,6 @@
-"""/register: the archive form, one field at a time, reviewed as a whole card before anything is saved."""
+"""/register: the essentials first (a valid archive, saved at once if the teacher likes), then the rest of the
+archive section by section, each optional question skippable alone or with the rest of its section; the whole
+card is reviewed before anything is saved."""
 
 from __future__ import annotations
 
@@ -7,11 +9,25 @@ import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
-from bot.domain.archive import FIELDS, ArchiveField, FieldKind, parse_choice, parse_field
+from bot.domain.archive import (
+    CONTACT,
+    CONTACT_CHOICES,
+    CONTACT_PHONES,
+    ESSENTIALS,
+    FIELDS_BY_NAME,
+    REGISTER_ORDER,
+    ArchiveField,
+    FieldKind,
+    has_contact,
+    missing_required,
+    parse_choice,
+    parse_field,
+    still_missing,
+)
 from bot.domain.validation import InvalidInput
 from bot.handlers.cards import render_card
 from bot.handlers.common import (
@@ -21,6 +37,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     reply,
 )
 from bot.services import AccessDenied
@@ -31,11 +48,16 @@ from bot.texts import Raw, Texts
 ASKING, REVIEW, DUPLICATE = range(3)
 FLOW = "register"
 DRAFT = "register_draft"
+OPTIONAL = REGISTER_ORDER[len(ESSENTIALS) :]
 
 
 def _draft(context: BotContext) -> dict[str, Any]:
     draft: dict[str, Any] = context.draft[DRAFT]
     return draft
+
+
+def _empty(values: dict[str, Any], name: str) -> bool:
+    return not has_contact(values) if name == CONTACT else values.get(name) in (None, "")
 
 
 async def _class_choices(update: Update, context: BotContext) -> list[tuple[int, str]]:
@@ -59,125 +81,200 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     context.draft[DRAFT] = {
         "nonce": secrets.token_hex(3), "token": secrets.token_hex(8), "step": 0, "values": {}, "editing": False,
+        "more": False,
     }  # fmt: skip
-    await reply(update, texts.t("register.start", steps=len(FIELDS)))
+    await reply(update, texts.t("register.start", steps=len(ESSENTIALS)))
     return await _ask(update, context, texts)
 
 
+def _progress(texts: Texts, draft: dict[str, Any], name: str) -> str:
+    """(3/7) among the essentials; the section and (2/5) within it for the rest of the archive."""
+    if name in ESSENTIALS:
+        return texts.t("register.progress", step=ESSENTIALS.index(name) + 1, steps=len(ESSENTIALS))
+    section = FIELDS_BY_NAME[name].section
+    same = [n for n in OPTIONAL if FIELDS_BY_NAME[n].section is section]
+    return texts.t(
+        "register.progress_more",
+        section=texts.t(f"card.section_{section.value}"),
+        step=same.index(name) + 1,
+        steps=len(same),
+    )
+
+
 async def _ask(update: Update, context: BotContext, texts: Texts) -> int:
-    """Asks the current field; a class field with one possible class fills itself in."""
+    """Asks the current question; a class field with one possible class fills itself in."""
     draft = _draft(context)
     draft["reviewing"] = False
     step = draft["step"]
-    spec = FIELDS[step]
+    name = REGISTER_ORDER[step]
     nonce = draft["nonce"]
-    star = texts.t("register.star") if spec.required else ""
-    label = texts.t(f"field.{spec.name}")
-    progress = {"step": step + 1, "steps": len(FIELDS), "label": label, "star": star}
-    buttons = []
+    progress = _progress(texts, draft, name)
+    if name == CONTACT and not draft.get("contact_field"):
+        whose = [kb.button(texts.t(f"choice.contact.{c}"), "reg", "p", nonce, step, c) for c in CONTACT_CHOICES]
+        star = texts.t("register.star")
+        await reply(update, texts.t("register.ask_contact", progress=progress, star=star), kb.grid(whose, 1))
+        return ASKING
+    spec = FIELDS_BY_NAME[draft["contact_field"]] if name == CONTACT else FIELDS_BY_NAME[name]
+    required = name in ESSENTIALS
+    values = {"progress": progress, "label": texts.t(f"field.{spec.name}")}
+    values["star"] = texts.t("register.star") if required else ""
+    buttons: list[InlineKeyboardButton] = []
     if spec.kind is FieldKind.CLASS:
         choices = await _class_choices(update, context)
         if len(choices) == 1:
             return await _store(update, context, texts, spec, choices[0][0])
-        buttons = [kb.button(name, "reg", "p", nonce, step, class_id) for class_id, name in choices]
-        question = texts.t("register.ask_choice", **progress)
+        buttons = [kb.button(label, "reg", "p", nonce, step, class_id) for class_id, label in choices]
+        question = texts.t("register.ask_choice", **values)
     elif spec.kind is FieldKind.CHOICE:
         buttons = [kb.button(texts.t(f"choice.{spec.name}.{c}"), "reg", "p", nonce, step, c) for c in spec.choices]
-        question = texts.t("register.ask_choice", **progress)
+        question = texts.t("register.ask_choice", **values)
     elif spec.kind in (FieldKind.DATE, FieldKind.BIRTH_DATE):
-        question = texts.t("register.ask_date", **progress)
+        question = texts.t("register.ask_date", **values)
     elif spec.kind is FieldKind.PHONE:
-        question = texts.t("register.ask_phone", **progress)
+        question = texts.t("register.ask_phone", **values)
     else:
-        question = texts.t("register.ask_text", **progress)
-    extra = [kb.button(texts.t("button.skip"), "reg", "s", nonce, step)] if not spec.required else []
+        question = texts.t("register.ask_text", **values)
+    if not spec.family_visible:
+        question += "\n" + texts.t("register.staff_only_hint")
+    extra: list[InlineKeyboardButton] = []
+    if not required:
+        extra.append(kb.button(texts.t("button.skip"), "reg", "s", nonce, step))
+        if not draft["editing"]:
+            extra.append(kb.button(texts.t("register.skip_section"), "reg", "ss", nonce, step))
     await reply(update, question, kb.grid(buttons, 2, extra) if buttons or extra else None)
     return ASKING
 
 
 async def _store(update: Update, context: BotContext, texts: Texts, spec: ArchiveField, value: object) -> int:
-    """Keeps one value in the draft, then asks the next field (or returns to the review)."""
+    """Keeps one value in the draft, then asks the next question (or returns to the review)."""
     draft = _draft(context)
     draft["values"][spec.name] = value
-    if draft["editing"] or draft["step"] + 1 >= len(FIELDS):
+    return await _next(update, context, texts)
+
+
+async def _next(update: Update, context: BotContext, texts: Texts, *, after: int | None = None) -> int:
+    """The next question still unanswered: among the essentials, or, once the teacher chose to go on, among the
+    rest of the archive; the review when there is none (and straight after an edit from the review)."""
+    draft = _draft(context)
+    draft.pop("contact_field", None)
+    if draft["editing"]:
         draft["editing"] = False
         return await _review(update, context, texts)
-    draft["step"] += 1
-    return await _ask(update, context, texts)
+    limit = len(REGISTER_ORDER) if draft.get("more") else len(ESSENTIALS)
+    start_at = draft["step"] + 1 if after is None else after
+    for step in range(start_at, limit):
+        if _empty(draft["values"], REGISTER_ORDER[step]):
+            draft["step"] = step
+            return await _ask(update, context, texts)
+    return await _review(update, context, texts)
 
 
-def _current(context: BotContext, match: re.Match[str]) -> ArchiveField | None:
-    """The field a button belongs to, or None when the button is from another form or another step."""
+def _current(context: BotContext, match: re.Match[str]) -> str | None:
+    """The question a button belongs to, or None when the button is from another form or another step."""
     draft = context.draft.get(DRAFT)
     if not draft or match.group(1) != draft["nonce"] or int(match.group(2)) != draft["step"]:
         return None
-    spec: ArchiveField = FIELDS[draft["step"]]
-    return spec
+    return None if draft.get("reviewing") else REGISTER_ORDER[draft["step"]]
+
+
+def _needs_buttons(draft: dict[str, Any]) -> bool:
+    name = REGISTER_ORDER[draft["step"]]
+    if name == CONTACT:
+        return not draft.get("contact_field")
+    return FIELDS_BY_NAME[name].kind in (FieldKind.CHOICE, FieldKind.CLASS)
 
 
 async def typed(update: Update, context: BotContext) -> int:
-    """A typed answer: validated for the current field; on error, say what is expected and ask again."""
+    """A typed answer: validated for the current question; on error, say what is expected and ask again."""
     texts = await context.texts(update)
-    spec = FIELDS[_draft(context)["step"]]
+    draft = _draft(context)
     assert update.message is not None and update.message.text is not None
+    if _needs_buttons(draft):
+        await reply(update, texts.t("invalid.use_buttons"))
+        return await _ask(update, context, texts)  # its buttons may be gone (see hint) or far up
+    name = REGISTER_ORDER[draft["step"]]
+    spec = FIELDS_BY_NAME[draft["contact_field"] if name == CONTACT else name]
     try:
         value = parse_field(spec, update.message.text, today=registry_service.local_today(context.services))
     except InvalidInput as problem:
         await reply(update, texts.t(problem.reason))
-        if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
-            return await _ask(update, context, texts)  # its buttons may be gone (see hint) or far up
         return ASKING
     return await _store(update, context, texts, spec, value)
 
 
 async def picked(update: Update, context: BotContext) -> int:
-    """A choice button for the current field."""
+    """A choice button for the current question."""
     texts = await context.texts(update)
     assert context.matches
     match = context.matches[0]
-    spec = _current(context, match)
-    if spec is None:
+    name = _current(context, match)
+    if name is None or (name == CONTACT and _draft(context).get("contact_field")):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return ASKING
     await answer(update)
     raw = match.group(3)
+    if name == CONTACT:
+        if raw not in CONTACT_CHOICES:
+            await reply(update, texts.t("invalid.use_buttons"))
+            return ASKING
+        _draft(context)["contact_field"] = CONTACT_PHONES[raw]
+        shown = texts.t("card.line", label=texts.t("register.contact"), value=texts.t(f"choice.contact.{raw}"))
+        await edit_or_reply(update, shown)
+        return await _ask(update, context, texts)
+    spec = FIELDS_BY_NAME[name]
     if spec.kind is FieldKind.CLASS:
-        allowed = {class_id for class_id, _ in await _class_choices(update, context)}
+        allowed = dict(await _class_choices(update, context))
         if not raw.isdigit() or int(raw) not in allowed:
             await reply(update, texts.t("access.denied"))
             return ASKING
         value: object = int(raw)
+        label = allowed[int(raw)]
     else:
         try:
             value = parse_choice(spec, raw)
         except InvalidInput as problem:
             await reply(update, texts.t(problem.reason))
             return ASKING
-    await edit_or_reply(
-        update, texts.t("card.line", label=texts.t(f"field.{spec.name}"), value=_label(texts, spec, raw))
-    )
+        label = texts.t(f"choice.{spec.name}.{raw}")
+    await edit_or_reply(update, texts.t("card.line", label=texts.t(f"field.{spec.name}"), value=label))
     return await _store(update, context, texts, spec, value)
 
 
-def _label(texts: Texts, spec: ArchiveField, raw: str) -> str:
-    if spec.kind is FieldKind.CHOICE:
-        return texts.t(f"choice.{spec.name}.{raw}")
-    return raw
+async def _optional_pressed(update: Update, context: BotContext, texts: Texts) -> str | None:
+    """The optional question a skip button is for (answered), or None (stale, or a required one: an alert)."""
+    assert context.matches
+    name = _current(context, context.matches[0])
+    if name is None:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return None
+    if name in ESSENTIALS:
+        await answer(update, texts.t("register.required"), alert=True)
+        return None
+    await answer(update)
+    return name
 
 
 async def skipped(update: Update, context: BotContext) -> int:
-    """Skip an optional field (a required one cannot be skipped)."""
+    """Skip an optional question (a required one cannot be skipped)."""
     texts = await context.texts(update)
-    assert context.matches
-    spec = _current(context, context.matches[0])
-    if spec is None:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
+    name = await _optional_pressed(update, context, texts)
+    if name is None:
         return ASKING
-    if spec.required:
-        await answer(update, texts.t("register.required"), alert=True)
+    return await _store(update, context, texts, FIELDS_BY_NAME[name], None)
+
+
+async def section_skipped(update: Update, context: BotContext) -> int:
+    """Skip this question and the rest of its section at once: go on with the next section."""
+    texts = await context.texts(update)
+    name = await _optional_pressed(update, context, texts)
+    if name is None:
         return ASKING
-    await answer(update)
-    return await _store(update, context, texts, spec, None)
+    draft = _draft(context)
+    draft["values"][name] = None
+    section = FIELDS_BY_NAME[name].section
+    later = range(draft["step"] + 1, len(REGISTER_ORDER))
+    after = next((i for i in later if FIELDS_BY_NAME[REGISTER_ORDER[i]].section is not section), len(REGISTER_ORDER))
+    return await _next(update, context, texts, after=after)
 
 
 async def hint(update: Update, context: BotContext) -> None:
@@ -191,7 +288,7 @@ async def hint(update: Update, context: BotContext) -> None:
         return
     needs_buttons = True
     if draft and not draft.get("reviewing"):
-        needs_buttons = FIELDS[draft["step"]].kind in (FieldKind.CHOICE, FieldKind.CLASS)
+        needs_buttons = _needs_buttons(draft)
     await reply(update, texts.t("flow.hint_buttons" if needs_buttons else "flow.hint_text"))
     # Ask again, buttons included: the question's buttons may be gone (the bot was stopped between
     # editing the last answer into place and sending the next question) or far up the chat.
@@ -200,28 +297,50 @@ async def hint(update: Update, context: BotContext) -> None:
 
 
 async def _review(update: Update, context: BotContext, texts: Texts) -> int:
+    """The whole card as it would be saved, what is still missing, and what the family will see."""
     draft = _draft(context)
     draft["reviewing"] = True
+    draft["more"] = False
     values = draft["values"]
     class_label = ""
     if values.get("class_id"):
         school_class = await people.get_class(context.services.db, int(values["class_id"]))
         class_label = school_class.label if school_class else ""
-    card = render_card(texts, values, class_label=class_label, today=registry_service.local_today(context.services))
-    nonce = draft["nonce"]
-    markup = InlineKeyboardMarkup(
-        [
-            [kb.button(texts.t("button.confirm"), "reg", "ok", nonce)],
-            [kb.button(texts.t("button.edit"), "reg", "ed", nonce)],
-        ]
+    card = render_card(
+        texts,
+        values,
+        class_label=class_label,
+        today=registry_service.local_today(context.services),
+        missing=True,
+        mark_staff_only=True,
     )
-    await reply(update, texts.t("register.review", card=Raw(card)), markup)
+    nonce = draft["nonce"]
+    rows = [[kb.button(texts.t("button.confirm"), "reg", "ok", nonce)]]
+    if any(_empty(values, name) for name in OPTIONAL):
+        rows.append([kb.button(texts.t("register.more"), "reg", "mo", nonce)])
+    rows.append([kb.button(texts.t("button.edit"), "reg", "ed", nonce)])
+    text = texts.t("register.review", card=Raw(card)) + "\n\n" + texts.t("register.family_sees")
+    await reply(update, text, InlineKeyboardMarkup(rows))
     return REVIEW
 
 
 def _nonce_ok(context: BotContext) -> bool:
     draft = context.draft.get(DRAFT)
     return bool(draft and context.matches and context.matches[0].group(1) == draft["nonce"])
+
+
+async def more(update: Update, context: BotContext) -> int:
+    """From the review: go on with the rest of the archive, section by section (answered fields are passed)."""
+    texts = await context.texts(update)
+    draft = context.draft.get(DRAFT)
+    if not _nonce_ok(context) or not (draft and draft.get("reviewing")):
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return REVIEW
+    await answer(update)
+    await edit_or_reply(update, texts.t("register.going_on"))
+    draft["more"] = True
+    draft["editing"] = False
+    return await _next(update, context, texts, after=len(ESSENTIALS))
 
 
 async def edit_menu(update: Update, context: BotContext) -> int:
@@ -232,7 +351,9 @@ async def edit_menu(update: Update, context: BotContext) -> int:
         return REVIEW
     await answer(update)
     nonce = _draft(context)["nonce"]
-    buttons = [kb.button(texts.t(f"field.{f.name}"), "reg", "ef", nonce, i) for i, f in enumerate(FIELDS)]
+    steps = [i for i, name in enumerate(REGISTER_ORDER) if name != CONTACT]
+    steps.sort(key=lambda i: list(FIELDS_BY_NAME).index(REGISTER_ORDER[i]))  # card order
+    buttons = [kb.button(texts.t(f"field.{REGISTER_ORDER[i]}"), "reg", "ef", nonce, i) for i in steps]
     await edit_or_reply(update, texts.t("register.choose_field_to_edit"), kb.grid(buttons, 3))
     return REVIEW
 
@@ -246,12 +367,17 @@ async def edit_field(update: Update, context: BotContext) -> int:
     await answer(update)
     assert context.matches
     step = int(context.matches[0].group(2))
-    if not 0 <= step < len(FIELDS):
+    if not 0 <= step < len(REGISTER_ORDER) or REGISTER_ORDER[step] == CONTACT:
         return REVIEW
     draft = _draft(context)
     draft["step"] = step
     draft["editing"] = True
+    draft.pop("contact_field", None)
     return await _ask(update, context, texts)
+
+
+def _label(texts: Texts, name: str) -> str:
+    return texts.t("register.contact") if name == CONTACT else texts.t(f"field.{name}")
 
 
 async def save(update: Update, context: BotContext) -> int:
@@ -262,12 +388,13 @@ async def save(update: Update, context: BotContext) -> int:
         return REVIEW
     await answer(update)
     draft = _draft(context)
-    missing = [f for f in FIELDS if f.required and draft["values"].get(f.name) in (None, "")]
+    missing = missing_required(draft["values"])
     if missing:
-        names = texts.t("list.separator").join(texts.t(f"field.{f.name}") for f in missing)
+        names = texts.t("list.separator").join(_label(texts, name) for name in missing)
         await reply(update, texts.t("register.missing", fields=names))
-        draft["step"] = FIELDS.index(missing[0])
+        draft["step"] = REGISTER_ORDER.index(missing[0])
         draft["editing"] = False
+        draft["more"] = False
         return await _ask(update, context, texts)
     if not draft.get("duplicate_ok"):
         duplicates = await registry_service.duplicates_of(
@@ -298,15 +425,20 @@ async def save(update: Update, context: BotContext) -> int:
 async def _commit(update: Update, context: BotContext, texts: Texts) -> int:
     draft = context.draft.pop(DRAFT)
     actor = await context.actor(update)
+    values = draft["values"]
     try:
         child_id = await registry_service.register_child(
-            context.services, actor, draft["values"], flow_token=draft.get("token")
+            context.services, actor, values, flow_token=draft.get("token")
         )
     except AccessDenied:
         await reply(update, texts.t("access.denied"))
         return end_flow(context, DRAFT)
-    await edit_or_reply(update, texts.t("register.saved", name=draft["values"]["name"], id=child_id))
-    return end_flow(context, DRAFT)
+    text = texts.t("register.saved", name=values["name"], id=child_id)
+    left = still_missing(values)
+    if left:
+        text += "\n" + texts.t("register.saved_missing", count=len(left), name=values["name"])
+    await edit_or_reply(update, text)
+    return end_saved(update, context, DRAFT)
 
 
 async def duplicate_answer(update: Update, context: BotContext) -> int:
@@ -353,9 +485,11 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
                 MessageHandler(text, _with_draft(typed)),
                 CallbackQueryHandler(_with_draft(picked), pattern=kb.REGISTER_PICK),
                 CallbackQueryHandler(_with_draft(skipped), pattern=kb.REGISTER_SKIP),
+                CallbackQueryHandler(_with_draft(section_skipped), pattern=kb.REGISTER_SKIP_SECTION),
             ],
             REVIEW: [
                 CallbackQueryHandler(_with_draft(save), pattern=kb.REGISTER_SAVE),
+                CallbackQueryHandler(_with_draft(more), pattern=kb.REGISTER_MORE),
                 CallbackQueryHandler(_with_draft(edit_menu), pattern=kb.REGISTER_EDIT),
                 CallbackQueryHandler(_with_draft(edit_field), pattern=kb.REGISTER_EDIT_FIELD),
             ],

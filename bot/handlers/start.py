@@ -11,8 +11,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import keyboards as kb
 from bot.domain.roles import Role, commands_for
-from bot.handlers.common import BotContext, answer, command_args, end_flow, reply
-from bot.handlers.menu import refresh_menu
+from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
+from bot.handlers.menu import describe, refresh_menu
 from bot.services import invitations as invitation_service
 from bot.storage import people
 from bot.texts import Raw, Texts
@@ -48,7 +48,9 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
     assert update.effective_user is not None
     services = context.services
     try:
-        redeemed = await invitation_service.redeem(services, update.effective_user.id, code)
+        redeemed = await invitation_service.redeem(
+            services, update.effective_user.id, update.effective_user.full_name, code
+        )
     except invitation_service.RedeemError as problem:
         if problem.problem is invitation_service.RedeemProblem.ALREADY_BOUND:
             await reply(update, texts.t("invite.already_bound", child=problem.child.name if problem.child else ""))
@@ -99,7 +101,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     actor = await context.actor(update)
     held = actor.roles
     lines = [texts.t("help.header")]
-    lines += [texts.t("help.line", command=name, description=texts.t(f"cmd.{name}")) for name in commands_for(actor)]
+    lines += [
+        texts.t("help.line", command=name, description=describe(texts, actor, name)) for name in commands_for(actor)
+    ]
     lines.append("")
     if held:
         roles = texts.t("list.separator").join(texts.t(f"role.{r.value}") for r in _ROLE_ORDER if r in held)
@@ -119,7 +123,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await answer(update)
     assert context.matches and update.effective_user
     locale = context.matches[0].group(1)
-    await people.set_language(context.services.db, update.effective_user.id, locale)
+    await people.set_language(context.services.db, update.effective_user.id, locale, context.services.now())
     context.forget_actor()
     actor = await context.actor(update)
     await reply(update, Texts(locale).t("language.set"))
@@ -144,9 +148,9 @@ async def unknown_message(update: Update, context: BotContext) -> None:
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
-    """Buttons from finished flows or old messages: say so instead of leaving a spinner."""
-    texts = await context.texts(update)
-    await answer(update, texts.t("flow.stale_button"), alert=True)
+    """Buttons from finished flows or old messages: say so (or that the form is already saved) instead of leaving
+    a spinner."""
+    await answer_stale(update, context)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:

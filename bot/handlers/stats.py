@@ -1,4 +1,5 @@
-"""/stats: the figures of a scope, explained line by line, with drill-down, lists that need action and a chart."""
+"""/stats: the key figures of a scope, every figure explained one tap away, with drill-down, lists that need
+action and a chart."""
 
 from __future__ import annotations
 
@@ -35,7 +36,16 @@ def _scope_from(context: BotContext, group: int = 1) -> Scope | None:
 
 
 async def view(update: Update, context: BotContext) -> None:
-    """A drill-down or back button: re-checks the scope (ids come from the client)."""
+    """A drill-down or back button, key figures only: re-checks the scope (ids come from the client)."""
+    await _view(update, context, full=False)
+
+
+async def view_full(update: Update, context: BotContext) -> None:
+    """Every figure with its explanation, in place of the key figures."""
+    await _view(update, context, full=True)
+
+
+async def _view(update: Update, context: BotContext, *, full: bool) -> None:
     await answer(update)
     texts = await context.texts(update)
     scope = _scope_from(context)
@@ -45,14 +55,25 @@ async def view(update: Update, context: BotContext) -> None:
     if scope is None:
         await reply(update, texts.t("stats.gone"))
         return
-    await _show(update, context, texts, scope, term)
+    await _show(update, context, texts, scope, term, full=full)
 
 
-def render_summary(texts: Texts, title: str, today: str, data: store.Summary) -> str:
-    """The report as HTML: by grade (school scope), then each figure with its one-line explanation."""
-    lines = [texts.t("stats.header", scope=title, date=today)]
+def render_summary(texts: Texts, title: str, today: str, data: store.Summary, *, full: bool = True) -> str:
+    """The report as HTML: in full, by grade (school scope), then each figure with its one-line explanation;
+    otherwise the key figures alone."""
+    lines = [texts.t("stats.header", scope=title, date=today), ""]
+    if not full:
+        key = stats_service.key_figures(texts, data)
+        for figure in key:
+            lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
+        if data.term and any(f.key == "dropout" for f in key):
+            # The term buttons switch this figure alone; say which term it is.
+            lines.append(texts.t("stats.key_term", term=stats_service.term_label(texts, data.term)))
+        if data.total == 0:
+            lines.append("")
+            lines.append(texts.t("stats.no_children"))
+        return "\n".join(lines)
     if len(data.by_grade) > 1:
-        lines.append("")
         lines.append(texts.t("stats.by_grade"))
         for grade in data.by_grade:
             lines.append(
@@ -65,7 +86,7 @@ def render_summary(texts: Texts, title: str, today: str, data: store.Summary) ->
                     both=grade.both,
                 )
             )
-    lines.append("")
+        lines.append("")
     for figure in stats_service.figures(texts, data):
         lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
         lines.append(texts.t("stats.why", text=Raw(figure.explanation)))
@@ -75,7 +96,9 @@ def render_summary(texts: Texts, title: str, today: str, data: store.Summary) ->
     return "\n".join(lines)
 
 
-async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope, term: Term | None = None) -> None:
+async def _show(
+    update: Update, context: BotContext, texts: Texts, scope: Scope, term: Term | None = None, *, full: bool = False
+) -> None:
     actor = await context.actor(update)
     services = context.services
     current = term_of(stats_service.local_today(services))
@@ -90,9 +113,13 @@ async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope,
         await reply(update, texts.t("stats.gone"))
         return
     title = stats_service.scope_title(texts, services, scope, label)
-    text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data)
+    text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data, full=full)
+    # Drill-down and term buttons keep the view (key figures or all of them); the toggle switches it.
+    mode = "f" if full else "v"
+    shown = data.term or current
     buttons: list[list[InlineKeyboardButton]] = []
-    for figure in stats_service.figures(texts, data):
+    listed = stats_service.figures(texts, data) if full else stats_service.key_figures(texts, data)
+    for figure in listed:
         if figure.list_kind and figure.count:
             buttons.append(
                 [
@@ -106,29 +133,30 @@ async def _show(update: Update, context: BotContext, texts: Texts, scope: Scope,
                     )
                 ]
             )
+    toggle = ("stats.less_button", "v") if full else ("stats.more_button", "f")
+    buttons.append([kb.button(texts.t(toggle[0]), "st", toggle[1], scope.encode(), shown.key)])
     buttons.append(
         [
             kb.button(texts.t("stats.chart_button"), "st", "c", scope.encode()),
             kb.button(texts.t("stats.export_button"), "ex", "s", scope.encode()),
         ]
     )
-    shown = data.term or current
     other = current.previous() if shown == current else current
     buttons.append(
         [
             kb.button(
                 texts.t("stats.term_button", term=stats_service.term_label(texts, other)),
                 "st",
-                "v",
+                mode,
                 scope.encode(),
                 other.key,
             )
         ]
     )
     below = await stats_service.drill_down(services, actor, scope)
-    buttons.extend(kb.rows([kb.button(name, "st", "v", s.encode(), shown.key) for s, name in below], 3))
+    buttons.extend(kb.rows([kb.button(name, "st", mode, s.encode(), shown.key) for s, name in below], 3))
     if actor.admin and scope.kind != "school":
-        buttons.append([kb.button(texts.t("stats.back_school"), "st", "v", SCHOOL.encode(), shown.key)])
+        buttons.append([kb.button(texts.t("stats.back_school"), "st", mode, SCHOOL.encode(), shown.key)])
     markup = InlineKeyboardMarkup(buttons)
     if update.callback_query:
         await edit_or_reply(update, text, markup)
@@ -216,6 +244,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("stats", stats_command),
         CallbackQueryHandler(view, pattern=kb.STATS_VIEW),
+        CallbackQueryHandler(view_full, pattern=kb.STATS_FULL),
         CallbackQueryHandler(list_page, pattern=kb.STATS_LIST),
         CallbackQueryHandler(chart, pattern=kb.STATS_CHART),
     ]

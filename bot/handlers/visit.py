@@ -21,6 +21,7 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
+    end_saved,
     match_int,
     read_typed,
     refuse,
@@ -299,7 +300,7 @@ async def save(update: Update, context: BotContext) -> int:
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
-    end_flow(context, DRAFT)
+    end_saved(update, context, DRAFT)
     if visit_id is None:
         await reply(update, texts.t("care.already_saved"))
         return ConversationHandler.END

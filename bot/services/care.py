@@ -12,7 +12,7 @@ from bot.domain import care as rules
 from bot.domain.care import Enrolment, Ratings, VisitKind
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildScope, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children
 from bot.storage import care as store
 from bot.storage.care import (
@@ -47,15 +47,7 @@ async def _audit(services: Services, actor: Actor, action: str, child_id: int | 
     )
 
 
-async def authorised_child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
-    """The child, if it exists and the actor may do `access` with it; a refusal is audited."""
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await _audit(services, actor, "denied", child_id, access.value)
-        raise AccessDenied
-    return child
+authorised_child = access.authorised_child
 
 
 async def child_for_care(services: Services, actor: Actor, child_id: int) -> Child:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain.clock import to_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import Access, Actor
 from bot.domain.safety import (
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -25,7 +25,7 @@ from bot.domain.safety import (
     effective_risk,
     risk_sort_key,
 )
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children, people
 from bot.storage import safety as store
 from bot.texts import Texts, texts_for
@@ -51,13 +51,6 @@ async def _texts_of(services: Services, user_id: int) -> Texts:
     return texts_for(actor.language, services.config.school.language)
 
 
-async def _scope(services: Services, child_id: int) -> ChildScope:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    return ChildScope(child_id=child.id, class_id=child.class_id)
-
-
 async def _deny(services: Services, actor: Actor, child_id: int | None, detail: str) -> None:
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id, detail=detail
@@ -66,9 +59,7 @@ async def _deny(services: Services, actor: Actor, child_id: int | None, detail: 
 
 
 async def check_may_report(services: Services, actor: Actor, child_id: int) -> None:
-    scope = await _scope(services, child_id)
-    if not may(actor, Access.REPORT_CONCERN, scope):
-        await _deny(services, actor, child_id, Access.REPORT_CONCERN.value)
+    await access.authorised_child(services, actor, child_id, Access.REPORT_CONCERN)
 
 
 def clean_description(text: str) -> str:
@@ -280,11 +271,7 @@ def now_local(services: Services) -> datetime:
 
 
 async def risk_for_edit(services: Services, actor: Actor, child_id: int) -> tuple[Child, store.Risk]:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, Access.SET_RISK, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await _deny(services, actor, child_id, Access.SET_RISK.value)
+    child = await access.authorised_child(services, actor, child_id, Access.SET_RISK)
     return child, await store.get_risk(services.db, child_id)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.domain.roles import Access, Actor
+from bot.services import AccessDenied, Services, access
 from bot.storage import audit, children
 from bot.storage import safety as store
 
@@ -19,16 +19,7 @@ MAX_FOLLOWUP = 300
 
 
 async def _child(services: Services, actor: Actor, child_id: int) -> Child:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, Access.COUNSEL, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await audit.record(
-            services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
-            detail=Access.COUNSEL.value,
-        )  # fmt: skip
-        raise AccessDenied
-    return child
+    return await access.authorised_child(services, actor, child_id, Access.COUNSEL)
 
 
 async def search(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:

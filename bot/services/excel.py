@@ -32,6 +32,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_IMPORT_ROWS = 10_000
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEADER_FONT = Font(bold=True)
+_EXAMPLE_FONT = Font(italic=True, color="808080")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -140,17 +141,54 @@ def build_export(book_data: ExportBook, *, locale: str, today: date) -> bytes:
 
 
 _IMPORT_FIELDS = tuple(f for f in FIELDS)
+REQUIRED_MARK = "*"  # after a required column's header; ignored when reading, so unmarked headers still match
+# The example row of the template: the values that are words come from the catalogue (import.example.<field>).
+_EXAMPLE_WORDS = ("name", "father_name", "father_work_place", "guardian_name", "guardian_relation", "notes")
+_EXAMPLE_VALUES: dict[str, Any] = {
+    "sex": "male",
+    "birth_date": date(2015, 3, 8),
+    "parents_away": "both",
+    "away_since": date(2020, 2, 1),
+    "father_phone": "13812345678",
+    "guardian_phone": "0718-1234567",
+    "boarding": "no",
+}
+
+
+def required_in_import(spec: ArchiveField) -> bool:
+    """A row without this column's value is skipped. Boarding may be blank: a day pupil."""
+    return spec.required and spec.name != "boarding"
+
+
+def _example_row(locale: str, class_labels: list[str]) -> list[Any]:
+    row: list[Any] = []
+    for spec in _IMPORT_FIELDS:
+        value: Any = _EXAMPLE_VALUES.get(spec.name)
+        if spec.name in _EXAMPLE_WORDS:
+            value = _plain(f"import.example.{spec.name}", locale)
+        elif spec.kind is FieldKind.CLASS:
+            value = class_labels[0] if class_labels else _plain("import.example.class_id", locale)
+        elif spec.kind is FieldKind.CHOICE and value is not None:
+            value = _plain(f"choice.{spec.name}.{value}", locale)
+        row.append(value)
+    return row
 
 
 def build_template(*, locale: str, class_labels: list[str]) -> bytes:
-    """The import template: the roster headers (no 编号 or 年龄), drop-down lists for the choices,
-    and a second sheet explaining each column."""
+    """The import template: the roster headers (no 编号 or 年龄; required ones marked *), one example row that
+    the import ignores, drop-down lists for the choices, and a second sheet explaining each column."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _plain("import.sheet.template", locale)
-    headers = [_plain(f"field.{spec.name}", locale) for spec in _IMPORT_FIELDS]
+    headers = [
+        _plain(f"field.{spec.name}", locale) + (REQUIRED_MARK if required_in_import(spec) else "")
+        for spec in _IMPORT_FIELDS
+    ]
     sheet.append(headers)
+    sheet.append(_example_row(locale, class_labels))
+    for cell in sheet[2]:
+        cell.font = _EXAMPLE_FONT
     for i, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=i)
         cell.font = _HEADER_FONT
@@ -189,7 +227,7 @@ def build_template(*, locale: str, class_labels: list[str]) -> bytes:
 
 
 def _rule(spec: ArchiveField, locale: str, class_labels: list[str]) -> str:
-    required = _plain("import.help.required" if spec.required else "import.help.optional", locale)
+    required = _plain("import.help.required" if required_in_import(spec) else "import.help.optional", locale)
     if spec.kind is FieldKind.CHOICE:
         options = " / ".join(_plain(f"choice.{spec.name}.{c}", locale) for c in spec.choices)
         detail = _plain("import.help.choice", locale).format(options=options)
@@ -237,14 +275,30 @@ class ImportReport:
     skipped: list[SkippedRow] = field(default_factory=list)
 
 
+# Headers of earlier templates and exports, still read: the second guardian's relationship was "与孩子关系".
+_FORMER_HEADERS = {"guardian_relation": "import.former.guardian_relation"}
+
+
 def _header_map() -> dict[str, str]:
-    """Normalised header text (either language) -> field name."""
+    """Normalised header text (either language, with or without the required mark) -> field name."""
     mapping: dict[str, str] = {}
+    for name, key in _FORMER_HEADERS.items():
+        for locale in LOCALES:
+            mapping[_norm(_plain(key, locale))] = name
     for spec in FIELDS:
         for locale in LOCALES:
             mapping[_norm(_plain(f"field.{spec.name}", locale))] = spec.name
         mapping[_norm(spec.name)] = spec.name
     return mapping
+
+
+def _example_marks() -> tuple[str, ...]:
+    return tuple(_norm(_plain("import.example.mark", locale)) for locale in LOCALES)
+
+
+def is_example(name: str) -> bool:
+    """The template's example row, left in: its name starts with the example mark (in either language)."""
+    return _norm(name).startswith(_example_marks())
 
 
 def _choice_map(spec: ArchiveField) -> dict[str, str]:
@@ -313,7 +367,7 @@ def parse_import(
             labels = {name: _text(first[i]) for i, name in columns.items()}
             for number, cells in enumerate(rows, start=2):
                 raw = {name: _text(cells[i]) if i < len(cells) else "" for i, name in columns.items()}
-                if not any(raw.values()):
+                if not any(raw.values()) or is_example(raw.get("name", "")):
                     continue
                 rows_read += 1
                 if rows_read > MAX_IMPORT_ROWS:
@@ -386,7 +440,7 @@ def _check_row(
             elif spec.kind is FieldKind.CLASS:
                 class_id = classes.get(_norm(text))
                 if class_id is None:
-                    return "import.reason.unknown_class", label
+                    return "import.reason.class_to_create", label
                 values[spec.name] = class_id
             else:
                 values[spec.name] = clean_text(text, max_length=spec.max_length)

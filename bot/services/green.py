@@ -17,10 +17,10 @@ from typing import Any
 
 from bot.domain import schedule
 from bot.domain.clock import to_db
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import Access, Actor
 from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import Services, access
 from bot.storage import audit, children, outbox, people
 from bot.storage import green as store
 from bot.storage import safety as safety_store
@@ -99,12 +99,7 @@ def describe_plan(texts: Texts, plan: CallPlan) -> str:
 
 async def child_for_plan(services: Services, actor: Actor, child_id: int) -> Any:
     """The child, if the actor may set its family-call plan (head teacher of the class, admins)."""
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, Access.EDIT_CARD, ChildScope(child.id, child.class_id)):
-        raise AccessDenied
-    return child
+    return await access.authorised_child(services, actor, child_id, Access.EDIT_CARD)
 
 
 async def save_plan(services: Services, actor: Actor, plan: CallPlan) -> None:

@@ -147,7 +147,7 @@ async def change_settings(services: Services, user_id: int, action: str, languag
     """A person's own message settings; returns the catalogue key confirming the change."""
     db = services.db
     if action == "lang" and language is not None:
-        await people.set_language(db, user_id, language)
+        await people.set_language(db, user_id, language, services.now())
         return "green.settings.lang_done"
     setting, value, key = {
         "pause": ("weekly_paused", True, "green.settings.paused"),

@@ -15,6 +15,7 @@ from bot.services.registry import child_for_invitation
 from bot.storage import audit, children, invitations, people
 
 CODE_BYTES = 18  # 24 URL-safe characters: unguessable, well inside Telegram's 64-character payload limit
+CLASS_LIMIT = 500  # more than any class holds: the picker sorts the whole class before taking its first few
 
 
 class RedeemProblem(StrEnum):
@@ -65,6 +66,19 @@ async def invite_staff(services: Services, actor: Actor, role: Role, class_id: i
     return code
 
 
+async def children_to_invite(services: Services, actor: Actor, *, limit: int) -> list[Child]:
+    """The picker of a parent invitation: the children of the classes the actor heads, those whose family has
+    neither joined nor an open invitation first (a head teacher inviting a class sees who is left)."""
+    if not actor.head_classes:
+        return []
+    found, _ = await children.search(
+        services.db, "", everyone=False, class_ids=actor.head_classes, child_ids=frozenset(), limit=CLASS_LIMIT
+    )
+    reached = await invitations.families_reached(services.db, [c.id for c in found], services.now())
+    found.sort(key=lambda c: c.id in reached)  # stable: class and name order within each group
+    return found[:limit]
+
+
 async def invite_guardian(services: Services, actor: Actor, child_id: int, relationship: str) -> str:
     """A head teacher invites a parent or guardian for one child of their class."""
     await child_for_invitation(services, actor, child_id)
@@ -87,8 +101,9 @@ async def invite_guardian(services: Services, actor: Actor, child_id: int, relat
     return code
 
 
-async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
-    """Uses a code: grants the staff role or binds the guardian, exactly once, in one transaction."""
+async def redeem(services: Services, user_id: int, full_name: str, code: str) -> Redeemed:
+    """Uses a code: stores the person, grants the staff role or binds the guardian, exactly once, in one
+    transaction."""
     invitation = await invitations.get(services.db, code)
     if invitation is None:
         raise RedeemError(RedeemProblem.UNKNOWN)
@@ -99,6 +114,7 @@ async def redeem(services: Services, user_id: int, code: str) -> Redeemed:
         raise RedeemError(RedeemProblem.EXPIRED)
     db = services.db
     async with db.transaction():
+        await people.ensure_user(db, user_id, full_name, now)
         if not await invitations.mark_used(db, code, user_id, now):
             raise RedeemError(RedeemProblem.USED)
         if invitation.kind == "staff":

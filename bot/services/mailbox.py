@@ -9,9 +9,13 @@ How the writer stays anonymous, and how replies still reach them:
   tickets of one writer do not even look alike. A database dump alone reveals nothing; the running bot can open
   the box only to send the reply, and never shows it to anyone.
 - Nothing else about the writer is written: the writing step is a conversation kept in memory only (not in
-  the persisted conversations or user data), the writer's acts are not in the audit log (the log would link the
-  id to the mailbox), and replies to the writer are sent directly, not through the outbox (its rows name their
-  recipient). A reply that cannot be delivered waits in the ticket: /mailbox shows it.
+  the persisted conversations or user data), the mailbox's updates write no user row and are not kept in the
+  inbox (bot.handlers.mailbox.belongs_to_mailbox), the writer's acts are not in the audit log (the log would link
+  the id to the mailbox), and replies to the writer are sent directly, not through the outbox (its rows name
+  their recipient). A reply that cannot be delivered waits in the ticket: /mailbox shows it.
+- No time finer than a day is kept: a ticket's or a message's second could be matched with the second some
+  person's row was written. The rate limit counts per day for the same reason. The notice that tells the
+  counsellors of a letter is an outbox row (so it survives a crash), deleted once it is delivered.
 The cost: anyone holding both the database and the secret can open the boxes. Rotating the secret cuts writers
 off from their old tickets (their hash changes) — that is the price of not storing them.
 """
@@ -23,7 +27,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -31,18 +35,27 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.domain.roles import Actor
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX, is_urgent
+from bot.domain.validation import InvalidInput, clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit
-from bot.storage import safety as store
+from bot.storage import mailbox as store
 from bot.texts.catalogue.safety import URGENT_WORDS
 
 
-class EmptyMessage(ValueError):
+class Unsendable(ValueError):
+    """A letter or reply that cannot be sent as it is; the writer may try again."""
+
+
+class EmptyMessage(Unsendable):
     """Nothing to send (only spaces)."""
 
 
-class TooLong(ValueError):
+class TooLong(Unsendable):
     """Over MAX_MAILBOX characters."""
+
+
+class Unreadable(Unsendable):
+    """Holds control characters (not something a person types; refused rather than silently dropped)."""
 
 
 class RateLimited(Exception):
@@ -55,6 +68,17 @@ class Written:
     number: str
     urgent: bool
     new_ticket: bool
+    message_id: int
+
+
+@dataclass(frozen=True)
+class LetterNotice:
+    """A writer's message the counsellors must hear of: its ticket number only, never who wrote or what."""
+
+    message_id: int
+    ticket_id: int
+    number: str
+    urgent: bool
 
 
 def writer_hash(secret: str, user_id: int) -> str:
@@ -79,17 +103,19 @@ def unseal(secret: str, box: bytes) -> int | None:
 
 
 def _clean(text: str) -> str:
-    body = text.strip()
-    if not body:
-        raise EmptyMessage
-    if len(body) > MAX_MAILBOX:
-        raise TooLong
-    return body
+    """The letter as typed (full-width punctuation, emoji), line ends made LF and the ends trimmed."""
+    try:
+        return clean_text(text, max_length=MAX_MAILBOX)
+    except InvalidInput as problem:
+        raise {"invalid.empty": EmptyMessage, "invalid.too_long": TooLong}.get(problem.reason, Unreadable)() from None
+
+
+def _today(services: Services) -> date:
+    return services.now().astimezone(services.config.school.timezone).date()
 
 
 async def _check_rate(services: Services, hashed: str) -> None:
-    since = services.now() - timedelta(days=1)
-    if await store.writer_messages_since(services.db, hashed, since) >= MAILBOX_PER_DAY:
+    if await store.writer_messages_on(services.db, hashed, _today(services)) >= MAILBOX_PER_DAY:
         raise RateLimited
 
 
@@ -100,34 +126,44 @@ async def write(services: Services, user_id: int, text: str, ticket_id: int | No
     hashed = writer_hash(secret, user_id)
     await _check_rate(services, hashed)
     urgent = is_urgent(body, URGENT_WORDS)
-    now = services.now()
+    today = _today(services)
     async with services.db.transaction():
         if ticket_id is None:
             number = secrets.token_hex(4).upper()
             ticket_id = await store.create_ticket(
-                services.db, number=number, writer_hash=hashed, writer_box=seal(secret, user_id), now=now
+                services.db, number=number, writer_hash=hashed, writer_box=seal(secret, user_id), today=today
             )
             new_ticket = True
         else:
             ticket = await store.get_ticket(services.db, ticket_id)
             if ticket is None or not hmac.compare_digest(ticket.writer_hash, hashed):
-                # Not audited with the actor's id: that row would tie this person to the mailbox.
-                await audit.record(
-                    services.db, at=now, actor_id=None, action="mailbox.denied", child_id=None, detail="answer"
-                )
+                # Not audited at all: even without the actor's id, the row's time could be matched with theirs.
                 raise AccessDenied
             number, new_ticket = ticket.number, False
-        await store.add_mailbox_message(
+        message_id = await store.add_message(
             services.db,
             ticket_id=ticket_id,
             from_writer=True,
             counsellor_id=None,
             body=body,
             urgent=urgent,
-            now=now,
+            today=today,
             writer_box=None if new_ticket else seal(secret, user_id),
         )
-    return Written(ticket_id=ticket_id, number=number, urgent=urgent, new_ticket=new_ticket)
+    return Written(ticket_id, number, urgent, new_ticket, message_id)
+
+
+async def unnotified(services: Services) -> list[LetterNotice]:
+    """Writers' messages the counsellors were not told of yet (a crash after the letter leaves them here)."""
+    return [
+        LetterNotice(message.id, message.ticket_id, number, message.urgent)
+        for message, number in await store.unnotified(services.db)
+    ]
+
+
+async def mark_notified(services: Services, notice: LetterNotice) -> bool:
+    """Inside the transaction that queues the notices: True if this caller is the one to queue them."""
+    return await store.mark_notified(services.db, notice.message_id)
 
 
 async def my_tickets(services: Services, user_id: int) -> list[tuple[store.Ticket, list[store.MailboxMessage]]]:
@@ -176,8 +212,11 @@ async def read_ticket(
     return ticket, await store.ticket_messages(services.db, ticket_id)
 
 
-async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> tuple[store.Ticket, int | None]:
-    """Stores a counsellor's reply; returns the ticket and the writer's chat id to push it to (None: cannot)."""
+async def reply(
+    services: Services, actor: Actor, ticket_id: int, text: str
+) -> tuple[store.Ticket, int | None, str]:
+    """Stores a counsellor's reply; returns the ticket, the writer's chat id to push it to (None: cannot) and the
+    reply as stored."""
     body = _clean(text)
     await _counsellor_only(services, actor, f"reply={ticket_id}")
     now = services.now()
@@ -185,22 +224,22 @@ async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> 
         ticket = await store.get_ticket(services.db, ticket_id)
         if ticket is None:
             raise NotFound
-        await store.add_mailbox_message(
+        await store.add_message(
             services.db, ticket_id=ticket_id, from_writer=False, counsellor_id=actor.user_id, body=body,
-            urgent=False, now=now,
+            urgent=False, today=_today(services),
         )  # fmt: skip
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="mailbox.reply", child_id=None,
             detail=f"ticket={ticket_id}",
         )  # fmt: skip
-    return ticket, unseal(services.config.security.secret, ticket.writer_box)
+    return ticket, unseal(services.config.security.secret, ticket.writer_box), body
 
 
 async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
     await _counsellor_only(services, actor, f"close={ticket_id}")
     if await store.get_ticket(services.db, ticket_id) is None:
         raise NotFound
-    closed = await store.close_ticket(services.db, ticket_id, services.now())
+    closed = await store.close_ticket(services.db, ticket_id, _today(services))
     if closed:
         await audit.record(
             services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.close", child_id=None,

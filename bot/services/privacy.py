@@ -15,25 +15,15 @@ from typing import Any
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.domain.roles import Access, Actor
+from bot.services import AccessDenied, Services, access
 from bot.storage import audit, backup, children, people
 from bot.storage import safety as store
 
 MAX_CORRECTION = 500
 
 
-async def _child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await audit.record(
-            services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
-            detail=access.value,
-        )  # fmt: skip
-        raise AccessDenied
-    return child
+_child = access.authorised_child
 
 
 async def consent_of(services: Services, child_id: int) -> store.Consent | None:
@@ -211,14 +201,7 @@ async def deny(services: Services, actor: Actor, detail: str) -> None:
 
 async def child_for_guardian(services: Services, actor: Actor, child_id: int, what: str) -> Child:
     """The guardian's own child, or AccessDenied (audited with what was tried)."""
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, Access.CONSENT_GIVE, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied",
-                           child_id=child_id, detail=what)  # fmt: skip
-        raise AccessDenied
-    return child
+    return await access.authorised_child(services, actor, child_id, Access.CONSENT_GIVE, detail=what)
 
 
 async def encrypted_latest_backup(services: Services, actor: Actor) -> tuple[str, bytes]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.archive import FIELDS_BY_NAME, FieldKind
+from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME, FieldKind
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.domain.roles import Access, Actor
+from bot.services import AccessDenied, Services
+from bot.services import access as access_service
 from bot.storage import audit, children, people
 
 
@@ -47,29 +49,30 @@ async def duplicates_of(
     )
 
 
-async def _authorised_child(services: Services, actor: Actor, child_id: int, access: Access) -> Child:
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
-    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
-        await audit.record(
-            services.db,
-            at=services.now(),
-            actor_id=actor.user_id,
-            action="denied",
-            child_id=child_id,
-            detail=access.value,
-        )
-        raise AccessDenied
-    return child
+_authorised_child = access_service.authorised_child
 
 
-async def view_child(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[tuple[int, str, str]]]:
-    """The contact card and the bound guardians, if the actor may see them; the read is audited."""
+@dataclass(frozen=True)
+class CardView:
+    """A card as one reader may see it: the fields they may read, and the bound guardians for the school."""
+
+    child: Child
+    fields: frozenset[str]
+    guardians: list[tuple[int, str, str]]
+    staff: bool
+
+
+def card_fields(actor: Actor) -> frozenset[str]:
+    """The school sees every field; a family sees the fields the archive declares family-visible."""
+    return frozenset(FIELDS_BY_NAME) if actor.is_staff else FAMILY_FIELDS
+
+
+async def view_child(services: Services, actor: Actor, child_id: int) -> CardView:
+    """The contact card as this reader may see it, if they may see it at all; the read is audited."""
     child = await _authorised_child(services, actor, child_id, Access.VIEW_CARD)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="view", child_id=child_id)
-    bound = await people.guardians_of(services.db, child_id)
-    return child, bound
+    bound = await people.guardians_of(services.db, child_id) if actor.is_staff else []
+    return CardView(child, card_fields(actor), bound, actor.is_staff)
 
 
 async def child_for_edit(services: Services, actor: Actor, child_id: int) -> Child:

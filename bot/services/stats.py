@@ -99,8 +99,19 @@ def term_label(texts: Texts, term: Term) -> str:
     return texts.t(f"stats.term.{term.number}", first=term.year, second=term.year + 1)
 
 
+# The figures a headmaster acts on, shown first (/stats); the rest and every explanation are one tap away.
+KEY_FIGURES = ("total", "no_designated", "unreachable", "pairing", "overdue", "calls", "records", "dropout")
+
+
+def key_figures(texts: Texts, data: store.Summary) -> list[Figure]:
+    """The key figures in report order; only the total while no child is registered (the rest would all be 0)."""
+    keep = KEY_FIGURES if data.total else ("total",)
+    return [f for f in figures(texts, data) if f.key in keep]
+
+
 def figures(texts: Texts, data: store.Summary) -> list[Figure]:
-    """The figures of a summary in report order, each explained in one line (plain text, not yet escaped)."""
+    """The figures of a summary in report order, each explained in one line (plain text, not yet escaped).
+    A ratio with nothing to divide by is not shown as one: a bare count, or what the empty denominator means."""
     total = data.total
 
     def line(key: str, value: str, *, list_kind: str = "", count: int = 0, **values: object) -> Figure:
@@ -114,7 +125,7 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
         )
 
     def share(part: int) -> str:
-        return texts.t("stats.val.share", count=part, percent=percent(part, total))
+        return texts.t("stats.val.share", count=part, percent=percent(part, total)) if total else str(part)
 
     rows = [
         line("total", str(total)),
@@ -125,7 +136,9 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
         line("unreachable", str(data.unreachable), list_kind="unr", count=data.unreachable),
         line(
             "pairing",
-            texts.t("stats.val.coverage", part=data.paired, whole=total, percent=percent(data.paired, total)),
+            texts.t("stats.val.coverage", part=data.paired, whole=total, percent=percent(data.paired, total))
+            if total
+            else str(data.paired),
             list_kind="nom",
             count=data.no_mentor,
         ),
@@ -144,7 +157,9 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
                 done=care["visits_done"],
                 due=care["visits_due"],
                 percent=percent(care["visits_done"], care["visits_due"]),
-            ),
+            )
+            if care["visits_due"]
+            else texts.t("stats.val.visits_none"),
             days=VISIT_WINDOW_DAYS,
         ),
         line("overdue", str(care["overdue"]), list_kind="ovd", count=care["overdue"]),
@@ -155,7 +170,9 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
                 confirmed=care["calls_confirmed"],
                 agreed=care["calls_agreed"],
                 percent=percent(care["calls_confirmed"], care["calls_agreed"]),
-            ),
+            )
+            if care["calls_agreed"]
+            else texts.t("stats.val.calls_none"),
             weeks=CALL_WEEKS,
         ),
         line(
@@ -180,7 +197,9 @@ def figures(texts: Texts, data: store.Summary) -> list[Figure]:
                 dropped=care["dropped_out"],
                 enrolled=care["enrolled_at_start"],
                 percent=percent(care["dropped_out"], care["enrolled_at_start"]),
-            ),
+            )
+            if care["enrolled_at_start"]
+            else texts.t("stats.val.dropout_none", dropped=care["dropped_out"]),
             term=term,
         ),
     ]
@@ -224,7 +243,8 @@ async def drill_down(services: Services, actor: Actor, scope: Scope) -> list[tup
 
 
 async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
-    """The scope's figures as a PNG: children by grade and kind (by class within a grade or class)."""
+    """The scope's figures as a PNG: children by grade and kind (one bar for a grade or class), and the family
+    calls confirmed week by week when any were agreed."""
     label, data = await summary(services, actor, scope)
     title = scope_title(texts, services, scope, label)
     if scope.kind == "school":
@@ -252,7 +272,9 @@ async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) ->
             empty_note=texts.t("stats.chart.empty"),
         )
     ]
-    if data.weekly_calls:
+    # With no family call agreed in these weeks there is no rate to draw: one panel and a note, not an empty one.
+    note = "" if any(agreed for _, agreed, _ in data.weekly_calls) else texts.t("stats.chart.no_calls")
+    if not note:
         specs.append(
             charts.RateLine(
                 title=texts.t("stats.chart.calls"),
@@ -263,7 +285,7 @@ async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) ->
             )
         )
     heading = texts.t("stats.chart.heading", scope=title, date=local_today(services).isoformat())
-    return title, await charts.render_async(specs, heading=heading)
+    return title, await charts.render_async(specs, heading=heading, note=note)
 
 
 # --- export ------------------------------------------------------------------------------------------

@@ -7,6 +7,23 @@ from datetime import datetime
 from bot.domain.clock import to_db
 from bot.storage.db import Database
 
+# Every action code an audit row may carry, declared once: /audit shows each by its catalogue name
+# (`audit.action.<code>`), and a test checks that every code written anywhere is declared here and named.
+# Rows with a code no longer declared (older versions) are shown with the raw code.
+ACTIONS: tuple[str, ...] = (
+    "view", "list", "create", "edit", "denied", "export", "import_check", "stats", "stats_list",
+    "invite_guardian", "bind_guardian",
+    "consent", "mydata", "request.correction", "request.erasure", "erase", "audit.view", "backup.download",
+    "concern.report", "concern.ack", "concern.assign", "concern.close", "risk.set",
+    "counsel.add", "counsel.read",
+    "mailbox.read", "mailbox.reply", "mailbox.close", "mailbox.denied",
+    "green.answer", "green.call_answer", "green.contact_overview", "green.parent_message", "green.parent_note",
+    "green.plan_set", "green.plan_stop",
+    "care.checkin", "care.concern_answer", "care.flagged_list", "care.visit", "care.followup_done",
+    "care.pairing_view", "care.pair", "care.unpair", "care.buddy", "care.buddy_end", "care.buddy_view",
+    "care.boarding_request", "care.boarding_decide", "care.enrolment_view", "care.enrolment", "care.timeline",
+)  # fmt: skip
+
 
 async def record(
     db: Database, *, at: datetime, actor_id: int | None, action: str, child_id: int | None, detail: str = ""

@@ -46,13 +46,22 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: what the bot deletes (an anonymous
+        # letter's notice, an erased child, a handled message) must be gone from the file, not only from queries.
+        await conn.execute("PRAGMA secure_delete = ON")
         # Up to 64 MB of pages kept in the process (SQLite's default is 2 MB): /stats over a county reads the same
         # indexes again and again, and small servers' kernels drop file cache pages quickly. A school's database
         # is far smaller and never gets near it.
         await conn.execute("PRAGMA cache_size = -65536")
         db = cls(conn, path)
-        await db.migrate()
+        if await db.migrate():
+            await db.checkpoint()  # the WAL would keep the pages as they were before the migrations
         return db
+
+    async def checkpoint(self) -> None:
+        """Copies the WAL into the database file and empties it, so old page images no longer exist anywhere."""
+        async with self._locked():
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         async with self._lock:

@@ -19,13 +19,16 @@ async def store(db: Database, update_id: int, payload: str, now: datetime) -> bo
 
 
 async def mark_done(db: Database, update_ids: Collection[int], now: datetime) -> None:
-    """Handled: the payload (what the person wrote) goes at once; the id stays to recognise a second fetch."""
+    """Handled: the payload (what the person wrote) goes at once; the id stays to recognise a second fetch, with
+    days, not times: the mailbox's updates are never written, and a second-exact gap between two ids would date
+    a letter."""
     if not update_ids:
         return
     marks = ", ".join("?" for _ in update_ids)
     await db.execute(
-        f"UPDATE inbox SET payload = NULL, done_at = ? WHERE update_id IN ({marks}) AND done_at IS NULL",
-        (to_db(now), *update_ids),
+        f"UPDATE inbox SET payload = NULL, done_at = ?, received_at = substr(received_at, 1, 10)"
+        f" WHERE update_id IN ({marks}) AND done_at IS NULL",
+        (to_db(now)[:10], *update_ids),
     )
 
 
@@ -51,5 +54,7 @@ async def payloads(db: Database, update_ids: Collection[int]) -> list[tuple[int,
 
 
 async def purge(db: Database, done_before: datetime) -> int:
-    """Forgets done rows older than `done_before` (Telegram never sends an update again after a day)."""
-    return await db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(done_before),))
+    """Forgets done rows from days before `done_before` (Telegram never sends an update again after a day)."""
+    return await db.execute(
+        "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(done_before)[:10],)
+    )

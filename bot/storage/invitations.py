@@ -47,3 +47,17 @@ async def mark_used(db: Database, code: str, user_id: int, now: datetime) -> boo
         (user_id, to_db(now), code),
     )
     return changed == 1
+
+
+async def families_reached(db: Database, child_ids: list[int], now: datetime) -> set[int]:
+    """Of these children, those with a bound guardian or a guardian invitation still open."""
+    if not child_ids:
+        return set()
+    marks = ",".join("?" * len(child_ids))
+    rows = await db.fetchall(
+        f"SELECT child_id FROM guardians WHERE unbound_at IS NULL AND child_id IN ({marks}) "
+        f"UNION SELECT child_id FROM invitations WHERE kind = 'guardian' AND used_by IS NULL AND expires_at > ? "
+        f"AND child_id IN ({marks})",
+        [*child_ids, to_db(now), *child_ids],
+    )
+    return {int(r["child_id"]) for r in rows}

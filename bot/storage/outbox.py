@@ -169,6 +169,15 @@ async def mark_done(db: Database, row_id: int, status: str, reason: str, now: da
     )
 
 
+async def forget(db: Database, row_id: int) -> None:
+    await db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+
+
+async def forget_done(db: Database, kind: str) -> int:
+    """Deletes a kind's rows that are done, whatever the outcome; returns how many."""
+    return await db.execute("DELETE FROM outbox WHERE kind = ? AND status NOT IN ('queued', 'sending')", (kind,))
+
+
 async def skip_stale(db: Database, now: datetime, max_age: timedelta) -> int:
     """Marks every queued routine row that fell due more than `max_age` ago as skipped ('stale'), in one statement;
     returns how many. After downtime there can be tens of thousands: one by one they would hold up replies."""

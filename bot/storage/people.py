@@ -11,13 +11,24 @@ from bot.domain.roles import Actor, Role
 from bot.storage.db import Database
 
 
-async def upsert_user(db: Database, user_id: int, full_name: str, now: datetime) -> None:
-    """Creates the user on first contact and keeps their display name current."""
+async def ensure_user(db: Database, user_id: int, full_name: str, now: datetime) -> None:
+    """Stores someone who becomes staff or a guardian (their records refer to them), with their display name."""
     await db.execute(
         "INSERT INTO users (id, full_name, created_at) VALUES (?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name, status = 'active' "
         "WHERE users.full_name != excluded.full_name OR users.status != 'active'",
         (user_id, full_name, to_db(now)),
+    )
+
+
+async def refresh_name(db: Database, user_id: int, full_name: str) -> None:
+    """Keeps the display name of staff and guardians current (and marks them reachable: they just wrote).
+    Nobody else is given a name, not even someone stored because they picked a language."""
+    await db.execute(
+        "UPDATE users SET full_name = ?, status = 'active' WHERE id = ? AND (full_name != ? OR status != 'active')"
+        " AND (EXISTS (SELECT 1 FROM staff_roles WHERE user_id = users.id)"
+        " OR EXISTS (SELECT 1 FROM guardians WHERE user_id = users.id))",
+        (full_name, user_id, full_name),
     )
 
 
@@ -37,8 +48,14 @@ async def get_user(db: Database, user_id: int) -> User | None:
     )
 
 
-async def set_language(db: Database, user_id: int, language: str) -> None:
-    await db.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+async def set_language(db: Database, user_id: int, language: str, now: datetime) -> None:
+    """Stores the choice; someone not stored yet is, by id and language only (the day, not the time: nothing
+    about a stranger needs more)."""
+    await db.execute(
+        "INSERT INTO users (id, language, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET language = excluded.language",
+        (user_id, language, to_db(now)[:10]),
+    )
 
 
 async def load_actor(db: Database, user_id: int) -> Actor:

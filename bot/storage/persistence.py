@@ -29,13 +29,18 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         # Rows known not to exist (deleted by us; nothing else ever inserts them): every update of someone not in
         # a flow would otherwise delete their empty user and chat data again, two writes per update for nothing.
         self._absent: set[tuple[str, int]] = set()
+        # What each stored row holds, so an unchanged draft is not written again: PTB hands over every user and
+        # chat of every update, and a rewrite would also date that person's activity in the WAL.
+        self._stored: dict[tuple[str, int], str] = {}
 
     async def get_user_data(self) -> dict[int, JSONDict]:
         rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        self._stored.update({("ptb_user_data", r["user_id"]): r["data"] for r in rows})
         return {r["user_id"]: json.loads(r["data"]) for r in rows}
 
     async def get_chat_data(self) -> dict[int, JSONDict]:
         rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        self._stored.update({("ptb_chat_data", r["chat_id"]): r["data"] for r in rows})
         return {r["chat_id"]: json.loads(r["data"]) for r in rows}
 
     async def get_bot_data(self) -> JSONDict:
@@ -69,12 +74,16 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         if not data:
             await self._delete(table, column, key)
             return
+        encoded = json.dumps(data, ensure_ascii=False)
+        if self._stored.get((table, key)) == encoded:
+            return
         self._absent.discard((table, key))
         await self.db.execute(
             f"INSERT INTO {table} ({column}, data) VALUES (?, ?) "
             f"ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
-            (key, json.dumps(data, ensure_ascii=False)),
+            (key, encoded),
         )
+        self._stored[(table, key)] = encoded
 
     async def update_bot_data(self, data: JSONDict) -> None:
         return None
@@ -87,6 +96,7 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
             return
         await self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
         self._absent.add((table, key))
+        self._stored.pop((table, key), None)
 
     async def drop_chat_data(self, chat_id: int) -> None:
         await self._delete("ptb_chat_data", "chat_id", chat_id)

@@ -1,4 +1,4 @@
-"""Concerns, risk levels, counselling records, the anonymous mailbox, consent, data requests and erasure."""
+"""Concerns, risk levels, counselling records, consent, data requests and erasure."""
 
 from __future__ import annotations
 
@@ -257,126 +257,6 @@ async def shared_session_dates(db: Database, child_id: int) -> list[str]:
     return [r["session_date"] for r in rows]
 
 
-# --- the anonymous mailbox -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ticket:
-    id: int
-    number: str
-    writer_hash: str
-    writer_box: bytes
-    urgent: bool
-    status: str
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class MailboxMessage:
-    id: int
-    from_writer: bool
-    body: str
-    urgent: bool
-    created_at: datetime
-
-
-def _ticket(row: sqlite3.Row) -> Ticket:
-    return Ticket(
-        id=row["id"],
-        number=row["number"],
-        writer_hash=row["writer_hash"],
-        writer_box=bytes(row["writer_box"]),
-        urgent=bool(row["urgent"]),
-        status=row["status"],
-        updated_at=from_db(row["updated_at"]),
-    )
-
-
-async def create_ticket(db: Database, *, number: str, writer_hash: str, writer_box: bytes, now: datetime) -> int:
-    return await db.insert(
-        "INSERT INTO mailbox_tickets (number, writer_hash, writer_box, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        (number, writer_hash, writer_box, to_db(now), to_db(now)),
-    )
-
-
-async def add_mailbox_message(
-    db: Database,
-    *,
-    ticket_id: int,
-    from_writer: bool,
-    counsellor_id: int | None,
-    body: str,
-    urgent: bool,
-    now: datetime,
-    writer_box: bytes | None = None,
-) -> None:
-    """Adds a message; a writer's message re-opens the ticket, refreshes the sealed chat id and may mark it urgent."""
-    await db.insert(
-        "INSERT INTO mailbox_messages (ticket_id, from_writer, counsellor_id, body, urgent, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (ticket_id, int(from_writer), counsellor_id, body, int(urgent), to_db(now)),
-    )
-    await db.execute(
-        "UPDATE mailbox_tickets SET updated_at = ?, urgent = MAX(urgent, ?), "
-        "status = CASE WHEN ? THEN 'open' ELSE status END, writer_box = COALESCE(?, writer_box) WHERE id = ?",
-        (to_db(now), int(urgent), int(from_writer), writer_box, ticket_id),
-    )
-
-
-async def get_ticket(db: Database, ticket_id: int) -> Ticket | None:
-    row = await db.fetchone("SELECT * FROM mailbox_tickets WHERE id = ?", (ticket_id,))
-    return _ticket(row) if row else None
-
-
-async def tickets_of_writer(db: Database, writer_hash: str, *, limit: int = 10) -> list[Ticket]:
-    rows = await db.fetchall(
-        "SELECT * FROM mailbox_tickets WHERE writer_hash = ? ORDER BY updated_at DESC, id DESC LIMIT ?",
-        (writer_hash, limit),
-    )
-    return [_ticket(r) for r in rows]
-
-
-async def open_tickets(db: Database, *, limit: int, offset: int = 0) -> tuple[list[Ticket], int]:
-    """Open tickets for counsellors: urgent first, then the longest waiting."""
-    rows = await db.fetchall(
-        "SELECT * FROM mailbox_tickets WHERE status = 'open' ORDER BY urgent DESC, updated_at, id LIMIT ? OFFSET ?",
-        (limit, offset),
-    )
-    total = await db.fetchval("SELECT COUNT(*) FROM mailbox_tickets WHERE status = 'open'")
-    return [_ticket(r) for r in rows], int(total or 0)
-
-
-async def ticket_messages(db: Database, ticket_id: int) -> list[MailboxMessage]:
-    rows = await db.fetchall("SELECT * FROM mailbox_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
-    return [
-        MailboxMessage(
-            id=r["id"],
-            from_writer=bool(r["from_writer"]),
-            body=r["body"],
-            urgent=bool(r["urgent"]),
-            created_at=from_db(r["created_at"]),
-        )
-        for r in rows
-    ]
-
-
-async def writer_messages_since(db: Database, writer_hash: str, since: datetime) -> int:
-    value = await db.fetchval(
-        "SELECT COUNT(*) FROM mailbox_messages m JOIN mailbox_tickets t ON t.id = m.ticket_id "
-        "WHERE t.writer_hash = ? AND m.from_writer = 1 AND m.created_at >= ?",
-        (writer_hash, to_db(since)),
-    )
-    return int(value or 0)
-
-
-async def close_ticket(db: Database, ticket_id: int, now: datetime) -> bool:
-    changed = await db.execute(
-        "UPDATE mailbox_tickets SET status = 'closed', updated_at = ? WHERE id = ? AND status = 'open'",
-        (to_db(now), ticket_id),
-    )
-    return changed > 0
-
-
 # --- consent and data requests -------------------------------------------------------------------------------
 
 
@@ -548,11 +428,6 @@ async def rows_mentioning_child(db: Database, child_id: int) -> dict[str, int]:
         if count:
             found[table] = count
     return found
-
-
-async def counsellor_ids(db: Database) -> list[int]:
-    rows = await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'counsellor' ORDER BY user_id")
-    return [r["user_id"] for r in rows]
 
 
 async def class_staff(db: Database, class_id: int, role: str) -> list[int]:

@@ -225,7 +225,7 @@ async def register_child(school: School, teacher: RemoteUser, name: str, birth: 
         if "请核对联系卡" in text:  # the card lists every field: answer it before matching field names
             await school.act(teacher, lambda p=prompt: teacher.press("确认保存", p))
             continue
-        labels = {"性别": "男", "外出务工情况": "父母都外出", "寄宿": "走读"}
+        labels = {"性别": "男", "外出务工情况": "父母都外出", "寄宿": "走读", "是谁的电话": "父亲的电话"}
         typed = {"请输入姓名": name, "出生日期": birth, "父亲电话": FATHER_PHONE}
         label = next((v for k, v in labels.items() if k in text), None)
         answer = next((v for k, v in typed.items() if k in text), None)
@@ -526,7 +526,7 @@ def assert_care_committed(database: Path, server: BotAPIServer, week: dict[str, 
     report = str(week["stats"])
     assert figure(report, "留守儿童总数") == str(len(names))
     assert figure(report, "关爱记录") == f"家访/谈话 1 次，日常关注 {len(teachers)} 次（需关注 0 次）"
-    assert figure(report, "亲情电话完成率") == "1/1 次（100.0%）"
+    assert figure(report, "亲情电话完成率") == "1/1 次（100%）"
     # The weekly update: every bound parent once, the admin's digest once, with the week's figures.
     for person in week["parents"]:
         updates = sends(server, person.id, "孩子在学校的情况")

@@ -3,7 +3,7 @@
 -- loses no typed answer or button press: updates not done are handled again, in order.
 --   * `payload` is the update as JSON while it is not handled; it is dropped (NULL) the moment it is done, so
 --     people's messages do not pile up in the file. The done row keeps only its id (a fetch of the same update
---     again after a crash is recognised) and is purged after two days.
+--     again after a crash is recognised), with its days only, and is purged after two days.
 --   * The mailbox's updates are never written here (see bot/handlers/mailbox.py `belongs_to_mailbox`).
 CREATE TABLE inbox (
     update_id   INTEGER PRIMARY KEY,

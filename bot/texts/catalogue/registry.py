@@ -19,7 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.mother_work_place": ("母亲务工地", "Mother's place of work"),
     "field.mother_phone": ("母亲电话", "Mother's phone"),
     "field.guardian_name": ("第二监护人姓名", "Second guardian's name"),
-    "field.guardian_relation": ("与孩子关系", "Relationship to the child"),
+    "field.guardian_relation": ("第二监护人与孩子关系", "Second guardian's relationship to the child"),
     "field.guardian_address": ("第二监护人住址", "Second guardian's address"),
     "field.guardian_phone": ("第二监护人电话", "Second guardian's phone"),
     "field.boarding": ("寄宿", "Boarding"),
@@ -33,21 +33,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "choice.boarding.no": ("走读", "Day pupil"),
     "choice.boarding.requested": ("申请寄宿", "Boarding requested"),
     "choice.boarding.yes": ("已寄宿", "Boarding"),
-    # Prompts, one per field kind; {label} is the field label, {step}/{steps} the progress.
+    # Prompts, one per field kind; {label} is the field label, {progress} where the question stands.
     "register.start": (
-        "📝 开始登记一名留守儿童（一人一档）。共 {steps} 项，带 * 的必须填写，其余可以跳过。随时发送 /cancel 取消。",
-        "📝 Registering a left-behind child (one archive per child). {steps} items; those marked * are "
-        "required, the others can be skipped. Send /cancel at any time.",
+        "📝 开始登记一名留守儿童（一人一档）。先填 {steps} 项必填信息（带 *），就可以保存；"
+        "其余信息可以接着「继续补充」，也可以以后在 /child 里补。随时发送 /cancel 取消。",
+        "📝 Registering a left-behind child (one archive per child). First the {steps} required items (marked *): "
+        'then the archive can be saved; the rest can follow at once ("Add more") or later from /child. '
+        "Send /cancel at any time.",
     ),
-    "register.ask_text": ("({step}/{steps}) 请输入{label}{star}：", "({step}/{steps}) Enter {label}{star}:"),
-    "register.ask_choice": ("({step}/{steps}) 请选择{label}{star}：", "({step}/{steps}) Choose {label}{star}:"),
+    "register.ask_text": ("{progress} 请输入{label}{star}：", "{progress} Enter {label}{star}:"),
+    "register.ask_choice": ("{progress} 请选择{label}{star}：", "{progress} Choose {label}{star}:"),
     "register.ask_date": (
-        "({step}/{steps}) 请输入{label}{star}，格式如 2015-03-08：",
-        "({step}/{steps}) Enter {label}{star}, e.g. 2015-03-08:",
+        "{progress} 请输入{label}{star}，格式如 2015-03-08：",
+        "{progress} Enter {label}{star}, e.g. 2015-03-08:",
     ),
     "register.ask_phone": (
-        "({step}/{steps}) 请输入{label}{star}（11 位手机号或带区号的座机）：",
-        "({step}/{steps}) Enter {label}{star} (11-digit mobile or landline with area code):",
+        "{progress} 请输入{label}{star}（11 位手机号或带区号的座机）：",
+        "{progress} Enter {label}{star} (11-digit mobile or landline with area code):",
     ),
     "register.star": (" *", " *"),
     "register.no_class": (
@@ -97,7 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "card.bound_guardians": ("<b>已绑定的家长</b>：{list}", "<b>Bound parents</b>: {list}"),
     "card.guardian_item": ("{name}（{relation}）", "{name} ({relation})"),
     "card.edit_button": ("✏️ 修改", "✏️ Edit"),
-    "card.edit_choose": ("要修改 {name} 的哪一项？", "Which item of {name}'s card do you want to change?"),
+    "card.edit_choose": (
+        "要修改 {name} 的哪一项？带「＋」的还没有填写。",
+        "Which item of {name}'s card do you want to change? Those marked + are not filled in yet.",
+    ),
     "card.edit_ask": (
         "请输入新的{label}（当前：{current}）。发送 /cancel 放弃修改。",
         "Enter the new {label} (now: {current}). Send /cancel to leave it unchanged.",
@@ -112,4 +117,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mychildren.line": ("• {name}，{age} 岁，{away}", "• {name}, {age}, {away}"),
     "mychildren.mentees": ("<b>我结对帮扶的孩子</b>", "<b>Children I mentor</b>"),
     "mychildren.guarded": ("<b>我的孩子</b>", "<b>My children</b>"),
+    # Registration in two parts: the essentials, then the rest section by section; what the family sees.
+    "register.progress": ("({step}/{steps})", "({step}/{steps})"),
+    "register.progress_more": ("{section} ({step}/{steps})", "{section} ({step}/{steps})"),
+    "register.ask_contact": (
+        "{progress} 留一个能联系到家人的电话{star}：是谁的电话？",
+        "{progress} One phone number that reaches the family{star}: whose is it?",
+    ),
+    "register.contact": ("联系电话", "Contact phone"),
+    "choice.contact.father": ("父亲的电话", "The father's"),
+    "choice.contact.mother": ("母亲的电话", "The mother's"),
+    "choice.contact.guardian": ("第二监护人的电话", "The second guardian's"),
+    "register.skip_section": ("跳过本部分 ⏭⏭", "Skip this section ⏭⏭"),
+    "register.more": ("➕ 继续补充", "➕ Add more"),
+    "register.going_on": ("➕ 继续补充其余信息：", "➕ Adding the rest of the archive:"),
+    "register.staff_only_hint": (
+        "🔒 这一项仅学校可见，家长绑定后也看不到。",
+        "🔒 Only the school sees this item; a bound parent does not.",
+    ),
+    "register.family_sees": (
+        "👪 家长绑定后能看到这张卡上的各项，🔒 标记的除外（仅学校可见）。",
+        "👪 A bound parent sees the items of this card, except those marked 🔒 (the school's only).",
+    ),
+    "register.saved_missing": (
+        "还有 {count} 项待补充：发送 /child {name} 后点「✏️ 修改」随时补上。",
+        '{count} items are still to be filled in: send /child {name} and tap "✏️ Edit" at any time.',
+    ),
+    "card.missing": ("📝 <b>待补充</b>：{fields}", "📝 <b>Still missing</b>: {fields}"),
+    "card.staff_only_mark": (" 🔒", " 🔒"),
+    "card.staff_only_legend": ("🔒 仅学校可见，家长看不到", "🔒 The school's only: parents do not see it"),
+    "card.edit_missing_mark": ("＋{label}", "+{label}"),
+    # /invite for a parent: the class's children on buttons first (bot/handlers/invite.py).
+    "invite.pick_first": (
+        "请选择孩子，为其邀请家长（还没有家长加入的排在前面）；不在下面的，请输入孩子姓名（或其中一部分）：",
+        "Choose the child whose parent to invite (those with no parent yet come first); for another child, "
+        "type the child's name (or part of it):",
+    ),
+    "invite.pick_first_type": (
+        "请输入孩子姓名（或其中一部分）来选择要邀请家长的孩子：",
+        "Type the child's name (or part of it) to choose whose parent to invite:",
+    ),
+    # The import template's example row and former headers, and how to create a missing class (excel.py).
+    "import.example.mark": ("（示例）", "(example)"),
+    "import.example.name": ("（示例）张小明", "(example) Zhang Xiaoming"),
+    "import.example.father_name": ("张大山", "Zhang Dashan"),
+    "import.example.father_work_place": ("广东东莞", "Dongguan, Guangdong"),
+    "import.example.guardian_name": ("张奶奶", "Grandma Zhang"),
+    "import.example.guardian_relation": ("祖母", "Grandmother"),
+    "import.example.notes": (
+        "这一行是示例：姓名以「（示例）」开头的行导入时会被忽略，可以删掉，也可以留着。",
+        'This row is an example: a row whose name starts with "(example)" is ignored on import; delete it or leave it.',
+    ),
+    "import.example.class_id": ("三年级2班", "Grade3Class2"),
+    "import.former.guardian_relation": ("与孩子关系", "Relationship to the child"),
+    "import.reason.class_to_create": (
+        "没有这个班级。班级由管理员创建：发送 /invite → 教职工 → 班主任，输入班级名称（如「三年级 2班」）；"
+        "建好后再发送这个文件",
+        "unknown class. An administrator creates it: /invite → staff → head teacher, then type the class (e.g. "
+        '"Grade3 Class2"); then send this file again',
+    ),
 }

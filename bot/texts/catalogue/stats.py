@@ -147,6 +147,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.list.ovd": ("<b>{scope} · 家访逾期</b>（共 {count} 人）", "<b>{scope} · Visits overdue</b> ({count})"),
     "stats.list.line": ("{number}. {name}（{class_label}）", "{number}. {name} ({class_label})"),
     "stats.list.none": ("名单为空，没有需要跟进的孩子。👍", "Nobody on this list: nothing to follow up. 👍"),
+    # /stats: the key figures first, the rest behind a button; ratios with nothing to divide by.
+    "stats.more_button": ("📖 全部指标与说明", "📖 All figures, explained"),
+    "stats.less_button": ("⬅️ 只看要点", "⬅️ Key figures only"),
+    "stats.key_term": ("辍学率按{term}计算。", "Dropout rate for {term}."),
+    "stats.val.visits_none": ("没有到期的家访/谈话", "none due"),
+    "stats.val.calls_none": ("没有约定的亲情电话", "no calls planned"),
+    "stats.val.dropout_none": (
+        "{dropped} 人（学期初没有在读的孩子）",
+        "{dropped} (nobody was enrolled when the term began)",
+    ),
     # Charts.
     "stats.chart_caption": ("📊 {scope} 图表", "📊 Chart: {scope}"),
     "stats.chart.heading": ("{scope} 留守儿童情况（{date}）", "{scope}: left-behind children ({date})"),

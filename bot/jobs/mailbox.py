@@ -1,0 +1,54 @@
+"""Tells the counsellors of anonymous letters: right after a letter, and each minute for any a crash left behind.
+
+The notice is an outbox row (durable: a crash loses no letter's notice), and like every mailbox record it must
+not keep the letter's time: once delivered or given up, it is deleted and the WAL emptied (bot/services/mailbox.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import keyboards as kb
+from bot.services import Services
+from bot.services import mailbox as mailbox_service
+from bot.services.mailbox import LetterNotice
+from bot.storage import outbox, people
+from bot.texts import texts_for
+
+KIND = "mailbox"
+
+
+async def tell_counsellors(services: Services, notices: list[LetterNotice]) -> int:
+    """Queues each notice for every counsellor, once (marked in the same transaction); returns how many were new."""
+    counsellors = await mailbox_service.counsellor_ids(services)
+    languages = {c: (await people.load_actor(services.db, c)).language for c in counsellors}
+    default = services.config.school.language
+    queued = 0
+    for notice in notices:
+        async with services.db.transaction():
+            if not await mailbox_service.mark_notified(services, notice):
+                continue  # another caller queued it first
+            for counsellor_id in counsellors:
+                texts = texts_for(languages[counsellor_id], default)
+                key = "safety.mailbox.notify_urgent" if notice.urgent else "safety.mailbox.notify"
+                markup = {"inline_keyboard": [[{"text": texts.t("safety.mailbox.read_button"),
+                                                "callback_data": kb.data("mb", "t", notice.ticket_id)}]]}  # fmt: skip
+                await outbox.enqueue(
+                    services.db, recipient_id=counsellor_id, kind=KIND, dedup_key=f"letter:{notice.message_id}",
+                    text=texts.t(key, number=notice.number), markup=markup, urgent=notice.urgent, now=services.now(),
+                )  # fmt: skip
+            queued += 1
+    return queued
+
+
+async def forget_delivered(services: Services) -> None:
+    """Deletes the notices that are done (sent, skipped, failed), then empties the WAL that still holds them."""
+    if await outbox.forget_done(services.db, KIND):
+        await services.db.checkpoint()
+
+
+async def notify(context: Any) -> None:
+    """Job: notices a crash left unqueued, and the delivered ones to forget."""
+    services: Services = context.application.bot_data["services"]
+    await tell_counsellors(services, await mailbox_service.unnotified(services))
+    await forget_delivered(services)
