@@ -70,14 +70,18 @@ async def test_register_and_card_edit_keep_typed_text(school: School) -> None:
     if "班级" in head.last_text:
         await head.press(head.last_with_buttons().buttons()[0]["text"])
     await head.press("父母都外出")
+    await head.press("父亲的电话")
+    await head.send("１３８ １２３４ ５６７８")  # a phone: full-width digits are read
+    await head.press("走读")
+    await head.press("继续补充")
     await head.press("跳过")  # away since
     await head.send(typed("性格"))  # personality
     await head.send(CONTROL)  # interests: refused, still asked
     assert REFUSED in head.last_text
     await head.send(typed("兴趣"))
-    for _ in range(12):  # strengths .. guardian phone
-        await head.press("跳过")
-    await head.press("走读")
+    await head.press("跳过")  # strengths
+    for _section in ("health", "parents", "second guardian"):
+        await head.press("跳过本部分")
     await head.send(f"{typed('备注')}\r\n第二行")  # notes
     review = head.last_text
     assert "请核对联系卡" in review and typed("性格") in review and f"{typed('备注')}\n第二行" in review

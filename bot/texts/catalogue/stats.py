@@ -249,8 +249,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.template_name": ("留守儿童档案导入模板.xlsx", "archive-import-template.xlsx"),
     "import.template_caption": (
-        "📄 导入模板：第一行是表头，请从第二行起每行填写一个孩子。「填写说明」工作表解释了每一列。",
-        "📄 The import template: the first row holds the headers; fill in one child per row from row 2. "
+        "📄 导入模板：第一行是表头（带 * 的列必填），第二行是示例（导入时会跳过，可以留着或删掉），请从第三行起每行"
+        "填写一个孩子。「填写说明」工作表解释了每一列。",
+        "📄 The import template: the first row holds the headers (columns marked * are required), row 2 is an "
+        "example (skipped on import: keep it or delete it); fill in one child per row from row 3. "
         'The "help" sheet explains each column.',
     ),
     "import.send_file": (
@@ -316,10 +318,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.reason.bad_choice": ("不是可选的值", "not one of the allowed values"),
     "import.reason.bad_text": ("内容无效", "invalid content"),
     "import.reason.too_long": ("内容太长", "too long"),
-    "import.reason.unknown_class": (
-        "没有这个班级（请先建好班级，名称如「三年级2班」）",
-        "unknown class (create it first, e.g. Grade3Class2)",
-    ),
     "import.reason.not_your_class": ("不是您担任班主任的班级", "not a class you head"),
     "import.reason.duplicate": (
         "重复：同名同生日同班级的档案已存在或在表中出现过",
