@@ -85,7 +85,8 @@ def prompt_key(message: Sent) -> str | None:
     if "请核对联系卡" in message.text:
         return "review"
     step = STEP.search(message.text)
-    return step.group(1) if step else None
+    # One step may ask twice: whose phone (buttons), then the number (typed).
+    return f"{step.group(1)}{'b' if message.buttons() else 't'}" if step else None
 
 
 def unanswered(teacher: RemoteUser, answered: set[str]) -> Sent | None:
@@ -136,7 +137,7 @@ async def setup_teacher(server: BotAPIServer, admin: RemoteUser, teacher: Remote
 @pytest.mark.parametrize("seed", SEEDS)
 async def test_register_across_kill_9_and_502s(tmp_path: Any, server: BotAPIServer, seed: int) -> None:
     rng = random.Random(seed)
-    chosen = sorted(rng.sample(range(2, 40), KILLS))
+    chosen = sorted(rng.sample(range(2, 22), KILLS))  # the short /register makes about 25 reply requests
     points = {n: index % 2 == 0 for index, n in enumerate(chosen)}
     server.core.one_answer_per_query = True  # a press answered before a kill cannot be answered again
     server.flaky({"sendMessage", "editMessageText"}, 0.1, seed)
