@@ -47,6 +47,7 @@ from bot.jobs.backup import nightly_backup
 from bot.jobs.concerns import resend_unacknowledged
 from bot.jobs.health import Counters, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
+from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
@@ -54,13 +55,15 @@ from bot.services import Services
 from bot.storage import people
 from bot.storage.db import Database
 from bot.storage.persistence import SqlitePersistence
-from bot.update_processor import PerChatUpdateProcessor
+from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
 # Handler groups. Order matters: guards first, features, then fallbacks, then bookkeeping.
+GROUP_INBOX_BEFORE = -2
 GROUP_GUARD = -1
 GROUP_FEATURES = 0
+GROUP_INBOX_AFTER = 98
 GROUP_BOOKKEEPING = 99
 
 
@@ -98,6 +101,16 @@ async def _after_update(update: Update, context: BotContext) -> None:
         chat_ids=chat.id if chat else None, user_ids=user.id if user else None
     )
     await context.application.update_persistence()
+
+
+async def _inbox_before(update: Update, context: BotContext) -> None:
+    """The drafts as they were before this update, in case its replies fail (bot/update_processor.py)."""
+    context.application.bot_data["inbox"].remember(update.update_id, context.user_data, context.chat_data)
+
+
+async def _inbox_after(update: Update, context: BotContext) -> None:
+    """Done with the state the bookkeeping writes next, or (its replies failed) its drafts put back."""
+    context.application.bot_data["inbox"].settle(update.update_id, context.user_data, context.chat_data)
 
 
 def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any]]:
@@ -144,14 +157,17 @@ def build_application(
     clock: Clock = system_clock,
 ) -> BotApp:
     """Builds the Application the bot runs and the tests drive (tests pass an offline request)."""
+    inbox = Inbox(db, clock)  # every fetched update is written before it is handled (bot/update_processor.py)
     builder = (
         ApplicationBuilder()
+        .application_class(InboxApplication)
+        .update_queue(inbox.queue)
         .token(config.telegram.token)
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.school.timezone))
         .persistence(SqlitePersistence(db))
         .rate_limiter(OutboxRateLimiter(max_retries=2))  # AIORateLimiter; the outbox handles its own 429s
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(gate=inbox))
     )
     if config.telegram.base_url:
         builder = builder.base_url(config.telegram.base_url)
@@ -165,12 +181,15 @@ def build_application(
     app.bot_data["services"] = Services(config=config, db=db, clock=clock)
     app.bot_data["counters"] = Counters()
     app.bot_data["outbox_sender"] = OutboxSender(app.bot, app.bot_data["services"])
+    app.bot_data["inbox"] = inbox
 
+    app.add_handler(TypeHandler(Update, _inbox_before), group=GROUP_INBOX_BEFORE)
     app.add_handler(TypeHandler(Update, _guard), group=GROUP_GUARD)
     for handler in feature_handlers(config):
         app.add_handler(handler, group=GROUP_FEATURES)
     for handler in start.fallbacks():
         app.add_handler(handler, group=GROUP_FEATURES)
+    app.add_handler(TypeHandler(Update, _inbox_after), group=GROUP_INBOX_AFTER)
     app.add_handler(TypeHandler(Update, _after_update), group=GROUP_BOOKKEEPING)
     app.add_error_handler(on_error)
 
@@ -187,6 +206,10 @@ def build_application(
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
     app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
+    app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
+                                name="inbox.replay")  # fmt: skip
+    app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),
+                                name="inbox.purge")  # fmt: skip
     return app
 
 
@@ -195,6 +218,7 @@ async def on_startup(app: BotApp) -> None:
     services: Services = app.bot_data["services"]
     await people.ensure_admins(services.db, services.config.school.admins, services.now())
     await recover_on_startup(services)  # outbox rows a stopped process left half-sent (bot/jobs/outbox.py)
+    await replay_on_startup(app)  # updates a stopped process left unhandled go first (bot/jobs/inbox.py)
     await set_default_menu(app.bot, services.config.school.language)
     for admin_id in services.config.school.admins:
         actor = await people.load_actor(services.db, admin_id)

@@ -20,6 +20,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -73,6 +74,8 @@ class BotAPIServer:
         # returning True drops the request (the connection closes, nothing is recorded).
         self.interceptor: Callable[[str, dict[str, Any]], Awaitable[bool]] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._flaky: tuple[frozenset[str], float, random.Random] | None = None
+        self.flaky_failures = 0
 
     # --- life cycle -------------------------------------------------------------------------------
 
@@ -118,6 +121,10 @@ class BotAPIServer:
         self.down = down
         async with self._arrived:
             self._arrived.notify_all()
+
+    def flaky(self, methods: set[str], rate: float, seed: int) -> None:
+        """From now on a share `rate` of the calls of `methods` (drawn with `seed`) is answered 502 Bad Gateway."""
+        self._flaky = (frozenset(methods), rate, random.Random(seed))
 
     def slow(self, method: str, seconds: float, times: int = 1) -> None:
         """The next `times` calls of `method` are answered only after `seconds`."""
@@ -205,6 +212,9 @@ class BotAPIServer:
         if self.interceptor is not None and await self.interceptor(method, params):
             raise ConnectionResetError("dropped by the test")  # never answered, never recorded
         if self.down:
+            return _error(502, "Bad Gateway")
+        if self._flaky is not None and method in self._flaky[0] and self._flaky[2].random() < self._flaky[1]:
+            self.flaky_failures += 1
             return _error(502, "Bad Gateway")
         for slow in self._slow:
             if slow.method == method:

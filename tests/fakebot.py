@@ -6,6 +6,7 @@ requests and getUpdates. Failures (429 with retry_after, 403, 5xx) can be inject
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -108,6 +109,13 @@ class Failure:
     times: int = 1
 
 
+@dataclass
+class Crash:
+    method: str
+    chat_id: int | None
+    delivered: bool
+
+
 class FakeBotAPI(BaseRequest):
     """Answers Bot API calls in memory, strictly."""
 
@@ -118,6 +126,10 @@ class FakeBotAPI(BaseRequest):
         self._message_ids = itertools.count(1000)
         self.updates: list[dict[str, Any]] = []
         self.uploads: dict[str, bytes] = {}  # file_id -> content of files users "sent" to the bot
+        self.crashes: list[Crash] = []
+        # Telegram takes one answer per callback query and refuses a second; off unless a test turns it on.
+        self.one_answer_per_query = False
+        self._answered: set[str] = set()
 
     # --- BaseRequest ------------------------------------------------------------------------------
 
@@ -149,6 +161,15 @@ class FakeBotAPI(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = dict(request_data.multipart_data) if request_data and request_data.contains_files else {}
+        crash = self._crash_for(api_method, params)
+        if crash is not None:
+            if crash.delivered:  # Telegram has it; the process dies before the answer arrives
+                self.calls.append(Call(api_method, params, files))
+                try:
+                    self._answer(api_method, params, files)
+                except _Rejected:
+                    pass
+            raise asyncio.CancelledError  # the handling stops here, as under kill -9
         self.calls.append(Call(api_method, params, files))
         failure = self._failure_for(api_method, params)
         if failure is not None:
@@ -176,6 +197,19 @@ class FakeBotAPI(BaseRequest):
     ) -> None:
         """The next `times` calls of `method` (to `chat_id`, if given) fail with this answer."""
         self.failures.append(Failure(method, status, description, chat_id, retry_after, times))
+
+    def crash(self, method: str, *, chat_id: int | None = None, delivered: bool = False) -> None:
+        """The next call of `method` (to `chat_id`, if given) is where the bot dies, as under kill -9: the task
+        handling the update ends there (CancelledError), nothing after it runs. With `delivered`, Telegram got
+        the request first. The test then calls `harness.crash_restart()`."""
+        self.crashes.append(Crash(method, chat_id, delivered))
+
+    def _crash_for(self, method: str, params: dict[str, Any]) -> Crash | None:
+        for crash in self.crashes:
+            if crash.method == method and (crash.chat_id is None or int(params.get("chat_id", 0)) == crash.chat_id):
+                self.crashes.remove(crash)
+                return crash
+        return None
 
     def _failure_for(self, method: str, params: dict[str, Any]) -> Failure | None:
         for failure in self.failures:
@@ -300,6 +334,11 @@ class FakeBotAPI(BaseRequest):
                 raise _Rejected("Bad Request: invalid file_id")
             size = len(self.uploads[file_id])
             return {"file_id": file_id, "file_unique_id": "f", "file_size": size, "file_path": f"docs/{file_id}"}
+        if method == "answerCallbackQuery" and self.one_answer_per_query:
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:
+                raise _Rejected("Bad Request: query is too old and response timeout expired or query ID is invalid")
+            self._answered.add(query_id)
         if method == "getChat":
             return {"id": int(params["chat_id"]), "type": "private", "first_name": "x"}
         return True

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.common import BotContext, reply
 from bot.storage import people
 from bot.texts import Texts, texts_for
+from bot.update_processor import Inbox, retriable
 
 log = logging.getLogger("bot.errors")
 
@@ -55,6 +56,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     # Only ids, types and code locations go to the log: message text and names are children's personal data.
     trace = describe(error, context.bot.token)
+    inbox = context.application.bot_data.get("inbox")
+    if isinstance(update, Update) and retriable(error) and isinstance(inbox, Inbox) and inbox.will_retry(update):
+        # Telegram did not answer this reply; the update stays in the inbox and is handled again once it does
+        # (a "sorry" now would most likely fail the same way, or arrive before the real answer).
+        log.warning("error ref=%s kind=%s where=update update_id=%s handled again later trace=%s",
+                    ref, kind, update_id, trace)  # fmt: skip
+        return
     log.error("error ref=%s kind=%s where=%s update_id=%s trace=%s", ref, kind, where, update_id, trace)
     if not isinstance(context, BotContext):
         return

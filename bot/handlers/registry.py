@@ -79,7 +79,10 @@ async def start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if not await begin_flow(update, context, FLOW):
         return ConversationHandler.END
-    context.draft[DRAFT] = {"nonce": secrets.token_hex(3), "step": 0, "values": {}, "editing": False, "more": False}
+    context.draft[DRAFT] = {
+        "nonce": secrets.token_hex(3), "token": secrets.token_hex(8), "step": 0, "values": {}, "editing": False,
+        "more": False,
+    }  # fmt: skip
     await reply(update, texts.t("register.start", steps=len(ESSENTIALS)))
     return await _ask(update, context, texts)
 
@@ -394,7 +397,9 @@ async def save(update: Update, context: BotContext) -> int:
         draft["more"] = False
         return await _ask(update, context, texts)
     if not draft.get("duplicate_ok"):
-        duplicates = await registry_service.duplicates_of(context.services, draft["values"])
+        duplicates = await registry_service.duplicates_of(
+            context.services, draft["values"], flow_token=draft.get("token")
+        )
         if duplicates:
             school_class = await people.get_class(context.services.db, int(draft["values"]["class_id"]))
             markup = InlineKeyboardMarkup(
@@ -422,7 +427,9 @@ async def _commit(update: Update, context: BotContext, texts: Texts) -> int:
     actor = await context.actor(update)
     values = draft["values"]
     try:
-        child_id = await registry_service.register_child(context.services, actor, values)
+        child_id = await registry_service.register_child(
+            context.services, actor, values, flow_token=draft.get("token")
+        )
     except AccessDenied:
         await reply(update, texts.t("access.denied"))
         return end_flow(context, DRAFT)

@@ -41,6 +41,7 @@ from bot.domain import schedule
 from bot.services import Services
 from bot.services import green as green_service
 from bot.storage import outbox
+from bot.update_processor import replaying, retriable
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ REPLY_HEADROOM = 1.0
 REPLY_RESERVE = 10
 # Kinds that answer something the person wrote: sent even to someone who chose "stop all messages".
 REPLY_KINDS = frozenset({"green.answer"})
+# Pauses between the attempts of a reply that failed with a 5xx or a lost connection.
+RETRY_PAUSES = (0.5, 1.0, 2.0)
 # Deleted as soon as they are delivered, the WAL emptied: a counsellor's notice of an anonymous letter would
 # otherwise keep the second the letter was written (bot/services/mailbox.py).
 FORGOTTEN_ONCE_SENT = frozenset({"mailbox"})
@@ -68,11 +71,17 @@ class OutboxRateLimiter(AIORateLimiter):
     respect the overall limit but get a 429 raised at once (AIORateLimiter treats 0 as "use the default").
 
     It also counts the other (interactive) requests of the last second, so the outbox can leave them room:
-    replies to people must never wait behind a broadcast."""
+    replies to people must never wait behind a broadcast.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    A reply (any call but the outbox's, which keep their own backoff and crash semantics) that fails with a 5xx or
+    a lost connection is tried again after each of `retry_pauses`; a timeout never is (Telegram may have acted on
+    it). The time of the last answered call tells the inbox the Bot API is back."""
+
+    def __init__(self, *args: Any, retry_pauses: tuple[float, ...] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._interactive: deque[float] = deque()
+        self.retry_pauses = RETRY_PAUSES if retry_pauses is None else retry_pauses
+        self.last_success = 0.0  # time.monotonic() of the last call Telegram answered
 
     def has_spare(self, reserve: int) -> bool:
         """Whether the overall limiter could let one more message through now and still `reserve` after it."""
@@ -96,7 +105,7 @@ class OutboxRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if rate_limit_args == OWN_RETRY:
-            return await self._run_request(
+            result = await self._run_request(
                 chat=data.get("chat_id") is not None,
                 group=False,
                 allow_paid_broadcast=False,
@@ -104,9 +113,26 @@ class OutboxRateLimiter(AIORateLimiter):
                 args=args,
                 kwargs=kwargs,
             )
+            self.last_success = time.monotonic()
+            return result
         if data.get("chat_id") is not None:
             self._interactive.append(time.monotonic())
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        for pause in (*self.retry_pauses, None):
+            try:
+                result = await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                if endpoint == "answerCallbackQuery" and replaying.get():
+                    return True  # the first handling of this press answered it (Telegram takes one answer only)
+                raise
+            except NetworkError as exc:
+                if pause is None or not retriable(exc):
+                    raise
+                log.info("bot api: %s failed (%s); trying again in %.1f s", endpoint, type(exc).__name__, pause)
+                await asyncio.sleep(pause)
+                continue
+            self.last_success = time.monotonic()
+            return result
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 class OutboxSender:

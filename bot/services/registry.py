@@ -17,24 +17,35 @@ def local_today(services: Services) -> date:
     return services.now().astimezone(services.config.school.timezone).date()
 
 
-async def register_child(services: Services, actor: Actor, values: dict[str, str | int | None]) -> int:
-    """Saves a confirmed registration; the head teacher must head the chosen class (or be admin)."""
+async def register_child(
+    services: Services, actor: Actor, values: dict[str, str | int | None], *, flow_token: str | None = None
+) -> int:
+    """Saves a confirmed registration once per flow token (a second save returns the child saved first); the
+    head teacher must head the chosen class (or be admin)."""
     class_id = int(values["class_id"] or 0)
     if not (actor.admin or class_id in actor.head_classes):
         raise AccessDenied
     now = services.now()
     async with services.db.transaction():
-        child_id = await children.insert_child(services.db, values, created_by=actor.user_id, now=now)
+        saved = await children.saved_by_flow(services.db, flow_token)
+        if saved is not None:
+            return saved
+        child_id = await children.insert_child(
+            services.db, values, created_by=actor.user_id, now=now, flow_token=flow_token
+        )
         await audit.record(services.db, at=now, actor_id=actor.user_id, action="create", child_id=child_id)
     return child_id
 
 
-async def duplicates_of(services: Services, values: dict[str, str | int | None]) -> list[int]:
+async def duplicates_of(
+    services: Services, values: dict[str, str | int | None], *, flow_token: str | None = None
+) -> list[int]:
     return await children.find_duplicates(
         services.db,
         name=str(values["name"]),
         birth_date=str(values["birth_date"]),
         class_id=int(values["class_id"] or 0),
+        flow_token=flow_token,
     )
 
 

@@ -16,15 +16,30 @@ _SELECT = (
 _COLUMNS = tuple(FIELDS_BY_NAME)
 
 
-async def insert_child(db: Database, values: dict[str, str | int | None], *, created_by: int, now: datetime) -> int:
+async def insert_child(
+    db: Database,
+    values: dict[str, str | int | None],
+    *,
+    created_by: int,
+    now: datetime,
+    flow_token: str | None = None,
+) -> int:
     """Inserts a new archive from validated values; returns its id."""
     columns = [name for name in _COLUMNS if values.get(name) not in (None, "")]
     stamp = to_db(now)
     sql = (
-        f"INSERT INTO children ({', '.join(columns)}, created_by, created_at, updated_at) "
-        f"VALUES ({', '.join('?' for _ in columns)}, ?, ?, ?)"
+        f"INSERT INTO children ({', '.join(columns)}, created_by, created_at, updated_at, flow_token) "
+        f"VALUES ({', '.join('?' for _ in columns)}, ?, ?, ?, ?)"
     )
-    return await db.insert(sql, [values[c] for c in columns] + [created_by, stamp, stamp])
+    return await db.insert(sql, [values[c] for c in columns] + [created_by, stamp, stamp, flow_token])
+
+
+async def saved_by_flow(db: Database, flow_token: str | None) -> int | None:
+    """The child a registration flow saved already (its answer handled again after a crash), if any."""
+    if not flow_token:
+        return None
+    value = await db.fetchval("SELECT id FROM children WHERE flow_token = ?", (flow_token,))
+    return None if value is None else int(value)
 
 
 async def update_field(db: Database, child_id: int, field_name: str, value: str | int | None, now: datetime) -> None:
@@ -40,9 +55,14 @@ async def get_child(db: Database, child_id: int) -> Child | None:
     return Child.from_row(row) if row else None
 
 
-async def find_duplicates(db: Database, *, name: str, birth_date: str, class_id: int) -> list[int]:
+async def find_duplicates(
+    db: Database, *, name: str, birth_date: str, class_id: int, flow_token: str | None = None
+) -> list[int]:
+    """Children of the same name, birth date and class, but the one this flow saved itself."""
     rows = await db.fetchall(
-        "SELECT id FROM children WHERE name = ? AND birth_date = ? AND class_id = ?", (name, birth_date, class_id)
+        "SELECT id FROM children WHERE name = ? AND birth_date = ? AND class_id = ?"
+        " AND (flow_token IS NOT ? OR flow_token IS NULL)",
+        (name, birth_date, class_id, flow_token),
     )
     return [r["id"] for r in rows]
 

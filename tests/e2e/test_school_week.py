@@ -145,7 +145,13 @@ class School:
             except TimeoutError:
                 raise AssertionError(f"no answer to user {user.id}; log:\n{self.bot.log_text()[-3000:]}") from None
             if await self.restart_if_crashed():
-                if _version(user) == before:
+                # The restarted bot handles first what it had not finished (the inbox): a person waits a little
+                # for that answer before sending the same again.
+                try:
+                    await self.server.wait_for(lambda b=before: self.crashed or _version(user) != b, within=10)
+                except TimeoutError:
+                    pass
+                if await self.restart_if_crashed() or _version(user) == before:
                     continue  # the answer never came: the person sends the same again
             await self._quiet()
             if await self.restart_if_crashed():
@@ -485,7 +491,9 @@ def assert_week_committed(database: Path, server: BotAPIServer, week: dict[str, 
     open_flows = query(database, "SELECT name, key, state FROM ptb_conversations")
     assert all(state in (None, "null", "-1") for _n, _k, state in open_flows), open_flows
     # Every reply the server accepted was valid for Telegram, and none went out twice in a row to a person.
-    assert server.stats.rejected == []
+    # Except an edit that changes nothing: a press handled again after a crash that came after its edit reached
+    # Telegram makes the same edit once more; Telegram refuses it as "not modified" and the bot takes that as done.
+    assert [r for r in server.stats.rejected if "not modified" not in r[1]] == []
     for chat_id, sent in server.core.chats.items():
         texts = [m.text for m in sent if m.kind == "text" and "t.me/" not in m.text]
         for first, second in itertools.pairwise(texts):
@@ -514,7 +522,7 @@ def assert_care_committed(database: Path, server: BotAPIServer, week: dict[str, 
     today = week["call_day"] + timedelta(days=1)
     visits = query(database, "SELECT child_id, author_id, kind, visit_date, participants, notes FROM visits")
     assert [(names[v[0]], *v[1:]) for v in visits] == [
-        (VISITED, 9100, "home_visit", today.isoformat(), "", VISIT_NOTES.replace("，", ","))
+        (VISITED, 9100, "home_visit", today.isoformat(), "", VISIT_NOTES)
     ], visits
     # The family call: one reminder for yesterday's call reached the parent once; the answer is recorded once.
     parent: RemoteUser = week["parents"][0]
@@ -567,9 +575,9 @@ async def test_school_week_survives_kill_9(tmp_path: Path, server: BotAPIServer,
     of a scheduled send: five in the first days (invitations, registrations, parents binding), three in the
     care part (check-ins, the visit, the call plan, the reminder's answer, /stats), one in a scheduled send."""
     rng = random.Random(seed)
-    # Without crashes the first days make about 187 reply requests and the care part about 47 more.
+    # Without crashes the first days make about 106 reply requests and the care part about 47 more.
     plan = CrashPlan(
-        points=set(rng.sample(range(3, 180), 5)),
+        points=set(rng.sample(range(3, 100), 5)),
         phase_points=set(rng.sample(range(1, 44), 3)),
         outbox_points={rng.randrange(1, 6)},  # the reminder, the three weekly updates, the digest
     )
