@@ -222,4 +222,4 @@ async def on_startup(app: BotApp) -> None:
     await set_default_menu(app.bot, services.config.school.language)
     for admin_id in services.config.school.admins:
         actor = await people.load_actor(services.db, admin_id)
-        await refresh_menu(app.bot, actor, services.config.school.language)
+        await refresh_menu(app, actor, services.config.school.language)

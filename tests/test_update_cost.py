@@ -49,3 +49,20 @@ async def test_an_idle_update_writes_no_empty_persistence_rows_again(harness: Ha
     await harness.crash_restart()
     await teacher.send("/checkin")  # nothing left over: a fresh check-in starts
     assert "哪个孩子" in teacher.last_text
+
+
+async def test_help_sets_a_menu_only_when_it_changed(harness: Harness) -> None:
+    """/help refreshes the person's menu; the same menu again would be one more Bot API request per /help."""
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, 4401)
+    menus = [c for c in harness.api.calls_of("setMyCommands") if c.params.get("scope", {}).get("chat_id") == 4401]
+    await teacher.send("/help")
+    await teacher.send("/help")
+    again = [c for c in harness.api.calls_of("setMyCommands") if c.params.get("scope", {}).get("chat_id") == 4401]
+    assert menus and len(again) == len(menus)  # set when the role was granted; /help twice sends nothing more
+    await teacher.send("/language")
+    await teacher.press("English")
+    await teacher.send("/help")  # a new language: a new menu
+    latest = [c for c in harness.api.calls_of("setMyCommands") if c.params.get("scope", {}).get("chat_id") == 4401]
+    assert len(latest) == len(again) + 1

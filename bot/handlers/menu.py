@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
+from telegram.ext import Application
 
 from bot.domain.roles import Actor, command_description_key, commands_for
 from bot.texts import LOCALES, Texts, texts_for
@@ -31,12 +34,20 @@ async def set_default_menu(bot: Bot, default_locale: str) -> None:
         )
 
 
-async def refresh_menu(bot: Bot, actor: Actor, default_locale: str) -> None:
-    """Sets this user's own menu (chat scope) after their roles or language change."""
+async def refresh_menu(
+    application: Application[Any, Any, Any, Any, Any, Any], actor: Actor, default_locale: str
+) -> None:
+    """Sets this user's own menu (chat scope) after their roles or language change. A menu this process already
+    set is not sent again (/help refreshes it on every call: otherwise one more Bot API request each time)."""
     texts = texts_for(actor.language, default_locale)
+    commands = _commands(texts, commands_for(actor), actor)
+    wanted = tuple((c.command, c.description) for c in commands)
+    known: dict[int, tuple[tuple[str, str], ...]] = application.bot_data.setdefault("menus", {})
+    if known.get(actor.user_id) == wanted:
+        return
     try:
-        commands = _commands(texts, commands_for(actor), actor)
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(actor.user_id))
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(actor.user_id))
     except TelegramError:
         # A menu is a convenience: the commands still work, and /help lists them.
         return
+    known[actor.user_id] = wanted

@@ -201,7 +201,7 @@ async def _pair_save(update: Update, context: BotContext, texts: Texts, days: in
 async def _refresh(context: BotContext, user_id: int) -> None:
     """Mentoring changes which commands a person may use: refresh their menu."""
     actor = await people.load_actor(context.services.db, user_id)
-    await refresh_menu(context.bot, actor, context.services.config.school.language)
+    await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
 async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, days: int) -> None:

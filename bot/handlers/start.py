@@ -36,7 +36,7 @@ async def start(update: Update, context: BotContext) -> None:
     actor = await context.actor(update)
     if actor.roles:
         await reply(update, texts.t("start.welcome_back", name=_display_name(update)))
-        await refresh_menu(context.bot, actor, context.services.config.school.language)
+        await refresh_menu(context.application, actor, context.services.config.school.language)
     else:
         await reply(
             update,
@@ -79,7 +79,7 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
             texts.t("invite.welcome_guardian", relationship=redeemed.relationship, child=redeemed.child.name),
         )
         what = texts.t("card.guardian_item", name=redeemed.child.name, relation=redeemed.relationship)
-    await refresh_menu(context.bot, actor, services.config.school.language)
+    await refresh_menu(context.application, actor, services.config.school.language)
     inviter = await people.load_actor(services.db, redeemed.inviter_id)
     inviter_texts = Texts(inviter.language or services.config.school.language)
     try:
@@ -111,7 +111,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     else:
         lines.append(texts.t("help.no_roles"))
     await reply(update, "\n".join(lines))
-    await refresh_menu(context.bot, actor, context.services.config.school.language)
+    await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
 async def language(update: Update, context: BotContext) -> None:
@@ -127,7 +127,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     context.forget_actor()
     actor = await context.actor(update)
     await reply(update, Texts(locale).t("language.set"))
-    await refresh_menu(context.bot, actor, context.services.config.school.language)
+    await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
 async def cancel_outside(update: Update, context: BotContext) -> None:
