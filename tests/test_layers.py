@@ -1,5 +1,5 @@
-"""The layers hold: no import runs against the house's plan (../shared/house.json, summarised in
-docs/architecture.md), and nothing below the handlers speaks Telegram.
+"""The layers hold: no import runs against the house's plan (docs/architecture.md), and nothing below the
+handlers speaks Telegram.
 
 Imports that break a rule today are listed in KNOWN, each a debt to pay: the test fails for a new one, and for a
 listed one that is gone (so the list only shrinks).
