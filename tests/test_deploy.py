@@ -71,7 +71,7 @@ def test_the_unit_has_what_running_unattended_needs() -> None:
 
 def test_the_paths_agree() -> None:
     """The config the unit starts with keeps its database and backups in the state directory."""
-    config = (DEPLOY / "config.toml").read_text(encoding="utf-8")
+    config = (DEPLOY / "config.service.toml").read_text(encoding="utf-8")
     assert 'database = "/var/lib/shouwang/shouwang.db"' in config
     assert 'folder = "/var/lib/shouwang/backups"' in config
     env = configparser.ConfigParser()
