@@ -1,4 +1,5 @@
-"""python -m bot [--config PATH]: load the config, build the app, poll until SIGTERM or Ctrl-C."""
+"""python -m bot [--config PATH] [run | check | restore FILE]: run the bot (the checks first, then polling until
+SIGTERM or Ctrl-C), only check the installation, or restore a backup."""
 
 from __future__ import annotations
 
@@ -13,13 +14,26 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
+from bot import check
 from bot.app import build_application, on_startup
 from bot.config import Config, ConfigError, load_config
 from bot.jobs.health import Counters, MonitoredRequest
-from bot.storage.db import Database
+from bot.storage.db import Database, MigrationError, MigrationFailed, SchemaTooNew
+from bot.texts import DEFAULT_LOCALE, Texts
 
 log = logging.getLogger("bot")
-EXIT_CONFIG = 2
+EXIT_CONFIG = 2  # the operator must change something; the systemd unit does not restart on it
+EXIT_CHECK_FAILED = 1
+
+
+class StartRefused(Exception):
+    """A check failed at start: the lines say which, in the configured language."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 STARTUP_RETRY_MAX_SECONDS = 300
 
 
@@ -60,8 +74,17 @@ async def serve(config: Config) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    texts = Texts(config.school.language)
+    # getMe is left to the start-up below: it waits for the network instead of giving up.
+    outcomes = await check.run_checks(config, at_start=True, token=False)
+    for outcome in outcomes:
+        (log.info if outcome.ok else log.warning)("check: %s", check.render(outcome, texts))
+    if refused := check.stopping(outcomes):
+        raise StartRefused([check.render(outcome, texts) for outcome in refused])
     try:
         db = await Database.open(config.storage.database)
+    except MigrationError as error:
+        raise StartRefused([check.render(migration_outcome(config, error), texts)]) from None
     except (OSError, sqlite3.Error) as exc:
         # An unwritable folder or a file that is not a database: an operator's problem, told in one line.
         raise ConfigError(config.path, "storage.database", f"cannot open {config.storage.database}: {exc}") from None
@@ -95,28 +118,71 @@ async def serve(config: Config) -> None:
         log.info("stopped; database closed")
 
 
+def migration_outcome(config: Config, error: MigrationError) -> check.Outcome:
+    path = str(config.storage.database)
+    if isinstance(error, SchemaTooNew):
+        return check.Outcome("database", False, "ops.db.newer", {"path": path, "names": ", ".join(error.unknown)})
+    assert isinstance(error, MigrationFailed)
+    backup: object = str(error.backup) if error.backup else check.Phrase("ops.db.no_backup")
+    values = {"name": error.name, "error": f"{type(error.error).__name__}: {error.error}", "backup": backup}
+    return check.Outcome("database", False, "ops.db.migration_failed", values)
+
+
+def _check(config: Config, at_start: bool) -> int:
+    """python -m bot check: one line per check, exit 0 only if every one passed."""
+    texts = Texts(config.school.language)
+    outcomes = asyncio.run(check.run_checks(config, at_start=at_start))
+    for outcome in outcomes:
+        print(check.render(outcome, texts))
+    failed = check.stopping(outcomes) if at_start else check.failures(outcomes)
+    if failed:
+        print(texts.t("ops.check.failed", count=len(failed)))
+        return EXIT_CHECK_FAILED
+    print(texts.t("ops.check.all_passed"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="Shouwang, the left-behind children care bot for Telegram"
     )
     parser.add_argument("--config", type=Path, default=Path("config.toml"), help="path to config.toml")
     parser.add_argument(
-        "command", nargs="?", choices=["run", "restore"], default="run", help="run (default) or restore"
+        "command",
+        nargs="?",
+        choices=["run", "check", "restore"],
+        default="run",
+        help="run (default), check the installation, or restore a backup",
     )
     parser.add_argument("file", nargs="?", type=Path, help="for restore: the backup file (plain or .enc)")
+    parser.add_argument(
+        "--at-start",
+        action="store_true",
+        help="for check: judge as the bot does at start (an unreachable Bot API or a missing secret only warns)",
+    )
     args = parser.parse_args(argv)
     _setup_logging()
     try:
         config = load_config(args.config)
     except ConfigError as error:
-        print(f"config error: {error}", file=sys.stderr)
+        if args.command == "check":
+            texts = Texts(DEFAULT_LOCALE)  # the configured language is unknown: the config could not be read
+            print(check.render(check.Outcome("config", False, "ops.config.bad", {"error": str(error)}), texts))
+        else:
+            print(f"config error: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    if args.command == "check":
+        return _check(config, args.at_start)
     if args.command == "restore":
         return _restore(config, args.file)
     try:
         asyncio.run(serve(config))
     except InvalidToken:
         print(f"config error: {config.path}: [telegram.token] was rejected by the Bot API", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartRefused as refused:
+        for line in refused.lines:
+            print(line, file=sys.stderr)
         return EXIT_CONFIG
     except ConfigError as error:
         print(f"config error: {error}", file=sys.stderr)

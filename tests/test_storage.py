@@ -57,8 +57,9 @@ async def test_failed_migration_rolls_back_and_is_not_recorded(tmp_path: Path, m
     try:
         bad = ("9999_broken", "CREATE TABLE half_done (a INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")
         monkeypatch.setattr(db_module, "migration_files", lambda: [*migration_files(), bad])
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(db_module.MigrationFailed) as failed:
             await db.migrate()
+        assert failed.value.name == "9999_broken" and isinstance(failed.value.error, sqlite3.OperationalError)
         assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'") == 0
         assert await db.fetchval("SELECT COUNT(*) FROM schema_migrations WHERE name = '9999_broken'") == 0
         # The database still works after the failed attempt.

@@ -8,11 +8,14 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot.storage.backup import backup_to
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,38 @@ Params = Sequence[Any] | dict[str, Any]
 
 # Set while the current task holds the database lock, so nested calls in a transaction do not deadlock.
 _holding_lock: contextvars.ContextVar[bool] = contextvars.ContextVar("holding_lock", default=False)
+
+
+class MigrationError(Exception):
+    """The database cannot be brought up to this version's schema; it was left as it was."""
+
+
+class SchemaTooNew(MigrationError):
+    """The database names migrations this code does not have: it was written by a newer version."""
+
+    def __init__(self, unknown: list[str]) -> None:
+        super().__init__("the database was written by a newer version (unknown migrations: " + ", ".join(unknown) + ")")
+        self.unknown = unknown
+
+
+class MigrationFailed(MigrationError):
+    """One migration failed and was rolled back; `backup` is the copy made before the upgrade, if any."""
+
+    def __init__(self, name: str, error: Exception, backup: Path | None) -> None:
+        super().__init__(f"migration {name} failed ({type(error).__name__}: {error}); it was rolled back")
+        self.name = name
+        self.error = error
+        self.backup = backup
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What a read-only look at a database file finds (for `python -m bot check`)."""
+
+    exists: bool
+    integrity: str  # "ok", or the first problem integrity_check reports
+    pending: list[str]  # migrations this version would apply, in order
+    unknown: list[str]  # migrations the database records that this version does not have
 
 
 class Database:
@@ -37,7 +72,8 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        """Opens (creating folders as needed), sets the pragmas and applies pending migrations."""
+        """Opens (creating folders as needed), sets the pragmas and applies pending migrations (after a backup
+        of a database that has any); raises MigrationError, with the connection closed, if it cannot."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
@@ -54,7 +90,12 @@ class Database:
         # is far smaller and never gets near it.
         await conn.execute("PRAGMA cache_size = -65536")
         db = cls(conn, path)
-        if await db.migrate():
+        try:
+            applied = await db.migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        if applied:
             await db.checkpoint()  # the WAL would keep the pages as they were before the migrations
         return db
 
@@ -130,23 +171,73 @@ class Database:
         return None if row is None else row[0]
 
     async def migrate(self) -> list[str]:
-        """Applies every migration not yet recorded, each in its own transaction; returns their names."""
+        """Applies every migration not yet recorded, each in its own transaction; returns their names.
+
+        A database written by a newer version is refused before anything changes. Before the first pending
+        migration of a database that already has some, a plain copy is made beside it
+        (`<name>.before-<migration>`): it needs no passphrase to restore, and the nightly rotation in the backup
+        folder never deletes it. A failing migration is rolled back and named (MigrationFailed)."""
         await self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
         )
         done = {row["name"] for row in await self.fetchall("SELECT name FROM schema_migrations")}
+        files = migration_files()
+        pending, unknown = compare_migrations(done, [name for name, _ in files])
+        if unknown:
+            raise SchemaTooNew(unknown)
+        backup: Path | None = None
+        if pending and done and str(self.path) != ":memory:":
+            backup = await self.copy_before_upgrade(pending[0])
         applied = []
-        for name, sql in migration_files():
-            if name in done:
+        for name, sql in files:
+            if name not in pending:
                 continue
-            async with self.transaction():
-                for statement in split_statements(sql):
-                    await self._conn.execute(statement)
-                await self._conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+            try:
+                async with self.transaction():
+                    for statement in split_statements(sql):
+                        await self._conn.execute(statement)
+                    await self._conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+            except (sqlite3.Error, ValueError) as exc:
+                log.error("migration %s failed and was rolled back (%s)", name, type(exc).__name__)
+                raise MigrationFailed(name, exc, backup) from exc
             log.info("applied migration %s", name)
             applied.append(name)
         return applied
+
+    async def copy_before_upgrade(self, first_pending: str) -> Path:
+        """A consistent copy of the database as it is, beside it, before `first_pending` is applied."""
+        target = self.path.with_name(f"{self.path.name}.before-{first_pending}")
+        async with self._locked():  # nothing writes while the copy is taken
+            await backup_to(self.path, target)
+        log.info("copied the database to %s before upgrading it", target.name)
+        return target
+
+
+def compare_migrations(done: Iterable[str], known: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(pending: known but not done, in order; unknown: done but not known, sorted)."""
+    done_set = set(done)
+    return [name for name in known if name not in done_set], sorted(done_set - set(known))
+
+
+def inspect(path: Path, *, thorough: bool = True) -> DatabaseState:
+    """Looks at a database file without changing it: integrity (integrity_check, or the faster quick_check),
+    and which migrations it lacks or has beyond this version's. Raises sqlite3.Error if it cannot be read."""
+    known = [name for name, _ in migration_files()]
+    if not path.exists():
+        return DatabaseState(exists=False, integrity="ok", pending=known, unknown=[])
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check").fetchone()
+        integrity = "ok" if row is not None and row[0] == "ok" else str(row[0] if row else "no answer")
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
+        done = [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] if has_table else []
+    finally:
+        conn.close()
+    pending, unknown = compare_migrations(done, known)
+    return DatabaseState(exists=True, integrity=integrity, pending=pending, unknown=unknown)
 
 
 def migration_files() -> list[tuple[str, str]]:
