@@ -273,11 +273,7 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
 
 
 async def child_for_pairing(services: Services, actor: Actor, child_id: int) -> tuple[Child, Pairing | None]:
-    if not may_do(actor, Access.PAIR):
-        raise AccessDenied
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
+    child = await authorised_child(services, actor, child_id, Access.PAIR)
     await _audit(services, actor, "care.pairing_view", child_id)
     return child, await store.active_pairing(services.db, child_id)
 
