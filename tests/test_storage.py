@@ -183,6 +183,7 @@ async def test_repository_returns_dataclasses(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from bot.domain.models import Child, SchoolClass
+    from bot.domain.roles import ChildFilter
     from bot.storage import children, people
 
     db = await Database.open(tmp_path / "s.db")
@@ -211,9 +212,7 @@ async def test_repository_returns_dataclasses(tmp_path: Path) -> None:
         assert child.name == "张小明" and child.class_label == "三年级2班" and child.notes is None
         assert child.birth_date.isoformat() == "2015-03-08"
         assert await children.get_child(db, child_id + 100) is None
-        found, total = await children.search(
-            db, "小%", everyone=True, class_ids=frozenset(), child_ids=frozenset(), limit=5
-        )
+        found, total = await children.search(db, "小%", ChildFilter(everyone=True), limit=5)
         assert (found, total) == ([], 0)  # LIKE wildcards typed by a user are literal
     finally:
         await db.close()

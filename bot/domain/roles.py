@@ -1,9 +1,19 @@
-"""Roles, what each may do, and who may see which child (least privilege)."""
+"""The access policy: who may see or do what, for one child, for a list, for a field and for a command.
+
+One table (`POLICY`) says, for each action, which roles hold it and how far it reaches: the whole school, the
+classes the role holds, or the children the role names. Everything else is read from it: `may` (one child),
+`may_do` (the action at all), `scope_for` (which children a list, search, export, figure or audience may hold),
+`visible_fields` (what of a card a reader sees) and the commands in each person's menu. A new kind of reader (a
+county office, an outside partner with one child) is a new role and new rows, not a new code path.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME
 
 
 class Role(StrEnum):
@@ -20,20 +30,96 @@ CLASS_ROLES = (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER)
 
 
 class Access(StrEnum):
-    """What an actor may do with one child's record."""
+    """What an actor may do: with one child's record, or (for the capabilities below) at all."""
 
     VIEW_CARD = "view_card"
-    EDIT_CARD = "edit_card"
-    LOG_CARE = "log_care"  # check-ins, visits
+    EDIT_CARD = "edit_card"  # also: buddies, boarding requests, enrolment, family-call plans, parent notes
+    LOG_CARE = "log_care"  # check-ins, visits, follow-ups, the timeline
     INVITE_GUARDIAN = "invite_guardian"
-    # Safety and trust (issue 6).
-    REPORT_CONCERN = "report_concern"  # any staff member who may log care for the child; admins, counsellors
-    SET_RISK = "set_risk"  # head teacher of the class, admins
+    REPORT_CONCERN = "report_concern"
+    SET_RISK = "set_risk"
     COUNSEL = "counsel"  # counselling records: counsellors only (not admins, not the head teacher)
-    CONSENT_PAPER = "consent_paper"  # note a guardian's consent given on paper: head teacher, admins
-    CONSENT_GIVE = "consent_give"  # give consent in the bot, see /mydata, ask to correct or erase: bound guardian
-    ERASE = "erase"  # admins only, after a confirmation step
-    VIEW_AUDIT = "view_audit"  # admins only
+    CONSENT_PAPER = "consent_paper"  # note a guardian's consent given on paper
+    CONSENT_GIVE = "consent_give"  # give consent in the bot, see /mydata, ask to correct or erase
+    ERASE = "erase"  # after a confirmation step
+    VIEW_AUDIT = "view_audit"
+    SCHOOL_VIEW = "school_view"  # read a card as the school does: who is bound, what is missing, risk, consent
+    # Capabilities: whether the actor may do this at all (their reach, where it matters, bounds the list).
+    REGISTER = "register"  # register a child into a class
+    BROWSE_OWN = "browse_own"  # list one's children without typing a name (a family has few)
+    PAIR = "pair"  # pair a mentor with a child
+    DECIDE_BOARDING = "decide_boarding"
+    INVITE_STAFF = "invite_staff"
+    INVITE_FROM_CLASS = "invite_from_class"  # /invite a guardian, picking the child from one's own class
+    REPORTS = "reports"  # figures, exports and imports
+    MANAGE_CONCERNS = "manage_concerns"  # see every concern, acknowledge, close any
+    READ_MAILBOX = "read_mailbox"  # the anonymous mailbox's letters
+    CONTACT_OVERVIEW = "contact_overview"  # who has not been in touch with their family
+    FAMILY_MESSAGES = "family_messages"  # write to the school; choose how the weekly message comes
+    ANSWER_FAMILY = "answer_family"  # answer a parent's message about their child
+    BACKUP = "backup"
+
+
+class Reach(StrEnum):
+    """How far a grant goes."""
+
+    SCHOOL = "school"  # every child of the school
+    CLASSES = "classes"  # the children of the classes the role is held for
+    CHILDREN = "children"  # the children the role names (a mentor's mentees, a parent's children)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    reach: Reach
+
+
+_ADMIN = Grant(Role.ADMIN, Reach.SCHOOL)
+_COUNSELLOR = Grant(Role.COUNSELLOR, Reach.SCHOOL)
+_HEAD = Grant(Role.HEAD_TEACHER, Reach.CLASSES)
+_SUBJECT = Grant(Role.SUBJECT_TEACHER, Reach.CLASSES)
+_MENTOR = Grant(Role.MENTOR, Reach.CHILDREN)
+_PARENT = Grant(Role.PARENT, Reach.CHILDREN)
+
+# The one table of roles × actions. Anything not granted here is refused.
+POLICY: dict[Access, tuple[Grant, ...]] = {
+    Access.VIEW_CARD: (_ADMIN, _HEAD, _SUBJECT, _MENTOR, _PARENT),
+    Access.EDIT_CARD: (_ADMIN, _HEAD),
+    Access.LOG_CARE: (_ADMIN, _HEAD, _SUBJECT, _MENTOR),
+    Access.INVITE_GUARDIAN: (_ADMIN, _HEAD),
+    Access.REPORT_CONCERN: (_ADMIN, _COUNSELLOR, _HEAD, _SUBJECT, _MENTOR),
+    Access.SET_RISK: (_ADMIN, _HEAD),
+    Access.COUNSEL: (_COUNSELLOR,),
+    Access.CONSENT_PAPER: (_ADMIN, _HEAD),
+    Access.CONSENT_GIVE: (_PARENT,),
+    Access.ERASE: (_ADMIN,),
+    Access.VIEW_AUDIT: (_ADMIN,),
+    Access.SCHOOL_VIEW: (_ADMIN, _COUNSELLOR, _HEAD, _SUBJECT, _MENTOR),
+    Access.REGISTER: (_ADMIN, _HEAD),
+    Access.BROWSE_OWN: (_PARENT,),
+    Access.PAIR: (_ADMIN,),
+    Access.DECIDE_BOARDING: (_ADMIN,),
+    Access.INVITE_STAFF: (_ADMIN,),
+    Access.INVITE_FROM_CLASS: (_HEAD,),
+    Access.REPORTS: (_ADMIN, _HEAD),
+    Access.MANAGE_CONCERNS: (_ADMIN,),
+    Access.READ_MAILBOX: (_COUNSELLOR,),
+    Access.CONTACT_OVERVIEW: (_ADMIN, _HEAD, _SUBJECT, _MENTOR),
+    Access.FAMILY_MESSAGES: (_PARENT,),
+    Access.ANSWER_FAMILY: (_ADMIN, _HEAD),
+    Access.BACKUP: (_ADMIN,),
+}
+
+# What of a card each role reads. The school reads every field; a family the fields the archive declares
+# family-visible. A reader holding two roles for the child reads what either shows.
+CARD_FIELDS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: frozenset(FIELDS_BY_NAME),
+    Role.HEAD_TEACHER: frozenset(FIELDS_BY_NAME),
+    Role.SUBJECT_TEACHER: frozenset(FIELDS_BY_NAME),
+    Role.COUNSELLOR: frozenset(FIELDS_BY_NAME),
+    Role.MENTOR: frozenset(FIELDS_BY_NAME),
+    Role.PARENT: FAMILY_FIELDS,
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +128,30 @@ class ChildScope:
 
     child_id: int
     class_id: int
+
+
+@dataclass(frozen=True)
+class ChildFilter:
+    """Which children a list may hold: all of the school's, or those of some classes and some named children."""
+
+    everyone: bool = False
+    class_ids: frozenset[int] = frozenset()
+    child_ids: frozenset[int] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everyone or self.class_ids or self.child_ids)
+
+    def includes(self, child: ChildScope) -> bool:
+        return self.everyone or child.class_id in self.class_ids or child.child_id in self.child_ids
+
+    def includes_class(self, class_id: int) -> bool:
+        """Whether the whole class is in the scope (a class figure, a class to register into)."""
+        return self.everyone or class_id in self.class_ids
+
+    def classes(self) -> frozenset[int] | None:
+        """The classes in the scope, or None for every class."""
+        return None if self.everyone else self.class_ids
 
 
 @dataclass(frozen=True)
@@ -82,73 +192,155 @@ class Actor:
     def visible_class_ids(self) -> frozenset[int]:
         return self.head_classes | self.subject_classes
 
+    def classes_as(self, role: Role) -> frozenset[int]:
+        """The classes the actor holds `role` for (a class role's reach)."""
+        if role is Role.HEAD_TEACHER:
+            return self.head_classes
+        if role is Role.SUBJECT_TEACHER:
+            return self.subject_classes
+        return frozenset()
+
+    def children_as(self, role: Role) -> frozenset[int]:
+        """The children the actor holds `role` for (a named-children role's reach)."""
+        if role is Role.MENTOR:
+            return self.mentee_ids
+        if role is Role.PARENT:
+            return self.guarded_ids
+        return frozenset()
+
+
+def _held(actor: Actor, access: Access) -> Iterable[Grant]:
+    roles = actor.roles
+    return (grant for grant in POLICY.get(access, ()) if grant.role in roles)
+
+
+def _covers(actor: Actor, grant: Grant, child: ChildScope) -> bool:
+    if grant.reach is Reach.SCHOOL:
+        return True
+    if grant.reach is Reach.CLASSES:
+        return child.class_id in actor.classes_as(grant.role)
+    return child.child_id in actor.children_as(grant.role)
+
 
 def may(actor: Actor, access: Access, child: ChildScope) -> bool:
     """The one rule for access to a child's record; every service checks through here."""
-    if access is Access.VIEW_CARD:
-        return (
-            actor.admin
-            or child.class_id in actor.visible_class_ids
-            or child.child_id in actor.mentee_ids
-            or child.child_id in actor.guarded_ids
-        )
-    if access in (Access.EDIT_CARD, Access.INVITE_GUARDIAN):
-        return actor.admin or child.class_id in actor.head_classes
-    if access is Access.LOG_CARE:
-        return actor.admin or child.class_id in actor.visible_class_ids or child.child_id in actor.mentee_ids
-    return _may_safety(actor, access, child)
+    return any(_covers(actor, grant, child) for grant in _held(actor, access))
 
 
-def _may_safety(actor: Actor, access: Access, child: ChildScope) -> bool:
-    """Safety and trust rules; anything not named here is refused."""
-    if access is Access.REPORT_CONCERN:
-        return (
-            actor.admin
-            or actor.counsellor
-            or child.class_id in actor.visible_class_ids
-            or child.child_id in actor.mentee_ids
-        )
-    if access in (Access.SET_RISK, Access.CONSENT_PAPER):
-        return actor.admin or child.class_id in actor.head_classes
-    if access is Access.COUNSEL:
-        return actor.counsellor
-    if access is Access.CONSENT_GIVE:
-        return child.child_id in actor.guarded_ids
-    if access in (Access.ERASE, Access.VIEW_AUDIT):
-        return actor.admin
-    return False
+def may_do(actor: Actor, access: Access) -> bool:
+    """Whether the actor may do `access` at all (for some child, or for a capability without one)."""
+    return any(True for _ in _held(actor, access))
 
 
-# Commands in the menu, in order, with the roles that may use them. /start, /help and /cancel are for all.
-COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = (
-    ("start", None),
-    ("help", None),
-    ("register", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("child", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
-    ("mychildren", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
-    ("checkin", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
-    ("visit", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
-    ("followups", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR})),
-    ("pair", frozenset({Role.ADMIN})),
-    ("buddy", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("boarding", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("invite", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("stats", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("export", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("import", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("concern", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR})),
-    ("counsel", frozenset({Role.COUNSELLOR})),
-    ("mailbox", None),  # anyone, anonymously; counsellors see the open tickets
-    ("mydata", frozenset({Role.PARENT})),
-    ("audit", frozenset({Role.ADMIN})),
-    ("erase", frozenset({Role.ADMIN})),
-    ("backup", frozenset({Role.ADMIN})),
-    ("callplan", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("contact", frozenset({Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.MENTOR, Role.PARENT})),
-    ("settings", frozenset({Role.PARENT})),
-    ("parentnote", frozenset({Role.ADMIN, Role.HEAD_TEACHER})),
-    ("language", None),
-    ("cancel", None),
+def via(actor: Actor, access: Access, child: ChildScope) -> frozenset[Role]:
+    """The roles through which the actor holds `access` to this child (empty: refused)."""
+    return frozenset(grant.role for grant in _held(actor, access) if _covers(actor, grant, child))
+
+
+def scope_for(actor: Actor, access: Access) -> ChildFilter:
+    """The children a list for `access` may hold: the same grants as `may`, as a filter for a query."""
+    everyone = False
+    class_ids: set[int] = set()
+    child_ids: set[int] = set()
+    for grant in _held(actor, access):
+        if grant.reach is Reach.SCHOOL:
+            everyone = True
+        elif grant.reach is Reach.CLASSES:
+            class_ids |= actor.classes_as(grant.role)
+        else:
+            child_ids |= actor.children_as(grant.role)
+    if everyone:
+        return ChildFilter(everyone=True)
+    return ChildFilter(class_ids=frozenset(class_ids), child_ids=frozenset(child_ids))
+
+
+def reaches_every_child(actor: Actor, access: Access) -> bool:
+    """Whether `access` reaches every child of the school for this actor (and so whether they may be told that
+    an id names no record)."""
+    return scope_for(actor, access).everyone
+
+
+def home_classes(actor: Actor) -> frozenset[int]:
+    """The classes a teacher picks from first: the class they head, else the classes they teach."""
+    return actor.head_classes or actor.subject_classes
+
+
+def visible_fields(actor: Actor, child: ChildScope) -> frozenset[str]:
+    """The card fields this reader sees of this child: what the roles through which they see it show."""
+    shown: frozenset[str] = frozenset()
+    for role in via(actor, Access.VIEW_CARD, child):
+        shown |= CARD_FIELDS.get(role, frozenset())
+    return shown
+
+
+def tie(actor: Actor, child: ChildScope) -> str:
+    """How the actor knows a child they see, to group a list: "class" (through the school or a class),
+    "mentees" (a child named to them as staff) or "guarded" (their family's)."""
+    grants = [grant for grant in _held(actor, Access.VIEW_CARD) if _covers(actor, grant, child)]
+    if any(grant.reach is not Reach.CHILDREN for grant in grants):
+        return "class"
+    return "mentees" if may(actor, Access.SCHOOL_VIEW, child) else "guarded"
+
+
+# The order in which /help names a person's roles.
+ROLE_ORDER = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR, Role.PARENT)
+
+
+def roles_held(actor: Actor) -> list[Role]:
+    """The roles the actor holds, in the order /help names them."""
+    return [role for role in ROLE_ORDER if role in actor.roles]
+
+
+def has_any_role(actor: Actor) -> bool:
+    """Whether the bot knows this person as anyone (staff, mentor or family)."""
+    return bool(actor.roles)
+
+
+def family_only(actor: Actor) -> bool:
+    """Someone the bot knows only as family, never as staff: they read the family's words in menus."""
+    return may_do(actor, Access.CONSENT_GIVE) and not may_do(actor, Access.SCHOOL_VIEW)
+
+
+# Commands in the menu, in order, with the actions that open them (any one suffices); no action: for everyone.
+COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
+    ("start", ()),
+    ("help", ()),
+    ("register", (Access.REGISTER,)),
+    ("child", (Access.VIEW_CARD,)),
+    ("mychildren", (Access.VIEW_CARD,)),
+    ("checkin", (Access.LOG_CARE,)),
+    ("visit", (Access.LOG_CARE,)),
+    ("followups", (Access.LOG_CARE,)),
+    ("pair", (Access.PAIR,)),
+    ("buddy", (Access.EDIT_CARD,)),
+    ("boarding", (Access.EDIT_CARD,)),
+    ("invite", (Access.INVITE_STAFF, Access.INVITE_FROM_CLASS)),
+    ("stats", (Access.REPORTS,)),
+    ("export", (Access.REPORTS,)),
+    ("import", (Access.REPORTS,)),
+    ("concern", (Access.REPORT_CONCERN,)),
+    ("counsel", (Access.COUNSEL,)),
+    ("mailbox", ()),  # anyone, anonymously; counsellors see the open tickets
+    ("mydata", (Access.CONSENT_GIVE,)),
+    ("audit", (Access.VIEW_AUDIT,)),
+    ("erase", (Access.ERASE,)),
+    ("backup", (Access.BACKUP,)),
+    ("callplan", (Access.EDIT_CARD,)),
+    ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
+    ("settings", (Access.FAMILY_MESSAGES,)),
+    ("parentnote", (Access.EDIT_CARD,)),
+    ("language", ()),
+    ("cancel", ()),
+)
+
+
+def roles_granted(accesses: Iterable[Access]) -> frozenset[Role]:
+    return frozenset(grant.role for access in accesses for grant in POLICY.get(access, ()))
+
+
+# The same list as roles: which roles see each command in the menu and /help (None: everyone).
+COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = tuple(
+    (name, roles_granted(accesses) if accesses else None) for name, accesses in COMMAND_ACCESS
 )
 
 
@@ -159,15 +351,14 @@ PARENT_WORDED = frozenset({"child", "mychildren", "contact"})
 
 def command_description_key(actor: Actor, name: str) -> str:
     """The catalogue key of a command's description in this actor's /help and menu."""
-    if name in PARENT_WORDED and actor.guarded_ids and not actor.is_staff:
+    if name in PARENT_WORDED and family_only(actor):
         return f"cmd.{name}.parent"
     return f"cmd.{name}"
 
 
 def commands_for(actor: Actor) -> list[str]:
     """The command names this actor may use, in menu order."""
-    held = actor.roles
-    return [name for name, roles in COMMANDS if roles is None or roles & held]
+    return [name for name, accesses in COMMAND_ACCESS if not accesses or any(may_do(actor, a) for a in accesses)]
 
 
 def may_use(actor: Actor, command: str) -> bool:

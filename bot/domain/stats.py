@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, may_do, scope_for
 
 # The window for "visits done vs due" and the number of weeks of family-call compliance.
 VISIT_WINDOW_DAYS = 30
@@ -38,21 +38,23 @@ SCHOOL = Scope("school")
 
 
 def may_see(actor: Actor, scope: Scope) -> bool:
-    """Admins see any scope; a head teacher sees the classes they head; nobody else sees figures."""
-    if actor.admin:
+    """A school-wide reach sees any figure; a reach over some classes sees those classes' figures."""
+    within = scope_for(actor, Access.REPORTS)
+    if within.everyone:
         return True
-    return scope.kind == "class" and scope.ref_id in actor.head_classes
+    return scope.kind == "class" and within.includes_class(scope.ref_id)
 
 
 def may_use_reports(actor: Actor) -> bool:
-    return actor.admin or bool(actor.head_classes)
+    return may_do(actor, Access.REPORTS)
 
 
 def default_scope(actor: Actor) -> Scope | None:
-    if actor.admin:
+    within = scope_for(actor, Access.REPORTS)
+    if within.everyone:
         return SCHOOL
-    if actor.head_classes:
-        return Scope("class", min(actor.head_classes))
+    if within.class_ids:
+        return Scope("class", min(within.class_ids))
     return None
 
 

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards as kb
 from bot.domain import care as rules
-from bot.domain.roles import Access
+from bot.domain.roles import Access, may_do
 from bot.handlers.common import BotContext, answer, edit_or_reply, match_int, refuse, reply, show_page
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
@@ -68,7 +68,7 @@ async def _page(update: Update, context: BotContext, texts: Texts, page: int) ->
                 date=rules.local_date(item.requested_at, zone).isoformat(),
             )
         )
-        if actor.admin:
+        if may_do(actor, Access.DECIDE_BOARDING):
             buttons.append(kb.button(texts.t("care.boarding_grant", number=number), "bo", "y", item.id))
             buttons.append(kb.button(texts.t("care.boarding_decline", number=number), "bo", "n", item.id))
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE

@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 
 from bot import keyboards as kb
 from bot.domain.models import Child
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.common import (
     BotContext,
@@ -142,7 +142,7 @@ async def pressed(
 
 def may_log_care(actor: Actor) -> bool:
     """Who may open /checkin and /visit: admins, and staff with a class or a mentee."""
-    return actor.admin or bool(actor.visible_class_ids or actor.mentee_ids)
+    return may_do(actor, Access.LOG_CARE)
 
 
 async def start_care_flow(

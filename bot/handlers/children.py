@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
+from bot.domain.roles import Access, ChildScope, may_do, scope_for, tie
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card
 from bot.handlers.cards import child_values, display_value, render_card
@@ -45,7 +46,7 @@ async def find(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     query = command_args(context)
-    if not query and not actor.guarded_ids:
+    if not query and not may_do(actor, Access.BROWSE_OWN):
         await reply(update, texts.t("child.ask_query"))
         return
     context.draft[QUERY_KEY] = query
@@ -118,11 +119,10 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
         missing=view.staff,
         mark_staff_only=view.staff,
     )
-    can_edit = actor.admin or child.class_id in actor.head_classes
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
     extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
     card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
-    await reply(update, card, card_keyboard(texts, child.id, can_edit=can_edit, extra=extra))
+    await reply(update, card, card_keyboard(texts, child.id, can_edit=view.can_edit, extra=extra))
 
 
 # --- editing a card ---------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ async def edit_start(update: Update, context: BotContext) -> int:
     extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), "ce", "c", child_id, step)]
     if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
         if spec.kind is FieldKind.CLASS:
-            scope = None if actor.admin else actor.head_classes
+            scope = scope_for(actor, Access.REGISTER).classes()
             options = [(str(c.id), c.label) for c in await people.list_classes(context.services.db, scope)]
         else:
             options = [(c, texts.t(f"choice.{spec.name}.{c}")) for c in spec.choices]
@@ -309,12 +309,8 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     found = await safety_card.high_risk_first(context.services, found)  # issue 6
     groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:
-        if child.id in actor.guarded_ids and not actor.is_staff:
-            key = ("guarded", "")
-        elif actor.admin or child.class_id in actor.visible_class_ids:
-            key = ("class", child.class_label)
-        else:
-            key = ("mentees", "")
+        kind = tie(actor, ChildScope(child.id, child.class_id))
+        key = (kind, child.class_label if kind == "class" else "")
         line = texts.t(
             "mychildren.line",
             name=child.name,
@@ -336,7 +332,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     pages = (len(lines) + MY_PAGE_LINES - 1) // MY_PAGE_LINES
     page = max(0, min(page, pages - 1))
     shown = lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES]
-    if actor.is_staff:
+    if may_do(actor, Access.SCHOOL_VIEW):
         # Care at a glance (issue 3): mentor, last check-in, last visit, overdue; for the children on this page.
         care = await care_service.summaries(context.services, [c for _, c in shown if c is not None])
         shown = [

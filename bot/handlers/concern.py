@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, may_do, reaches_every_child
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
@@ -68,7 +68,7 @@ async def start(update: Update, context: BotContext) -> int:
     """/concern [name]: who is it about? (a name, or a flagged check-in)."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, FLOW, allowed=actor.is_staff):
+    if not await enter_flow(update, context, FLOW, allowed=may_do(actor, Access.REPORT_CONCERN)):
         return ConversationHandler.END
     context.draft[DRAFT] = {}
     query = command_args(context)
@@ -109,7 +109,7 @@ async def from_checkin(update: Update, context: BotContext) -> int:
 
 async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
     actor = await context.actor(update)
-    if actor.admin or actor.counsellor:
+    if reaches_every_child(actor, Access.REPORT_CONCERN):
         found, total = await store.search_all(context.services.db, query, limit=PICK_LIMIT)
     else:
         children, total = await registry_service.search_children(context.services, actor, query, limit=PICK_LIMIT)
@@ -412,7 +412,7 @@ async def list_open(update: Update, context: BotContext) -> None:
     """/concerns: unclosed concerns (admins: all; others: those they reported or were given)."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.is_staff:
+    if not may_do(actor, Access.REPORT_CONCERN):
         await reply(update, texts.t("access.denied"))
         return
     found = await concern_service.open_list(context.services, actor)
@@ -428,7 +428,7 @@ async def list_open(update: Update, context: BotContext) -> None:
                 kind=texts.t(f"safety.kind.{concern.kind.value}"), status=_status_line(texts, concern),
             )
         )  # fmt: skip
-        if actor.admin and concern.status is ConcernStatus.OPEN:
+        if may_do(actor, Access.MANAGE_CONCERNS) and concern.status is ConcernStatus.OPEN:
             buttons.append(kb.button(texts.t("safety.button.ack_id", id=concern.id), "cc", "ack", concern.id))
         buttons.append(kb.button(texts.t("safety.button.close_id", id=concern.id), "cc", "cl", concern.id))
     await reply(update, "\n".join(lines), kb.grid(buttons[:60], 2))

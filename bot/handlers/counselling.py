@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
+from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
     BotContext,
@@ -66,7 +67,7 @@ async def view(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     assert context.matches
-    if not actor.counsellor:
+    if not may_do(actor, Access.COUNSEL):
         try:
             await counsel_service.sessions(context.services, actor, int(context.matches[0].group(1)))
         except (AccessDenied, NotFound):

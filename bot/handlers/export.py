@@ -9,6 +9,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards as kb
+from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.stats import SCHOOL, VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound
@@ -23,7 +24,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     """Asks for the scope; an optional typed period is checked first and offered as a choice later."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
+    if not may_do(actor, Access.REPORTS):
         await reply(update, texts.t("export.denied"))
         return
     typed = command_args(context)
@@ -37,12 +38,13 @@ async def export_command(update: Update, context: BotContext) -> None:
         context.draft.pop(RANGE_KEY, None)
     labels = await store.class_labels(context.services.db)
     buttons = []
-    if actor.admin:
+    within = scope_for(actor, Access.REPORTS)
+    if within.everyone:
         buttons.append(kb.button(texts.t("export.scope_school"), "ex", "s", SCHOOL.encode()))
         for grade_id, grade_name, _ in await store.grades_and_classes(context.services.db):
             buttons.append(kb.button(grade_name, "ex", "s", Scope("grade", grade_id).encode()))
     for class_id, label in labels.items():
-        if actor.admin or class_id in actor.head_classes:
+        if within.includes_class(class_id):
             buttons.append(kb.button(label, "ex", "s", Scope("class", class_id).encode()))
     await reply(update, texts.t("export.choose_scope"), kb.grid(buttons, 3))
 

@@ -21,6 +21,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import keyboards as kb
 from bot.domain import schedule
+from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import start
 from bot.handlers.common import (
@@ -93,7 +94,7 @@ async def call_answered(update: Update, context: BotContext) -> None:
 async def _start_for_child(update: Update, context: BotContext, flow: str, draft: str, prefix: str) -> int:
     """/callplan and /parentnote: head teachers (and admins) only; first, which child (buttons or a name)."""
     actor = await context.actor(update)
-    if not await enter_flow(update, context, flow, allowed=actor.admin or bool(actor.head_classes)):
+    if not await enter_flow(update, context, flow, allowed=may_do(actor, Access.EDIT_CARD)):
         return ConversationHandler.END
     context.draft[draft] = {}
     texts = await context.texts(update)
@@ -140,8 +141,7 @@ async def _offer_children(
 ) -> int:
     actor = await context.actor(update)
     found, total = await children.search(
-        context.services.db, query, everyone=actor.admin, class_ids=actor.head_classes, child_ids=frozenset(),
-        limit=PICK_LIMIT,
+        context.services.db, query, scope_for(actor, Access.EDIT_CARD), limit=PICK_LIMIT,
     )  # fmt: skip
     if not found:
         await reply(update, texts.t("green.plan.none_found" if query else "green.plan.no_children"))
@@ -313,10 +313,10 @@ async def note_typed(update: Update, context: BotContext) -> int:
 async def contact(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if actor.is_staff:
+    if may_do(actor, Access.CONTACT_OVERVIEW):
         await reply(update, await messaging.contact_overview(context.services, actor, texts))
         return ConversationHandler.END
-    if not actor.guarded_ids:
+    if not may_do(actor, Access.FAMILY_MESSAGES):
         await reply(update, texts.t("green.write.not_parent"))
         return ConversationHandler.END
     return await _start_writing(update, context, texts)
@@ -326,7 +326,7 @@ async def write_button(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.guarded_ids:
+    if not may_do(actor, Access.FAMILY_MESSAGES):
         await reply(update, texts.t("green.write.not_parent"))
         return ConversationHandler.END
     return await _start_writing(update, context, texts)

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from telegram.helpers import create_deep_linked_url
 
 from bot import keyboards as kb
-from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Role
+from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Access, Role, may_do
 from bot.domain.validation import clean_text, parse_class_label
 from bot.handlers import care_picker
 from bot.handlers.common import (
@@ -38,18 +38,19 @@ PICK_PREFIX = "ivc"  # the first question's child buttons: ivc:c:<nonce>:<child>
 async def start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    allowed = actor.admin or bool(actor.head_classes)
+    staff, guardian = may_do(actor, Access.INVITE_STAFF), may_do(actor, Access.INVITE_FROM_CLASS)
+    allowed = staff or guardian
     if not await enter_flow(update, context, FLOW, allowed=allowed, denied="invite.not_allowed"):
         return ConversationHandler.END
     context.draft[DRAFT] = {}
-    if actor.admin and actor.head_classes:
+    if staff and guardian:
         buttons = [
             kb.button(texts.t("invite.kind_staff"), "inv", "k", "staff"),
             kb.button(texts.t("invite.kind_guardian"), "inv", "k", "guardian"),
         ]
         await reply(update, texts.t("invite.choose_kind"), kb.grid(buttons, 1))
         return CHOOSE_KIND
-    if actor.admin:
+    if staff:
         return await _ask_role(update, texts)
     return await _ask_child(update, context, texts)
 

@@ -26,6 +26,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import keyboards as kb
+from bot.domain.roles import Access, may_do
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
 from bot.handlers.common import (
     BotContext,
@@ -82,7 +83,7 @@ async def open_mailbox(update: Update, context: BotContext) -> int:
     """/mailbox: counsellors see the open tickets; everyone else may write (and sees replies to their letters)."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if actor.counsellor:
+    if may_do(actor, Access.READ_MAILBOX):
         await _ticket_list(update, context, texts, 0)
         return ConversationHandler.END
     assert update.effective_user is not None
@@ -297,7 +298,7 @@ async def reply_start(update: Update, context: BotContext) -> int:
     actor = await context.actor(update)
     assert context.matches
     ticket_id = int(context.matches[0].group(1))
-    if not actor.counsellor:
+    if not may_do(actor, Access.READ_MAILBOX):
         await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
         await _audit_denied(context, actor.user_id, ticket_id)
         return ConversationHandler.END

@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.models import Child
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, may_do, reaches_every_child, scope_for
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
@@ -45,15 +45,13 @@ MENTOR_BUTTONS = 20
 
 
 async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await children.search(
-        services.db, query, everyone=actor.admin, class_ids=frozenset(), child_ids=frozenset(), limit=picker.PICK_LIMIT
-    )
+    return await children.search(services.db, query, scope_for(actor, Access.PAIR), limit=picker.PICK_LIMIT)
 
 
 async def pair_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, PAIR_FLOW, allowed=actor.admin):
+    if not await enter_flow(update, context, PAIR_FLOW, allowed=may_do(actor, Access.PAIR)):
         return ConversationHandler.END
     context.draft[PAIR_DRAFT] = {"nonce": picker.new_nonce(), "stage": "pick"}
     query = command_args(context)
@@ -264,9 +262,7 @@ async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[
     return await children.search(
         services.db,
         query,
-        everyone=actor.admin,
-        class_ids=actor.head_classes,
-        child_ids=frozenset(),
+        scope_for(actor, Access.EDIT_CARD),
         limit=picker.PICK_LIMIT,
     )
 
@@ -274,7 +270,7 @@ async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[
 async def buddy_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, BUDDY_FLOW, allowed=actor.admin or bool(actor.head_classes)):
+    if not await enter_flow(update, context, BUDDY_FLOW, allowed=may_do(actor, Access.EDIT_CARD)):
         return ConversationHandler.END
     nonce = picker.new_nonce()
     context.draft[BUDDY_DRAFT] = {"nonce": nonce, "stage": "pick"}
@@ -284,7 +280,7 @@ async def buddy_start(update: Update, context: BotContext) -> int:
         return await _buddy_chosen(update, context, texts, found[0].id)
     if query and total == 0:
         await reply(update, texts.t("care.pick_none", query=query))
-    picks = [] if actor.admin else found
+    picks = [] if reaches_every_child(actor, Access.EDIT_CARD) else found
     await picker.offer(update, texts, prefix="bu", nonce=nonce, picks=picks, prompt_key="care.buddy_pick")
     return BUDDY_PICK
 

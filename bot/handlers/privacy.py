@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import keyboards as kb
+from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
 from bot.handlers.cards import child_values, render_card
@@ -71,10 +72,10 @@ async def my_data(update: Update, context: BotContext) -> None:
     """/mydata: for each of the guardian's children, everything stored, consent, and what they can ask for."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.guarded_ids:
+    if not may_do(actor, Access.CONSENT_GIVE):
         await reply(update, texts.t("safety.mydata.not_guardian"))
         return
-    for child_id in sorted(actor.guarded_ids):
+    for child_id in sorted(scope_for(actor, Access.CONSENT_GIVE).child_ids):
         try:
             data = await privacy_service.my_data(context.services, actor, child_id)
         except (AccessDenied, NotFound):
@@ -118,7 +119,7 @@ async def request_erasure(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     child_id = match_int(context)
-    if child_id not in actor.guarded_ids:
+    if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
         await _forged(update, context, texts, child_id, "request.erasure")
         return
     await answer(update)
@@ -175,7 +176,7 @@ async def correction_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     child_id = match_int(context)
-    if child_id not in actor.guarded_ids:
+    if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
         await _forged(update, context, texts, child_id, "request.correction")
         return ConversationHandler.END
     return await _ask(
@@ -353,7 +354,7 @@ async def erase_yes(update: Update, context: BotContext) -> None:
 async def audit_command(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.admin:
+    if not may_do(actor, Access.VIEW_AUDIT):
         await privacy_service.deny(context.services, actor, "view_audit")
         await reply(update, texts.t("access.denied"))
         return
@@ -425,7 +426,7 @@ async def backup_command(update: Update, context: BotContext) -> None:
     """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not actor.admin:
+    if not may_do(actor, Access.BACKUP):
         await privacy_service.deny(context.services, actor, "backup")
         await reply(update, texts.t("access.denied"))
         return

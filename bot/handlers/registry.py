@@ -28,6 +28,7 @@ from bot.domain.archive import (
     parse_field,
     still_missing,
 )
+from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.validation import InvalidInput
 from bot.handlers.cards import render_card
 from bot.handlers.common import (
@@ -62,8 +63,7 @@ def _empty(values: dict[str, Any], name: str) -> bool:
 
 async def _class_choices(update: Update, context: BotContext) -> list[tuple[int, str]]:
     actor = await context.actor(update)
-    scope = None if actor.admin else actor.head_classes
-    classes = await people.list_classes(context.services.db, scope)
+    classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER).classes())
     return [(c.id, c.label) for c in classes]
 
 
@@ -71,7 +71,7 @@ async def start(update: Update, context: BotContext) -> int:
     """Entry: only head teachers (and admins) register; the draft starts empty."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not (actor.admin or actor.head_classes):
+    if not may_do(actor, Access.REGISTER):
         await reply(update, texts.t("access.denied"))
         return ConversationHandler.END
     if not await _class_choices(update, context):

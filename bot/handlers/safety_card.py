@@ -17,7 +17,7 @@ from bot.texts import Texts
 
 async def card_lines(services: Services, actor: Actor, texts: Texts, child: Child) -> str:
     """Extra lines under the card for staff: risk, consent, and (if shared) counselling dates."""
-    if not actor.is_staff:
+    if not may(actor, Access.SCHOOL_VIEW, ChildScope(child.id, child.class_id)):
         return ""
     risk = await store.get_risk(services.db, child.id)
     level = effective_risk(risk.level, risk.open_concerns)

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards as kb
-from bot.domain.roles import Role, commands_for
+from bot.domain.roles import commands_for, has_any_role, roles_held
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
 from bot.handlers.menu import describe, refresh_menu
 from bot.services import invitations as invitation_service
@@ -18,7 +18,6 @@ from bot.storage import people
 from bot.texts import Raw, Texts
 
 log = logging.getLogger(__name__)
-_ROLE_ORDER = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR, Role.PARENT)
 
 
 def _display_name(update: Update) -> str:
@@ -34,7 +33,7 @@ async def start(update: Update, context: BotContext) -> None:
         await _redeem(update, context, texts, code)
         return
     actor = await context.actor(update)
-    if actor.roles:
+    if has_any_role(actor):
         await reply(update, texts.t("start.welcome_back", name=_display_name(update)))
         await refresh_menu(context.application, actor, context.services.config.school.language)
     else:
@@ -99,14 +98,14 @@ async def help_command(update: Update, context: BotContext) -> None:
     """Lists only what this user may do, and refreshes their menu to match."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    held = actor.roles
+    held = roles_held(actor)
     lines = [texts.t("help.header")]
     lines += [
         texts.t("help.line", command=name, description=describe(texts, actor, name)) for name in commands_for(actor)
     ]
     lines.append("")
     if held:
-        roles = texts.t("list.separator").join(texts.t(f"role.{r.value}") for r in _ROLE_ORDER if r in held)
+        roles = texts.t("list.separator").join(texts.t(f"role.{r.value}") for r in held)
         lines.append(texts.t("help.roles", roles=roles))
     else:
         lines.append(texts.t("help.no_roles"))

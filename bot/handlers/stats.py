@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards as kb
+from bot.domain.roles import Access, reaches_every_child
 from bot.domain.stats import SCHOOL, Scope, Term, default_scope, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound
@@ -155,7 +156,7 @@ async def _show(
     )
     below = await stats_service.drill_down(services, actor, scope)
     buttons.extend(kb.rows([kb.button(name, "st", mode, s.encode(), shown.key) for s, name in below], 3))
-    if actor.admin and scope.kind != "school":
+    if reaches_every_child(actor, Access.REPORTS) and scope.kind != "school":
         buttons.append([kb.button(texts.t("stats.back_school"), "st", mode, SCHOOL.encode(), shown.key)])
     markup = InlineKeyboardMarkup(buttons)
     if update.callback_query:

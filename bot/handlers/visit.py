@@ -13,6 +13,7 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import VisitKind
 from bot.domain.models import Child
+from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
@@ -369,7 +370,7 @@ async def followups(update: Update, context: BotContext) -> None:
 
 async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
-    if not actor.is_staff:
+    if not may_do(actor, Access.LOG_CARE):
         await reply(update, texts.t("access.denied"))
         return
     items, total = await care_service.my_followups(

@@ -1,23 +1,12 @@
 """One child looked up for one actor: the single place that decides whether the answer is the child, a refusal,
-or "no such record"."""
+or "no such record"; and the same for an action without a child."""
 
 from __future__ import annotations
 
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import Access, Actor, ChildScope, may, may_do, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children
-
-# A child in none of anyone's classes or lists: only an actor whose access reaches every child of the school may
-# act on it (ids start at 1, so no class or child has id 0).
-_ANY_CHILD = ChildScope(child_id=0, class_id=0)
-
-
-def reaches_every_child(actor: Actor, access: Access) -> bool:
-    """Whether `access` lets the actor act on any child of the school, whoever's class (admins; counsellors for
-    counselling). Only they may be told that an id names no record: to anyone else, "gone" for a missing id and
-    "not allowed" for an existing one would tell which ids exist."""
-    return may(actor, access, _ANY_CHILD)
 
 
 async def authorised_child(
@@ -25,7 +14,8 @@ async def authorised_child(
 ) -> Child:
     """The child, if it exists and the actor may do `access` with it. A refusal is audited ("denied", with
     `detail` or the access). An id that names no record raises NotFound only for someone who reaches every child;
-    anyone else is refused exactly as for a child they may not see."""
+    anyone else is refused exactly as for a child they may not see: to them, "gone" for a missing id and "not
+    allowed" for an existing one would tell which ids exist."""
     child = await children.get_child(services.db, child_id)
     if child is None:
         # Not audited: the id names nobody yet, and a row under it would later seem to be about a new child.
@@ -37,3 +27,14 @@ async def authorised_child(
         )  # fmt: skip
         raise AccessDenied
     return child
+
+
+async def authorised(services: Services, actor: Actor, access: Access, *, detail: str | None = None) -> None:
+    """Returns if the actor may do `access` at all; otherwise the refusal is audited (no child) and raised."""
+    if may_do(actor, access):
+        return
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
+        detail=detail or access.value,
+    )  # fmt: skip
+    raise AccessDenied

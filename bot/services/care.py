@@ -11,7 +11,17 @@ from datetime import date, datetime
 from bot.domain import care as rules
 from bot.domain.care import Enrolment, Ratings, VisitKind
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import (
+    Access,
+    Actor,
+    ChildFilter,
+    ChildScope,
+    home_classes,
+    may,
+    may_do,
+    reaches_every_child,
+    scope_for,
+)
 from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children
 from bot.storage import care as store
@@ -58,37 +68,22 @@ async def search_for_care(
     services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
 ) -> tuple[list[Child], int]:
     """Children the actor may log care for whose name contains `query`."""
-    return await children.search(
-        services.db,
-        query,
-        everyone=actor.admin,
-        class_ids=actor.visible_class_ids,
-        child_ids=actor.mentee_ids,
-        limit=limit,
-        offset=offset,
-    )
+    return await children.search(services.db, query, scope_for(actor, Access.LOG_CARE), limit=limit, offset=offset)
 
 
 async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[Child]:
     """Buttons for the picker: the actor's recent check-ins first, then mentees, then their classes."""
     picked: dict[int, Child] = {}
     candidates = await store.recent_checkin_children(services.db, actor.user_id, limit)
-    candidates += sorted(actor.mentee_ids)
+    candidates += sorted(scope_for(actor, Access.LOG_CARE).child_ids)
     for child_id in candidates:
         if len(picked) >= limit or child_id in picked:
             continue
         child = await children.get_child(services.db, child_id)
         if child and may(actor, Access.LOG_CARE, ChildScope(child.id, child.class_id)):
             picked[child.id] = child
-    if len(picked) < limit and (actor.head_classes or actor.subject_classes):
-        own, _ = await children.search(
-            services.db,
-            "",
-            everyone=False,
-            class_ids=actor.head_classes or actor.subject_classes,
-            child_ids=frozenset(),
-            limit=limit,
-        )
+    if len(picked) < limit and home_classes(actor):
+        own, _ = await children.search(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
         for child in own:
             if len(picked) < limit:
                 picked.setdefault(child.id, child)
@@ -169,7 +164,7 @@ async def flagged_checkins(
     newest first. `wanted_only`: only those whose author asked for a concern to be raised. For the concerns
     feature (issue 6), which offers to open a concern from one of these; each child shown is audited."""
     scope: frozenset[int] | None = None
-    if not actor.admin:
+    if not reaches_every_child(actor, Access.LOG_CARE):
         visible, _ = await search_for_care(services, actor, "", limit=1_000_000)
         scope = frozenset(c.id for c in visible)
     found = await store.flagged_checkins(
@@ -261,7 +256,7 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
     item = await store.get_followup(services.db, followup_id)
     if item is None:
         raise NotFound
-    if item.owner_id != actor.user_id and not actor.admin:
+    if item.owner_id != actor.user_id and not reaches_every_child(actor, Access.LOG_CARE):
         await _audit(services, actor, "denied", item.child_id, "care.followup_done")
         raise AccessDenied
     await child_for_care(services, actor, item.child_id)
@@ -278,24 +273,20 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
 
 
 async def child_for_pairing(services: Services, actor: Actor, child_id: int) -> tuple[Child, Pairing | None]:
-    if not actor.admin:
-        raise AccessDenied
-    child = await children.get_child(services.db, child_id)
-    if child is None:
-        raise NotFound
+    child = await authorised_child(services, actor, child_id, Access.PAIR)
     await _audit(services, actor, "care.pairing_view", child_id)
     return child, await store.active_pairing(services.db, child_id)
 
 
 async def staff_for_pairing(services: Services, actor: Actor) -> list[tuple[int, str]]:
-    if not actor.admin:
+    if not may_do(actor, Access.PAIR):
         raise AccessDenied
     return await store.staff_members(services.db)
 
 
 async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, cadence_days: int) -> Pairing:
     """Admin only: makes `mentor_id` the child's mentor, ending the previous pairing (history kept)."""
-    if not actor.admin:
+    if not may_do(actor, Access.PAIR):
         raise AccessDenied
     if not 1 <= cadence_days <= rules.MAX_CADENCE:
         raise InvalidChange("care.invalid_cadence")
@@ -325,7 +316,7 @@ async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, 
 
 async def unpair(services: Services, actor: Actor, child_id: int) -> Pairing:
     """Admin only: ends the child's pairing; returns the ended one."""
-    if not actor.admin:
+    if not may_do(actor, Access.PAIR):
         raise AccessDenied
     async with services.db.transaction():
         current = await store.active_pairing(services.db, child_id)
@@ -386,7 +377,7 @@ async def request_boarding(services: Services, actor: Actor, child_id: int) -> i
 
 async def decide_boarding(services: Services, actor: Actor, request_id: int, *, granted: bool) -> BoardingRequest:
     """Admin only: grants or declines an open request."""
-    if not actor.admin:
+    if not may_do(actor, Access.DECIDE_BOARDING):
         raise AccessDenied
     request = await store.get_boarding(services.db, request_id)
     if request is None:
@@ -407,13 +398,12 @@ async def boarding_list(
     services: Services, actor: Actor, *, limit: int, offset: int
 ) -> tuple[list[BoardingRequest], int]:
     """Open requests: an admin sees all, a head teacher their classes'. The children listed are audited."""
-    if actor.admin:
-        scope: frozenset[int] | None = None
-    elif actor.head_classes:
-        scope = actor.head_classes
-    else:
+    within = scope_for(actor, Access.EDIT_CARD)
+    if within.empty:
         raise AccessDenied
-    found, total = await store.open_boarding_requests(services.db, class_ids=scope, limit=limit, offset=offset)
+    found, total = await store.open_boarding_requests(
+        services.db, class_ids=within.classes(), limit=limit, offset=offset
+    )
     if found:
         async with services.db.transaction():
             for request in found:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain.clock import to_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor
+from bot.domain.roles import Access, Actor, may_do
 from bot.domain.safety import (
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -138,7 +138,7 @@ async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, 
     concern = await store.get_concern(services.db, concern_id)
     if concern is None:
         raise NotFound
-    if not (actor.admin or (action == "close" and concern.assigned_to == actor.user_id)):
+    if not (may_do(actor, Access.MANAGE_CONCERNS) or (action == "close" and concern.assigned_to == actor.user_id)):
         await _deny(services, actor, concern.child_id, f"concern.{action}")
     return concern
 
@@ -257,7 +257,7 @@ async def due_resends(services: Services) -> list[Alert]:
 
 async def open_list(services: Services, actor: Actor) -> list[store.Concern]:
     """Unclosed concerns: all for admins; otherwise those assigned to or reported by the actor."""
-    if actor.admin:
+    if may_do(actor, Access.MANAGE_CONCERNS):
         return await store.unclosed_concerns(services.db, None)
     found = await store.unclosed_concerns(services.db, None, limit=500)
     return [c for c in found if actor.user_id in (c.assigned_to, c.reporter_id)][:50]

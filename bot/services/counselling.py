@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor
-from bot.services import AccessDenied, Services, access
+from bot.domain.roles import Access, Actor, scope_for
+from bot.services import Services, access
 from bot.storage import audit, children
 from bot.storage import safety as store
 
@@ -24,13 +24,8 @@ async def _child(services: Services, actor: Actor, child_id: int) -> Child:
 
 async def search(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:
     """Counsellors find any child by name (to record a session); nobody else may."""
-    if not actor.counsellor:
-        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
-                           detail=Access.COUNSEL.value)  # fmt: skip
-        raise AccessDenied
-    return await children.search(
-        services.db, query, everyone=True, class_ids=frozenset(), child_ids=frozenset(), limit=limit
-    )
+    await access.authorised(services, actor, Access.COUNSEL)
+    return await children.search(services.db, query, scope_for(actor, Access.COUNSEL), limit=limit)
 
 
 async def sessions(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[store.Session]]:

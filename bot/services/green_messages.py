@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
 from bot.services import green as green_service
 from bot.storage import audit, outbox, people
@@ -71,7 +71,7 @@ async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
     kids = await _parent_children(services, row["parent_id"])
     if not kids:
         return "unbound"
-    if not (actor.admin or any(class_id in actor.head_classes for _c, _n, class_id in kids)):
+    if not any(may(actor, Access.ANSWER_FAMILY, ChildScope(child_id, class_id)) for child_id, _n, class_id in kids):
         return "denied"
     return "ok"
 
@@ -115,9 +115,7 @@ async def contact_overview(services: Services, actor: Actor, texts: Texts) -> st
     plan), each with the family-call plan and the last confirmed contact; no contact for too long flagged."""
     db = services.db
     now = services.now()
-    rows = await store.children_in_view(
-        db, with_active_plan=actor.admin, class_ids=actor.visible_class_ids, child_ids=actor.mentee_ids
-    )
+    rows = await store.children_in_view(db, scope_for(actor, Access.CONTACT_OVERVIEW))
     if not rows:
         return texts.t("green.contact.none")
     limit = timedelta(days=services.config.scheduler.no_contact_alert_days)

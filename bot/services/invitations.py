@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child, SchoolClass
-from bot.domain.roles import Actor, Role
+from bot.domain.roles import STAFF_ROLES, Access, Actor, Role, may_do, scope_for
 from bot.services import AccessDenied, Services
 from bot.services.registry import child_for_invitation
 from bot.storage import audit, children, invitations, people
@@ -45,7 +45,7 @@ class RedeemError(Exception):
 
 async def invite_staff(services: Services, actor: Actor, role: Role, class_id: int | None) -> str:
     """An admin invites a staff member; returns the code for the deep link."""
-    if not actor.admin or role not in (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR):
+    if not may_do(actor, Access.INVITE_STAFF) or role not in STAFF_ROLES:
         raise AccessDenied
     if (role in (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER)) != (class_id is not None):
         raise ValueError("class required exactly for class roles")
@@ -69,11 +69,10 @@ async def invite_staff(services: Services, actor: Actor, role: Role, class_id: i
 async def children_to_invite(services: Services, actor: Actor, *, limit: int) -> list[Child]:
     """The picker of a parent invitation: the children of the classes the actor heads, those whose family has
     neither joined nor an open invitation first (a head teacher inviting a class sees who is left)."""
-    if not actor.head_classes:
+    scope = scope_for(actor, Access.INVITE_FROM_CLASS)
+    if scope.empty:
         return []
-    found, _ = await children.search(
-        services.db, "", everyone=False, class_ids=actor.head_classes, child_ids=frozenset(), limit=CLASS_LIMIT
-    )
+    found, _ = await children.search(services.db, "", scope, limit=CLASS_LIMIT)
     reached = await invitations.families_reached(services.db, [c.id for c in found], services.now())
     found.sort(key=lambda c: c.id in reached)  # stable: class and name order within each group
     return found[:limit]

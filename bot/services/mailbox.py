@@ -33,7 +33,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, may_do
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX, is_urgent
 from bot.domain.validation import InvalidInput, clean_text
 from bot.services import AccessDenied, NotFound, Services
@@ -183,7 +183,7 @@ async def owns(services: Services, user_id: int, ticket_id: int) -> bool:
 
 
 async def _counsellor_only(services: Services, actor: Actor, detail: str) -> None:
-    if not actor.counsellor:
+    if not may_do(actor, Access.READ_MAILBOX):
         await audit.record(
             services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.denied", child_id=None,
             detail=detail,

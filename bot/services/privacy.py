@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor
-from bot.services import AccessDenied, Services, access
+from bot.domain.roles import Access, Actor, scope_for
+from bot.services import Services, access
 from bot.storage import audit, backup, children, people
 from bot.storage import safety as store
 
@@ -70,11 +70,9 @@ async def record_paper_consent(services: Services, actor: Actor, child_id: int, 
 
 async def missing_consent(services: Services, actor: Actor) -> list[tuple[int, str]]:
     """Children the actor may see whose guardian consent is not recorded (for /stats)."""
-    scope = None if actor.admin else frozenset(
-        c.id for c in (await children.search(
-            services.db, "", everyone=False, class_ids=actor.visible_class_ids, child_ids=actor.mentee_ids,
-            limit=1_000_000,
-        ))[0]
+    within = scope_for(actor, Access.LOG_CARE)
+    scope = None if within.everyone else frozenset(
+        c.id for c in (await children.search(services.db, "", within, limit=1_000_000))[0]
     )  # fmt: skip
     return await store.children_without_consent(services.db, scope)
 
@@ -159,10 +157,7 @@ async def scrub_drafts_in_memory(services: Services, child_id: int, name: str, d
 
 async def erasure_candidates(services: Services, actor: Actor) -> tuple[list[store.DataRequest], list[tuple[int, str]]]:
     """Open erasure requests, and children past the retention period after leaving school."""
-    if not actor.admin:
-        await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
-                           detail=Access.ERASE.value)  # fmt: skip
-        raise AccessDenied
+    await access.authorised(services, actor, Access.ERASE)
     requests = [r for r in await store.open_requests(services.db) if r.kind == "erasure"]
     cutoff = services.now().date().toordinal() - services.config.privacy.retention_days
     expired = [
@@ -206,9 +201,7 @@ async def child_for_guardian(services: Services, actor: Actor, child_id: int, wh
 
 async def encrypted_latest_backup(services: Services, actor: Actor) -> tuple[str, bytes]:
     """The newest backup (made now if the folder has none), encrypted with backup.passphrase; audited."""
-    if not actor.admin:
-        await deny(services, actor, "backup")
-        raise AccessDenied
+    await access.authorised(services, actor, Access.BACKUP)
     config = services.config
     found = backup.list_backups(config.backup.folder)
     latest = (

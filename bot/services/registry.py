@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME, FieldKind
+from bot.domain.archive import FIELDS_BY_NAME, FieldKind
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor
+from bot.domain.roles import Access, Actor, ChildScope, may, scope_for, visible_fields
 from bot.services import AccessDenied, Services
 from bot.services import access as access_service
 from bot.storage import audit, children, people
@@ -23,7 +23,7 @@ async def register_child(
     """Saves a confirmed registration once per flow token (a second save returns the child saved first); the
     head teacher must head the chosen class (or be admin)."""
     class_id = int(values["class_id"] or 0)
-    if not (actor.admin or class_id in actor.head_classes):
+    if not scope_for(actor, Access.REGISTER).includes_class(class_id):
         raise AccessDenied
     now = services.now()
     async with services.db.transaction():
@@ -59,20 +59,18 @@ class CardView:
     child: Child
     fields: frozenset[str]
     guardians: list[tuple[int, str, str]]
-    staff: bool
-
-
-def card_fields(actor: Actor) -> frozenset[str]:
-    """The school sees every field; a family sees the fields the archive declares family-visible."""
-    return frozenset(FIELDS_BY_NAME) if actor.is_staff else FAMILY_FIELDS
+    staff: bool  # read as the school does: who is bound, what is missing
+    can_edit: bool
 
 
 async def view_child(services: Services, actor: Actor, child_id: int) -> CardView:
     """The contact card as this reader may see it, if they may see it at all; the read is audited."""
     child = await _authorised_child(services, actor, child_id, Access.VIEW_CARD)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="view", child_id=child_id)
-    bound = await people.guardians_of(services.db, child_id) if actor.is_staff else []
-    return CardView(child, card_fields(actor), bound, actor.is_staff)
+    scope = ChildScope(child.id, child.class_id)
+    staff = may(actor, Access.SCHOOL_VIEW, scope)
+    bound = await people.guardians_of(services.db, child_id) if staff else []
+    return CardView(child, visible_fields(actor, scope), bound, staff, may(actor, Access.EDIT_CARD, scope))
 
 
 async def child_for_edit(services: Services, actor: Actor, child_id: int) -> Child:
@@ -91,7 +89,9 @@ async def edit_field(
     if spec.required and value in (None, ""):
         raise ValueError("required")
     await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
-    if spec.kind is FieldKind.CLASS and not (actor.admin or value in actor.head_classes):
+    if spec.kind is FieldKind.CLASS and not (
+        isinstance(value, int) and scope_for(actor, Access.REGISTER).includes_class(value)
+    ):
         raise AccessDenied
     now = services.now()
     async with services.db.transaction():
@@ -117,19 +117,9 @@ async def search_children(
     services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
 ) -> tuple[list[Child], int]:
     """Children the actor may see whose name contains the query (the search itself reveals names only)."""
-    return await children.search(
-        services.db,
-        query,
-        everyone=actor.admin,
-        class_ids=actor.visible_class_ids,
-        child_ids=actor.mentee_ids | actor.guarded_ids,
-        limit=limit,
-        offset=offset,
-    )
+    return await children.search(services.db, query, scope_for(actor, Access.VIEW_CARD), limit=limit, offset=offset)
 
 
 async def searchable_for_edit(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:
     """Children whose card the actor may change (and so invite a guardian for)."""
-    return await children.search(
-        services.db, query, everyone=actor.admin, class_ids=actor.head_classes, child_ids=frozenset(), limit=limit
-    )
+    return await children.search(services.db, query, scope_for(actor, Access.EDIT_CARD), limit=limit)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
-from bot.domain.roles import Actor
+from bot.domain.roles import Access, Actor, scope_for
 from bot.domain.stats import (
     CALL_WEEKS,
     VISIT_WINDOW_DAYS,
@@ -229,9 +229,10 @@ async def attention(
 
 async def drill_down(services: Services, actor: Actor, scope: Scope) -> list[tuple[Scope, str]]:
     """The scopes one level down that the actor may open: grades of the school, classes of a grade."""
-    if not actor.admin:
+    within = scope_for(actor, Access.REPORTS)
+    if not within.everyone:
         return [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db)).items()
-                if cid in actor.head_classes and Scope("class", cid) != scope]  # fmt: skip
+                if within.includes_class(cid) and Scope("class", cid) != scope]  # fmt: skip
     tree = await store.grades_and_classes(services.db)
     if scope.kind == "school":
         return [(Scope("grade", gid), name) for gid, name, _ in tree]
@@ -396,14 +397,15 @@ def _unescape(text: str) -> str:
 
 def _import_classes(actor: Actor, labels: dict[int, str]) -> tuple[dict[str, int], frozenset[int] | None]:
     mapping = {excel.normalise_class_label(label): cid for cid, label in labels.items()}
-    return mapping, (None if actor.admin else actor.head_classes)
+    return mapping, scope_for(actor, Access.REGISTER).classes()
 
 
 async def import_template(services: Services, actor: Actor, texts: Texts) -> bytes:
     if not may_use_reports(actor):
         raise AccessDenied
     labels = await store.class_labels(services.db)
-    allowed = [label for cid, label in labels.items() if actor.admin or cid in actor.head_classes]
+    within = scope_for(actor, Access.REGISTER)
+    allowed = [label for cid, label in labels.items() if within.includes_class(cid)]
     return await asyncio.to_thread(excel.build_template, locale=texts.locale, class_labels=allowed)
 
 
@@ -469,7 +471,7 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
         for item in staged[2]:
             values = item["values"]
             key = (str(values["name"]), str(values["birth_date"]), int(values["class_id"]))
-            allowed = actor.admin or key[2] in actor.head_classes
+            allowed = scope_for(actor, Access.REGISTER).includes_class(key[2])
             if key in existing or key[2] not in labels or not allowed:
                 left_out.append((str(item["sheet"]), int(item["row"]), key[0]))
                 continue

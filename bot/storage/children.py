@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.domain.archive import FIELDS_BY_NAME
 from bot.domain.clock import to_db
 from bot.domain.models import Child
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
 
 _SELECT = (
@@ -70,28 +71,26 @@ async def find_duplicates(
 async def search(
     db: Database,
     query: str,
+    scope: ChildFilter,
     *,
-    everyone: bool,
-    class_ids: frozenset[int],
-    child_ids: frozenset[int],
     limit: int,
     offset: int = 0,
 ) -> tuple[list[Child], int]:
-    """Children whose name contains `query` (empty: all) within what the caller may see; plus the total."""
+    """Children whose name contains `query` (empty: all) within `scope`; plus the total."""
     where = ["ch.name LIKE ? ESCAPE '\\'"]
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     params: list[object] = [pattern]
-    if not everyone:
-        scope = []
-        if class_ids:
-            scope.append(f"ch.class_id IN ({','.join('?' * len(class_ids))})")
-            params.extend(sorted(class_ids))
-        if child_ids:
-            scope.append(f"ch.id IN ({','.join('?' * len(child_ids))})")
-            params.extend(sorted(child_ids))
-        if not scope:
+    if not scope.everyone:
+        within = []
+        if scope.class_ids:
+            within.append(f"ch.class_id IN ({','.join('?' * len(scope.class_ids))})")
+            params.extend(sorted(scope.class_ids))
+        if scope.child_ids:
+            within.append(f"ch.id IN ({','.join('?' * len(scope.child_ids))})")
+            params.extend(sorted(scope.child_ids))
+        if not within:
             return [], 0
-        where.append("(" + " OR ".join(scope) + ")")
+        where.append("(" + " OR ".join(within) + ")")
     clause = " WHERE " + " AND ".join(where)
     total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
     rows = await db.fetchall(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.domain import schedule
 from bot.domain.clock import from_db, to_db
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
 
 
@@ -441,20 +441,19 @@ async def parent_children(db: Database, parent_id: int) -> list[tuple[int, str, 
     return [(row["id"], row["name"], row["class_id"]) for row in rows]
 
 
-async def children_in_view(
-    db: Database, *, with_active_plan: bool, class_ids: Collection[int], child_ids: Collection[int]
-) -> list[tuple[int, str]]:
-    """(id, name) of children with an active plan (if asked), in the classes, or among the ids; by name, id."""
+async def children_in_view(db: Database, scope: ChildFilter) -> list[tuple[int, str]]:
+    """(id, name) of the children in `scope`, by name, id. A school-wide scope holds only the children with an
+    active plan (the whole school would be too long a list to read)."""
     clauses: list[str] = []
     params: list[int] = []
-    if with_active_plan:
+    if scope.everyone:
         clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
-    if class_ids:
-        clauses.append(f"c.class_id IN ({','.join('?' * len(class_ids))})")
-        params.extend(sorted(class_ids))
-    if child_ids:
-        clauses.append(f"c.id IN ({','.join('?' * len(child_ids))})")
-        params.extend(sorted(child_ids))
+    if scope.class_ids:
+        clauses.append(f"c.class_id IN ({','.join('?' * len(scope.class_ids))})")
+        params.extend(sorted(scope.class_ids))
+    if scope.child_ids:
+        clauses.append(f"c.id IN ({','.join('?' * len(scope.child_ids))})")
+        params.extend(sorted(scope.child_ids))
     if not clauses:
         return []
     rows = await db.fetchall(

@@ -1,0 +1,297 @@
+"""The access policy, role × action × child: first its answers against a table written out by hand, then what the
+running bot shows each person (a card and its edit button, a school-only field, the care, concern, counselling,
+audit, export and figures commands, /mychildren, /help) against what the policy says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME
+from bot.domain.roles import (
+    COMMAND_ACCESS,
+    POLICY,
+    Access,
+    Actor,
+    ChildScope,
+    commands_for,
+    may,
+    may_do,
+    scope_for,
+    visible_fields,
+)
+from bot.storage import people
+from bot.texts import Texts
+from tests.harness import Harness, TestUser
+from tests.helpers import invite_parent
+from tests.test_safety_school import HEAD_ID, OTHER_HEAD_ID, PARENT_ID, School, build_school
+
+# --- the table, by hand --------------------------------------------------------------------------------------
+
+# Class 1 holds child 1 (the cast's own child) and child 2; child 3 is in class 2.
+OWN, SAME_CLASS, OTHER_CLASS = ChildScope(1, 1), ChildScope(2, 1), ChildScope(3, 2)
+CAST = {
+    "admin": Actor(1, admin=True),
+    "head": Actor(2, head_classes=frozenset({1})),
+    "head_other_class": Actor(3, head_classes=frozenset({2})),
+    "subject": Actor(4, subject_classes=frozenset({1})),
+    "counsellor": Actor(5, counsellor=True),
+    "mentor": Actor(6, mentee_ids=frozenset({1})),
+    "mentor_other_child": Actor(7, mentee_ids=frozenset({2})),
+    "parent": Actor(8, guarded_ids=frozenset({1})),
+    "parent_other_child": Actor(9, guarded_ids=frozenset({2})),
+    "stranger": Actor(10),
+}
+SCHOOL_STAFF = {"admin", "head", "head_other_class", "subject", "counsellor", "mentor", "mentor_other_child"}
+
+# Who may do each action with child 1 (class 1). The rest of the cast is refused.
+ON_OWN: dict[Access, set[str]] = {
+    Access.VIEW_CARD: {"admin", "head", "subject", "mentor", "parent"},
+    Access.EDIT_CARD: {"admin", "head"},
+    Access.LOG_CARE: {"admin", "head", "subject", "mentor"},
+    Access.INVITE_GUARDIAN: {"admin", "head"},
+    Access.REPORT_CONCERN: {"admin", "counsellor", "head", "subject", "mentor"},
+    Access.SET_RISK: {"admin", "head"},
+    Access.COUNSEL: {"counsellor"},
+    Access.CONSENT_PAPER: {"admin", "head"},
+    Access.CONSENT_GIVE: {"parent"},
+    Access.ERASE: {"admin"},
+    Access.VIEW_AUDIT: {"admin"},
+    Access.SCHOOL_VIEW: {"admin", "counsellor", "head", "subject", "mentor"},
+    Access.ANSWER_FAMILY: {"admin", "head"},
+}
+# Who may do each action at all.
+AT_ALL: dict[Access, set[str]] = {
+    Access.VIEW_CARD: SCHOOL_STAFF - {"counsellor"} | {"parent", "parent_other_child"},
+    Access.EDIT_CARD: {"admin", "head", "head_other_class"},
+    Access.LOG_CARE: SCHOOL_STAFF - {"counsellor"},
+    Access.INVITE_GUARDIAN: {"admin", "head", "head_other_class"},
+    Access.REPORT_CONCERN: SCHOOL_STAFF,
+    Access.SET_RISK: {"admin", "head", "head_other_class"},
+    Access.COUNSEL: {"counsellor"},
+    Access.CONSENT_PAPER: {"admin", "head", "head_other_class"},
+    Access.CONSENT_GIVE: {"parent", "parent_other_child"},
+    Access.ERASE: {"admin"},
+    Access.VIEW_AUDIT: {"admin"},
+    Access.SCHOOL_VIEW: SCHOOL_STAFF,
+    Access.REGISTER: {"admin", "head", "head_other_class"},
+    Access.BROWSE_OWN: {"parent", "parent_other_child"},
+    Access.PAIR: {"admin"},
+    Access.DECIDE_BOARDING: {"admin"},
+    Access.INVITE_STAFF: {"admin"},
+    Access.INVITE_FROM_CLASS: {"head", "head_other_class"},
+    Access.REPORTS: {"admin", "head", "head_other_class"},
+    Access.MANAGE_CONCERNS: {"admin"},
+    Access.READ_MAILBOX: {"counsellor"},
+    Access.CONTACT_OVERVIEW: SCHOOL_STAFF - {"counsellor"},
+    Access.FAMILY_MESSAGES: {"parent", "parent_other_child"},
+    Access.ANSWER_FAMILY: {"admin", "head", "head_other_class"},
+    Access.BACKUP: {"admin"},
+}
+# Each role's menu, by hand (the command list before the policy table, unchanged by it).
+MENUS = {
+    "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
+              "invite", "stats", "export", "import", "concern", "audit", "erase", "backup", "callplan", "contact",
+              "parentnote"],
+    "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
+             "stats", "export", "import", "concern", "callplan", "contact", "parentnote"],
+    "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "contact"],
+    "counsellor": ["concern", "counsel"],
+    "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "contact"],
+    "parent": ["child", "mychildren", "mydata", "contact", "settings"],
+    "stranger": [],
+}  # fmt: skip
+PUBLIC = ["start", "help", "mailbox", "language", "cancel"]
+
+
+def test_every_action_is_in_the_table() -> None:
+    assert set(POLICY) == set(Access) == set(AT_ALL)
+
+
+@pytest.mark.parametrize("access", list(Access))
+def test_the_policy_for_one_child(access: Access) -> None:
+    """Role × action × (own child / same class, not theirs / other class): the answer `may` gives."""
+    for name, actor in CAST.items():
+        own = may(actor, access, OWN)
+        if access in ON_OWN:
+            assert own == (name in ON_OWN[access]), (name, access)
+        same_class, other_class = may(actor, access, SAME_CLASS), may(actor, access, OTHER_CLASS)
+        # A class reaches the whole class, named children only themselves, the school everyone.
+        if name in ("head", "subject"):
+            assert (own, same_class, other_class) == (own, own, False), (name, access)
+        elif name in ("mentor", "parent"):
+            assert not same_class and not other_class, (name, access)
+        elif name == "head_other_class":
+            assert not own and not same_class and other_class == may(CAST["head"], access, OWN), access
+        elif name in ("mentor_other_child", "parent_other_child"):
+            twin = CAST[name.removesuffix("_other_child")]
+            assert not own and not other_class and same_class == may(twin, access, OWN), (name, access)
+        elif name in ("admin", "counsellor"):
+            assert own == same_class == other_class, (name, access)
+        else:
+            assert not (own or same_class or other_class), (name, access)
+
+
+@pytest.mark.parametrize("access", list(Access))
+def test_the_policy_at_all_and_its_scope(access: Access) -> None:
+    """`may_do` as written by hand, and each list's scope holds exactly the children `may` allows."""
+    for name, actor in CAST.items():
+        assert may_do(actor, access) == (name in AT_ALL[access]), (name, access)
+        scope = scope_for(actor, access)
+        for child in (OWN, SAME_CLASS, OTHER_CLASS):
+            assert scope.includes(child) == may(actor, access, child), (name, access, child)
+        assert scope.empty == (not may_do(actor, access)), (name, access)
+
+
+def test_menus_come_from_the_table() -> None:
+    for name, menu in MENUS.items():
+        expected = [c for c, _ in COMMAND_ACCESS if c in menu or c in PUBLIC]
+        assert commands_for(CAST[name]) == expected, name
+    for actor in CAST.values():
+        for command, accesses in COMMAND_ACCESS:
+            assert (command in commands_for(actor)) == (not accesses or any(may_do(actor, a) for a in accesses))
+
+
+def test_fields_each_reader_sees() -> None:
+    everything = frozenset(FIELDS_BY_NAME)
+    for name in ("admin", "head", "subject", "mentor"):
+        assert visible_fields(CAST[name], OWN) == everything, name
+    assert visible_fields(CAST["parent"], OWN) == FAMILY_FIELDS and "notes" not in FAMILY_FIELDS
+    for name in ("head_other_class", "counsellor", "mentor_other_child", "parent_other_child", "stranger"):
+        assert visible_fields(CAST[name], OWN) == frozenset(), name
+    # A teacher who is also a parent sees their own child, in another class, as the family does.
+    teacher_parent = Actor(11, head_classes=frozenset({2}), guarded_ids=frozenset({1}))
+    assert visible_fields(teacher_parent, OWN) == FAMILY_FIELDS
+    assert visible_fields(teacher_parent, OTHER_CLASS) == everything
+
+
+# --- what the bot shows -------------------------------------------------------------------------------------
+
+MENTOR_ID, MENTOR_OTHER_ID, PARENT_OTHER_ID = 2101, 2102, 3002
+NOTE = "校内备注：只给学校看"
+T = Texts("zh_CN").t
+
+
+@dataclass
+class Cast:
+    school: School
+    people: dict[str, TestUser]
+    children: dict[str, int]  # name -> id
+
+
+async def build_cast(h: Harness) -> Cast:
+    """build_school's people, plus the other class's head teacher, a mentor of 张小明 and one of 李小红, and
+    李小红's parent; every child carries a school-only note."""
+    school = await build_school(h)
+    cast = dict(school.people)
+    cast.pop("admin2")
+    cast["head_other_class"] = h.user(OTHER_HEAD_ID, "钱老师")
+    cast["mentor"] = h.user(MENTOR_ID, "孙老师")
+    cast["mentor_other_child"] = h.user(MENTOR_OTHER_ID, "吴老师")
+    cast["parent_other_child"] = h.user(PARENT_OTHER_ID, "李爸爸")
+    await cast["parent_other_child"].send(f"/start {await invite_parent(cast['head_teacher'], '李小红', '父亲')}")
+    now = datetime(2026, 3, 2, tzinfo=UTC).isoformat()
+    for mentor_id, child_id in ((MENTOR_ID, school.own), (MENTOR_OTHER_ID, school.sibling)):
+        await h.db.execute(
+            "INSERT OR IGNORE INTO users (id, full_name, created_at) VALUES (?, '', ?)", (mentor_id, now)
+        )
+        await h.db.execute(
+            "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (?, ?, 14, ?)",
+            (mentor_id, child_id, now),
+        )
+    await h.db.execute("UPDATE children SET notes = ?", (NOTE,))
+    for person in cast.values():
+        person.new_messages()
+    children = {"张小明": school.own, "李小红": school.sibling, "王小花": school.other}
+    return Cast(school, cast, children)
+
+
+@pytest.fixture
+async def cast(harness: Harness) -> Cast:
+    return await build_cast(harness)
+
+
+def shown(sent: list[Any]) -> str:
+    return "\n".join(s.text for s in sent)
+
+
+def labels(sent: list[Any]) -> list[str]:
+    return [b["text"] for s in sent for b in s.buttons()]
+
+
+ROLES = ["admin", "head_teacher", "head_other_class", "subject_teacher", "counsellor", "mentor",
+         "mentor_other_child", "parent", "parent_other_child", "stranger"]  # fmt: skip
+
+
+async def test_the_cast_holds_the_roles_it_is_named_for(cast: Cast) -> None:
+    db = cast.school.h.db
+    assert (await people.load_actor(db, MENTOR_ID)).mentee_ids == {cast.school.own}
+    assert (await people.load_actor(db, PARENT_OTHER_ID)).guarded_ids == {cast.school.sibling}
+    assert (await people.load_actor(db, PARENT_ID)).guarded_ids == {cast.school.own}
+    assert (await people.load_actor(db, HEAD_ID)).head_classes
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_cards_and_their_edit_button_follow_the_policy(cast: Cast, role: str) -> None:
+    """/child <name> for each child: the card iff VIEW_CARD, its edit button iff EDIT_CARD, the school's notes
+    iff the policy shows that field, the care and safety buttons iff their actions."""
+    person = cast.people[role]
+    actor = await people.load_actor(cast.school.h.db, person.id)
+    for name, child_id in cast.children.items():
+        row = await cast.school.h.fetchall("SELECT class_id FROM children WHERE id = ?", (child_id,))
+        child = ChildScope(child_id, row[0]["class_id"])
+        sent = await person.send(f"/child {name}")
+        text, buttons = shown(sent), labels(sent)
+        assert (f"联系卡 · {name}" in text) == may(actor, Access.VIEW_CARD, child), (role, name)
+        assert (T("card.edit_button") in buttons) == may(actor, Access.EDIT_CARD, child), (role, name)
+        assert (NOTE in text) == ("notes" in visible_fields(actor, child)), (role, name)
+        assert (T("care.timeline_button") in buttons) == may(actor, Access.LOG_CARE, child), (role, name)
+        assert (T("safety.card.concern_button") in buttons) == (
+            may(actor, Access.VIEW_CARD, child) and may(actor, Access.REPORT_CONCERN, child)
+        ), (role, name)
+        assert (T("safety.card.erase_button") in buttons) == may(actor, Access.ERASE, child), (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_commands_follow_the_policy(cast: Cast, role: str) -> None:
+    """Each command is refused exactly to those the policy refuses, and /help lists exactly the menu."""
+    person = cast.people[role]
+    actor = await people.load_actor(cast.school.h.db, person.id)
+    refusals = [
+        ("/checkin", Access.LOG_CARE, T("access.denied")),
+        ("/visit", Access.LOG_CARE, T("access.denied")),
+        ("/concern", Access.REPORT_CONCERN, T("access.denied")),
+        ("/counsel 张小明", Access.COUNSEL, T("safety.counsel.only")),
+        ("/audit", Access.VIEW_AUDIT, T("access.denied")),
+        ("/export", Access.REPORTS, T("export.denied")),
+        ("/stats", Access.REPORTS, T("stats.denied")),
+        ("/register", Access.REGISTER, T("access.denied")),
+        ("/pair", Access.PAIR, T("access.denied")),
+        ("/backup", Access.BACKUP, T("access.denied")),
+    ]
+    for command, access, refusal in refusals:
+        text = shown(await person.send(command))
+        await person.send("/cancel")
+        person.new_messages()
+        assert (text == refusal) != may_do(actor, access), (role, command, text)
+    help_text = shown(await person.send("/help"))
+    listed = [name for name, _ in COMMAND_ACCESS if f"/{name} — " in help_text]
+    assert listed == commands_for(actor), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_my_children_lists_the_scope(cast: Cast, role: str) -> None:
+    """/mychildren names exactly the children in the actor's VIEW_CARD scope; the school's care line only for
+    those who read the card as the school."""
+    person = cast.people[role]
+    actor = await people.load_actor(cast.school.h.db, person.id)
+    scope = scope_for(actor, Access.VIEW_CARD)
+    text = shown(await person.send("/mychildren"))
+    for name, child_id in cast.children.items():
+        row = await cast.school.h.fetchall("SELECT class_id FROM children WHERE id = ?", (child_id,))
+        assert (name in text) == scope.includes(ChildScope(child_id, row[0]["class_id"])), (role, name)
+    if scope.empty:
+        assert text == T("mychildren.none")
