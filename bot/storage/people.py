@@ -58,21 +58,40 @@ async def set_language(db: Database, user_id: int, language: str, now: datetime)
     )
 
 
+# Who someone is, in one statement: it runs for every update, and each statement is a trip to the database
+# thread. Each row is (what, a role or NULL, a class or child id or a language).
+_ACTOR_SQL = (
+    "SELECT 'language', NULL, language FROM users WHERE id = ?1"
+    " UNION ALL SELECT 'role', role, class_id FROM staff_roles WHERE user_id = ?1"
+    " UNION ALL SELECT 'mentee', NULL, child_id FROM pairings WHERE mentor_id = ?1 AND ended_at IS NULL"
+    " UNION ALL SELECT 'guarded', NULL, child_id FROM guardians WHERE user_id = ?1 AND unbound_at IS NULL"
+)
+
+
 async def load_actor(db: Database, user_id: int) -> Actor:
     """Everything that decides what this user may do, read fresh for each update."""
-    user = await db.fetchone("SELECT language FROM users WHERE id = ?", (user_id,))
-    roles = await db.fetchall("SELECT role, class_id FROM staff_roles WHERE user_id = ?", (user_id,))
-    mentees = await db.fetchall("SELECT child_id FROM pairings WHERE mentor_id = ? AND ended_at IS NULL", (user_id,))
-    guarded = await db.fetchall("SELECT child_id FROM guardians WHERE user_id = ? AND unbound_at IS NULL", (user_id,))
+    language: str | None = None
+    roles: list[tuple[str, int | None]] = []
+    mentees: set[int] = set()
+    guarded: set[int] = set()
+    for what, role, value in await db.fetchall(_ACTOR_SQL, (user_id,)):
+        if what == "language":
+            language = value
+        elif what == "role":
+            roles.append((role, value))
+        elif what == "mentee":
+            mentees.add(value)
+        else:
+            guarded.add(value)
     return Actor(
         user_id=user_id,
-        language=user["language"] if user else None,
-        admin=any(r["role"] == Role.ADMIN for r in roles),
-        counsellor=any(r["role"] == Role.COUNSELLOR for r in roles),
-        head_classes=frozenset(r["class_id"] for r in roles if r["role"] == Role.HEAD_TEACHER),
-        subject_classes=frozenset(r["class_id"] for r in roles if r["role"] == Role.SUBJECT_TEACHER),
-        mentee_ids=frozenset(r["child_id"] for r in mentees),
-        guarded_ids=frozenset(r["child_id"] for r in guarded),
+        language=language,
+        admin=any(role == Role.ADMIN for role, _ in roles),
+        counsellor=any(role == Role.COUNSELLOR for role, _ in roles),
+        head_classes=frozenset(c for role, c in roles if role == Role.HEAD_TEACHER and c is not None),
+        subject_classes=frozenset(c for role, c in roles if role == Role.SUBJECT_TEACHER and c is not None),
+        mentee_ids=frozenset(mentees),
+        guarded_ids=frozenset(guarded),
     )
 
 
