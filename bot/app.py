@@ -26,6 +26,7 @@ from bot.handlers import (
     children,
     enrolment,
     export,
+    health,
     importer,
     invite,
     pairing,
@@ -45,13 +46,14 @@ from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
 from bot.jobs.backup import nightly_backup
 from bot.jobs.concerns import resend_unacknowledged
-from bot.jobs.health import Counters, log_health
+from bot.jobs.health import Counters, alert_admins, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
+from bot.services.health import BacklogWatch
 from bot.storage import people
 from bot.storage.db import Database
 from bot.storage.persistence import SqlitePersistence
@@ -93,7 +95,9 @@ async def _guard(update: Update, context: BotContext) -> None:
 
 async def _after_update(update: Update, context: BotContext) -> None:
     """Writes conversation states and drafts at once, so a crash a second later loses nothing."""
-    context.application.bot_data["counters"].updates_handled += 1
+    services = context.services
+    today = services.now().astimezone(services.config.school.timezone).date()
+    context.application.bot_data["counters"].count_update(today)
     # PTB marks this update's user and chat for writing only after the last group has run, which
     # would leave the draft one update behind the conversation state: mark them now.
     chat, user = update.effective_chat, update.effective_user
@@ -144,6 +148,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *export.handlers(),
         *importer.handlers(),
         *green_channel.handlers(),
+        *health.handlers(),
         *start.handlers(),
     ]
 
@@ -179,7 +184,8 @@ def build_application(
         builder = builder.proxy(config.telegram.proxy).get_updates_proxy(config.telegram.proxy)
     app: BotApp = builder.build()  # type: ignore[assignment]
     app.bot_data["services"] = Services(config=config, db=db, clock=clock)
-    app.bot_data["counters"] = Counters()
+    app.bot_data["counters"] = Counters(clock=clock)
+    app.bot_data["health_watch"] = BacklogWatch()
     app.bot_data["outbox_sender"] = OutboxSender(app.bot, app.bot_data["services"])
     app.bot_data["inbox"] = inbox
 
@@ -195,6 +201,8 @@ def build_application(
 
     assert app.job_queue is not None
     app.job_queue.run_repeating(log_health, interval=timedelta(hours=1), first=timedelta(hours=1), name="health")
+    app.job_queue.run_repeating(alert_admins, interval=timedelta(hours=1), first=timedelta(minutes=2),
+                                name="health.alerts")  # fmt: skip
     app.job_queue.run_repeating(resend_unacknowledged, interval=timedelta(minutes=1), first=timedelta(minutes=1),
                                 name="concerns.resend")  # fmt: skip
     app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")

@@ -90,12 +90,13 @@ AT_ALL: dict[Access, set[str]] = {
     Access.FAMILY_MESSAGES: {"parent", "parent_other_child"},
     Access.ANSWER_FAMILY: {"admin", "head", "head_other_class"},
     Access.BACKUP: {"admin"},
+    Access.HEALTH: {"admin"},
 }
 # Each role's menu, by hand (the command list before the policy table, unchanged by it).
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
-              "invite", "stats", "export", "import", "concern", "audit", "erase", "backup", "callplan", "contact",
-              "parentnote"],
+              "invite", "stats", "export", "import", "concern", "audit", "erase", "backup", "health", "callplan",
+              "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "callplan", "contact", "parentnote"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "contact"],
@@ -271,6 +272,7 @@ async def test_commands_follow_the_policy(cast: Cast, role: str) -> None:
         ("/register", Access.REGISTER, T("access.denied")),
         ("/pair", Access.PAIR, T("access.denied")),
         ("/backup", Access.BACKUP, T("access.denied")),
+        ("/health", Access.HEALTH, T("access.denied")),
     ]
     for command, access, refusal in refusals:
         text = shown(await person.send(command))

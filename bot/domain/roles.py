@@ -58,6 +58,7 @@ class Access(StrEnum):
     FAMILY_MESSAGES = "family_messages"  # write to the school; choose how the weekly message comes
     ANSWER_FAMILY = "answer_family"  # answer a parent's message about their child
     BACKUP = "backup"
+    HEALTH = "health"  # how the installation is doing: /health, and its alerts
 
 
 class Reach(StrEnum):
@@ -108,6 +109,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.FAMILY_MESSAGES: (_PARENT,),
     Access.ANSWER_FAMILY: (_ADMIN, _HEAD),
     Access.BACKUP: (_ADMIN,),
+    Access.HEALTH: (_ADMIN,),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -325,6 +327,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("audit", (Access.VIEW_AUDIT,)),
     ("erase", (Access.ERASE,)),
     ("backup", (Access.BACKUP,)),
+    ("health", (Access.HEALTH,)),
     ("callplan", (Access.EDIT_CARD,)),
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),

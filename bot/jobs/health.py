@@ -11,20 +11,30 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 from telegram.request import HTTPXRequest, RequestData
 
+from bot.domain.clock import Clock, system_clock
+from bot.services import Services
+from bot.services import health as health_service
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.texts import texts_for
 
 log = logging.getLogger("bot.health")
 
 # Bot API methods that deliver something to a person: their success is "the bot can still reach people".
 _DELIVERING = ("send", "edit", "copy", "forward")
+
+
+# How long the start times of polling outages are kept (/health counts those of the last seven days).
+OUTAGES_KEPT = timedelta(days=7)
 
 
 @dataclass
@@ -34,6 +44,27 @@ class Counters:
     polling_failing_since: float | None = None  # time.monotonic() of the outage's first failed poll
     polling_failures: int = 0
     outages: int = 0
+    clock: Clock = system_clock  # the wall clock of outage starts
+    day: date | None = None  # the school's local day `updates_today` counts
+    updates_today: int = 0
+    outage_starts: deque[datetime] = field(default_factory=deque)  # oldest first, the last OUTAGES_KEPT only
+
+    def count_update(self, day: date) -> None:
+        """One more update handled on `day` (the school's local day: the count starts again at its midnight)."""
+        self.updates_handled += 1
+        if day != self.day:
+            self.day = day
+            self.updates_today = 0
+        self.updates_today += 1
+
+    def updates_on(self, day: date) -> int:
+        return self.updates_today if day == self.day else 0
+
+    def seconds_since_send(self) -> float | None:
+        return None if self.last_send_at is None else time.monotonic() - self.last_send_at
+
+    def outages_since(self, since: datetime) -> int:
+        return sum(1 for start in self.outage_starts if start >= since)
 
     def poll_failed(self, problem: str) -> None:
         """One failed getUpdates; only the first of an outage is logged."""
@@ -41,6 +72,10 @@ class Counters:
         if self.polling_failing_since is None:
             self.polling_failing_since = time.monotonic()
             self.outages += 1
+            now = self.clock()
+            self.outage_starts.append(now)
+            while self.outage_starts[0] < now - OUTAGES_KEPT:
+                self.outage_starts.popleft()
             log.warning("polling the Bot API failed (%s); retrying with backoff until it answers again", problem)
 
     def poll_succeeded(self) -> None:
@@ -117,3 +152,19 @@ async def log_health(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = context.application.bot_data.get("services")
     backlog = await outbox_backlog(services.db) if services is not None else None
     log.info("%s", health_line(counters, backlog, time.monotonic()))
+
+
+async def alert_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hourly: the health conditions an admin must hear of (an outbox growing for an hour, an old backup), queued
+    as routine messages in each admin's language; the dedup key keeps each episode to one message per admin."""
+    services: Services = context.application.bot_data["services"]
+    watch: health_service.BacklogWatch = context.application.bot_data["health_watch"]
+    notices = await health_service.alerts(services, watch)
+    default = services.config.school.language
+    for notice in notices:
+        text = texts_for(notice.language, default).t(notice.key, **notice.values)
+        if await outbox.enqueue(
+            services.db, recipient_id=notice.recipient_id, kind=health_service.ALERT_KIND,
+            dedup_key=notice.dedup_key, text=text, now=services.now(),
+        ):  # fmt: skip
+            log.warning("health alert queued for an admin: %s", notice.dedup_key.partition(":")[0])

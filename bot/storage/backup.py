@@ -7,7 +7,7 @@ import asyncio
 import base64
 import os
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -63,6 +63,17 @@ def list_backups(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted((p for p in folder.glob(f"{PREFIX}*{SUFFIX}") if p.is_file()), reverse=True)
+
+
+def newest_backup_at(folder: Path) -> datetime | None:
+    """When the newest backup in the folder was written (its file's time: a copied-in file keeps its own)."""
+    times = []
+    for path in list_backups(folder):
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:  # rotated away since it was listed
+            continue
+    return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:

@@ -9,12 +9,14 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.clock import from_db
 from bot.storage.backup import backup_to
 
 log = logging.getLogger(__name__)
@@ -212,6 +214,23 @@ class Database:
             await backup_to(self.path, target)
         log.info("copied the database to %s before upgrading it", target.name)
         return target
+
+
+async def created_at(db: Database) -> datetime | None:
+    """When the first migration ran: the day this installation's database was made."""
+    value = await db.fetchval("SELECT MIN(applied_at) FROM schema_migrations")
+    return None if value is None else from_db(value)
+
+
+def size_on_disk(path: Path) -> int:
+    """Bytes the database takes: the file and its write-ahead log (which can grow large between checkpoints)."""
+    total = 0
+    for part in (path, Path(f"{path}-wal")):
+        try:
+            total += part.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def compare_migrations(done: Iterable[str], known: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -244,6 +244,14 @@ async def backlog(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"))
 
 
+async def oldest_due(db: Database, now: datetime) -> datetime | None:
+    """When the longest-waiting queued row whose time has come fell due (None: nothing is due)."""
+    value = await db.fetchval(
+        "SELECT MIN(not_before) FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?", (to_db(now),)
+    )
+    return None if value is None else from_db(value)
+
+
 async def kind_of_sent_message(db: Database, recipient_id: int, message_id: int, kinds: tuple[str, ...]) -> str | None:
     """The kind of the outbox row that became Telegram message `message_id` to this person, if it is one of `kinds`."""
     marks = ", ".join("?" for _ in kinds)

@@ -103,4 +103,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备份文件夹 {folder} 只剩 {free} MB（至少要 {need} MB）：请清理磁盘",
         "The backup folder {folder} has only {free} MB free (at least {need} MB needed): free some disk space",
     ),
+    # /health and its alerts (admins).
+    "cmd.health": ("机器人运行状况", "How the bot is doing"),
+    "audit.access.health": ("查看机器人运行状况", "see how the bot is doing"),
+    "ops.health.header": ("<b>机器人运行状况</b>", "<b>How the bot is doing</b>"),
+    "ops.health.updates_today": ("今天处理的消息：{n} 条", "Updates handled today: {n}"),
+    "ops.health.backlog": (
+        "待发消息：{n} 条，等得最久的一条已等 {waited}",
+        "Waiting to be sent: {n}, the oldest due one for {waited}",
+    ),
+    "ops.health.backlog_none_due": ("待发消息：{n} 条，没有到时间的", "Waiting to be sent: {n}, none due yet"),
+    "ops.health.last_send": ("最近一次成功发送：{ago}", "Last successful send: {ago}"),
+    "ops.health.last_send_never": (
+        "最近一次成功发送：这次启动以来还没有",
+        "Last successful send: none since the bot started",
+    ),
+    "ops.health.outages": ("最近 7 天连不上 Telegram：{n} 次", "Polling outages in the last 7 days: {n}"),
+    "ops.health.database": ("数据库大小：{mb} MB", "Database size: {mb} MB"),
+    "ops.health.backup": ("最近的备份：{at}（{ago}）", "Last backup: {at} ({ago})"),
+    "ops.health.backup_none": ("最近的备份：还没有任何备份", "Last backup: there is none yet"),
+    "ops.health.unreachable": ("联系不上的家长：{n} 位", "Unreachable guardians: {n}"),
+    "ops.health.span.under_a_minute": ("不到 1 分钟", "under a minute"),
+    "ops.health.span.minutes": ("{n} 分钟", "{n} min"),
+    "ops.health.span.hours": ("{n} 小时", "{n} h"),
+    "ops.health.span.days": ("{n} 天", "{n} d"),
+    "ops.health.ago": ("{span}前", "{span} ago"),
+    "ops.health.ago.just_now": ("刚刚", "just now"),
+    "ops.health.alert.backlog": (
+        "⚠️ 待发消息在过去一小时里从 {before} 条增加到 {now} 条，可能发不出去了。"
+        "请发送 /health 查看，并检查服务器的网络和日志。",
+        "⚠️ The messages waiting to be sent grew from {before} to {now} in the last hour: they may not be "
+        "getting out. Send /health, and check the server's network and log.",
+    ),
+    "ops.health.alert.backup_stale": (
+        "⚠️ 最近的数据库备份是 {days} 天前做的。请检查每晚的备份和备份文件夹 {folder}（空间、权限）。",
+        "⚠️ The newest database backup is {days} days old. Check the nightly backup and the backup folder "
+        "{folder} (space, permissions).",
+    ),
+    "ops.health.alert.backup_none": (
+        "⚠️ 机器人已运行 {days} 天，还没有任何数据库备份。请检查每晚的备份和备份文件夹 {folder}（空间、权限）。",
+        "⚠️ The bot has run for {days} days without a single database backup. Check the nightly backup and the "
+        "backup folder {folder} (space, permissions).",
+    ),
 }
