@@ -314,6 +314,7 @@ class OutboxSender:
         async with db.transaction():
             await outbox.mark_done(db, row.id, outbox.FAILED, "blocked", now)
             await db.execute("UPDATE users SET status = 'unreachable' WHERE id = ?", (row.recipient_id,))
+            self.services.names_seen.pop(row.recipient_id, None)  # their next message makes them reachable again
             await green_service.alert_unreachable(self.services, row.recipient_id, now)
         log.info("outbox: recipient of #%d blocked the bot; marked unreachable", row.id)
 
