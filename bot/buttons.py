@@ -48,6 +48,7 @@ def one_of(values: list[str]) -> Match:
 
 
 Id = int  # a row id: up to 12 digits
+Number = Annotated[int, Match(r"\d+", "9" * 12)]  # a row id in the kinds that never bounded it
 UserId = Annotated[int, digits(15)]  # a Telegram user id
 Page = Annotated[int, digits(5)]
 Days = Annotated[int, digits(3)]
@@ -235,35 +236,35 @@ class RegisterDuplicate(Button, layout="reg:d{answer}:{nonce}"):
 
 
 class ChildView(Button, layout="ch:v:{child}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
 
 
 class ChildPage(Button, layout="ch:pg:{page}"):
-    page: Annotated[int, Match(r"\d+", "9" * 5)]
+    page: Annotated[int, Match(r"\d+", "9" * 5)]  # never bounded either
 
 
 class MyChildrenPage(Button, layout="my:pg:{page}"):
-    page: Annotated[int, Match(r"\d+", "9" * 5)]
+    page: Annotated[int, Match(r"\d+", "9" * 5)]  # never bounded either
 
 
 # Editing a card: ce:m shows the field menu, ce:f asks one field, ce:v sets a choice, ce:c clears an optional field.
 class CardEditMenu(Button, layout="ce:m:{child}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
 
 
 class CardEditField(Button, layout="ce:f:{child}:{step}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
     step: Step
 
 
 class CardEditValue(Button, layout="ce:v:{child}:{step}:{value}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
     step: Step
     value: Value
 
 
 class CardEditClear(Button, layout="ce:c:{child}:{step}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
     step: Step
 
 
@@ -279,11 +280,11 @@ class InviteRole(Button, layout="inv:r:{role}"):
 
 
 class InviteClass(Button, layout="inv:c:{class_id}"):
-    class_id: Annotated[int, Match(r"\d+", "9" * 12)]
+    class_id: Number
 
 
 class InviteChild(Button, layout="inv:ch:{child}"):
-    child: Annotated[int, Match(r"\d+", "9" * 12)]
+    child: Number
 
 
 class InviteRelation(Button, layout="inv:rel:{relation}"):
@@ -297,7 +298,7 @@ class ChildPick(Button):
     """A child offered by care_picker (a quick pick or a search result) in one run of a flow."""
 
     nonce: Nonce
-    child: Annotated[int, digits(12)]
+    child: Id
 
 
 class InvitePick(ChildPick, layout="ivc:c:{nonce}:{child}"):

@@ -52,6 +52,9 @@ def test_kinds_are_declared_once_with_distinct_names() -> None:
     names = [k.__name__ for k in bt.KINDS]
     assert len(names) == len(set(names)) == 96
     assert all(dataclasses.is_dataclass(k) and k.layout for k in bt.KINDS)
+    # The mailbox's presses are left unstored by their prefix: every mailbox button has it, and no other.
+    mailbox = {k.__name__ for k in bt.KINDS if k.prefix.startswith(bt.MAILBOX_PREFIX)}
+    assert mailbox == {k.__name__ for k in bt.KINDS if k.__name__.startswith("Mailbox")}
 
 
 def _callback_patterns(handlers: list[Any]) -> set[str]:
