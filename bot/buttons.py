@@ -1,51 +1,17 @@
-"""What each button carries: one declaration per kind, with its layout, typed fields and version.
+"""What each button carries: one declaration per kind (bot/callback_data.py says how one is declared).
 
-A kind packs its callback data (short ASCII, at most 64 bytes), gives its handler's anchored pattern and parses a
-press back into a typed object: `MailboxTicket(ticket=12).pack() == "mb:t:12"`, `MailboxTicket.pattern`,
-`MailboxTicket.of(update).ticket`. No callback data is written, and no pattern, anywhere else.
-
-A layout is the data with `{field}` for each field and at most one optional tail in brackets (`st:v:{scope}[:{term}]`,
-present when its fields are set). A field's type gives what it admits: `int` (up to 12 digits unless annotated),
-`str` (a word unless annotated), a `Literal` of the values it may take, a `StrEnum` (its values), or any of these
-`Annotated[..., Match(...)]` with a narrower regex.
-
-Version 1 is a layout as it stands; buttons already in people's chats keep working as long as it does not change.
-A layout that changes meaning bumps its version, which ends the data with `~<version>`: a button sent before the
-change then matches no pattern, and the catch-all gives the polite "this button is out of date" answer.
-Every callback re-checks authorisation, since the ids come from the client. No Telegram here: services use it too.
+A kind packs its callback data (short ASCII, at most 64 bytes), gives its handler's pattern and parses a press back
+into a typed object: `MailboxTicket(ticket=12).pack() == "mb:t:12"`, `MailboxTicket.pattern`,
+`MailboxTicket.of(update).ticket`. No callback data is written, and no pattern, anywhere else. Every callback
+re-checks authorisation, since the ids come from the client.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import re
-import types
-import typing
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Protocol, Self, dataclass_transform, get_args, get_origin
+from typing import Annotated, Literal
 
+from bot.callback_data import Button, Match, declared, digits, one_of
 from bot.domain import care, safety
-
-MAX_BYTES = 64
-
-
-@dataclass(frozen=True)
-class Match:
-    """What a field admits (`regex`, unanchored) and the longest value it takes in practice (the size test packs
-    it; a forged longer one is refused by the pattern, or by the service)."""
-
-    regex: str
-    longest: str
-
-
-def digits(n: int) -> Match:
-    return Match(rf"\d{{1,{n}}}", "9" * n)
-
-
-def one_of(values: list[str]) -> Match:
-    return Match("|".join(re.escape(v) for v in values), max(values, key=len))
-
 
 Id = int  # a row id: up to 12 digits
 Number = Annotated[int, Match(r"\d+", "9" * 12)]  # a row id in the kinds that never bounded it
@@ -60,138 +26,27 @@ Term = Annotated[str, Match(r"\d{4}-[12]", "2025-2")]  # a school term's key
 Binary = Literal[0, 1]
 
 
-class _Query(Protocol):
-    @property
-    def data(self) -> object: ...
-
-
-class Pressed(Protocol):
-    """An update with a pressed button (telegram.Update, without importing it here)."""
-
-    @property
-    def callback_query(self) -> _Query | None: ...
-
-
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    kind: type  # int, str or a StrEnum: how the matched text becomes the field's value
-    regex: str
-    longest: object
-    optional: bool
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def _field(name: str, hint: Any) -> _Field:
-    optional = False
-    if get_origin(hint) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(hint) if a is not type(None)]
-        optional, hint = True, args[0]
-    match: Match | None = None
-    if get_origin(hint) is Annotated:
-        hint, *extras = get_args(hint)
-        match = next(e for e in extras if isinstance(e, Match))
-    if get_origin(hint) is Literal:
-        values = get_args(hint)
-        kind = type(values[0])
-        regex = "|".join(re.escape(str(v)) for v in values)
-        return _Field(name, kind, regex, max(values, key=lambda v: len(str(v))), optional)
-    if isinstance(hint, type) and issubclass(hint, enum.StrEnum):
-        match = match or one_of([m.value for m in hint])
-        return _Field(name, hint, match.regex, hint(match.longest), optional)
-    if hint is int:
-        match = match or digits(12)
-        return _Field(name, int, match.regex, int(match.longest), optional)
-    if hint is str:
-        match = match or Match(r"\w+", "w" * 16)
-        return _Field(name, str, match.regex, match.longest, optional)
-    raise TypeError(f"button field {name}: int, str, a Literal or a StrEnum, not {hint!r}")
-
-
-@dataclass_transform(frozen_default=True)
-class Button:
-    """The base of every kind: `class Kind(Button, layout="ab:c:{field}")` with the fields as annotations."""
-
-    layout: ClassVar[str] = ""
-    version: ClassVar[int] = 1
-    prefix: ClassVar[str] = ""  # the layout's text before its first field
-    pattern: ClassVar[str] = ""  # the anchored regex of CallbackQueryHandler(pattern=...)
-    fields: ClassVar[tuple[_Field, ...]] = ()
-    _regex: ClassVar[re.Pattern[str]]
-
-    def __init_subclass__(cls, layout: str | None = None, version: int = 1, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        dataclass(frozen=True)(cls)
-        if layout is None:
-            return  # a base sharing fields between kinds
-        hints = typing.get_type_hints(cls, include_extras=True)
-        by_name = {f.name: _field(f.name, hints[f.name]) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        cls.layout, cls.version = layout, version
-        cls.prefix = layout.split("{", 1)[0].split("[", 1)[0]
-        head, _, tail = layout.partition("[")
-        tail = tail.removesuffix("]")
-        named = _PLACEHOLDER.findall(layout)
-        if sorted(named) != sorted(by_name) or any(by_name[n].optional != (n in tail) for n in named):
-            raise TypeError(f"{cls.__name__}: the layout names each field once, the optional ones in its [tail]")
-        cls.fields = tuple(by_name[n] for n in named)
-        regex = _regex_of(head, by_name) + (f"(?:{_regex_of(tail, by_name)})?" if tail else "")
-        cls.pattern = f"^{regex}{_marker(version, escape=True)}$"
-        cls._regex = re.compile(cls.pattern)
-
-    def pack(self) -> str:
-        """The callback data; refuses anything Telegram would reject."""
-        values = {f.name: getattr(self, f.name) for f in self.fields}
-        head, _, tail = self.layout.partition("[")
-        data = head.format(**values)
-        if tail and all(values[n] is not None for n in _PLACEHOLDER.findall(tail)):
-            data += tail.removesuffix("]").format(**values)
-        data += _marker(self.version, escape=False)
-        if len(data.encode()) > MAX_BYTES or not self._regex.match(data):
-            raise ValueError(f"{type(self).__name__}: not a callback its pattern takes")
-        return data
-
-    @classmethod
-    def parse(cls, data: str) -> Self:
-        """The typed button of `data`; ValueError if it is not this kind's (the handler's pattern matched it)."""
-        found = cls._regex.match(data)
-        if found is None:
-            raise ValueError(f"not a {cls.__name__} button")
-        values = {f.name: None if found[f.name] is None else f.kind(found[f.name]) for f in cls.fields}
-        made: Self = typing.cast(Any, cls)(**values)
-        return made
-
-    @classmethod
-    def of(cls, update: Pressed) -> Self:
-        """The typed button that was pressed."""
-        query = update.callback_query
-        data = query.data if query is not None else None
-        if not isinstance(data, str):
-            raise ValueError("no button was pressed")
-        return cls.parse(data)
-
-
-def _regex_of(layout: str, fields: dict[str, _Field]) -> str:
-    parts = _PLACEHOLDER.split(layout)  # literal, name, literal, name, ...
-    return "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{fields[p].regex})" for i, p in enumerate(parts))
-
-
-def _marker(version: int, *, escape: bool) -> str:
-    if version == 1:
-        return ""
-    return re.escape(f"~{version}") if escape else f"~{version}"
-
-
-class Paged(Button):
-    """A page (0-based) of a list that common.show_page shows."""
-
+class Paged(Button):  # a page (0-based) of a list that common.show_page shows
     page: Page
 
 
+class OfChild(Button):  # about one child (the handler's service re-checks it)
+    child: Id
+
+
+class InFlow(Button):  # one run of a flow: a button of an earlier run is stale
+    nonce: Nonce
+
+
+class OfConcern(Button):
+    concern: Id
+
+
+class OfTicket(Button):
+    ticket: Id
+
+
 # --- registration (/register) ----------------------------------------------------------------------
-# reg:p picks a choice, reg:s skips, reg:ss skips the rest of a section; on the review reg:ok saves, reg:mo goes on
-# with the optional part, reg:ed / reg:ef edit; reg:dy / reg:dn answer the duplicate question.
 
 
 class RegisterPick(Button, layout="reg:p:{nonce}:{step}:{value}"):
@@ -210,16 +65,13 @@ class RegisterSkipSection(Button, layout="reg:ss:{nonce}:{step}"):
     step: Step
 
 
-class RegisterSave(Button, layout="reg:ok:{nonce}"):
-    nonce: Nonce
+class RegisterSave(InFlow, layout="reg:ok:{nonce}"): ...
 
 
-class RegisterMore(Button, layout="reg:mo:{nonce}"):
-    nonce: Nonce
+class RegisterMore(InFlow, layout="reg:mo:{nonce}"): ...
 
 
-class RegisterEdit(Button, layout="reg:ed:{nonce}"):
-    nonce: Nonce
+class RegisterEdit(InFlow, layout="reg:ed:{nonce}"): ...
 
 
 class RegisterEditField(Button, layout="reg:ef:{nonce}:{step}"):
@@ -247,7 +99,6 @@ class MyChildrenPage(Button, layout="my:pg:{page}"):
     page: Annotated[int, Match(r"\d+", "9" * 5)]  # never bounded either
 
 
-# Editing a card: ce:m shows the field menu, ce:f asks one field, ce:v sets a choice, ce:c clears an optional field.
 class CardEditMenu(Button, layout="ce:m:{child}"):
     child: Number
 
@@ -294,31 +145,24 @@ class InviteRelation(Button, layout="inv:rel:{relation}"):
 # --- the child picker of the care flows: <area>:c:<nonce>:<child> -----------------------------------
 
 
-class ChildPick(Button):
-    """A child offered by care_picker (a quick pick or a search result) in one run of a flow."""
-
+class ChildPick(Button):  # a child offered by care_picker (a quick pick or a search result) in one run of a flow
     nonce: Nonce
     child: Id
 
 
-class InvitePick(ChildPick, layout="ivc:c:{nonce}:{child}"):
-    pass
+class InvitePick(ChildPick, layout="ivc:c:{nonce}:{child}"): ...
 
 
-class CheckinPick(ChildPick, layout="ci:c:{nonce}:{child}"):
-    pass
+class CheckinPick(ChildPick, layout="ci:c:{nonce}:{child}"): ...
 
 
-class VisitPick(ChildPick, layout="vi:c:{nonce}:{child}"):
-    pass
+class VisitPick(ChildPick, layout="vi:c:{nonce}:{child}"): ...
 
 
-class PairPick(ChildPick, layout="pa:c:{nonce}:{child}"):
-    pass
+class PairPick(ChildPick, layout="pa:c:{nonce}:{child}"): ...
 
 
-class BuddyPick(ChildPick, layout="bu:c:{nonce}:{child}"):
-    pass
+class BuddyPick(ChildPick, layout="bu:c:{nonce}:{child}"): ...
 
 
 # --- language --------------------------------------------------------------------------------------
@@ -329,23 +173,17 @@ class Language(Button, layout="lang:{locale}"):
 
 
 # --- stats, export, import -------------------------------------------------------------------------
-# st:v shows a scope's key figures (optionally of a term), st:f every figure, st:l a list of children needing
-# action, st:c the chart; ex:s picks the export's scope, ex:g builds the workbook; imp:ok / imp:no a checked file.
 
 
-class ScopeFigures(Button):
-    """A scope's figures (of a term, or the current one)."""
-
+class ScopeFigures(Button):  # a scope's figures (of a term, or the current one)
     scope: ScopeCode
     term: Term | None = None
 
 
-class StatsView(ScopeFigures, layout="st:v:{scope}[:{term}]"):
-    """The key figures."""
+class StatsView(ScopeFigures, layout="st:v:{scope}[:{term}]"): ...  # the key figures
 
 
-class StatsFull(ScopeFigures, layout="st:f:{scope}[:{term}]"):
-    """Every figure, with its explanation."""
+class StatsFull(ScopeFigures, layout="st:f:{scope}[:{term}]"): ...  # every figure, with its explanation
 
 
 class StatsList(Button, layout="st:l:{kind}:{scope}:{page}"):
@@ -373,24 +211,20 @@ class ImportConfirm(Button, layout="imp:{action}:{batch}"):
 
 
 # --- concerns and risk -----------------------------------------------------------------------------
-# cc:c picks the child, cc:ck starts from a flagged check-in, cc:n from the card, then cc:k the kind and cc:w the day
-# (0 today, 1 yesterday); on the alert cc:ack / cc:as / cc:cl, cc:to assigns, cc:oc closes with an outcome.
 
 
 _CLOSING = one_of([o for o in safety.Outcome if o not in safety.OUTCOMES_NEEDING_NOTE])
 _NEEDING_NOTE = one_of([o for o in safety.Outcome if o in safety.OUTCOMES_NEEDING_NOTE])
 
 
-class ConcernPick(Button, layout="cc:c:{child}"):
-    child: Id
+class ConcernPick(OfChild, layout="cc:c:{child}"): ...
 
 
 class ConcernFromCheckin(Button, layout="cc:ck:{checkin}"):
     checkin: Id
 
 
-class ConcernFromCard(Button, layout="cc:n:{child}"):
-    child: Id
+class ConcernFromCard(OfChild, layout="cc:n:{child}"): ...
 
 
 class ConcernKind(Button, layout="cc:k:{kind}"):
@@ -401,12 +235,10 @@ class ConcernWhen(Button, layout="cc:w:{days_ago}"):
     days_ago: Binary
 
 
-class ConcernAck(Button, layout="cc:ack:{concern}"):
-    concern: Id
+class ConcernAck(OfConcern, layout="cc:ack:{concern}"): ...
 
 
-class ConcernAssign(Button, layout="cc:as:{concern}"):
-    concern: Id
+class ConcernAssign(OfConcern, layout="cc:as:{concern}"): ...
 
 
 class ConcernAssignTo(Button, layout="cc:to:{concern}:{user}"):
@@ -414,20 +246,15 @@ class ConcernAssignTo(Button, layout="cc:to:{concern}:{user}"):
     user: UserId
 
 
-class ConcernClose(Button, layout="cc:cl:{concern}"):
-    concern: Id
+class ConcernClose(OfConcern, layout="cc:cl:{concern}"): ...
 
 
-class ConcernOutcome(Button, layout="cc:oc:{concern}:{outcome}"):
-    """An outcome that closes at once."""
-
+class ConcernOutcome(Button, layout="cc:oc:{concern}:{outcome}"):  # closes at once
     concern: Id
     outcome: Annotated[safety.Outcome, _CLOSING]
 
 
-class ConcernOutcomeNote(Button, layout="cc:oc:{concern}:{outcome}"):
-    """An outcome that asks for a note first."""
-
+class ConcernOutcomeNote(Button, layout="cc:oc:{concern}:{outcome}"):  # asks for a note first
     concern: Id
     outcome: Annotated[safety.Outcome, _NEEDING_NOTE]
 
@@ -439,8 +266,7 @@ def concern_outcome(concern: int, outcome: safety.Outcome) -> ConcernOutcome | C
     return ConcernOutcome(concern, outcome)
 
 
-class RiskMenu(Button, layout="rk:m:{child}"):
-    child: Id
+class RiskMenu(OfChild, layout="rk:m:{child}"): ...
 
 
 class RiskLevel(Button, layout="rk:l:{child}:{level}"):
@@ -449,53 +275,41 @@ class RiskLevel(Button, layout="rk:l:{child}:{level}"):
 
 
 # --- the mailbox -----------------------------------------------------------------------------------
-# mb:new writes a new letter, mb:a answers in one's own ticket; counsellors: mb:t reads, mb:r replies, mb:x closes,
-# mb:pg pages the open tickets.
 
 MAILBOX_PREFIX = "mb:"  # every mailbox button; the inbox and the guard leave these unstored
 
 
-class MailboxNew(Button, layout="mb:new"):
-    pass
+class MailboxNew(Button, layout="mb:new"): ...
 
 
-class MailboxAnswer(Button, layout="mb:a:{ticket}"):
-    ticket: Id
+class MailboxAnswer(OfTicket, layout="mb:a:{ticket}"): ...
 
 
-class MailboxTicket(Button, layout="mb:t:{ticket}"):
-    ticket: Id
+class MailboxTicket(OfTicket, layout="mb:t:{ticket}"): ...
 
 
-class MailboxReply(Button, layout="mb:r:{ticket}"):
-    ticket: Id
+class MailboxReply(OfTicket, layout="mb:r:{ticket}"): ...
 
 
-class MailboxClose(Button, layout="mb:x:{ticket}"):
-    ticket: Id
+class MailboxClose(OfTicket, layout="mb:x:{ticket}"): ...
 
 
-class MailboxPage(Paged, layout="mb:pg:{page}"):
-    pass
+class MailboxPage(Paged, layout="mb:pg:{page}"): ...
 
 
 # --- counselling -----------------------------------------------------------------------------------
 
 
-class CounselView(Button, layout="cs:v:{child}"):
-    child: Id
+class CounselView(OfChild, layout="cs:v:{child}"): ...
 
 
-class CounselNew(Button, layout="cs:n:{child}"):
-    child: Id
+class CounselNew(OfChild, layout="cs:n:{child}"): ...
 
 
-class CounselToday(Button, layout="cs:d:0"):
-    pass
+class CounselToday(Button, layout="cs:d:0"): ...
 
 
-class CounselSkip(Button, layout="cs:skip"):
-    pass
+class CounselSkip(Button, layout="cs:skip"): ...
 
 
 class CounselShare(Button, layout="cs:sh:{shared}"):
@@ -503,40 +317,30 @@ class CounselShare(Button, layout="cs:sh:{shared}"):
 
 
 # --- privacy and the audit trail -------------------------------------------------------------------
-# pv:ok a guardian consents, pv:pp paper consent, pv:fx asks a correction, pv:rm / pv:rmy asks erasure (with a
-# confirmation), pv:er / pv:ery erases (admin), pv:no cancels a confirmation; au:v a page of a child's audit trail.
 
 
-class PrivacyConsent(Button, layout="pv:ok:{child}"):
-    child: Id
+class PrivacyConsent(OfChild, layout="pv:ok:{child}"): ...
 
 
-class PrivacyPaper(Button, layout="pv:pp:{child}"):
-    child: Id
+class PrivacyPaper(OfChild, layout="pv:pp:{child}"): ...
 
 
-class PrivacyCorrect(Button, layout="pv:fx:{child}"):
-    child: Id
+class PrivacyCorrect(OfChild, layout="pv:fx:{child}"): ...
 
 
-class PrivacyRequestErase(Button, layout="pv:rm:{child}"):
-    child: Id
+class PrivacyRequestErase(OfChild, layout="pv:rm:{child}"): ...
 
 
-class PrivacyRequestEraseYes(Button, layout="pv:rmy:{child}"):
-    child: Id
+class PrivacyRequestEraseYes(OfChild, layout="pv:rmy:{child}"): ...
 
 
-class PrivacyErase(Button, layout="pv:er:{child}"):
-    child: Id
+class PrivacyErase(OfChild, layout="pv:er:{child}"): ...
 
 
-class PrivacyEraseYes(Button, layout="pv:ery:{child}"):
-    child: Id
+class PrivacyEraseYes(OfChild, layout="pv:ery:{child}"): ...
 
 
-class PrivacyNo(Button, layout="pv:no"):
-    pass
+class PrivacyNo(Button, layout="pv:no"): ...
 
 
 class AuditView(Button, layout="au:v:{child}:{page}"):
@@ -545,8 +349,6 @@ class AuditView(Button, layout="au:v:{child}:{page}"):
 
 
 # --- check-ins -------------------------------------------------------------------------------------
-# ci:ok all fine, ci:d rate each aspect, ci:sk skip the note, ci:w toggle the worry mark, ci:s save; ci:r rates one
-# aspect; cq answers "raise a concern?" about a saved check-in.
 
 
 class CheckinAction(Button, layout="ci:{action}:{nonce}"):
@@ -578,8 +380,7 @@ class VisitDate(Button, layout="vi:dt:{nonce}:{days_ago}"):
     days_ago: Binary
 
 
-class VisitSkip(Button, layout="vi:sk:{nonce}"):
-    nonce: Nonce
+class VisitSkip(InFlow, layout="vi:sk:{nonce}"): ...
 
 
 class VisitFollowup(Button, layout="vi:f:{nonce}:{answer}"):
@@ -592,16 +393,14 @@ class VisitDue(Button, layout="vi:due:{nonce}:{days}"):
     days: Days
 
 
-class VisitSave(Button, layout="vi:s:{nonce}"):
-    nonce: Nonce
+class VisitSave(InFlow, layout="vi:s:{nonce}"): ...
 
 
 class FollowupDone(Button, layout="fu:d:{followup}"):
     followup: Id
 
 
-class FollowupPage(Paged, layout="fu:pg:{page}"):
-    pass
+class FollowupPage(Paged, layout="fu:pg:{page}"): ...
 
 
 # --- pairings and buddies --------------------------------------------------------------------------
@@ -617,19 +416,16 @@ class PairCadence(Button, layout="pa:cd:{nonce}:{days}"):
     days: Days
 
 
-class PairEnd(Button, layout="pa:end:{nonce}"):
-    nonce: Nonce
+class PairEnd(InFlow, layout="pa:end:{nonce}"): ...
 
 
-class BuddyEnd(Button, layout="bu:end:{nonce}"):
-    nonce: Nonce
+class BuddyEnd(InFlow, layout="bu:end:{nonce}"): ...
 
 
 # --- boarding, enrolment, the timeline -------------------------------------------------------------
 
 
-class BoardingRequest(Button, layout="bo:rq:{child}"):
-    child: Id
+class BoardingRequest(OfChild, layout="bo:rq:{child}"): ...
 
 
 class BoardingDecide(Button, layout="bo:{answer}:{request}"):
@@ -637,12 +433,10 @@ class BoardingDecide(Button, layout="bo:{answer}:{request}"):
     request: Id
 
 
-class BoardingPage(Paged, layout="bo:pg:{page}"):
-    pass
+class BoardingPage(Paged, layout="bo:pg:{page}"): ...
 
 
-class EnrolView(Button, layout="en:v:{child}"):
-    child: Id
+class EnrolView(OfChild, layout="en:v:{child}"): ...
 
 
 class EnrolStart(Button, layout="en:s:{child}:{status}"):
@@ -650,9 +444,7 @@ class EnrolStart(Button, layout="en:s:{child}:{status}"):
     status: care.Enrolment
 
 
-class EnrolAction(Button, layout="en:{action}:{nonce}"):
-    """en:dt today, en:sk no reason, en:ok save."""
-
+class EnrolAction(Button, layout="en:{action}:{nonce}"):  # dt today, sk no reason, ok save
     action: Literal["dt", "sk", "ok"]
     nonce: Nonce
 
@@ -663,9 +455,6 @@ class Timeline(Button, layout="tl:{child}:{page}"):
 
 
 # --- the green channel -----------------------------------------------------------------------------
-# gc answers a family-call reminder (called / couldn't get through / snooze); /callplan: gp:c, then gp:r;
-# /parentnote: gn:c; gw:w a parent starts a message to the head teacher, gw:a a head teacher answers one;
-# gs:m / gs:<setting>[:<language>] the settings.
 
 
 class CallAnswer(Button, layout="gc:{child}:{slot}:{answer}"):
@@ -674,34 +463,27 @@ class CallAnswer(Button, layout="gc:{child}:{slot}:{answer}"):
     answer: Literal["c", "n", "s"]
 
 
-class HeadTeacherPick(Button):
-    """A child picked for /callplan or /parentnote."""
-
-    child: Id
+class HeadTeacherPick(OfChild): ...  # a child picked for /callplan or /parentnote
 
 
-class CallPlanChild(HeadTeacherPick, layout="gp:c:{child}"):
-    pass
+class CallPlanChild(HeadTeacherPick, layout="gp:c:{child}"): ...
 
 
 class CallPlanRhythm(Button, layout="gp:r:{rhythm}"):
     rhythm: Annotated[str, Match(r"w[0-6]|i|off", "off")]
 
 
-class ParentNoteChild(HeadTeacherPick, layout="gn:c:{child}"):
-    pass
+class ParentNoteChild(HeadTeacherPick, layout="gn:c:{child}"): ...
 
 
-class GreenWrite(Button, layout="gw:w"):
-    pass
+class GreenWrite(Button, layout="gw:w"): ...
 
 
 class GreenAnswer(Button, layout="gw:a:{message}"):
     message: Id
 
 
-class GreenSettingsMenu(Button, layout="gs:m"):
-    pass
+class GreenSettingsMenu(Button, layout="gs:m"): ...
 
 
 class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
@@ -709,13 +491,4 @@ class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
     language: Literal["zh_CN", "en"] | None = None
 
 
-def _declared(base: type[Button]) -> list[type[Button]]:
-    found = []
-    for kind in base.__subclasses__():
-        if kind.layout and kind.__module__ == __name__:
-            found.append(kind)
-        found.extend(k for k in _declared(kind) if k not in found)
-    return found
-
-
-KINDS: tuple[type[Button], ...] = tuple(_declared(Button))  # every kind of button the bot sends
+KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons import Button, Language
+from bot.buttons import Language
+from bot.callback_data import Button
 from bot.texts import Texts
 
 

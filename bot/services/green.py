@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import buttons as bt
+from bot.callback_data import Button
 from bot.domain import schedule
 from bot.domain.clock import to_db
 from bot.domain.roles import Access, Actor
@@ -51,7 +52,7 @@ def texts_of(services: Services, language: str | None) -> Texts:
     return texts_for(language, services.config.school.language)
 
 
-def _markup(rows: list[list[tuple[str, bt.Button]]]) -> dict[str, Any]:
+def _markup(rows: list[list[tuple[str, Button]]]) -> dict[str, Any]:
     """A Bot API inline keyboard from (label, button) rows."""
     import html
 
