@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildScope, may
@@ -48,13 +49,13 @@ def card_buttons(texts: Texts, actor: Actor, child: Child) -> list[InlineKeyboar
     scope = ChildScope(child_id=child.id, class_id=child.class_id)
     buttons = []
     if may(actor, Access.REPORT_CONCERN, scope):
-        buttons.append(kb.button(texts.t("safety.card.concern_button"), "cc", "n", child.id))
+        buttons.append(kb.button(texts.t("safety.card.concern_button"), bt.ConcernFromCard(child.id)))
     if may(actor, Access.SET_RISK, scope):
-        buttons.append(kb.button(texts.t("safety.card.risk_button"), "rk", "m", child.id))
+        buttons.append(kb.button(texts.t("safety.card.risk_button"), bt.RiskMenu(child.id)))
     if may(actor, Access.CONSENT_PAPER, scope):
-        buttons.append(kb.button(texts.t("safety.card.paper_button"), "pv", "pp", child.id))
+        buttons.append(kb.button(texts.t("safety.card.paper_button"), bt.PrivacyPaper(child.id)))
     if may(actor, Access.ERASE, scope):
-        buttons.append(kb.button(texts.t("safety.card.erase_button"), "pv", "er", child.id))
+        buttons.append(kb.button(texts.t("safety.card.erase_button"), bt.PrivacyErase(child.id)))
     return buttons
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot import buttons as bt
 from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do
@@ -124,10 +125,10 @@ async def alerts_for(services: Services, concern: store.Concern, *, round_number
         markup = {
             "inline_keyboard": [
                 [
-                    {"text": texts.t("safety.button.ack"), "callback_data": f"cc:ack:{concern.id}"},
-                    {"text": texts.t("safety.button.assign"), "callback_data": f"cc:as:{concern.id}"},
+                    {"text": texts.t("safety.button.ack"), "callback_data": bt.ConcernAck(concern.id).pack()},
+                    {"text": texts.t("safety.button.assign"), "callback_data": bt.ConcernAssign(concern.id).pack()},
                 ],
-                [{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern.id}"}],
+                [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern.id).pack()}],
             ]
         }
         alerts.append(Alert(admin_id, f"concern:{concern.id}:r{round_number}:{admin_id}", text, markup))
@@ -211,7 +212,11 @@ async def assign(services: Services, actor: Actor, concern_id: int, assignee: in
             what=updated.description,
         )
     )
-    markup = {"inline_keyboard": [[{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern_id}"}]]}
+    markup = {
+        "inline_keyboard": [
+            [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern_id).pack()}]
+        ]
+    }
     stamp = to_db(now)
     return updated, [Alert(assignee, f"concern:{concern_id}:as:{assignee}:{stamp}", text, markup)]
 

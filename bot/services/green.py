@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from bot import buttons as bt
+from bot.callback_data import Button
 from bot.domain import schedule
 from bot.domain.clock import to_db
 from bot.domain.roles import Access, Actor
@@ -50,13 +52,13 @@ def texts_of(services: Services, language: str | None) -> Texts:
     return texts_for(language, services.config.school.language)
 
 
-def _markup(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
-    """A Bot API inline keyboard from (label, callback data) rows."""
+def _markup(rows: list[list[tuple[str, Button]]]) -> dict[str, Any]:
+    """A Bot API inline keyboard from (label, button) rows."""
     import html
 
     return {
         "inline_keyboard": [
-            [{"text": html.unescape(label), "callback_data": data} for label, data in row] for row in rows
+            [{"text": html.unescape(label), "callback_data": data.pack()} for label, data in row] for row in rows
         ]
     }
 
@@ -146,9 +148,9 @@ def call_markup(texts: Texts, child_id: int, slot: datetime) -> dict[str, Any]:
     code = slot_code(slot)
     return _markup(
         [
-            [(texts.t("green.call.called"), f"gc:{child_id}:{code}:c")],
-            [(texts.t("green.call.no_answer"), f"gc:{child_id}:{code}:n")],
-            [(texts.t("green.call.snooze"), f"gc:{child_id}:{code}:s")],
+            [(texts.t("green.call.called"), bt.CallAnswer(child_id, code, "c"))],
+            [(texts.t("green.call.no_answer"), bt.CallAnswer(child_id, code, "n"))],
+            [(texts.t("green.call.snooze"), bt.CallAnswer(child_id, code, "s"))],
         ]
     )
 
@@ -362,7 +364,12 @@ WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
 
 
 def weekly_markup(texts: Texts) -> dict[str, Any]:
-    return _markup([[(texts.t("green.weekly.write"), "gw:w")], [(texts.t("green.weekly.settings"), "gs:m")]])
+    return _markup(
+        [
+            [(texts.t("green.weekly.write"), bt.GreenWrite())],
+            [(texts.t("green.weekly.settings"), bt.GreenSettingsMenu())],
+        ]
+    )
 
 
 async def queue_weekly(services: Services) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import buttons as bt
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
 from bot.services import green as green_service
@@ -48,7 +49,7 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
             )
             markup = {
                 "inline_keyboard": [
-                    [{"text": texts.t("green.write.answer_button"), "callback_data": f"gw:a:{message_id}"}]
+                    [{"text": texts.t("green.write.answer_button"), "callback_data": bt.GreenAnswer(message_id).pack()}]
                 ]
             }
             await outbox.enqueue(
@@ -98,7 +99,9 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
             "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
             message=body,
         )  # fmt: skip
-        markup = {"inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": "gw:w"}]]}
+        markup = {
+            "inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": bt.GreenWrite().pack()}]]
+        }
         await outbox.enqueue(
             db, recipient_id=parent_id, kind=green_service.ANSWER, dedup_key=str(answer_id), text=text,
             markup=markup, now=now,
