@@ -34,8 +34,8 @@ from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
+from bot.storage import children as children_store
 from bot.storage import people
-from bot.storage import safety as store
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -368,7 +368,7 @@ async def audit_command(update: Update, context: BotContext) -> None:
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
         return
-    found, total = await store.search_all(context.services.db, query, limit=10)
+    found, total = await children_store.search_all(context.services.db, query, limit=10)
     if total == 0:
         await reply(update, texts.t("safety.concern.none_found", query=query))
         return

@@ -25,7 +25,7 @@ from bot.domain.schedule import CallPlan
 from bot.services import Services, access
 from bot.storage import audit, children, outbox, people
 from bot.storage import green as store
-from bot.storage import safety as safety_store
+from bot.storage import risks as risks_store
 from bot.texts import Texts, clip_html, texts_for
 
 log = logging.getLogger(__name__)
@@ -521,11 +521,11 @@ def _names(texts: Texts, names: list[str]) -> str:
 async def high_risk_children(services: Services) -> list[str]:
     """Names of the children listed as high-risk (a high level set, or an open concern), for the admin digest,
     which puts them first."""
-    risks = await safety_store.risks(services.db)
+    risks = await risks_store.risks(services.db)
     ids = [
         child_id for child_id, risk in risks.items() if effective_risk(risk.level, risk.open_concerns) is RiskLevel.HIGH
     ]
-    return await safety_store.child_names(services.db, ids)
+    return await children.child_names(services.db, ids)
 
 
 async def children_without_contact(services: Services, now: datetime) -> list[str]:
