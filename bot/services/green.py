@@ -24,8 +24,14 @@ from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import Services, access
 from bot.storage import audit, children, outbox, people
-from bot.storage import green as store
+from bot.storage import family_calls as family_calls_store
+from bot.storage import family_messages as family_messages_store
+from bot.storage import guardians as guardians_store
+from bot.storage import job_runs as job_runs_store
+from bot.storage import mentor_digests as mentor_digests_store
+from bot.storage import recipients as recipients_store
 from bot.storage import risks as risks_store
+from bot.storage import weekly_update as weekly_update_store
 from bot.texts import Texts, clip_html, texts_for
 
 log = logging.getLogger(__name__)
@@ -108,7 +114,7 @@ async def save_plan(services: Services, actor: Actor, plan: CallPlan) -> None:
     await child_for_plan(services, actor, plan.child_id)
     now = services.now()
     async with services.db.transaction():
-        await store.save_plan(services.db, plan, by=actor.user_id, now=now)
+        await family_calls_store.save_plan(services.db, plan, by=actor.user_id, now=now)
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="green.plan_set", child_id=plan.child_id,
             detail=f"rhythm={plan.rhythm}",
@@ -120,7 +126,9 @@ async def add_parent_note(services: Services, actor: Actor, child_id: int, text:
     await child_for_plan(services, actor, child_id)
     now = services.now()
     async with services.db.transaction():
-        note_id = await store.add_note(services.db, child_id=child_id, author_id=actor.user_id, text=text, now=now)
+        note_id = await family_messages_store.add_note(
+            services.db, child_id=child_id, author_id=actor.user_id, text=text, now=now
+        )
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="green.parent_note", child_id=child_id,
             detail=f"note={note_id}",
@@ -129,7 +137,7 @@ async def add_parent_note(services: Services, actor: Actor, child_id: int, text:
 
 
 async def current_plan_text(services: Services, texts: Texts, child_id: int) -> str | None:
-    stored = await store.get_plan(services.db, child_id)
+    stored = await family_calls_store.get_plan(services.db, child_id)
     if stored is None or not stored.active:
         return None
     return describe_plan(texts, stored.plan)
@@ -139,7 +147,7 @@ async def stop_plan(services: Services, actor: Actor, child_id: int) -> bool:
     await child_for_plan(services, actor, child_id)
     now = services.now()
     async with services.db.transaction():
-        stopped = await store.stop_plan(services.db, child_id, now)
+        stopped = await family_calls_store.stop_plan(services.db, child_id, now)
         await audit.record(services.db, at=now, actor_id=actor.user_id, action="green.plan_stop", child_id=child_id)
     return stopped
 
@@ -156,7 +164,7 @@ def call_markup(texts: Texts, child_id: int, slot: datetime) -> dict[str, Any]:
 
 
 async def _queue_call(
-    services: Services, stored: store.StoredPlan, user_id: int, language: str | None, slot: datetime, *,
+    services: Services, stored: family_calls_store.StoredPlan, user_id: int, language: str | None, slot: datetime, *,
     kind: str, dedup_key: str, not_before: datetime,
 ) -> bool:  # fmt: skip
     texts = texts_of(services, language)
@@ -171,8 +179,8 @@ async def _queue_call(
 
 
 def _due_calls(
-    plans: list[store.StoredPlan], runs: dict[int, datetime], now: datetime, tz: tzinfo
-) -> list[tuple[store.StoredPlan, datetime]]:
+    plans: list[family_calls_store.StoredPlan], runs: dict[int, datetime], now: datetime, tz: tzinfo
+) -> list[tuple[family_calls_store.StoredPlan, datetime]]:
     """The plans whose latest call time has passed and was not reminded yet, with that time (pure)."""
     due = []
     for stored in plans:
@@ -201,22 +209,22 @@ async def queue_family_calls(services: Services) -> int:
     tz = services.config.school.timezone
     queued = 0
     # Only the plans whose next call may have come (one query): the tick must stay cheap at 40,000 plans.
-    looked_at = await store.plans_to_look_at(services.db, now)
+    looked_at = await family_calls_store.plans_to_look_at(services.db, now)
     plans = [stored for stored, _ in looked_at]
     runs = {stored.plan.child_id: last for stored, last in looked_at if last is not None}
     # Working out a county's 40,000 latest call times takes a CPU second: in a thread, so that replies to people
     # go on meanwhile instead of waiting for the event loop.
     for stored, slot in await asyncio.to_thread(_due_calls, plans, runs, now, tz):
         async with services.db.transaction():
-            parents = await store.active_guardian_ids(services.db, stored.plan.child_id)
-            languages = await store.user_languages(services.db, parents)
+            parents = await guardians_store.active_guardian_ids(services.db, stored.plan.child_id)
+            languages = await recipients_store.user_languages(services.db, parents)
             for user_id in parents:
                 key = f"{stored.plan.child_id}:{to_db(slot)}"
                 if await _queue_call(
                     services, stored, user_id, languages.get(user_id), slot, kind=CALL, dedup_key=key, not_before=slot
                 ):
                     queued += 1
-            await store.set_run_slot(services.db, stored.plan.child_id, slot)
+            await family_calls_store.set_run_slot(services.db, stored.plan.child_id, slot)
     return queued
 
 
@@ -232,9 +240,9 @@ async def answer_call(services: Services, user_id: int, child_id: int, code: int
     """A parent pressed a reminder button. Ids come from the client: the binding and the plan are re-checked."""
     outcome = OUTCOMES.get(letter)
     child = await children.get_child(services.db, child_id)
-    if outcome is None or child is None or not await store.is_guardian(services.db, user_id, child_id):
+    if outcome is None or child is None or not await guardians_store.is_guardian(services.db, user_id, child_id):
         return CallAnswer("unbound")
-    stored = await store.get_plan(services.db, child_id)
+    stored = await family_calls_store.get_plan(services.db, child_id)
     if stored is None or not stored.active:
         return CallAnswer("no_plan", child.name)
     now = services.now()
@@ -244,9 +252,11 @@ async def answer_call(services: Services, user_id: int, child_id: int, code: int
         # A reminder from an earlier call (last month's, or before the plan changed): nothing recorded.
         return CallAnswer("stale", child.name, slot, current)
     async with services.db.transaction():
-        if outcome == "snoozed" and await store.snoozes(services.db, child_id, user_id, slot) >= MAX_SNOOZES:
+        if outcome == "snoozed" and (
+            await family_calls_store.snoozes(services.db, child_id, user_id, slot) >= MAX_SNOOZES
+        ):
             return CallAnswer("too_many", child.name, slot)
-        if not await store.record_answer(
+        if not await family_calls_store.record_answer(
             services.db, child_id=child_id, user_id=user_id, slot=slot, outcome=outcome, now=now
         ):
             return CallAnswer("duplicate", child.name, slot)
@@ -254,8 +264,8 @@ async def answer_call(services: Services, user_id: int, child_id: int, code: int
             services.db, at=now, actor_id=user_id, action="green.call_answer", child_id=child_id, detail=outcome
         )
         if outcome == "snoozed":
-            count = await store.snoozes(services.db, child_id, user_id, slot)
-            language = await store.user_language(services.db, user_id)
+            count = await family_calls_store.snoozes(services.db, child_id, user_id, slot)
+            language = await recipients_store.user_language(services.db, user_id)
             await _queue_call(
                 services, stored, user_id, language, slot, kind=CALL_SNOOZE,
                 dedup_key=f"{child_id}:{to_db(slot)}:{count}", not_before=now + timedelta(hours=1),
@@ -273,12 +283,12 @@ async def queue_no_contact_alerts(services: Services) -> int:
     # plans, and one query per plan on every tick kept the database busy for minutes, delaying every reply.
     silent = [
         (stored, last, last or stored.created_at)
-        for stored, last in await store.silent_plans(services.db, now - timedelta(days=days))
+        for stored, last in await family_calls_store.silent_plans(services.db, now - timedelta(days=days))
     ]
     if not silent:
         return 0
-    heads = await store.head_teachers_by_class(services.db)
-    mentors = await store.mentors_by_child(services.db)
+    heads = await recipients_store.head_teachers_by_class(services.db)
+    mentors = await recipients_store.mentors_by_child(services.db)
     already = await outbox.queued_keys(services.db, NO_CONTACT)
     for stored, last, since in silent:
         child_id = stored.plan.child_id
@@ -289,7 +299,7 @@ async def queue_no_contact_alerts(services: Services) -> int:
         recipients = [u for u in recipients if (u, f"{child_id}:{to_db(since)}") not in already]
         if not recipients:
             continue
-        languages = await store.user_languages(services.db, recipients)
+        languages = await recipients_store.user_languages(services.db, recipients)
         async with services.db.transaction():
             for user_id in recipients:
                 texts = texts_of(services, languages.get(user_id))
@@ -318,11 +328,11 @@ async def queue_mentor_digests(services: Services) -> int:
     if schedule.in_quiet_hours(now, tz, config.scheduler.quiet_start, config.scheduler.quiet_end):
         return 0
     today = local(services, now).date()
-    if await store.job_key(services.db, "mentor_digest") == today.isoformat():
+    if await job_runs_store.job_key(services.db, "mentor_digest") == today.isoformat():
         return 0
     per_mentor: dict[int, list[tuple[str, str, date, int]]] = defaultdict(list)
     marks: list[tuple[int, str]] = []
-    for pairing in await store.open_pairings_by_mentor(services.db):
+    for pairing in await mentor_digests_store.open_pairings_by_mentor(services.db):
         started = local(services, pairing.started_at).date()
         due = schedule.pairing_due(pairing.last_visit, started, pairing.cadence_days)
         if today < due:
@@ -335,7 +345,7 @@ async def queue_mentor_digests(services: Services) -> int:
         marks.append((pairing.id, key))
     queued = 0
     async with services.db.transaction():
-        languages = await store.user_languages(services.db, list(per_mentor))
+        languages = await recipients_store.user_languages(services.db, list(per_mentor))
         for mentor_id, items in per_mentor.items():
             texts = texts_of(services, languages.get(mentor_id))
             lines = [
@@ -352,8 +362,8 @@ async def queue_mentor_digests(services: Services) -> int:
             ):
                 queued += 1
         for pairing_id, key in marks:
-            await store.set_job_key(services.db, f"mentor:{pairing_id}", key, now)
-        await store.set_job_key(services.db, "mentor_digest", today.isoformat(), now)
+            await job_runs_store.set_job_key(services.db, f"mentor:{pairing_id}", key, now)
+        await job_runs_store.set_job_key(services.db, "mentor_digest", today.isoformat(), now)
     return queued
 
 
@@ -383,7 +393,7 @@ async def queue_weekly(services: Services) -> int:
     if now < moment:
         return 0
     key = schedule.week_key(today)
-    if await store.job_key(services.db, "weekly_update") == key:
+    if await job_runs_store.job_key(services.db, "weekly_update") == key:
         return 0
     # Composed outside any transaction and queued in chunks, each its own transaction: one transaction for a
     # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
@@ -399,7 +409,7 @@ async def queue_weekly(services: Services) -> int:
         )  # fmt: skip
     async with services.db.transaction():
         queued += await _queue_admin_digest(services, today, key, moment, now)
-        await store.set_job_key(services.db, "weekly_update", key, now)
+        await job_runs_store.set_job_key(services.db, "weekly_update", key, now)
     log.info("weekly update %s: %d message(s) queued", key, queued)
     return queued
 
@@ -411,15 +421,15 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-    guardians = await store.weekly_recipients(db)
-    checkins = await store.checkin_averages(db, start, now)
-    visits = await store.visit_counts(db, start_day, today)
+    guardians = await weekly_update_store.weekly_recipients(db)
+    checkins = await weekly_update_store.checkin_averages(db, start, now)
+    visits = await weekly_update_store.visit_counts(db, start_day, today)
     notes: dict[int, list[str]] = defaultdict(list)
-    for child_id, note in await store.notes_since(db, start):
+    for child_id, note in await weekly_update_store.notes_since(db, start):
         notes[child_id].append(note[:NOTE_LIMIT])
-    plans = {stored.plan.child_id: stored.plan for stored in await store.active_plans(db)}
+    plans = {stored.plan.child_id: stored.plan for stored in await family_calls_store.active_plans(db)}
 
-    per_parent: dict[int, list[store.WeeklyRecipient]] = defaultdict(list)
+    per_parent: dict[int, list[weekly_update_store.WeeklyRecipient]] = defaultdict(list)
     language_of: dict[int, str | None] = {}
     for recipient in guardians:
         per_parent[recipient.user_id].append(recipient)
@@ -451,7 +461,8 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
 
 
 def _child_section(
-    services: Services, texts: Texts, child_id: int, name: str, checkins: dict[int, store.CheckinAverages],
+    services: Services, texts: Texts, child_id: int, name: str,
+    checkins: dict[int, weekly_update_store.CheckinAverages],
     visits: dict[int, dict[str, int]], notes: dict[int, list[str]], plans: dict[int, CallPlan], now: datetime,
 ) -> str:  # fmt: skip
     lines = [texts.t("green.weekly.child", child=name)]
@@ -488,14 +499,14 @@ async def _queue_admin_digest(services: Services, today: date, key: str, moment:
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz)
-    checkins = await store.count_checkins_since(db, start)
-    visit_count = await store.count_visits_since(db, start_day)
-    calls = await store.count_calls_since(db, start)
+    checkins = await weekly_update_store.count_checkins_since(db, start)
+    visit_count = await weekly_update_store.count_visits_since(db, start_day)
+    calls = await weekly_update_store.count_calls_since(db, start)
     no_contact = await children_without_contact(services, now)
     overdue = await overdue_pairings(services, today)
     high_risk = await high_risk_children(services)
     admins = await people.admin_ids(db)
-    languages = await store.user_languages(db, admins)
+    languages = await recipients_store.user_languages(db, admins)
     queued = 0
     for admin_id in admins:
         texts = texts_of(services, languages.get(admin_id))
@@ -531,13 +542,13 @@ async def high_risk_children(services: Services) -> list[str]:
 async def children_without_contact(services: Services, now: datetime) -> list[str]:
     """Children with an active plan and no confirmed call for the configured number of days."""
     limit = now - timedelta(days=services.config.scheduler.no_contact_alert_days)
-    return await store.children_without_contact(services.db, limit)
+    return await weekly_update_store.children_without_contact(services.db, limit)
 
 
 async def overdue_pairings(services: Services, today: date) -> list[str]:
     """Names of children whose open pairing's visit fell due before today, by name."""
     names = []
-    for pairing in await store.open_pairings_by_name(services.db):
+    for pairing in await mentor_digests_store.open_pairings_by_name(services.db):
         started = local(services, pairing.started_at).date()
         if schedule.pairing_due(pairing.last_visit, started, pairing.cadence_days) < today:
             names.append(pairing.child_name)
@@ -552,9 +563,9 @@ async def alert_unreachable(services: Services, user_id: int, now: datetime) -> 
     db = services.db
     queued = 0
     day = local(services, now).date().isoformat()
-    for binding in await store.parent_bindings(db, user_id):
-        teachers = await store.head_teachers(db, binding.class_id)
-        languages = await store.user_languages(db, teachers)
+    for binding in await guardians_store.parent_bindings(db, user_id):
+        teachers = await recipients_store.head_teachers(db, binding.class_id)
+        languages = await recipients_store.user_languages(db, teachers)
         for teacher_id in teachers:
             texts = texts_of(services, languages.get(teacher_id))
             relation = binding.relationship
