@@ -67,10 +67,12 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.handlers.timeline", "bot.storage.checkins"),
     ("bot.services.concerns", "bot.texts"),
     ("bot.services.excel", "bot.texts"),
-    ("bot.services.green", "bot.texts"),
+    ("bot.services.family_calls", "bot.texts"),
     ("bot.services.green_messages", "bot.texts"),
     ("bot.services.mailbox", "bot.texts.catalogue.safety"),
+    ("bot.services.rendering", "bot.texts"),
     ("bot.services.stats", "bot.texts"),
+    ("bot.services.weekly_update", "bot.texts"),
     ("bot.storage.persistence", "telegram.ext"),
     ("bot.storage.persistence", "telegram.ext._utils.types"),
 }

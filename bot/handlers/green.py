@@ -37,8 +37,11 @@ from bot.handlers.common import (
     reply,
 )
 from bot.services import AccessDenied, NotFound
-from bot.services import green as service
+from bot.services import family_calls as family_calls_service
 from bot.services import green_messages as messaging
+from bot.services import message_kinds as message_kinds_service
+from bot.services import parent_notes as parent_notes_service
+from bot.services import rendering as rendering_service
 from bot.storage import children, outbox, people
 from bot.texts import Raw, Texts
 
@@ -58,7 +61,7 @@ async def call_answered(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     assert update.effective_user
     button = bt.CallAnswer.of(update)
-    result = await service.answer_call(
+    result = await family_calls_service.answer_call(
         context.services, update.effective_user.id, button.child, button.slot, button.answer
     )
     if result.outcome == "unbound":
@@ -74,7 +77,7 @@ async def call_answered(update: Update, context: BotContext) -> None:
             texts.t(
                 "green.call.stale",
                 child=result.child_name,
-                when=service.format_moment(texts, context.services, result.slot),
+                when=rendering_service.format_moment(texts, context.services, result.slot),
             ),
         )
         return
@@ -117,7 +120,7 @@ async def _pressed_child(
     await answer(update)
     actor = await context.actor(update)
     try:
-        child = await service.child_for_plan(context.services, actor, pick.of(update).child)
+        child = await family_calls_service.child_for_plan(context.services, actor, pick.of(update).child)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return None
@@ -175,7 +178,7 @@ async def plan_child(update: Update, context: BotContext) -> int:
     child = await _pressed_child(update, context, texts, PLAN_DRAFT, bt.CallPlanChild)
     if child is None:
         return PICK
-    current = await service.current_plan_text(context.services, texts, child.id)
+    current = await family_calls_service.current_plan_text(context.services, texts, child.id)
     buttons = [kb.button(texts.t(f"green.weekday.{d}"), bt.CallPlanRhythm(f"w{d}")) for d in range(7)]
     extra = [kb.button(texts.t("green.plan.every_n"), bt.CallPlanRhythm("i"))]
     stop = [kb.button(texts.t("green.plan.off"), bt.CallPlanRhythm("off"))] if current else []
@@ -195,7 +198,7 @@ async def plan_rhythm(update: Update, context: BotContext) -> int:
     if choice == "off":
         actor = await context.actor(update)
         try:
-            await service.stop_plan(context.services, actor, draft["child_id"])
+            await family_calls_service.stop_plan(context.services, actor, draft["child_id"])
         except (AccessDenied, NotFound):
             await reply(update, texts.t("access.denied"))
             return end_flow(context, PLAN_DRAFT)
@@ -259,7 +262,7 @@ async def plan_time(update: Update, context: BotContext) -> int:
         interval_days=None if weekday is not None else draft.get("interval_days"),
     )
     try:
-        await service.save_plan(services, actor, plan)
+        await family_calls_service.save_plan(services, actor, plan)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return end_flow(context, PLAN_DRAFT)
@@ -267,8 +270,8 @@ async def plan_time(update: Update, context: BotContext) -> int:
     await reply(
         update,
         texts.t(
-            "green.plan.saved", child=draft["name"], plan=Raw(service.describe_plan(texts, plan)),
-            next=service.format_moment(texts, services, upcoming),
+            "green.plan.saved", child=draft["name"], plan=Raw(rendering_service.describe_plan(texts, plan)),
+            next=rendering_service.format_moment(texts, services, upcoming),
         ),
     )  # fmt: skip
     return end_flow(context, PLAN_DRAFT)
@@ -290,7 +293,7 @@ async def note_child(update: Update, context: BotContext) -> int:
     child = await _pressed_child(update, context, texts, NOTE_DRAFT, bt.ParentNoteChild)
     if child is None:
         return PICK
-    await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=service.NOTE_LIMIT))
+    await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=parent_notes_service.NOTE_LIMIT))
     return TYPING
 
 
@@ -301,12 +304,12 @@ async def note_typed(update: Update, context: BotContext) -> int:
     if "child_id" not in draft:
         await reply(update, texts.t("green.note.pick_first"))
         return PICK
-    body = await _own_words(update, texts, update.message.text, service.NOTE_LIMIT)
+    body = await _own_words(update, texts, update.message.text, parent_notes_service.NOTE_LIMIT)
     if body is None:
         return TYPING
     actor = await context.actor(update)
     try:
-        await service.add_parent_note(context.services, actor, draft["child_id"], body)
+        await parent_notes_service.add_parent_note(context.services, actor, draft["child_id"], body)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return end_flow(context, NOTE_DRAFT)
@@ -396,7 +399,7 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
         context.services.db,
         update.effective_user.id,
         message.reply_to_message.message_id,
-        (service.WEEKLY, service.ANSWER),
+        (message_kinds_service.WEEKLY, message_kinds_service.ANSWER),
     )
     if kind is None:
         await start.unknown_message(update, context)

@@ -8,7 +8,8 @@ from datetime import timedelta
 from bot import buttons as bt
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
-from bot.services import green as green_service
+from bot.services import message_kinds as message_kinds_service
+from bot.services import rendering as rendering_service
 from bot.storage import audit, outbox, people
 from bot.storage import family_calls as family_calls_store
 from bot.storage import family_messages as family_messages_store
@@ -46,7 +47,7 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
                 recipients.setdefault(teacher, []).append(name)
         languages = await recipients_store.user_languages(db, list(recipients))
         for teacher, names in recipients.items():
-            texts = green_service.texts_of(services, languages.get(teacher))
+            texts = rendering_service.texts_of(services, languages.get(teacher))
             text = texts.t(
                 "green.write.to_teacher", parent=parent_name, children=texts.t("green.sep").join(names), message=body
             )
@@ -56,8 +57,8 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
                 ]
             }
             await outbox.enqueue(
-                db, recipient_id=teacher, kind=green_service.PARENT_MESSAGE, dedup_key=str(message_id), text=text,
-                markup=markup, now=now,
+                db, recipient_id=teacher, kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id),
+                text=text, markup=markup, now=now,
             )  # fmt: skip
         for child_id, _name, _class_id in kids:
             await audit.record(
@@ -97,7 +98,7 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
             db, direction="to_parent", parent_id=parent_id, staff_id=actor.user_id, child_id=original["child_id"],
             text=body, thread_id=message_id, now=now,
         )  # fmt: skip
-        texts = green_service.texts_of(services, parent.language if parent else None)
+        texts = rendering_service.texts_of(services, parent.language if parent else None)
         text = texts.t(
             "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
             message=body,
@@ -106,7 +107,7 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
             "inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": bt.GreenWrite().pack()}]]
         }
         await outbox.enqueue(
-            db, recipient_id=parent_id, kind=green_service.ANSWER, dedup_key=str(answer_id), text=text,
+            db, recipient_id=parent_id, kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), text=text,
             markup=markup, now=now,
         )  # fmt: skip
         await audit.record(
@@ -131,11 +132,13 @@ async def contact_overview(services: Services, actor: Actor, texts: Texts) -> st
         stored = await family_calls_store.get_plan(db, child_id)
         last = await family_calls_store.last_contact(db, child_id)
         plan_text = (
-            green_service.describe_plan(texts, stored.plan)
+            rendering_service.describe_plan(texts, stored.plan)
             if stored and stored.active
             else texts.t("green.plan.no_plan")
         )
-        last_text = green_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+        last_text = (
+            rendering_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+        )
         since = last or (stored.created_at if stored and stored.active else None)
         flagged = since is not None and now - since >= limit
         silent += flagged

@@ -60,7 +60,7 @@ async def plans_to_look_at(db: Database, now: datetime) -> list[tuple[StoredPlan
     """Active plans whose next call may have come, each with its last reminded call time. Left out (in SQL, so a
     county's 40,000 plans are not read on every tick): a plan reminded after it was last saved, less than one
     period ago less three hours (a daylight-saving change can move a call in UTC) — its next call has not come.
-    The tick decides for the rest (bot/services/green.py)."""
+    The tick decides for the rest (bot/services/family_calls.py)."""
     rows = await db.fetchall(
         _PLAN_COLUMNS + ", r.last_slot FROM family_call_plans p JOIN children c ON c.id = p.child_id"
         " LEFT JOIN family_call_runs r ON r.child_id = p.child_id WHERE p.active = 1 AND NOT ("
