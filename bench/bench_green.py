@@ -29,7 +29,8 @@ from telegram.request import BaseRequest, RequestData
 from bot.config import Config, load_config
 from bot.domain.clock import to_db
 from bot.jobs.outbox import OutboxRateLimiter, OutboxSender
-from bot.services import Services, green
+from bot.services import Services
+from bot.services import weekly_update as weekly_update_service
 from bot.storage import outbox
 from bot.storage.db import Database
 
@@ -110,7 +111,7 @@ async def bench_compose(children: int) -> None:
         print(f"built {children} children, {2 * children} parents in {time.perf_counter() - started:.1f} s")
         services = Services(config=config, db=db, clock=lambda: FRIDAY_EVENING)
         started = time.perf_counter()
-        queued = await green.queue_weekly(services)
+        queued = await weekly_update_service.queue_weekly(services)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         weekly = await db.fetchval("SELECT COUNT(*) FROM outbox WHERE kind = 'green.weekly'")

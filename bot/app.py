@@ -78,8 +78,9 @@ async def _guard(update: Update, context: BotContext) -> None:
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
     services = context.services
-    if not safety_mailbox.belongs_to_mailbox(update):
+    if not safety_mailbox.belongs_to_mailbox(update) and services.names_seen.get(user.id) != user.full_name:
         await people.refresh_name(services.db, user.id, user.full_name)
+        services.names_seen[user.id] = user.full_name
     chat = update.effective_chat
     if chat is not None and chat.type != chat.PRIVATE:
         if update.effective_message is not None and (update.effective_message.text or "").startswith("/"):

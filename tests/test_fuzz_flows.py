@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from bot.domain.clock import to_db
-from bot.services.green import compose_weekly
+from bot.services.weekly_update import compose_weekly
 from bot.texts import clip_html
 from tests.fakebot import Sent, check_html
 from tests.green_fixture import TEACHER_ID as TEACHER_GREEN

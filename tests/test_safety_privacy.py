@@ -14,7 +14,8 @@ from bot.__main__ import main
 from bot.domain.clock import to_db
 from bot.services import privacy as privacy_service
 from bot.storage import backup
-from bot.storage import safety as store
+from bot.storage import consent as consent_store
+from bot.storage import erasure as erasure_store
 from bot.storage.db import Database
 from tests.harness import Harness
 from tests.test_safety_school import ADMIN_IDS, School, build_school, queued
@@ -38,12 +39,12 @@ async def test_consent_in_the_bot_and_mydata(school: School) -> None:
     assert "张小明" in parent.last_text and "还没有同意" in parent.last_text
     await parent.press("我同意")
     assert "谢谢" in parent.last_text
-    consent = await store.get_consent(school.h.db, school.own)
+    consent = await consent_store.get_consent(school.h.db, school.own)
     assert consent is not None and consent.method == "bot" and consent.guardian_id == parent.id
     await head.send("/child 张小明")
     assert "在机器人中同意" in head.last_text
     # Consent gating: the stats filter keeps only consented children; the missing list names the others.
-    sql = "SELECT ch.id FROM children ch WHERE " + store.consented_child_filter_sql("ch.id")
+    sql = "SELECT ch.id FROM children ch WHERE " + consent_store.consented_child_filter_sql("ch.id")
     assert [r["id"] for r in await school.h.fetchall(sql)] == [school.own]
     admin_actor = await privacy_service_actor(school, ADMIN_IDS[0])
     missing = await privacy_service.missing_consent(school.services, admin_actor)
@@ -61,10 +62,10 @@ async def test_paper_consent_by_the_head_teacher(school: School) -> None:
     await head.send("/child 李小红")
     await head.press("登记书面同意")
     await head.send_sticker()
-    assert await store.get_consent(school.h.db, school.sibling) is None
+    assert await consent_store.get_consent(school.h.db, school.sibling) is None
     await head.send("外婆 刘桂兰")
     assert "已登记" in head.last_text
-    consent = await store.get_consent(school.h.db, school.sibling)
+    consent = await consent_store.get_consent(school.h.db, school.sibling)
     assert consent is not None and consent.method == "paper" and consent.given_by == "外婆 刘桂兰"
     # A subject teacher has no such button, and a forged one is refused.
     subject = school.people["subject_teacher"]
@@ -81,7 +82,7 @@ async def test_parent_cannot_reach_another_child_through_forged_buttons(school: 
                  f"pv:fx:{school.other}", f"pv:er:{school.sibling}", f"pv:ery:{school.sibling}"):  # fmt: skip
         await parent.press_data(data, message=parent.last)
     assert len([a for a in parent.alerts() if "无权" in a or "没有权限" in a]) == 6
-    assert await store.get_consent(school.h.db, school.sibling) is None
+    assert await consent_store.get_consent(school.h.db, school.sibling) is None
     assert await school.h.fetchval("SELECT COUNT(*) FROM data_requests") == 0
     assert await school.h.fetchval("SELECT COUNT(*) FROM children") == 3
     denied = await school.h.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'denied'",
@@ -167,7 +168,7 @@ async def test_erasure_leaves_no_row_about_the_child_but_the_audit_line(school: 
         conn.close()
     assert leftovers == {"audit_log": 1}, leftovers
     assert audit == [("erase", ADMIN_IDS[0])]
-    assert await store.rows_mentioning_child(school.h.db, school.own) == {}
+    assert await erasure_store.rows_mentioning_child(school.h.db, school.own) == {}
     # The other children are untouched; the parent is no longer bound.
     assert await school.h.fetchval("SELECT COUNT(*) FROM children") == 2
     await parent.send("/mydata")
@@ -367,12 +368,12 @@ async def test_erasing_a_name_spares_drafts_about_a_longer_name_that_contains_it
                 (user_id, json.dumps(data, ensure_ascii=False)),
             )
         async with db.transaction():
-            assert await store.scrub_persisted_drafts(db, ids["小明"], "小明") == 3
+            assert await erasure_store.scrub_persisted_drafts(db, ids["小明"], "小明") == 3
         kept = {r[0]: json.loads(r[1]) for r in await db.fetchall("SELECT user_id, data FROM ptb_user_data")}
         assert kept == {10: drafts[10], 11: {}, 12: {}, 13: {}}
         # The same rule for drafts held in memory.
         in_memory = {"registration": {"name": "王小明"}, "search": "小明"}
-        assert store.scrub_draft(in_memory, ids["小明"], "小明", frozenset({"王小明"}))
+        assert erasure_store.scrub_draft(in_memory, ids["小明"], "小明", frozenset({"王小明"}))
         assert in_memory == {"registration": {"name": "王小明"}}
     finally:
         await db.close()

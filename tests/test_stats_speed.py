@@ -17,7 +17,7 @@ from bot.domain.stats import Scope
 from bot.storage import db as db_module
 from bot.storage import stats as store
 from bot.storage.db import Database
-from bot.storage.safety import erase_child, rows_mentioning_child
+from bot.storage.erasure import erase_child, rows_mentioning_child
 
 LOCAL = "+28800 seconds"  # Asia/Shanghai
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.domain.clock import to_db
-from bot.services import green
+from bot.services import weekly_update as weekly_update_service
 from bot.storage import outbox
 from bot.storage.db import Database
 from tests.green_fixture import TEACHER_ID, drain, local, outbox_rows, school, tick
@@ -116,7 +116,7 @@ async def test_a_weekly_update_queued_in_chunks_survives_a_crash_between_chunks(
     """The weekly update is queued one chunk per transaction (a county's 100,000 messages in one transaction held
     every reply for seconds). Stopped after the first chunk, the next tick queues the rest: each parent once."""
     _admin, _teacher, _child, (mother, father) = await school(harness, parents=2)
-    monkeypatch.setattr(green, "WEEKLY_CHUNK", 1)
+    monkeypatch.setattr(weekly_update_service, "WEEKLY_CHUNK", 1)
     real_enqueue_many = outbox.enqueue_many
     chunks = 0
 

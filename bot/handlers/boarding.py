@@ -7,10 +7,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import BotContext, answer, edit_or_reply, match_int, refuse, reply, show_page
+from bot.handlers.common import BotContext, answer, edit_or_reply, refuse, reply, show_page
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, InvalidChange
@@ -24,7 +25,7 @@ async def request(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.BoardingRequest.of(update).child
     try:
         child = await care_service.authorised_child(context.services, actor, child_id, Access.EDIT_CARD)
         await care_service.request_boarding(context.services, actor, child_id)
@@ -39,7 +40,7 @@ async def request(update: Update, context: BotContext) -> None:
 
 async def list_boarding(update: Update, context: BotContext) -> None:
     """/boarding, and its page buttons (bo:pg:<n>)."""
-    await show_page(update, context, _page)
+    await show_page(update, context, _page, bt.BoardingPage)
 
 
 async def _page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
@@ -69,12 +70,12 @@ async def _page(update: Update, context: BotContext, texts: Texts, page: int) ->
             )
         )
         if may_do(actor, Access.DECIDE_BOARDING):
-            buttons.append(kb.button(texts.t("care.boarding_grant", number=number), "bo", "y", item.id))
-            buttons.append(kb.button(texts.t("care.boarding_decline", number=number), "bo", "n", item.id))
+            buttons.append(kb.button(texts.t("care.boarding_grant", number=number), bt.BoardingDecide("y", item.id)))
+            buttons.append(kb.button(texts.t("care.boarding_decline", number=number), bt.BoardingDecide("n", item.id)))
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     if pages > 1:
         lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
-    await edit_or_reply(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, "bo", page, pages)))
+    await edit_or_reply(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, bt.BoardingPage, page, pages)))
 
 
 async def decide(update: Update, context: BotContext) -> None:
@@ -82,8 +83,8 @@ async def decide(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    granted, request_id = context.matches[0].group(1) == "y", match_int(context, 2)
+    button = bt.BoardingDecide.of(update)
+    granted, request_id = button.answer == "y", button.request
     try:
         decided = await care_service.decide_boarding(context.services, actor, request_id, granted=granted)
     except (AccessDenied, NotFound) as problem:
@@ -100,7 +101,7 @@ async def decide(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("boarding", list_boarding),
-        CallbackQueryHandler(request, pattern=kb.BOARDING_REQUEST),
-        CallbackQueryHandler(decide, pattern=kb.BOARDING_DECIDE),
-        CallbackQueryHandler(list_boarding, pattern=kb.BOARDING_PAGE),
+        CallbackQueryHandler(request, pattern=bt.BoardingRequest.pattern),
+        CallbackQueryHandler(decide, pattern=bt.BoardingDecide.pattern),
+        CallbackQueryHandler(list_boarding, pattern=bt.BoardingPage.pattern),
     ]

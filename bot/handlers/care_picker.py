@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do
@@ -20,7 +21,6 @@ from bot.handlers.common import (
     command_args,
     end_flow,
     enter_flow,
-    match_int,
     refuse,
     reply,
 )
@@ -46,9 +46,11 @@ def child_label(texts: Texts, child: Child) -> str:
     return texts.t("child.button", name=child.name, class_label=child.class_label)
 
 
-async def offer(update: Update, texts: Texts, *, prefix: str, nonce: str, picks: list[Child], prompt_key: str) -> None:
-    """The first question: tap one of the quick picks, or type a name."""
-    buttons = [kb.button(child_label(texts, c), prefix, "c", nonce, c.id) for c in picks]
+async def offer(
+    update: Update, texts: Texts, *, pick: type[bt.ChildPick], nonce: str, picks: list[Child], prompt_key: str
+) -> None:
+    """The first question: tap one of the quick picks (buttons of kind `pick`), or type a name."""
+    buttons = [kb.button(child_label(texts, c), pick(nonce, c.id)) for c in picks]
     key = prompt_key if picks else prompt_key + "_type"
     await reply(update, texts.t(key), kb.grid(buttons, 2) if buttons else None)
 
@@ -59,7 +61,14 @@ async def find_for_care(services: Services, actor: Actor, query: str) -> tuple[l
 
 
 async def open_pick(
-    update: Update, context: BotContext, texts: Texts, *, query: str, prefix: str, nonce: str, prompt_key: str
+    update: Update,
+    context: BotContext,
+    texts: Texts,
+    *,
+    query: str,
+    pick: type[bt.ChildPick],
+    nonce: str,
+    prompt_key: str,
 ) -> Child | None:
     """The pick step of a care flow: `/command name` with one match returns that child at once; otherwise the
     quick picks are offered (after saying a typed name matched nobody) and None is returned."""
@@ -71,12 +80,12 @@ async def open_pick(
         if total == 0:
             await reply(update, texts.t("care.pick_none", query=query))
     picks = await care_service.quick_picks(context.services, actor, limit=PICK_LIMIT)
-    await offer(update, texts, prefix=prefix, nonce=nonce, picks=picks, prompt_key=prompt_key)
+    await offer(update, texts, pick=pick, nonce=nonce, picks=picks, prompt_key=prompt_key)
     return None
 
 
 async def search(
-    update: Update, context: BotContext, texts: Texts, *, prefix: str, nonce: str, finder: Finder
+    update: Update, context: BotContext, texts: Texts, *, pick: type[bt.ChildPick], nonce: str, finder: Finder
 ) -> Child | None:
     """A typed name: one match is returned at once; several are offered as buttons; none says so."""
     assert update.message is not None and update.message.text is not None
@@ -92,14 +101,21 @@ async def search(
         return None
     if total == 1:
         return found[0]
-    buttons = [kb.button(child_label(texts, c), prefix, "c", nonce, c.id) for c in found[:PICK_LIMIT]]
+    buttons = [kb.button(child_label(texts, c), pick(nonce, c.id)) for c in found[:PICK_LIMIT]]
     key = "care.pick_many" if total <= PICK_LIMIT else "care.pick_too_many"
     await reply(update, texts.t(key, total=total, shown=min(total, PICK_LIMIT)), kb.grid(buttons, 2))
     return None
 
 
 async def typed_name(
-    update: Update, context: BotContext, *, draft_key: str, prefix: str, finder: Finder, state: int, chosen: Chosen
+    update: Update,
+    context: BotContext,
+    *,
+    draft_key: str,
+    pick: type[bt.ChildPick],
+    finder: Finder,
+    state: int,
+    chosen: Chosen,
 ) -> int:
     """The pick step's typed name: one match goes on to `chosen`; otherwise the step stays (buttons offered, or
     told none matched). Without a draft (ended elsewhere) the flow ends quietly."""
@@ -107,7 +123,7 @@ async def typed_name(
     draft = context.draft.get(draft_key)
     if draft is None:
         return end_flow(context, draft_key)
-    child = await search(update, context, texts, prefix=prefix, nonce=draft["nonce"], finder=finder)
+    child = await search(update, context, texts, pick=pick, nonce=draft["nonce"], finder=finder)
     return state if child is None else await chosen(update, context, texts, child)
 
 
@@ -122,18 +138,13 @@ async def child_for_care(update: Update, context: BotContext, texts: Texts, chil
 
 
 async def pressed(
-    update: Update, context: BotContext, draft_key: str, *, stage: str | None, nonce_group: int = 1, valid: bool = True
+    update: Update, context: BotContext, draft_key: str, nonce: str, *, stage: str | None, valid: bool = True
 ) -> dict[str, Any] | None:
-    """The flow's draft, if the pressed button belongs to this run of the flow and to its current step (`stage`,
-    unless None): the press is answered. Otherwise the button is stale: an alert says so, and None comes back."""
-    assert context.matches
+    """The flow's draft, if the pressed button (carrying `nonce`) belongs to this run of the flow and to its current
+    step (`stage`, unless None): the press is answered. Otherwise the button is stale: an alert says so, and None
+    comes back."""
     draft: dict[str, Any] | None = context.draft.get(draft_key)
-    if (
-        draft is None
-        or not valid
-        or context.matches[0].group(nonce_group) != draft["nonce"]
-        or (stage is not None and draft.get("stage") != stage)
-    ):
+    if draft is None or not valid or nonce != draft["nonce"] or (stage is not None and draft.get("stage") != stage):
         await answer_stale(update, context)
         return None
     await answer(update)
@@ -152,7 +163,7 @@ async def start_care_flow(
     flow: str,
     draft_key: str,
     draft: dict[str, Any],
-    prefix: str,
+    pick: type[bt.ChildPick],
     prompt_key: str,
     state: int,
     chosen: Chosen,
@@ -164,17 +175,25 @@ async def start_care_flow(
     context.draft[draft_key] = draft
     texts = await context.texts(update)
     child = await open_pick(
-        update, context, texts, query=command_args(context), prefix=prefix, nonce=draft["nonce"], prompt_key=prompt_key
+        update, context, texts, query=command_args(context), pick=pick, nonce=draft["nonce"], prompt_key=prompt_key
     )
     return state if child is None else await chosen(update, context, texts, child)
 
 
 async def picked_for_care(
-    update: Update, context: BotContext, *, draft_key: str, stage: str | None, state: int, chosen: Chosen
+    update: Update,
+    context: BotContext,
+    *,
+    draft_key: str,
+    pick: type[bt.ChildPick],
+    stage: str | None,
+    state: int,
+    chosen: Chosen,
 ) -> int:
     """A quick pick or search result of /checkin or /visit: the button must be this flow's, the child is re-checked."""
-    if await pressed(update, context, draft_key, stage=stage) is None:
+    button = pick.of(update)
+    if await pressed(update, context, draft_key, button.nonce, stage=stage) is None:
         return state
     texts = await context.texts(update)
-    child = await child_for_care(update, context, texts, match_int(context, 2))
+    child = await child_for_care(update, context, texts, button.child)
     return state if child is None else await chosen(update, context, texts, child)

@@ -7,6 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Ratings
@@ -47,7 +48,7 @@ async def start(update: Update, context: BotContext) -> int:
         flow=FLOW,
         draft_key=DRAFT,
         draft=draft,
-        prefix="ci",
+        pick=bt.CheckinPick,
         prompt_key="care.checkin_pick",
         state=PICK,
         chosen=_chosen,
@@ -56,12 +57,14 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def typed_name(update: Update, context: BotContext) -> int:
     return await picker.typed_name(
-        update, context, draft_key=DRAFT, prefix="ci", finder=picker.find_for_care, state=PICK, chosen=_chosen
+        update, context, draft_key=DRAFT, pick=bt.CheckinPick, finder=picker.find_for_care, state=PICK, chosen=_chosen
     )
 
 
 async def picked(update: Update, context: BotContext) -> int:
-    return await picker.picked_for_care(update, context, draft_key=DRAFT, stage=None, state=PICK, chosen=_chosen)
+    return await picker.picked_for_care(
+        update, context, draft_key=DRAFT, pick=bt.CheckinPick, stage=None, state=PICK, chosen=_chosen
+    )
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -71,8 +74,8 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child: Chil
     nonce = draft["nonce"]
     markup = InlineKeyboardMarkup(
         [
-            [kb.button(texts.t("care.checkin_all_fine"), "ci", "ok", nonce)],
-            [kb.button(texts.t("care.checkin_detail"), "ci", "d", nonce)],
+            [kb.button(texts.t("care.checkin_all_fine"), bt.CheckinAction("ok", nonce))],
+            [kb.button(texts.t("care.checkin_detail"), bt.CheckinAction("d", nonce))],
         ]
     )
     await reply(update, texts.t("care.checkin_choose", name=child.name, class_label=child.class_label), markup)
@@ -86,10 +89,9 @@ async def action(update: Update, context: BotContext) -> int | None:
     """The check-in's buttons: all fine, rate in detail, skip the note, toggle the worry mark, save.
     A button from an earlier step of this check-in is stale too (an old "all fine" after rating, say)."""
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    verb = match.group(1)
-    draft = await picker.pressed(update, context, DRAFT, stage=_STAGE_OF_VERB[verb], nonce_group=2)
+    button = bt.CheckinAction.of(update)
+    verb = button.action
+    draft = await picker.pressed(update, context, DRAFT, button.nonce, stage=_STAGE_OF_VERB[verb])
     if draft is None:
         return None
     if verb == "ok":
@@ -113,7 +115,8 @@ async def _ask_rating(update: Update, context: BotContext, texts: Texts) -> int:
     step = draft["step"]
     aspect = rules.ASPECTS[step]
     buttons = [
-        kb.button(texts.t(f"care.rating.{value}"), "ci", "r", draft["nonce"], step, value) for value in rules.RATINGS
+        kb.button(texts.t(f"care.rating.{value}"), bt.CheckinRate(draft["nonce"], step, value))
+        for value in rules.RATINGS
     ]
     await reply(
         update,
@@ -131,14 +134,13 @@ async def _ask_rating(update: Update, context: BotContext, texts: Texts) -> int:
 
 async def rated(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
+    button = bt.CheckinRate.of(update)
     draft = _draft(context)
-    if draft is None or match.group(1) != draft["nonce"] or int(match.group(2)) != draft["step"]:
+    if draft is None or button.nonce != draft["nonce"] or button.step != draft["step"]:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return RATE
     try:
-        value = rules.parse_rating(match.group(3))
+        value = rules.parse_rating(button.rating)
     except InvalidInput as problem:
         await answer(update, texts.t(problem.reason), alert=True)
         return RATE
@@ -153,7 +155,7 @@ async def rated(update: Update, context: BotContext) -> int:
         draft["step"] += 1
         return await _ask_rating(update, context, texts)
     draft["stage"] = "note"
-    markup = kb.grid([kb.button(texts.t("button.skip"), "ci", "sk", draft["nonce"])], 1)
+    markup = kb.grid([kb.button(texts.t("button.skip"), bt.CheckinAction("sk", draft["nonce"]))], 1)
     await reply(update, texts.t("care.checkin_ask_note"), markup)
     return NOTE
 
@@ -209,7 +211,10 @@ async def _review(update: Update, context: BotContext, texts: Texts, *, edit: bo
     nonce = draft["nonce"]
     toggle = "care.checkin_unmark_worry" if draft["worry"] else "care.checkin_mark_worry"
     markup = InlineKeyboardMarkup(
-        [[kb.button(texts.t("button.confirm"), "ci", "s", nonce)], [kb.button(texts.t(toggle), "ci", "w", nonce)]]
+        [
+            [kb.button(texts.t("button.confirm"), bt.CheckinAction("s", nonce))],
+            [kb.button(texts.t(toggle), bt.CheckinAction("w", nonce))],
+        ]
     )
     if edit:
         await edit_or_reply(update, text, markup)
@@ -246,8 +251,8 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
     if saved.worry:
         markup = InlineKeyboardMarkup(
             [
-                [kb.button(texts.t("care.concern_yes"), "cq", saved.checkin_id, "y")],
-                [kb.button(texts.t("care.concern_no"), "cq", saved.checkin_id, "n")],
+                [kb.button(texts.t("care.concern_yes"), bt.CheckinConcern(saved.checkin_id, "y"))],
+                [kb.button(texts.t("care.concern_no"), bt.CheckinConcern(saved.checkin_id, "n"))],
             ]
         )
         await reply(update, texts.t("care.concern_ask", name=draft["child_name"]), markup)
@@ -259,8 +264,8 @@ async def concern_answer(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    checkin_id, wanted = int(context.matches[0].group(1)), context.matches[0].group(2) == "y"
+    button = bt.CheckinConcern.of(update)
+    checkin_id, wanted = button.checkin, button.answer == "y"
     try:
         await care_service.answer_concern(context.services, actor, checkin_id, wanted)
     except (AccessDenied, NotFound, InvalidChange) as problem:
@@ -294,14 +299,14 @@ async def hint(update: Update, context: BotContext) -> None:
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
-    buttons = CallbackQueryHandler(action, pattern=kb.CHECKIN_ACTION)
+    buttons = CallbackQueryHandler(action, pattern=bt.CheckinAction.pattern)
     return conversation(
         name=FLOW,
         entry_points=[CommandHandler("checkin", start)],
         states={
-            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=kb.CHECKIN_PICK)],
+            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=bt.CheckinPick.pattern)],
             CHOOSE: [buttons],
-            RATE: [CallbackQueryHandler(rated, pattern=kb.CHECKIN_RATE)],
+            RATE: [CallbackQueryHandler(rated, pattern=bt.CheckinRate.pattern)],
             NOTE: [MessageHandler(text | filters.VOICE, noted), buttons],
             REVIEW: [buttons],
         },
@@ -312,4 +317,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(concern_answer, pattern=kb.CHECKIN_CONCERN)]
+    return [CallbackQueryHandler(concern_answer, pattern=bt.CheckinConcern.pattern)]

@@ -7,6 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
@@ -22,7 +23,6 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -56,8 +56,7 @@ async def find(update: Update, context: BotContext) -> None:
 async def page(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    await _results(update, context, texts, page=int(context.matches[0].group(1)))
+    await _results(update, context, texts, page=bt.ChildPage.of(update).page)
 
 
 async def _results(update: Update, context: BotContext, texts: Texts, *, page: int) -> None:
@@ -73,10 +72,10 @@ async def _results(update: Update, context: BotContext, texts: Texts, *, page: i
         await _show_card(update, context, texts, found[0].id)
         return
     buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "ch", "v", c.id) for c in found
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), bt.ChildView(c.id)) for c in found
     ]
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-    markup = kb.grid(buttons, 1, kb.pager(texts, "ch", page, pages))
+    markup = kb.grid(buttons, 1, kb.pager(texts, bt.ChildPage, page, pages))
     header = texts.t("child.results", total=total)
     if pages > 1:
         header += "\n" + texts.t("page.indicator", page=page + 1, pages=pages)
@@ -87,8 +86,7 @@ async def view(update: Update, context: BotContext) -> None:
     """A child's button: re-check access (ids come from the client), then show the card."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    await _show_card(update, context, texts, int(context.matches[0].group(1)))
+    await _show_card(update, context, texts, bt.ChildView.of(update).child)
 
 
 def card_keyboard(
@@ -96,7 +94,7 @@ def card_keyboard(
 ) -> InlineKeyboardMarkup | None:
     row: list[InlineKeyboardButton] = []
     if can_edit:
-        row.append(kb.button(texts.t("card.edit_button"), "ce", "m", child_id))
+        row.append(kb.button(texts.t("card.edit_button"), bt.CardEditMenu(child_id)))
     rows = [r for r in [row, *(extra or [])] if r]
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -133,7 +131,7 @@ async def edit_menu(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.CardEditMenu.of(update).child
     try:
         child = await registry_service.child_for_edit(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -141,7 +139,7 @@ async def edit_menu(update: Update, context: BotContext) -> None:
         return
     empty = set(still_missing(child_values(child)))
     buttons = [
-        kb.button(_edit_label(texts, f.name, missing=f.name in empty), "ce", "f", child_id, i)
+        kb.button(_edit_label(texts, f.name, missing=f.name in empty), bt.CardEditField(child_id, i))
         for i, f in enumerate(FIELDS)
     ]
     await reply(update, texts.t("card.edit_choose", name=child.name), kb.grid(buttons, 3))
@@ -158,8 +156,8 @@ async def edit_start(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id, step = int(context.matches[0].group(1)), int(context.matches[0].group(2))
+    button = bt.CardEditField.of(update)
+    child_id, step = button.child, button.step
     if not 0 <= step < len(FIELDS):
         return ConversationHandler.END
     try:
@@ -172,14 +170,14 @@ async def edit_start(update: Update, context: BotContext) -> int:
     context.draft[EDIT_DRAFT] = {"child_id": child_id, "step": step}
     spec = FIELDS[step]
     label = texts.t(f"field.{spec.name}")
-    extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), "ce", "c", child_id, step)]
+    extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), bt.CardEditClear(child_id, step))]
     if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
         if spec.kind is FieldKind.CLASS:
             scope = scope_for(actor, Access.REGISTER).classes()
             options = [(str(c.id), c.label) for c in await people.list_classes(context.services.db, scope)]
         else:
             options = [(c, texts.t(f"choice.{spec.name}.{c}")) for c in spec.choices]
-        buttons = [kb.button(name, "ce", "v", child_id, step, value) for value, name in options]
+        buttons = [kb.button(name, bt.CardEditValue(child_id, step, value)) for value, name in options]
         await reply(update, texts.t("card.edit_ask_choice", label=label), kb.grid(buttons, 2, extra))
     else:
         current = display_value(
@@ -235,9 +233,12 @@ async def edit_typed(update: Update, context: BotContext) -> int:
     return await _apply(update, context, texts, value)
 
 
-async def _pressed_target(update: Update, context: BotContext, texts: Texts) -> tuple[int, int] | None:
-    """The (child, field) being edited, if the pressed button is for them (answered); else a stale alert."""
-    target = _edit_target(context, match_int(context, 1), match_int(context, 2))
+async def _pressed_target(
+    update: Update, context: BotContext, texts: Texts, child_id: int, step: int
+) -> tuple[int, int] | None:
+    """The (child, field) being edited, if the pressed button (for `child_id`, `step`) is for them (answered); else a
+    stale alert."""
+    target = _edit_target(context, child_id, step)
     if target is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
     else:
@@ -247,12 +248,12 @@ async def _pressed_target(update: Update, context: BotContext, texts: Texts) -> 
 
 async def edit_choice(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    target = await _pressed_target(update, context, texts)
+    button = bt.CardEditValue.of(update)
+    target = await _pressed_target(update, context, texts, button.child, button.step)
     if target is None:
         return EDIT_VALUE
     spec = FIELDS[target[1]]
-    assert context.matches
-    raw = context.matches[0].group(3)
+    raw = button.value
     try:
         value: Any = int(raw) if spec.kind is FieldKind.CLASS else parse_choice(spec, raw)
     except (InvalidInput, ValueError):
@@ -263,7 +264,8 @@ async def edit_choice(update: Update, context: BotContext) -> int:
 
 async def edit_clear(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    if await _pressed_target(update, context, texts) is None:
+    button = bt.CardEditClear.of(update)
+    if await _pressed_target(update, context, texts, button.child, button.step) is None:
         return EDIT_VALUE
     return await _apply(update, context, texts, None)
 
@@ -271,12 +273,12 @@ async def edit_clear(update: Update, context: BotContext) -> int:
 def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
         name=EDIT_FLOW,
-        entry_points=[CallbackQueryHandler(edit_start, pattern=kb.CARD_EDIT_FIELD)],
+        entry_points=[CallbackQueryHandler(edit_start, pattern=bt.CardEditField.pattern)],
         states={
             EDIT_VALUE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, edit_typed),
-                CallbackQueryHandler(edit_choice, pattern=kb.CARD_EDIT_VALUE),
-                CallbackQueryHandler(edit_clear, pattern=kb.CARD_EDIT_CLEAR),
+                CallbackQueryHandler(edit_choice, pattern=bt.CardEditValue.pattern),
+                CallbackQueryHandler(edit_clear, pattern=bt.CardEditClear.pattern),
             ]
         },
         draft_keys=(EDIT_DRAFT,),
@@ -298,8 +300,7 @@ async def my_children(update: Update, context: BotContext) -> None:
 async def my_children_page(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    await _my_page(update, context, texts, int(context.matches[0].group(1)))
+    await _my_page(update, context, texts, bt.MyChildrenPage.of(update).page)
 
 
 async def _my_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
@@ -345,7 +346,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     body = "\n".join(text for text, _ in shown)
     if pages > 1:
         body += "\n\n" + texts.t("page.indicator", page=page + 1, pages=pages)
-    markup = kb.grid([], 1, kb.pager(texts, "my", page, pages))
+    markup = kb.grid([], 1, kb.pager(texts, bt.MyChildrenPage, page, pages))
     if update.callback_query:
         await edit_or_reply(update, body, markup)
     else:
@@ -357,8 +358,8 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         build_edit(timeout_minutes),
         CommandHandler("child", find),
         CommandHandler("mychildren", my_children),
-        CallbackQueryHandler(view, pattern=kb.CHILD_VIEW),
-        CallbackQueryHandler(page, pattern=kb.CHILD_PAGE),
-        CallbackQueryHandler(edit_menu, pattern=kb.CARD_EDIT_MENU),
-        CallbackQueryHandler(my_children_page, pattern=kb.MY_PAGE),
+        CallbackQueryHandler(view, pattern=bt.ChildView.pattern),
+        CallbackQueryHandler(page, pattern=bt.ChildPage.pattern),
+        CallbackQueryHandler(edit_menu, pattern=bt.CardEditMenu.pattern),
+        CallbackQueryHandler(my_children_page, pattern=bt.MyChildrenPage.pattern),
     ]

@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import buttons as bt
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services
@@ -133,20 +134,14 @@ async def read_typed(update: Update, texts: Texts, parse: Callable[[str], T]) ->
         return None
 
 
-def match_int(context: BotContext, group: int = 1) -> int:
-    """A number from the pressed button's data (matched by an anchored pattern; still re-check what it names)."""
-    assert context.matches
-    return int(context.matches[0].group(group))
-
-
 Page = Callable[[Update, BotContext, Texts, int], Coroutine[Any, Any, None]]
 
 
-async def show_page(update: Update, context: BotContext, page: Page) -> None:
-    """A paginated list: its command shows the first page; its page button (`area:pg:<n>`) shows page n."""
+async def show_page(update: Update, context: BotContext, page: Page, button: type[bt.Paged]) -> None:
+    """A paginated list: its command shows the first page; its page button (of kind `button`) shows its page."""
     await answer(update)
     texts = await context.texts(update)
-    await page(update, context, texts, match_int(context) if update.callback_query else 0)
+    await page(update, context, texts, button.of(update).page if update.callback_query else 0)
 
 
 # --- flows -----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, Actor, may_do, reaches_every_child
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
@@ -23,7 +24,6 @@ from bot.handlers.common import (
     end_flow,
     end_saved,
     enter_flow,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -34,7 +34,8 @@ from bot.services import care as care_service
 from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
-from bot.storage import safety as store
+from bot.storage import children as children_store
+from bot.storage import concerns as concerns_store
 from bot.texts import Texts
 
 FLOW = "concern"
@@ -57,10 +58,12 @@ async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) ->
     flagged = await care_service.flagged_checkins(context.services, actor, since=since, limit=5)
     buttons = []
     for checkin in flagged:
-        child_name = await store.child_name(context.services.db, checkin.child_id)
+        child_name = await children_store.child_name(context.services.db, checkin.child_id)
         if child_name is None:
             continue
-        buttons.append(kb.button(texts.t("safety.concern.from_checkin", name=child_name), "cc", "ck", checkin.id))
+        buttons.append(
+            kb.button(texts.t("safety.concern.from_checkin", name=child_name), bt.ConcernFromCheckin(checkin.id))
+        )
     return buttons
 
 
@@ -86,20 +89,18 @@ async def from_card(update: Update, context: BotContext) -> int:
     """The card's "report a concern" button: the child is known."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
     if not await begin_flow(update, context, FLOW):
         return ConversationHandler.END
     context.draft[DRAFT] = {}
-    return await _chosen(update, context, texts, int(context.matches[0].group(1)))
+    return await _chosen(update, context, texts, bt.ConcernFromCard.of(update).child)
 
 
 async def from_checkin(update: Update, context: BotContext) -> int:
     """A flagged check-in's button: its child, and the check-in remembered on the concern."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    checkin_id = int(context.matches[0].group(1))
-    child_id = await store.checkin_child(context.services.db, checkin_id)
+    checkin_id = bt.ConcernFromCheckin.of(update).checkin
+    child_id = await concerns_store.checkin_child(context.services.db, checkin_id)
     if child_id is None:
         await reply(update, texts.t("card.gone"))
         return PICK
@@ -110,7 +111,7 @@ async def from_checkin(update: Update, context: BotContext) -> int:
 async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
     actor = await context.actor(update)
     if reaches_every_child(actor, Access.REPORT_CONCERN):
-        found, total = await store.search_all(context.services.db, query, limit=PICK_LIMIT)
+        found, total = await children_store.search_all(context.services.db, query, limit=PICK_LIMIT)
     else:
         children, total = await registry_service.search_children(context.services, actor, query, limit=PICK_LIMIT)
         found = [(c.id, c.name, c.class_label) for c in children]
@@ -121,7 +122,7 @@ async def _search(update: Update, context: BotContext, texts: Texts, query: str)
     found.sort(key=lambda f: order[f[0]])  # high-risk children first
     if total == 1:
         return await _chosen(update, context, texts, found[0][0])
-    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), "cc", "c", i) for i, n, c in found]
+    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), bt.ConcernPick(i)) for i, n, c in found]
     more = texts.t("safety.concern.more", total=total) if total > len(found) else ""
     await reply(update, texts.t("safety.concern.pick") + more, kb.grid(buttons, 1))
     return PICK
@@ -136,8 +137,7 @@ async def typed_name(update: Update, context: BotContext) -> int:
 async def picked(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    return await _chosen(update, context, texts, int(context.matches[0].group(1)))
+    return await _chosen(update, context, texts, bt.ConcernPick.of(update).child)
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
@@ -147,22 +147,22 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: i
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
-    name = await store.child_name(context.services.db, child_id)
+    name = await children_store.child_name(context.services.db, child_id)
     context.draft.setdefault(DRAFT, {})["child_id"] = child_id
-    buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), "cc", "k", k.value) for k in ConcernKind]
+    buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), bt.ConcernKind(k)) for k in ConcernKind]
     await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 2))
     return KIND
 
 
 async def kind_chosen(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert context.matches
+    kind = bt.ConcernKind.of(update).kind
     draft = context.draft.get(DRAFT) or {}
     if "child_id" not in draft:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return KIND
     await answer(update)
-    draft["kind"] = ConcernKind(context.matches[0].group(1)).value
+    draft["kind"] = kind.value
     context.draft[DRAFT] = draft
     await reply(update, texts.t("safety.concern.ask_what", limit=MAX_DESCRIPTION))
     return WHAT
@@ -178,8 +178,8 @@ async def what_typed(update: Update, context: BotContext) -> int:
         return WHAT
     context.draft[DRAFT]["what"] = what
     buttons = [
-        kb.button(texts.t("safety.when.today"), "cc", "w", 0),
-        kb.button(texts.t("safety.when.yesterday"), "cc", "w", 1),
+        kb.button(texts.t("safety.when.today"), bt.ConcernWhen(0)),
+        kb.button(texts.t("safety.when.yesterday"), bt.ConcernWhen(1)),
     ]
     await reply(update, texts.t("safety.concern.ask_when"), kb.grid(buttons, 2))
     return WHEN
@@ -191,8 +191,7 @@ def _today(context: BotContext) -> date:
 
 async def when_button(update: Update, context: BotContext) -> int:
     await answer(update)
-    assert context.matches
-    return await _save(update, context, _today(context) - timedelta(days=int(context.matches[0].group(1))))
+    return await _save(update, context, _today(context) - timedelta(days=bt.ConcernWhen.of(update).days_ago))
 
 
 async def when_typed(update: Update, context: BotContext) -> int:
@@ -246,18 +245,18 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         hint=_hint,
         entry_points=[
             CommandHandler("concern", start),
-            CallbackQueryHandler(from_card, pattern=kb.CONCERN_FROM_CARD),
+            CallbackQueryHandler(from_card, pattern=bt.ConcernFromCard.pattern),
         ],
         states={
             PICK: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed_name),
-                CallbackQueryHandler(picked, pattern=kb.CONCERN_PICK),
-                CallbackQueryHandler(from_checkin, pattern=kb.CONCERN_FROM_CHECKIN),
+                CallbackQueryHandler(picked, pattern=bt.ConcernPick.pattern),
+                CallbackQueryHandler(from_checkin, pattern=bt.ConcernFromCheckin.pattern),
             ],
-            KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.CONCERN_KIND)],
+            KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.ConcernKind.pattern)],
             WHAT: [MessageHandler(filters.TEXT & ~filters.COMMAND, what_typed)],
             WHEN: [
-                CallbackQueryHandler(when_button, pattern=kb.CONCERN_WHEN),
+                CallbackQueryHandler(when_button, pattern=bt.ConcernWhen.pattern),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, when_typed),
             ],
         },
@@ -269,29 +268,33 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- the alert's buttons --------------------------------------------------------------------------------------
 
 
-def _status_line(texts: Texts, concern: store.Concern) -> str:
+def _status_line(texts: Texts, concern: concerns_store.Concern) -> str:
     if concern.status is ConcernStatus.CLOSED and concern.outcome is not None:
         return texts.t("safety.status.closed", outcome=texts.t(f"safety.outcome.{concern.outcome.value}"))
     return texts.t(f"safety.status.{concern.status.value}")
 
 
-async def _tell_state(update: Update, texts: Texts, concern: store.Concern) -> None:
+async def _tell_state(update: Update, texts: Texts, concern: concerns_store.Concern) -> None:
     await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
 
 
-async def _on_pressed(update: Update, context: BotContext, texts: Texts, call: ConcernCall[T]) -> T | None:
+async def _on_pressed(
+    update: Update, context: BotContext, texts: Texts, call: ConcernCall[T], concern_id: int
+) -> T | None:
     """`call` on the pressed button's concern (the service re-checks the id): refused or gone, an alert says so."""
     actor = await context.actor(update)
     try:
-        return await call(context.services, actor, match_int(context))
+        return await call(context.services, actor, concern_id)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone=GONE, alert=True)
         return None
 
 
-async def _open_to_close(update: Update, context: BotContext, texts: Texts) -> store.Concern | None:
+async def _open_to_close(
+    update: Update, context: BotContext, texts: Texts, concern_id: int
+) -> concerns_store.Concern | None:
     """The pressed button's concern, if the actor may close it and it is still open (else its state is shown)."""
-    concern = await _on_pressed(update, context, texts, concern_service.concern_for_close)
+    concern = await _on_pressed(update, context, texts, concern_service.concern_for_close, concern_id)
     if concern is None:
         return None
     await answer(update)
@@ -303,7 +306,9 @@ async def _open_to_close(update: Update, context: BotContext, texts: Texts) -> s
 
 async def acknowledge(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    acknowledged = await _on_pressed(update, context, texts, concern_service.acknowledge)
+    acknowledged = await _on_pressed(
+        update, context, texts, concern_service.acknowledge, bt.ConcernAck.of(update).concern
+    )
     if acknowledged is None:
         return
     concern, done, notes = acknowledged
@@ -314,25 +319,27 @@ async def acknowledge(update: Update, context: BotContext) -> None:
 
 async def assign_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    people = await _on_pressed(update, context, texts, concern_service.assignees)
+    concern_id = bt.ConcernAssign.of(update).concern
+    people = await _on_pressed(update, context, texts, concern_service.assignees, concern_id)
     if people is None:
         return
     await answer(update)
-    concern_id = match_int(context)
     buttons = [
-        kb.button(texts.t("safety.assign.person", name=name), "cc", "to", concern_id, uid) for uid, name in people
+        kb.button(texts.t("safety.assign.person", name=name), bt.ConcernAssignTo(concern_id, uid))
+        for uid, name in people
     ]
     await reply(update, texts.t("safety.assign.ask", id=concern_id), kb.grid(buttons[:40], 2))
 
 
 async def assign_to(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    assignee = match_int(context, 2)
+    button = bt.ConcernAssignTo.of(update)
+    assignee = button.user
 
-    async def assign(services: Services, actor: Actor, concern_id: int) -> tuple[store.Concern, list[Alert]]:
+    async def assign(services: Services, actor: Actor, concern_id: int) -> tuple[concerns_store.Concern, list[Alert]]:
         return await concern_service.assign(services, actor, concern_id, assignee)
 
-    assigned = await _on_pressed(update, context, texts, assign)
+    assigned = await _on_pressed(update, context, texts, assign, button.concern)
     if assigned is None:
         return
     concern, notes = assigned
@@ -346,10 +353,10 @@ async def assign_to(update: Update, context: BotContext) -> None:
 
 async def close_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    concern = await _open_to_close(update, context, texts)
+    concern = await _open_to_close(update, context, texts, bt.ConcernClose.of(update).concern)
     if concern is None:
         return
-    buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), "cc", "oc", concern.id, o.value) for o in Outcome]
+    buttons = [kb.button(texts.t(f"safety.outcome.{o.value}"), bt.concern_outcome(concern.id, o)) for o in Outcome]
     await reply(update, texts.t("safety.close.ask", id=concern.id), kb.grid(buttons, 1))
 
 
@@ -368,16 +375,16 @@ async def _close(update: Update, context: BotContext, concern_id: int, outcome: 
 async def close_direct(update: Update, context: BotContext) -> None:
     """Outcomes without a note close at once."""
     await answer(update)
-    assert context.matches
-    await _close(update, context, int(context.matches[0].group(1)), Outcome(context.matches[0].group(2)), None)
+    button = bt.ConcernOutcome.of(update)
+    await _close(update, context, button.concern, button.outcome, None)
 
 
 async def close_ask_note(update: Update, context: BotContext) -> int:
     """Police, civil affairs, referral: ask for the reference or the body referred to."""
     texts = await context.texts(update)
-    assert context.matches
-    outcome = Outcome(context.matches[0].group(2))
-    concern = await _open_to_close(update, context, texts)
+    button = bt.ConcernOutcomeNote.of(update)
+    outcome = button.outcome
+    concern = await _open_to_close(update, context, texts, button.concern)
     if concern is None or not await begin_flow(update, context, CLOSE_FLOW):
         return ConversationHandler.END
     context.draft[CLOSE_DRAFT] = {"id": concern.id, "outcome": outcome.value}
@@ -401,7 +408,7 @@ async def close_note(update: Update, context: BotContext) -> int:
 def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
         name=CLOSE_FLOW,
-        entry_points=[CallbackQueryHandler(close_ask_note, pattern=kb.CONCERN_OUTCOME_NOTE)],
+        entry_points=[CallbackQueryHandler(close_ask_note, pattern=bt.ConcernOutcomeNote.pattern)],
         states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, close_note)]},
         draft_keys=(CLOSE_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -429,8 +436,8 @@ async def list_open(update: Update, context: BotContext) -> None:
             )
         )  # fmt: skip
         if may_do(actor, Access.MANAGE_CONCERNS) and concern.status is ConcernStatus.OPEN:
-            buttons.append(kb.button(texts.t("safety.button.ack_id", id=concern.id), "cc", "ack", concern.id))
-        buttons.append(kb.button(texts.t("safety.button.close_id", id=concern.id), "cc", "cl", concern.id))
+            buttons.append(kb.button(texts.t("safety.button.ack_id", id=concern.id), bt.ConcernAck(concern.id)))
+        buttons.append(kb.button(texts.t("safety.button.close_id", id=concern.id), bt.ConcernClose(concern.id)))
     await reply(update, "\n".join(lines), kb.grid(buttons[:60], 2))
 
 
@@ -442,9 +449,9 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("concerns", list_open),
-        CallbackQueryHandler(acknowledge, pattern=kb.CONCERN_ACK),
-        CallbackQueryHandler(assign_menu, pattern=kb.CONCERN_ASSIGN),
-        CallbackQueryHandler(assign_to, pattern=kb.CONCERN_ASSIGN_TO),
-        CallbackQueryHandler(close_menu, pattern=kb.CONCERN_CLOSE),
-        CallbackQueryHandler(close_direct, pattern=kb.CONCERN_OUTCOME),
+        CallbackQueryHandler(acknowledge, pattern=bt.ConcernAck.pattern),
+        CallbackQueryHandler(assign_menu, pattern=bt.ConcernAssign.pattern),
+        CallbackQueryHandler(assign_to, pattern=bt.ConcernAssignTo.pattern),
+        CallbackQueryHandler(close_menu, pattern=bt.ConcernClose.pattern),
+        CallbackQueryHandler(close_direct, pattern=bt.ConcernOutcome.pattern),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text, parse_date
@@ -21,7 +22,6 @@ from bot.handlers.common import (
     conversation,
     end_flow,
     end_saved,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -58,7 +58,7 @@ async def find(update: Update, context: BotContext) -> None:
         await _show(update, context, texts, found[0].id)
         return
     buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "cs", "v", c.id) for c in found
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), bt.CounselView(c.id)) for c in found
     ]
     await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
 
@@ -66,16 +66,16 @@ async def find(update: Update, context: BotContext) -> None:
 async def view(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
+    child_id = bt.CounselView.of(update).child
     if not may_do(actor, Access.COUNSEL):
         try:
-            await counsel_service.sessions(context.services, actor, int(context.matches[0].group(1)))
+            await counsel_service.sessions(context.services, actor, child_id)
         except (AccessDenied, NotFound):
             pass
         await answer(update, texts.t("safety.counsel.only"), alert=True)
         return
     await answer(update)
-    await _show(update, context, texts, int(context.matches[0].group(1)))
+    await _show(update, context, texts, child_id)
 
 
 async def _show(update: Update, context: BotContext, texts: Texts, child_id: int) -> None:
@@ -95,13 +95,13 @@ async def _show(update: Update, context: BotContext, texts: Texts, child_id: int
         if session.shared:
             lines.append(texts.t("safety.counsel.shared_mark"))
     body = clip_html("\n".join(lines), 4000)
-    await reply(update, body, kb.grid([kb.button(texts.t("safety.counsel.new_button"), "cs", "n", child.id)], 1))
+    await reply(update, body, kb.grid([kb.button(texts.t("safety.counsel.new_button"), bt.CounselNew(child.id))], 1))
 
 
 async def new_session(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.CounselNew.of(update).child
     try:
         child = await counsel_service.child_for_session(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -111,7 +111,7 @@ async def new_session(update: Update, context: BotContext) -> int:
     if not await begin_flow(update, context, FLOW):
         return ConversationHandler.END
     context.draft[DRAFT] = {"child_id": child_id}
-    today_button = kb.button(texts.t("safety.when.today"), "cs", "d", 0)
+    today_button = kb.button(texts.t("safety.when.today"), bt.CounselToday())
     await reply(update, texts.t("safety.counsel.ask_date", name=child.name), kb.grid([today_button], 1))
     return DATE
 
@@ -176,7 +176,9 @@ async def notes_typed(update: Update, context: BotContext) -> int:
         return NOTES
     texts = await context.texts(update)
     await reply(
-        update, texts.t("safety.counsel.ask_followup"), kb.grid([kb.button(texts.t("safety.skip"), "cs", "skip")], 1)
+        update,
+        texts.t("safety.counsel.ask_followup"),
+        kb.grid([kb.button(texts.t("safety.skip"), bt.CounselSkip())], 1),
     )
     return FOLLOWUP
 
@@ -196,8 +198,8 @@ async def followup_skip(update: Update, context: BotContext) -> int:
 async def _ask_share(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     buttons = [
-        kb.button(texts.t("safety.counsel.share_yes"), "cs", "sh", 1),
-        kb.button(texts.t("safety.counsel.share_no"), "cs", "sh", 0),
+        kb.button(texts.t("safety.counsel.share_yes"), bt.CounselShare(1)),
+        kb.button(texts.t("safety.counsel.share_no"), bt.CounselShare(0)),
     ]
     await reply(update, texts.t("safety.counsel.ask_share"), kb.grid(buttons, 1))
     return SHARE
@@ -207,7 +209,7 @@ async def share_chosen(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
+    shared = bt.CounselShare.of(update).shared == 1
     draft = context.draft.get(DRAFT) or {}
     if not {"child_id", "date", "topic", "notes"} <= draft.keys():
         await reply(update, texts.t("flow.stale_button"))
@@ -217,7 +219,7 @@ async def share_chosen(update: Update, context: BotContext) -> int:
             context.services, actor, int(draft["child_id"]),
             session_date=date.fromisoformat(draft["date"]),
             topic=draft["topic"], notes=draft["notes"], followup=draft.get("followup"),
-            shared=context.matches[0].group(1) == "1",
+            shared=shared,
         )  # fmt: skip
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=ONLY)
@@ -231,19 +233,19 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
         name=FLOW,
-        entry_points=[CallbackQueryHandler(new_session, pattern=kb.COUNSEL_NEW)],
+        entry_points=[CallbackQueryHandler(new_session, pattern=bt.CounselNew.pattern)],
         states={
             DATE: [
-                CallbackQueryHandler(_with_draft(date_today), pattern=kb.COUNSEL_TODAY),
+                CallbackQueryHandler(_with_draft(date_today), pattern=bt.CounselToday.pattern),
                 MessageHandler(text, _with_draft(date_typed)),
             ],
             TOPIC: [MessageHandler(text, _with_draft(topic_typed))],
             NOTES: [MessageHandler(text, _with_draft(notes_typed))],
             FOLLOWUP: [
-                CallbackQueryHandler(_with_draft(followup_skip), pattern=kb.COUNSEL_SKIP),
+                CallbackQueryHandler(_with_draft(followup_skip), pattern=bt.CounselSkip.pattern),
                 MessageHandler(text, _with_draft(followup_typed)),
             ],
-            SHARE: [CallbackQueryHandler(share_chosen, pattern=kb.COUNSEL_SHARE)],
+            SHARE: [CallbackQueryHandler(share_chosen, pattern=bt.CounselShare.pattern)],
         },
         draft_keys=(DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -258,5 +260,5 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("counsel", find),
-        CallbackQueryHandler(view, pattern=kb.COUNSEL_VIEW),
+        CallbackQueryHandler(view, pattern=bt.CounselView.pattern),
     ]

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Enrolment
@@ -22,7 +23,6 @@ from bot.handlers.common import (
     edit_or_reply,
     end_flow,
     end_saved,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -43,7 +43,7 @@ async def view(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child, history = await care_service.enrolment(context.services, actor, match_int(context))
+        child, history = await care_service.enrolment(context.services, actor, bt.EnrolView.of(update).child)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
         return
@@ -60,7 +60,7 @@ async def view(update: Update, context: BotContext) -> None:
             )
         )
     buttons = [
-        kb.button(texts.t(f"care.enrol_to.{s.value}"), "en", "s", child.id, s.value)
+        kb.button(texts.t(f"care.enrol_to.{s.value}"), bt.EnrolStart(child.id, s))
         for s in rules.enrolment_choices(current)
     ]
     text = texts.t(
@@ -77,8 +77,8 @@ async def start(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id, status = int(context.matches[0].group(1)), Enrolment(context.matches[0].group(2))
+    pressed = bt.EnrolStart.of(update)
+    child_id, status = pressed.child, pressed.status
     try:
         child, history = await care_service.enrolment(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -102,7 +102,7 @@ async def start(update: Update, context: BotContext) -> int:
         "stage": "date",
     }
     status_text = texts.raw(f"care.enrol_status.{status.value}")
-    markup = kb.grid([kb.button(texts.t("care.today"), "en", "dt", nonce)], 1)
+    markup = kb.grid([kb.button(texts.t("care.today"), bt.EnrolAction("dt", nonce))], 1)
     await reply(update, texts.t("care.enrol_ask_date", name=child.name, status=status_text), markup)
     return DATE
 
@@ -120,7 +120,7 @@ async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: da
         await reply(update, texts.t("care.enrol_before_last"))
         return DATE
     draft.update(date=day.isoformat(), stage="reason")
-    markup = kb.grid([kb.button(texts.t("button.skip"), "en", "sk", draft["nonce"])], 1)
+    markup = kb.grid([kb.button(texts.t("button.skip"), bt.EnrolAction("sk", draft["nonce"]))], 1)
     await reply(update, texts.t("care.enrol_ask_reason"), markup)
     return REASON
 
@@ -157,7 +157,7 @@ async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
         status=texts.raw(f"care.enrol_status.{draft['status']}"),
         reason=Raw(reason),
     )
-    markup = InlineKeyboardMarkup([[kb.button(texts.t("button.confirm"), "en", "ok", draft["nonce"])]])
+    markup = InlineKeyboardMarkup([[kb.button(texts.t("button.confirm"), bt.EnrolAction("ok", draft["nonce"]))]])
     await reply(update, text, markup)
     return REVIEW
 
@@ -169,10 +169,10 @@ async def button(update: Update, context: BotContext) -> int | None:
         await answer(update)
         await reply(update, texts.t("card.gone"))
         return end_flow(context, DRAFT)
-    assert context.matches
-    verb = context.matches[0].group(1)
+    pressed = bt.EnrolAction.of(update)
+    verb = pressed.action
     stage = {"dt": "date", "sk": "reason", "ok": "review"}[verb]
-    draft = await picker.pressed(update, context, DRAFT, stage=stage, nonce_group=2)
+    draft = await picker.pressed(update, context, DRAFT, pressed.nonce, stage=stage)
     if draft is None:
         return None
     if verb == "dt":
@@ -206,10 +206,10 @@ async def button(update: Update, context: BotContext) -> int | None:
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
-    buttons = CallbackQueryHandler(button, pattern=kb.ENROL_ACTION)
+    buttons = CallbackQueryHandler(button, pattern=bt.EnrolAction.pattern)
     return conversation(
         name=FLOW,
-        entry_points=[CallbackQueryHandler(start, pattern=kb.ENROL_START)],
+        entry_points=[CallbackQueryHandler(start, pattern=bt.EnrolStart.pattern)],
         states={
             DATE: [MessageHandler(text, date_typed), buttons],
             REASON: [MessageHandler(text, reason_typed), buttons],
@@ -222,4 +222,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(view, pattern=kb.ENROL_VIEW)]
+    return [CallbackQueryHandler(view, pattern=bt.EnrolView.pattern)]

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.stats import SCHOOL, VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
@@ -40,12 +41,12 @@ async def export_command(update: Update, context: BotContext) -> None:
     buttons = []
     within = scope_for(actor, Access.REPORTS)
     if within.everyone:
-        buttons.append(kb.button(texts.t("export.scope_school"), "ex", "s", SCHOOL.encode()))
+        buttons.append(kb.button(texts.t("export.scope_school"), bt.ExportScope(SCHOOL.encode())))
         for grade_id, grade_name, _ in await store.grades_and_classes(context.services.db):
-            buttons.append(kb.button(grade_name, "ex", "s", Scope("grade", grade_id).encode()))
+            buttons.append(kb.button(grade_name, bt.ExportScope(Scope("grade", grade_id).encode())))
     for class_id, label in labels.items():
         if within.includes_class(class_id):
-            buttons.append(kb.button(label, "ex", "s", Scope("class", class_id).encode()))
+            buttons.append(kb.button(label, bt.ExportScope(Scope("class", class_id).encode())))
     await reply(update, texts.t("export.choose_scope"), kb.grid(buttons, 3))
 
 
@@ -70,8 +71,7 @@ async def pick_scope(update: Update, context: BotContext) -> None:
     """A scope button: check it, then ask for the period of the care records."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    scope = Scope.parse(context.matches[0].group(1))
+    scope = Scope.parse(bt.ExportScope.of(update).scope)
     actor = await context.actor(update)
     if scope is None or not may_see(actor, scope):
         await reply(update, texts.t("export.denied"))
@@ -80,10 +80,7 @@ async def pick_scope(update: Update, context: BotContext) -> None:
     buttons = [
         kb.button(
             texts.t("export.period_button", label=label, start=p.start.isoformat(), end=p.end.isoformat()),
-            "ex",
-            "g",
-            scope.encode(),
-            code,
+            bt.ExportGo(scope.encode(), code),
         )
         for code, label, p in _periods(texts, context, today)
     ]
@@ -94,9 +91,9 @@ async def generate(update: Update, context: BotContext) -> None:
     """Builds the workbook (off the event loop) and sends it as a document; the export is audited."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    scope = Scope.parse(context.matches[0].group(1))
-    code = context.matches[0].group(2)
+    button = bt.ExportGo.of(update)
+    scope = Scope.parse(button.scope)
+    code = button.period
     actor = await context.actor(update)
     today = stats_service.local_today(context.services)
     chosen = [p for c, _, p in _periods(texts, context, today) if c == code]
@@ -128,6 +125,6 @@ async def generate(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("export", export_command),
-        CallbackQueryHandler(pick_scope, pattern=kb.EXPORT_SCOPE),
-        CallbackQueryHandler(generate, pattern=kb.EXPORT_GO),
+        CallbackQueryHandler(pick_scope, pattern=bt.ExportScope.pattern),
+        CallbackQueryHandler(generate, pattern=bt.ExportGo.pattern),
     ]

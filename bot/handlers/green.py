@@ -19,6 +19,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, may_do, scope_for
@@ -33,12 +34,14 @@ from bot.handlers.common import (
     end_flow,
     end_saved,
     enter_flow,
-    match_int,
     reply,
 )
 from bot.services import AccessDenied, NotFound
-from bot.services import green as service
+from bot.services import family_calls as family_calls_service
 from bot.services import green_messages as messaging
+from bot.services import message_kinds as message_kinds_service
+from bot.services import parent_notes as parent_notes_service
+from bot.services import rendering as rendering_service
 from bot.storage import children, outbox, people
 from bot.texts import Raw, Texts
 
@@ -56,10 +59,10 @@ MESSAGE_LIMIT = 1000
 async def call_answered(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches and update.effective_user
-    match = context.matches[0]
-    result = await service.answer_call(
-        context.services, update.effective_user.id, int(match.group(1)), int(match.group(2)), match.group(3)
+    assert update.effective_user
+    button = bt.CallAnswer.of(update)
+    result = await family_calls_service.answer_call(
+        context.services, update.effective_user.id, button.child, button.slot, button.answer
     )
     if result.outcome == "unbound":
         await reply(update, texts.t("green.call.unbound"))
@@ -74,7 +77,7 @@ async def call_answered(update: Update, context: BotContext) -> None:
             texts.t(
                 "green.call.stale",
                 child=result.child_name,
-                when=service.format_moment(texts, context.services, result.slot),
+                when=rendering_service.format_moment(texts, context.services, result.slot),
             ),
         )
         return
@@ -91,29 +94,33 @@ async def call_answered(update: Update, context: BotContext) -> None:
 # --- /callplan (head teacher, with the parent) -------------------------------------------------------------
 
 
-async def _start_for_child(update: Update, context: BotContext, flow: str, draft: str, prefix: str) -> int:
+async def _start_for_child(
+    update: Update, context: BotContext, flow: str, draft: str, pick: type[bt.HeadTeacherPick]
+) -> int:
     """/callplan and /parentnote: head teachers (and admins) only; first, which child (buttons or a name)."""
     actor = await context.actor(update)
     if not await enter_flow(update, context, flow, allowed=may_do(actor, Access.EDIT_CARD)):
         return ConversationHandler.END
     context.draft[draft] = {}
     texts = await context.texts(update)
-    return await _offer_children(update, context, texts, "", prefix=prefix, draft=draft)
+    return await _offer_children(update, context, texts, "", pick=pick, draft=draft)
 
 
-async def _typed_child_name(update: Update, context: BotContext, prefix: str, draft: str) -> int:
+async def _typed_child_name(update: Update, context: BotContext, pick: type[bt.HeadTeacherPick], draft: str) -> int:
     texts = await context.texts(update)
     assert update.message and update.message.text
-    return await _offer_children(update, context, texts, update.message.text.strip()[:40], prefix=prefix, draft=draft)
+    return await _offer_children(update, context, texts, update.message.text.strip()[:40], pick=pick, draft=draft)
 
 
-async def _pressed_child(update: Update, context: BotContext, texts: Texts, draft: str) -> Any:
+async def _pressed_child(
+    update: Update, context: BotContext, texts: Texts, draft: str, pick: type[bt.HeadTeacherPick]
+) -> Any:
     """The child on a pressed button, re-checked (ids come from the client), now the draft's child; None, said so,
     if the actor may not plan for it."""
     await answer(update)
     actor = await context.actor(update)
     try:
-        child = await service.child_for_plan(context.services, actor, match_int(context))
+        child = await family_calls_service.child_for_plan(context.services, actor, pick.of(update).child)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return None
@@ -133,11 +140,17 @@ async def _own_words(update: Update, texts: Texts, text: str, limit: int) -> str
 
 
 async def plan_start(update: Update, context: BotContext) -> int:
-    return await _start_for_child(update, context, PLAN_FLOW, PLAN_DRAFT, "gp")
+    return await _start_for_child(update, context, PLAN_FLOW, PLAN_DRAFT, bt.CallPlanChild)
 
 
 async def _offer_children(
-    update: Update, context: BotContext, texts: Texts, query: str, *, prefix: str = "gp", draft: str = PLAN_DRAFT
+    update: Update,
+    context: BotContext,
+    texts: Texts,
+    query: str,
+    *,
+    pick: type[bt.HeadTeacherPick] = bt.CallPlanChild,
+    draft: str = PLAN_DRAFT,
 ) -> int:
     actor = await context.actor(update)
     found, total = await children.search(
@@ -148,29 +161,27 @@ async def _offer_children(
         if query:
             return PICK
         return end_flow(context, draft)
-    buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), prefix, "c", c.id) for c in found
-    ]
+    buttons = [kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), pick(c.id)) for c in found]
     key = "green.plan.pick_more" if total > len(found) else "green.plan.pick"
-    if prefix == "gn":
+    if pick is bt.ParentNoteChild:
         key = "green.note.pick_more" if total > len(found) else "green.note.pick"
     await reply(update, texts.t(key, shown=len(found), total=total), kb.grid(buttons, 2))
     return PICK
 
 
 async def plan_typed_name(update: Update, context: BotContext) -> int:
-    return await _typed_child_name(update, context, "gp", PLAN_DRAFT)
+    return await _typed_child_name(update, context, bt.CallPlanChild, PLAN_DRAFT)
 
 
 async def plan_child(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts, PLAN_DRAFT)
+    child = await _pressed_child(update, context, texts, PLAN_DRAFT, bt.CallPlanChild)
     if child is None:
         return PICK
-    current = await service.current_plan_text(context.services, texts, child.id)
-    buttons = [kb.button(texts.t(f"green.weekday.{d}"), "gp", "r", f"w{d}") for d in range(7)]
-    extra = [kb.button(texts.t("green.plan.every_n"), "gp", "r", "i")]
-    stop = [kb.button(texts.t("green.plan.off"), "gp", "r", "off")] if current else []
+    current = await family_calls_service.current_plan_text(context.services, texts, child.id)
+    buttons = [kb.button(texts.t(f"green.weekday.{d}"), bt.CallPlanRhythm(f"w{d}")) for d in range(7)]
+    extra = [kb.button(texts.t("green.plan.every_n"), bt.CallPlanRhythm("i"))]
+    stop = [kb.button(texts.t("green.plan.off"), bt.CallPlanRhythm("off"))] if current else []
     text = texts.t("green.plan.ask_rhythm", child=child.name, current=Raw(current or texts.t("green.plan.no_plan")))
     await edit_or_reply(update, text, kb.grid(buttons, 4, extra, stop))
     return RHYTHM
@@ -180,15 +191,14 @@ async def plan_rhythm(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     draft = context.draft.get(PLAN_DRAFT) or {}
-    assert context.matches
-    choice = context.matches[0].group(1)
+    choice = bt.CallPlanRhythm.of(update).rhythm
     if "child_id" not in draft:
         await reply(update, texts.t("flow.stale_button"))
         return PICK
     if choice == "off":
         actor = await context.actor(update)
         try:
-            await service.stop_plan(context.services, actor, draft["child_id"])
+            await family_calls_service.stop_plan(context.services, actor, draft["child_id"])
         except (AccessDenied, NotFound):
             await reply(update, texts.t("access.denied"))
             return end_flow(context, PLAN_DRAFT)
@@ -252,7 +262,7 @@ async def plan_time(update: Update, context: BotContext) -> int:
         interval_days=None if weekday is not None else draft.get("interval_days"),
     )
     try:
-        await service.save_plan(services, actor, plan)
+        await family_calls_service.save_plan(services, actor, plan)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return end_flow(context, PLAN_DRAFT)
@@ -260,8 +270,8 @@ async def plan_time(update: Update, context: BotContext) -> int:
     await reply(
         update,
         texts.t(
-            "green.plan.saved", child=draft["name"], plan=Raw(service.describe_plan(texts, plan)),
-            next=service.format_moment(texts, services, upcoming),
+            "green.plan.saved", child=draft["name"], plan=Raw(rendering_service.describe_plan(texts, plan)),
+            next=rendering_service.format_moment(texts, services, upcoming),
         ),
     )  # fmt: skip
     return end_flow(context, PLAN_DRAFT)
@@ -271,19 +281,19 @@ async def plan_time(update: Update, context: BotContext) -> int:
 
 
 async def note_start(update: Update, context: BotContext) -> int:
-    return await _start_for_child(update, context, NOTE_FLOW, NOTE_DRAFT, "gn")
+    return await _start_for_child(update, context, NOTE_FLOW, NOTE_DRAFT, bt.ParentNoteChild)
 
 
 async def note_typed_name(update: Update, context: BotContext) -> int:
-    return await _typed_child_name(update, context, "gn", NOTE_DRAFT)
+    return await _typed_child_name(update, context, bt.ParentNoteChild, NOTE_DRAFT)
 
 
 async def note_child(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts, NOTE_DRAFT)
+    child = await _pressed_child(update, context, texts, NOTE_DRAFT, bt.ParentNoteChild)
     if child is None:
         return PICK
-    await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=service.NOTE_LIMIT))
+    await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=parent_notes_service.NOTE_LIMIT))
     return TYPING
 
 
@@ -294,12 +304,12 @@ async def note_typed(update: Update, context: BotContext) -> int:
     if "child_id" not in draft:
         await reply(update, texts.t("green.note.pick_first"))
         return PICK
-    body = await _own_words(update, texts, update.message.text, service.NOTE_LIMIT)
+    body = await _own_words(update, texts, update.message.text, parent_notes_service.NOTE_LIMIT)
     if body is None:
         return TYPING
     actor = await context.actor(update)
     try:
-        await service.add_parent_note(context.services, actor, draft["child_id"], body)
+        await parent_notes_service.add_parent_note(context.services, actor, draft["child_id"], body)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return end_flow(context, NOTE_DRAFT)
@@ -355,8 +365,7 @@ async def answer_button(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    message_id = int(context.matches[0].group(1))
+    message_id = bt.GreenAnswer.of(update).message
     check = await messaging.may_answer(context.services, actor, message_id)
     if check != "ok":
         await reply(update, texts.t(f"green.answer.{check}"))
@@ -390,7 +399,7 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
         context.services.db,
         update.effective_user.id,
         message.reply_to_message.message_id,
-        (service.WEEKLY, service.ANSWER),
+        (message_kinds_service.WEEKLY, message_kinds_service.ANSWER),
     )
     if kind is None:
         await start.unknown_message(update, context)
@@ -411,12 +420,12 @@ def settings_keyboard(texts: Texts, paused: bool, opted_out: bool) -> InlineKeyb
     everything = "start" if opted_out else "stop"
     return kb.grid(
         [
-            kb.button(texts.t("language.zh_CN"), "gs", "lang", "zh_CN"),
-            kb.button(texts.t("language.en"), "gs", "lang", "en"),
+            kb.button(texts.t("language.zh_CN"), bt.GreenSettingsSet("lang", "zh_CN")),
+            kb.button(texts.t("language.en"), bt.GreenSettingsSet("lang", "en")),
         ],
         2,
-        [kb.button(texts.t(f"green.settings.{weekly}"), "gs", weekly)],
-        [kb.button(texts.t(f"green.settings.{everything}"), "gs", everything)],
+        [kb.button(texts.t(f"green.settings.{weekly}"), bt.GreenSettingsSet(weekly))],
+        [kb.button(texts.t(f"green.settings.{everything}"), bt.GreenSettingsSet(everything))],
     )
 
 
@@ -451,8 +460,9 @@ async def settings_menu(update: Update, context: BotContext) -> None:
 
 async def settings_set(update: Update, context: BotContext) -> None:
     await answer(update)
-    assert context.matches and update.effective_user
-    action, language = context.matches[0].group(1), context.matches[0].group(2)
+    assert update.effective_user
+    button = bt.GreenSettingsSet.of(update)
+    action, language = button.setting, button.language
     if action == "lang" and language is None:
         texts = await context.texts(update)
         await reply(update, texts.t("flow.stale_button"))
@@ -472,8 +482,11 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         name=PLAN_FLOW,
         entry_points=[CommandHandler("callplan", plan_start)],
         states={
-            PICK: [MessageHandler(text, plan_typed_name), CallbackQueryHandler(plan_child, pattern=kb.CALL_PLAN_CHILD)],
-            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=kb.CALL_PLAN_RHYTHM)],
+            PICK: [
+                MessageHandler(text, plan_typed_name),
+                CallbackQueryHandler(plan_child, pattern=bt.CallPlanChild.pattern),
+            ],
+            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=bt.CallPlanRhythm.pattern)],
             INTERVAL: [MessageHandler(text, plan_interval)],
             TIME: [MessageHandler(text, plan_time)],
         },
@@ -483,7 +496,10 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     )
     write = conversation(
         name=WRITE_FLOW,
-        entry_points=[CommandHandler("contact", contact), CallbackQueryHandler(write_button, pattern=kb.GREEN_WRITE)],
+        entry_points=[
+            CommandHandler("contact", contact),
+            CallbackQueryHandler(write_button, pattern=bt.GreenWrite.pattern),
+        ],
         states={TYPING: [MessageHandler(text, write_typed)]},
         draft_keys=(WRITE_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -491,7 +507,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     )
     answer_flow = conversation(
         name=ANSWER_FLOW,
-        entry_points=[CallbackQueryHandler(answer_button, pattern=kb.GREEN_ANSWER)],
+        entry_points=[CallbackQueryHandler(answer_button, pattern=bt.GreenAnswer.pattern)],
         states={TYPING: [MessageHandler(text, answer_typed)]},
         draft_keys=(ANSWER_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -503,7 +519,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         states={
             PICK: [
                 MessageHandler(text, note_typed_name),
-                CallbackQueryHandler(note_child, pattern=kb.PARENT_NOTE_CHILD),
+                CallbackQueryHandler(note_child, pattern=bt.ParentNoteChild.pattern),
             ],
             TYPING: [MessageHandler(text, note_typed)],
         },
@@ -516,9 +532,9 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CallbackQueryHandler(call_answered, pattern=kb.CALL_ANSWER),
+        CallbackQueryHandler(call_answered, pattern=bt.CallAnswer.pattern),
         MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, swipe_reply),
         CommandHandler("settings", settings),
-        CallbackQueryHandler(settings_menu, pattern=kb.GREEN_SETTINGS_MENU),
-        CallbackQueryHandler(settings_set, pattern=kb.GREEN_SETTINGS_SET),
+        CallbackQueryHandler(settings_menu, pattern=bt.GreenSettingsMenu.pattern),
+        CallbackQueryHandler(settings_set, pattern=bt.GreenSettingsSet.pattern),
     ]

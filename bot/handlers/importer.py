@@ -8,6 +8,7 @@ from telegram import Document, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import may_use_reports
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, reply
@@ -91,8 +92,8 @@ async def received(update: Update, context: BotContext) -> int:
         return WAITING_FILE
     markup = kb.grid(
         [
-            kb.button(texts.t("import.confirm_button", count=len(report.good)), "imp", "ok", batch_id),
-            kb.button(texts.t("button.cancel"), "imp", "no", batch_id),
+            kb.button(texts.t("import.confirm_button", count=len(report.good)), bt.ImportConfirm("ok", batch_id)),
+            kb.button(texts.t("button.cancel"), bt.ImportConfirm("no", batch_id)),
         ],
         1,
     )
@@ -140,8 +141,8 @@ def render_report(texts: Texts, report: ImportReport) -> str:
 async def confirm(update: Update, context: BotContext) -> None:
     """Writes the staged rows in one transaction; a second tap finds the batch closed and says so."""
     texts = await context.texts(update)
-    assert context.matches
-    action, batch_id = context.matches[0].group(1), int(context.matches[0].group(2))
+    button = bt.ImportConfirm.of(update)
+    action, batch_id = button.action, button.batch
     actor = await context.actor(update)
     try:
         if action == "no":
@@ -191,4 +192,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(confirm, pattern=kb.IMPORT_CONFIRM)]
+    return [CallbackQueryHandler(confirm, pattern=bt.ImportConfirm.pattern)]

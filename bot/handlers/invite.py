@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 from telegram.helpers import create_deep_linked_url
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Access, Role, may_do
 from bot.domain.validation import clean_text, parse_class_label
@@ -17,7 +18,6 @@ from bot.handlers.common import (
     edit_or_reply,
     end_flow,
     enter_flow,
-    match_int,
     read_typed,
     reply,
 )
@@ -32,7 +32,6 @@ FLOW = "invite"
 DRAFT = "invite_draft"
 RELATIONS = ("father", "mother", "grandfather", "grandmother")
 CHILD_CHOICES = 8
-PICK_PREFIX = "ivc"  # the first question's child buttons: ivc:c:<nonce>:<child>, as care_picker.offer packs them
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -45,8 +44,8 @@ async def start(update: Update, context: BotContext) -> int:
     context.draft[DRAFT] = {}
     if staff and guardian:
         buttons = [
-            kb.button(texts.t("invite.kind_staff"), "inv", "k", "staff"),
-            kb.button(texts.t("invite.kind_guardian"), "inv", "k", "guardian"),
+            kb.button(texts.t("invite.kind_staff"), bt.InviteKind("staff")),
+            kb.button(texts.t("invite.kind_guardian"), bt.InviteKind("guardian")),
         ]
         await reply(update, texts.t("invite.choose_kind"), kb.grid(buttons, 1))
         return CHOOSE_KIND
@@ -58,8 +57,7 @@ async def start(update: Update, context: BotContext) -> int:
 async def kind_chosen(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    if context.matches[0].group(1) == "staff":
+    if bt.InviteKind.of(update).kind == "staff":
         return await _ask_role(update, texts)
     await edit_or_reply(update, texts.t("invite.kind_guardian"))
     return await _ask_child(update, context, texts)
@@ -72,13 +70,13 @@ async def _ask_child(update: Update, context: BotContext, texts: Texts) -> int:
     draft["nonce"] = care_picker.new_nonce()
     picks = await invitation_service.children_to_invite(context.services, actor, limit=care_picker.PICK_LIMIT)
     await care_picker.offer(
-        update, texts, prefix=PICK_PREFIX, nonce=draft["nonce"], picks=picks, prompt_key="invite.pick_first"
+        update, texts, pick=bt.InvitePick, nonce=draft["nonce"], picks=picks, prompt_key="invite.pick_first"
     )
     return CHOOSE_CHILD
 
 
 async def _ask_role(update: Update, texts: Texts) -> int:
-    buttons = [kb.button(texts.t(f"role.{role.value}"), "inv", "r", role.value) for role in STAFF_ROLES]
+    buttons = [kb.button(texts.t(f"role.{role.value}"), bt.InviteRole(role.value)) for role in STAFF_ROLES]
     await edit_or_reply(update, texts.t("invite.choose_role"), kb.grid(buttons, 2))
     return CHOOSE_ROLE
 
@@ -86,9 +84,8 @@ async def _ask_role(update: Update, texts: Texts) -> int:
 async def role_chosen(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
     try:
-        role = Role(context.matches[0].group(1))
+        role = Role(bt.InviteRole.of(update).role)
     except ValueError:
         return CHOOSE_ROLE
     if role not in STAFF_ROLES:
@@ -97,7 +94,7 @@ async def role_chosen(update: Update, context: BotContext) -> int:
     if role not in CLASS_ROLES:
         return await _create_staff(update, context, texts, None)
     classes = await people.list_classes(context.services.db)
-    buttons = [kb.button(c.label, "inv", "c", c.id) for c in classes]
+    buttons = [kb.button(c.label, bt.InviteClass(c.id)) for c in classes]
     await edit_or_reply(update, texts.t("invite.choose_class"), kb.grid(buttons, 3))
     return CHOOSE_CLASS
 
@@ -105,7 +102,7 @@ async def role_chosen(update: Update, context: BotContext) -> int:
 async def class_chosen(update: Update, context: BotContext) -> int:
     """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
     texts = await context.texts(update)
-    school_class = await people.get_class(context.services.db, match_int(context))
+    school_class = await people.get_class(context.services.db, bt.InviteClass.of(update).class_id)
     if school_class is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return CHOOSE_CLASS
@@ -165,7 +162,7 @@ async def child_typed(update: Update, context: BotContext) -> int:
         await reply(update, texts.t("invite.no_children_found"))
         return CHOOSE_CHILD
     buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), "inv", "ch", c.id) for c in found
+        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), bt.InviteChild(c.id)) for c in found
     ]
     await reply(update, texts.t("invite.pick_child"), kb.grid(buttons, 1))
     return CHOOSE_CHILD
@@ -173,15 +170,16 @@ async def child_typed(update: Update, context: BotContext) -> int:
 
 async def child_picked(update: Update, context: BotContext) -> int:
     """A child from the first question's buttons: this run's button only (the nonce), the child re-checked."""
-    if await care_picker.pressed(update, context, DRAFT, stage=None) is None:
+    button = bt.InvitePick.of(update)
+    if await care_picker.pressed(update, context, DRAFT, button.nonce, stage=None) is None:
         return CHOOSE_CHILD
-    return await _chosen(update, context, match_int(context, 2))
+    return await _chosen(update, context, button.child)
 
 
 async def child_chosen(update: Update, context: BotContext) -> int:
     """A child from the buttons of a typed name."""
     await answer(update)
-    return await _chosen(update, context, match_int(context))
+    return await _chosen(update, context, bt.InviteChild.of(update).child)
 
 
 async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
@@ -193,7 +191,7 @@ async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
         await reply(update, texts.t("access.child_denied"))
         return CHOOSE_CHILD
     context.draft.setdefault(DRAFT, {})["child_id"] = child.id
-    buttons = [kb.button(texts.t(f"relation.{r}"), "inv", "rel", r) for r in RELATIONS]
+    buttons = [kb.button(texts.t(f"relation.{r}"), bt.InviteRelation(r)) for r in RELATIONS]
     await edit_or_reply(update, texts.t("invite.ask_relationship", child=child.name), kb.grid(buttons, 2))
     return CHOOSE_RELATION
 
@@ -201,8 +199,7 @@ async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
 async def relation_chosen(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    key = context.matches[0].group(1)
+    key = bt.InviteRelation.of(update).relation
     if key not in RELATIONS:
         return CHOOSE_RELATION
     return await _create_guardian(update, context, texts, texts.t(f"relation.{key}"))
@@ -248,19 +245,19 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         name=FLOW,
         entry_points=[CommandHandler("invite", start)],
         states={
-            CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.INVITE_KIND)],
-            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=kb.INVITE_ROLE)],
+            CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.InviteKind.pattern)],
+            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=bt.InviteRole.pattern)],
             CHOOSE_CLASS: [
-                CallbackQueryHandler(class_chosen, pattern=kb.INVITE_CLASS),
+                CallbackQueryHandler(class_chosen, pattern=bt.InviteClass.pattern),
                 MessageHandler(text, class_typed),
             ],
             CHOOSE_CHILD: [
-                CallbackQueryHandler(child_picked, pattern=kb.INVITE_PICK),
-                CallbackQueryHandler(child_chosen, pattern=kb.INVITE_CHILD),
+                CallbackQueryHandler(child_picked, pattern=bt.InvitePick.pattern),
+                CallbackQueryHandler(child_chosen, pattern=bt.InviteChild.pattern),
                 MessageHandler(text, child_typed),
             ],
             CHOOSE_RELATION: [
-                CallbackQueryHandler(relation_chosen, pattern=kb.INVITE_RELATION),
+                CallbackQueryHandler(relation_chosen, pattern=bt.InviteRelation.pattern),
                 MessageHandler(text, relation_typed),
             ],
         },

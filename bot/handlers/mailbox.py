@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
@@ -36,7 +37,6 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
-    match_int,
     refuse,
     reply,
     show_page,
@@ -68,7 +68,7 @@ def belongs_to_mailbox(update: Update) -> bool:
     Nothing about these may be stored with who sent them (not the user row, not the inbox), so that a database
     dump cannot tell who used the mailbox, or when."""
     if update.callback_query is not None:
-        return (update.callback_query.data or "").startswith(kb.MAILBOX_PREFIX)
+        return (update.callback_query.data or "").startswith(bt.MAILBOX_PREFIX)
     message = update.effective_message
     if message is not None and re.match(r"^/mailbox(@\w+)?(\s|$)", message.text or ""):
         return True
@@ -89,14 +89,16 @@ async def open_mailbox(update: Update, context: BotContext) -> int:
     assert update.effective_user is not None
     mine = await mailbox_service.my_tickets(context.services, update.effective_user.id)
     lines = [texts.t("safety.mailbox.intro", limit=MAX_MAILBOX)]
-    buttons = [kb.button(texts.t("safety.mailbox.write_button"), "mb", "new")]
+    buttons = [kb.button(texts.t("safety.mailbox.write_button"), bt.MailboxNew())]
     for ticket, messages in mine:
         lines.append("")
         lines.append(texts.t("safety.mailbox.my_ticket", number=ticket.number))
         for message in messages[-4:]:
             key = "safety.mailbox.mine_line" if message.from_writer else "safety.mailbox.reply_line"
             lines.append(texts.t(key, body=_short(message.body)))
-        buttons.append(kb.button(texts.t("safety.mailbox.answer_button", number=ticket.number), "mb", "a", ticket.id))
+        buttons.append(
+            kb.button(texts.t("safety.mailbox.answer_button", number=ticket.number), bt.MailboxAnswer(ticket.id))
+        )
     await reply(update, clip_html("\n".join(lines), 4000), kb.grid(buttons, 1))
     return ConversationHandler.END
 
@@ -117,8 +119,8 @@ async def write_new(update: Update, context: BotContext) -> int:
 async def write_answer(update: Update, context: BotContext) -> int:
     """Answer in one's own ticket; a forged or someone else's ticket id is refused."""
     texts = await context.texts(update)
-    assert context.matches and update.effective_user is not None
-    ticket_id = int(context.matches[0].group(1))
+    assert update.effective_user is not None
+    ticket_id = bt.MailboxAnswer.of(update).ticket
     if not await mailbox_service.owns(context.services, update.effective_user.id, ticket_id):
         await answer(update, texts.t("safety.mailbox.not_yours"), alert=True)
         return ConversationHandler.END
@@ -203,8 +205,8 @@ def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
         warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
         return ConversationHandler(
             entry_points=[
-                CallbackQueryHandler(write_new, pattern=kb.MAILBOX_NEW),
-                CallbackQueryHandler(write_answer, pattern=kb.MAILBOX_ANSWER),
+                CallbackQueryHandler(write_new, pattern=bt.MailboxNew.pattern),
+                CallbackQueryHandler(write_answer, pattern=bt.MailboxAnswer.pattern),
             ],
             states={
                 WRITE: [
@@ -240,24 +242,26 @@ async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: 
     buttons = [
         kb.button(
             texts.t("safety.mailbox.ticket_urgent" if t.urgent else "safety.mailbox.ticket_button", number=t.number),
-            "mb", "t", t.id,
+            bt.MailboxTicket(t.id),
         )
         for t in tickets
     ]  # fmt: skip
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     header = texts.t("safety.mailbox.open_header", count=total)
-    await edit_or_reply(update, header, kb.grid(buttons, 1, kb.pager(texts, "mb", page, pages)))
+    await edit_or_reply(update, header, kb.grid(buttons, 1, kb.pager(texts, bt.MailboxPage, page, pages)))
 
 
 async def ticket_page(update: Update, context: BotContext) -> None:
-    await show_page(update, context, _ticket_list)
+    await show_page(update, context, _ticket_list, bt.MailboxPage)
 
 
 async def read_ticket(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        ticket, messages = await mailbox_service.read_ticket(context.services, actor, match_int(context))
+        ticket, messages = await mailbox_service.read_ticket(
+            context.services, actor, bt.MailboxTicket.of(update).ticket
+        )
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
@@ -276,9 +280,9 @@ async def read_ticket(update: Update, context: BotContext) -> None:
     if len(lines) < len(messages[-10:]):
         head += omitted
     body = clip_html("\n\n".join(head + lines), 4000)
-    buttons = [kb.button(texts.t("safety.mailbox.reply_button"), "mb", "r", ticket.id)]
+    buttons = [kb.button(texts.t("safety.mailbox.reply_button"), bt.MailboxReply(ticket.id))]
     if ticket.status == "open":
-        buttons.append(kb.button(texts.t("safety.mailbox.close_button"), "mb", "x", ticket.id))
+        buttons.append(kb.button(texts.t("safety.mailbox.close_button"), bt.MailboxClose(ticket.id)))
     await reply(update, body, kb.grid(buttons, 2))
 
 
@@ -286,7 +290,7 @@ async def close_ticket(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        closed = await mailbox_service.close(context.services, actor, match_int(context))
+        closed = await mailbox_service.close(context.services, actor, bt.MailboxClose.of(update).ticket)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE, alert=True)
         return
@@ -296,8 +300,7 @@ async def close_ticket(update: Update, context: BotContext) -> None:
 async def reply_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    ticket_id = int(context.matches[0].group(1))
+    ticket_id = bt.MailboxReply.of(update).ticket
     if not may_do(actor, Access.READ_MAILBOX):
         await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
         await _audit_denied(context, actor.user_id, ticket_id)
@@ -347,8 +350,8 @@ async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id:
     if chat_id is None:
         return False
     texts = await _texts_for_user(context, chat_id)  # in private chats the chat id is the user id
-    markup = InlineKeyboardMarkup([[kb.button(texts.t("safety.mailbox.answer_button", number=number), "mb", "a",
-                                              ticket_id)]])  # fmt: skip
+    answer_button = kb.button(texts.t("safety.mailbox.answer_button", number=number), bt.MailboxAnswer(ticket_id))
+    markup = InlineKeyboardMarkup([[answer_button]])
     try:
         await context.bot.send_message(
             chat_id, texts.t("safety.mailbox.reply_to_writer", number=number, body=body),
@@ -363,7 +366,7 @@ async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id:
 def build_reply(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
         name=REPLY_FLOW,
-        entry_points=[CallbackQueryHandler(reply_start, pattern=kb.MAILBOX_REPLY)],
+        entry_points=[CallbackQueryHandler(reply_start, pattern=bt.MailboxReply.pattern)],
         states={REPLY_TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, reply_typed)]},
         draft_keys=(REPLY_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -378,7 +381,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("mailbox", open_mailbox),
-        CallbackQueryHandler(read_ticket, pattern=kb.MAILBOX_TICKET),
-        CallbackQueryHandler(close_ticket, pattern=kb.MAILBOX_CLOSE),
-        CallbackQueryHandler(ticket_page, pattern=kb.MAILBOX_PAGE),
+        CallbackQueryHandler(read_ticket, pattern=bt.MailboxTicket.pattern),
+        CallbackQueryHandler(close_ticket, pattern=bt.MailboxClose.pattern),
+        CallbackQueryHandler(ticket_page, pattern=bt.MailboxPage.pattern),
     ]

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.models import Child
@@ -20,7 +21,6 @@ from bot.handlers.common import (
     end_flow,
     end_saved,
     enter_flow,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -60,22 +60,23 @@ async def pair_start(update: Update, context: BotContext) -> int:
         if total == 1:
             return await _pair_chosen(update, context, texts, found[0].id)
     await picker.offer(
-        update, texts, prefix="pa", nonce=context.draft[PAIR_DRAFT]["nonce"], picks=[], prompt_key="care.pair_pick"
+        update, texts, pick=bt.PairPick, nonce=context.draft[PAIR_DRAFT]["nonce"], picks=[], prompt_key="care.pair_pick"
     )
     return PAIR_PICK
 
 
 async def pair_typed_name(update: Update, context: BotContext) -> int:
     return await picker.typed_name(
-        update, context, draft_key=PAIR_DRAFT, prefix="pa", finder=_find_any, state=PAIR_PICK, chosen=_pair_found
+        update, context, draft_key=PAIR_DRAFT, pick=bt.PairPick, finder=_find_any, state=PAIR_PICK, chosen=_pair_found
     )
 
 
 async def pair_picked(update: Update, context: BotContext) -> int:
-    if await picker.pressed(update, context, PAIR_DRAFT, stage="pick") is None:
+    button = bt.PairPick.of(update)
+    if await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="pick") is None:
         return PAIR_PICK
     texts = await context.texts(update)
-    return await _pair_chosen(update, context, texts, match_int(context, 2))
+    return await _pair_chosen(update, context, texts, button.child)
 
 
 async def _pair_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -119,8 +120,10 @@ async def _offer_mentors(update: Update, context: BotContext, texts: Texts, quer
     if query and not matches:
         await reply(update, texts.t("care.pair_no_staff"))
         return PAIR_MENTOR
-    buttons = [kb.button(name or str(uid), "pa", "m", draft["nonce"], uid) for uid, name in matches[:MENTOR_BUTTONS]]
-    extra = [kb.button(texts.t("care.pair_end_button"), "pa", "end", draft["nonce"])] if has_current else []
+    buttons = [
+        kb.button(name or str(uid), bt.PairMentor(draft["nonce"], uid)) for uid, name in matches[:MENTOR_BUTTONS]
+    ]
+    extra = [kb.button(texts.t("care.pair_end_button"), bt.PairEnd(draft["nonce"]))] if has_current else []
     await reply(update, texts.t("care.pair_ask_mentor"), kb.grid(buttons, 2, extra))
     return PAIR_MENTOR
 
@@ -141,18 +144,19 @@ async def mentor_typed(update: Update, context: BotContext) -> int:
 
 
 async def mentor_picked(update: Update, context: BotContext) -> int:
-    draft = await picker.pressed(update, context, PAIR_DRAFT, stage="mentor")
+    button = bt.PairMentor.of(update)
+    draft = await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="mentor")
     if draft is None:
         return PAIR_MENTOR
     texts = await context.texts(update)
-    mentor_id = match_int(context, 2)
+    mentor_id = button.mentor
     actor = await context.actor(update)
     staff = dict(await care_service.staff_for_pairing(context.services, actor))
     if mentor_id not in staff:
         await reply(update, texts.t("care.pair_not_staff"))
         return PAIR_MENTOR
     draft.update(mentor_id=mentor_id, mentor_name=staff[mentor_id], stage="cadence")
-    buttons = [kb.button(texts.t("care.every_days", days=d), "pa", "cd", draft["nonce"], d) for d in rules.CADENCES]
+    buttons = [kb.button(texts.t("care.every_days", days=d), bt.PairCadence(draft["nonce"], d)) for d in rules.CADENCES]
     await reply(
         update,
         texts.t("care.pair_ask_cadence", mentor=staff[mentor_id], name=draft["child_name"]),
@@ -162,10 +166,11 @@ async def mentor_picked(update: Update, context: BotContext) -> int:
 
 
 async def cadence_picked(update: Update, context: BotContext) -> int:
-    if await picker.pressed(update, context, PAIR_DRAFT, stage="cadence") is None:
+    button = bt.PairCadence.of(update)
+    if await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="cadence") is None:
         return PAIR_CADENCE
     texts = await context.texts(update)
-    return await _pair_save(update, context, texts, match_int(context, 2))
+    return await _pair_save(update, context, texts, button.days)
 
 
 async def cadence_typed(update: Update, context: BotContext) -> int:
@@ -213,7 +218,7 @@ async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, day
 
 
 async def pair_end(update: Update, context: BotContext) -> int:
-    draft = await picker.pressed(update, context, PAIR_DRAFT, stage="mentor")
+    draft = await picker.pressed(update, context, PAIR_DRAFT, bt.PairEnd.of(update).nonce, stage="mentor")
     if draft is None:
         return PAIR_MENTOR
     texts = await context.texts(update)
@@ -238,15 +243,18 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
         name=PAIR_FLOW,
         entry_points=[CommandHandler("pair", pair_start)],
         states={
-            PAIR_PICK: [MessageHandler(text, pair_typed_name), CallbackQueryHandler(pair_picked, pattern=kb.PAIR_PICK)],
+            PAIR_PICK: [
+                MessageHandler(text, pair_typed_name),
+                CallbackQueryHandler(pair_picked, pattern=bt.PairPick.pattern),
+            ],
             PAIR_MENTOR: [
                 MessageHandler(text, mentor_typed),
-                CallbackQueryHandler(mentor_picked, pattern=kb.PAIR_MENTOR),
-                CallbackQueryHandler(pair_end, pattern=kb.PAIR_END),
+                CallbackQueryHandler(mentor_picked, pattern=bt.PairMentor.pattern),
+                CallbackQueryHandler(pair_end, pattern=bt.PairEnd.pattern),
             ],
             PAIR_CADENCE: [
                 MessageHandler(text, cadence_typed),
-                CallbackQueryHandler(cadence_picked, pattern=kb.PAIR_CADENCE),
+                CallbackQueryHandler(cadence_picked, pattern=bt.PairCadence.pattern),
             ],
         },
         draft_keys=(PAIR_DRAFT,),
@@ -281,21 +289,28 @@ async def buddy_start(update: Update, context: BotContext) -> int:
     if query and total == 0:
         await reply(update, texts.t("care.pick_none", query=query))
     picks = [] if reaches_every_child(actor, Access.EDIT_CARD) else found
-    await picker.offer(update, texts, prefix="bu", nonce=nonce, picks=picks, prompt_key="care.buddy_pick")
+    await picker.offer(update, texts, pick=bt.BuddyPick, nonce=nonce, picks=picks, prompt_key="care.buddy_pick")
     return BUDDY_PICK
 
 
 async def buddy_typed_name(update: Update, context: BotContext) -> int:
     return await picker.typed_name(
-        update, context, draft_key=BUDDY_DRAFT, prefix="bu", finder=_find_own, state=BUDDY_PICK, chosen=_buddy_found
+        update,
+        context,
+        draft_key=BUDDY_DRAFT,
+        pick=bt.BuddyPick,
+        finder=_find_own,
+        state=BUDDY_PICK,
+        chosen=_buddy_found,
     )
 
 
 async def buddy_picked(update: Update, context: BotContext) -> int:
-    if await picker.pressed(update, context, BUDDY_DRAFT, stage="pick") is None:
+    button = bt.BuddyPick.of(update)
+    if await picker.pressed(update, context, BUDDY_DRAFT, button.nonce, stage="pick") is None:
         return BUDDY_PICK
     texts = await context.texts(update)
-    return await _buddy_chosen(update, context, texts, match_int(context, 2))
+    return await _buddy_chosen(update, context, texts, button.child)
 
 
 async def _buddy_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -313,7 +328,7 @@ async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child
     draft.update(child_id=child.id, child_name=child.name, stage="name")
     if current:
         head = texts.t("care.buddy_current", name=child.name, buddy=current.buddy_name)
-        markup = kb.grid([kb.button(texts.t("care.buddy_end_button"), "bu", "end", draft["nonce"])], 1)
+        markup = kb.grid([kb.button(texts.t("care.buddy_end_button"), bt.BuddyEnd(draft["nonce"]))], 1)
     else:
         head, markup = texts.t("care.buddy_current_none", name=child.name), None
     await reply(update, head + "\n\n" + texts.t("care.buddy_ask"), markup)
@@ -340,7 +355,7 @@ async def buddy_named(update: Update, context: BotContext) -> int:
 
 
 async def buddy_end(update: Update, context: BotContext) -> int:
-    draft = await picker.pressed(update, context, BUDDY_DRAFT, stage="name")
+    draft = await picker.pressed(update, context, BUDDY_DRAFT, bt.BuddyEnd.of(update).nonce, stage="name")
     if draft is None:
         return BUDDY_NAME
     texts = await context.texts(update)
@@ -364,9 +379,12 @@ def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
         states={
             BUDDY_PICK: [
                 MessageHandler(text, buddy_typed_name),
-                CallbackQueryHandler(buddy_picked, pattern=kb.BUDDY_PICK),
+                CallbackQueryHandler(buddy_picked, pattern=bt.BuddyPick.pattern),
             ],
-            BUDDY_NAME: [MessageHandler(text, buddy_named), CallbackQueryHandler(buddy_end, pattern=kb.BUDDY_END)],
+            BUDDY_NAME: [
+                MessageHandler(text, buddy_named),
+                CallbackQueryHandler(buddy_end, pattern=bt.BuddyEnd.pattern),
+            ],
         },
         draft_keys=(BUDDY_DRAFT,),
         timeout_minutes=timeout_minutes,

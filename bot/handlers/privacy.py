@@ -9,6 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
@@ -23,7 +24,6 @@ from bot.handlers.common import (
     conversation,
     edit_or_reply,
     end_flow,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -34,8 +34,8 @@ from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
+from bot.storage import children as children_store
 from bot.storage import people
-from bot.storage import safety as store
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,9 @@ async def my_data(update: Update, context: BotContext) -> None:
         lines.append(texts.t("safety.mydata.rights"))
         buttons = []
         if data.consent is None:
-            buttons.append(kb.button(texts.t("safety.mydata.consent_button"), "pv", "ok", child_id))
-        buttons.append(kb.button(texts.t("safety.mydata.correct_button"), "pv", "fx", child_id))
-        buttons.append(kb.button(texts.t("safety.mydata.erase_button"), "pv", "rm", child_id))
+            buttons.append(kb.button(texts.t("safety.mydata.consent_button"), bt.PrivacyConsent(child_id)))
+        buttons.append(kb.button(texts.t("safety.mydata.correct_button"), bt.PrivacyCorrect(child_id)))
+        buttons.append(kb.button(texts.t("safety.mydata.erase_button"), bt.PrivacyRequestErase(child_id)))
         await reply(update, "\n".join(lines), kb.grid(buttons, 1))
 
 
@@ -106,7 +106,7 @@ async def consent(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child = await privacy_service.give_consent(context.services, actor, match_int(context))
+        child = await privacy_service.give_consent(context.services, actor, bt.PrivacyConsent.of(update).child)
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem, denied="access.child_denied")
         return
@@ -118,14 +118,14 @@ async def request_erasure(update: Update, context: BotContext) -> None:
     """First tap: explain what erasure means and ask to confirm."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.PrivacyRequestErase.of(update).child
     if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
         await _forged(update, context, texts, child_id, "request.erasure")
         return
     await answer(update)
     buttons = [
-        kb.button(texts.t("safety.mydata.erase_confirm"), "pv", "rmy", child_id),
-        kb.button(texts.t("safety.button.no"), "pv", "no"),
+        kb.button(texts.t("safety.mydata.erase_confirm"), bt.PrivacyRequestEraseYes(child_id)),
+        kb.button(texts.t("safety.button.no"), bt.PrivacyNo()),
     ]
     await reply(update, texts.t("safety.mydata.erase_explain"), kb.grid(buttons, 2))
 
@@ -144,7 +144,9 @@ async def request_erasure_yes(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        request_id, child = await privacy_service.request(context.services, actor, match_int(context), "erasure")
+        request_id, child = await privacy_service.request(
+            context.services, actor, bt.PrivacyRequestEraseYes.of(update).child, "erasure"
+        )
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem, denied="access.child_denied")
         return
@@ -175,7 +177,7 @@ async def no(update: Update, context: BotContext) -> None:
 async def correction_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.PrivacyCorrect.of(update).child
     if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
         await _forged(update, context, texts, child_id, "request.correction")
         return ConversationHandler.END
@@ -188,12 +190,16 @@ async def paper_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        await privacy_service.child_for_paper_consent(context.services, actor, match_int(context))
+        await privacy_service.child_for_paper_consent(context.services, actor, bt.PrivacyPaper.of(update).child)
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem)
         return ConversationHandler.END
     return await _ask(
-        update, context, texts, {"what": "paper", "child_id": match_int(context)}, "safety.consent.ask_paper"
+        update,
+        context,
+        texts,
+        {"what": "paper", "child_id": bt.PrivacyPaper.of(update).child},
+        "safety.consent.ask_paper",
     )
 
 
@@ -201,13 +207,13 @@ async def risk_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child, risk = await concern_service.risk_for_edit(context.services, actor, match_int(context))
+        child, risk = await concern_service.risk_for_edit(context.services, actor, bt.RiskMenu.of(update).child)
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem)
         return
     await answer(update)
     level = effective_risk(risk.level, risk.open_concerns)
-    buttons = [kb.button(texts.t(f"safety.risk.{lv.value}"), "rk", "l", child.id, lv.value) for lv in RiskLevel]
+    buttons = [kb.button(texts.t(f"safety.risk.{lv.value}"), bt.RiskLevel(child.id, lv)) for lv in RiskLevel]
     await reply(
         update,
         texts.t("safety.risk.ask", name=child.name, level=texts.t(f"safety.risk.{level.value}")),
@@ -218,8 +224,8 @@ async def risk_menu(update: Update, context: BotContext) -> None:
 async def risk_start(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id, level = int(context.matches[0].group(1)), context.matches[0].group(2)
+    button = bt.RiskLevel.of(update)
+    child_id, level = button.child, button.level.value
     try:
         await concern_service.risk_for_edit(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -272,9 +278,9 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
         name=TEXT_FLOW,
         entry_points=[
-            CallbackQueryHandler(correction_start, pattern=kb.PRIVACY_CORRECT),
-            CallbackQueryHandler(paper_start, pattern=kb.PRIVACY_PAPER),
-            CallbackQueryHandler(risk_start, pattern=kb.RISK_LEVEL),
+            CallbackQueryHandler(correction_start, pattern=bt.PrivacyCorrect.pattern),
+            CallbackQueryHandler(paper_start, pattern=bt.PrivacyPaper.pattern),
+            CallbackQueryHandler(risk_start, pattern=bt.RiskLevel.pattern),
         ],
         states={TYPED: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed)]},
         draft_keys=(DRAFT,),
@@ -305,13 +311,13 @@ async def erase_list(update: Update, context: BotContext) -> None:
         if request.child_id not in seen:
             seen.add(request.child_id)
             buttons.append(
-                kb.button(texts.t("safety.erase.button", name=request.child_name), "pv", "er", request.child_id)
+                kb.button(texts.t("safety.erase.button", name=request.child_name), bt.PrivacyErase(request.child_id))
             )
     for child_id, name in expired:
         lines.append(texts.t("safety.erase.expired_line", name=name, id=child_id))
         if child_id not in seen:
             seen.add(child_id)
-            buttons.append(kb.button(texts.t("safety.erase.button", name=name), "pv", "er", child_id))
+            buttons.append(kb.button(texts.t("safety.erase.button", name=name), bt.PrivacyErase(child_id)))
     await reply(update, clip_html("\n".join(lines), 4000), kb.grid(buttons[:30], 1))
 
 
@@ -319,14 +325,14 @@ async def erase_ask(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        child = await privacy_service.child_for_erasure(context.services, actor, match_int(context))
+        child = await privacy_service.child_for_erasure(context.services, actor, bt.PrivacyErase.of(update).child)
     except (AccessDenied, NotFound) as problem:
         await _refused(update, texts, problem, gone="safety.erase.gone")
         return
     await answer(update)
     buttons = [
-        kb.button(texts.t("safety.erase.confirm_button"), "pv", "ery", child.id),
-        kb.button(texts.t("safety.button.no"), "pv", "no"),
+        kb.button(texts.t("safety.erase.confirm_button"), bt.PrivacyEraseYes(child.id)),
+        kb.button(texts.t("safety.button.no"), bt.PrivacyNo()),
     ]
     await reply(update, texts.t("safety.erase.confirm", name=child.name, id=child.id), kb.grid(buttons, 2))
 
@@ -334,7 +340,7 @@ async def erase_ask(update: Update, context: BotContext) -> None:
 async def erase_yes(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    child_id = match_int(context)
+    child_id = bt.PrivacyEraseYes.of(update).child
     try:
         name, deleted = await privacy_service.erase(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -362,22 +368,22 @@ async def audit_command(update: Update, context: BotContext) -> None:
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
         return
-    found, total = await store.search_all(context.services.db, query, limit=10)
+    found, total = await children_store.search_all(context.services.db, query, limit=10)
     if total == 0:
         await reply(update, texts.t("safety.concern.none_found", query=query))
         return
     if total == 1:
         await _audit_page(update, context, texts, found[0][0], 0)
         return
-    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), "au", "v", i, 0) for i, n, c in found]
+    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), bt.AuditView(i, 0)) for i, n, c in found]
     await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
 
 
 async def audit_button(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    assert context.matches
+    button = bt.AuditView.of(update)
     await answer(update)
-    await _audit_page(update, context, texts, int(context.matches[0].group(1)), int(context.matches[0].group(2)))
+    await _audit_page(update, context, texts, button.child, button.page)
 
 
 def _audit_name(texts: Texts, kind: str, code: str) -> str:
@@ -412,9 +418,9 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
     pages = max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE)
     row = []
     if page > 0:
-        row.append(kb.button(texts.t("button.prev"), "au", "v", child_id, page - 1))
+        row.append(kb.button(texts.t("button.prev"), bt.AuditView(child_id, page - 1)))
     if page + 1 < pages:
-        row.append(kb.button(texts.t("button.next"), "au", "v", child_id, page + 1))
+        row.append(kb.button(texts.t("button.next"), bt.AuditView(child_id, page + 1)))
     markup = InlineKeyboardMarkup([row]) if row else None
     await edit_or_reply(update, clip_html("\n".join(body), 4000), markup)
 
@@ -451,12 +457,12 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("erase", erase_list),
         CommandHandler("audit", audit_command),
         CommandHandler("backup", backup_command),
-        CallbackQueryHandler(consent, pattern=kb.PRIVACY_CONSENT),
-        CallbackQueryHandler(request_erasure, pattern=kb.PRIVACY_REQUEST_ERASE),
-        CallbackQueryHandler(request_erasure_yes, pattern=kb.PRIVACY_REQUEST_ERASE_YES),
-        CallbackQueryHandler(erase_ask, pattern=kb.PRIVACY_ERASE),
-        CallbackQueryHandler(erase_yes, pattern=kb.PRIVACY_ERASE_YES),
-        CallbackQueryHandler(no, pattern=kb.PRIVACY_NO),
-        CallbackQueryHandler(risk_menu, pattern=kb.RISK_MENU),
-        CallbackQueryHandler(audit_button, pattern=kb.AUDIT_VIEW),
+        CallbackQueryHandler(consent, pattern=bt.PrivacyConsent.pattern),
+        CallbackQueryHandler(request_erasure, pattern=bt.PrivacyRequestErase.pattern),
+        CallbackQueryHandler(request_erasure_yes, pattern=bt.PrivacyRequestEraseYes.pattern),
+        CallbackQueryHandler(erase_ask, pattern=bt.PrivacyErase.pattern),
+        CallbackQueryHandler(erase_yes, pattern=bt.PrivacyEraseYes.pattern),
+        CallbackQueryHandler(no, pattern=bt.PrivacyNo.pattern),
+        CallbackQueryHandler(risk_menu, pattern=bt.RiskMenu.pattern),
+        CallbackQueryHandler(audit_button, pattern=bt.AuditView.pattern),
     ]

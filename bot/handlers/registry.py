@@ -4,7 +4,6 @@ card is reviewed before anything is saved."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.archive import (
     CONTACT,
@@ -110,7 +110,7 @@ async def _ask(update: Update, context: BotContext, texts: Texts) -> int:
     nonce = draft["nonce"]
     progress = _progress(texts, draft, name)
     if name == CONTACT and not draft.get("contact_field"):
-        whose = [kb.button(texts.t(f"choice.contact.{c}"), "reg", "p", nonce, step, c) for c in CONTACT_CHOICES]
+        whose = [kb.button(texts.t(f"choice.contact.{c}"), bt.RegisterPick(nonce, step, c)) for c in CONTACT_CHOICES]
         star = texts.t("register.star")
         await reply(update, texts.t("register.ask_contact", progress=progress, star=star), kb.grid(whose, 1))
         return ASKING
@@ -123,10 +123,10 @@ async def _ask(update: Update, context: BotContext, texts: Texts) -> int:
         choices = await _class_choices(update, context)
         if len(choices) == 1:
             return await _store(update, context, texts, spec, choices[0][0])
-        buttons = [kb.button(label, "reg", "p", nonce, step, class_id) for class_id, label in choices]
+        buttons = [kb.button(label, bt.RegisterPick(nonce, step, str(class_id))) for class_id, label in choices]
         question = texts.t("register.ask_choice", **values)
     elif spec.kind is FieldKind.CHOICE:
-        buttons = [kb.button(texts.t(f"choice.{spec.name}.{c}"), "reg", "p", nonce, step, c) for c in spec.choices]
+        buttons = [kb.button(texts.t(f"choice.{spec.name}.{c}"), bt.RegisterPick(nonce, step, c)) for c in spec.choices]
         question = texts.t("register.ask_choice", **values)
     elif spec.kind in (FieldKind.DATE, FieldKind.BIRTH_DATE):
         question = texts.t("register.ask_date", **values)
@@ -138,9 +138,9 @@ async def _ask(update: Update, context: BotContext, texts: Texts) -> int:
         question += "\n" + texts.t("register.staff_only_hint")
     extra: list[InlineKeyboardButton] = []
     if not required:
-        extra.append(kb.button(texts.t("button.skip"), "reg", "s", nonce, step))
+        extra.append(kb.button(texts.t("button.skip"), bt.RegisterSkip(nonce, step)))
         if not draft["editing"]:
-            extra.append(kb.button(texts.t("register.skip_section"), "reg", "ss", nonce, step))
+            extra.append(kb.button(texts.t("register.skip_section"), bt.RegisterSkipSection(nonce, step)))
     await reply(update, question, kb.grid(buttons, 2, extra) if buttons or extra else None)
     return ASKING
 
@@ -169,10 +169,11 @@ async def _next(update: Update, context: BotContext, texts: Texts, *, after: int
     return await _review(update, context, texts)
 
 
-def _current(context: BotContext, match: re.Match[str]) -> str | None:
-    """The question a button belongs to, or None when the button is from another form or another step."""
+def _current(context: BotContext, nonce: str, step: int) -> str | None:
+    """The question a button (of form run `nonce`, question `step`) belongs to, or None when the button is from
+    another form or another step."""
     draft = context.draft.get(DRAFT)
-    if not draft or match.group(1) != draft["nonce"] or int(match.group(2)) != draft["step"]:
+    if not draft or nonce != draft["nonce"] or step != draft["step"]:
         return None
     return None if draft.get("reviewing") else REGISTER_ORDER[draft["step"]]
 
@@ -205,14 +206,13 @@ async def typed(update: Update, context: BotContext) -> int:
 async def picked(update: Update, context: BotContext) -> int:
     """A choice button for the current question."""
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
-    name = _current(context, match)
+    button = bt.RegisterPick.of(update)
+    name = _current(context, button.nonce, button.step)
     if name is None or (name == CONTACT and _draft(context).get("contact_field")):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return ASKING
     await answer(update)
-    raw = match.group(3)
+    raw = button.value
     if name == CONTACT:
         if raw not in CONTACT_CHOICES:
             await reply(update, texts.t("invalid.use_buttons"))
@@ -240,10 +240,11 @@ async def picked(update: Update, context: BotContext) -> int:
     return await _store(update, context, texts, spec, value)
 
 
-async def _optional_pressed(update: Update, context: BotContext, texts: Texts) -> str | None:
+async def _optional_pressed(
+    update: Update, context: BotContext, texts: Texts, button: bt.RegisterSkip | bt.RegisterSkipSection
+) -> str | None:
     """The optional question a skip button is for (answered), or None (stale, or a required one: an alert)."""
-    assert context.matches
-    name = _current(context, context.matches[0])
+    name = _current(context, button.nonce, button.step)
     if name is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return None
@@ -257,7 +258,7 @@ async def _optional_pressed(update: Update, context: BotContext, texts: Texts) -
 async def skipped(update: Update, context: BotContext) -> int:
     """Skip an optional question (a required one cannot be skipped)."""
     texts = await context.texts(update)
-    name = await _optional_pressed(update, context, texts)
+    name = await _optional_pressed(update, context, texts, bt.RegisterSkip.of(update))
     if name is None:
         return ASKING
     return await _store(update, context, texts, FIELDS_BY_NAME[name], None)
@@ -266,7 +267,7 @@ async def skipped(update: Update, context: BotContext) -> int:
 async def section_skipped(update: Update, context: BotContext) -> int:
     """Skip this question and the rest of its section at once: go on with the next section."""
     texts = await context.texts(update)
-    name = await _optional_pressed(update, context, texts)
+    name = await _optional_pressed(update, context, texts, bt.RegisterSkipSection.of(update))
     if name is None:
         return ASKING
     draft = _draft(context)
@@ -315,25 +316,25 @@ async def _review(update: Update, context: BotContext, texts: Texts) -> int:
         mark_staff_only=True,
     )
     nonce = draft["nonce"]
-    rows = [[kb.button(texts.t("button.confirm"), "reg", "ok", nonce)]]
+    rows = [[kb.button(texts.t("button.confirm"), bt.RegisterSave(nonce))]]
     if any(_empty(values, name) for name in OPTIONAL):
-        rows.append([kb.button(texts.t("register.more"), "reg", "mo", nonce)])
-    rows.append([kb.button(texts.t("button.edit"), "reg", "ed", nonce)])
+        rows.append([kb.button(texts.t("register.more"), bt.RegisterMore(nonce))])
+    rows.append([kb.button(texts.t("button.edit"), bt.RegisterEdit(nonce))])
     text = texts.t("register.review", card=Raw(card)) + "\n\n" + texts.t("register.family_sees")
     await reply(update, text, InlineKeyboardMarkup(rows))
     return REVIEW
 
 
-def _nonce_ok(context: BotContext) -> bool:
+def _nonce_ok(context: BotContext, nonce: str) -> bool:
     draft = context.draft.get(DRAFT)
-    return bool(draft and context.matches and context.matches[0].group(1) == draft["nonce"])
+    return bool(draft and nonce == draft["nonce"])
 
 
 async def more(update: Update, context: BotContext) -> int:
     """From the review: go on with the rest of the archive, section by section (answered fields are passed)."""
     texts = await context.texts(update)
     draft = context.draft.get(DRAFT)
-    if not _nonce_ok(context) or not (draft and draft.get("reviewing")):
+    if not _nonce_ok(context, bt.RegisterMore.of(update).nonce) or not (draft and draft.get("reviewing")):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return REVIEW
     await answer(update)
@@ -346,14 +347,14 @@ async def more(update: Update, context: BotContext) -> int:
 async def edit_menu(update: Update, context: BotContext) -> int:
     """From the review: choose a field to change."""
     texts = await context.texts(update)
-    if not _nonce_ok(context):
+    if not _nonce_ok(context, bt.RegisterEdit.of(update).nonce):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return REVIEW
     await answer(update)
     nonce = _draft(context)["nonce"]
     steps = [i for i, name in enumerate(REGISTER_ORDER) if name != CONTACT]
     steps.sort(key=lambda i: list(FIELDS_BY_NAME).index(REGISTER_ORDER[i]))  # card order
-    buttons = [kb.button(texts.t(f"field.{REGISTER_ORDER[i]}"), "reg", "ef", nonce, i) for i in steps]
+    buttons = [kb.button(texts.t(f"field.{REGISTER_ORDER[i]}"), bt.RegisterEditField(nonce, i)) for i in steps]
     await edit_or_reply(update, texts.t("register.choose_field_to_edit"), kb.grid(buttons, 3))
     return REVIEW
 
@@ -361,12 +362,12 @@ async def edit_menu(update: Update, context: BotContext) -> int:
 async def edit_field(update: Update, context: BotContext) -> int:
     """From the review: ask one field again, then come back to the review."""
     texts = await context.texts(update)
-    if not _nonce_ok(context):
+    button = bt.RegisterEditField.of(update)
+    if not _nonce_ok(context, button.nonce):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return REVIEW
     await answer(update)
-    assert context.matches
-    step = int(context.matches[0].group(2))
+    step = button.step
     if not 0 <= step < len(REGISTER_ORDER) or REGISTER_ORDER[step] == CONTACT:
         return REVIEW
     draft = _draft(context)
@@ -383,7 +384,7 @@ def _label(texts: Texts, name: str) -> str:
 async def save(update: Update, context: BotContext) -> int:
     """Confirm: check for a duplicate, then save once (the draft is taken before writing)."""
     texts = await context.texts(update)
-    if not _nonce_ok(context):
+    if not _nonce_ok(context, bt.RegisterSave.of(update).nonce):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return REVIEW
     await answer(update)
@@ -404,8 +405,8 @@ async def save(update: Update, context: BotContext) -> int:
             school_class = await people.get_class(context.services.db, int(draft["values"]["class_id"]))
             markup = InlineKeyboardMarkup(
                 [
-                    [kb.button(texts.t("register.duplicate_yes"), "reg", "dy", draft["nonce"])],
-                    [kb.button(texts.t("register.duplicate_no"), "reg", "dn", draft["nonce"])],
+                    [kb.button(texts.t("register.duplicate_yes"), bt.RegisterDuplicate("y", draft["nonce"]))],
+                    [kb.button(texts.t("register.duplicate_no"), bt.RegisterDuplicate("n", draft["nonce"]))],
                 ]
             )
             await reply(
@@ -443,14 +444,13 @@ async def _commit(update: Update, context: BotContext, texts: Texts) -> int:
 
 async def duplicate_answer(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
-    assert context.matches
-    match = context.matches[0]
+    button = bt.RegisterDuplicate.of(update)
     draft = context.draft.get(DRAFT)
-    if not draft or match.group(2) != draft["nonce"]:
+    if not draft or button.nonce != draft["nonce"]:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return DUPLICATE
     await answer(update)
-    if match.group(1) == "n":
+    if button.answer == "n":
         await edit_or_reply(update, texts.t("cancel.done"))
         return end_flow(context, DRAFT)
     draft["duplicate_ok"] = True
@@ -483,17 +483,17 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         states={
             ASKING: [
                 MessageHandler(text, _with_draft(typed)),
-                CallbackQueryHandler(_with_draft(picked), pattern=kb.REGISTER_PICK),
-                CallbackQueryHandler(_with_draft(skipped), pattern=kb.REGISTER_SKIP),
-                CallbackQueryHandler(_with_draft(section_skipped), pattern=kb.REGISTER_SKIP_SECTION),
+                CallbackQueryHandler(_with_draft(picked), pattern=bt.RegisterPick.pattern),
+                CallbackQueryHandler(_with_draft(skipped), pattern=bt.RegisterSkip.pattern),
+                CallbackQueryHandler(_with_draft(section_skipped), pattern=bt.RegisterSkipSection.pattern),
             ],
             REVIEW: [
-                CallbackQueryHandler(_with_draft(save), pattern=kb.REGISTER_SAVE),
-                CallbackQueryHandler(_with_draft(more), pattern=kb.REGISTER_MORE),
-                CallbackQueryHandler(_with_draft(edit_menu), pattern=kb.REGISTER_EDIT),
-                CallbackQueryHandler(_with_draft(edit_field), pattern=kb.REGISTER_EDIT_FIELD),
+                CallbackQueryHandler(_with_draft(save), pattern=bt.RegisterSave.pattern),
+                CallbackQueryHandler(_with_draft(more), pattern=bt.RegisterMore.pattern),
+                CallbackQueryHandler(_with_draft(edit_menu), pattern=bt.RegisterEdit.pattern),
+                CallbackQueryHandler(_with_draft(edit_field), pattern=bt.RegisterEditField.pattern),
             ],
-            DUPLICATE: [CallbackQueryHandler(_with_draft(duplicate_answer), pattern=kb.REGISTER_DUPLICATE)],
+            DUPLICATE: [CallbackQueryHandler(_with_draft(duplicate_answer), pattern=bt.RegisterDuplicate.pattern)],
         },
         draft_keys=(DRAFT,),
         timeout_minutes=timeout_minutes,

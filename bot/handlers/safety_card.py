@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildScope, may
 from bot.domain.safety import effective_risk
 from bot.services import Services
 from bot.services import concerns as concern_service
-from bot.storage import safety as store
+from bot.storage import consent as consent_store
+from bot.storage import counselling as counselling_store
+from bot.storage import risks as risks_store
 from bot.texts import Texts
 
 
@@ -19,14 +22,14 @@ async def card_lines(services: Services, actor: Actor, texts: Texts, child: Chil
     """Extra lines under the card for staff: risk, consent, and (if shared) counselling dates."""
     if not may(actor, Access.SCHOOL_VIEW, ChildScope(child.id, child.class_id)):
         return ""
-    risk = await store.get_risk(services.db, child.id)
+    risk = await risks_store.get_risk(services.db, child.id)
     level = effective_risk(risk.level, risk.open_concerns)
     lines = ["", texts.t("safety.card.risk", level=texts.t(f"safety.risk.{level.value}"))]
     if risk.reason:
         lines.append(texts.t("safety.card.risk_reason", reason=risk.reason))
     if risk.open_concerns:
         lines.append(texts.t("safety.card.open_concerns", count=risk.open_concerns))
-    consent = await store.get_consent(services.db, child.id)
+    consent = await consent_store.get_consent(services.db, child.id)
     if consent is None:
         lines.append(texts.t("safety.card.consent_missing"))
     else:
@@ -38,7 +41,7 @@ async def card_lines(services: Services, actor: Actor, texts: Texts, child: Chil
                 date=consent.given_at.astimezone(tz).date().isoformat(),
             )
         )
-    shared = await store.shared_session_dates(services.db, child.id)
+    shared = await counselling_store.shared_session_dates(services.db, child.id)
     if shared:
         lines.append(texts.t("safety.card.counselling", dates=", ".join(shared[:5])))
     return "\n".join(lines)
@@ -48,13 +51,13 @@ def card_buttons(texts: Texts, actor: Actor, child: Child) -> list[InlineKeyboar
     scope = ChildScope(child_id=child.id, class_id=child.class_id)
     buttons = []
     if may(actor, Access.REPORT_CONCERN, scope):
-        buttons.append(kb.button(texts.t("safety.card.concern_button"), "cc", "n", child.id))
+        buttons.append(kb.button(texts.t("safety.card.concern_button"), bt.ConcernFromCard(child.id)))
     if may(actor, Access.SET_RISK, scope):
-        buttons.append(kb.button(texts.t("safety.card.risk_button"), "rk", "m", child.id))
+        buttons.append(kb.button(texts.t("safety.card.risk_button"), bt.RiskMenu(child.id)))
     if may(actor, Access.CONSENT_PAPER, scope):
-        buttons.append(kb.button(texts.t("safety.card.paper_button"), "pv", "pp", child.id))
+        buttons.append(kb.button(texts.t("safety.card.paper_button"), bt.PrivacyPaper(child.id)))
     if may(actor, Access.ERASE, scope):
-        buttons.append(kb.button(texts.t("safety.card.erase_button"), "pv", "er", child.id))
+        buttons.append(kb.button(texts.t("safety.card.erase_button"), bt.PrivacyErase(child.id)))
     return buttons
 
 

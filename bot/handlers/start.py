@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import commands_for, has_any_role, roles_held
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
@@ -120,8 +121,8 @@ async def language(update: Update, context: BotContext) -> None:
 
 async def language_chosen(update: Update, context: BotContext) -> None:
     await answer(update)
-    assert context.matches and update.effective_user
-    locale = context.matches[0].group(1)
+    assert update.effective_user
+    locale = bt.Language.of(update).locale
     await people.set_language(context.services.db, update.effective_user.id, locale, context.services.now())
     context.forget_actor()
     actor = await context.actor(update)
@@ -157,7 +158,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         CommandHandler("language", language),
-        CallbackQueryHandler(language_chosen, pattern=kb.LANGUAGE),
+        CallbackQueryHandler(language_chosen, pattern=bt.Language.pattern),
         CommandHandler("cancel", cancel_outside),
     ]
 

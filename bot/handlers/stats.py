@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, reaches_every_child
 from bot.domain.stats import SCHOOL, Scope, Term, default_scope, term_of
@@ -31,11 +32,6 @@ async def stats_command(update: Update, context: BotContext) -> None:
     await _show(update, context, texts, scope)
 
 
-def _scope_from(context: BotContext, group: int = 1) -> Scope | None:
-    assert context.matches
-    return Scope.parse(context.matches[0].group(group))
-
-
 async def view(update: Update, context: BotContext) -> None:
     """A drill-down or back button, key figures only: re-checks the scope (ids come from the client)."""
     await _view(update, context, full=False)
@@ -49,9 +45,9 @@ async def view_full(update: Update, context: BotContext) -> None:
 async def _view(update: Update, context: BotContext, *, full: bool) -> None:
     await answer(update)
     texts = await context.texts(update)
-    scope = _scope_from(context)
-    assert context.matches
-    term_key = context.matches[0].group(2)
+    button = (bt.StatsFull if full else bt.StatsView).of(update)
+    scope = Scope.parse(button.scope)
+    term_key = button.term
     term = Term.parse(term_key) if term_key else None
     if scope is None:
         await reply(update, texts.t("stats.gone"))
@@ -116,7 +112,7 @@ async def _show(
     title = stats_service.scope_title(texts, services, scope, label)
     text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data, full=full)
     # Drill-down and term buttons keep the view (key figures or all of them); the toggle switches it.
-    mode = "f" if full else "v"
+    mode = bt.StatsFull if full else bt.StatsView
     shown = data.term or current
     buttons: list[list[InlineKeyboardButton]] = []
     listed = stats_service.figures(texts, data) if full else stats_service.key_figures(texts, data)
@@ -126,20 +122,16 @@ async def _show(
                 [
                     kb.button(
                         texts.t(f"stats.list_button.{figure.list_kind}", count=figure.count),
-                        "st",
-                        "l",
-                        figure.list_kind,
-                        scope.encode(),
-                        0,
+                        bt.StatsList(figure.list_kind, scope.encode(), 0),
                     )
                 ]
             )
-    toggle = ("stats.less_button", "v") if full else ("stats.more_button", "f")
-    buttons.append([kb.button(texts.t(toggle[0]), "st", toggle[1], scope.encode(), shown.key)])
+    toggle = ("stats.less_button", bt.StatsView) if full else ("stats.more_button", bt.StatsFull)
+    buttons.append([kb.button(texts.t(toggle[0]), toggle[1](scope.encode(), shown.key))])
     buttons.append(
         [
-            kb.button(texts.t("stats.chart_button"), "st", "c", scope.encode()),
-            kb.button(texts.t("stats.export_button"), "ex", "s", scope.encode()),
+            kb.button(texts.t("stats.chart_button"), bt.StatsChart(scope.encode())),
+            kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
         ]
     )
     other = current.previous() if shown == current else current
@@ -147,17 +139,14 @@ async def _show(
         [
             kb.button(
                 texts.t("stats.term_button", term=stats_service.term_label(texts, other)),
-                "st",
-                mode,
-                scope.encode(),
-                other.key,
+                mode(scope.encode(), other.key),
             )
         ]
     )
     below = await stats_service.drill_down(services, actor, scope)
-    buttons.extend(kb.rows([kb.button(name, "st", mode, s.encode(), shown.key) for s, name in below], 3))
+    buttons.extend(kb.rows([kb.button(name, mode(s.encode(), shown.key)) for s, name in below], 3))
     if reaches_every_child(actor, Access.REPORTS) and scope.kind != "school":
-        buttons.append([kb.button(texts.t("stats.back_school"), "st", mode, SCHOOL.encode(), shown.key)])
+        buttons.append([kb.button(texts.t("stats.back_school"), mode(SCHOOL.encode(), shown.key))])
     markup = InlineKeyboardMarkup(buttons)
     if update.callback_query:
         await edit_or_reply(update, text, markup)
@@ -169,9 +158,9 @@ async def list_page(update: Update, context: BotContext) -> None:
     """A list of children behind a figure (no guardian, unreachable, no mentor), paginated."""
     await answer(update)
     texts = await context.texts(update)
-    assert context.matches
-    kind, page = context.matches[0].group(1), int(context.matches[0].group(3))
-    scope = _scope_from(context, 2)
+    button = bt.StatsList.of(update)
+    kind, page = button.kind, button.page
+    scope = Scope.parse(button.scope)
     if scope is None:
         await reply(update, texts.t("stats.gone"))
         return
@@ -205,12 +194,12 @@ async def list_page(update: Update, context: BotContext) -> None:
         lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
     nav = []
     if page > 0:
-        nav.append(kb.button(texts.t("button.prev"), "st", "l", kind, scope.encode(), page - 1))
+        nav.append(kb.button(texts.t("button.prev"), bt.StatsList(kind, scope.encode(), page - 1)))
     if page + 1 < pages:
-        nav.append(kb.button(texts.t("button.next"), "st", "l", kind, scope.encode(), page + 1))
-    back = [kb.button(texts.t("stats.back_summary"), "st", "v", scope.encode())]
+        nav.append(kb.button(texts.t("button.next"), bt.StatsList(kind, scope.encode(), page + 1)))
+    back = [kb.button(texts.t("stats.back_summary"), bt.StatsView(scope.encode()))]
     # Each child opens its card (the card view checks access again and audits the read).
-    open_buttons = [kb.button(child.name, "ch", "v", child.child_id) for child in found]
+    open_buttons = [kb.button(child.name, bt.ChildView(child.child_id)) for child in found]
     markup = kb.grid(open_buttons, 3, nav, back)
     await reply(update, "\n".join(lines), markup)
 
@@ -219,7 +208,7 @@ async def chart(update: Update, context: BotContext) -> None:
     """The same figures as a picture, drawn off the event loop."""
     await answer(update)
     texts = await context.texts(update)
-    scope = _scope_from(context)
+    scope = Scope.parse(bt.StatsChart.of(update).scope)
     if scope is None:
         await reply(update, texts.t("stats.gone"))
         return
@@ -237,15 +226,15 @@ async def chart(update: Update, context: BotContext) -> None:
     await chat.send_photo(
         InputFile(png, filename="stats.png"),
         caption=texts.t("stats.chart_caption", scope=title),
-        reply_markup=kb.grid([kb.button(texts.t("stats.back_summary"), "st", "v", scope.encode())], 1),
+        reply_markup=kb.grid([kb.button(texts.t("stats.back_summary"), bt.StatsView(scope.encode()))], 1),
     )
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("stats", stats_command),
-        CallbackQueryHandler(view, pattern=kb.STATS_VIEW),
-        CallbackQueryHandler(view_full, pattern=kb.STATS_FULL),
-        CallbackQueryHandler(list_page, pattern=kb.STATS_LIST),
-        CallbackQueryHandler(chart, pattern=kb.STATS_CHART),
+        CallbackQueryHandler(view, pattern=bt.StatsView.pattern),
+        CallbackQueryHandler(view_full, pattern=bt.StatsFull.pattern),
+        CallbackQueryHandler(list_page, pattern=bt.StatsList.pattern),
+        CallbackQueryHandler(chart, pattern=bt.StatsChart.pattern),
     ]

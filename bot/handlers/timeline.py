@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildScope, may
@@ -15,7 +16,8 @@ from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.services.care import TimelineEntry
-from bot.storage.care import CareSummary, Checkin
+from bot.storage.care_summaries import CareSummary
+from bot.storage.checkins import Checkin
 from bot.texts import Raw, Texts
 
 PAGE_SIZE = 8
@@ -27,11 +29,11 @@ def card_rows(texts: Texts, actor: Actor, child: Child) -> list[list[InlineKeybo
     scope = ChildScope(child.id, child.class_id)
     rows: list[list[InlineKeyboardButton]] = []
     if may(actor, Access.LOG_CARE, scope):
-        rows.append([kb.button(texts.t("care.timeline_button"), "tl", child.id, 0)])
+        rows.append([kb.button(texts.t("care.timeline_button"), bt.Timeline(child.id, 0))])
     if may(actor, Access.EDIT_CARD, scope):
-        row = [kb.button(texts.t("care.enrol_button"), "en", "v", child.id)]
+        row = [kb.button(texts.t("care.enrol_button"), bt.EnrolView(child.id))]
         if child.boarding == "no":
-            row.append(kb.button(texts.t("care.boarding_request_button"), "bo", "rq", child.id))
+            row.append(kb.button(texts.t("care.boarding_request_button"), bt.BoardingRequest(child.id)))
         rows.append(row)
     return rows
 
@@ -107,8 +109,8 @@ async def show(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
     actor = await context.actor(update)
-    assert context.matches
-    child_id, page = int(context.matches[0].group(1)), int(context.matches[0].group(2))
+    button = bt.Timeline.of(update)
+    child_id, page = button.child, button.page
     try:
         child, entries, total = await care_service.timeline(
             context.services, actor, child_id, limit=PAGE_SIZE, offset=page * PAGE_SIZE
@@ -142,9 +144,9 @@ async def show(update: Update, context: BotContext) -> None:
         blocks.append(texts.t("page.indicator", page=page + 1, pages=pages))
     nav = []
     if page > 0:
-        nav.append(kb.button(texts.t("button.prev"), "tl", child_id, page - 1))
+        nav.append(kb.button(texts.t("button.prev"), bt.Timeline(child_id, page - 1)))
     if page + 1 < pages:
-        nav.append(kb.button(texts.t("button.next"), "tl", child_id, page + 1))
+        nav.append(kb.button(texts.t("button.next"), bt.Timeline(child_id, page + 1)))
     markup = kb.grid([], 1, nav)
     text = "\n\n".join(blocks)
     # Paging within the timeline edits it in place; the card's button opens a new message under the card.
@@ -180,4 +182,4 @@ def care_line(services: Services, texts: Texts, summary: CareSummary | None) -> 
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(show, pattern=kb.TIMELINE)]
+    return [CallbackQueryHandler(show, pattern=bt.Timeline.pattern)]

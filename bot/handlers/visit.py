@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import VisitKind
@@ -23,7 +24,6 @@ from bot.handlers.common import (
     edit_or_reply,
     end_flow,
     end_saved,
-    match_int,
     read_typed,
     refuse,
     reply,
@@ -47,9 +47,12 @@ def _draft(context: BotContext) -> dict[str, Any] | None:
     return draft
 
 
-async def _pressed(update: Update, context: BotContext, stage: str, *, valid: bool = True) -> dict[str, Any] | None:
-    """The draft, if the button belongs to this visit and to its current step (else a stale alert and None)."""
-    return await picker.pressed(update, context, DRAFT, stage=stage, valid=valid)
+async def _pressed(
+    update: Update, context: BotContext, nonce: str, stage: str, *, valid: bool = True
+) -> dict[str, Any] | None:
+    """The draft, if the button (with `nonce`) belongs to this visit and to its current step (else a stale alert and
+    None)."""
+    return await picker.pressed(update, context, DRAFT, nonce, stage=stage, valid=valid)
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -60,7 +63,7 @@ async def start(update: Update, context: BotContext) -> int:
         flow=FLOW,
         draft_key=DRAFT,
         draft=draft,
-        prefix="vi",
+        pick=bt.VisitPick,
         prompt_key="care.visit_pick",
         state=PICK,
         chosen=_chosen,
@@ -69,12 +72,14 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def typed_name(update: Update, context: BotContext) -> int:
     return await picker.typed_name(
-        update, context, draft_key=DRAFT, prefix="vi", finder=picker.find_for_care, state=PICK, chosen=_chosen
+        update, context, draft_key=DRAFT, pick=bt.VisitPick, finder=picker.find_for_care, state=PICK, chosen=_chosen
     )
 
 
 async def picked(update: Update, context: BotContext) -> int:
-    return await picker.picked_for_care(update, context, draft_key=DRAFT, stage="pick", state=PICK, chosen=_chosen)
+    return await picker.picked_for_care(
+        update, context, draft_key=DRAFT, pick=bt.VisitPick, stage="pick", state=PICK, chosen=_chosen
+    )
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
@@ -85,18 +90,18 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child: Chil
 
 
 async def _ask_kind(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    buttons = [kb.button(texts.t(f"care.kind.{k.value}"), "vi", "k", draft["nonce"], k.value) for k in VisitKind]
+    buttons = [kb.button(texts.t(f"care.kind.{k.value}"), bt.VisitKind(draft["nonce"], k)) for k in VisitKind]
     await reply(update, texts.t("care.visit_ask_kind", name=draft["child_name"]), kb.grid(buttons, 1))
     return KIND
 
 
 async def kind_chosen(update: Update, context: BotContext) -> int:
-    draft = await _pressed(update, context, "kind")
+    button = bt.VisitKind.of(update)
+    draft = await _pressed(update, context, button.nonce, "kind")
     if draft is None:
         return KIND
     texts = await context.texts(update)
-    assert context.matches
-    draft["kind"] = context.matches[0].group(2)
+    draft["kind"] = button.kind.value
     kind = texts.raw(f"care.kind.{draft['kind']}")
     await edit_or_reply(update, texts.t("care.visit_kind_chosen", kind=kind, name=draft["child_name"]))
     return await _ask_date(update, texts, draft)
@@ -106,8 +111,8 @@ async def _ask_date(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
     draft["stage"] = "date"
     nonce = draft["nonce"]
     buttons = [
-        kb.button(texts.t("care.today"), "vi", "dt", nonce, 0),
-        kb.button(texts.t("care.yesterday"), "vi", "dt", nonce, 1),
+        kb.button(texts.t("care.today"), bt.VisitDate(nonce, 0)),
+        kb.button(texts.t("care.yesterday"), bt.VisitDate(nonce, 1)),
     ]
     await reply(update, texts.t("care.visit_ask_date"), kb.grid(buttons, 2))
     return DATE
@@ -119,17 +124,18 @@ async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: da
         return DATE
     draft["date"] = day.isoformat()
     draft["stage"] = "participants"
-    markup = kb.grid([kb.button(texts.t("button.skip"), "vi", "sk", draft["nonce"])], 1)
+    markup = kb.grid([kb.button(texts.t("button.skip"), bt.VisitSkip(draft["nonce"]))], 1)
     await reply(update, texts.t("care.visit_ask_participants"), markup)
     return PARTICIPANTS
 
 
 async def date_button(update: Update, context: BotContext) -> int:
-    draft = await _pressed(update, context, "date")
+    button = bt.VisitDate.of(update)
+    draft = await _pressed(update, context, button.nonce, "date")
     if draft is None:
         return DATE
     texts = await context.texts(update)
-    day = care_service.today(context.services) - timedelta(days=match_int(context, 2))
+    day = care_service.today(context.services) - timedelta(days=button.days_ago)
     return await _set_date(update, texts, draft, day)
 
 
@@ -184,7 +190,7 @@ async def participants_typed(update: Update, context: BotContext) -> int:
 
 
 async def participants_skipped(update: Update, context: BotContext) -> int:
-    draft = await _pressed(update, context, "participants")
+    draft = await _pressed(update, context, bt.VisitSkip.of(update).nonce, "participants")
     if draft is None:
         return PARTICIPANTS
     texts = await context.texts(update)
@@ -201,8 +207,8 @@ async def _ask_followup(update: Update, texts: Texts, draft: dict[str, Any]) -> 
     nonce = draft["nonce"]
     markup = InlineKeyboardMarkup(
         [
-            [kb.button(texts.t("care.followup_add"), "vi", "f", nonce, "y")],
-            [kb.button(texts.t("care.followup_none"), "vi", "f", nonce, "n")],
+            [kb.button(texts.t("care.followup_add"), bt.VisitFollowup(nonce, "y"))],
+            [kb.button(texts.t("care.followup_none"), bt.VisitFollowup(nonce, "n"))],
         ]
     )
     await reply(update, texts.t("care.visit_ask_followup"), markup)
@@ -214,12 +220,12 @@ async def notes_typed(update: Update, context: BotContext) -> int:
 
 
 async def followup_chosen(update: Update, context: BotContext) -> int:
-    draft = await _pressed(update, context, "followup")
+    button = bt.VisitFollowup.of(update)
+    draft = await _pressed(update, context, button.nonce, "followup")
     if draft is None:
         return FOLLOWUP
     texts = await context.texts(update)
-    assert context.matches
-    if context.matches[0].group(2) == "n":
+    if button.answer == "n":
         draft.pop("action", None)
         draft.pop("due", None)
         return await _review(update, texts, draft)
@@ -231,7 +237,7 @@ async def followup_chosen(update: Update, context: BotContext) -> int:
 async def _action_given(update: Update, texts: Texts, draft: dict[str, Any], action: str) -> int:
     draft["action"] = action
     draft["stage"] = "due"
-    buttons = [kb.button(texts.t("care.due_in", days=d), "vi", "due", draft["nonce"], d) for d in DUE_CHOICES]
+    buttons = [kb.button(texts.t("care.due_in", days=d), bt.VisitDue(draft["nonce"], d)) for d in DUE_CHOICES]
     await reply(update, texts.t("care.visit_ask_due"), kb.grid(buttons, 3))
     return DUE
 
@@ -246,8 +252,9 @@ async def _due_given(update: Update, texts: Texts, draft: dict[str, Any], day: d
 
 
 async def due_button(update: Update, context: BotContext) -> int:
-    days = match_int(context, 2)
-    draft = await _pressed(update, context, "due", valid=days in DUE_CHOICES)
+    button = bt.VisitDue.of(update)
+    days = button.days
+    draft = await _pressed(update, context, button.nonce, "due", valid=days in DUE_CHOICES)
     if draft is None:
         return DUE
     texts = await context.texts(update)
@@ -273,14 +280,14 @@ async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
         notes=draft["notes"],
         followup=Raw(followup),
     )
-    markup = kb.grid([kb.button(texts.t("button.confirm"), "vi", "s", draft["nonce"])], 1)
+    markup = kb.grid([kb.button(texts.t("button.confirm"), bt.VisitSave(draft["nonce"]))], 1)
     await reply(update, text, markup)
     return REVIEW
 
 
 async def save(update: Update, context: BotContext) -> int:
     """Saves once: the draft is taken first, and the flow token makes a repeated save a no-op."""
-    if await _pressed(update, context, "review") is None:
+    if await _pressed(update, context, bt.VisitSave.of(update).nonce, "review") is None:
         return REVIEW
     texts = await context.texts(update)
     draft = context.draft.pop(DRAFT)
@@ -341,18 +348,18 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         name=FLOW,
         entry_points=[CommandHandler("visit", start)],
         states={
-            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=kb.VISIT_PICK)],
-            KIND: [CallbackQueryHandler(kind_chosen, pattern=kb.VISIT_KIND)],
-            DATE: [MessageHandler(text, date_typed), CallbackQueryHandler(date_button, pattern=kb.VISIT_DATE)],
+            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=bt.VisitPick.pattern)],
+            KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.VisitKind.pattern)],
+            DATE: [MessageHandler(text, date_typed), CallbackQueryHandler(date_button, pattern=bt.VisitDate.pattern)],
             PARTICIPANTS: [
                 MessageHandler(text, participants_typed),
-                CallbackQueryHandler(participants_skipped, pattern=kb.VISIT_SKIP),
+                CallbackQueryHandler(participants_skipped, pattern=bt.VisitSkip.pattern),
             ],
             NOTES: [MessageHandler(text, notes_typed)],
-            FOLLOWUP: [CallbackQueryHandler(followup_chosen, pattern=kb.VISIT_FOLLOWUP)],
+            FOLLOWUP: [CallbackQueryHandler(followup_chosen, pattern=bt.VisitFollowup.pattern)],
             ACTION: [MessageHandler(text, action_typed)],
-            DUE: [MessageHandler(text, due_typed), CallbackQueryHandler(due_button, pattern=kb.VISIT_DUE)],
-            REVIEW: [CallbackQueryHandler(save, pattern=kb.VISIT_SAVE)],
+            DUE: [MessageHandler(text, due_typed), CallbackQueryHandler(due_button, pattern=bt.VisitDue.pattern)],
+            REVIEW: [CallbackQueryHandler(save, pattern=bt.VisitSave.pattern)],
         },
         draft_keys=(DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -365,7 +372,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 async def followups(update: Update, context: BotContext) -> None:
     """/followups, and its page buttons (fu:pg:<n>)."""
-    await show_page(update, context, _followups_page)
+    await show_page(update, context, _followups_page, bt.FollowupPage)
 
 
 async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
@@ -390,11 +397,11 @@ async def _followups_page(update: Update, context: BotContext, texts: Texts, pag
                 "care.followup_line", mark=mark, due=item.due_date.isoformat(), name=item.child_name, action=item.action
             )
         )
-        buttons.append(kb.button(texts.t("care.followup_done_button", number=number), "fu", "d", item.id))
+        buttons.append(kb.button(texts.t("care.followup_done_button", number=number), bt.FollowupDone(item.id)))
     pages = (total + FOLLOWUPS_PAGE - 1) // FOLLOWUPS_PAGE
     if pages > 1:
         lines.append(texts.t("page.indicator", page=page + 1, pages=pages))
-    markup = kb.grid(buttons, 2, kb.pager(texts, "fu", page, pages))
+    markup = kb.grid(buttons, 2, kb.pager(texts, bt.FollowupPage, page, pages))
     await edit_or_reply(update, "\n".join(lines), markup)
 
 
@@ -404,7 +411,7 @@ async def followup_done(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        item = await care_service.complete_followup(context.services, actor, match_int(context))
+        item = await care_service.complete_followup(context.services, actor, bt.FollowupDone.of(update).followup)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone="care.record_gone")
         return
@@ -418,6 +425,6 @@ async def followup_done(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("followups", followups),
-        CallbackQueryHandler(followups, pattern=kb.FOLLOWUP_PAGE),
-        CallbackQueryHandler(followup_done, pattern=kb.FOLLOWUP_DONE),
+        CallbackQueryHandler(followups, pattern=bt.FollowupPage.pattern),
+        CallbackQueryHandler(followup_done, pattern=bt.FollowupDone.pattern),
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import keyboards as kb
+from bot import buttons as bt
 from bot.services import Services
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox import LetterNotice
@@ -31,8 +31,11 @@ async def tell_counsellors(services: Services, notices: list[LetterNotice]) -> i
             for counsellor_id in counsellors:
                 texts = texts_for(languages[counsellor_id], default)
                 key = "safety.mailbox.notify_urgent" if notice.urgent else "safety.mailbox.notify"
-                markup = {"inline_keyboard": [[{"text": texts.t("safety.mailbox.read_button"),
-                                                "callback_data": kb.data("mb", "t", notice.ticket_id)}]]}  # fmt: skip
+                read = {
+                    "text": texts.t("safety.mailbox.read_button"),
+                    "callback_data": bt.MailboxTicket(notice.ticket_id).pack(),
+                }
+                markup = {"inline_keyboard": [[read]]}
                 await outbox.enqueue(
                     services.db, recipient_id=counsellor_id, kind=KIND, dedup_key=f"letter:{notice.message_id}",
                     text=texts.t(key, number=notice.number), markup=markup, urgent=notice.urgent, now=services.now(),

@@ -39,7 +39,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.domain import schedule
 from bot.services import Services
-from bot.services import green as green_service
+from bot.services import family_calls as family_calls_service
 from bot.storage import outbox
 from bot.update_processor import replaying, retriable
 
@@ -314,7 +314,8 @@ class OutboxSender:
         async with db.transaction():
             await outbox.mark_done(db, row.id, outbox.FAILED, "blocked", now)
             await db.execute("UPDATE users SET status = 'unreachable' WHERE id = ?", (row.recipient_id,))
-            await green_service.alert_unreachable(self.services, row.recipient_id, now)
+            self.services.names_seen.pop(row.recipient_id, None)  # their next message makes them reachable again
+            await family_calls_service.alert_unreachable(self.services, row.recipient_id, now)
         log.info("outbox: recipient of #%d blocked the bot; marked unreachable", row.id)
 
 

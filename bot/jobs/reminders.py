@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.services import Services, green
+from bot.services import Services
+from bot.services import family_calls as family_calls_service
+from bot.services import mentor_digests as mentor_digests_service
+from bot.services import weekly_update as weekly_update_service
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +22,10 @@ async def run_tick(services: Services) -> int:
     """Queues everything due now; returns the number of messages queued."""
     queued = 0
     for step in (
-        green.queue_family_calls,
-        green.queue_no_contact_alerts,
-        green.queue_mentor_digests,
-        green.queue_weekly,
+        family_calls_service.queue_family_calls,
+        family_calls_service.queue_no_contact_alerts,
+        mentor_digests_service.queue_mentor_digests,
+        weekly_update_service.queue_weekly,
     ):
         try:
             queued += await step(services)

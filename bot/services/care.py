@@ -24,15 +24,18 @@ from bot.domain.roles import (
 )
 from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children
-from bot.storage import care as store
-from bot.storage.care import (
-    BoardingRequest,
-    CareSummary,
-    Checkin,
-    EnrolmentEvent,
-    Followup,
-    Pairing,
-)
+from bot.storage import boarding as boarding_store
+from bot.storage import care_summaries as care_summaries_store
+from bot.storage import checkins as checkins_store
+from bot.storage import enrolment as enrolment_store
+from bot.storage import pairings as pairings_store
+from bot.storage import visits as visits_store
+from bot.storage.boarding import BoardingRequest
+from bot.storage.care_summaries import CareSummary
+from bot.storage.checkins import Checkin
+from bot.storage.enrolment import EnrolmentEvent
+from bot.storage.pairings import Pairing
+from bot.storage.visits import Followup
 
 
 class AlreadyDone(Exception):
@@ -74,7 +77,7 @@ async def search_for_care(
 async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[Child]:
     """Buttons for the picker: the actor's recent check-ins first, then mentees, then their classes."""
     picked: dict[int, Child] = {}
-    candidates = await store.recent_checkin_children(services.db, actor.user_id, limit)
+    candidates = await checkins_store.recent_checkin_children(services.db, actor.user_id, limit)
     candidates += sorted(scope_for(actor, Access.LOG_CARE).child_ids)
     for child_id in candidates:
         if len(picked) >= limit or child_id in picked:
@@ -116,7 +119,7 @@ async def save_checkin(
     worry = rules.is_worry(ratings, note_flagged=note_flagged)
     now = services.now()
     async with services.db.transaction():
-        checkin_id = await store.insert_checkin(
+        checkin_id = await checkins_store.insert_checkin(
             services.db,
             child_id=child_id,
             author_id=actor.user_id,
@@ -135,7 +138,7 @@ async def save_checkin(
 
 async def answer_concern(services: Services, actor: Actor, checkin_id: int, wanted: bool) -> Checkin:
     """The author's answer to "raise a concern?" on a flagged check-in."""
-    checkin = await store.get_checkin(services.db, checkin_id)
+    checkin = await checkins_store.get_checkin(services.db, checkin_id)
     if checkin is None:
         raise NotFound
     if checkin.author_id != actor.user_id:
@@ -145,9 +148,9 @@ async def answer_concern(services: Services, actor: Actor, checkin_id: int, want
     if not checkin.worry:
         raise InvalidChange("care.concern_not_flagged")
     async with services.db.transaction():
-        await store.set_concern_wanted(services.db, checkin_id, wanted)
+        await checkins_store.set_concern_wanted(services.db, checkin_id, wanted)
         await _audit(services, actor, "care.concern_answer", checkin.child_id, f"checkin={checkin_id}")
-    updated = await store.get_checkin(services.db, checkin_id)
+    updated = await checkins_store.get_checkin(services.db, checkin_id)
     assert updated is not None
     return updated
 
@@ -167,7 +170,7 @@ async def flagged_checkins(
     if not reaches_every_child(actor, Access.LOG_CARE):
         visible, _ = await search_for_care(services, actor, "", limit=1_000_000)
         scope = frozenset(c.id for c in visible)
-    found = await store.flagged_checkins(
+    found = await checkins_store.flagged_checkins(
         services.db, child_ids=scope, since=since, wanted_only=wanted_only, limit=limit
     )
     if found:
@@ -206,9 +209,9 @@ async def save_visit(
         raise InvalidChange("care.invalid_before_birth")
     now = services.now()
     async with services.db.transaction():
-        pairing = await store.active_pairing(services.db, child_id)
+        pairing = await pairings_store.active_pairing(services.db, child_id)
         pairing_id = pairing.id if pairing and pairing.mentor_id == actor.user_id else None
-        visit_id = await store.insert_visit(
+        visit_id = await visits_store.insert_visit(
             services.db,
             child_id=child_id,
             kind=kind.value,
@@ -223,7 +226,7 @@ async def save_visit(
         if visit_id is None:
             return None
         if followup is not None:
-            await store.insert_followup(
+            await visits_store.insert_followup(
                 services.db,
                 visit_id=visit_id,
                 child_id=child_id,
@@ -238,7 +241,7 @@ async def save_visit(
 
 async def my_followups(services: Services, actor: Actor, *, limit: int, offset: int) -> tuple[list[Followup], int]:
     """The actor's open follow-ups, soonest due first (children they may no longer see are left out)."""
-    found, total = await store.open_followups(services.db, actor.user_id, limit=limit, offset=offset)
+    found, total = await visits_store.open_followups(services.db, actor.user_id, limit=limit, offset=offset)
     shown = []
     for item in found:
         child = await children.get_child(services.db, item.child_id)
@@ -253,7 +256,7 @@ async def my_followups(services: Services, actor: Actor, *, limit: int, offset: 
 
 async def complete_followup(services: Services, actor: Actor, followup_id: int) -> Followup:
     """Marks a follow-up done: its owner (or an admin), for a child they may still log care for."""
-    item = await store.get_followup(services.db, followup_id)
+    item = await visits_store.get_followup(services.db, followup_id)
     if item is None:
         raise NotFound
     if item.owner_id != actor.user_id and not reaches_every_child(actor, Access.LOG_CARE):
@@ -261,10 +264,10 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
         raise AccessDenied
     await child_for_care(services, actor, item.child_id)
     async with services.db.transaction():
-        if not await store.mark_followup_done(services.db, followup_id, actor.user_id, services.now()):
+        if not await visits_store.mark_followup_done(services.db, followup_id, actor.user_id, services.now()):
             raise AlreadyDone
         await _audit(services, actor, "care.followup_done", item.child_id, f"followup={followup_id}")
-    updated = await store.get_followup(services.db, followup_id)
+    updated = await visits_store.get_followup(services.db, followup_id)
     assert updated is not None
     return updated
 
@@ -275,13 +278,13 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
 async def child_for_pairing(services: Services, actor: Actor, child_id: int) -> tuple[Child, Pairing | None]:
     child = await authorised_child(services, actor, child_id, Access.PAIR)
     await _audit(services, actor, "care.pairing_view", child_id)
-    return child, await store.active_pairing(services.db, child_id)
+    return child, await pairings_store.active_pairing(services.db, child_id)
 
 
 async def staff_for_pairing(services: Services, actor: Actor) -> list[tuple[int, str]]:
     if not may_do(actor, Access.PAIR):
         raise AccessDenied
-    return await store.staff_members(services.db)
+    return await pairings_store.staff_members(services.db)
 
 
 async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, cadence_days: int) -> Pairing:
@@ -290,17 +293,17 @@ async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, 
         raise AccessDenied
     if not 1 <= cadence_days <= rules.MAX_CADENCE:
         raise InvalidChange("care.invalid_cadence")
-    if mentor_id not in {user_id for user_id, _ in await store.staff_members(services.db)}:
+    if mentor_id not in {user_id for user_id, _ in await pairings_store.staff_members(services.db)}:
         raise InvalidChange("care.pair_not_staff")
     if await children.get_child(services.db, child_id) is None:
         raise NotFound
     now = services.now()
     async with services.db.transaction():
-        current = await store.active_pairing(services.db, child_id)
+        current = await pairings_store.active_pairing(services.db, child_id)
         if current and current.mentor_id == mentor_id and current.cadence_days == cadence_days:
             raise AlreadyDone
-        await store.end_pairing(services.db, child_id, now)
-        pairing_id = await store.start_pairing(
+        await pairings_store.end_pairing(services.db, child_id, now)
+        pairing_id = await pairings_store.start_pairing(
             services.db,
             mentor_id=mentor_id,
             child_id=child_id,
@@ -309,7 +312,7 @@ async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, 
             now=now,
         )
         await _audit(services, actor, "care.pair", child_id, f"pairing={pairing_id}")
-    pairing = await store.active_pairing(services.db, child_id)
+    pairing = await pairings_store.active_pairing(services.db, child_id)
     assert pairing is not None
     return pairing
 
@@ -319,10 +322,10 @@ async def unpair(services: Services, actor: Actor, child_id: int) -> Pairing:
     if not may_do(actor, Access.PAIR):
         raise AccessDenied
     async with services.db.transaction():
-        current = await store.active_pairing(services.db, child_id)
+        current = await pairings_store.active_pairing(services.db, child_id)
         if current is None:
             raise AlreadyDone
-        await store.end_pairing(services.db, child_id, services.now())
+        await pairings_store.end_pairing(services.db, child_id, services.now())
         await _audit(services, actor, "care.unpair", child_id, f"pairing={current.id}")
     return current
 
@@ -332,8 +335,8 @@ async def set_buddy(services: Services, actor: Actor, child_id: int, buddy_name:
     child = await authorised_child(services, actor, child_id, Access.EDIT_CARD)
     now, day = services.now(), today(services)
     async with services.db.transaction():
-        await store.end_buddy(services.db, child_id, on=day, by=actor.user_id)
-        buddy_id = await store.start_buddy(
+        await pairings_store.end_buddy(services.db, child_id, on=day, by=actor.user_id)
+        buddy_id = await pairings_store.start_buddy(
             services.db,
             child_id=child_id,
             buddy_name=buddy_name,
@@ -348,15 +351,15 @@ async def set_buddy(services: Services, actor: Actor, child_id: int, buddy_name:
 async def end_buddy(services: Services, actor: Actor, child_id: int) -> None:
     await authorised_child(services, actor, child_id, Access.EDIT_CARD)
     async with services.db.transaction():
-        if not await store.end_buddy(services.db, child_id, on=today(services), by=actor.user_id):
+        if not await pairings_store.end_buddy(services.db, child_id, on=today(services), by=actor.user_id):
             raise AlreadyDone
         await _audit(services, actor, "care.buddy_end", child_id)
 
 
-async def buddy_of(services: Services, actor: Actor, child_id: int) -> tuple[Child, store.BuddyPair | None]:
+async def buddy_of(services: Services, actor: Actor, child_id: int) -> tuple[Child, pairings_store.BuddyPair | None]:
     child = await authorised_child(services, actor, child_id, Access.EDIT_CARD)
     await _audit(services, actor, "care.buddy_view", child_id)
-    return child, await store.active_buddy(services.db, child_id)
+    return child, await pairings_store.active_buddy(services.db, child_id)
 
 
 # --- boarding ---------------------------------------------------------------------------------------------
@@ -368,7 +371,9 @@ async def request_boarding(services: Services, actor: Actor, child_id: int) -> i
     if child.boarding == "yes":
         raise InvalidChange("care.boarding_already_boarding")
     async with services.db.transaction():
-        request_id = await store.request_boarding(services.db, child_id=child_id, by=actor.user_id, now=services.now())
+        request_id = await boarding_store.request_boarding(
+            services.db, child_id=child_id, by=actor.user_id, now=services.now()
+        )
         if request_id is None:
             raise AlreadyDone
         await _audit(services, actor, "care.boarding_request", child_id, f"request={request_id}")
@@ -379,17 +384,17 @@ async def decide_boarding(services: Services, actor: Actor, request_id: int, *, 
     """Admin only: grants or declines an open request."""
     if not may_do(actor, Access.DECIDE_BOARDING):
         raise AccessDenied
-    request = await store.get_boarding(services.db, request_id)
+    request = await boarding_store.get_boarding(services.db, request_id)
     if request is None:
         raise NotFound
     async with services.db.transaction():
-        if not await store.decide_boarding(
+        if not await boarding_store.decide_boarding(
             services.db, request_id, granted=granted, by=actor.user_id, now=services.now()
         ):
             raise AlreadyDone
         detail = f"request={request_id},{'granted' if granted else 'declined'}"
         await _audit(services, actor, "care.boarding_decide", request.child_id, detail)
-    decided = await store.get_boarding(services.db, request_id)
+    decided = await boarding_store.get_boarding(services.db, request_id)
     assert decided is not None
     return decided
 
@@ -401,7 +406,7 @@ async def boarding_list(
     within = scope_for(actor, Access.EDIT_CARD)
     if within.empty:
         raise AccessDenied
-    found, total = await store.open_boarding_requests(
+    found, total = await boarding_store.open_boarding_requests(
         services.db, class_ids=within.classes(), limit=limit, offset=offset
     )
     if found:
@@ -417,7 +422,7 @@ async def boarding_list(
 async def enrolment(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[EnrolmentEvent]]:
     """A child's enrolment history (oldest first) for whoever may change the card."""
     child = await authorised_child(services, actor, child_id, Access.EDIT_CARD)
-    history = await store.enrolment_history(services.db, child_id)
+    history = await enrolment_store.enrolment_history(services.db, child_id)
     await _audit(services, actor, "care.enrolment_view", child_id)
     return child, history
 
@@ -443,14 +448,14 @@ async def record_enrolment(
     if effective < child.birth_date:
         raise InvalidChange("care.invalid_before_birth")
     async with services.db.transaction():
-        history = await store.enrolment_history(services.db, child_id)
+        history = await enrolment_store.enrolment_history(services.db, child_id)
         if history and effective < history[-1].effective_date:
             raise InvalidChange("care.enrol_before_last")
         if status not in rules.enrolment_choices(current_status(history)):
-            if await store.enrolment_flow_stored(services.db, flow_token):
+            if await enrolment_store.enrolment_flow_stored(services.db, flow_token):
                 return None
             raise InvalidChange("care.enrol_not_allowed")
-        event_id = await store.insert_enrolment(
+        event_id = await enrolment_store.insert_enrolment(
             services.db,
             child_id=child_id,
             status=status.value,
@@ -486,24 +491,24 @@ async def timeline(
     child = await child_for_care(services, actor, child_id)
     db = services.db
     entries: list[TimelineEntry] = []
-    for k in await store.checkins_of(db, child_id):
+    for k in await checkins_store.checkins_of(db, child_id):
         entries.append(TimelineEntry(k.at, "checkin", k.author_name, {"checkin": k}))
-    for v in await store.visits_of(db, child_id):
+    for v in await visits_store.visits_of(db, child_id):
         entries.append(TimelineEntry(v.created_at, "visit", v.author_name, {"visit": v}))
-    for f in await store.followups_of(db, child_id):
+    for f in await visits_store.followups_of(db, child_id):
         if f.done_at is not None:
             entries.append(TimelineEntry(f.done_at, "followup_done", f.done_by_name, {"followup": f}))
-    for p in await store.pairings_of(db, child_id):
+    for p in await pairings_store.pairings_of(db, child_id):
         entries.append(TimelineEntry(p.started_at, "pairing", p.created_by_name, {"pairing": p}))
         if p.ended_at is not None:
             entries.append(TimelineEntry(p.ended_at, "pairing_end", "", {"pairing": p}))
-    for b in await store.buddies_of(db, child_id):
+    for b in await pairings_store.buddies_of(db, child_id):
         entries.append(TimelineEntry(b.created_at, "buddy", b.created_by_name, {"buddy": b}))
-    for r in await store.boarding_of(db, child_id):
+    for r in await boarding_store.boarding_of(db, child_id):
         entries.append(TimelineEntry(r.requested_at, "boarding_request", r.requested_by_name, {"request": r}))
         if r.decided_at is not None:
             entries.append(TimelineEntry(r.decided_at, "boarding_" + r.status, r.decided_by_name, {"request": r}))
-    for e in await store.enrolment_history(db, child_id):
+    for e in await enrolment_store.enrolment_history(db, child_id):
         entries.append(TimelineEntry(e.recorded_at, "enrolment", e.recorded_by_name, {"event": e}))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     await _audit(services, actor, "care.timeline", child_id, f"offset={offset}")
@@ -512,7 +517,7 @@ async def timeline(
 
 async def summaries(services: Services, child_ids: list[int]) -> dict[int, CareSummary]:
     """Care at a glance for children the caller has already authorised (and audited) for a list."""
-    return await store.summaries(services.db, child_ids)
+    return await care_summaries_store.summaries(services.db, child_ids)
 
 
 def overdue(services: Services, summary: CareSummary) -> bool:

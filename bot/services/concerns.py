@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot import buttons as bt
 from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do
@@ -27,7 +28,8 @@ from bot.domain.safety import (
 )
 from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children, people
-from bot.storage import safety as store
+from bot.storage import concerns as concerns_store
+from bot.storage import risks as risks_store
 from bot.texts import Texts, texts_for
 
 
@@ -86,7 +88,7 @@ async def report(
     body = clean_description(description)
     now = services.now()
     async with services.db.transaction():
-        concern_id = await store.insert_concern(
+        concern_id = await concerns_store.insert_concern(
             services.db, child_id=child_id, reporter_id=actor.user_id, kind=kind, description=body,
             occurred_on=occurred_on.isoformat(), checkin_id=checkin_id, now=now,
         )  # fmt: skip
@@ -94,12 +96,12 @@ async def report(
             services.db, at=now, actor_id=actor.user_id, action="concern.report", child_id=child_id,
             detail=f"concern={concern_id} kind={kind.value}",
         )  # fmt: skip
-    concern = await store.get_concern(services.db, concern_id)
+    concern = await concerns_store.get_concern(services.db, concern_id)
     assert concern is not None
     return concern_id, await alerts_for(services, concern, round_number=0)
 
 
-async def alerts_for(services: Services, concern: store.Concern, *, round_number: int) -> list[Alert]:
+async def alerts_for(services: Services, concern: concerns_store.Concern, *, round_number: int) -> list[Alert]:
     """The alert of one round for every admin, in each admin's language."""
     reporter = await people.get_user(services.db, concern.reporter_id)
     child = await children.get_child(services.db, concern.child_id)
@@ -124,18 +126,18 @@ async def alerts_for(services: Services, concern: store.Concern, *, round_number
         markup = {
             "inline_keyboard": [
                 [
-                    {"text": texts.t("safety.button.ack"), "callback_data": f"cc:ack:{concern.id}"},
-                    {"text": texts.t("safety.button.assign"), "callback_data": f"cc:as:{concern.id}"},
+                    {"text": texts.t("safety.button.ack"), "callback_data": bt.ConcernAck(concern.id).pack()},
+                    {"text": texts.t("safety.button.assign"), "callback_data": bt.ConcernAssign(concern.id).pack()},
                 ],
-                [{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern.id}"}],
+                [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern.id).pack()}],
             ]
         }
         alerts.append(Alert(admin_id, f"concern:{concern.id}:r{round_number}:{admin_id}", text, markup))
     return alerts
 
 
-async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, action: str) -> store.Concern:
-    concern = await store.get_concern(services.db, concern_id)
+async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, action: str) -> concerns_store.Concern:
+    concern = await concerns_store.get_concern(services.db, concern_id)
     if concern is None:
         raise NotFound
     if not (may_do(actor, Access.MANAGE_CONCERNS) or (action == "close" and concern.assigned_to == actor.user_id)):
@@ -143,18 +145,20 @@ async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, 
     return concern
 
 
-async def acknowledge(services: Services, actor: Actor, concern_id: int) -> tuple[store.Concern, bool, list[Alert]]:
+async def acknowledge(
+    services: Services, actor: Actor, concern_id: int
+) -> tuple[concerns_store.Concern, bool, list[Alert]]:
     """Admins only. Returns the concern, whether this tap acknowledged it, and notes for the other admins."""
     concern = await _concern_for_admin(services, actor, concern_id, "ack")
     now = services.now()
     async with services.db.transaction():
-        done = await store.acknowledge(services.db, concern_id, actor.user_id, now)
+        done = await concerns_store.acknowledge(services.db, concern_id, actor.user_id, now)
         if done:
             await audit.record(
                 services.db, at=now, actor_id=actor.user_id, action="concern.ack", child_id=concern.child_id,
                 detail=f"concern={concern_id}",
             )  # fmt: skip
-    updated = await store.get_concern(services.db, concern_id)
+    updated = await concerns_store.get_concern(services.db, concern_id)
     assert updated is not None
     notes: list[Alert] = []
     if done:
@@ -173,8 +177,8 @@ async def assignees(services: Services, actor: Actor, concern_id: int) -> list[t
     concern = await _concern_for_admin(services, actor, concern_id, "assign")
     ids = set(await people.admin_ids(services.db))
     for role in ("head_teacher", "subject_teacher"):
-        ids |= set(await store.class_staff(services.db, concern.class_id, role))
-    ids |= set(await store.mentors_of(services.db, concern.child_id))
+        ids |= set(await people.class_staff(services.db, concern.class_id, role))
+    ids |= set(await people.mentors_of(services.db, concern.child_id))
     names = []
     for user_id in sorted(ids):
         user = await people.get_user(services.db, user_id)
@@ -182,7 +186,9 @@ async def assignees(services: Services, actor: Actor, concern_id: int) -> list[t
     return names
 
 
-async def assign(services: Services, actor: Actor, concern_id: int, assignee: int) -> tuple[store.Concern, list[Alert]]:
+async def assign(
+    services: Services, actor: Actor, concern_id: int, assignee: int
+) -> tuple[concerns_store.Concern, list[Alert]]:
     concern = await _concern_for_admin(services, actor, concern_id, "assign")
     if assignee not in {uid for uid, _ in await assignees(services, actor, concern_id)}:
         raise NotFound
@@ -190,14 +196,14 @@ async def assign(services: Services, actor: Actor, concern_id: int, assignee: in
         return concern, []
     now = services.now()
     async with services.db.transaction():
-        await store.assign(services.db, concern_id, assignee)
+        await concerns_store.assign(services.db, concern_id, assignee)
         # Assigning is a way of taking it up: it also counts as acknowledging.
-        await store.acknowledge(services.db, concern_id, actor.user_id, now)
+        await concerns_store.acknowledge(services.db, concern_id, actor.user_id, now)
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="concern.assign", child_id=concern.child_id,
             detail=f"concern={concern_id} to={assignee}",
         )  # fmt: skip
-    updated = await store.get_concern(services.db, concern_id)
+    updated = await concerns_store.get_concern(services.db, concern_id)
     assert updated is not None
     texts = await _texts_of(services, assignee)
     text = (
@@ -211,18 +217,22 @@ async def assign(services: Services, actor: Actor, concern_id: int, assignee: in
             what=updated.description,
         )
     )
-    markup = {"inline_keyboard": [[{"text": texts.t("safety.button.close"), "callback_data": f"cc:cl:{concern_id}"}]]}
+    markup = {
+        "inline_keyboard": [
+            [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern_id).pack()}]
+        ]
+    }
     stamp = to_db(now)
     return updated, [Alert(assignee, f"concern:{concern_id}:as:{assignee}:{stamp}", text, markup)]
 
 
-async def concern_for_close(services: Services, actor: Actor, concern_id: int) -> store.Concern:
+async def concern_for_close(services: Services, actor: Actor, concern_id: int) -> concerns_store.Concern:
     return await _concern_for_admin(services, actor, concern_id, "close")
 
 
 async def close(
     services: Services, actor: Actor, concern_id: int, outcome: Outcome, note: str | None
-) -> tuple[store.Concern, bool]:
+) -> tuple[concerns_store.Concern, bool]:
     """Closes with an outcome (police, civil affairs and referrals need a note). False if already closed."""
     concern = await _concern_for_admin(services, actor, concern_id, "close")
     cleaned = (note or "").strip() or None
@@ -232,13 +242,13 @@ async def close(
         raise ValueError("too_long")
     now = services.now()
     async with services.db.transaction():
-        done = await store.close(services.db, concern_id, outcome, cleaned, actor.user_id, now)
+        done = await concerns_store.close(services.db, concern_id, outcome, cleaned, actor.user_id, now)
         if done:
             await audit.record(
                 services.db, at=now, actor_id=actor.user_id, action="concern.close", child_id=concern.child_id,
                 detail=f"concern={concern_id} outcome={outcome.value}",
             )  # fmt: skip
-    updated = await store.get_concern(services.db, concern_id)
+    updated = await concerns_store.get_concern(services.db, concern_id)
     assert updated is not None
     return updated, done
 
@@ -248,18 +258,18 @@ async def due_resends(services: Services) -> list[Alert]:
     now = services.now()
     interval = timedelta(minutes=services.config.scheduler.concern_resend_minutes)
     alerts: list[Alert] = []
-    for concern in await store.due_for_resend(services.db, now - interval):
+    for concern in await concerns_store.due_for_resend(services.db, now - interval):
         round_number = concern.resend_round + 1
         alerts += await alerts_for(services, concern, round_number=round_number)
-        await store.mark_resent(services.db, concern.id, round_number, now)
+        await concerns_store.mark_resent(services.db, concern.id, round_number, now)
     return alerts
 
 
-async def open_list(services: Services, actor: Actor) -> list[store.Concern]:
+async def open_list(services: Services, actor: Actor) -> list[concerns_store.Concern]:
     """Unclosed concerns: all for admins; otherwise those assigned to or reported by the actor."""
     if may_do(actor, Access.MANAGE_CONCERNS):
-        return await store.unclosed_concerns(services.db, None)
-    found = await store.unclosed_concerns(services.db, None, limit=500)
+        return await concerns_store.unclosed_concerns(services.db, None)
+    found = await concerns_store.unclosed_concerns(services.db, None, limit=500)
     return [c for c in found if actor.user_id in (c.assigned_to, c.reporter_id)][:50]
 
 
@@ -270,9 +280,9 @@ def now_local(services: Services) -> datetime:
 # --- risk level ----------------------------------------------------------------------------------------------
 
 
-async def risk_for_edit(services: Services, actor: Actor, child_id: int) -> tuple[Child, store.Risk]:
+async def risk_for_edit(services: Services, actor: Actor, child_id: int) -> tuple[Child, risks_store.Risk]:
     child = await access.authorised_child(services, actor, child_id, Access.SET_RISK)
-    return child, await store.get_risk(services.db, child_id)
+    return child, await risks_store.get_risk(services.db, child_id)
 
 
 async def set_risk(services: Services, actor: Actor, child_id: int, level: RiskLevel, reason: str) -> Child:
@@ -283,7 +293,7 @@ async def set_risk(services: Services, actor: Actor, child_id: int, level: RiskL
         raise ValueError("reason")
     now = services.now()
     async with services.db.transaction():
-        await store.set_risk(services.db, child_id, level, text, actor.user_id, now)
+        await risks_store.set_risk(services.db, child_id, level, text, actor.user_id, now)
         await audit.record(services.db, at=now, actor_id=actor.user_id, action="risk.set", child_id=child_id,
                            detail=f"level={level.value}")  # fmt: skip
     return child
@@ -292,7 +302,7 @@ async def set_risk(services: Services, actor: Actor, child_id: int, level: RiskL
 async def ranked(services: Services, child_ids: list[int]) -> list[int]:
     """The given children with high-risk ones first (then medium, then low), order otherwise kept.
     For any list of children: call this to put the children most at risk on top."""
-    levels = await store.risks(services.db)
+    levels = await risks_store.risks(services.db)
 
     def key(child_id: int) -> int:
         risk = levels.get(child_id)

@@ -11,7 +11,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, scope_for
 from bot.services import Services, access
 from bot.storage import audit, children
-from bot.storage import safety as store
+from bot.storage import counselling as counselling_store
 
 MAX_TOPIC = 100
 MAX_NOTES = 2000
@@ -28,10 +28,10 @@ async def search(services: Services, actor: Actor, query: str, *, limit: int) ->
     return await children.search(services.db, query, scope_for(actor, Access.COUNSEL), limit=limit)
 
 
-async def sessions(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[store.Session]]:
+async def sessions(services: Services, actor: Actor, child_id: int) -> tuple[Child, list[counselling_store.Session]]:
     child = await _child(services, actor, child_id)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="counsel.read", child_id=child_id)
-    return child, await store.sessions_of_child(services.db, child_id)
+    return child, await counselling_store.sessions_of_child(services.db, child_id)
 
 
 async def child_for_session(services: Services, actor: Actor, child_id: int) -> Child:
@@ -61,7 +61,7 @@ async def record_session(
     await _child(services, actor, child_id)
     now = services.now()
     async with services.db.transaction():
-        session_id = await store.add_session(
+        session_id = await counselling_store.add_session(
             services.db, child_id=child_id, counsellor_id=actor.user_id, session_date=session_date.isoformat(),
             topic=clean(topic, MAX_TOPIC), notes=clean(notes, MAX_NOTES),
             followup=clean(followup, MAX_FOLLOWUP) if followup else None, shared=shared, now=now,
@@ -73,4 +73,4 @@ async def record_session(
 
 async def shared_dates(services: Services, child_id: int) -> list[str]:
     """What others may know: the dates of sessions the counsellor allowed to be seen."""
-    return await store.shared_session_dates(services.db, child_id)
+    return await counselling_store.shared_session_dates(services.db, child_id)

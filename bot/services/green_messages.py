@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import buttons as bt
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
-from bot.services import green as green_service
+from bot.services import message_kinds as message_kinds_service
+from bot.services import rendering as rendering_service
 from bot.storage import audit, outbox, people
-from bot.storage import green as store
+from bot.storage import family_calls as family_calls_store
+from bot.storage import family_messages as family_messages_store
+from bot.storage import guardians as guardians_store
+from bot.storage import recipients as recipients_store
 from bot.texts import Texts
 
 OVERVIEW_LIMIT = 40
@@ -17,7 +22,7 @@ OVERVIEW_LIMIT = 40
 
 async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, int]]:
     """(child id, name, class id) of the parent's currently bound children."""
-    return await store.parent_children(services.db, parent_id)
+    return await guardians_store.parent_children(services.db, parent_id)
 
 
 async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
@@ -31,29 +36,29 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
     parent = await people.get_user(db, parent_id)
     parent_name = parent.full_name if parent else str(parent_id)
     async with db.transaction():
-        message_id = await store.insert_message(
+        message_id = await family_messages_store.insert_message(
             db, direction="to_staff", parent_id=parent_id, staff_id=None,
             child_id=kids[0][0] if len(kids) == 1 else None, text=body, thread_id=None, now=now,
         )  # fmt: skip
         recipients: dict[int, list[str]] = {}
         for _child_id, name, class_id in kids:
-            teachers = await store.head_teachers(db, class_id) or await people.admin_ids(db)
+            teachers = await recipients_store.head_teachers(db, class_id) or await people.admin_ids(db)
             for teacher in teachers:
                 recipients.setdefault(teacher, []).append(name)
-        languages = await store.user_languages(db, list(recipients))
+        languages = await recipients_store.user_languages(db, list(recipients))
         for teacher, names in recipients.items():
-            texts = green_service.texts_of(services, languages.get(teacher))
+            texts = rendering_service.texts_of(services, languages.get(teacher))
             text = texts.t(
                 "green.write.to_teacher", parent=parent_name, children=texts.t("green.sep").join(names), message=body
             )
             markup = {
                 "inline_keyboard": [
-                    [{"text": texts.t("green.write.answer_button"), "callback_data": f"gw:a:{message_id}"}]
+                    [{"text": texts.t("green.write.answer_button"), "callback_data": bt.GreenAnswer(message_id).pack()}]
                 ]
             }
             await outbox.enqueue(
-                db, recipient_id=teacher, kind=green_service.PARENT_MESSAGE, dedup_key=str(message_id), text=text,
-                markup=markup, now=now,
+                db, recipient_id=teacher, kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id),
+                text=text, markup=markup, now=now,
             )  # fmt: skip
         for child_id, _name, _class_id in kids:
             await audit.record(
@@ -65,7 +70,7 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
 
 async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
     """'ok', or why not: 'gone' (no such message), 'denied' (not this teacher's parent), 'unbound'."""
-    row = await store.get_message(services.db, message_id)
+    row = await family_messages_store.get_message(services.db, message_id)
     if row is None or row["direction"] != "to_staff":
         return "gone"
     kids = await _parent_children(services, row["parent_id"])
@@ -83,24 +88,26 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
         return check
     db = services.db
     now = services.now()
-    original = await store.get_message(db, message_id)
+    original = await family_messages_store.get_message(db, message_id)
     assert original is not None
     parent_id = original["parent_id"]
     staff = await people.get_user(db, actor.user_id)
     parent = await people.get_user(db, parent_id)
     async with db.transaction():
-        answer_id = await store.insert_message(
+        answer_id = await family_messages_store.insert_message(
             db, direction="to_parent", parent_id=parent_id, staff_id=actor.user_id, child_id=original["child_id"],
             text=body, thread_id=message_id, now=now,
         )  # fmt: skip
-        texts = green_service.texts_of(services, parent.language if parent else None)
+        texts = rendering_service.texts_of(services, parent.language if parent else None)
         text = texts.t(
             "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
             message=body,
         )  # fmt: skip
-        markup = {"inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": "gw:w"}]]}
+        markup = {
+            "inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": bt.GreenWrite().pack()}]]
+        }
         await outbox.enqueue(
-            db, recipient_id=parent_id, kind=green_service.ANSWER, dedup_key=str(answer_id), text=text,
+            db, recipient_id=parent_id, kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), text=text,
             markup=markup, now=now,
         )  # fmt: skip
         await audit.record(
@@ -115,21 +122,23 @@ async def contact_overview(services: Services, actor: Actor, texts: Texts) -> st
     plan), each with the family-call plan and the last confirmed contact; no contact for too long flagged."""
     db = services.db
     now = services.now()
-    rows = await store.children_in_view(db, scope_for(actor, Access.CONTACT_OVERVIEW))
+    rows = await guardians_store.children_in_view(db, scope_for(actor, Access.CONTACT_OVERVIEW))
     if not rows:
         return texts.t("green.contact.none")
     limit = timedelta(days=services.config.scheduler.no_contact_alert_days)
     lines = []
     silent = 0
     for child_id, name in rows[:OVERVIEW_LIMIT]:
-        stored = await store.get_plan(db, child_id)
-        last = await store.last_contact(db, child_id)
+        stored = await family_calls_store.get_plan(db, child_id)
+        last = await family_calls_store.last_contact(db, child_id)
         plan_text = (
-            green_service.describe_plan(texts, stored.plan)
+            rendering_service.describe_plan(texts, stored.plan)
             if stored and stored.active
             else texts.t("green.plan.no_plan")
         )
-        last_text = green_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+        last_text = (
+            rendering_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
+        )
         since = last or (stored.created_at if stored and stored.active else None)
         flagged = since is not None and now - since >= limit
         silent += flagged
@@ -153,5 +162,5 @@ async def change_settings(services: Services, user_id: int, action: str, languag
         "stop": ("opted_out", True, "green.settings.stopped"),
         "start": ("opted_out", False, "green.settings.started"),
     }[action]
-    await store.set_message_setting(db, user_id, setting, value)
+    await guardians_store.set_message_setting(db, user_id, setting, value)
     return key

@@ -1,7 +1,7 @@
 """Consent, a guardian's view of what is stored (/mydata), correction and erasure requests, erasure, audit view.
 
 Stats and any other aggregate over children should respect consent by calling
-`bot.storage.safety.consented_child_filter_sql("ch.id")` in their WHERE clause (children without recorded
+`bot.storage.consent.consented_child_filter_sql("ch.id")` in their WHERE clause (children without recorded
 consent are left out of figures and listed instead by `missing_consent`).
 """
 
@@ -18,7 +18,11 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, scope_for
 from bot.services import Services, access
 from bot.storage import audit, backup, children, people
-from bot.storage import safety as store
+from bot.storage import concerns as concerns_store
+from bot.storage import consent as consent_store
+from bot.storage import counselling as counselling_store
+from bot.storage import erasure as erasure_store
+from bot.storage import risks as risks_store
 
 MAX_CORRECTION = 500
 
@@ -26,8 +30,8 @@ MAX_CORRECTION = 500
 _child = access.authorised_child
 
 
-async def consent_of(services: Services, child_id: int) -> store.Consent | None:
-    return await store.get_consent(services.db, child_id)
+async def consent_of(services: Services, child_id: int) -> consent_store.Consent | None:
+    return await consent_store.get_consent(services.db, child_id)
 
 
 async def give_consent(services: Services, actor: Actor, child_id: int) -> Child:
@@ -38,7 +42,7 @@ async def give_consent(services: Services, actor: Actor, child_id: int) -> Child
     )
     now = services.now()
     async with services.db.transaction():
-        await store.record_consent(
+        await consent_store.record_consent(
             services.db, child_id=child_id, method="bot", given_by=relation, guardian_id=actor.user_id,
             recorded_by=actor.user_id, now=now,
         )  # fmt: skip
@@ -59,7 +63,7 @@ async def record_paper_consent(services: Services, actor: Actor, child_id: int, 
         raise ValueError("given_by")
     now = services.now()
     async with services.db.transaction():
-        await store.record_consent(
+        await consent_store.record_consent(
             services.db, child_id=child_id, method="paper", given_by=who, guardian_id=None,
             recorded_by=actor.user_id, now=now,
         )  # fmt: skip
@@ -74,14 +78,14 @@ async def missing_consent(services: Services, actor: Actor) -> list[tuple[int, s
     scope = None if within.everyone else frozenset(
         c.id for c in (await children.search(services.db, "", within, limit=1_000_000))[0]
     )  # fmt: skip
-    return await store.children_without_consent(services.db, scope)
+    return await consent_store.children_without_consent(services.db, scope)
 
 
 @dataclass(frozen=True)
 class MyData:
     child: Child
     guardians: list[tuple[int, str, str]]
-    consent: store.Consent | None
+    consent: consent_store.Consent | None
     risk_level: str | None
     concerns: int
     shared_sessions: list[str]
@@ -92,14 +96,14 @@ async def my_data(services: Services, actor: Actor, child_id: int) -> MyData:
     Counselling notes are not shown (only the dates the counsellor shared); the read is audited."""
     child = await _child(services, actor, child_id, Access.CONSENT_GIVE)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="mydata", child_id=child_id)
-    risk = await store.get_risk(services.db, child_id)
+    risk = await risks_store.get_risk(services.db, child_id)
     return MyData(
         child=child,
         guardians=await people.guardians_of(services.db, child_id),
-        consent=await store.get_consent(services.db, child_id),
+        consent=await consent_store.get_consent(services.db, child_id),
         risk_level=risk.level.value if risk.level else None,
-        concerns=len(await store.concerns_of_child(services.db, child_id)),
-        shared_sessions=await store.shared_session_dates(services.db, child_id),
+        concerns=len(await concerns_store.concerns_of_child(services.db, child_id)),
+        shared_sessions=await counselling_store.shared_session_dates(services.db, child_id),
     )
 
 
@@ -111,7 +115,7 @@ async def request(services: Services, actor: Actor, child_id: int, kind: str, de
         raise ValueError("detail")
     now = services.now()
     async with services.db.transaction():
-        request_id = await store.add_request(
+        request_id = await consent_store.add_request(
             services.db, child_id=child_id, requester_id=actor.user_id, kind=kind, detail=text, now=now
         )
         await audit.record(services.db, at=now, actor_id=actor.user_id, action=f"request.{kind}", child_id=child_id,
@@ -122,7 +126,7 @@ async def request(services: Services, actor: Actor, child_id: int, kind: str, de
 async def people_to_tell(services: Services, child: Child) -> list[int]:
     """Admins and the head teacher(s) of the child's class: who handles a guardian's request."""
     ids = set(await people.admin_ids(services.db))
-    ids |= set(await store.class_staff(services.db, child.class_id, "head_teacher"))
+    ids |= set(await people.class_staff(services.db, child.class_id, "head_teacher"))
     return sorted(ids)
 
 
@@ -135,9 +139,9 @@ async def erase(services: Services, actor: Actor, child_id: int) -> tuple[str, d
     child = await _child(services, actor, child_id, Access.ERASE)
     now = services.now()
     async with services.db.transaction():
-        await store.forget_queued_messages(services.db, child_id)
-        drafts = await store.scrub_persisted_drafts(services.db, child_id, child.name)
-        deleted = await store.erase_child(services.db, child_id)
+        await erasure_store.forget_queued_messages(services.db, child_id)
+        drafts = await erasure_store.scrub_persisted_drafts(services.db, child_id, child.name)
+        deleted = await erasure_store.erase_child(services.db, child_id)
         if drafts:
             deleted["drafts"] = drafts
         await audit.record(
@@ -150,19 +154,21 @@ async def erase(services: Services, actor: Actor, child_id: int) -> tuple[str, d
 async def scrub_drafts_in_memory(services: Services, child_id: int, name: str, datas: Iterable[dict[str, Any]]) -> None:
     """After an erasure: drafts held in memory (a search, a half-filled form) would be written back on the next
     flush, so they are scrubbed as the stored ones were."""
-    spared = await store.names_containing(services.db, child_id, name)
+    spared = await erasure_store.names_containing(services.db, child_id, name)
     for data in datas:
-        store.scrub_draft(data, child_id, name, spared)
+        erasure_store.scrub_draft(data, child_id, name, spared)
 
 
-async def erasure_candidates(services: Services, actor: Actor) -> tuple[list[store.DataRequest], list[tuple[int, str]]]:
+async def erasure_candidates(
+    services: Services, actor: Actor
+) -> tuple[list[consent_store.DataRequest], list[tuple[int, str]]]:
     """Open erasure requests, and children past the retention period after leaving school."""
     await access.authorised(services, actor, Access.ERASE)
-    requests = [r for r in await store.open_requests(services.db) if r.kind == "erasure"]
+    requests = [r for r in await consent_store.open_requests(services.db) if r.kind == "erasure"]
     cutoff = services.now().date().toordinal() - services.config.privacy.retention_days
     expired = [
         (child_id, name)
-        for child_id, name, left_on in await store.left_school(services.db)
+        for child_id, name, left_on in await erasure_store.left_school(services.db)
         if datetime.fromisoformat(left_on).date().toordinal() <= cutoff
     ]
     return requests, expired
@@ -182,7 +188,7 @@ async def audit_of(
 ) -> tuple[Child, list[AuditLine], int]:
     """Who viewed or changed a child's record, newest first (admins only; viewing the log is itself logged)."""
     child = await _child(services, actor, child_id, Access.VIEW_AUDIT)
-    rows, total = await store.audit_page(services.db, child_id, limit=limit, offset=offset)
+    rows, total = await audit.audit_page(services.db, child_id, limit=limit, offset=offset)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="audit.view", child_id=child_id)
     lines = [AuditLine(from_db(r["at"]), r["actor_id"], r["full_name"] or "", r["action"], r["detail"]) for r in rows]
     return child, lines, total

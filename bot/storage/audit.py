@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from bot.domain.clock import to_db
@@ -51,3 +52,13 @@ async def for_child(db: Database, child_id: int) -> list[tuple[str, int | None, 
         "SELECT at, actor_id, action, detail FROM audit_log WHERE child_id = ? ORDER BY id", (child_id,)
     )
     return [(r["at"], r["actor_id"], r["action"], r["detail"]) for r in rows]
+
+
+async def audit_page(db: Database, child_id: int, *, limit: int, offset: int) -> tuple[list[sqlite3.Row], int]:
+    rows = await db.fetchall(
+        "SELECT a.at, a.actor_id, a.action, a.detail, u.full_name FROM audit_log a "
+        "LEFT JOIN users u ON u.id = a.actor_id WHERE a.child_id = ? ORDER BY a.id DESC LIMIT ? OFFSET ?",
+        (child_id, limit, offset),
+    )
+    total = await db.fetchval("SELECT COUNT(*) FROM audit_log WHERE child_id = ?", (child_id,))
+    return rows, int(total or 0)

@@ -98,3 +98,30 @@ async def search(
         [*params, limit, offset],
     )
     return [Child.from_row(r) for r in rows], int(total)
+
+
+async def child_name(db: Database, child_id: int) -> str | None:
+    value = await db.fetchval("SELECT name FROM children WHERE id = ?", (child_id,))
+    return str(value) if value is not None else None
+
+
+async def child_names(db: Database, child_ids: list[int]) -> list[str]:
+    """Names of the children with these ids (the high-risk list, for instance), by name."""
+    if not child_ids:
+        return []
+    rows = await db.fetchall(
+        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(child_ids))}) ORDER BY name", child_ids
+    )
+    return [row["name"] for row in rows]
+
+
+async def search_all(db: Database, query: str, *, limit: int) -> tuple[list[tuple[int, str, str]], int]:
+    """(id, name, class label) of any child whose name contains the query: for admins and counsellors."""
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await db.fetchall(
+        "SELECT ch.id, ch.name, g.name || c.name AS class_label FROM children ch JOIN classes c ON c.id = ch.class_id "
+        "JOIN grades g ON g.id = c.grade_id WHERE ch.name LIKE ? ESCAPE '\\' ORDER BY ch.name, ch.id LIMIT ?",
+        (pattern, limit),
+    )
+    total = await db.fetchval("SELECT COUNT(*) FROM children WHERE name LIKE ? ESCAPE '\\'", (pattern,))
+    return [(r["id"], r["name"], r["class_label"]) for r in rows], int(total or 0)

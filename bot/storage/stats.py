@@ -12,8 +12,8 @@ from bot.domain.archive import FIELDS_BY_NAME
 from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.stats import Scope, Term
+from bot.storage.consent import consented_child_filter_sql
 from bot.storage.db import Database
-from bot.storage.safety import consented_child_filter_sql
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
 _NO_NAME = "COALESCE(ch.guardian_name, '') = ''"

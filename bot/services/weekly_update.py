@@ -1,0 +1,209 @@
+"""The weekly update to parents and the weekly digest to admins: composed outside any transaction (the text
+work in a thread), queued in chunks, the week marked done after the last chunk."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot import buttons as bt
+from bot.domain import schedule
+from bot.domain.safety import RiskLevel, effective_risk
+from bot.domain.schedule import CallPlan
+from bot.services import Services
+from bot.services.mentor_digests import overdue_pairings
+from bot.services.message_kinds import ADMIN_DIGEST, WEEKLY
+from bot.services.parent_notes import NOTE_LIMIT
+from bot.services.rendering import LIST_LIMIT, format_moment, inline_keyboard, local, texts_of
+from bot.storage import children, outbox, people
+from bot.storage import family_calls as family_calls_store
+from bot.storage import job_runs as job_runs_store
+from bot.storage import recipients as recipients_store
+from bot.storage import risks as risks_store
+from bot.storage import weekly_update as weekly_update_store
+from bot.texts import Texts, clip_html
+
+log = logging.getLogger(__name__)
+
+
+
+
+RATING = {3: "good", 2: "fair", 1: "care"}
+
+
+WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
+
+
+def weekly_markup(texts: Texts) -> dict[str, Any]:
+    return inline_keyboard(
+        [
+            [(texts.t("green.weekly.write"), bt.GreenWrite())],
+            [(texts.t("green.weekly.settings"), bt.GreenSettingsMenu())],
+        ]
+    )
+
+
+async def queue_weekly(services: Services) -> int:
+    """Tick: once the configured weekly time has passed, ONE message per bound parent covering all of their
+    children, and the admins' digest; the week is recorded as done in the same transaction."""
+    now = services.now()
+    config = services.config
+    tz = config.school.timezone
+    today = local(services, now).date()
+    moment = schedule.weekly_moment(today, config.scheduler.weekly_update_day, config.scheduler.weekly_update_time, tz)
+    if now < moment:
+        return 0
+    key = schedule.week_key(today)
+    if await job_runs_store.job_key(services.db, "weekly_update") == key:
+        return 0
+    # Composed outside any transaction and queued in chunks, each its own transaction: one transaction for a
+    # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
+    # the week is marked done only at the end, and the outbox's dedup key makes queuing a row again a no-op.
+    messages = await compose_weekly(services, today, now)
+    markups = {language: weekly_markup(texts_of(services, language)) for _u, _t, language in messages}
+    queued = 0
+    for first in range(0, len(messages), WEEKLY_CHUNK):
+        queued += await outbox.enqueue_many(
+            services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
+            messages=[(user_id, text, markups[language]) for user_id, text, language in
+                      messages[first : first + WEEKLY_CHUNK]],
+        )  # fmt: skip
+    async with services.db.transaction():
+        queued += await _queue_admin_digest(services, today, key, moment, now)
+        await job_runs_store.set_job_key(services.db, "weekly_update", key, now)
+    log.info("weekly update %s: %d message(s) queued", key, queued)
+    return queued
+
+
+async def compose_weekly(services: Services, today: date, now: datetime) -> list[tuple[int, str, str | None]]:
+    """(parent id, text, language) for every bound parent who has not paused the update or stopped all messages.
+    Bulk queries: one pass over guardians, check-ins, visits, notes and plans of the week."""
+    db = services.db
+    tz = services.config.school.timezone
+    start_day = schedule.week_start(today)
+    start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
+    guardians = await weekly_update_store.weekly_recipients(db)
+    checkins = await weekly_update_store.checkin_averages(db, start, now)
+    visits = await weekly_update_store.visit_counts(db, start_day, today)
+    notes: dict[int, list[str]] = defaultdict(list)
+    for child_id, note in await weekly_update_store.notes_since(db, start):
+        notes[child_id].append(note[:NOTE_LIMIT])
+    plans = {stored.plan.child_id: stored.plan for stored in await family_calls_store.active_plans(db)}
+
+    per_parent: dict[int, list[weekly_update_store.WeeklyRecipient]] = defaultdict(list)
+    language_of: dict[int, str | None] = {}
+    for recipient in guardians:
+        per_parent[recipient.user_id].append(recipient)
+        language_of[recipient.user_id] = recipient.language
+
+    def build() -> list[tuple[int, str, str | None]]:
+        texts_cache: dict[str | None, Texts] = {}
+        messages = []
+        for user_id, rows in per_parent.items():
+            language = language_of[user_id]
+            texts = texts_cache.setdefault(language, texts_of(services, language))
+            parts = [
+                texts.t(
+                    "green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day)
+                )
+            ]
+            for recipient in rows[:10]:
+                parts.append(
+                    _child_section(
+                        services, texts, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
+                    )
+                )
+            parts.append(texts.t("green.weekly.foot"))
+            messages.append((user_id, clip_html("\n\n".join(parts)), language))
+        return messages
+
+    # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
+    return await asyncio.to_thread(build)
+
+
+def _child_section(
+    services: Services, texts: Texts, child_id: int, name: str,
+    checkins: dict[int, weekly_update_store.CheckinAverages],
+    visits: dict[int, dict[str, int]], notes: dict[int, list[str]], plans: dict[int, CallPlan], now: datetime,
+) -> str:  # fmt: skip
+    lines = [texts.t("green.weekly.child", child=name)]
+    averages = checkins.get(child_id)
+    if averages is None:
+        lines.append(texts.t("green.weekly.no_checkins"))
+    else:
+        words = {
+            field: texts.t(f"green.rating.{RATING.get(int(getattr(averages, field) or 3), 'good')}")
+            for field in ("study", "life", "mood", "health")
+        }
+        lines.append(texts.t("green.weekly.checkins", count=averages.count, **words))
+    kinds = visits.get(child_id, {})
+    if kinds:
+        lines.append(
+            texts.t(
+                "green.weekly.visits",
+                items=texts.t("green.sep").join(
+                    texts.t(f"green.visit.{kind}", count=count) for kind, count in sorted(kinds.items())
+                ),
+            )
+        )
+    for note in notes.get(child_id, []):
+        lines.append(texts.t("green.weekly.note", note=note))
+    plan = plans.get(child_id)
+    if plan is not None:
+        upcoming = schedule.next_slot(plan, now, services.config.school.timezone)
+        lines.append(texts.t("green.weekly.next_call", when=format_moment(texts, services, upcoming)))
+    return "\n".join(lines)
+
+
+async def _queue_admin_digest(services: Services, today: date, key: str, moment: datetime, now: datetime) -> int:
+    db = services.db
+    tz = services.config.school.timezone
+    start_day = schedule.week_start(today)
+    start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz)
+    checkins = await weekly_update_store.count_checkins_since(db, start)
+    visit_count = await weekly_update_store.count_visits_since(db, start_day)
+    calls = await weekly_update_store.count_calls_since(db, start)
+    no_contact = await children_without_contact(services, now)
+    overdue = await overdue_pairings(services, today)
+    high_risk = await high_risk_children(services)
+    admins = await people.admin_ids(db)
+    languages = await recipients_store.user_languages(db, admins)
+    queued = 0
+    for admin_id in admins:
+        texts = texts_of(services, languages.get(admin_id))
+        text = texts.t(
+            "green.digest.admin", checkins=checkins, visits=visit_count, calls=calls,
+            no_contact=_names(texts, no_contact), overdue=_names(texts, overdue),
+            high_risk=_names(texts, high_risk),
+        )  # fmt: skip
+        if await outbox.enqueue(
+            db, recipient_id=admin_id, kind=ADMIN_DIGEST, dedup_key=key, text=text, not_before=moment, now=now
+        ):
+            queued += 1
+    return queued
+
+
+def _names(texts: Texts, names: list[str]) -> str:
+    if not names:
+        return texts.t("green.digest.none")
+    shown = texts.t("green.sep").join(names[:LIST_LIMIT])
+    return shown + (texts.t("green.more", count=len(names) - LIST_LIMIT) if len(names) > LIST_LIMIT else "")
+
+
+async def high_risk_children(services: Services) -> list[str]:
+    """Names of the children listed as high-risk (a high level set, or an open concern), for the admin digest,
+    which puts them first."""
+    risks = await risks_store.risks(services.db)
+    ids = [
+        child_id for child_id, risk in risks.items() if effective_risk(risk.level, risk.open_concerns) is RiskLevel.HIGH
+    ]
+    return await children.child_names(services.db, ids)
+
+
+async def children_without_contact(services: Services, now: datetime) -> list[str]:
+    """Children with an active plan and no confirmed call for the configured number of days."""
+    limit = now - timedelta(days=services.config.scheduler.no_contact_alert_days)
+    return await weekly_update_store.children_without_contact(services.db, limit)

@@ -1,0 +1,131 @@
+"""Check-ins (日常关注): the quick and the detailed ones, and which are flagged for a concern."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.care import Ratings
+from bot.domain.clock import from_db, to_db
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Checkin:
+    id: int
+    child_id: int
+    author_id: int
+    author_name: str
+    at: datetime
+    ratings: Ratings
+    note: str | None
+    voice_file_id: str | None
+    worry: bool
+    concern_wanted: bool | None
+    quick: bool
+
+
+_CHECKIN_SELECT = (
+    "SELECT k.*, COALESCE(u.full_name, '') AS author_name FROM checkins k LEFT JOIN users u ON u.id = k.author_id"
+)
+
+
+def _checkin(row: sqlite3.Row) -> Checkin:
+    return Checkin(
+        id=row["id"],
+        child_id=row["child_id"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        at=from_db(row["at"]),
+        ratings=Ratings(row["study"], row["life"], row["mood"], row["health"]),
+        note=row["note"],
+        voice_file_id=row["voice_file_id"],
+        worry=bool(row["worry"]),
+        concern_wanted=None if row["concern_wanted"] is None else bool(row["concern_wanted"]),
+        quick=bool(row["quick"]),
+    )
+
+
+async def insert_checkin(
+    db: Database,
+    *,
+    child_id: int,
+    author_id: int,
+    at: datetime,
+    ratings: Ratings,
+    note: str | None,
+    voice_file_id: str | None,
+    worry: bool,
+    quick: bool,
+    flow_token: str,
+) -> int | None:
+    """Stores a check-in; None when this flow's check-in was already stored (a double tap)."""
+    changed = await db.execute(
+        "INSERT OR IGNORE INTO checkins (child_id, author_id, at, study, life, mood, health, note, voice_file_id,"
+        " worry, quick, flow_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            child_id,
+            author_id,
+            to_db(at),
+            ratings.study,
+            ratings.life,
+            ratings.mood,
+            ratings.health,
+            note,
+            voice_file_id,
+            int(worry),
+            int(quick),
+            flow_token,
+        ),
+    )
+    if not changed:
+        return None
+    return int(await db.fetchval("SELECT id FROM checkins WHERE flow_token = ?", (flow_token,)))
+
+
+async def get_checkin(db: Database, checkin_id: int) -> Checkin | None:
+    row = await db.fetchone(_CHECKIN_SELECT + " WHERE k.id = ?", (checkin_id,))
+    return _checkin(row) if row else None
+
+
+async def set_concern_wanted(db: Database, checkin_id: int, wanted: bool) -> None:
+    await db.execute("UPDATE checkins SET concern_wanted = ? WHERE id = ?", (int(wanted), checkin_id))
+
+
+async def checkins_of(db: Database, child_id: int) -> list[Checkin]:
+    rows = await db.fetchall(_CHECKIN_SELECT + " WHERE k.child_id = ? ORDER BY k.at DESC, k.id DESC", (child_id,))
+    return [_checkin(r) for r in rows]
+
+
+async def flagged_checkins(
+    db: Database, *, child_ids: frozenset[int] | None, since: datetime | None, wanted_only: bool, limit: int
+) -> list[Checkin]:
+    """Flagged check-ins, newest first; child_ids None means every child."""
+    where = ["k.worry = 1"]
+    params: list[object] = []
+    if child_ids is not None:
+        if not child_ids:
+            return []
+        where.append(f"k.child_id IN ({','.join('?' * len(child_ids))})")
+        params.extend(sorted(child_ids))
+    if since is not None:
+        where.append("k.at >= ?")
+        params.append(to_db(since))
+    if wanted_only:
+        where.append("k.concern_wanted = 1")
+    rows = await db.fetchall(
+        _CHECKIN_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.at DESC, k.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [_checkin(r) for r in rows]
+
+
+async def recent_checkin_children(db: Database, author_id: int, limit: int) -> list[int]:
+    """The children this author checked in on most recently, most recent first."""
+    rows = await db.fetchall(
+        "SELECT child_id, MAX(at) AS last FROM checkins WHERE author_id = ? GROUP BY child_id "
+        "ORDER BY last DESC LIMIT ?",
+        (author_id, limit),
+    )
+    return [r["child_id"] for r in rows]

@@ -1,0 +1,73 @@
+"""Enrolment events (控辍保学): left, transferred, returned, and when."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.clock import from_db, to_db
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class EnrolmentEvent:
+    id: int
+    child_id: int
+    status: str
+    effective_date: date
+    reason: str | None
+    recorded_by_name: str
+    recorded_at: datetime
+    source: str
+
+
+_ENROLMENT_SELECT = (
+    "SELECT e.*, COALESCE(u.full_name, '') AS recorded_by_name FROM enrolment_events e"
+    " LEFT JOIN users u ON u.id = e.recorded_by"
+)
+
+
+def _enrolment(row: sqlite3.Row) -> EnrolmentEvent:
+    return EnrolmentEvent(
+        id=row["id"],
+        child_id=row["child_id"],
+        status=row["status"],
+        effective_date=date.fromisoformat(row["effective_date"]),
+        reason=row["reason"],
+        recorded_by_name=row["recorded_by_name"],
+        recorded_at=from_db(row["recorded_at"]),
+        source=row["source"],
+    )
+
+
+async def enrolment_history(db: Database, child_id: int) -> list[EnrolmentEvent]:
+    """Oldest first; the last one is the current status."""
+    rows = await db.fetchall(_ENROLMENT_SELECT + " WHERE e.child_id = ? ORDER BY e.effective_date, e.id", (child_id,))
+    return [_enrolment(r) for r in rows]
+
+
+async def enrolment_flow_stored(db: Database, flow_token: str) -> bool:
+    """True if an enrolment event was already stored for this flow."""
+    return await db.fetchval("SELECT 1 FROM enrolment_events WHERE flow_token = ?", (flow_token,)) is not None
+
+
+async def insert_enrolment(
+    db: Database,
+    *,
+    child_id: int,
+    status: str,
+    effective: date,
+    reason: str | None,
+    by: int,
+    now: datetime,
+    flow_token: str,
+) -> int | None:
+    changed = await db.execute(
+        "INSERT OR IGNORE INTO enrolment_events (child_id, status, effective_date, reason, recorded_by, recorded_at,"
+        " flow_token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (child_id, status, effective.isoformat(), reason, by, to_db(now), flow_token),
+    )
+    if not changed:
+        return None
+    return int(await db.fetchval("SELECT id FROM enrolment_events WHERE flow_token = ?", (flow_token,)))

@@ -1,0 +1,156 @@
+"""Erasing a child: every row about them, queued messages about them, and the drafts that name them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.storage.db import Database
+
+# Tables that never hold a child's data themselves even if a column is called child_id.
+_KEEP = frozenset({"audit_log", "schema_migrations"})
+
+
+async def _child_tables(db: Database) -> list[tuple[str, str]]:
+    """(table, WHERE clause) for every row about the child, deepest dependants first.
+
+    Found at erasure time from sqlite_master and the pragmas, so tables added by later migrations are covered:
+    every column named child_id, every foreign key to children, and rows that depend on those by foreign key.
+    The child id is bound as the named parameter :child.
+    """
+    names = [
+        r["name"]
+        for r in await db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        if r["name"] not in _KEEP
+    ]
+    clauses: dict[str, list[str]] = {"children": ["id = :child"]}
+    order: list[str] = ["children"]
+    columns = {name: [c["name"] for c in await db.fetchall(f'PRAGMA table_info("{name}")')] for name in names}
+    keys = {name: await db.fetchall(f'PRAGMA foreign_key_list("{name}")') for name in names}
+    for name in names:
+        if name != "children" and "child_id" in columns[name]:
+            clauses.setdefault(name, []).append("child_id = :child")
+            order.append(name)
+    changed = True
+    while changed:
+        changed = False
+        for name in names:
+            for fk in keys[name]:
+                parent, source, target = fk["table"], fk["from"], fk["to"] or "id"
+                if parent not in clauses or parent == name:
+                    continue
+                clause = (
+                    f'"{source}" IN (SELECT "{target}" FROM "{parent}" WHERE '
+                    + " OR ".join(f"({c})" for c in clauses[parent])
+                    + ")"
+                )
+                if clause not in clauses.get(name, []) and len(clause) < 4000:
+                    clauses.setdefault(name, []).append(clause)
+                    if name not in order:
+                        order.append(name)
+                    changed = True
+    return [(name, " OR ".join(f"({c})" for c in clauses[name])) for name in reversed(order)]
+
+
+async def erase_child(db: Database, child_id: int) -> dict[str, int]:
+    """Deletes every row about the child in every table but the audit log; the caller holds a transaction.
+    Returns the number of rows deleted per table (names only: the counts go to the audit detail)."""
+    deleted: dict[str, int] = {}
+    # Rows of dependants are deleted before their parents; defer the checks to the commit all the same, so
+    # an order we did not foresee cannot fail half-way.
+    await db.execute("PRAGMA defer_foreign_keys = ON")
+    for table, where in await _child_tables(db):
+        count = await db.execute(f'DELETE FROM "{table}" WHERE {where}', {"child": child_id})
+        if count:
+            deleted[table] = count
+    await db.execute("DELETE FROM audit_log WHERE child_id = ?", (child_id,))
+    return deleted
+
+
+async def rows_mentioning_child(db: Database, child_id: int) -> dict[str, int]:
+    """Rows still found about a child (for the erasure check): same discovery as erase_child."""
+    found: dict[str, int] = {}
+    for table, where in await _child_tables(db):
+        count = int(await db.fetchval(f'SELECT COUNT(*) FROM "{table}" WHERE {where}', {"child": child_id}) or 0)
+        if count:
+            found[table] = count
+    return found
+
+
+async def forget_queued_messages(db: Database, child_id: int) -> None:
+    """Queued alerts name the child in their text: drop those of the child's concerns (if the outbox exists)."""
+    exists = await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'")
+    if not exists:
+        return
+    columns = {c["name"] for c in await db.fetchall('PRAGMA table_info("outbox")')}
+    if "dedup_key" not in columns:
+        return
+    for row in await db.fetchall("SELECT id FROM concerns WHERE child_id = ?", (child_id,)):
+        await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"concern:{row['id']}:%",))
+    for row in await db.fetchall("SELECT id FROM data_requests WHERE child_id = ?", (child_id,)):
+        await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"request:{row['id']}:%",))
+
+
+def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:
+    """Drops the draft entries (top-level keys of a user's or chat's data) that mention the child: its name in
+    any text, or its id under a key naming a child. `spared`: longer names of other children that contain the name
+    (王小明 when 小明 is erased): a draft about them is not about this child. Returns True if anything was dropped."""
+    others = sorted(spared, key=len, reverse=True)
+
+    def mentions(value: Any, key: str = "") -> bool:
+        if isinstance(value, str):
+            for other in others:
+                value = value.replace(other, "")
+            return bool(name) and name in value
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return value == child_id and "child" in key
+        if isinstance(value, dict):
+            return any(mentions(v, str(k)) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return any(mentions(v, key) for v in value)
+        return False
+
+    doomed = [key for key, value in data.items() if mentions(value, str(key))]
+    for key in doomed:
+        del data[key]
+    return bool(doomed)
+
+
+async def names_containing(db: Database, child_id: int, name: str) -> frozenset[str]:
+    """Other children's names that contain this child's name and are longer (a namesake is not spared)."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT name FROM children WHERE instr(name, ?) > 0 AND name != ? AND id != ?", (name, name, child_id)
+    )
+    return frozenset(r["name"] for r in rows) if name else frozenset()
+
+
+async def scrub_persisted_drafts(db: Database, child_id: int, name: str) -> int:
+    """Applies scrub_draft to the stored user and chat data; returns how many rows changed."""
+    spared = await names_containing(db, child_id, name)
+    changed = 0
+    for table, column in (("ptb_user_data", "user_id"), ("ptb_chat_data", "chat_id")):
+        for row in await db.fetchall(f"SELECT {column} AS key, data FROM {table}"):
+            data = json.loads(row["data"])
+            if isinstance(data, dict) and scrub_draft(data, child_id, name, spared):
+                await db.execute(
+                    f"UPDATE {table} SET data = ? WHERE {column} = ?",
+                    (json.dumps(data, ensure_ascii=False), row["key"]),
+                )
+                changed += 1
+    return changed
+
+
+async def left_school(db: Database) -> list[tuple[int, str, str]]:
+    """(id, name, date) of children whose current enrolment status is not 'enrolled' (care schema, if present)."""
+    exists = await db.fetchval("SELECT 1 FROM sqlite_master WHERE name = 'child_enrolment_current'")
+    if not exists:
+        return []
+    rows = await db.fetchall(
+        "SELECT ch.id, ch.name, e.effective_date FROM child_enrolment_current e JOIN children ch ON ch.id = e.child_id "
+        "WHERE e.status != 'enrolled' ORDER BY e.effective_date"
+    )
+    return [(r["id"], r["name"], r["effective_date"]) for r in rows]

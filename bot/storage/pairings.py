@@ -1,0 +1,135 @@
+"""Staff-child pairings (结对帮扶) and student buddies (手拉手)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.clock import from_db, to_db
+from bot.storage.columns import optional_date, optional_datetime
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Pairing:
+    id: int
+    mentor_id: int
+    mentor_name: str
+    child_id: int
+    cadence_days: int
+    started_at: datetime
+    ended_at: datetime | None
+    created_by_name: str
+
+
+@dataclass(frozen=True)
+class BuddyPair:
+    id: int
+    child_id: int
+    buddy_name: str
+    buddy_class_label: str
+    started_on: date
+    ended_on: date | None
+    created_by_name: str
+    created_at: datetime
+
+
+_PAIRING_SELECT = (
+    "SELECT p.*, COALESCE(m.full_name, '') AS mentor_name, COALESCE(c.full_name, '') AS created_by_name "
+    "FROM pairings p LEFT JOIN users m ON m.id = p.mentor_id LEFT JOIN users c ON c.id = p.created_by"
+)
+
+
+def _pairing(row: sqlite3.Row) -> Pairing:
+    return Pairing(
+        id=row["id"],
+        mentor_id=row["mentor_id"],
+        mentor_name=row["mentor_name"],
+        child_id=row["child_id"],
+        cadence_days=row["cadence_days"],
+        started_at=from_db(row["started_at"]),
+        ended_at=optional_datetime(row["ended_at"]),
+        created_by_name=row["created_by_name"],
+    )
+
+
+async def active_pairing(db: Database, child_id: int) -> Pairing | None:
+    row = await db.fetchone(_PAIRING_SELECT + " WHERE p.child_id = ? AND p.ended_at IS NULL", (child_id,))
+    return _pairing(row) if row else None
+
+
+async def pairings_of(db: Database, child_id: int) -> list[Pairing]:
+    rows = await db.fetchall(_PAIRING_SELECT + " WHERE p.child_id = ? ORDER BY p.id", (child_id,))
+    return [_pairing(r) for r in rows]
+
+
+async def end_pairing(db: Database, child_id: int, now: datetime) -> int:
+    return await db.execute(
+        "UPDATE pairings SET ended_at = ? WHERE child_id = ? AND ended_at IS NULL", (to_db(now), child_id)
+    )
+
+
+async def start_pairing(
+    db: Database, *, mentor_id: int, child_id: int, cadence_days: int, created_by: int, now: datetime
+) -> int:
+    return await db.insert(
+        "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at, created_by) VALUES (?, ?, ?, ?, ?)",
+        (mentor_id, child_id, cadence_days, to_db(now), created_by),
+    )
+
+
+async def staff_members(db: Database) -> list[tuple[int, str]]:
+    """(user id, name) of everyone holding a staff role, by name."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT u.id, u.full_name FROM staff_roles s JOIN users u ON u.id = s.user_id "
+        "ORDER BY u.full_name, u.id"
+    )
+    return [(r["id"], r["full_name"]) for r in rows]
+
+
+_BUDDY_SELECT = (
+    "SELECT b.*, COALESCE(g.name || c.name, '') AS buddy_class_label, COALESCE(u.full_name, '') AS created_by_name "
+    "FROM buddy_pairs b LEFT JOIN classes c ON c.id = b.buddy_class_id LEFT JOIN grades g ON g.id = c.grade_id "
+    "LEFT JOIN users u ON u.id = b.created_by"
+)
+
+
+def _buddy(row: sqlite3.Row) -> BuddyPair:
+    return BuddyPair(
+        id=row["id"],
+        child_id=row["child_id"],
+        buddy_name=row["buddy_name"],
+        buddy_class_label=row["buddy_class_label"],
+        started_on=date.fromisoformat(row["started_on"]),
+        ended_on=optional_date(row["ended_on"]),
+        created_by_name=row["created_by_name"],
+        created_at=from_db(row["created_at"]),
+    )
+
+
+async def active_buddy(db: Database, child_id: int) -> BuddyPair | None:
+    row = await db.fetchone(_BUDDY_SELECT + " WHERE b.child_id = ? AND b.ended_on IS NULL", (child_id,))
+    return _buddy(row) if row else None
+
+
+async def buddies_of(db: Database, child_id: int) -> list[BuddyPair]:
+    rows = await db.fetchall(_BUDDY_SELECT + " WHERE b.child_id = ? ORDER BY b.id", (child_id,))
+    return [_buddy(r) for r in rows]
+
+
+async def end_buddy(db: Database, child_id: int, *, on: date, by: int) -> int:
+    return await db.execute(
+        "UPDATE buddy_pairs SET ended_on = ?, ended_by = ? WHERE child_id = ? AND ended_on IS NULL",
+        (on.isoformat(), by, child_id),
+    )
+
+
+async def start_buddy(
+    db: Database, *, child_id: int, buddy_name: str, buddy_class_id: int, on: date, by: int, now: datetime
+) -> int:
+    return await db.insert(
+        "INSERT INTO buddy_pairs (child_id, buddy_name, buddy_class_id, started_on, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (child_id, buddy_name, buddy_class_id, on.isoformat(), by, to_db(now)),
+    )

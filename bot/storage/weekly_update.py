@@ -1,0 +1,104 @@
+"""What the weekly update and the admins' digest are made of: recipients, check-ins, visits, calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain.clock import to_db
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class WeeklyRecipient:
+    """A bound parent who receives the weekly update, and one of their children."""
+
+    user_id: int
+    language: str | None
+    child_id: int
+    child_name: str
+
+
+async def weekly_recipients(db: Database) -> list[WeeklyRecipient]:
+    """(parent, child) bindings of active parents who have neither paused the update nor stopped all messages."""
+    rows = await db.fetchall(
+        "SELECT g.user_id, g.child_id, u.language, c.name FROM guardians g JOIN users u ON u.id = g.user_id"
+        " JOIN children c ON c.id = g.child_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
+        " AND u.opted_out = 0 AND u.status = 'active' ORDER BY g.user_id, c.name, c.id"
+    )
+    return [WeeklyRecipient(row["user_id"], row["language"], row["child_id"], row["name"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class CheckinAverages:
+    """How many check-ins a child had in a period and the rounded average of each rating (None if unrated)."""
+
+    count: int
+    study: float | None
+    life: float | None
+    mood: float | None
+    health: float | None
+
+
+async def checkin_averages(db: Database, start: datetime, end: datetime) -> dict[int, CheckinAverages]:
+    """Check-in count and rounded average ratings per child id, for check-ins between start and end."""
+    rows = await db.fetchall(
+        "SELECT child_id, COUNT(*) AS n, ROUND(AVG(study)) AS study, ROUND(AVG(life)) AS life,"
+        " ROUND(AVG(mood)) AS mood, ROUND(AVG(health)) AS health FROM checkins"
+        " WHERE at >= ? AND at <= ? GROUP BY child_id",
+        (to_db(start), to_db(end)),
+    )
+    return {
+        row["child_id"]: CheckinAverages(row["n"], row["study"], row["life"], row["mood"], row["health"])
+        for row in rows
+    }
+
+
+async def visit_counts(db: Database, first_day: date, last_day: date) -> dict[int, dict[str, int]]:
+    """Visits per child id and kind, between two days (inclusive)."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in await db.fetchall(
+        "SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE visit_date >= ? AND visit_date <= ?"
+        " GROUP BY child_id, kind",
+        (first_day.isoformat(), last_day.isoformat()),
+    ):
+        counts.setdefault(row["child_id"], {})[row["kind"]] = row["n"]
+    return counts
+
+
+async def notes_since(db: Database, since: datetime) -> list[tuple[int, str]]:
+    """(child id, text) of the head teachers' notes for parents written since a moment, oldest first."""
+    rows = await db.fetchall(
+        "SELECT child_id, text FROM parent_notes WHERE created_at >= ? ORDER BY id", (to_db(since),)
+    )
+    return [(row["child_id"], row["text"]) for row in rows]
+
+
+async def count_checkins_since(db: Database, since: datetime) -> int:
+    """The number of check-ins since a moment."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM checkins WHERE at >= ?", (to_db(since),)))
+
+
+async def count_visits_since(db: Database, since: date) -> int:
+    """The number of visits on or after a day."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM visits WHERE visit_date >= ?", (since.isoformat(),)))
+
+
+async def count_calls_since(db: Database, since: datetime) -> int:
+    """The number of family calls confirmed as made since a moment."""
+    return int(
+        await db.fetchval(
+            "SELECT COUNT(*) FROM family_call_answers WHERE outcome = 'called' AND at >= ?", (to_db(since),)
+        )
+    )
+
+
+async def children_without_contact(db: Database, limit: datetime) -> list[str]:
+    """Names of children whose active plan is older than limit and who had no confirmed call after it, by name."""
+    rows = await db.fetchall(
+        "SELECT c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1"
+        " AND p.updated_at <= ? AND NOT EXISTS (SELECT 1 FROM family_call_answers a WHERE a.child_id = p.child_id"
+        " AND a.outcome = 'called' AND a.at > ?) ORDER BY c.name",
+        (to_db(limit), to_db(limit)),
+    )
+    return [row["name"] for row in rows]
