@@ -10,7 +10,7 @@ from typing import Protocol
 
 from bot.domain.roles import Access, Actor
 from bot.services import Services, access
-from bot.storage import backup, outbox, people
+from bot.storage import backup, guardians, outbox, people
 from bot.storage import db as database
 
 OUTAGE_WINDOW = timedelta(days=7)
@@ -59,7 +59,7 @@ async def report(services: Services, actor: Actor, liveness: Liveness) -> Health
         database_bytes=database.size_on_disk(services.db.path),
         last_backup_at=last_backup,
         backup_age_seconds=None if last_backup is None else max(0.0, (now - last_backup).total_seconds()),
-        unreachable_guardians=await people.unreachable_guardians(services.db),
+        unreachable_guardians=await guardians.unreachable_guardians(services.db),
     )
 
 

@@ -22,6 +22,16 @@ async def is_guardian(db: Database, user_id: int, child_id: int) -> bool:
     return value is not None
 
 
+async def unreachable_guardians(db: Database) -> int:
+    """Bound guardians Telegram reported as unreachable (they blocked the bot or deleted their account)."""
+    return int(
+        await db.fetchval(
+            "SELECT COUNT(*) FROM users u WHERE u.status = 'unreachable'"
+            " AND EXISTS (SELECT 1 FROM guardians g WHERE g.user_id = u.id AND g.unbound_at IS NULL)"
+        )
+    )
+
+
 @dataclass(frozen=True)
 class ParentBinding:
     """One of a parent's current children: the relationship, the child's name and class, the parent's name."""

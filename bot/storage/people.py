@@ -122,16 +122,6 @@ async def admin_ids(db: Database) -> list[int]:
     return [r["user_id"] for r in rows]
 
 
-async def unreachable_guardians(db: Database) -> int:
-    """Bound guardians Telegram reported as unreachable (they blocked the bot or deleted their account)."""
-    return int(
-        await db.fetchval(
-            "SELECT COUNT(*) FROM users u WHERE u.status = 'unreachable'"
-            " AND EXISTS (SELECT 1 FROM guardians g WHERE g.user_id = u.id AND g.unbound_at IS NULL)"
-        )
-    )
-
-
 async def staff_of_class(db: Database, class_id: int, role: Role) -> list[int]:
     rows = await db.fetchall(
         "SELECT user_id FROM staff_roles WHERE class_id = ? AND role = ? ORDER BY user_id", (class_id, role.value)
