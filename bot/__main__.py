@@ -91,12 +91,10 @@ async def serve(config: Config) -> None:
     try:
         counters = Counters()
         proxy = config.telegram.proxy or None
-        app = build_application(
-            config,
-            db,
-            request=MonitoredRequest(counters, proxy=proxy),
-            get_updates_request=MonitoredRequest(counters, polling=True, connection_pool_size=1, proxy=proxy),
-        )
+        polling = MonitoredRequest(counters, polling=True, connection_pool_size=1, proxy=proxy)
+        requests = MonitoredRequest(counters, proxy=proxy)
+        app = build_application(config, db, request=requests, get_updates_request=polling)
+        polling.on_updates = app.bot_data["inbox"].received  # updates are written down as Telegram sent them
         app.bot_data["counters"] = counters  # the requests report to the same counters the health line reads
         if not await _initialize_with_retry(app, stop):
             return

@@ -148,12 +148,26 @@ class Inbox:
         self._snapshots: dict[int, tuple[dict[str, Any] | None, dict[str, Any] | None]] = {}
         self._memory_only: dict[int, int] = {}  # update_id -> user id: the mailbox's, never written
         self._mailbox_users: Counter[int] = Counter()
+        # The last getUpdates answer's updates as Telegram sent them: stored as they are, they need no
+        # Update.to_dict() (the dearest part of writing an update down).
+        self._received: dict[int, str] = {}
+
+    def received(self, payload: bytes) -> None:
+        """A getUpdates answer, as it arrived (the request tells the inbox before PTB reads it)."""
+        try:
+            items = json.loads(payload)["result"]
+            self._received = {
+                int(item["update_id"]): json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items
+            }
+        except (ValueError, KeyError, TypeError):
+            self._received = {}  # the update is written from PTB's object instead
 
     # --- fetched ------------------------------------------------------------------------------------------
 
     async def fetched(self, update: Update) -> bool:
         """Writes a fetched update to the inbox before Telegram hears it arrived; False: it is there already."""
         user = update.effective_user
+        received = self._received.pop(update.update_id, None)
         # A letter typed right after the mailbox's button can be fetched before that button is handled (and
         # before the writer is known as one): whatever a person sends while a mailbox update of theirs waits
         # is kept in memory too.
@@ -162,7 +176,7 @@ class Inbox:
                 self._mailbox_users[user.id] += 1
                 self._memory_only[update.update_id] = user.id
             return True
-        payload = json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        payload = received or json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
         if not await store.store(self.db, update.update_id, payload, self.now()):
             return False
         self.waiting.add(update.update_id)

@@ -8,12 +8,14 @@ handled by its update processor), not through `Harness.feed`'s direct `process_u
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.jobs import outbox as outbox_jobs
@@ -232,3 +234,29 @@ def test_what_is_tried_again() -> None:
     assert not retriable(TimedOut())  # Telegram may have it
     assert not retriable(BadRequest("Bad Request: message is too long"))
     assert not retriable(ValueError())
+
+
+async def test_an_update_is_written_as_telegram_sent_it(tmp_path: Path) -> None:
+    """The getUpdates answer as it arrived is what the inbox keeps (no Update.to_dict per update); an update it
+    did not see falls back to PTB's object; the mailbox's are dropped from memory unwritten."""
+    async with Harness.create(tmp_path, admins=[ADMIN_ID]) as h:
+        inbox = inbox_of(h)
+        sender = {"id": 4701, "is_bot": False, "first_name": "李老师"}
+        typed = {"update_id": next(_update_ids), "message": {"message_id": 1, "date": 1764547200,
+                 "chat": {"id": 4701, "type": "private"}, "from": sender, "text": "内向，懂事"}}  # fmt: skip
+        letter = {"update_id": next(_update_ids), "message": {"message_id": 2, "date": 1764547201,
+                  "chat": {"id": 4701, "type": "private"}, "from": sender, "text": "/mailbox"}}  # fmt: skip
+        inbox.received(json.dumps({"ok": True, "result": [typed, letter]}).encode())
+        for item in (typed, letter):
+            assert await inbox.fetched(Update.de_json(item, h.app.bot))
+        stored = await h.fetchall("SELECT update_id, payload FROM inbox")
+        assert [(r["update_id"], json.loads(r["payload"])) for r in stored] == [(typed["update_id"], typed)]
+        assert stored[0]["payload"] == json.dumps(typed, ensure_ascii=False, separators=(",", ":"))
+        other = {"id": 4702, "is_bot": False, "first_name": "王老师"}  # (4701's next message waits with the letter)
+        chat = {"id": 4702, "type": "private"}
+        unseen = {"update_id": next(_update_ids), "message": {**typed["message"], "chat": chat, "from": other}}
+        assert await inbox.fetched(Update.de_json(unseen, h.app.bot))
+        payload = await h.fetchval("SELECT payload FROM inbox WHERE update_id = ?", (unseen["update_id"],))
+        assert json.loads(payload)["message"]["text"] == "内向，懂事"
+        inbox.received(b"not json")  # a broken answer: written from PTB's objects instead, nothing lost
+        assert not inbox._received

@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -97,6 +98,7 @@ class MonitoredRequest(HTTPXRequest):
         super().__init__(**kwargs)
         self.counters = counters
         self.polling = polling
+        self.on_updates: Callable[[bytes], None] | None = None  # told each getUpdates answer as it arrived
 
     async def do_request(
         self,
@@ -120,6 +122,8 @@ class MonitoredRequest(HTTPXRequest):
         if self.polling and api_method == "getUpdates":
             if status == 200:
                 self.counters.poll_succeeded()
+                if self.on_updates is not None:
+                    self.on_updates(payload)
             elif status >= 500 or status == 429:
                 self.counters.poll_failed(f"HTTP {status}")
         elif status == 200 and api_method.startswith(_DELIVERING):
