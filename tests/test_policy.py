@@ -95,13 +95,13 @@ AT_ALL: dict[Access, set[str]] = {
 # Each role's menu, by hand (the command list before the policy table, unchanged by it).
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
-              "invite", "stats", "export", "import", "concern", "audit", "erase", "backup", "health", "callplan",
-              "contact", "parentnote"],
+              "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
+              "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
-             "stats", "export", "import", "concern", "callplan", "contact", "parentnote"],
-    "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "contact"],
-    "counsellor": ["concern", "counsel"],
-    "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "contact"],
+             "stats", "export", "import", "concern", "concerns", "callplan", "contact", "parentnote"],
+    "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
+    "counsellor": ["concern", "concerns", "counsel"],
+    "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "parent": ["child", "mychildren", "mydata", "contact", "settings"],
     "stranger": [],
 }  # fmt: skip

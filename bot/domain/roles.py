@@ -321,6 +321,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("export", (Access.REPORTS,)),
     ("import", (Access.REPORTS,)),
     ("concern", (Access.REPORT_CONCERN,)),
+    ("concerns", (Access.REPORT_CONCERN,)),
     ("counsel", (Access.COUNSEL,)),
     ("mailbox", ()),  # anyone, anonymously; counsellors see the open tickets
     ("mydata", (Access.CONSENT_GIVE,)),

@@ -15,6 +15,7 @@ URGENT_WORDS: tuple[str, ...] = (
 MESSAGES: dict[str, tuple[str, str]] = {
     # Menu.
     "cmd.concern": ("报告孩子安全问题（强制报告）", "Report a child safety concern"),
+    "cmd.concerns": ("未结的安全问题", "Open safety concerns"),
     "cmd.counsel": ("心理辅导记录", "Counselling records"),
     "cmd.mailbox": ("倾诉信箱（匿名）", "Anonymous mailbox"),
     "cmd.mydata": ("查看孩子的档案与数据权利", "See your child's data and your rights"),
