@@ -109,8 +109,10 @@ async def main_async(args: argparse.Namespace) -> None:
     for label, what, _ in PHASES:
         ratio = ours[label] / theirs[label]
         print(f"| {what} | {ours[label]:.1f} ms | {theirs[label]:.1f} ms | {ratio:.1f}× | ≤ 1.5× |")
-    print(f"\n{args.teachers} teachers, {args.updates} updates per phase, {args.children:,} children; "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"\n{args.teachers} teachers, {args.updates} updates per phase, {args.children:,} children; "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main() -> None:

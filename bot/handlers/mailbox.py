@@ -156,9 +156,7 @@ async def written(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def _unsendable(
-    update: Update, texts: Texts, problem: mailbox_service.Unsendable
-) -> None:
+async def _unsendable(update: Update, texts: Texts, problem: mailbox_service.Unsendable) -> None:
     """An empty or too long letter or reply: say so; the step stays for another try."""
     assert update.message is not None and update.message.text is not None
     if isinstance(problem, mailbox_service.TooLong):

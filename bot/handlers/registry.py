@@ -428,9 +428,7 @@ async def _commit(update: Update, context: BotContext, texts: Texts) -> int:
     actor = await context.actor(update)
     values = draft["values"]
     try:
-        child_id = await registry_service.register_child(
-            context.services, actor, values, flow_token=draft.get("token")
-        )
+        child_id = await registry_service.register_child(context.services, actor, values, flow_token=draft.get("token"))
     except AccessDenied:
         await reply(update, texts.t("access.denied"))
         return end_flow(context, DRAFT)

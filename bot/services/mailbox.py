@@ -212,9 +212,7 @@ async def read_ticket(
     return ticket, await store.ticket_messages(services.db, ticket_id)
 
 
-async def reply(
-    services: Services, actor: Actor, ticket_id: int, text: str
-) -> tuple[store.Ticket, int | None, str]:
+async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> tuple[store.Ticket, int | None, str]:
     """Stores a counsellor's reply; returns the ticket, the writer's chat id to push it to (None: cannot) and the
     reply as stored."""
     body = _clean(text)

@@ -29,8 +29,6 @@ from bot.texts import Texts, clip_html
 log = logging.getLogger(__name__)
 
 
-
-
 RATING = {3: "good", 2: "fair", 1: "care"}
 
 

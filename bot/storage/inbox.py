@@ -55,6 +55,4 @@ async def payloads(db: Database, update_ids: Collection[int]) -> list[tuple[int,
 
 async def purge(db: Database, done_before: datetime) -> int:
     """Forgets done rows from days before `done_before` (Telegram never sends an update again after a day)."""
-    return await db.execute(
-        "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(done_before)[:10],)
-    )
+    return await db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (to_db(done_before)[:10],))
