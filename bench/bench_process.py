@@ -21,7 +21,8 @@ python -m bench.bench_process [--seconds 15] [--steady-seconds S] [--children 50
    in answer, measured at the server; also per kind of update: command, button, typed) and broadcast messages
    sent meanwhile. --steady-seconds sets this phase's length (default: --seconds).
 
-BENCH_PROFILE=/tmp/bot.prof runs the bot under cProfile (`--only-shouwang` skips the echo bots).
+BENCH_PROFILE=/tmp/bot.prof runs the bot under cProfile (`--only-shouwang` skips the echo bots); BENCH_CPU=1 pins the
+bot to that one core (`taskset`), as on a one-core server.
 """
 
 from __future__ import annotations
@@ -465,7 +466,9 @@ async def main_async(args: argparse.Namespace) -> None:
             write_config(folder, server)
             profile = os.environ.get("BENCH_PROFILE")  # a cProfile of the bot process, for finding where time goes
             runner = ["-m", "cProfile", "-o", profile] if profile else []
-            return [sys.executable, *runner, "-m", "bot", "--config", str(config)]
+            # BENCH_CPU=1: the bot on that one core only (a small server), the load generator elsewhere.
+            pinned = ["taskset", "-c", os.environ["BENCH_CPU"]] if os.environ.get("BENCH_CPU") else []
+            return [*pinned, sys.executable, *runner, "-m", "bot", "--config", str(config)]
 
         def echo(server: BotAPIServer) -> list[str]:
             return [sys.executable, str(ROOT / "bench" / "echo_bot.py"), server.base_url, server.token]

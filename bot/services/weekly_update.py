@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -46,7 +47,7 @@ def weekly_markup(texts: Texts) -> dict[str, Any]:
 
 async def queue_weekly(services: Services) -> int:
     """Tick: once the configured weekly time has passed, ONE message per bound parent covering all of their
-    children, and the admins' digest; the week is recorded as done in the same transaction."""
+    children, and the admins' digest; the week is recorded as done with the digest, after the last chunk."""
     now = services.now()
     config = services.config
     tz = config.school.timezone
@@ -60,14 +61,16 @@ async def queue_weekly(services: Services) -> int:
     # Composed outside any transaction and queued in chunks, each its own transaction: one transaction for a
     # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
     # the week is marked done only at the end, and the outbox's dedup key makes queuing a row again a no-op.
-    messages = await compose_weekly(services, today, now)
-    markups = {language: weekly_markup(texts_of(services, language)) for _u, _t, language in messages}
+    # Composed a chunk at a time, too: 100,000 texts held at once were most of the memory the update took.
+    markups: dict[str | None, dict[str, Any]] = {}
     queued = 0
-    for first in range(0, len(messages), WEEKLY_CHUNK):
+    async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK):
+        for _user, _text, language in chunk:
+            if language not in markups:
+                markups[language] = weekly_markup(texts_of(services, language))
         queued += await outbox.enqueue_many(
             services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
-            messages=[(user_id, text, markups[language]) for user_id, text, language in
-                      messages[first : first + WEEKLY_CHUNK]],
+            messages=[(user_id, text, markups[language]) for user_id, text, language in chunk],
         )  # fmt: skip
     async with services.db.transaction():
         queued += await _queue_admin_digest(services, today, key, moment, now)
@@ -77,8 +80,15 @@ async def queue_weekly(services: Services) -> int:
 
 
 async def compose_weekly(services: Services, today: date, now: datetime) -> list[tuple[int, str, str | None]]:
-    """(parent id, text, language) for every bound parent who has not paused the update or stopped all messages.
-    Bulk queries: one pass over guardians, check-ins, visits, notes and plans of the week."""
+    """(parent id, text, language) for every bound parent who has not paused the update or stopped all messages."""
+    return [message async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK) for message in chunk]
+
+
+async def composed_chunks(
+    services: Services, today: date, now: datetime, size: int
+) -> AsyncIterator[list[tuple[int, str, str | None]]]:
+    """The weekly messages, `size` parents at a time. Bulk queries: one pass over guardians, check-ins, visits,
+    notes and plans of the week; the texts of one chunk are made while the previous one is being queued."""
     db = services.db
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
@@ -97,10 +107,13 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
         per_parent[recipient.user_id].append(recipient)
         language_of[recipient.user_id] = recipient.language
 
-    def build() -> list[tuple[int, str, str | None]]:
-        texts_cache: dict[str | None, Texts] = {}
+    texts_cache: dict[str | None, Texts] = {}
+
+    def build(
+        parents: list[tuple[int, list[weekly_update_store.WeeklyRecipient]]],
+    ) -> list[tuple[int, str, str | None]]:
         messages = []
-        for user_id, rows in per_parent.items():
+        for user_id, rows in parents:
             language = language_of[user_id]
             texts = texts_cache.setdefault(language, texts_of(services, language))
             parts = [
@@ -119,7 +132,9 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
         return messages
 
     # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
-    return await asyncio.to_thread(build)
+    parents = list(per_parent.items())
+    for first in range(0, len(parents), size):
+        yield await asyncio.to_thread(build, parents[first : first + size])
 
 
 def _child_section(
