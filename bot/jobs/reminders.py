@@ -1,8 +1,9 @@
 """The scheduler tick: schedules live in SQLite; this job only computes what has fallen due and queues it.
 
 Run every `scheduler.tick_seconds`, the first time one interval after start-up, so whatever fell due during
-downtime is queued within a tick (the sender then skips what has gone stale, recording the reason). Each step is idempotent: period keys and
-the outbox's unique (recipient, kind, dedup_key) make a second tick, or a tick after a crash, a no-op.
+downtime is queued within a tick (the sender then skips what has gone stale, recording the reason). Each step is
+idempotent: period keys and the outbox's unique (recipient, kind, dedup_key) make a second tick, or a tick after
+a crash, a no-op.
 """
 
 from __future__ import annotations
