@@ -13,7 +13,7 @@ from typing import Any
 from bot import buttons as bt
 from bot.domain.clock import to_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do
+from bot.domain.roles import Access, Actor, Role, may_do
 from bot.domain.safety import (
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -176,8 +176,8 @@ async def assignees(services: Services, actor: Actor, concern_id: int) -> list[t
     """Who a concern can be given to: admins, the class's head and subject teachers, the child's mentor."""
     concern = await _concern_for_admin(services, actor, concern_id, "assign")
     ids = set(await people.admin_ids(services.db))
-    for role in ("head_teacher", "subject_teacher"):
-        ids |= set(await people.class_staff(services.db, concern.class_id, role))
+    for role in (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER):
+        ids |= set(await people.staff_of_class(services.db, concern.class_id, role))
     ids |= set(await people.mentors_of(services.db, concern.child_id))
     names = []
     for user_id in sorted(ids):

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, scope_for
+from bot.domain.roles import Access, Actor, Role, scope_for
 from bot.services import Services, access
 from bot.storage import audit, backup, children, people
 from bot.storage import concerns as concerns_store
@@ -126,7 +126,7 @@ async def request(services: Services, actor: Actor, child_id: int, kind: str, de
 async def people_to_tell(services: Services, child: Child) -> list[int]:
     """Admins and the head teacher(s) of the child's class: who handles a guardian's request."""
     ids = set(await people.admin_ids(services.db))
-    ids |= set(await people.class_staff(services.db, child.class_id, "head_teacher"))
+    ids |= set(await people.staff_of_class(services.db, child.class_id, Role.HEAD_TEACHER))
     return sorted(ids)
 
 

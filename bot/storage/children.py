@@ -68,6 +68,11 @@ async def find_duplicates(
     return [r["id"] for r in rows]
 
 
+def _contains(query: str) -> str:
+    """A LIKE pattern for names containing `query`, its own % and _ taken literally (ESCAPE '\\')."""
+    return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 async def search(
     db: Database,
     query: str,
@@ -78,7 +83,7 @@ async def search(
 ) -> tuple[list[Child], int]:
     """Children whose name contains `query` (empty: all) within `scope`; plus the total."""
     where = ["ch.name LIKE ? ESCAPE '\\'"]
-    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _contains(query)
     params: list[object] = [pattern]
     if not scope.everyone:
         within = []
@@ -117,7 +122,7 @@ async def child_names(db: Database, child_ids: list[int]) -> list[str]:
 
 async def search_all(db: Database, query: str, *, limit: int) -> tuple[list[tuple[int, str, str]], int]:
     """(id, name, class label) of any child whose name contains the query: for admins and counsellors."""
-    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _contains(query)
     rows = await db.fetchall(
         "SELECT ch.id, ch.name, g.name || c.name AS class_label FROM children ch JOIN classes c ON c.id = ch.class_id "
         "JOIN grades g ON g.id = c.grade_id WHERE ch.name LIKE ? ESCAPE '\\' ORDER BY ch.name, ch.id LIMIT ?",

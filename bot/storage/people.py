@@ -186,13 +186,6 @@ async def bind_guardian(db: Database, *, user_id: int, child_id: int, relationsh
     return changed > 0
 
 
-async def class_staff(db: Database, class_id: int, role: str) -> list[int]:
-    rows = await db.fetchall(
-        "SELECT user_id FROM staff_roles WHERE class_id = ? AND role = ? ORDER BY user_id", (class_id, role)
-    )
-    return [r["user_id"] for r in rows]
-
-
 async def mentors_of(db: Database, child_id: int) -> list[int]:
     rows = await db.fetchall("SELECT mentor_id FROM pairings WHERE child_id = ? AND ended_at IS NULL", (child_id,))
     return [r["mentor_id"] for r in rows]
