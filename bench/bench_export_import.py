@@ -47,7 +47,7 @@ async def main() -> None:
             for row in classes:
                 await db.execute("INSERT OR IGNORE INTO grades (name) VALUES (?)", (row["grade"],))
                 await db.execute(
-                    "INSERT INTO classes (grade_id, name) SELECT id, ? FROM grades WHERE name = ?",
+                    "INSERT INTO classes (school_id, grade_id, name) SELECT 1, id, ? FROM grades WHERE name = ?",
                     (row["name"], row["grade"]),
                 )
             await db.execute("INSERT INTO users (id, full_name, created_at) VALUES (1, 'admin', '2026-01-01')")

@@ -63,13 +63,15 @@ async def build_school(db: Database, children: int) -> None:
     created = to_db(MONDAY)
     async with db.transaction():
         await db.execute("INSERT INTO users (id, full_name, created_at) VALUES (1, 'admin', ?)", (created,))
-        await db.execute("INSERT INTO staff_roles (user_id, role, granted_at) VALUES (1, 'admin', ?)", (created,))
+        await db.execute(
+            "INSERT INTO staff_roles (user_id, role, school_id, granted_at) VALUES (1, 'admin', 1, ?)", (created,)
+        )
         classes = []
         for grade in range(6):
             await db.execute("INSERT INTO grades (name, sort_order) VALUES (?, ?)", (f"{grade + 1}年级", grade))
             for number in range(max(children // 300, 1)):
                 class_id = await db.insert(
-                    "INSERT INTO classes (grade_id, name) VALUES (?, ?)", (grade + 1, f"{number + 1}班")
+                    "INSERT INTO classes (school_id, grade_id, name) VALUES (1, ?, ?)", (grade + 1, f"{number + 1}班")
                 )
                 classes.append(class_id)
         await db.executemany(

@@ -76,7 +76,7 @@ def populate(path: Path, *, children: int = 50_000, care_records: int = 1_000_00
         for g in range(len(GRADES))
         for c in range(per_grade_classes)
     ]
-    conn.executemany("INSERT INTO classes (id, grade_id, name) VALUES (?, ?, ?)", class_rows)
+    conn.executemany("INSERT INTO classes (id, school_id, grade_id, name) VALUES (?, 1, ?, ?)", class_rows)
     class_ids = [r[0] for r in class_rows]
     staff = 5_000
     conn.executemany(

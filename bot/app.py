@@ -54,7 +54,7 @@ from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup,
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
-from bot.storage import people
+from bot.storage import people, schools
 from bot.storage.db import Database
 from bot.storage.persistence import SqlitePersistence
 from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
@@ -225,10 +225,13 @@ def build_application(
 async def on_startup(app: BotApp) -> None:
     """Seeds the administrators from config and sets the command menus. Idempotent."""
     services: Services = app.bot_data["services"]
-    await people.ensure_admins(services.db, services.config.school.admins, services.now())
+    config = services.config
+    await schools.name_first_school(services.db, config.school.name, config.county.name)
+    await people.ensure_admins(services.db, config.school.admins, schools.FIRST_SCHOOL, services.now())
+    await people.ensure_county_staff(services.db, config.county.staff, services.now())
     await recover_on_startup(services)  # outbox rows a stopped process left half-sent (bot/jobs/outbox.py)
     await replay_on_startup(app)  # updates a stopped process left unhandled go first (bot/jobs/inbox.py)
     await set_default_menu(app.bot, services.config.school.language)
-    for admin_id in services.config.school.admins:
+    for admin_id in (*config.school.admins, *config.county.staff):
         actor = await people.load_actor(services.db, admin_id)
         await refresh_menu(app, actor, services.config.school.language)

@@ -21,7 +21,8 @@ Days = Annotated[int, digits(3)]
 Step = Annotated[int, Match(r"\d+", "99")]  # a step of a form (the form's own index)
 Nonce = Annotated[str, Match(r"\w+", "f" * 6)]  # one run of a flow (care_picker.new_nonce)
 Value = Annotated[str, Match(r"[\w-]+", "x" * 16)]  # a choice of a form field, or a class id
-ScopeCode = Annotated[str, Match(r"s|[gc]\d{1,9}", "c999999999")]  # bot.domain.stats.Scope.encode()
+# bot.domain.stats.Scope.encode(): the county, a school, a grade of a school, a class
+ScopeCode = Annotated[str, Match(r"k|s|s\d{1,9}|g\d{1,9}(?:\.\d{1,9})?|c\d{1,9}", "g999999999.999999999")]
 Term = Annotated[str, Match(r"\d{4}-[12]", "2025-2")]  # a school term's key
 Binary = Literal[0, 1]
 
@@ -132,6 +133,10 @@ class InviteRole(Button, layout="inv:r:{role}"):
 
 class InviteClass(Button, layout="inv:c:{class_id}"):
     class_id: Number
+
+
+class InviteSchool(Button, layout="inv:s:{school_id}"):  # an admin of several schools picks one
+    school_id: Number
 
 
 class InviteChild(Button, layout="inv:ch:{child}"):

@@ -43,6 +43,14 @@ class SchoolConfig:
 
 
 @dataclass(frozen=True)
+class CountyConfig:
+    """The county office running the deployment; empty for a single school that runs its own bot."""
+
+    name: str  # e.g. 利川市 (shown in the county's figures)
+    staff: tuple[int, ...]  # Telegram user ids of the county office (县教育局 / 民政)
+
+
+@dataclass(frozen=True)
 class StorageConfig:
     database: Path
 
@@ -101,6 +109,7 @@ class Config:
     imports: ImportConfig
     backup: BackupConfig = BackupConfig(Path("backups"), 7, time(2, 30), "")
     privacy: PrivacyConfig = PrivacyConfig(730)
+    county: CountyConfig = CountyConfig("", ())
 
 
 class _Section:
@@ -171,6 +180,10 @@ def _derived_secret(token: str) -> str:
     return hmac.new(token.encode(), b"shouwang-secret", hashlib.sha256).hexdigest()
 
 
+def _user_ids(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in value)
+
+
 def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
     """Reads and validates the config file; raises ConfigError naming the file and the key."""
     env = os.environ if environ is None else environ
@@ -204,10 +217,12 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
     if language not in LANGUAGES:
         raise ConfigError(path, "school.language", "must be one of " + ", ".join(LANGUAGES))
     admins_raw = school._get("admins", [])
-    if not isinstance(admins_raw, list) or not all(
-        isinstance(a, int) and not isinstance(a, bool) and a > 0 for a in admins_raw
-    ):
+    if not _user_ids(admins_raw):
         raise ConfigError(path, "school.admins", "must be a list of Telegram user ids, e.g. [123456789]")
+    county = _Section(path, "county", data, required=False)
+    county_staff = county._get("staff", [])
+    if not _user_ids(county_staff):
+        raise ConfigError(path, "county.staff", "must be a list of Telegram user ids, e.g. [123456789]")
     name = school.string("name", _REQUIRED)
     if not name:
         raise ConfigError(path, "school.name", "must not be empty")
@@ -267,5 +282,6 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
             at=backup.clock("time", "02:30"),
             passphrase=env.get("SHOUWANG_BACKUP_PASSPHRASE", "").strip() or backup.string("passphrase"),
         ),
+        county=CountyConfig(name=county.string("name", ""), staff=tuple(county_staff)),
         privacy=PrivacyConfig(retention_days=privacy.integer("retention_days", 730, minimum=1)),
     )

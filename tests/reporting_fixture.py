@@ -68,9 +68,9 @@ async def build_school(h: Harness) -> School:
     teacher = await make_head_teacher(h, admin, TEACHER_ID)  # heads 三年级2班
     db = h.db
     now = h.clock()
-    c11 = (await people.ensure_class(db, "一年级", "1班")).id
-    c31 = (await people.ensure_class(db, "三年级", "1班")).id
-    c32 = (await people.ensure_class(db, "三年级", "2班")).id
+    c11 = (await people.ensure_class(db, 1, "一年级", "1班")).id
+    c31 = (await people.ensure_class(db, 1, "三年级", "1班")).id
+    c32 = (await people.ensure_class(db, 1, "三年级", "2班")).id
     await db.execute("UPDATE grades SET sort_order = 1 WHERE name = '一年级'")
     await db.execute("UPDATE grades SET sort_order = 3 WHERE name = '三年级'")
     specs: dict[str, dict[str, str | int | None]] = {

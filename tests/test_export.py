@@ -164,7 +164,9 @@ async def test_typed_period_and_bad_dates(harness: Harness) -> None:
 
 async def test_an_empty_class_still_gets_its_sheet(harness: Harness) -> None:
     school = await build_school(harness)
-    await harness.db.execute("INSERT INTO classes (grade_id, name) SELECT id, '3班' FROM grades WHERE name = '三年级'")
+    await harness.db.execute(
+        "INSERT INTO classes (school_id, grade_id, name) SELECT 1, id, '3班' FROM grades WHERE name = '三年级'"
+    )
     book = await export(school.admin, "三年级")
     assert book.sheetnames == ["统计汇总", "三年级1班", "三年级2班", "三年级3班", "家访与谈话", "日常关注"]
     empty = book["三年级3班"]

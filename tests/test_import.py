@@ -305,7 +305,7 @@ async def test_round_trip_export_then_import_into_an_empty_database(harness: Har
     other.mkdir()
     async with Harness.create(other, admins=[ADMIN_ID]) as fresh:
         for grade, name in (("一年级", "1班"), ("三年级", "1班"), ("三年级", "2班")):
-            await people.ensure_class(fresh.db, grade, name)
+            await people.ensure_class(fresh.db, 1, grade, name)
         admin = fresh.user(ADMIN_ID, "王校长")
         await start_import(admin)
         await admin.send_document(exported, "export.xlsx")

@@ -31,20 +31,27 @@ from tests.test_safety_school import HEAD_ID, OTHER_HEAD_ID, PARENT_ID, School, 
 
 # --- the table, by hand --------------------------------------------------------------------------------------
 
-# Class 1 holds child 1 (the cast's own child) and child 2; child 3 is in class 2.
-OWN, SAME_CLASS, OTHER_CLASS = ChildScope(1, 1), ChildScope(2, 1), ChildScope(3, 2)
+# School 1: class 1 holds child 1 (the cast's own child) and child 2; child 3 is in class 2. School 2: child 4 in
+# class 3.
+OWN, SAME_CLASS, OTHER_CLASS = ChildScope(1, 1, 1), ChildScope(2, 1, 1), ChildScope(3, 2, 1)
+OTHER_SCHOOL = ChildScope(4, 3, 2)
 CAST = {
-    "admin": Actor(1, admin=True),
+    # Where there is no county office, a school's admins look after the installation (its backups, its health).
+    "admin": Actor(1, admin_schools=frozenset({1}), keeper=True),
     "head": Actor(2, head_classes=frozenset({1})),
     "head_other_class": Actor(3, head_classes=frozenset({2})),
     "subject": Actor(4, subject_classes=frozenset({1})),
-    "counsellor": Actor(5, counsellor=True),
+    "counsellor": Actor(5, counsellor_schools=frozenset({1})),
     "mentor": Actor(6, mentee_ids=frozenset({1})),
     "mentor_other_child": Actor(7, mentee_ids=frozenset({2})),
     "parent": Actor(8, guarded_ids=frozenset({1})),
     "parent_other_child": Actor(9, guarded_ids=frozenset({2})),
     "stranger": Actor(10),
+    "admin_other_school": Actor(12, admin_schools=frozenset({2})),
+    "counsellor_other_school": Actor(13, counsellor_schools=frozenset({2})),
+    "county": Actor(14, county=True, keeper=True),
 }
+OTHER_SCHOOL_CAST = {"admin_other_school": "admin", "counsellor_other_school": "counsellor"}
 SCHOOL_STAFF = {"admin", "head", "head_other_class", "subject", "counsellor", "mentor", "mentor_other_child"}
 
 # Who may do each action with child 1 (class 1). The rest of the cast is refused.
@@ -62,6 +69,11 @@ ON_OWN: dict[Access, set[str]] = {
     Access.VIEW_AUDIT: {"admin"},
     Access.SCHOOL_VIEW: {"admin", "counsellor", "head", "subject", "mentor"},
     Access.ANSWER_FAMILY: {"admin", "head"},
+    Access.DRILL_DOWN: {"county"},
+    Access.TRANSFER_OUT: {"admin", "head"},
+    Access.TRANSFER_IN: {"admin", "head"},
+    Access.BACKUP: {"admin", "county"},
+    Access.HEALTH: {"admin", "county"},
 }
 # Who may do each action at all.
 AT_ALL: dict[Access, set[str]] = {
@@ -89,21 +101,31 @@ AT_ALL: dict[Access, set[str]] = {
     Access.CONTACT_OVERVIEW: SCHOOL_STAFF - {"counsellor"},
     Access.FAMILY_MESSAGES: {"parent", "parent_other_child"},
     Access.ANSWER_FAMILY: {"admin", "head", "head_other_class"},
-    Access.BACKUP: {"admin"},
-    Access.HEALTH: {"admin"},
+    Access.BACKUP: {"admin", "county"},
+    Access.HEALTH: {"admin", "county"},
+    Access.MANAGE_SCHOOLS: {"county"},
+    Access.COUNTY_REPORTS: {"county"},
+    Access.DRILL_DOWN: {"county"},
+    Access.TRANSFER_OUT: {"admin", "head", "head_other_class"},
+    Access.TRANSFER_IN: {"admin", "head", "head_other_class"},
 }
+for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
+    AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
+AT_ALL[Access.BACKUP] -= {"admin_other_school"}  # not a keeper: the county's deployment has its office
+AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 # Each role's menu, by hand (the command list before the policy table, unchanged by it).
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "callplan", "contact", "parentnote"],
+              "transfer", "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
-             "stats", "export", "import", "concern", "concerns", "callplan", "contact", "parentnote"],
+             "stats", "export", "import", "concern", "concerns", "transfer", "callplan", "contact", "parentnote"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "parent": ["child", "mychildren", "mydata", "contact", "settings"],
     "stranger": [],
+    "county": ["stats", "export", "backup", "health", "schools", "lookup"],
 }  # fmt: skip
 PUBLIC = ["start", "help", "mailbox", "language", "cancel"]
 
@@ -114,8 +136,21 @@ def test_every_action_is_in_the_table() -> None:
 
 @pytest.mark.parametrize("access", list(Access))
 def test_the_policy_for_one_child(access: Access) -> None:
-    """Role × action × (own child / same class, not theirs / other class): the answer `may` gives."""
+    """Role × action × (own child / same class, not theirs / other class / other school): the answer `may`
+    gives."""
     for name, actor in CAST.items():
+        other_school = may(actor, access, OTHER_SCHOOL)
+        if name in OTHER_SCHOOL_CAST:  # as the first school's twin is to its own children, and nothing of theirs
+            twin = CAST[OTHER_SCHOOL_CAST[name]]
+            keeping = access in (Access.BACKUP, Access.HEALTH)  # the twin keeps a one-school installation; not so
+            assert other_school == (may(twin, access, OWN) and not keeping), (name, access)
+            assert not any(may(actor, access, c) for c in (OWN, SAME_CLASS, OTHER_CLASS)), (name, access)
+            continue
+        if name == "county":  # every school alike, for what the county office may
+            assert len({may(actor, access, c) for c in (OWN, SAME_CLASS, OTHER_CLASS, OTHER_SCHOOL)}) == 1, access
+            continue
+        # Nobody of the first school reaches another school's child, but for looking after the installation.
+        assert other_school == (name == "admin" and access in (Access.BACKUP, Access.HEALTH)), (name, access)
         own = may(actor, access, OWN)
         if access in ON_OWN:
             assert own == (name in ON_OWN[access]), (name, access)
@@ -142,7 +177,7 @@ def test_the_policy_at_all_and_its_scope(access: Access) -> None:
     for name, actor in CAST.items():
         assert may_do(actor, access) == (name in AT_ALL[access]), (name, access)
         scope = scope_for(actor, access)
-        for child in (OWN, SAME_CLASS, OTHER_CLASS):
+        for child in (OWN, SAME_CLASS, OTHER_CLASS, OTHER_SCHOOL):
             assert scope.includes(child) == may(actor, access, child), (name, access, child)
         assert scope.empty == (not may_do(actor, access)), (name, access)
 
@@ -235,6 +270,14 @@ async def test_the_cast_holds_the_roles_it_is_named_for(cast: Cast) -> None:
     assert (await people.load_actor(db, HEAD_ID)).head_classes
 
 
+async def scope_of(cast: Cast, child_id: int) -> ChildScope:
+    row = await cast.school.h.fetchall(
+        "SELECT ch.class_id, c.school_id FROM children ch JOIN classes c ON c.id = ch.class_id WHERE ch.id = ?",
+        (child_id,),
+    )
+    return ChildScope(child_id, row[0]["class_id"], row[0]["school_id"])
+
+
 @pytest.mark.parametrize("role", ROLES)
 async def test_cards_and_their_edit_button_follow_the_policy(cast: Cast, role: str) -> None:
     """/child <name> for each child: the card iff VIEW_CARD, its edit button iff EDIT_CARD, the school's notes
@@ -242,8 +285,7 @@ async def test_cards_and_their_edit_button_follow_the_policy(cast: Cast, role: s
     person = cast.people[role]
     actor = await people.load_actor(cast.school.h.db, person.id)
     for name, child_id in cast.children.items():
-        row = await cast.school.h.fetchall("SELECT class_id FROM children WHERE id = ?", (child_id,))
-        child = ChildScope(child_id, row[0]["class_id"])
+        child = await scope_of(cast, child_id)
         sent = await person.send(f"/child {name}")
         text, buttons = shown(sent), labels(sent)
         assert (f"联系卡 · {name}" in text) == may(actor, Access.VIEW_CARD, child), (role, name)
@@ -293,7 +335,6 @@ async def test_my_children_lists_the_scope(cast: Cast, role: str) -> None:
     scope = scope_for(actor, Access.VIEW_CARD)
     text = shown(await person.send("/mychildren"))
     for name, child_id in cast.children.items():
-        row = await cast.school.h.fetchall("SELECT class_id FROM children WHERE id = ?", (child_id,))
-        assert (name in text) == scope.includes(ChildScope(child_id, row[0]["class_id"])), (role, name)
+        assert (name in text) == scope.includes(await scope_of(cast, child_id)), (role, name)
     if scope.empty:
         assert text == T("mychildren.none")

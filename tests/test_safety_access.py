@@ -122,10 +122,10 @@ async def test_refusals_of_a_childs_record_are_audited(school: School, role: str
 def test_menus_show_only_what_each_role_may_use() -> None:
     from bot.domain.roles import Actor, commands_for
 
-    counsellor = commands_for(Actor(user_id=1, counsellor=True))
+    counsellor = commands_for(Actor(user_id=1, counsellor_schools=frozenset({1})))
     parent = commands_for(Actor(user_id=2, guarded_ids=frozenset({1})))
     stranger = commands_for(Actor(user_id=3))
-    admin = commands_for(Actor(user_id=4, admin=True))
+    admin = commands_for(Actor(user_id=4, admin_schools=frozenset({1})))
     assert {"counsel", "mailbox", "concern"} <= set(counsellor) and "audit" not in counsellor
     assert "mydata" in parent and "mailbox" in parent and "concern" not in parent
     assert "mailbox" in stranger and not {"concern", "counsel", "mydata", "audit", "erase", "backup"} & set(stranger)

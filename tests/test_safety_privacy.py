@@ -348,7 +348,7 @@ async def test_erasing_a_name_spares_drafts_about_a_longer_name_that_contains_it
         stamp = to_db(datetime(2026, 3, 1, tzinfo=UTC))
         await db.execute("INSERT INTO users (id, full_name, created_at) VALUES (1, 'admin', ?)", (stamp,))
         await db.execute("INSERT INTO grades (id, name) VALUES (1, '三年级')")
-        await db.execute("INSERT INTO classes (id, grade_id, name) VALUES (1, 1, '2班')")
+        await db.execute("INSERT INTO classes (id, school_id, grade_id, name) VALUES (1, 1, 1, '2班')")
         ids = {}
         for name in ("小明", "王小明"):
             ids[name] = await db.insert(

@@ -127,7 +127,9 @@ async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
     assert figure(text, "寄宿申请") == "申请 2 件，批准 1 件，待处理 1 件"
     assert figure(text, "辍学率") == "1/5（20%）"
     assert figure(text, "亲情电话完成率") == "4/8 次（50%）"
-    _, data = await stats_service.summary(harness.app.bot_data["services"], Actor(user_id=1, admin=True), SCHOOL)
+    _, data = await stats_service.summary(
+        harness.app.bot_data["services"], Actor(user_id=1, admin_schools=frozenset({1})), SCHOOL
+    )
     assert data.weekly_calls == [
         (date(2026, 2, 2), 1, 1),
         (date(2026, 2, 9), 1, 0),
@@ -135,7 +137,9 @@ async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
         (date(2026, 2, 23), 4, 2),
     ]
     _, first = await stats_service.summary(
-        harness.app.bot_data["services"], Actor(user_id=1, admin=True), Scope("class", school.classes["一年级1班"])
+        harness.app.bot_data["services"],
+        Actor(user_id=1, admin_schools=frozenset({1})),
+        Scope("class", school.classes["一年级1班"]),
     )
     assert (first.care["visits_done"], first.care["visits_due"], first.care["overdue"]) == (2, 2, 0)
     assert "2025—2026学年第二学期内辍学的孩子" in text

@@ -38,7 +38,8 @@ def _moment(rng: random.Random, around: date) -> str:
     return to_db(midnight + timedelta(days=rng.randrange(-40, 5)) + shift)
 
 
-async def _random_school(db: Database, seed: int, *, enrolment: bool = True) -> None:
+async def _random_school(db: Database, seed: int, *, enrolment: bool = True, schools: bool = True) -> None:
+    """A school of 40 children and their records; `schools` False: as the schema was before there were schools."""
     rng = random.Random(seed)
     today = date(2026, 3, 2)
     stamp = to_db(datetime(2026, 1, 1, tzinfo=UTC))
@@ -46,9 +47,15 @@ async def _random_school(db: Database, seed: int, *, enrolment: bool = True) -> 
     for grade in (1, 2):
         await db.execute("INSERT INTO grades (id, name, sort_order) VALUES (?, ?, ?)", (grade, f"G{grade}", grade))
         for n in (1, 2):
-            await db.execute(
-                "INSERT INTO classes (id, grade_id, name) VALUES (?, ?, ?)", (grade * 10 + n, grade, f"{n}")
-            )
+            if schools:
+                await db.execute(
+                    "INSERT INTO classes (id, school_id, grade_id, name) VALUES (?, 1, ?, ?)",
+                    (grade * 10 + n, grade, f"{n}"),
+                )
+            else:
+                await db.execute(
+                    "INSERT INTO classes (id, grade_id, name) VALUES (?, ?, ?)", (grade * 10 + n, grade, f"{n}")
+                )
     for child in range(1, 41):
         await db.execute(
             "INSERT INTO children (id, name, sex, birth_date, class_id, parents_away, guardian_name, boarding,"

@@ -93,7 +93,7 @@ async def test_pragmas_wal_foreign_keys_busy_timeout(tmp_path: Path) -> None:
         assert await db.fetchval("PRAGMA foreign_keys") == 1
         assert int(await db.fetchval("PRAGMA busy_timeout")) > 0
         with pytest.raises(sqlite3.IntegrityError):
-            await db.execute("INSERT INTO classes (grade_id, name) VALUES (999, '1班')")
+            await db.execute("INSERT INTO classes (school_id, grade_id, name) VALUES (1, 999, '1班')")
     finally:
         await db.close()
 
@@ -189,9 +189,9 @@ async def test_repository_returns_dataclasses(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "s.db")
     try:
         now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-        school_class = await people.ensure_class(db, "三年级", "2班")
+        school_class = await people.ensure_class(db, 1, "三年级", "2班")
         assert isinstance(school_class, SchoolClass) and school_class.label == "三年级2班"
-        assert await people.ensure_class(db, "三年级", "2班") == school_class  # idempotent
+        assert await people.ensure_class(db, 1, "三年级", "2班") == school_class  # idempotent
         await people.ensure_user(db, 7, "李老师", now)
         child_id = await children.insert_child(
             db,

@@ -44,7 +44,7 @@ def _copies(folder: Path) -> list[str]:
 async def _previous_release_school(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(db_module, "migration_files", lambda: PREVIOUS)
     db = await Database.open(path)
-    await _random_school(db, seed=5, enrolment=False)
+    await _random_school(db, seed=5, enrolment=False, schools=False)
     await db.close()
     monkeypatch.setattr(db_module, "migration_files", lambda: EVERY)
 

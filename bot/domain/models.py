@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from bot.domain.roles import ChildScope
+
 
 @dataclass(frozen=True)
 class User:
@@ -18,11 +20,20 @@ class User:
 
 
 @dataclass(frozen=True)
+class School:
+    id: int
+    name: str
+    township: str
+    county: str
+
+
+@dataclass(frozen=True)
 class SchoolClass:
     id: int
     grade_id: int
     grade_name: str
     name: str
+    school_id: int = 0  # 0 names no school: a class read without its school reaches no school-wide grant
 
     @property
     def label(self) -> str:
@@ -55,6 +66,12 @@ class Child:
     boarding: str
     notes: str | None
     class_label: str = ""
+    school_id: int = 0  # 0 names no school: a child read without its school reaches no school-wide grant
+
+    @property
+    def scope(self) -> ChildScope:
+        """What decides who may see this child."""
+        return ChildScope(child_id=self.id, class_id=self.class_id, school_id=self.school_id)
 
     @classmethod
     def from_row(cls, row: Any) -> Child:
@@ -79,3 +96,4 @@ class Invitation:
     created_by: int
     expires_at: str
     used_by: int | None
+    school_id: int | None = None  # a school-wide staff role's school

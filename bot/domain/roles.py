@@ -5,6 +5,10 @@ classes the role holds, or the children the role names. Everything else is read 
 `may_do` (the action at all), `scope_for` (which children a list, search, export, figure or audience may hold),
 `visible_fields` (what of a card a reader sees) and the commands in each person's menu. A new kind of reader (a
 county office, an outside partner with one child) is a new role and new rows, not a new code path.
+
+A deployment serves one county: many schools. A school-wide grant reaches the schools the role is held for, never
+another school; only the county office's grants reach every school, and they are for figures, not names (one child
+at a time, with a stated reason, through DRILL_DOWN).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ class Role(StrEnum):
     COUNSELLOR = "counsellor"
     MENTOR = "mentor"  # derived from an active pairing, never granted directly
     PARENT = "parent"  # derived from an active guardian binding, never granted directly
+    COUNTY = "county"  # the county office (县教育局 / 民政): every school's figures, names only by drill-down
+    KEEPER = "keeper"  # looks after the installation (its backups, its health): the county office, else the admins
 
 
 STAFF_ROLES = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR)
@@ -59,12 +65,18 @@ class Access(StrEnum):
     ANSWER_FAMILY = "answer_family"  # answer a parent's message about their child
     BACKUP = "backup"
     HEALTH = "health"  # how the installation is doing: /health, and its alerts
+    MANAGE_SCHOOLS = "manage_schools"  # add schools, invite each school's first admin
+    COUNTY_REPORTS = "county_reports"  # every school's figures side by side, small counts suppressed
+    DRILL_DOWN = "drill_down"  # one child's card, for a stated reason, audited
+    TRANSFER_OUT = "transfer_out"  # propose moving a child to another school of the county (学籍转移)
+    TRANSFER_IN = "transfer_in"  # accept a child moving into one's class
 
 
 class Reach(StrEnum):
     """How far a grant goes."""
 
-    SCHOOL = "school"  # every child of the school
+    COUNTY = "county"  # every child of every school of the deployment
+    SCHOOL = "school"  # every child of the schools the role is held for
     CLASSES = "classes"  # the children of the classes the role is held for
     CHILDREN = "children"  # the children the role names (a mentor's mentees, a parent's children)
 
@@ -75,6 +87,8 @@ class Grant:
     reach: Reach
 
 
+_COUNTY = Grant(Role.COUNTY, Reach.COUNTY)
+_KEEPER = Grant(Role.KEEPER, Reach.COUNTY)
 _ADMIN = Grant(Role.ADMIN, Reach.SCHOOL)
 _COUNSELLOR = Grant(Role.COUNSELLOR, Reach.SCHOOL)
 _HEAD = Grant(Role.HEAD_TEACHER, Reach.CLASSES)
@@ -108,8 +122,13 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.CONTACT_OVERVIEW: (_ADMIN, _HEAD, _SUBJECT, _MENTOR),
     Access.FAMILY_MESSAGES: (_PARENT,),
     Access.ANSWER_FAMILY: (_ADMIN, _HEAD),
-    Access.BACKUP: (_ADMIN,),
-    Access.HEALTH: (_ADMIN,),
+    Access.BACKUP: (_KEEPER,),  # a copy of the whole database: every school's children
+    Access.HEALTH: (_KEEPER,),
+    Access.MANAGE_SCHOOLS: (_COUNTY,),
+    Access.COUNTY_REPORTS: (_COUNTY,),
+    Access.DRILL_DOWN: (_COUNTY,),
+    Access.TRANSFER_OUT: (_ADMIN, _HEAD),
+    Access.TRANSFER_IN: (_ADMIN, _HEAD),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -121,6 +140,7 @@ CARD_FIELDS: dict[Role, frozenset[str]] = {
     Role.COUNSELLOR: frozenset(FIELDS_BY_NAME),
     Role.MENTOR: frozenset(FIELDS_BY_NAME),
     Role.PARENT: FAMILY_FIELDS,
+    Role.COUNTY: frozenset(FIELDS_BY_NAME),  # read only through DRILL_DOWN, one child, with a reason
 }
 
 
@@ -130,30 +150,42 @@ class ChildScope:
 
     child_id: int
     class_id: int
+    school_id: int
 
 
 @dataclass(frozen=True)
 class ChildFilter:
-    """Which children a list may hold: all of the school's, or those of some classes and some named children."""
+    """Which children a list may hold: every school's (the county's figures), all of some schools', or those of
+    some classes and some named children."""
 
     everyone: bool = False
+    school_ids: frozenset[int] = frozenset()
     class_ids: frozenset[int] = frozenset()
     child_ids: frozenset[int] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not (self.everyone or self.class_ids or self.child_ids)
+        return not (self.everyone or self.school_ids or self.class_ids or self.child_ids)
 
     def includes(self, child: ChildScope) -> bool:
-        return self.everyone or child.class_id in self.class_ids or child.child_id in self.child_ids
+        return (
+            self.everyone
+            or child.school_id in self.school_ids
+            or child.class_id in self.class_ids
+            or child.child_id in self.child_ids
+        )
 
-    def includes_class(self, class_id: int) -> bool:
+    def includes_class(self, class_id: int, school_id: int) -> bool:
         """Whether the whole class is in the scope (a class figure, a class to register into)."""
-        return self.everyone or class_id in self.class_ids
+        return self.everyone or school_id in self.school_ids or class_id in self.class_ids
 
-    def classes(self) -> frozenset[int] | None:
-        """The classes in the scope, or None for every class."""
-        return None if self.everyone else self.class_ids
+    def includes_school(self, school_id: int) -> bool:
+        """Whether the whole school is in the scope (the school's figures)."""
+        return self.everyone or school_id in self.school_ids
+
+    def whole_schools(self) -> frozenset[int] | None:
+        """The schools wholly in the scope, or None for every school."""
+        return None if self.everyone else self.school_ids
 
 
 @dataclass(frozen=True)
@@ -162,19 +194,23 @@ class Actor:
 
     user_id: int
     language: str | None = None
-    admin: bool = False
-    counsellor: bool = False
+    admin_schools: frozenset[int] = field(default_factory=frozenset)
+    counsellor_schools: frozenset[int] = field(default_factory=frozenset)
+    county: bool = False
+    keeper: bool = False  # derived: the county office, or an admin where there is none
     head_classes: frozenset[int] = field(default_factory=frozenset)
     subject_classes: frozenset[int] = field(default_factory=frozenset)
     mentee_ids: frozenset[int] = field(default_factory=frozenset)
     guarded_ids: frozenset[int] = field(default_factory=frozenset)
+    # The schools the actor works in as staff (any staff role): where their invitations, lists and menus apply.
+    staff_schools: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def roles(self) -> frozenset[Role]:
         held = set()
-        if self.admin:
+        if self.admin_schools:
             held.add(Role.ADMIN)
-        if self.counsellor:
+        if self.counsellor_schools:
             held.add(Role.COUNSELLOR)
         if self.head_classes:
             held.add(Role.HEAD_TEACHER)
@@ -184,15 +220,33 @@ class Actor:
             held.add(Role.MENTOR)
         if self.guarded_ids:
             held.add(Role.PARENT)
+        if self.county:
+            held.add(Role.COUNTY)
+        if self.keeper:
+            held.add(Role.KEEPER)
         return frozenset(held)
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.admin or self.counsellor or self.head_classes or self.subject_classes or self.mentee_ids)
+        return bool(
+            self.admin_schools
+            or self.counsellor_schools
+            or self.head_classes
+            or self.subject_classes
+            or self.mentee_ids
+        )
 
     @property
     def visible_class_ids(self) -> frozenset[int]:
         return self.head_classes | self.subject_classes
+
+    def schools_as(self, role: Role) -> frozenset[int]:
+        """The schools the actor holds `role` for (a school-wide role's reach)."""
+        if role is Role.ADMIN:
+            return self.admin_schools
+        if role is Role.COUNSELLOR:
+            return self.counsellor_schools
+        return frozenset()
 
     def classes_as(self, role: Role) -> frozenset[int]:
         """The classes the actor holds `role` for (a class role's reach)."""
@@ -217,8 +271,10 @@ def _held(actor: Actor, access: Access) -> Iterable[Grant]:
 
 
 def _covers(actor: Actor, grant: Grant, child: ChildScope) -> bool:
-    if grant.reach is Reach.SCHOOL:
+    if grant.reach is Reach.COUNTY:
         return True
+    if grant.reach is Reach.SCHOOL:
+        return child.school_id in actor.schools_as(grant.role)
     if grant.reach is Reach.CLASSES:
         return child.class_id in actor.classes_as(grant.role)
     return child.child_id in actor.children_as(grant.role)
@@ -242,24 +298,28 @@ def via(actor: Actor, access: Access, child: ChildScope) -> frozenset[Role]:
 def scope_for(actor: Actor, access: Access) -> ChildFilter:
     """The children a list for `access` may hold: the same grants as `may`, as a filter for a query."""
     everyone = False
+    school_ids: set[int] = set()
     class_ids: set[int] = set()
     child_ids: set[int] = set()
     for grant in _held(actor, access):
-        if grant.reach is Reach.SCHOOL:
+        if grant.reach is Reach.COUNTY:
             everyone = True
+        elif grant.reach is Reach.SCHOOL:
+            school_ids |= actor.schools_as(grant.role)
         elif grant.reach is Reach.CLASSES:
             class_ids |= actor.classes_as(grant.role)
         else:
             child_ids |= actor.children_as(grant.role)
     if everyone:
         return ChildFilter(everyone=True)
-    return ChildFilter(class_ids=frozenset(class_ids), child_ids=frozenset(child_ids))
+    return ChildFilter(school_ids=frozenset(school_ids), class_ids=frozenset(class_ids), child_ids=frozenset(child_ids))
 
 
 def reaches_every_child(actor: Actor, access: Access) -> bool:
-    """Whether `access` reaches every child of the school for this actor (and so whether they may be told that
-    an id names no record)."""
-    return scope_for(actor, access).everyone
+    """Whether `access` reaches every child of a whole school (or every school) for this actor: such a reader sees
+    every list of their school, and may be told that an id names no record."""
+    scope = scope_for(actor, access)
+    return scope.everyone or bool(scope.school_ids)
 
 
 def home_classes(actor: Actor) -> frozenset[int]:
@@ -267,10 +327,10 @@ def home_classes(actor: Actor) -> frozenset[int]:
     return actor.head_classes or actor.subject_classes
 
 
-def visible_fields(actor: Actor, child: ChildScope) -> frozenset[str]:
+def visible_fields(actor: Actor, child: ChildScope, access: Access = Access.VIEW_CARD) -> frozenset[str]:
     """The card fields this reader sees of this child: what the roles through which they see it show."""
     shown: frozenset[str] = frozenset()
-    for role in via(actor, Access.VIEW_CARD, child):
+    for role in via(actor, access, child):
         shown |= CARD_FIELDS.get(role, frozenset())
     return shown
 
@@ -285,7 +345,15 @@ def tie(actor: Actor, child: ChildScope) -> str:
 
 
 # The order in which /help names a person's roles.
-ROLE_ORDER = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR, Role.MENTOR, Role.PARENT)
+ROLE_ORDER = (
+    Role.COUNTY,
+    Role.ADMIN,
+    Role.HEAD_TEACHER,
+    Role.SUBJECT_TEACHER,
+    Role.COUNSELLOR,
+    Role.MENTOR,
+    Role.PARENT,
+)
 
 
 def roles_held(actor: Actor) -> list[Role]:
@@ -317,8 +385,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("buddy", (Access.EDIT_CARD,)),
     ("boarding", (Access.EDIT_CARD,)),
     ("invite", (Access.INVITE_STAFF, Access.INVITE_FROM_CLASS)),
-    ("stats", (Access.REPORTS,)),
-    ("export", (Access.REPORTS,)),
+    ("stats", (Access.REPORTS, Access.COUNTY_REPORTS)),
+    ("export", (Access.REPORTS, Access.COUNTY_REPORTS)),
     ("import", (Access.REPORTS,)),
     ("concern", (Access.REPORT_CONCERN,)),
     ("concerns", (Access.REPORT_CONCERN,)),
@@ -329,6 +397,9 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("erase", (Access.ERASE,)),
     ("backup", (Access.BACKUP,)),
     ("health", (Access.HEALTH,)),
+    ("schools", (Access.MANAGE_SCHOOLS,)),
+    ("lookup", (Access.DRILL_DOWN,)),
+    ("transfer", (Access.TRANSFER_OUT, Access.TRANSFER_IN)),
     ("callplan", (Access.EDIT_CARD,)),
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),

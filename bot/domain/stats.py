@@ -13,46 +13,82 @@ VISIT_WINDOW_DAYS = 30
 CALL_WEEKS = 4
 
 
+# The school a database of one school became (the config's school); a button from before schools names it.
+FIRST_SCHOOL = 1
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What a figure covers: the whole school, one grade or one class. Encoded as "s", "g<id>" or "c<id>"."""
+    """What a figure covers: every school of the county, one school, one grade of a school or one class. Encoded
+    as "k", "s<school>", "g<grade>.<school>" or "c<class>" (and, from before schools, "s" and "g<grade>": the
+    first school's)."""
 
-    kind: str  # "school" | "grade" | "class"
-    ref_id: int = 0
+    kind: str  # "county" | "school" | "grade" | "class"
+    ref_id: int = 0  # the school's, the grade's or the class's id
+    school_id: int = 0  # a grade's school (a grade is the county's level; its children are one school's)
 
     def encode(self) -> str:
-        return "s" if self.kind == "school" else f"{self.kind[0]}{self.ref_id}"
+        if self.kind == "county":
+            return "k"
+        if self.kind == "grade":
+            return f"g{self.ref_id}.{self.school_id}"
+        return f"{self.kind[0]}{self.ref_id}"
+
+    @property
+    def school(self) -> int | None:
+        """The school of a school or grade scope (a class's is its class's; the county's is every one)."""
+        if self.kind == "school":
+            return self.ref_id
+        return self.school_id if self.kind == "grade" else None
 
     @staticmethod
     def parse(text: str) -> Scope | None:
         """Reads an encoded scope (from callback data: the client may send anything)."""
+        if text == "k":
+            return COUNTY
         if text == "s":
-            return SCHOOL
-        match = re.fullmatch(r"([gc])(\d{1,9})", text)
-        if not match:
+            return school_scope(FIRST_SCHOOL)
+        match = re.fullmatch(r"([sgc])(\d{1,9})(?:\.(\d{1,9}))?", text)
+        if not match or (match[3] is not None and match[1] != "g"):
             return None
-        return Scope("grade" if match[1] == "g" else "class", int(match[2]))
+        if match[1] == "s":
+            return school_scope(int(match[2]))
+        if match[1] == "g":
+            return Scope("grade", int(match[2]), int(match[3] or FIRST_SCHOOL))
+        return Scope("class", int(match[2]))
 
 
-SCHOOL = Scope("school")
+COUNTY = Scope("county")
 
 
-def may_see(actor: Actor, scope: Scope) -> bool:
-    """A school-wide reach sees any figure; a reach over some classes sees those classes' figures."""
+def school_scope(school_id: int) -> Scope:
+    return Scope("school", school_id)
+
+
+def may_see(actor: Actor, scope: Scope, class_school: int | None = None) -> bool:
+    """The county office sees every figure (counts, never names); a school-wide reach its schools' figures; a
+    reach over some classes those classes' figures (`class_school`: a class scope's school)."""
+    if scope.kind == "county":
+        return may_do(actor, Access.COUNTY_REPORTS)
+    if may_do(actor, Access.COUNTY_REPORTS) and not may_do(actor, Access.REPORTS):
+        return scope.kind == "school"  # the county reads a school's figures side by side, not its classes'
     within = scope_for(actor, Access.REPORTS)
-    if within.everyone:
-        return True
-    return scope.kind == "class" and within.includes_class(scope.ref_id)
+    if scope.kind == "class":
+        return class_school is not None and within.includes_class(scope.ref_id, class_school)
+    school = scope.school
+    return school is not None and within.includes_school(school)
 
 
 def may_use_reports(actor: Actor) -> bool:
-    return may_do(actor, Access.REPORTS)
+    return may_do(actor, Access.REPORTS) or may_do(actor, Access.COUNTY_REPORTS)
 
 
 def default_scope(actor: Actor) -> Scope | None:
+    if may_do(actor, Access.COUNTY_REPORTS):
+        return COUNTY
     within = scope_for(actor, Access.REPORTS)
-    if within.everyone:
-        return SCHOOL
+    if within.school_ids:
+        return school_scope(min(within.school_ids))
     if within.class_ids:
         return Scope("class", min(within.class_ids))
     return None

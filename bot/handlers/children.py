@@ -11,7 +11,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
-from bot.domain.roles import Access, ChildScope, may_do, scope_for, tie
+from bot.domain.roles import Access, may_do, scope_for, tie
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card
 from bot.handlers.cards import child_values, display_value, render_card
@@ -173,8 +173,9 @@ async def edit_start(update: Update, context: BotContext) -> int:
     extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), bt.CardEditClear(child_id, step))]
     if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
         if spec.kind is FieldKind.CLASS:
-            scope = scope_for(actor, Access.REGISTER).classes()
-            options = [(str(c.id), c.label) for c in await people.list_classes(context.services.db, scope)]
+            # Within the child's school: another school's class is a transfer.
+            classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER))
+            options = [(str(c.id), c.label) for c in classes if c.school_id == child.school_id]
         else:
             options = [(c, texts.t(f"choice.{spec.name}.{c}")) for c in spec.choices]
         buttons = [kb.button(name, bt.CardEditValue(child_id, step, value)) for value, name in options]
@@ -310,7 +311,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     found = await safety_card.high_risk_first(context.services, found)  # issue 6
     groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:
-        kind = tie(actor, ChildScope(child.id, child.class_id))
+        kind = tie(actor, child.scope)
         key = (kind, child.class_label if kind == "class" else "")
         line = texts.t(
             "mychildren.line",

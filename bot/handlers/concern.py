@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, Actor, may_do, reaches_every_child
+from bot.domain.roles import Access, Actor, may_do, reaches_every_child, scope_for
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
@@ -111,7 +111,9 @@ async def from_checkin(update: Update, context: BotContext) -> int:
 async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
     actor = await context.actor(update)
     if reaches_every_child(actor, Access.REPORT_CONCERN):
-        found, total = await children_store.search_all(context.services.db, query, limit=PICK_LIMIT)
+        found, total = await children_store.search_all(
+            context.services.db, query, scope_for(actor, Access.REPORT_CONCERN), limit=PICK_LIMIT
+        )
     else:
         children, total = await registry_service.search_children(context.services, actor, query, limit=PICK_LIMIT)
         found = [(c.id, c.name, c.class_label) for c in children]

@@ -84,7 +84,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _last_alert[kind] = now
     services = context.services
-    for admin_id in await people.admin_ids(services.db):
+    for admin_id in await people.keeper_ids(services.db):
         actor = await people.load_actor(services.db, admin_id)
         admin_texts: Texts = texts_for(actor.language, services.config.school.language)
         try:

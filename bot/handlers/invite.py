@@ -27,7 +27,7 @@ from bot.services import registry as registry_service
 from bot.storage import people
 from bot.texts import Raw, Texts
 
-CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION = range(5)
+CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION, CHOOSE_SCHOOL = range(6)
 FLOW = "invite"
 DRAFT = "invite_draft"
 RELATIONS = ("father", "mother", "grandfather", "grandmother")
@@ -91,9 +91,35 @@ async def role_chosen(update: Update, context: BotContext) -> int:
     if role not in STAFF_ROLES:
         return CHOOSE_ROLE
     context.draft[DRAFT]["role"] = role.value
-    if role not in CLASS_ROLES:
+    actor = await context.actor(update)
+    choices = sorted(invitation_service.invitation_schools(actor))
+    if len(choices) > 1:
+        names = await invitation_service.school_names(context.services)
+        buttons = [kb.button(names.get(s, str(s)), bt.InviteSchool(s)) for s in choices]
+        await edit_or_reply(update, texts.t("invite.choose_school"), kb.grid(buttons, 1))
+        return CHOOSE_SCHOOL
+    if not choices:
+        await edit_or_reply(update, texts.t("invite.not_allowed"))
+        return end_flow(context, DRAFT)
+    return await _school_known(update, context, texts, choices[0])
+
+
+async def school_chosen(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    school_id = bt.InviteSchool.of(update).school_id
+    if school_id not in invitation_service.invitation_schools(await context.actor(update)):
+        await edit_or_reply(update, texts.t("flow.stale_button"))
+        return CHOOSE_SCHOOL
+    return await _school_known(update, context, texts, school_id)
+
+
+async def _school_known(update: Update, context: BotContext, texts: Texts, school_id: int) -> int:
+    draft = context.draft[DRAFT]
+    draft["school_id"] = school_id
+    if Role(draft["role"]) not in CLASS_ROLES:
         return await _create_staff(update, context, texts, None)
-    classes = await people.list_classes(context.services.db)
+    classes = await invitation_service.classes_of_school(context.services, school_id)
     buttons = [kb.button(c.label, bt.InviteClass(c.id)) for c in classes]
     await edit_or_reply(update, texts.t("invite.choose_class"), kb.grid(buttons, 3))
     return CHOOSE_CLASS
@@ -103,7 +129,7 @@ async def class_chosen(update: Update, context: BotContext) -> int:
     """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
     texts = await context.texts(update)
     school_class = await people.get_class(context.services.db, bt.InviteClass.of(update).class_id)
-    if school_class is None:
+    if school_class is None or school_class.school_id != context.draft[DRAFT].get("school_id"):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return CHOOSE_CLASS
     await answer(update)
@@ -117,7 +143,7 @@ async def class_typed(update: Update, context: BotContext) -> int:
     if label is None:
         return CHOOSE_CLASS
     grade, name = label
-    school_class = await people.ensure_class(context.services.db, grade, name)
+    school_class = await people.ensure_class(context.services.db, int(context.draft[DRAFT]["school_id"]), grade, name)
     return await _create_staff(update, context, texts, school_class.id)
 
 
@@ -130,7 +156,9 @@ async def _create_staff(update: Update, context: BotContext, texts: Texts, class
     actor = await context.actor(update)
     role = Role(context.draft[DRAFT]["role"])
     try:
-        code = await invitation_service.invite_staff(context.services, actor, role, class_id)
+        code = await invitation_service.invite_staff(
+            context.services, actor, role, class_id, school_id=context.draft[DRAFT].get("school_id")
+        )
     except AccessDenied:
         await reply(update, texts.t("invite.not_allowed"))
         return end_flow(context, DRAFT)
@@ -247,6 +275,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         states={
             CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.InviteKind.pattern)],
             CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=bt.InviteRole.pattern)],
+            CHOOSE_SCHOOL: [CallbackQueryHandler(school_chosen, pattern=bt.InviteSchool.pattern)],
             CHOOSE_CLASS: [
                 CallbackQueryHandler(class_chosen, pattern=bt.InviteClass.pattern),
                 MessageHandler(text, class_typed),

@@ -368,7 +368,9 @@ async def audit_command(update: Update, context: BotContext) -> None:
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
         return
-    found, total = await children_store.search_all(context.services.db, query, limit=10)
+    found, total = await children_store.search_all(
+        context.services.db, query, scope_for(actor, Access.VIEW_AUDIT), limit=10
+    )
     if total == 0:
         await reply(update, texts.t("safety.concern.none_found", query=query))
         return

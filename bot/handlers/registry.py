@@ -63,7 +63,7 @@ def _empty(values: dict[str, Any], name: str) -> bool:
 
 async def _class_choices(update: Update, context: BotContext) -> list[tuple[int, str]]:
     actor = await context.actor(update)
-    classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER).classes())
+    classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER))
     return [(c.id, c.label) for c in classes]
 
 

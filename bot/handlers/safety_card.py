@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import Access, Actor, may
 from bot.domain.safety import effective_risk
 from bot.services import Services
 from bot.services import concerns as concern_service
@@ -20,7 +20,7 @@ from bot.texts import Texts
 
 async def card_lines(services: Services, actor: Actor, texts: Texts, child: Child) -> str:
     """Extra lines under the card for staff: risk, consent, and (if shared) counselling dates."""
-    if not may(actor, Access.SCHOOL_VIEW, ChildScope(child.id, child.class_id)):
+    if not may(actor, Access.SCHOOL_VIEW, child.scope):
         return ""
     risk = await risks_store.get_risk(services.db, child.id)
     level = effective_risk(risk.level, risk.open_concerns)
@@ -48,7 +48,7 @@ async def card_lines(services: Services, actor: Actor, texts: Texts, child: Chil
 
 
 def card_buttons(texts: Texts, actor: Actor, child: Child) -> list[InlineKeyboardButton]:
-    scope = ChildScope(child_id=child.id, class_id=child.class_id)
+    scope = child.scope
     buttons = []
     if may(actor, Access.REPORT_CONCERN, scope):
         buttons.append(kb.button(texts.t("safety.card.concern_button"), bt.ConcernFromCard(child.id)))

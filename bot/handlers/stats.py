@@ -10,8 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, reaches_every_child
-from bot.domain.stats import SCHOOL, Scope, Term, default_scope, term_of
+from bot.domain.stats import Scope, Term, default_scope, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
@@ -145,8 +144,9 @@ async def _show(
     )
     below = await stats_service.drill_down(services, actor, scope)
     buttons.extend(kb.rows([kb.button(name, mode(s.encode(), shown.key)) for s, name in below], 3))
-    if reaches_every_child(actor, Access.REPORTS) and scope.kind != "school":
-        buttons.append([kb.button(texts.t("stats.back_school"), mode(SCHOOL.encode(), shown.key))])
+    up = await stats_service.scope_above(services, actor, scope)
+    if up is not None:
+        buttons.append([kb.button(texts.t("stats.back_school"), mode(up.encode(), shown.key))])
     markup = InlineKeyboardMarkup(buttons)
     if update.callback_query:
         await edit_or_reply(update, text, markup)

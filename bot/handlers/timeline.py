@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may
+from bot.domain.roles import Access, Actor, may
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
@@ -26,7 +26,7 @@ TIMELINE_MARK = "\N{CLOCK FACE THREE OCLOCK}"  # the first character of the time
 
 def card_rows(texts: Texts, actor: Actor, child: Child) -> list[list[InlineKeyboardButton]]:
     """The care buttons under a contact card, for whoever may use them."""
-    scope = ChildScope(child.id, child.class_id)
+    scope = child.scope
     rows: list[list[InlineKeyboardButton]] = []
     if may(actor, Access.LOG_CARE, scope):
         rows.append([kb.button(texts.t("care.timeline_button"), bt.Timeline(child.id, 0))])

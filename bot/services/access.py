@@ -4,7 +4,7 @@ or "no such record"; and the same for an action without a child."""
 from __future__ import annotations
 
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may, may_do, reaches_every_child
+from bot.domain.roles import Access, Actor, may, may_do, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children
 
@@ -20,7 +20,7 @@ async def authorised_child(
     if child is None:
         # Not audited: the id names nobody yet, and a row under it would later seem to be about a new child.
         raise NotFound if reaches_every_child(actor, access) else AccessDenied
-    if not may(actor, access, ChildScope(child_id=child.id, class_id=child.class_id)):
+    if not may(actor, access, child.scope):
         await audit.record(
             services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
             detail=detail or access.value,

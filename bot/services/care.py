@@ -15,7 +15,6 @@ from bot.domain.roles import (
     Access,
     Actor,
     ChildFilter,
-    ChildScope,
     home_classes,
     may,
     may_do,
@@ -83,7 +82,7 @@ async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[C
         if len(picked) >= limit or child_id in picked:
             continue
         child = await children.get_child(services.db, child_id)
-        if child and may(actor, Access.LOG_CARE, ChildScope(child.id, child.class_id)):
+        if child and may(actor, Access.LOG_CARE, child.scope):
             picked[child.id] = child
     if len(picked) < limit and home_classes(actor):
         own, _ = await children.search(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
@@ -245,7 +244,7 @@ async def my_followups(services: Services, actor: Actor, *, limit: int, offset: 
     shown = []
     for item in found:
         child = await children.get_child(services.db, item.child_id)
-        if child and may(actor, Access.LOG_CARE, ChildScope(child.id, child.class_id)):
+        if child and may(actor, Access.LOG_CARE, child.scope):
             shown.append(item)
     if shown:
         async with services.db.transaction():
@@ -406,9 +405,7 @@ async def boarding_list(
     within = scope_for(actor, Access.EDIT_CARD)
     if within.empty:
         raise AccessDenied
-    found, total = await boarding_store.open_boarding_requests(
-        services.db, class_ids=within.classes(), limit=limit, offset=offset
-    )
+    found, total = await boarding_store.open_boarding_requests(services.db, scope=within, limit=limit, offset=offset)
     if found:
         async with services.db.transaction():
             for request in found:

@@ -13,7 +13,7 @@ from typing import Any
 from bot import buttons as bt
 from bot.domain.clock import to_db
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, Role, may_do
+from bot.domain.roles import Access, Actor, ChildFilter, Role, may, may_do, scope_for
 from bot.domain.safety import (
     MAX_DESCRIPTION,
     MAX_NOTE,
@@ -27,7 +27,7 @@ from bot.domain.safety import (
     risk_sort_key,
 )
 from bot.services import AccessDenied, NotFound, Services, access
-from bot.storage import audit, children, people
+from bot.storage import audit, children, people, schools
 from bot.storage import concerns as concerns_store
 from bot.storage import risks as risks_store
 from bot.texts import Texts, texts_for
@@ -107,7 +107,7 @@ async def alerts_for(services: Services, concern: concerns_store.Concern, *, rou
     child = await children.get_child(services.db, concern.child_id)
     class_label = child.class_label if child else ""
     alerts = []
-    for admin_id in await people.admin_ids(services.db):
+    for admin_id in await people.admin_ids(services.db, child.school_id if child else 0):
         texts = await _texts_of(services, admin_id)
         head = "safety.alert.header" if round_number == 0 else "safety.alert.resend_header"
         text = (
@@ -138,9 +138,12 @@ async def alerts_for(services: Services, concern: concerns_store.Concern, *, rou
 
 async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, action: str) -> concerns_store.Concern:
     concern = await concerns_store.get_concern(services.db, concern_id)
-    if concern is None:
+    child = await children.get_child(services.db, concern.child_id) if concern is not None else None
+    if concern is None or child is None:
         raise NotFound
-    if not (may_do(actor, Access.MANAGE_CONCERNS) or (action == "close" and concern.assigned_to == actor.user_id)):
+    if not (
+        may(actor, Access.MANAGE_CONCERNS, child.scope) or (action == "close" and concern.assigned_to == actor.user_id)
+    ):
         await _deny(services, actor, concern.child_id, f"concern.{action}")
     return concern
 
@@ -163,7 +166,9 @@ async def acknowledge(
     notes: list[Alert] = []
     if done:
         who = await people.get_user(services.db, actor.user_id)
-        for admin_id in await people.admin_ids(services.db):
+        for admin_id in await people.admin_ids(
+            services.db, await schools.school_of_child(services.db, concern.child_id) or 0
+        ):
             if admin_id == actor.user_id:
                 continue
             texts = await _texts_of(services, admin_id)
@@ -175,7 +180,7 @@ async def acknowledge(
 async def assignees(services: Services, actor: Actor, concern_id: int) -> list[tuple[int, str]]:
     """Who a concern can be given to: admins, the class's head and subject teachers, the child's mentor."""
     concern = await _concern_for_admin(services, actor, concern_id, "assign")
-    ids = set(await people.admin_ids(services.db))
+    ids = set(await people.admin_ids(services.db, await schools.school_of_class(services.db, concern.class_id) or 0))
     for role in (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER):
         ids |= set(await people.staff_of_class(services.db, concern.class_id, role))
     ids |= set(await people.mentors_of(services.db, concern.child_id))
@@ -268,9 +273,9 @@ async def due_resends(services: Services) -> list[Alert]:
 async def open_list(services: Services, actor: Actor) -> list[concerns_store.Concern]:
     """Unclosed concerns: all for admins; otherwise those assigned to or reported by the actor."""
     if may_do(actor, Access.MANAGE_CONCERNS):
-        return await concerns_store.unclosed_concerns(services.db, None)
-    found = await concerns_store.unclosed_concerns(services.db, None, limit=500)
-    return [c for c in found if actor.user_id in (c.assigned_to, c.reporter_id)][:50]
+        return await concerns_store.unclosed_concerns(services.db, scope_for(actor, Access.MANAGE_CONCERNS))
+    # What someone reported or was given stays theirs to follow, whichever class the child is in now.
+    return await concerns_store.unclosed_concerns(services.db, ChildFilter(everyone=True), involving=actor.user_id)
 
 
 def now_local(services: Services) -> datetime:
@@ -302,7 +307,7 @@ async def set_risk(services: Services, actor: Actor, child_id: int, level: RiskL
 async def ranked(services: Services, child_ids: list[int]) -> list[int]:
     """The given children with high-risk ones first (then medium, then low), order otherwise kept.
     For any list of children: call this to put the children most at risk on top."""
-    levels = await risks_store.risks(services.db)
+    levels = await risks_store.risks(services.db, ChildFilter(child_ids=frozenset(child_ids)))
 
     def key(child_id: int) -> int:
         risk = levels.get(child_id)

@@ -20,8 +20,8 @@ from bot.texts import Texts
 OVERVIEW_LIMIT = 40
 
 
-async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, int]]:
-    """(child id, name, class id) of the parent's currently bound children."""
+async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, ChildScope]]:
+    """(child id, name, what decides who sees them) of the parent's currently bound children."""
     return await guardians_store.parent_children(services.db, parent_id)
 
 
@@ -41,8 +41,10 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
             child_id=kids[0][0] if len(kids) == 1 else None, text=body, thread_id=None, now=now,
         )  # fmt: skip
         recipients: dict[int, list[str]] = {}
-        for _child_id, name, class_id in kids:
-            teachers = await recipients_store.head_teachers(db, class_id) or await people.admin_ids(db)
+        for _child_id, name, child in kids:
+            teachers = await recipients_store.head_teachers(db, child.class_id) or await people.admin_ids(
+                db, child.school_id
+            )
             for teacher in teachers:
                 recipients.setdefault(teacher, []).append(name)
         languages = await recipients_store.user_languages(db, list(recipients))
@@ -76,7 +78,7 @@ async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
     kids = await _parent_children(services, row["parent_id"])
     if not kids:
         return "unbound"
-    if not any(may(actor, Access.ANSWER_FAMILY, ChildScope(child_id, class_id)) for child_id, _n, class_id in kids):
+    if not any(may(actor, Access.ANSWER_FAMILY, child) for _id, _name, child in kids):
         return "denied"
     return "ok"
 

@@ -100,7 +100,7 @@ async def alerts(services: Services, watch: BacklogWatch) -> list[Notice]:
     if not found:
         return []
     notices = []
-    for admin_id in await people.admin_ids(services.db):
+    for admin_id in await people.keeper_ids(services.db):
         user = await people.get_user(services.db, admin_id)
         language = user.language if user is not None else None
         for key, values, dedup_key in found:

@@ -9,10 +9,10 @@ from enum import StrEnum
 
 from bot.domain.clock import from_db
 from bot.domain.models import Child, SchoolClass
-from bot.domain.roles import STAFF_ROLES, Access, Actor, Role, may_do, scope_for
+from bot.domain.roles import STAFF_ROLES, Access, Actor, ChildFilter, Role, may_do, scope_for
 from bot.services import AccessDenied, Services
 from bot.services.registry import child_for_invitation
-from bot.storage import audit, children, invitations, people
+from bot.storage import audit, children, invitations, people, schools
 
 CODE_BYTES = 18  # 24 URL-safe characters: unguessable, well inside Telegram's 64-character payload limit
 CLASS_LIMIT = 500  # more than any class holds: the picker sorts the whole class before taking its first few
@@ -43,12 +43,35 @@ class RedeemError(Exception):
         self.child = child  # set for ALREADY_BOUND: the child this guardian is already bound to
 
 
-async def invite_staff(services: Services, actor: Actor, role: Role, class_id: int | None) -> str:
-    """An admin invites a staff member; returns the code for the deep link."""
-    if not may_do(actor, Access.INVITE_STAFF) or role not in STAFF_ROLES:
+async def school_names(services: Services) -> dict[int, str]:
+    return await schools.school_names(services.db)
+
+
+async def classes_of_school(services: Services, school_id: int) -> list[SchoolClass]:
+    return await people.list_classes(services.db, ChildFilter(school_ids=frozenset({school_id})))
+
+
+def invitation_schools(actor: Actor) -> frozenset[int]:
+    """The schools the actor may invite staff into."""
+    return scope_for(actor, Access.INVITE_STAFF).school_ids
+
+
+async def invite_staff(
+    services: Services, actor: Actor, role: Role, class_id: int | None, *, school_id: int | None = None
+) -> str:
+    """An admin invites a staff member into their school (a class role: the class's school; a school-wide role:
+    `school_id`), or the county office a school's first admin; returns the code for the deep link."""
+    if role not in STAFF_ROLES:
         raise AccessDenied
     if (role in (Role.HEAD_TEACHER, Role.SUBJECT_TEACHER)) != (class_id is not None):
         raise ValueError("class required exactly for class roles")
+    if class_id is not None:
+        school_id = await schools.school_of_class(services.db, class_id)
+    if school_id is None or await schools.get_school(services.db, school_id) is None:
+        raise AccessDenied
+    county_invites_admin = role is Role.ADMIN and may_do(actor, Access.MANAGE_SCHOOLS)
+    if not (school_id in invitation_schools(actor) or county_invites_admin):
+        raise AccessDenied
     code = secrets.token_urlsafe(CODE_BYTES)
     now = services.now()
     await invitations.create(
@@ -62,6 +85,7 @@ async def invite_staff(services: Services, actor: Actor, role: Role, class_id: i
         created_by=actor.user_id,
         now=now,
         expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
+        school_id=None if class_id is not None else school_id,
     )
     return code
 
@@ -123,6 +147,7 @@ async def redeem(services: Services, user_id: int, full_name: str, code: str) ->
                 user_id=user_id,
                 role=role,
                 class_id=invitation.class_id,
+                school_id=invitation.school_id,
                 granted_by=invitation.created_by,
                 now=now,
             )

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from bot.domain import schedule
+from bot.domain.roles import ChildFilter
 from bot.services import Services
 from bot.services.message_kinds import MENTOR_DIGEST
 from bot.services.rendering import LIST_LIMIT, local, texts_of
@@ -63,10 +64,10 @@ async def queue_mentor_digests(services: Services) -> int:
     return queued
 
 
-async def overdue_pairings(services: Services, today: date) -> list[str]:
-    """Names of children whose open pairing's visit fell due before today, by name."""
+async def overdue_pairings(services: Services, today: date, scope: ChildFilter) -> list[str]:
+    """Names of children in `scope` whose open pairing's visit fell due before today, by name."""
     names = []
-    for pairing in await mentor_digests_store.open_pairings_by_name(services.db):
+    for pairing in await mentor_digests_store.open_pairings_by_name(services.db, scope):
         started = local(services, pairing.started_at).date()
         if schedule.pairing_due(pairing.last_visit, started, pairing.cadence_days) < today:
             names.append(pairing.child_name)

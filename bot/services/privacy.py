@@ -125,7 +125,7 @@ async def request(services: Services, actor: Actor, child_id: int, kind: str, de
 
 async def people_to_tell(services: Services, child: Child) -> list[int]:
     """Admins and the head teacher(s) of the child's class: who handles a guardian's request."""
-    ids = set(await people.admin_ids(services.db))
+    ids = set(await people.admin_ids(services.db, child.school_id))
     ids |= set(await people.staff_of_class(services.db, child.class_id, Role.HEAD_TEACHER))
     return sorted(ids)
 

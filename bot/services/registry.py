@@ -7,14 +7,20 @@ from datetime import date
 
 from bot.domain.archive import FIELDS_BY_NAME, FieldKind
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildScope, may, scope_for, visible_fields
+from bot.domain.roles import Access, Actor, may, scope_for, visible_fields
 from bot.services import AccessDenied, Services
 from bot.services import access as access_service
-from bot.storage import audit, children, people
+from bot.storage import audit, children, people, schools
 
 
 def local_today(services: Services) -> date:
     return services.now().astimezone(services.config.school.timezone).date()
+
+
+async def may_register_into(services: Services, actor: Actor, class_id: int) -> bool:
+    """Whether the actor may put a child into this class (register one, or move one there within the school)."""
+    school_id = await schools.school_of_class(services.db, class_id)
+    return school_id is not None and scope_for(actor, Access.REGISTER).includes_class(class_id, school_id)
 
 
 async def register_child(
@@ -23,7 +29,7 @@ async def register_child(
     """Saves a confirmed registration once per flow token (a second save returns the child saved first); the
     head teacher must head the chosen class (or be admin)."""
     class_id = int(values["class_id"] or 0)
-    if not scope_for(actor, Access.REGISTER).includes_class(class_id):
+    if not await may_register_into(services, actor, class_id):
         raise AccessDenied
     now = services.now()
     async with services.db.transaction():
@@ -67,7 +73,7 @@ async def view_child(services: Services, actor: Actor, child_id: int) -> CardVie
     """The contact card as this reader may see it, if they may see it at all; the read is audited."""
     child = await _authorised_child(services, actor, child_id, Access.VIEW_CARD)
     await audit.record(services.db, at=services.now(), actor_id=actor.user_id, action="view", child_id=child_id)
-    scope = ChildScope(child.id, child.class_id)
+    scope = child.scope
     staff = may(actor, Access.SCHOOL_VIEW, scope)
     bound = await people.guardians_of(services.db, child_id) if staff else []
     return CardView(child, visible_fields(actor, scope), bound, staff, may(actor, Access.EDIT_CARD, scope))
@@ -88,9 +94,11 @@ async def edit_field(
     spec = FIELDS_BY_NAME[field_name]
     if spec.required and value in (None, ""):
         raise ValueError("required")
-    await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
-    if spec.kind is FieldKind.CLASS and not (
-        isinstance(value, int) and scope_for(actor, Access.REGISTER).includes_class(value)
+    child = await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
+    if spec.kind is FieldKind.CLASS and not (  # another school's class is a transfer, not an edit
+        isinstance(value, int)
+        and await schools.school_of_class(services.db, value) == child.school_id
+        and await may_register_into(services, actor, value)
     ):
         raise AccessDenied
     now = services.now()

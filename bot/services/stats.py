@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
-from bot.domain.roles import Access, Actor, scope_for
+from bot.domain.roles import Access, Actor, ChildFilter, scope_for
 from bot.domain.stats import (
     CALL_WEEKS,
+    COUNTY,
     VISIT_WINDOW_DAYS,
     DateRange,
     Scope,
@@ -23,10 +24,11 @@ from bot.domain.stats import (
     may_see,
     may_use_reports,
     percent,
+    school_scope,
     term_of,
 )
 from bot.services import AccessDenied, NotFound, Services, charts, excel
-from bot.storage import audit
+from bot.storage import audit, schools
 from bot.storage import stats as store
 from bot.texts import Texts
 
@@ -37,7 +39,8 @@ def local_today(services: Services) -> date:
 
 async def _checked(services: Services, actor: Actor, scope: Scope) -> str:
     """The scope's label, after checking the actor may see it; NotFound for a grade or class that is gone."""
-    if not may_see(actor, scope):
+    class_school = await schools.school_of_class(services.db, scope.ref_id) if scope.kind == "class" else None
+    if not may_see(actor, scope, class_school):
         raise AccessDenied
     label = await store.scope_label(services.db, scope)
     if label is None:
@@ -46,9 +49,11 @@ async def _checked(services: Services, actor: Actor, scope: Scope) -> str:
 
 
 def scope_title(texts: Texts, services: Services, scope: Scope, label: str) -> str:
-    """ "全校（学校名）", or the grade's or class's name, as plain text."""
+    """ "全校（学校名）", the county's name, or the grade's or class's name, as plain text."""
     if scope.kind == "school":
-        return texts.t("stats.scope.school", school=services.config.school.name)
+        return texts.t("stats.scope.school", school=label)
+    if scope.kind == "county":
+        return texts.t("county.scope", county=services.config.county.name or texts.t("county.unnamed"))
     return label
 
 
@@ -227,20 +232,46 @@ async def attention(
     return label, found, total
 
 
+async def export_scopes(services: Services, actor: Actor) -> list[tuple[Scope, str]]:
+    """What the actor may export, as (scope, label): the county, each school of their reach with its grades,
+    then the classes of their reach."""
+    found: list[tuple[Scope, str]] = []
+    if may_see(actor, COUNTY):
+        found.append((COUNTY, ""))
+        found += [(school_scope(s.id), s.name) for s in await schools.list_schools(services.db)]
+        return found
+    within = scope_for(actor, Access.REPORTS)
+    for school in sorted(within.school_ids):
+        found.append((school_scope(school), ""))
+        found += [
+            (Scope("grade", gid, school), name) for gid, name, _ in await store.grades_and_classes(services.db, school)
+        ]
+    found += [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db, within)).items()]
+    return found
+
+
+async def scope_above(services: Services, actor: Actor, scope: Scope) -> Scope | None:
+    """The school a grade or class figure belongs to, when the actor may see the school's figures."""
+    within = scope_for(actor, Access.REPORTS)
+    school = scope.school if scope.kind == "grade" else None
+    if scope.kind == "class":
+        school = await schools.school_of_class(services.db, scope.ref_id)
+    return school_scope(school) if school is not None and within.includes_school(school) else None
+
+
 async def drill_down(services: Services, actor: Actor, scope: Scope) -> list[tuple[Scope, str]]:
     """The scopes one level down that the actor may open: grades of the school, classes of a grade."""
+    if scope.kind == "county":
+        return [(school_scope(s.id), s.name) for s in await schools.list_schools(services.db)]
     within = scope_for(actor, Access.REPORTS)
-    if not within.everyone:
-        return [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db)).items()
-                if within.includes_class(cid) and Scope("class", cid) != scope]  # fmt: skip
-    tree = await store.grades_and_classes(services.db)
+    school = scope.school
+    if school is None or not within.includes_school(school):
+        return [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db, within)).items()
+                if Scope("class", cid) != scope]  # fmt: skip
+    tree = await store.grades_and_classes(services.db, school)
     if scope.kind == "school":
-        return [(Scope("grade", gid), name) for gid, name, _ in tree]
-    if scope.kind == "grade":
-        return [
-            (Scope("class", cid), cname) for gid, _, classes in tree if gid == scope.ref_id for cid, cname in classes
-        ]
-    return []
+        return [(Scope("grade", gid, school), name) for gid, name, _ in tree]
+    return [(Scope("class", cid), cname) for gid, _, classes in tree if gid == scope.ref_id for cid, cname in classes]
 
 
 async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
@@ -303,8 +334,9 @@ async def export(
     in_scope = set(await store.class_ids_of(services.db, scope))
     # Every class of the scope gets its sheet, an empty class too (the county sees it has no such children).
     by_class: dict[str, list[Any]] = {
-        class_label: [] for class_id, class_label in (await store.class_labels(services.db)).items()
-        if class_id in in_scope
+        class_label: [] for class_id, class_label in (
+            await store.class_labels(services.db, ChildFilter(class_ids=frozenset(in_scope)))
+        ).items()
     }  # fmt: skip
     for child in children:
         by_class.setdefault(child.class_label, []).append(child)
@@ -395,17 +427,18 @@ def _unescape(text: str) -> str:
 # --- import ------------------------------------------------------------------------------------------
 
 
-def _import_classes(actor: Actor, labels: dict[int, str]) -> tuple[dict[str, int], frozenset[int] | None]:
+def _import_classes(labels: dict[int, str]) -> tuple[dict[str, int], frozenset[int]]:
+    """The classes one may import into, by normalised label: those of one's own reach only (another school's
+    "三年级2班" is not a class of this import)."""
     mapping = {excel.normalise_class_label(label): cid for cid, label in labels.items()}
-    return mapping, scope_for(actor, Access.REGISTER).classes()
+    return mapping, frozenset(labels)
 
 
 async def import_template(services: Services, actor: Actor, texts: Texts) -> bytes:
     if not may_use_reports(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db)
-    within = scope_for(actor, Access.REGISTER)
-    allowed = [label for cid, label in labels.items() if within.includes_class(cid)]
+    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
+    allowed = list(labels.values())
     return await asyncio.to_thread(excel.build_template, locale=texts.locale, class_labels=allowed)
 
 
@@ -416,9 +449,9 @@ async def check_import(
     Returns (batch id or None when no row can be added, report). Raises excel.ImportProblem for a bad file."""
     if not may_use_reports(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db)
-    classes, allowed = _import_classes(actor, labels)
-    existing = await store.archive_keys(services.db, None if allowed is None else sorted(allowed))
+    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
+    classes, allowed = _import_classes(labels)
+    existing = await store.archive_keys(services.db, sorted(allowed))
     report = await asyncio.to_thread(
         excel.parse_import,
         content,
@@ -460,19 +493,18 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
         raise ImportGone
     if not may_use_reports(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db)
+    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
     now = services.now()
     left_out: list[tuple[str, int, str]] = []
     async with services.db.transaction():
         if not await store.close_import(services.db, batch_id, "imported"):
             raise ImportGone
-        existing = await store.archive_keys(services.db, None)
+        existing = await store.archive_keys(services.db, sorted(labels))
         to_add = []
         for item in staged[2]:
             values = item["values"]
             key = (str(values["name"]), str(values["birth_date"]), int(values["class_id"]))
-            allowed = scope_for(actor, Access.REGISTER).includes_class(key[2])
-            if key in existing or key[2] not in labels or not allowed:
+            if key in existing or key[2] not in labels:
                 left_out.append((str(item["sheet"]), int(item["row"]), key[0]))
                 continue
             existing.add(key)

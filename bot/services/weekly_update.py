@@ -12,6 +12,7 @@ from typing import Any
 
 from bot import buttons as bt
 from bot.domain import schedule
+from bot.domain.roles import ChildFilter
 from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import Services
@@ -19,7 +20,7 @@ from bot.services.mentor_digests import overdue_pairings
 from bot.services.message_kinds import ADMIN_DIGEST, WEEKLY
 from bot.services.parent_notes import NOTE_LIMIT
 from bot.services.rendering import LIST_LIMIT, format_moment, inline_keyboard, local, texts_of
-from bot.storage import children, outbox, people
+from bot.storage import children, outbox, people, schools
 from bot.storage import family_calls as family_calls_store
 from bot.storage import job_runs as job_runs_store
 from bot.storage import recipients as recipients_store
@@ -172,17 +173,30 @@ def _child_section(
 
 
 async def _queue_admin_digest(services: Services, today: date, key: str, moment: datetime, now: datetime) -> int:
+    """Each school's admins get their school's week: its figures and names, never another school's."""
+    queued = 0
+    for school in await schools.list_schools(services.db):
+        # The first school keeps the key it had before there were schools: a week queued then is not sent again.
+        school_key = key if school.id == schools.FIRST_SCHOOL else f"{key}:s{school.id}"
+        queued += await _queue_school_digest(services, school.id, today, school_key, moment, now)
+    return queued
+
+
+async def _queue_school_digest(
+    services: Services, school_id: int, today: date, key: str, moment: datetime, now: datetime
+) -> int:
     db = services.db
     tz = services.config.school.timezone
+    scope = ChildFilter(school_ids=frozenset({school_id}))
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz)
-    checkins = await weekly_update_store.count_checkins_since(db, start)
-    visit_count = await weekly_update_store.count_visits_since(db, start_day)
-    calls = await weekly_update_store.count_calls_since(db, start)
-    no_contact = await children_without_contact(services, now)
-    overdue = await overdue_pairings(services, today)
-    high_risk = await high_risk_children(services)
-    admins = await people.admin_ids(db)
+    checkins = await weekly_update_store.count_checkins_since(db, start, scope)
+    visit_count = await weekly_update_store.count_visits_since(db, start_day, scope)
+    calls = await weekly_update_store.count_calls_since(db, start, scope)
+    no_contact = await children_without_contact(services, now, scope)
+    overdue = await overdue_pairings(services, today, scope)
+    high_risk = await high_risk_children(services, scope)
+    admins = await people.admin_ids(db, school_id)
     languages = await recipients_store.user_languages(db, admins)
     queued = 0
     for admin_id in admins:
@@ -206,17 +220,17 @@ def _names(texts: Texts, names: list[str]) -> str:
     return shown + (texts.t("green.more", count=len(names) - LIST_LIMIT) if len(names) > LIST_LIMIT else "")
 
 
-async def high_risk_children(services: Services) -> list[str]:
-    """Names of the children listed as high-risk (a high level set, or an open concern), for the admin digest,
-    which puts them first."""
-    risks = await risks_store.risks(services.db)
+async def high_risk_children(services: Services, scope: ChildFilter) -> list[str]:
+    """Names of the children of `scope` listed as high-risk (a high level set, or an open concern), for the admin
+    digest, which puts them first."""
+    risks = await risks_store.risks(services.db, scope)
     ids = [
         child_id for child_id, risk in risks.items() if effective_risk(risk.level, risk.open_concerns) is RiskLevel.HIGH
     ]
     return await children.child_names(services.db, ids)
 
 
-async def children_without_contact(services: Services, now: datetime) -> list[str]:
-    """Children with an active plan and no confirmed call for the configured number of days."""
+async def children_without_contact(services: Services, now: datetime, scope: ChildFilter) -> list[str]:
+    """Children of `scope` with an active plan and no confirmed call for the configured number of days."""
     limit = now - timedelta(days=services.config.scheduler.no_contact_alert_days)
-    return await weekly_update_store.children_without_contact(services.db, limit)
+    return await weekly_update_store.children_without_contact(services.db, limit, scope)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
+from bot.domain.roles import ChildFilter
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -88,16 +90,12 @@ async def decide_boarding(db: Database, request_id: int, *, granted: bool, by: i
 
 
 async def open_boarding_requests(
-    db: Database, *, class_ids: frozenset[int] | None, limit: int, offset: int
+    db: Database, *, scope: ChildFilter, limit: int, offset: int
 ) -> tuple[list[BoardingRequest], int]:
-    """Open requests, left-behind children first (both parents away, then longest away), then oldest request."""
-    where = "r.status = 'requested'"
-    params: list[object] = []
-    if class_ids is not None:
-        if not class_ids:
-            return [], 0
-        where += f" AND ch.class_id IN ({','.join('?' * len(class_ids))})"
-        params.extend(sorted(class_ids))
+    """Open requests of children in `scope`, left-behind children first (both parents away, then longest away),
+    then oldest request."""
+    within, params = children_within(scope)
+    where = f"r.status = 'requested' AND {within}"
     total = await db.fetchval(
         "SELECT COUNT(*) FROM boarding_requests r JOIN children ch ON ch.id = r.child_id WHERE " + where, params
     )

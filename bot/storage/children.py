@@ -9,9 +9,10 @@ from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 _SELECT = (
-    "SELECT ch.*, g.name || c.name AS class_label FROM children ch "
+    "SELECT ch.*, g.name || c.name AS class_label, c.school_id FROM children ch "
     "JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id"
 )
 _COLUMNS = tuple(FIELDS_BY_NAME)
@@ -82,21 +83,11 @@ async def search(
     offset: int = 0,
 ) -> tuple[list[Child], int]:
     """Children whose name contains `query` (empty: all) within `scope`; plus the total."""
-    where = ["ch.name LIKE ? ESCAPE '\\'"]
-    pattern = _contains(query)
-    params: list[object] = [pattern]
-    if not scope.everyone:
-        within = []
-        if scope.class_ids:
-            within.append(f"ch.class_id IN ({','.join('?' * len(scope.class_ids))})")
-            params.extend(sorted(scope.class_ids))
-        if scope.child_ids:
-            within.append(f"ch.id IN ({','.join('?' * len(scope.child_ids))})")
-            params.extend(sorted(scope.child_ids))
-        if not within:
-            return [], 0
-        where.append("(" + " OR ".join(within) + ")")
-    clause = " WHERE " + " AND ".join(where)
+    if scope.empty:
+        return [], 0
+    within, within_params = children_within(scope)
+    params: list[object] = [_contains(query), *within_params]
+    clause = " WHERE ch.name LIKE ? ESCAPE '\\' AND " + within
     total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
     rows = await db.fetchall(
         _SELECT + clause + " ORDER BY g.sort_order, g.name, c.name, ch.name, ch.id LIMIT ? OFFSET ?",
@@ -120,13 +111,19 @@ async def child_names(db: Database, child_ids: list[int]) -> list[str]:
     return [row["name"] for row in rows]
 
 
-async def search_all(db: Database, query: str, *, limit: int) -> tuple[list[tuple[int, str, str]], int]:
-    """(id, name, class label) of any child whose name contains the query: for admins and counsellors."""
-    pattern = _contains(query)
+async def search_all(
+    db: Database, query: str, scope: ChildFilter, *, limit: int
+) -> tuple[list[tuple[int, str, str]], int]:
+    """(id, name, class label) of any child in `scope` whose name contains the query (admins, counsellors)."""
+    if scope.empty:
+        return [], 0
+    within, within_params = children_within(scope)
+    params: list[object] = [_contains(query), *within_params]
     rows = await db.fetchall(
         "SELECT ch.id, ch.name, g.name || c.name AS class_label FROM children ch JOIN classes c ON c.id = ch.class_id "
-        "JOIN grades g ON g.id = c.grade_id WHERE ch.name LIKE ? ESCAPE '\\' ORDER BY ch.name, ch.id LIMIT ?",
-        (pattern, limit),
+        f"JOIN grades g ON g.id = c.grade_id WHERE ch.name LIKE ? ESCAPE '\\' AND {within} ORDER BY ch.name, ch.id"
+        " LIMIT ?",
+        [*params, limit],
     )
-    total = await db.fetchval("SELECT COUNT(*) FROM children WHERE name LIKE ? ESCAPE '\\'", (pattern,))
+    total = await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE ch.name LIKE ? ESCAPE '\\' AND {within}", params)
     return [(r["id"], r["name"], r["class_label"]) for r in rows], int(total or 0)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
+from bot.domain.roles import ChildFilter
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,16 @@ async def mark_resent(db: Database, concern_id: int, round_number: int, now: dat
     )
 
 
-async def unclosed_concerns(db: Database, child_ids: frozenset[int] | None, *, limit: int = 50) -> list[Concern]:
-    """Concerns not yet closed, unacknowledged first, then oldest first; child_ids None means every child."""
-    where = "k.status != 'closed'"
-    params: list[object] = []
-    if child_ids is not None:
-        where += f" AND k.child_id IN ({','.join('?' * len(child_ids)) or 'NULL'})"
-        params.extend(sorted(child_ids))
+async def unclosed_concerns(
+    db: Database, scope: ChildFilter, *, involving: int | None = None, limit: int = 50
+) -> list[Concern]:
+    """Concerns not yet closed about children in `scope` (and, with `involving`, only those that person reported
+    or was given), unacknowledged first, then oldest first."""
+    within, params = children_within(scope)
+    where = f"k.status != 'closed' AND {within}"
+    if involving is not None:
+        where += " AND ? IN (k.assigned_to, k.reporter_id)"
+        params.append(involving)
     rows = await db.fetchall(
         _CONCERN_SELECT + f" WHERE {where} ORDER BY k.status = 'acknowledged', k.id LIMIT ?", (*params, limit)
     )

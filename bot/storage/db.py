@@ -195,14 +195,24 @@ class Database:
         for name, sql in files:
             if name not in pending:
                 continue
+            rebuilds = sql.startswith(REBUILDS_TABLES)
             try:
+                if rebuilds:  # SQLite's way to rebuild a table others refer to; the check below stands in
+                    await self._conn.execute("PRAGMA foreign_keys = OFF")
                 async with self.transaction():
                     for statement in split_statements(sql):
                         await self._conn.execute(statement)
+                    if rebuilds:
+                        async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
+                            if await cursor.fetchone() is not None:
+                                raise sqlite3.IntegrityError("the rebuilt tables break a foreign key")
                     await self._conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
             except (sqlite3.Error, ValueError) as exc:
                 log.error("migration %s failed and was rolled back (%s)", name, type(exc).__name__)
                 raise MigrationFailed(name, exc, backup) from exc
+            finally:
+                if rebuilds:
+                    await self._conn.execute("PRAGMA foreign_keys = ON")
             log.info("applied migration %s", name)
             applied.append(name)
         return applied
@@ -257,6 +267,11 @@ def inspect(path: Path, *, thorough: bool = True) -> DatabaseState:
         conn.close()
     pending, unknown = compare_migrations(done, known)
     return DatabaseState(exists=True, integrity=integrity, pending=pending, unknown=unknown)
+
+
+# A migration whose first line is this rebuilds tables that others refer to: it runs with foreign keys off and
+# must leave every reference whole (PRAGMA foreign_key_check), as https://sqlite.org/lang_altertable.html says.
+REBUILDS_TABLES = "-- rebuilds tables"
 
 
 def migration_files() -> list[tuple[str, str]]:

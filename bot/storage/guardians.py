@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.roles import ChildFilter
+from bot.domain.roles import ChildFilter, ChildScope
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 async def active_guardian_ids(db: Database, child_id: int) -> list[int]:
@@ -52,33 +53,28 @@ async def parent_bindings(db: Database, user_id: int) -> list[ParentBinding]:
     return [ParentBinding(row["relationship"], row["name"], row["class_id"], row["full_name"]) for row in rows]
 
 
-async def parent_children(db: Database, parent_id: int) -> list[tuple[int, str, int]]:
-    """(child id, name, class id) of the parent's currently bound children, by name."""
+async def parent_children(db: Database, parent_id: int) -> list[tuple[int, str, ChildScope]]:
+    """(child id, name, what decides who sees them) of the parent's currently bound children, by name."""
     rows = await db.fetchall(
-        "SELECT c.id, c.name, c.class_id FROM guardians g JOIN children c ON c.id = g.child_id"
-        " WHERE g.user_id = ? AND g.unbound_at IS NULL ORDER BY c.name",
+        "SELECT c.id, c.name, c.class_id, k.school_id FROM guardians g JOIN children c ON c.id = g.child_id"
+        " JOIN classes k ON k.id = c.class_id WHERE g.user_id = ? AND g.unbound_at IS NULL ORDER BY c.name",
         (parent_id,),
     )
-    return [(row["id"], row["name"], row["class_id"]) for row in rows]
+    return [(row["id"], row["name"], ChildScope(row["id"], row["class_id"], row["school_id"])) for row in rows]
 
 
 async def children_in_view(db: Database, scope: ChildFilter) -> list[tuple[int, str]]:
     """(id, name) of the children in `scope`, by name, id. A school-wide scope holds only the children with an
     active plan (the whole school would be too long a list to read)."""
-    clauses: list[str] = []
-    params: list[int] = []
-    if scope.everyone:
-        clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
-    if scope.class_ids:
-        clauses.append(f"c.class_id IN ({','.join('?' * len(scope.class_ids))})")
-        params.extend(sorted(scope.class_ids))
-    if scope.child_ids:
-        clauses.append(f"c.id IN ({','.join('?' * len(scope.child_ids))})")
-        params.extend(sorted(scope.child_ids))
-    if not clauses:
-        return []
+    whole = ChildFilter(everyone=scope.everyone, school_ids=scope.school_ids)
+    named = ChildFilter(class_ids=scope.class_ids, child_ids=scope.child_ids)
+    in_whole, whole_params = children_within(whole, child="c.id", klass="c.class_id")
+    in_named, named_params = children_within(named, child="c.id", klass="c.class_id")
     rows = await db.fetchall(
-        "SELECT c.id, c.name FROM children c WHERE " + " OR ".join(clauses) + " ORDER BY c.name, c.id", params
+        "SELECT c.id, c.name FROM children c"
+        f" WHERE ({in_whole} AND c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)) OR {in_named}"
+        " ORDER BY c.name, c.id",
+        [*whole_params, *named_params],
     )
     return [(row["id"], row["name"]) for row in rows]
 

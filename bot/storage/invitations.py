@@ -21,17 +21,18 @@ async def create(
     created_by: int,
     now: datetime,
     expires_at: datetime,
+    school_id: int | None = None,
 ) -> None:
     await db.execute(
         "INSERT INTO invitations (code, kind, role, class_id, child_id, relationship, created_by, "
-        "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (code, kind, role, class_id, child_id, relationship, created_by, to_db(now), to_db(expires_at)),
+        "created_at, expires_at, school_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, kind, role, class_id, child_id, relationship, created_by, to_db(now), to_db(expires_at), school_id),
     )
 
 
 async def get(db: Database, code: str) -> Invitation | None:
     row = await db.fetchone(
-        "SELECT code, kind, role, class_id, child_id, relationship, created_by, expires_at, used_by "
+        "SELECT code, kind, role, class_id, child_id, relationship, created_by, expires_at, used_by, school_id "
         "FROM invitations WHERE code = ?",
         (code,),
     )

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import from_db
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ async def open_pairings_by_mentor(db: Database) -> list[OpenPairing]:
     return [_open_pairing(row) for row in rows]
 
 
-async def open_pairings_by_name(db: Database) -> list[OpenPairing]:
-    """Every open pairing, ordered by child name."""
-    rows = await db.fetchall(_OPEN_PAIRINGS + " ORDER BY c.name")
+async def open_pairings_by_name(db: Database, scope: ChildFilter) -> list[OpenPairing]:
+    """Every open pairing of a child in `scope`, ordered by child name."""
+    within, params = children_within(scope, child="c.id", klass="c.class_id")
+    rows = await db.fetchall(_OPEN_PAIRINGS + f" AND {within} ORDER BY c.name", params)
     return [_open_pairing(row) for row in rows]

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import to_db
+from bot.domain.roles import ChildFilter
 from bot.domain.safety import RiskLevel
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,17 @@ async def get_risk(db: Database, child_id: int) -> Risk:
     )
 
 
-async def risks(db: Database) -> dict[int, Risk]:
-    """Every child with a set level or an unclosed concern (children absent from the map are low-risk)."""
+async def risks(db: Database, scope: ChildFilter) -> dict[int, Risk]:
+    """Every child in `scope` with a set level or an unclosed concern (children absent from the map are
+    low-risk)."""
+    within, params = children_within(scope)
     rows = await db.fetchall(
         "SELECT ch.id, r.level, r.reason, "
         " (SELECT COUNT(*) FROM concerns k WHERE k.child_id = ch.id AND k.status != 'closed') AS open_count "
         "FROM children ch LEFT JOIN child_risk r ON r.child_id = ch.id "
-        "WHERE r.child_id IS NOT NULL OR EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = ch.id"
-        " AND k.status != 'closed')"
+        "WHERE (r.child_id IS NOT NULL OR EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = ch.id"
+        f" AND k.status != 'closed')) AND {within}",
+        params,
     )
     return {
         r["id"]: Risk(

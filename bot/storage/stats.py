@@ -11,9 +11,11 @@ from typing import Any
 from bot.domain.archive import FIELDS_BY_NAME
 from bot.domain.clock import to_db
 from bot.domain.models import Child
+from bot.domain.roles import ChildFilter
 from bot.domain.stats import Scope, Term
 from bot.storage.consent import consented_child_filter_sql
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
 _NO_NAME = "COALESCE(ch.guardian_name, '') = ''"
@@ -40,9 +42,11 @@ LIST_CONDITIONS: dict[str, str] = {
 def scope_clause(scope: Scope) -> tuple[str, list[Any]]:
     """A WHERE fragment over children `ch` joined to classes `c`."""
     if scope.kind == "grade":
-        return "c.grade_id = ?", [scope.ref_id]
+        return "c.grade_id = ? AND c.school_id = ?", [scope.ref_id, scope.school_id]
     if scope.kind == "class":
         return "ch.class_id = ?", [scope.ref_id]
+    if scope.kind == "school":
+        return "c.school_id = ?", [scope.ref_id]
     return "1 = 1", []
 
 
@@ -89,18 +93,19 @@ class Summary:
 def child_filter(scope: Scope, column: str = "ch.id") -> tuple[str, dict[str, Any]]:
     """A condition that keeps the rows of a scope's children, with a named parameter; join-free, so the whole
     school is a plain count over an index, a class a lookup of its children, a grade of its classes' children."""
-    if scope.kind == "school":
+    if scope.kind == "county":
         return "1 = 1", {}
-    if column == "ch.id":
-        if scope.kind == "class":
-            return "ch.class_id = :scope_id", {"scope_id": scope.ref_id}
-        return "ch.class_id IN (SELECT id FROM classes WHERE grade_id = :scope_id)", {"scope_id": scope.ref_id}
     if scope.kind == "class":
-        return f"{column} IN (SELECT id FROM children WHERE class_id = :scope_id)", {"scope_id": scope.ref_id}
-    return (
-        f"{column} IN (SELECT id FROM children WHERE class_id IN (SELECT id FROM classes WHERE grade_id = :scope_id))",
-        {"scope_id": scope.ref_id},
-    )
+        classes, params = ":scope_id", {"scope_id": scope.ref_id}
+    elif scope.kind == "school":
+        classes, params = "(SELECT id FROM classes WHERE school_id = :scope_id)", {"scope_id": scope.ref_id}
+    else:
+        classes = "(SELECT id FROM classes WHERE grade_id = :scope_id AND school_id = :scope_school)"
+        params = {"scope_id": scope.ref_id, "scope_school": scope.school_id}
+    test = "=" if scope.kind == "class" else "IN"
+    if column == "ch.id":
+        return f"ch.class_id {test} {classes}", params
+    return f"{column} IN (SELECT id FROM children WHERE class_id {test} {classes})", params
 
 
 async def _count(db: Database, scope: Scope, condition: str) -> int:
@@ -126,7 +131,12 @@ async def summary(db: Database, scope: Scope) -> Summary:
     """
     _, params = child_filter(scope)
     # Per class from the tallies the triggers of 0007 keep, so no figure here counts archive rows one by one.
-    tallies = {"school": "1 = 1", "grade": "c.grade_id = :scope_id", "class": "x.class_id = :scope_id"}[scope.kind]
+    tallies = {
+        "county": "1 = 1",
+        "school": "c.school_id = :scope_id",
+        "grade": "c.grade_id = :scope_id AND c.school_id = :scope_school",
+        "class": "x.class_id = :scope_id",
+    }[scope.kind]
     grades = await db.fetchall(
         "SELECT g.id, g.name, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away,"
         " SUM(x.boarding_requested) AS requested, SUM(x.boarding_yes) AS boarding FROM class_tallies x"
@@ -180,11 +190,12 @@ async def attention_list(
     return [ListedChild(r["id"], r["name"], r["label"]) for r in rows], int(total)
 
 
-async def grades_and_classes(db: Database) -> list[tuple[int, str, list[tuple[int, str]]]]:
-    """(grade id, grade name, [(class id, class name)]) in display order, for drill-down buttons."""
+async def grades_and_classes(db: Database, school_id: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """(grade id, grade name, [(class id, class name)]) of one school in display order, for drill-down buttons."""
     rows = await db.fetchall(
         "SELECT g.id AS gid, g.name AS gname, c.id AS cid, c.name AS cname FROM grades g"
-        " JOIN classes c ON c.grade_id = g.id ORDER BY g.sort_order, g.name, c.name"
+        " JOIN classes c ON c.grade_id = g.id WHERE c.school_id = ? ORDER BY g.sort_order, g.name, c.name",
+        (school_id,),
     )
     grouped: dict[int, tuple[int, str, list[tuple[int, str]]]] = {}
     for r in rows:
@@ -193,9 +204,14 @@ async def grades_and_classes(db: Database) -> list[tuple[int, str, list[tuple[in
 
 
 async def scope_label(db: Database, scope: Scope) -> str | None:
-    """The grade's or class's name; None when it does not exist (a forged or stale id). School: ""."""
-    if scope.kind == "grade":
-        value = await db.fetchval("SELECT name FROM grades WHERE id = ?", (scope.ref_id,))
+    """The school's, grade's or class's name; None when it does not exist (a forged or stale id). County: ""."""
+    if scope.kind == "school":
+        value = await db.fetchval("SELECT name FROM schools WHERE id = ?", (scope.ref_id,))
+    elif scope.kind == "grade":
+        value = await db.fetchval(
+            "SELECT name FROM grades WHERE id = ? AND EXISTS (SELECT 1 FROM schools WHERE id = ?)",
+            (scope.ref_id, scope.school_id),
+        )
     elif scope.kind == "class":
         value = await db.fetchval(
             "SELECT g.name || c.name FROM classes c JOIN grades g ON g.id = c.grade_id WHERE c.id = ?", (scope.ref_id,)
@@ -227,10 +243,18 @@ async def children_in_scope(db: Database, scope: Scope) -> list[Child]:
     return [Child.from_row(r) for r in rows]
 
 
-async def class_labels(db: Database) -> dict[int, str]:
+async def class_labels(db: Database, within: ChildFilter) -> dict[int, str]:
+    """The labels of the classes wholly in `within`, in display order."""
+    whole, params = children_within(
+        ChildFilter(everyone=within.everyone, school_ids=within.school_ids, class_ids=within.class_ids),
+        child="NULL",
+        klass="c.id",
+    )
     rows = await db.fetchall(
-        "SELECT c.id, g.name || c.name AS label FROM classes c JOIN grades g ON g.id = c.grade_id"
-        " ORDER BY g.sort_order, g.name, c.name"
+        "SELECT c.id, g.name || c.name AS label FROM classes c JOIN grades g ON g.id = c.grade_id WHERE "
+        + whole
+        + " ORDER BY g.sort_order, g.name, c.name",
+        params,
     )
     return {r["id"]: r["label"] for r in rows}
 
@@ -367,7 +391,7 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
     # Done: visits recorded against each pairing in the window, counted up to what was due. For the school, the
     # window's visits grouped per pairing from a covering index (0006) joined to their pairings, due apart; for a
     # grade or class, due and done in one pass over its pairings, an index lookup per pairing.
-    if scope.kind == "school":
+    if scope.kind == "county":
         due = await db.fetchval(f"SELECT COALESCE(SUM(MAX({_DUE}, 0)), 0) FROM pairings p WHERE {active}", params)
         done = await db.fetchval(
             f"SELECT COALESCE(SUM(MIN(d.n, MAX({_DUE}, 0))), 0) FROM (SELECT v.pairing_id, COUNT(*) AS n FROM visits v"
@@ -484,7 +508,7 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
     # ("+" keeps SQLite from looking them up child by child); for a class, the lookup per child.
     plus = "+" if scope.kind == "grade" else ""
     events, _ = child_filter(scope, f"{plus}e.child_id")
-    if scope.kind == "school":
+    if scope.kind == "county":
         enrolled = await db.fetchval(
             f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {_enrolled_before('e')})"
             " + (SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e"
@@ -593,7 +617,7 @@ async def call_weeks(
     bounds: dict[str, Any] = dict(named)
     for n, (start, end) in enumerate(weeks):
         bounds[f"f{n}"], bounds[f"t{n}"] = _utc_bound(start, local), _utc_bound(end, local, 1)
-    if scope.kind == "school":
+    if scope.kind == "county":
         counts = [
             f"(SELECT COUNT(*) FROM call_confirmations a WHERE a.slot >= :f{n} AND a.slot < :t{n})"
             for n in range(len(weeks))

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import to_db
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -74,31 +76,51 @@ async def notes_since(db: Database, since: datetime) -> list[tuple[int, str]]:
     return [(row["child_id"], row["text"]) for row in rows]
 
 
-async def count_checkins_since(db: Database, since: datetime) -> int:
-    """The number of check-ins since a moment."""
-    return int(await db.fetchval("SELECT COUNT(*) FROM checkins WHERE at >= ?", (to_db(since),)))
+async def count_checkins_since(db: Database, since: datetime, scope: ChildFilter) -> int:
+    """The number of check-ins about children in `scope` since a moment."""
+    within, params = _about(scope)
+    return int(
+        await db.fetchval(f"SELECT COUNT(*) FROM checkins x WHERE at >= ? AND {within}", (to_db(since), *params))
+    )
 
 
-async def count_visits_since(db: Database, since: date) -> int:
-    """The number of visits on or after a day."""
-    return int(await db.fetchval("SELECT COUNT(*) FROM visits WHERE visit_date >= ?", (since.isoformat(),)))
-
-
-async def count_calls_since(db: Database, since: datetime) -> int:
-    """The number of family calls confirmed as made since a moment."""
+async def count_visits_since(db: Database, since: date, scope: ChildFilter) -> int:
+    """The number of visits to children in `scope` on or after a day."""
+    within, params = _about(scope)
     return int(
         await db.fetchval(
-            "SELECT COUNT(*) FROM family_call_answers WHERE outcome = 'called' AND at >= ?", (to_db(since),)
+            f"SELECT COUNT(*) FROM visits x WHERE visit_date >= ? AND {within}", (since.isoformat(), *params)
         )
     )
 
 
-async def children_without_contact(db: Database, limit: datetime) -> list[str]:
-    """Names of children whose active plan is older than limit and who had no confirmed call after it, by name."""
+async def count_calls_since(db: Database, since: datetime, scope: ChildFilter) -> int:
+    """The number of family calls of children in `scope` confirmed as made since a moment."""
+    within, params = _about(scope)
+    return int(
+        await db.fetchval(
+            f"SELECT COUNT(*) FROM family_call_answers x WHERE outcome = 'called' AND at >= ? AND {within}",
+            (to_db(since), *params),
+        )
+    )
+
+
+def _about(scope: ChildFilter) -> tuple[str, list[int]]:
+    """A condition on rows `x` with a child_id: the child is in `scope`."""
+    if scope.everyone:
+        return "1", []
+    within, params = children_within(scope, child="ch.id", klass="ch.class_id")
+    return f"x.child_id IN (SELECT ch.id FROM children ch WHERE {within})", params
+
+
+async def children_without_contact(db: Database, limit: datetime, scope: ChildFilter) -> list[str]:
+    """Names of children in `scope` whose active plan is older than limit and who had no confirmed call after it,
+    by name."""
+    within, params = children_within(scope, child="c.id", klass="c.class_id")
     rows = await db.fetchall(
         "SELECT c.name FROM family_call_plans p JOIN children c ON c.id = p.child_id WHERE p.active = 1"
         " AND p.updated_at <= ? AND NOT EXISTS (SELECT 1 FROM family_call_answers a WHERE a.child_id = p.child_id"
-        " AND a.outcome = 'called' AND a.at > ?) ORDER BY c.name",
-        (to_db(limit), to_db(limit)),
+        f" AND a.outcome = 'called' AND a.at > ?) AND {within} ORDER BY c.name",
+        (to_db(limit), to_db(limit), *params),
     )
     return [row["name"] for row in rows]

@@ -1,0 +1,107 @@
+"""The schools of the county this deployment serves, and what each sets for itself."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.domain.clock import to_db
+from bot.domain.models import School
+from bot.storage.db import Database
+
+# The school a database of one school became; the config's school.
+FIRST_SCHOOL = 1
+
+
+@dataclass(frozen=True)
+class SchoolSettings:
+    """What a school set for itself; None: the config's."""
+
+    weekly_update_day: int | None
+    weekly_update_time: time | None
+    quiet_start: time | None
+    quiet_end: time | None
+
+
+def _school(row: sqlite3.Row) -> School:
+    return School(id=row["id"], name=row["name"], township=row["township"], county=row["county"])
+
+
+async def name_first_school(db: Database, name: str, county: str) -> None:
+    """Gives the first school the config's name while it has none (a database upgraded from one school)."""
+    await db.execute(
+        "UPDATE schools SET name = ?, county = CASE WHEN county = '' THEN ? ELSE county END WHERE id = ? AND name = ''",
+        (name, county, FIRST_SCHOOL),
+    )
+
+
+async def add_school(
+    db: Database, *, name: str, township: str, county: str, created_by: int, now: datetime
+) -> int | None:
+    """Adds a school; None if the county has one of that name in that township already."""
+    try:
+        return await db.insert(
+            "INSERT INTO schools (name, township, county, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            (name, township, county, created_by, to_db(now)),
+        )
+    except sqlite3.IntegrityError:
+        return None
+
+
+async def get_school(db: Database, school_id: int) -> School | None:
+    row = await db.fetchone("SELECT id, name, township, county FROM schools WHERE id = ?", (school_id,))
+    return _school(row) if row else None
+
+
+async def list_schools(db: Database) -> list[School]:
+    rows = await db.fetchall("SELECT id, name, township, county FROM schools ORDER BY township, name, id")
+    return [_school(r) for r in rows]
+
+
+async def school_names(db: Database) -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await db.fetchall("SELECT id, name FROM schools")}
+
+
+async def school_of_class(db: Database, class_id: int) -> int | None:
+    value = await db.fetchval("SELECT school_id FROM classes WHERE id = ?", (class_id,))
+    return None if value is None else int(value)
+
+
+async def school_of_child(db: Database, child_id: int) -> int | None:
+    value = await db.fetchval(
+        "SELECT c.school_id FROM children ch JOIN classes c ON c.id = ch.class_id WHERE ch.id = ?", (child_id,)
+    )
+    return None if value is None else int(value)
+
+
+def _clock(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+async def settings(db: Database) -> dict[int, SchoolSettings]:
+    """Every school's own settings, by school id."""
+    rows = await db.fetchall("SELECT id, weekly_update_day, weekly_update_time, quiet_start, quiet_end FROM schools")
+    return {
+        r["id"]: SchoolSettings(
+            weekly_update_day=r["weekly_update_day"],
+            weekly_update_time=_clock(r["weekly_update_time"]),
+            quiet_start=_clock(r["quiet_start"]),
+            quiet_end=_clock(r["quiet_end"]),
+        )
+        for r in rows
+    }
+
+
+async def set_weekly_update(db: Database, school_id: int, day: int, at: time) -> None:
+    await db.execute(
+        "UPDATE schools SET weekly_update_day = ?, weekly_update_time = ? WHERE id = ?",
+        (day, at.strftime("%H:%M"), school_id),
+    )
+
+
+async def set_quiet_hours(db: Database, school_id: int, start: time, end: time) -> None:
+    await db.execute(
+        "UPDATE schools SET quiet_start = ?, quiet_end = ? WHERE id = ?",
+        (start.strftime("%H:%M"), end.strftime("%H:%M"), school_id),
+    )
