@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.clock import from_db, to_db
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import among, record
 
 
 @dataclass(frozen=True)
@@ -36,33 +37,21 @@ _BOARDING_SELECT = (
 
 
 def _boarding(row: sqlite3.Row) -> BoardingRequest:
-    return BoardingRequest(
-        id=row["id"],
-        child_id=row["child_id"],
-        child_name=row["child_name"],
-        class_id=row["class_id"],
-        class_label=row["class_label"],
-        parents_away=row["parents_away"],
-        requested_at=from_db(row["requested_at"]),
-        requested_by_name=row["requested_by_name"],
-        status=row["status"],
-        decided_at=optional_datetime(row["decided_at"]),
-        decided_by_name=row["decided_by_name"],
+    return record(
+        BoardingRequest, row, requested_at=from_db(row["requested_at"]), decided_at=optional_datetime(row["decided_at"])
     )
 
 
 async def request_boarding(db: Database, *, child_id: int, by: int, now: datetime) -> int | None:
     """Opens a request; None when one is already open for the child."""
-    changed = await db.execute(
+    request_id = await db.insert_new(
         "INSERT OR IGNORE INTO boarding_requests (child_id, requested_at, requested_by) VALUES (?, ?, ?)",
         (child_id, to_db(now), by),
     )
-    if not changed:
+    if request_id is None:
         return None
     await db.execute("UPDATE children SET boarding = 'requested', updated_at = ? WHERE id = ?", (to_db(now), child_id))
-    return int(
-        await db.fetchval("SELECT id FROM boarding_requests WHERE child_id = ? AND status = 'requested'", (child_id,))
-    )
+    return request_id
 
 
 async def get_boarding(db: Database, request_id: int) -> BoardingRequest | None:
@@ -92,12 +81,12 @@ async def open_boarding_requests(
 ) -> tuple[list[BoardingRequest], int]:
     """Open requests, left-behind children first (both parents away, then longest away), then oldest request."""
     where = "r.status = 'requested'"
-    params: list[object] = []
+    params: list[int] = []
     if class_ids is not None:
         if not class_ids:
             return [], 0
-        where += f" AND ch.class_id IN ({','.join('?' * len(class_ids))})"
-        params.extend(sorted(class_ids))
+        in_classes, params = among("ch.class_id", class_ids)
+        where += " AND " + in_classes
     total = await db.fetchval(
         "SELECT COUNT(*) FROM boarding_requests r JOIN children ch ON ch.id = r.child_id WHERE " + where, params
     )

@@ -9,6 +9,7 @@ from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.queries import among, named_in
 
 _SELECT = (
     "SELECT ch.*, g.name || c.name AS class_label FROM children ch "
@@ -86,16 +87,11 @@ async def search(
     pattern = _contains(query)
     params: list[object] = [pattern]
     if not scope.everyone:
-        within = []
-        if scope.class_ids:
-            within.append(f"ch.class_id IN ({','.join('?' * len(scope.class_ids))})")
-            params.extend(sorted(scope.class_ids))
-        if scope.child_ids:
-            within.append(f"ch.id IN ({','.join('?' * len(scope.child_ids))})")
-            params.extend(sorted(scope.child_ids))
+        within, ids = named_in(scope, class_column="ch.class_id", child_column="ch.id")
         if not within:
             return [], 0
         where.append("(" + " OR ".join(within) + ")")
+        params.extend(ids)
     clause = " WHERE " + " AND ".join(where)
     total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
     rows = await db.fetchall(
@@ -114,9 +110,8 @@ async def child_names(db: Database, child_ids: list[int]) -> list[str]:
     """Names of the children with these ids (the high-risk list, for instance), by name."""
     if not child_ids:
         return []
-    rows = await db.fetchall(
-        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(child_ids))}) ORDER BY name", child_ids
-    )
+    among_ids, params = among("id", child_ids)
+    rows = await db.fetchall("SELECT name FROM children WHERE " + among_ids + " ORDER BY name", params)
     return [row["name"] for row in rows]
 
 

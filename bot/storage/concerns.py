@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.clock import from_db, to_db
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome
 from bot.storage.db import Database
+from bot.storage.queries import among, record
 
 
 @dataclass(frozen=True)
@@ -37,23 +38,14 @@ _CONCERN_SELECT = (
 
 
 def _concern(row: sqlite3.Row) -> Concern:
-    return Concern(
-        id=row["id"],
-        child_id=row["child_id"],
-        child_name=row["child_name"],
-        class_id=row["class_id"],
-        reporter_id=row["reporter_id"],
+    return record(
+        Concern,
+        row,
         kind=ConcernKind(row["kind"]),
-        description=row["description"],
-        occurred_on=row["occurred_on"],
         status=ConcernStatus(row["status"]),
         created_at=from_db(row["created_at"]),
-        acknowledged_by=row["acknowledged_by"],
-        assigned_to=row["assigned_to"],
-        resend_round=row["resend_round"],
         last_sent_at=from_db(row["last_sent_at"]),
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        outcome_note=row["outcome_note"],
     )
 
 
@@ -125,10 +117,10 @@ async def mark_resent(db: Database, concern_id: int, round_number: int, now: dat
 async def unclosed_concerns(db: Database, child_ids: frozenset[int] | None, *, limit: int = 50) -> list[Concern]:
     """Concerns not yet closed, unacknowledged first, then oldest first; child_ids None means every child."""
     where = "k.status != 'closed'"
-    params: list[object] = []
+    params: list[int] = []
     if child_ids is not None:
-        where += f" AND k.child_id IN ({','.join('?' * len(child_ids)) or 'NULL'})"
-        params.extend(sorted(child_ids))
+        of_children, params = among("k.child_id", child_ids)
+        where += " AND " + of_children
     rows = await db.fetchall(
         _CONCERN_SELECT + f" WHERE {where} ORDER BY k.status = 'acknowledged', k.id LIMIT ?", (*params, limit)
     )

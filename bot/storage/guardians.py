@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.queries import named_in
 
 
 async def active_guardian_ids(db: Database, child_id: int) -> list[int]:
@@ -69,12 +70,9 @@ async def children_in_view(db: Database, scope: ChildFilter) -> list[tuple[int, 
     params: list[int] = []
     if scope.everyone:
         clauses.append("c.id IN (SELECT child_id FROM family_call_plans WHERE active = 1)")
-    if scope.class_ids:
-        clauses.append(f"c.class_id IN ({','.join('?' * len(scope.class_ids))})")
-        params.extend(sorted(scope.class_ids))
-    if scope.child_ids:
-        clauses.append(f"c.id IN ({','.join('?' * len(scope.child_ids))})")
-        params.extend(sorted(scope.child_ids))
+    named, ids = named_in(scope, class_column="c.class_id", child_column="c.id")
+    clauses.extend(named)
+    params.extend(ids)
     if not clauses:
         return []
     rows = await db.fetchall(

@@ -9,6 +9,7 @@ from typing import Any
 from bot.domain.clock import to_db
 from bot.storage import children
 from bot.storage.db import Database
+from bot.storage.queries import among
 
 
 async def archive_keys(db: Database, class_ids: list[int] | None) -> set[tuple[str, str, int]]:
@@ -16,10 +17,8 @@ async def archive_keys(db: Database, class_ids: list[int] | None) -> set[tuple[s
     if class_ids is None:
         rows = await db.fetchall("SELECT name, birth_date, class_id FROM children")
     else:
-        rows = await db.fetchall(
-            f"SELECT name, birth_date, class_id FROM children WHERE class_id IN ({','.join('?' * len(class_ids))})",
-            class_ids,
-        )
+        in_classes, params = among("class_id", class_ids)
+        rows = await db.fetchall("SELECT name, birth_date, class_id FROM children WHERE " + in_classes, params)
     return {(r["name"], r["birth_date"], r["class_id"]) for r in rows}
 
 
