@@ -47,11 +47,6 @@ NO_TELEGRAM = ("domain", "services", "storage")
 # Today's debts: (module, imported module).
 KNOWN: set[tuple[str, str]] = {
     ("bot.handlers.mailbox", "bot.jobs.mailbox"),
-    ("bot.handlers.mailbox", "bot.storage.audit"),
-    ("bot.handlers.mailbox", "bot.storage.people"),
-    ("bot.handlers.safety_card", "bot.storage.consent"),
-    ("bot.handlers.safety_card", "bot.storage.counselling"),
-    ("bot.handlers.safety_card", "bot.storage.risks"),
     ("bot.services.concerns", "bot.texts"),
     ("bot.services.excel", "bot.texts"),
     ("bot.services.family_calls", "bot.texts"),
