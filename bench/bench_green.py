@@ -28,11 +28,12 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Config, load_config
 from bot.domain.clock import to_db
-from bot.jobs.outbox import OutboxRateLimiter, OutboxSender
+from bot.jobs.outbox import OutboxSender
 from bot.services import Services
 from bot.services import weekly_update as weekly_update_service
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.telegram_io.rate_limit import OutboxRateLimiter
 
 FRIDAY_EVENING = datetime(2026, 3, 6, 10, 5, tzinfo=UTC)  # 18:05 in Shanghai
 MONDAY = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -50,13 +50,14 @@ from bot.jobs.health import Counters, alert_admins, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
-from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
+from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
 from bot.storage import people
 from bot.storage.db import Database
-from bot.storage.persistence import SqlitePersistence
+from bot.telegram_io.persistence import SqlitePersistence
+from bot.telegram_io.rate_limit import OutboxRateLimiter
 from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)

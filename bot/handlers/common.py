@@ -27,9 +27,8 @@ from telegram.warnings import PTBUserWarning
 from bot import buttons as bt
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, people
 from bot.services.care import InvalidChange
-from bot.storage import people
 from bot.texts import Texts, texts_for
 from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
 
@@ -52,7 +51,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         if self._actor is None:
             user = update.effective_user
             assert user is not None
-            self._actor = await people.load_actor(self.services.db, user.id)
+            self._actor = await people.load_actor(self.services, user.id)
         return self._actor
 
     def forget_actor(self) -> None:

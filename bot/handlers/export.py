@@ -13,9 +13,8 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.stats import SCHOOL, VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
 from bot.services import stats as stats_service
-from bot.storage import stats as store
 from bot.texts import Texts
 
 RANGE_KEY = "export_range"  # a typed period (/export 2026-02-01 2026-02-28), kept for the period buttons
@@ -37,12 +36,12 @@ async def export_command(update: Update, context: BotContext) -> None:
         context.draft[RANGE_KEY] = [period.start.isoformat(), period.end.isoformat()]
     else:
         context.draft.pop(RANGE_KEY, None)
-    labels = await store.class_labels(context.services.db)
+    labels = await people.class_labels(context.services)
     buttons = []
     within = scope_for(actor, Access.REPORTS)
     if within.everyone:
         buttons.append(kb.button(texts.t("export.scope_school"), bt.ExportScope(SCHOOL.encode())))
-        for grade_id, grade_name, _ in await store.grades_and_classes(context.services.db):
+        for grade_id, grade_name, _ in await people.grades_and_classes(context.services):
             buttons.append(kb.button(grade_name, bt.ExportScope(Scope("grade", grade_id).encode())))
     for class_id, label in labels.items():
         if within.includes_class(class_id):

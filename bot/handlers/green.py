@@ -22,7 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
-from bot.domain.roles import Access, may_do, scope_for
+from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import start
 from bot.handlers.common import (
@@ -36,13 +36,12 @@ from bot.handlers.common import (
     enter_flow,
     reply,
 )
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, children, people, sent_messages
 from bot.services import family_calls as family_calls_service
 from bot.services import green_messages as messaging
 from bot.services import message_kinds as message_kinds_service
 from bot.services import parent_notes as parent_notes_service
 from bot.services import rendering as rendering_service
-from bot.storage import children, outbox, people
 from bot.texts import Raw, Texts
 
 PLAN_FLOW, WRITE_FLOW, ANSWER_FLOW, NOTE_FLOW = "green_plan", "green_write", "green_answer", "green_note"
@@ -154,7 +153,7 @@ async def _offer_children(
 ) -> int:
     actor = await context.actor(update)
     found, total = await children.search(
-        context.services.db, query, scope_for(actor, Access.EDIT_CARD), limit=PICK_LIMIT,
+        context.services, actor, Access.EDIT_CARD, query, limit=PICK_LIMIT,
     )  # fmt: skip
     if not found:
         await reply(update, texts.t("green.plan.none_found" if query else "green.plan.no_children"))
@@ -395,8 +394,8 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
     goes to the head teacher like a /contact message. Replies to any other bot message get the usual hint."""
     message = update.message
     assert message and message.reply_to_message and message.text and update.effective_user
-    kind = await outbox.kind_of_sent_message(
-        context.services.db,
+    kind = await sent_messages.kind_of(
+        context.services,
         update.effective_user.id,
         message.reply_to_message.message_id,
         (message_kinds_service.WEEKLY, message_kinds_service.ANSWER),
@@ -433,7 +432,7 @@ async def _show_settings(update: Update, context: BotContext, *, edit: bool, not
     assert update.effective_user
     context.forget_actor()
     texts = await context.texts(update)
-    user = await people.get_user(context.services.db, update.effective_user.id)
+    user = await people.get_user(context.services, update.effective_user.id)
     paused = bool(user and user.weekly_paused)
     opted_out = bool(user and user.opted_out)
     state = texts.t(

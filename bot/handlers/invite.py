@@ -21,10 +21,9 @@ from bot.handlers.common import (
     read_typed,
     reply,
 )
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
 from bot.services import invitations as invitation_service
 from bot.services import registry as registry_service
-from bot.storage import people
 from bot.texts import Raw, Texts
 
 CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION = range(5)
@@ -93,7 +92,7 @@ async def role_chosen(update: Update, context: BotContext) -> int:
     context.draft[DRAFT]["role"] = role.value
     if role not in CLASS_ROLES:
         return await _create_staff(update, context, texts, None)
-    classes = await people.list_classes(context.services.db)
+    classes = await people.list_classes(context.services)
     buttons = [kb.button(c.label, bt.InviteClass(c.id)) for c in classes]
     await edit_or_reply(update, texts.t("invite.choose_class"), kb.grid(buttons, 3))
     return CHOOSE_CLASS
@@ -102,7 +101,7 @@ async def role_chosen(update: Update, context: BotContext) -> int:
 async def class_chosen(update: Update, context: BotContext) -> int:
     """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
     texts = await context.texts(update)
-    school_class = await people.get_class(context.services.db, bt.InviteClass.of(update).class_id)
+    school_class = await people.get_class(context.services, bt.InviteClass.of(update).class_id)
     if school_class is None:
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return CHOOSE_CLASS
@@ -117,7 +116,7 @@ async def class_typed(update: Update, context: BotContext) -> int:
     if label is None:
         return CHOOSE_CLASS
     grade, name = label
-    school_class = await people.ensure_class(context.services.db, grade, name)
+    school_class = await people.ensure_class(context.services, grade, name)
     return await _create_staff(update, context, texts, school_class.id)
 
 
@@ -136,7 +135,7 @@ async def _create_staff(update: Update, context: BotContext, texts: Texts, class
         return end_flow(context, DRAFT)
     class_part = ""
     if class_id is not None:
-        school_class = await people.get_class(context.services.db, class_id)
+        school_class = await people.get_class(context.services, class_id)
         class_part = texts.t("invite.class_part", label=school_class.label if school_class else "")
     await edit_or_reply(
         update,

@@ -41,9 +41,8 @@ from bot.handlers.common import (
     end_saved,
     reply,
 )
-from bot.services import AccessDenied
+from bot.services import AccessDenied, people
 from bot.services import registry as registry_service
-from bot.storage import people
 from bot.texts import Raw, Texts
 
 ASKING, REVIEW, DUPLICATE = range(3)
@@ -63,7 +62,7 @@ def _empty(values: dict[str, Any], name: str) -> bool:
 
 async def _class_choices(update: Update, context: BotContext) -> list[tuple[int, str]]:
     actor = await context.actor(update)
-    classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER).classes())
+    classes = await people.list_classes(context.services, scope_for(actor, Access.REGISTER).classes())
     return [(c.id, c.label) for c in classes]
 
 
@@ -305,7 +304,7 @@ async def _review(update: Update, context: BotContext, texts: Texts) -> int:
     values = draft["values"]
     class_label = ""
     if values.get("class_id"):
-        school_class = await people.get_class(context.services.db, int(values["class_id"]))
+        school_class = await people.get_class(context.services, int(values["class_id"]))
         class_label = school_class.label if school_class else ""
     card = render_card(
         texts,
@@ -402,7 +401,7 @@ async def save(update: Update, context: BotContext) -> int:
             context.services, draft["values"], flow_token=draft.get("token")
         )
         if duplicates:
-            school_class = await people.get_class(context.services.db, int(draft["values"]["class_id"]))
+            school_class = await people.get_class(context.services, int(draft["values"]["class_id"]))
             markup = InlineKeyboardMarkup(
                 [
                     [kb.button(texts.t("register.duplicate_yes"), bt.RegisterDuplicate("y", draft["nonce"]))],

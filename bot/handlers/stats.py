@@ -13,9 +13,8 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, reaches_every_child
 from bot.domain.stats import SCHOOL, Scope, Term, default_scope, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, records
 from bot.services import stats as stats_service
-from bot.storage import stats as store
 from bot.texts import Raw, Texts
 
 LIST_PAGE = 30
@@ -55,7 +54,7 @@ async def _view(update: Update, context: BotContext, *, full: bool) -> None:
     await _show(update, context, texts, scope, term, full=full)
 
 
-def render_summary(texts: Texts, title: str, today: str, data: store.Summary, *, full: bool = True) -> str:
+def render_summary(texts: Texts, title: str, today: str, data: records.Summary, *, full: bool = True) -> str:
     """The report as HTML: in full, by grade (school scope), then each figure with its one-line explanation;
     otherwise the key figures alone."""
     lines = [texts.t("stats.header", scope=title, date=today), ""]
