@@ -279,22 +279,23 @@ def conversation(
     draft_keys: tuple[str, ...],
     timeout_minutes: int,
     hint_key: str = "flow.hint_text",
-    hint: Callback | None = None,
+    hint: Callback | dict[object, Callback] | None = None,
 ) -> ConversationHandler[BotContext]:
     """A persistent ConversationHandler with the house rules: /cancel, timeout, and a hint for stray input.
 
     Every state gets a last handler that answers anything unexpected (stickers, photos, commands,
     stale buttons) with a hint for the step, so nothing falls through to other features mid-flow.
+    `hint` is one for every state, or each state's own (the others get the plain one of `hint_key`).
     """
-    hint = hint or make_hint(name, hint_key)
+    hints = hint if isinstance(hint, dict) else {}
+    default = hint if hint is not None and not isinstance(hint, dict) else make_hint(name, hint_key)
 
-    catch_all: list[BaseHandler[Update, BotContext, Any]] = [
-        CallbackQueryHandler(answer_stale),
-        MessageHandler(filters.ALL, hint),
-    ]
+    def catch_all(state: object) -> list[BaseHandler[Update, BotContext, Any]]:
+        return [CallbackQueryHandler(answer_stale), MessageHandler(filters.ALL, hints.get(state, default))]
+
     # /cancel comes first in every state: the catch-all would otherwise swallow it as a stray command.
     cancel = CommandHandler("cancel", make_cancel(*draft_keys))
-    full_states = {state: [cancel, *handlers, *catch_all] for state, handlers in states.items()}
+    full_states = {state: [cancel, *handlers, *catch_all(state)] for state, handlers in states.items()}
     full_states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, make_timeout(name, *draft_keys))]
     with warnings.catch_warnings():
         # per_message=False is deliberate: the flows mix typed answers and buttons in one chat.
