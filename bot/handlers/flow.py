@@ -78,8 +78,9 @@ class Flow(Generic[D]):
     """One flow: its name (the conversation's, and `flow.name.<name>` in the catalogue), its draft type and the
     user_data key the draft lives under."""
 
-    def __init__(self, name: str, kind: type[D], key: str) -> None:
+    def __init__(self, name: str, kind: type[D], key: str, *, gone: str | None = None) -> None:
         self.name, self.kind, self.key = name, kind, key
+        self.gone = gone  # what a step without its draft says (None: "this form ended, start it again")
 
     def get(self, context: BotContext) -> D | None:
         return load(self.kind, context.draft.get(self.key))
@@ -111,7 +112,8 @@ class Flow(Generic[D]):
     async def cleared(self, update: Update, context: BotContext) -> int:
         """The draft is gone or unreadable: say the flow ended (start it again), and end it."""
         texts = await context.texts(update)
-        await reply(update, texts.t("flow.cleared", flow=texts.t(f"flow.name.{self.name}")))
+        text = texts.t(self.gone) if self.gone else texts.t("flow.cleared", flow=texts.t(f"flow.name.{self.name}"))
+        await reply(update, text)
         return self.end(context)
 
     async def _run(self, update: Update, context: BotContext, draft: D, step: Awaitable[int]) -> int:
