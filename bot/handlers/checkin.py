@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.domain.care import Ratings
 from bot.domain.models import Child
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import BotContext, Callback, answer, conversation, edit_or_reply, refuse, reply
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
@@ -243,19 +243,6 @@ async def concern_answer(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, texts.t("care.concern_wanted" if wanted else "care.concern_not_now"))
 
 
-def _hint(key: str, ask_again: Callable[[Update, Texts, Checkin], Awaitable[int]] | None = None) -> Callback:
-    """Stray input at a step: say what it needs. A rating (or the review) is asked again, buttons included: they
-    may be gone (the bot was stopped between editing the last rating into place and sending the next question) or
-    far up the chat."""
-
-    async def hint(update: Update, context: BotContext, texts: Texts, draft: Checkin | None) -> None:
-        await reply(update, texts.t(key))
-        if ask_again is not None and draft is not None:
-            await ask_again(update, texts, draft)
-
-    return FLOW.hint(hint)
-
-
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
@@ -274,11 +261,11 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
-            PICK: _hint("care.hint_pick"),
-            CHOOSE: _hint("flow.hint_buttons"),
-            RATE: _hint("flow.hint_buttons", _ask_rating),
-            NOTE: _hint("care.hint_note"),
-            REVIEW: _hint("flow.hint_buttons", _review),
+            PICK: FLOW.hint_saying("care.hint_pick"),
+            CHOOSE: FLOW.hint_saying("flow.hint_buttons"),
+            RATE: FLOW.hint_saying("flow.hint_buttons", _ask_rating),
+            NOTE: FLOW.hint_saying("care.hint_note"),
+            REVIEW: FLOW.hint_saying("flow.hint_buttons", _review),
         },
     )
 

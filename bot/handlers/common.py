@@ -262,13 +262,19 @@ def make_hint(flow: str, hint_key: str) -> Callback:
         """Stickers, photos, stray commands mid-flow: say what the current step needs; stay in the step."""
         await answer(update)
         texts = await context.texts(update)
-        message = update.effective_message
-        if message is not None and message.text and message.text.startswith("/"):
-            await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{flow}")))
-        else:
+        if not await command_in_flow(update, texts, flow):
             await reply(update, texts.t(hint_key))
 
     return hint
+
+
+async def command_in_flow(update: Update, texts: Texts, flow: str) -> bool:
+    """A command typed mid-flow is told the flow `flow` is under way (True); anything else gives False."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return False
+    await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{flow}")))
+    return True
 
 
 def conversation(

@@ -28,6 +28,7 @@ from bot.handlers.common import (
     Callback,
     answer,
     answer_stale,
+    command_in_flow,
     end_flow,
     end_saved,
     enter_flow,
@@ -159,6 +160,17 @@ class Flow(Generic[D]):
 
         return CallbackQueryHandler(run, pattern=kind.pattern)
 
+    def hint_saying(self, key: str, ask_again: Callable[[Update, Texts, D], Awaitable[int]] | None = None) -> Callback:
+        """A state's catch-all that says `key` (what the step needs) and, with `ask_again`, asks the step's question
+        again with its buttons (see hint)."""
+
+        async def hint(update: Update, context: BotContext, texts: Texts, draft: D | None) -> None:
+            await reply(update, texts.t(key))
+            if ask_again is not None and draft is not None:
+                await ask_again(update, texts, draft)
+
+        return self.hint(hint)
+
     def hint(self, step: Callable[[Update, BotContext, Texts, D | None], Awaitable[None]]) -> Callback:
         """The catch-all of one state (stickers, photos, stray text or commands): a command is told the flow is
         under way; anything else gets `step`, which says what this step needs (and may ask its question again,
@@ -167,9 +179,7 @@ class Flow(Generic[D]):
         async def run(update: Update, context: BotContext) -> None:
             await answer(update)
             texts = await context.texts(update)
-            message = update.effective_message
-            if message is not None and message.text and message.text.startswith("/"):
-                await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{self.name}")))
+            if await command_in_flow(update, texts, self.name):
                 return
             draft = self.get(context)
             await step(update, context, texts, draft)

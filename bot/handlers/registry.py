@@ -267,11 +267,6 @@ async def asking_hint(update: Update, context: BotContext, texts: Texts, draft: 
         await _ask(update, context, texts, draft)
 
 
-async def buttons_hint(update: Update, context: BotContext, texts: Texts, draft: Registration | None) -> None:
-    """Anything unexpected at the review (or the duplicate question): its buttons are the answer."""
-    await reply(update, texts.t("flow.hint_buttons"))
-
-
 async def _review(update: Update, context: BotContext, texts: Texts, draft: Registration) -> int:
     """The whole card as it would be saved, what is still missing, and what the family will see."""
     draft.more = False
@@ -421,5 +416,9 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         },
         draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
-        hint={ASKING: FLOW.hint(asking_hint), REVIEW: FLOW.hint(buttons_hint), DUPLICATE: FLOW.hint(buttons_hint)},
+        hint={
+            ASKING: FLOW.hint(asking_hint),
+            REVIEW: FLOW.hint_saying("flow.hint_buttons"),
+            DUPLICATE: FLOW.hint_saying("flow.hint_buttons"),
+        },
     )

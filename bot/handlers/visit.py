@@ -20,7 +20,6 @@ from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
     BotContext,
-    Callback,
     answer,
     conversation,
     edit_or_reply,
@@ -251,19 +250,6 @@ async def save(update: Update, context: BotContext, draft: Visit, button: bt.Vis
     return ConversationHandler.END
 
 
-def _hint(key: str, ask_again: Callable[[Update, Texts, Visit], Awaitable[int]] | None = None) -> Callback:
-    """Stray input at a step: say what it needs. A step answered only by its buttons is asked again, buttons
-    included: they may be gone (the bot was stopped between editing the kind into place and sending the next
-    question) or far up the chat."""
-
-    async def hint(update: Update, context: BotContext, texts: Texts, draft: Visit | None) -> None:
-        await reply(update, texts.t(key))
-        if ask_again is not None and draft is not None:
-            await ask_again(update, texts, draft)
-
-    return FLOW.hint(hint)
-
-
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     typed = "care.hint_visit_text"
@@ -293,15 +279,15 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
-            PICK: _hint("care.hint_pick"),
-            KIND: _hint("flow.hint_buttons", _ask_kind),
-            DATE: _hint(typed),
-            PARTICIPANTS: _hint(typed),
-            NOTES: _hint(typed),
-            FOLLOWUP: _hint("flow.hint_buttons", _ask_followup),
-            ACTION: _hint(typed),
-            DUE: _hint(typed),
-            REVIEW: _hint("flow.hint_buttons", _review),
+            PICK: FLOW.hint_saying("care.hint_pick"),
+            KIND: FLOW.hint_saying("flow.hint_buttons", _ask_kind),
+            DATE: FLOW.hint_saying(typed),
+            PARTICIPANTS: FLOW.hint_saying(typed),
+            NOTES: FLOW.hint_saying(typed),
+            FOLLOWUP: FLOW.hint_saying("flow.hint_buttons", _ask_followup),
+            ACTION: FLOW.hint_saying(typed),
+            DUE: FLOW.hint_saying(typed),
+            REVIEW: FLOW.hint_saying("flow.hint_buttons", _review),
         },
     )
 
