@@ -26,10 +26,12 @@ from bot.handlers import (
     children,
     enrolment,
     export,
+    family_calls,
     health,
     importer,
     invite,
     pairing,
+    parent_messages,
     registry,
     start,
     stats,
@@ -38,7 +40,6 @@ from bot.handlers import (
 )
 from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
-from bot.handlers import green as green_channel
 from bot.handlers import mailbox as safety_mailbox
 from bot.handlers import privacy as safety_privacy
 from bot.handlers.common import BotApp, BotContext, reply
@@ -135,7 +136,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *safety_concern.conversations(timeout),
         *safety_counselling.conversations(timeout),
         *safety_privacy.conversations(timeout),
-        *green_channel.conversations(timeout),
+        *family_calls.conversations(timeout),
+        *parent_messages.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -149,7 +151,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *stats.handlers(),
         *export.handlers(),
         *importer.handlers(),
-        *green_channel.handlers(),
+        *family_calls.handlers(),
+        *parent_messages.handlers(),
         *health.handlers(),
         *start.handlers(),
     ]
