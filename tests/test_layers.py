@@ -69,7 +69,6 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.services.excel", "bot.texts"),
     ("bot.services.family_calls", "bot.texts"),
     ("bot.services.green_messages", "bot.texts"),
-    ("bot.services.mailbox", "bot.texts.catalogue.safety"),
     ("bot.services.rendering", "bot.texts"),
     ("bot.services.stats", "bot.texts"),
     ("bot.services.weekly_update", "bot.texts"),
