@@ -6,10 +6,9 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.services import Services
+from bot.services import Services, message_kinds
 from bot.services import concerns as concern_service
 from bot.services.concerns import Alert
-from bot.storage import outbox
 
 
 async def deliver(bot: Bot | None, services: Services, alerts: list[Alert], *, kind: str = "safety") -> None:
@@ -20,10 +19,9 @@ async def deliver(bot: Bot | None, services: Services, alerts: list[Alert], *, k
         return
     async with services.db.transaction():
         for alert in alerts:
-            await outbox.enqueue(
-                services.db, recipient_id=alert.recipient_id, kind=kind, dedup_key=alert.dedup_key,
-                text=alert.text, markup=alert.markup, urgent=alert.urgent, now=services.now(),
-            )  # fmt: skip
+            await message_kinds.queue(
+                services, alert.notification, kind=kind, dedup_key=alert.dedup_key, urgent=alert.urgent
+            )
 
 
 async def resend_unacknowledged(context: Any) -> None:

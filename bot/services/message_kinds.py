@@ -1,6 +1,13 @@
-"""The kinds of outbox message the green channel queues (each row's `kind`: what it is, who may get it when)."""
+"""The kinds of outbox message the green channel queues (each row's `kind`: what it is, who may get it when), and
+how a service queues a notification: worded by the views it was handed (`Services.render`), then stored as sent."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.messages import Notification
+from bot.services import Services
+from bot.storage import outbox
 
 CALL = "green.call"
 
@@ -27,3 +34,16 @@ PARENT_MESSAGE = "green.parent_msg"
 
 
 ANSWER = "green.answer"
+
+
+async def queue(
+    services: Services, notification: Notification, *, kind: str, dedup_key: str, urgent: bool = False,
+    not_before: datetime | None = None, now: datetime | None = None,
+) -> bool:  # fmt: skip
+    """Queues one notification, worded now in its recipient's language; False if (recipient, kind, dedup_key) was
+    already queued."""
+    out = services.render(notification)
+    return await outbox.enqueue(
+        services.db, recipient_id=notification.recipient, kind=kind, dedup_key=dedup_key, text=out.text,
+        markup=out.markup, urgent=urgent, not_before=not_before, now=now or services.now(),
+    )  # fmt: skip
