@@ -73,11 +73,7 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.handlers.timeline", "bot.storage.care_summaries"),
     ("bot.handlers.timeline", "bot.storage.checkins"),
     ("bot.services.excel", "bot.texts"),
-    ("bot.services.family_calls", "bot.texts"),
-    ("bot.services.green_messages", "bot.texts"),
-    ("bot.services.rendering", "bot.texts"),
     ("bot.services.stats", "bot.texts"),
-    ("bot.services.weekly_update", "bot.texts"),
     ("bot.storage.persistence", "telegram.ext"),
     ("bot.storage.persistence", "telegram.ext._utils.types"),
 }

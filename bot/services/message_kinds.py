@@ -9,6 +9,9 @@ from bot.domain.messages import Notification
 from bot.services import Services
 from bot.storage import outbox
 
+# How many names a list in a message shows before "and N more".
+LIST_LIMIT = 30
+
 CALL = "green.call"
 
 
@@ -47,3 +50,8 @@ async def queue(
         services.db, recipient_id=notification.recipient, kind=kind, dedup_key=dedup_key, text=out.text,
         markup=out.markup, urgent=urgent, not_before=not_before, now=now or services.now(),
     )  # fmt: skip
+
+
+def local(services: Services, moment: datetime) -> datetime:
+    """A moment in the school's time zone."""
+    return moment.astimezone(services.config.school.timezone)
