@@ -24,6 +24,9 @@ class Message:
     key: str
     values: dict[str, Value] = field(default_factory=dict)
 
+    def __hash__(self) -> int:  # the views keep a keyboard once per kind of buttons
+        return hash((self.key, tuple(self.values.items())))
+
 
 def message(key: str, /, **values: Value) -> Message:
     return Message(key, values)

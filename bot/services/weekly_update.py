@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 
 RATING = {3: "good", 2: "fair", 1: "care"}
+# Made once: every weekly update uses them.
+RATING_WORDS = {value: message(f"green.rating.{word}") for value, word in RATING.items()}
+NO_CHECKINS = message("green.weekly.no_checkins")
 
 
 WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
@@ -136,10 +139,10 @@ def _child_section(
     lines: list[Value] = [message("green.weekly.child", child=name)]
     averages = checkins.get(child_id)
     if averages is None:
-        lines.append(message("green.weekly.no_checkins"))
+        lines.append(NO_CHECKINS)
     else:
         words: dict[str, Value] = {
-            field: message(f"green.rating.{RATING.get(int(getattr(averages, field) or 3), 'good')}")
+            field: RATING_WORDS.get(int(getattr(averages, field) or 3), RATING_WORDS[3])
             for field in ("study", "life", "mood", "health")
         }
         lines.append(Message("green.weekly.checkins", {"count": averages.count, **words}))
