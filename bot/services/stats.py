@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.domain.clock import from_db, to_db
+from bot.domain.clock import from_db
 from bot.domain.roles import Access, Actor, scope_for
 from bot.domain.stats import (
     CALL_WEEKS,
@@ -341,10 +341,10 @@ async def export(
             child_id=None,
             detail=f"{scope.encode()}:{period.start.isoformat()}:{period.end.isoformat()}:children={len(children)}",
         )
-        await services.db.executemany(
-            "INSERT INTO audit_log (at, actor_id, action, child_id, detail) VALUES (?, ?, 'export', ?, 'roster')",
-            [(to_db(now), actor.user_id, c.id) for c in children],
-        )
+        await audit.record_many(
+            services.db, at=now, actor_id=actor.user_id, action="export", child_ids=[c.id for c in children],
+            detail="roster",
+        )  # fmt: skip
     stamp = now.astimezone(services.config.school.timezone).strftime("%Y%m%d-%H%M")
     file_name = texts.t("export.file_name", scope=title, stamp=stamp).replace("/", "_").replace(" ", "")
     return file_name, content, len(children)
@@ -478,9 +478,8 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
             existing.add(key)
             to_add.append(values)
         ids = await store.insert_children(services.db, to_add, created_by=actor.user_id, now=now)
-        await services.db.executemany(
-            "INSERT INTO audit_log (at, actor_id, action, child_id, detail) VALUES (?, ?, 'create', ?, ?)",
-            [(to_db(now), actor.user_id, child_id, f"import:{batch_id}") for child_id in ids],
+        await audit.record_many(
+            services.db, at=now, actor_id=actor.user_id, action="create", child_ids=ids, detail=f"import:{batch_id}"
         )
     return len(ids), left_out
 
