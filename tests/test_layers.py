@@ -72,8 +72,6 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.handlers.stats", "bot.storage.stats"),
     ("bot.handlers.timeline", "bot.storage.care_summaries"),
     ("bot.handlers.timeline", "bot.storage.checkins"),
-    ("bot.services.excel", "bot.texts"),
-    ("bot.services.stats", "bot.texts"),
     ("bot.storage.persistence", "telegram.ext"),
     ("bot.storage.persistence", "telegram.ext._utils.types"),
 }

@@ -28,7 +28,7 @@ from bot.domain.messages import (
 )
 from bot.domain.schedule import CallPlan
 from bot.services import Services
-from bot.texts import Raw, Texts, clip_html, template, texts_for
+from bot.texts import LOCALES, Raw, Texts, clip_html, template, texts_for
 
 # Keyboards kept per view: the weekly update's one is made once for 100,000 parents; a reminder's names its child.
 KEYBOARDS_KEPT = 256
@@ -154,3 +154,17 @@ class Renderer:
         shown = self.view(notification.language)
         # Telegram refuses a message over 4,096 characters: a long one is cut, never inside a tag.
         return Outgoing(clip_html(shown.text(notification.text)), shown.keyboard(notification.buttons))
+
+
+class WorkbookWords:
+    """The catalogue's plain words for a workbook (bot.services.excel.Words): a heading in the reader's language,
+    and in every language to recognise a heading of a workbook made in any of them."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def plain(self, key: str) -> str:
+        return template(key, self.locale)
+
+    def every(self, key: str) -> tuple[str, ...]:
+        return tuple(template(key, locale) for locale in LOCALES)
