@@ -60,6 +60,7 @@ from bot.storage.db import Database
 from bot.telegram_io.persistence import SqlitePersistence
 from bot.telegram_io.rate_limit import OutboxRateLimiter
 from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
+from bot.views import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ def build_application(
     elif config.telegram.proxy:
         builder = builder.proxy(config.telegram.proxy).get_updates_proxy(config.telegram.proxy)
     app: BotApp = builder.build()  # type: ignore[assignment]
-    app.bot_data["services"] = Services(config=config, db=db, clock=clock)
+    app.bot_data["services"] = Services(config=config, db=db, clock=clock, render=Renderer(config))
     app.bot_data["counters"] = Counters(clock=clock)
     app.bot_data["health_watch"] = BacklogWatch()
     app.bot_data["outbox_sender"] = OutboxSender(app.bot, app.bot_data["services"])

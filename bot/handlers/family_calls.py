@@ -17,6 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot import views
 from bot.domain import schedule
 from bot.domain.roles import Access, may_do
 from bot.handlers.common import (
@@ -33,7 +34,6 @@ from bot.handlers.parent_messages import own_words
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
 from bot.services import parent_notes as parent_notes_service
-from bot.services import rendering as rendering_service
 from bot.texts import Raw, Texts
 
 PLAN_FLOW, NOTE_FLOW = "green_plan", "green_note"
@@ -67,7 +67,7 @@ async def call_answered(update: Update, context: BotContext) -> None:
             texts.t(
                 "green.call.stale",
                 child=result.child_name,
-                when=rendering_service.format_moment(texts, context.services, result.slot),
+                when=views.format_moment(texts, context.services, result.slot),
             ),
         )
         return
@@ -157,7 +157,8 @@ async def plan_child(update: Update, context: BotContext) -> int:
     child = await _pressed_child(update, context, texts, PLAN_DRAFT, bt.CallPlanChild)
     if child is None:
         return PICK
-    current = await family_calls_service.current_plan_text(context.services, texts, child.id)
+    plan = await family_calls_service.current_plan(context.services, child.id)
+    current = views.describe_plan(texts, plan) if plan else None
     buttons = [kb.button(texts.t(f"green.weekday.{d}"), bt.CallPlanRhythm(f"w{d}")) for d in range(7)]
     extra = [kb.button(texts.t("green.plan.every_n"), bt.CallPlanRhythm("i"))]
     stop = [kb.button(texts.t("green.plan.off"), bt.CallPlanRhythm("off"))] if current else []
@@ -249,8 +250,8 @@ async def plan_time(update: Update, context: BotContext) -> int:
     await reply(
         update,
         texts.t(
-            "green.plan.saved", child=draft["name"], plan=Raw(rendering_service.describe_plan(texts, plan)),
-            next=rendering_service.format_moment(texts, services, upcoming),
+            "green.plan.saved", child=draft["name"], plan=Raw(views.describe_plan(texts, plan)),
+            next=views.format_moment(texts, services, upcoming),
         ),
     )  # fmt: skip
     return end_flow(context, PLAN_DRAFT)

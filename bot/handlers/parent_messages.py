@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot import views
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import start
@@ -59,7 +60,8 @@ async def contact(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     if may_do(actor, Access.CONTACT_OVERVIEW):
-        await reply(update, await messaging.contact_overview(context.services, actor, texts))
+        overview = await messaging.contact_overview(context.services, actor)
+        await reply(update, views.view(context.services, texts).text(overview))
         return ConversationHandler.END
     if not may_do(actor, Access.FAMILY_MESSAGES):
         await reply(update, texts.t("green.write.not_parent"))

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot.domain.messages import Notification, message
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
@@ -35,7 +36,7 @@ from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
-from bot.texts import Texts, texts_for
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +159,8 @@ async def _tell_handlers(context: BotContext, child: Any, key: str, request_id: 
     alerts = []
     for user_id in await privacy_service.people_to_tell(context.services, child):
         actor = await people.load_actor(context.services, user_id)
-        texts = texts_for(actor.language, context.services.config.school.language)
-        text = texts.t(key, name=child.name, id=child.id, detail=detail)
-        alerts.append(Alert(user_id, f"request:{request_id}:{user_id}", text, None))
+        text = message(key, name=child.name, id=child.id, detail=detail)
+        alerts.append(Alert(Notification(user_id, actor.language, text), f"request:{request_id}:{user_id}"))
     await alerts_service.queue(context.services, alerts, kind="privacy")
 
 

@@ -168,11 +168,11 @@ class OutboxSender:
             return False
         db = self.services.db
         config = self.services.config
-        user = await db.fetchone("SELECT status, opted_out FROM users WHERE id = ?", (row.recipient_id,))
-        if user is not None and user["opted_out"] and row.kind not in REPLY_KINDS:
+        user = await outbox.recipient_state(db, row.recipient_id)
+        if user is not None and user[1] and row.kind not in REPLY_KINDS:
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "opted_out", now)
             return True
-        if user is not None and user["status"] == "unreachable":
+        if user is not None and user[0] == "unreachable":
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "unreachable", now)
             return True
         if schedule.is_stale(row.not_before, now, config.scheduler.stale_after_hours):
@@ -239,7 +239,7 @@ class OutboxSender:
         db = self.services.db
         async with db.transaction():
             await outbox.mark_done(db, row.id, outbox.FAILED, "blocked", now)
-            await db.execute("UPDATE users SET status = 'unreachable' WHERE id = ?", (row.recipient_id,))
+            await outbox.mark_unreachable(db, row.recipient_id)
             self.services.names_seen.pop(row.recipient_id, None)  # their next message makes them reachable again
             await family_calls_service.alert_unreachable(self.services, row.recipient_id, now)
         log.info("outbox: recipient of #%d blocked the bot; marked unreachable", row.id)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.services import Services, message_kinds
 from bot.services.concerns import Alert
-from bot.storage import outbox
 
 
 async def queue(services: Services, alerts: list[Alert], *, kind: str = "safety") -> None:
@@ -14,7 +13,6 @@ async def queue(services: Services, alerts: list[Alert], *, kind: str = "safety"
         return
     async with services.db.transaction():
         for alert in alerts:
-            await outbox.enqueue(
-                services.db, recipient_id=alert.recipient_id, kind=kind, dedup_key=alert.dedup_key,
-                text=alert.text, markup=alert.markup, urgent=alert.urgent, now=services.now(),
-            )  # fmt: skip
+            await message_kinds.queue(
+                services, alert.notification, kind=kind, dedup_key=alert.dedup_key, urgent=alert.urgent
+            )
