@@ -18,6 +18,8 @@ from bot.services import Services
 from bot.services import stats as stats_service
 from bot.storage.db import Database
 from bot.texts import Texts
+from bot.views import WorkbookWords
+from bot.views import stats as stats_view
 
 CHILDREN = 5_000
 
@@ -30,7 +32,7 @@ async def main() -> None:
         print(f"built {counts} in {built:.1f} s")
         services = Services(config=config, db=db, clock=lambda: NOW)
         started = time.perf_counter()
-        file_name, content, exported = await stats_service.export(
+        file_name, content, exported = await stats_view.export(
             services, admin, SCHOOL, last_days(NOW.date(), 30), texts
         )
         export_seconds = time.perf_counter() - started
@@ -53,7 +55,7 @@ async def main() -> None:
             await db.execute("INSERT INTO users (id, full_name, created_at) VALUES (1, 'admin', '2026-01-01')")
         services = Services(config=config, db=db, clock=lambda: NOW)
         started = time.perf_counter()
-        batch_id, report = await stats_service.check_import(services, admin, content, file_name)
+        batch_id, report = await stats_service.check_import(services, admin, content, file_name, WorkbookWords("zh_CN"))
         checked = time.perf_counter() - started
         assert batch_id is not None
         started = time.perf_counter()

@@ -28,11 +28,13 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Config, load_config
 from bot.domain.clock import to_db
-from bot.jobs.outbox import OutboxRateLimiter, OutboxSender
+from bot.jobs.outbox import OutboxSender
 from bot.services import Services
 from bot.services import weekly_update as weekly_update_service
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.telegram_io.rate_limit import OutboxRateLimiter
+from bot.views import Renderer
 
 FRIDAY_EVENING = datetime(2026, 3, 6, 10, 5, tzinfo=UTC)  # 18:05 in Shanghai
 MONDAY = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -111,7 +113,7 @@ async def bench_compose(children: int) -> None:
         started = time.perf_counter()
         await build_school(db, children)
         print(f"built {children} children, {2 * children} parents in {time.perf_counter() - started:.1f} s")
-        services = Services(config=config, db=db, clock=lambda: FRIDAY_EVENING)
+        services = Services(config=config, db=db, clock=lambda: FRIDAY_EVENING, render=Renderer(config))
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the school built, the cache warm
         started = time.perf_counter()
         queued = await weekly_update_service.queue_weekly(services)

@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.services import stats as stats_service
 from bot.storage.db import Database
 from bot.texts import Texts
+from bot.views import stats as stats_view
 
 
 async def main(runs: int, keep: Path | None, reuse: bool) -> None:
@@ -40,7 +41,7 @@ async def main(runs: int, keep: Path | None, reuse: bool) -> None:
             for _ in range(runs):
                 started = time.perf_counter()
                 _, data = await stats_service.summary(services, admin, scope)
-                stats_service.figures(texts, data)
+                stats_view.figures(texts, data)
                 await stats_service.drill_down(services, admin, scope)
                 samples.append((time.perf_counter() - started) * 1000)
                 for kind in ("nog", "unr", "nom"):
@@ -57,7 +58,7 @@ async def main(runs: int, keep: Path | None, reuse: bool) -> None:
         samples = []
         for _ in range(5):
             started = time.perf_counter()
-            await stats_service.chart(services, admin, Scope("school"), texts)
+            await stats_view.chart(services, admin, Scope("school"), texts)
             samples.append((time.perf_counter() - started) * 1000)
         print(f"chart county : p50 {percentile(samples, 0.5):7.1f} ms  max {max(samples):7.1f} ms (5 runs)")
         await db.close()

@@ -17,8 +17,9 @@ from telegram.error import InvalidToken, NetworkError
 from bot import check
 from bot.app import build_application, on_startup
 from bot.config import Config, ConfigError, load_config
-from bot.jobs.health import Counters, MonitoredRequest
+from bot.jobs.health import Counters
 from bot.storage.db import Database, MigrationError, MigrationFailed, SchemaTooNew
+from bot.telegram_io.request import MonitoredRequest
 from bot.texts import DEFAULT_LOCALE, Texts
 
 log = logging.getLogger("bot")

@@ -26,10 +26,12 @@ from bot.handlers import (
     children,
     enrolment,
     export,
+    family_calls,
     health,
     importer,
     invite,
     pairing,
+    parent_messages,
     registry,
     start,
     stats,
@@ -38,7 +40,6 @@ from bot.handlers import (
 )
 from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
-from bot.handlers import green as green_channel
 from bot.handlers import mailbox as safety_mailbox
 from bot.handlers import privacy as safety_privacy
 from bot.handlers.common import BotApp, BotContext, reply
@@ -50,14 +51,16 @@ from bot.jobs.health import Counters, alert_admins, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
-from bot.jobs.outbox import OutboxRateLimiter, OutboxSender, recover_on_startup, send_due
+from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
 from bot.storage import people, schools
 from bot.storage.db import Database
-from bot.storage.persistence import SqlitePersistence
+from bot.telegram_io.persistence import SqlitePersistence
+from bot.telegram_io.rate_limit import OutboxRateLimiter
 from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
+from bot.views import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +137,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *safety_concern.conversations(timeout),
         *safety_counselling.conversations(timeout),
         *safety_privacy.conversations(timeout),
-        *green_channel.conversations(timeout),
+        *family_calls.conversations(timeout),
+        *parent_messages.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -148,7 +152,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *stats.handlers(),
         *export.handlers(),
         *importer.handlers(),
-        *green_channel.handlers(),
+        *family_calls.handlers(),
+        *parent_messages.handlers(),
         *health.handlers(),
         *start.handlers(),
     ]
@@ -184,7 +189,7 @@ def build_application(
     elif config.telegram.proxy:
         builder = builder.proxy(config.telegram.proxy).get_updates_proxy(config.telegram.proxy)
     app: BotApp = builder.build()  # type: ignore[assignment]
-    app.bot_data["services"] = Services(config=config, db=db, clock=clock)
+    app.bot_data["services"] = Services(config=config, db=db, clock=clock, render=Renderer(config))
     app.bot_data["counters"] = Counters(clock=clock)
     app.bot_data["health_watch"] = BacklogWatch()
     app.bot_data["outbox_sender"] = OutboxSender(app.bot, app.bot_data["services"])

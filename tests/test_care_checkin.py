@@ -3,6 +3,7 @@ concern question, double taps, stale and forged buttons, stray input, cancel, re
 
 from __future__ import annotations
 
+from bot.domain.care import Ratings
 from bot.services import care as care_service
 from bot.storage import people
 from tests.care_fixture import OTHER_TEACHER_ID, TEACHER_ID, joined, other_head_teacher, rows, school
@@ -57,7 +58,7 @@ async def test_same_flow_token_is_stored_once(harness: Harness) -> None:
     s = await school(harness)
     services = harness.app.bot_data["services"]
     actor = await people.load_actor(harness.db, TEACHER_ID)
-    ratings = care_service.Ratings.all_fine()
+    ratings = Ratings.all_fine()
     first = await care_service.save_checkin(
         services, actor, s.child_id, ratings, note=None, voice_file_id=None, note_flagged=False, quick=True,
         flow_token="tok1",

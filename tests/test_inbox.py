@@ -18,7 +18,7 @@ import pytest
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.jobs import outbox as outbox_jobs
+from bot.telegram_io import rate_limit
 from bot.update_processor import Inbox, retriable
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness, TestUser
@@ -52,7 +52,7 @@ def inbox_of(h: Harness) -> Inbox:
 
 @pytest.fixture
 async def polled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    monkeypatch.setattr(outbox_jobs, "RETRY_PAUSES", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(rate_limit, "RETRY_PAUSES", (0.0, 0.0, 0.0))
     async with Harness.create(tmp_path, admins=[ADMIN_ID]) as h:
         through_polling(h)
         yield h

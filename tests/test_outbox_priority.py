@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.jobs.outbox import REPLY_RESERVE, OutboxRateLimiter
+from bot.jobs.outbox import REPLY_RESERVE
 from bot.storage import outbox
+from bot.telegram_io.rate_limit import OutboxRateLimiter
 from tests.green_fixture import drain, outbox_rows
 from tests.harness import Harness
 

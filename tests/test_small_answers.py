@@ -100,7 +100,7 @@ async def test_someone_who_sees_every_child_is_told_it_is_gone(school: School) -
 
 
 def _written_action_codes() -> set[str]:
-    """Every audit action code the bot writes: audit.record / record_many(action=...), care's _audit(…, code, …),
+    """Every audit action code the bot writes: audit.record / record_many(action=...), care's write_audit(…, code, …),
     and literal codes in INSERT INTO audit_log statements. An f-string code stands for its constant prefix."""
     codes: set[str] = set()
     for path in BOT.rglob("*.py"):
@@ -111,7 +111,7 @@ def _written_action_codes() -> set[str]:
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             values = [k.value for k in node.keywords if k.arg == "action" and name in ("record", "record_many")]
-            if name == "_audit" and len(node.args) > 2:
+            if name == "write_audit" and len(node.args) > 2:
                 values.append(node.args[2])
             for value in values:
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):

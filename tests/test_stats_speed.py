@@ -15,6 +15,7 @@ import pytest
 from bot.domain.clock import to_db
 from bot.domain.stats import Scope
 from bot.storage import db as db_module
+from bot.storage import scopes
 from bot.storage import stats as store
 from bot.storage.db import Database
 from bot.storage.erasure import erase_child, rows_mentioning_child
@@ -129,7 +130,7 @@ def _term_day(rng: random.Random) -> date:
 
 def _reference_agreed(scope: Scope, weeks: list[tuple[date, date]]) -> tuple[str, dict[str, Any]]:
     """The per-plan SQL that 0006 replaced with a grouped one."""
-    plans, params = store.child_filter(scope, "f.child_id")
+    plans, params = scopes.child_filter(scope, "f.child_id")
     sums = []
     for n, (start, end) in enumerate(weeks):
         params[f"s{n}"], params[f"e{n}"] = start.isoformat(), end.isoformat()
@@ -149,7 +150,7 @@ def _reference_agreed(scope: Scope, weeks: list[tuple[date, date]]) -> tuple[str
 
 async def _reference(db: Database, scope: Scope, today: date) -> dict[str, Any]:
     window = store.CareWindow(today - timedelta(days=29), today, LOCAL)
-    pairs, named = store.child_filter(scope, "p.child_id")
+    pairs, named = scopes.child_filter(scope, "p.child_id")
     overdue = await db.fetchval(
         "SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND "
         + pairs
@@ -157,7 +158,7 @@ async def _reference(db: Database, scope: Scope, today: date) -> dict[str, Any]:
         + store._OVERDUE_PAIRING.replace("po.", "p."),
         {"end": window.end_iso, "local": LOCAL, **named},
     )
-    children, named = store.child_filter(scope)
+    children, named = scopes.child_filter(scope)
     no_consent = await db.fetchval(
         f"SELECT COUNT(*) FROM children ch WHERE {children} AND {store.LIST_CONDITIONS['ncs']}", named
     )
@@ -165,7 +166,7 @@ async def _reference(db: Database, scope: Scope, today: date) -> dict[str, Any]:
     sql, params = _reference_agreed(scope, weeks)
     agreed = await db.fetchone(sql, params)
     assert agreed is not None
-    answers, named = store.child_filter(scope, "a.child_id")
+    answers, named = scopes.child_filter(scope, "a.child_id")
     rows = await db.fetchall(
         "SELECT CAST((julianday(date(a.slot, :local)) - :first_day) / 7 AS INTEGER) AS week, COUNT(*) AS n"
         " FROM (SELECT DISTINCT a.child_id, a.slot FROM family_call_answers a"
@@ -174,12 +175,12 @@ async def _reference(db: Database, scope: Scope, today: date) -> dict[str, Any]:
             **named,
             "local": LOCAL,
             "first_day": weeks[0][0].toordinal() + 1721424.5,
-            "from_at": store._utc_bound(weeks[0][0], LOCAL),
-            "to_at": store._utc_bound(weeks[-1][1], LOCAL, 1),
+            "from_at": scopes.utc_bound(weeks[0][0], LOCAL),
+            "to_at": scopes.utc_bound(weeks[-1][1], LOCAL, 1),
         },
     )
     confirmed = {int(r["week"]): int(r["n"]) for r in rows}
-    children, named = store.child_filter(scope)
+    children, named = scopes.child_filter(scope)
     grades = await db.fetchall(
         "SELECT c.grade_id, SUM(ch.parents_away = 'father'), SUM(ch.parents_away = 'mother'),"
         " SUM(ch.parents_away = 'both') FROM children ch JOIN classes c ON c.id = ch.class_id"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.storage import db as db_module
 from bot.storage.db import Database, migration_files, split_statements
-from bot.storage.persistence import SqlitePersistence
+from bot.telegram_io.persistence import SqlitePersistence
 
 
 async def schema(db: Database) -> list[tuple[str, str, str]]:

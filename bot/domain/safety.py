@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
+from pathlib import Path
 
 
 class ConcernKind(StrEnum):
@@ -68,7 +69,16 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in folded if not ch.isspace())
 
 
-def is_urgent(text: str, keywords: Iterable[str]) -> bool:
-    """True if the message contains any of the words of self-harm or danger (a list kept in the catalogue)."""
+def _word_list(path: Path) -> tuple[str, ...]:
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+# Words of self-harm or danger that mark a mailbox letter urgent: a list kept beside this module, as data.
+URGENT_WORDS = _word_list(Path(__file__).with_name("urgent_words.txt"))
+
+
+def is_urgent(text: str, keywords: Iterable[str] = URGENT_WORDS) -> bool:
+    """True if the message contains any of the words of self-harm or danger (URGENT_WORDS unless given)."""
     folded = _fold(text)
     return any(_fold(word) in folded for word in keywords if word.strip())

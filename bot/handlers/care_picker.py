@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Generic
 
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.ext import ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -24,22 +23,17 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
+from bot.handlers.flow import D, Flow, Handler, new_nonce, new_token
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.texts import Texts
 
+__all__ = ["new_nonce", "new_token"]  # the flows not yet on handlers/flow.py take them from here
+
 PICK_LIMIT = 8
 Finder = Callable[[Services, Actor, str], Awaitable[tuple[list[Child], int]]]
 Chosen = Callable[[Update, BotContext, Texts, Child], Awaitable[int]]
-
-
-def new_nonce() -> str:
-    return secrets.token_hex(3)
-
-
-def new_token() -> str:
-    """A random token for one flow's record: stored UNIQUE, so a double tap cannot save twice."""
-    return secrets.token_hex(8)
+ChosenFor = Callable[[Update, BotContext, Texts, D, Child], Awaitable[int]]
 
 
 def child_label(texts: Texts, child: Child) -> str:
@@ -197,3 +191,57 @@ async def picked_for_care(
     texts = await context.texts(update)
     child = await child_for_care(update, context, texts, button.child)
     return state if child is None else await chosen(update, context, texts, child)
+
+
+class ChildPicker(Generic[D]):
+    """The pick step of a care flow, declared once per flow: its entry (`start`) and the handlers of its state
+    (a typed name, a pressed pick). The child, re-checked, goes on to `chosen` with the flow's draft."""
+
+    def __init__(
+        self,
+        flow: Flow[D],
+        *,
+        pick: type[bt.ChildPick],
+        prompt_key: str,
+        state: int,
+        chosen: ChosenFor[D],
+        finder: Finder = find_for_care,
+    ) -> None:
+        self.flow, self.pick, self.prompt_key, self.state = flow, pick, prompt_key, state
+        self.chosen, self.finder = chosen, finder
+
+    async def start(self, update: Update, context: BotContext, draft: D) -> int:
+        """The entry of /checkin and /visit: staff who may log care only; `/command name` with one match goes on
+        at once."""
+        actor = await context.actor(update)
+        if not await self.flow.begin(update, context, draft, allowed=may_log_care(actor)):
+            return ConversationHandler.END
+        texts = await context.texts(update)
+        query = command_args(context)
+        child = await open_pick(
+            update, context, texts, query=query, pick=self.pick, nonce=draft.nonce, prompt_key=self.prompt_key
+        )
+        if child is None:
+            return self.state
+        state = await self.chosen(update, context, texts, draft, child)
+        if self.flow.key in context.draft:
+            self.flow.put(context, draft)
+        return state
+
+    def handlers(self) -> list[Handler]:
+        return [
+            self.flow.on_text(filters.TEXT & ~filters.COMMAND, self._typed),
+            self.flow.on_button(self.pick, self._picked),
+        ]
+
+    async def _typed(self, update: Update, context: BotContext, draft: D) -> int:
+        """A typed name: one match goes on; otherwise the step stays (buttons offered, or told none matched)."""
+        texts = await context.texts(update)
+        child = await search(update, context, texts, pick=self.pick, nonce=draft.nonce, finder=self.finder)
+        return self.state if child is None else await self.chosen(update, context, texts, draft, child)
+
+    async def _picked(self, update: Update, context: BotContext, draft: D, button: bt.ChildPick) -> int:
+        """A quick pick or search result of this run: the child is re-checked."""
+        texts = await context.texts(update)
+        child = await child_for_care(update, context, texts, button.child)
+        return self.state if child is None else await self.chosen(update, context, texts, draft, child)

@@ -28,10 +28,9 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.timeline import card_rows, care_line
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
 from bot.services import care as care_service
 from bot.services import registry as registry_service
-from bot.storage import people
 from bot.texts import Texts
 
 PAGE_SIZE = 8
@@ -174,7 +173,7 @@ async def edit_start(update: Update, context: BotContext) -> int:
     if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
         if spec.kind is FieldKind.CLASS:
             # Within the child's school: another school's class is a transfer.
-            classes = await people.list_classes(context.services.db, scope_for(actor, Access.REGISTER))
+            classes = await people.list_classes(context.services, scope_for(actor, Access.REGISTER))
             options = [(str(c.id), c.label) for c in classes if c.school_id == child.school_id]
         else:
             options = [(c, texts.t(f"choice.{spec.name}.{c}")) for c in spec.choices]

@@ -27,9 +27,8 @@ from telegram.warnings import PTBUserWarning
 from bot import buttons as bt
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, people
 from bot.services.care import InvalidChange
-from bot.storage import people
 from bot.texts import Texts, texts_for
 from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
 
@@ -52,7 +51,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         if self._actor is None:
             user = update.effective_user
             assert user is not None
-            self._actor = await people.load_actor(self.services.db, user.id)
+            self._actor = await people.load_actor(self.services, user.id)
         return self._actor
 
     def forget_actor(self) -> None:
@@ -262,13 +261,19 @@ def make_hint(flow: str, hint_key: str) -> Callback:
         """Stickers, photos, stray commands mid-flow: say what the current step needs; stay in the step."""
         await answer(update)
         texts = await context.texts(update)
-        message = update.effective_message
-        if message is not None and message.text and message.text.startswith("/"):
-            await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{flow}")))
-        else:
+        if not await command_in_flow(update, texts, flow):
             await reply(update, texts.t(hint_key))
 
     return hint
+
+
+async def command_in_flow(update: Update, texts: Texts, flow: str) -> bool:
+    """A command typed mid-flow is told the flow `flow` is under way (True); anything else gives False."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return False
+    await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{flow}")))
+    return True
 
 
 def conversation(
@@ -279,22 +284,23 @@ def conversation(
     draft_keys: tuple[str, ...],
     timeout_minutes: int,
     hint_key: str = "flow.hint_text",
-    hint: Callback | None = None,
+    hint: Callback | dict[object, Callback] | None = None,
 ) -> ConversationHandler[BotContext]:
     """A persistent ConversationHandler with the house rules: /cancel, timeout, and a hint for stray input.
 
     Every state gets a last handler that answers anything unexpected (stickers, photos, commands,
     stale buttons) with a hint for the step, so nothing falls through to other features mid-flow.
+    `hint` is one for every state, or each state's own (the others get the plain one of `hint_key`).
     """
-    hint = hint or make_hint(name, hint_key)
+    hints = hint if isinstance(hint, dict) else {}
+    default = hint if hint is not None and not isinstance(hint, dict) else make_hint(name, hint_key)
 
-    catch_all: list[BaseHandler[Update, BotContext, Any]] = [
-        CallbackQueryHandler(answer_stale),
-        MessageHandler(filters.ALL, hint),
-    ]
+    def catch_all(state: object) -> list[BaseHandler[Update, BotContext, Any]]:
+        return [CallbackQueryHandler(answer_stale), MessageHandler(filters.ALL, hints.get(state, default))]
+
     # /cancel comes first in every state: the catch-all would otherwise swallow it as a stray command.
     cancel = CommandHandler("cancel", make_cancel(*draft_keys))
-    full_states = {state: [cancel, *handlers, *catch_all] for state, handlers in states.items()}
+    full_states = {state: [cancel, *handlers, *catch_all(state)] for state, handlers in states.items()}
     full_states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, make_timeout(name, *draft_keys))]
     with warnings.catch_warnings():
         # per_message=False is deliberate: the flows mix typed answers and buttons in one chat.

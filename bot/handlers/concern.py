@@ -28,14 +28,13 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
-from bot.jobs.concerns import deliver
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, records
+from bot.services import alerts as alerts_service
 from bot.services import care as care_service
+from bot.services import children as children_service
 from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
-from bot.storage import children as children_store
-from bot.storage import concerns as concerns_store
 from bot.texts import Texts
 
 FLOW = "concern"
@@ -58,7 +57,7 @@ async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) ->
     flagged = await care_service.flagged_checkins(context.services, actor, since=since, limit=5)
     buttons = []
     for checkin in flagged:
-        child_name = await children_store.child_name(context.services.db, checkin.child_id)
+        child_name = await children_service.child_name(context.services, checkin.child_id)
         if child_name is None:
             continue
         buttons.append(
@@ -100,7 +99,7 @@ async def from_checkin(update: Update, context: BotContext) -> int:
     await answer(update)
     texts = await context.texts(update)
     checkin_id = bt.ConcernFromCheckin.of(update).checkin
-    child_id = await concerns_store.checkin_child(context.services.db, checkin_id)
+    child_id = await children_service.child_of_checkin(context.services, checkin_id)
     if child_id is None:
         await reply(update, texts.t("card.gone"))
         return PICK
@@ -111,8 +110,8 @@ async def from_checkin(update: Update, context: BotContext) -> int:
 async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
     actor = await context.actor(update)
     if reaches_every_child(actor, Access.REPORT_CONCERN):
-        found, total = await children_store.search_all(
-            context.services.db, query, scope_for(actor, Access.REPORT_CONCERN), limit=PICK_LIMIT
+        found, total = await children_service.search_all(
+            context.services, actor, Access.REPORT_CONCERN, query, limit=PICK_LIMIT
         )
     else:
         children, total = await registry_service.search_children(context.services, actor, query, limit=PICK_LIMIT)
@@ -149,7 +148,7 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: i
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
-    name = await children_store.child_name(context.services.db, child_id)
+    name = await children_service.child_name(context.services, child_id)
     context.draft.setdefault(DRAFT, {})["child_id"] = child_id
     buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), bt.ConcernKind(k)) for k in ConcernKind]
     await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 2))
@@ -220,7 +219,7 @@ async def _save(update: Update, context: BotContext, when: date) -> int:
         await refuse(update, texts, problem, denied="access.child_denied")
         return end_flow(context, DRAFT)
     end_saved(update, context, DRAFT)
-    await deliver(context.bot, context.services, alerts)
+    await alerts_service.queue(context.services, alerts)
     await reply(update, texts.t("safety.concern.sent", id=concern_id, admins=len(alerts)))
     return ConversationHandler.END
 
@@ -270,13 +269,13 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- the alert's buttons --------------------------------------------------------------------------------------
 
 
-def _status_line(texts: Texts, concern: concerns_store.Concern) -> str:
+def _status_line(texts: Texts, concern: records.Concern) -> str:
     if concern.status is ConcernStatus.CLOSED and concern.outcome is not None:
         return texts.t("safety.status.closed", outcome=texts.t(f"safety.outcome.{concern.outcome.value}"))
     return texts.t(f"safety.status.{concern.status.value}")
 
 
-async def _tell_state(update: Update, texts: Texts, concern: concerns_store.Concern) -> None:
+async def _tell_state(update: Update, texts: Texts, concern: records.Concern) -> None:
     await reply(update, texts.t("safety.concern.state", id=concern.id, status=_status_line(texts, concern)))
 
 
@@ -292,9 +291,7 @@ async def _on_pressed(
         return None
 
 
-async def _open_to_close(
-    update: Update, context: BotContext, texts: Texts, concern_id: int
-) -> concerns_store.Concern | None:
+async def _open_to_close(update: Update, context: BotContext, texts: Texts, concern_id: int) -> records.Concern | None:
     """The pressed button's concern, if the actor may close it and it is still open (else its state is shown)."""
     concern = await _on_pressed(update, context, texts, concern_service.concern_for_close, concern_id)
     if concern is None:
@@ -315,7 +312,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
         return
     concern, done, notes = acknowledged
     await answer(update, texts.t("safety.ack.done" if done else "safety.ack.already"))
-    await deliver(context.bot, context.services, notes)
+    await alerts_service.queue(context.services, notes)
     await _tell_state(update, texts, concern)
 
 
@@ -338,7 +335,7 @@ async def assign_to(update: Update, context: BotContext) -> None:
     button = bt.ConcernAssignTo.of(update)
     assignee = button.user
 
-    async def assign(services: Services, actor: Actor, concern_id: int) -> tuple[concerns_store.Concern, list[Alert]]:
+    async def assign(services: Services, actor: Actor, concern_id: int) -> tuple[records.Concern, list[Alert]]:
         return await concern_service.assign(services, actor, concern_id, assignee)
 
     assigned = await _on_pressed(update, context, texts, assign, button.concern)
@@ -349,7 +346,7 @@ async def assign_to(update: Update, context: BotContext) -> None:
     if concern.status is ConcernStatus.CLOSED:
         await _tell_state(update, texts, concern)
         return
-    await deliver(context.bot, context.services, notes)
+    await alerts_service.queue(context.services, notes)
     await edit_or_reply(update, texts.t("safety.assign.done", id=concern.id))
 
 

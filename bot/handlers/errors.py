@@ -13,7 +13,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import BotContext, reply
-from bot.storage import people
+from bot.services import people
 from bot.texts import Texts, texts_for
 from bot.update_processor import Inbox, retriable
 
@@ -84,8 +84,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _last_alert[kind] = now
     services = context.services
-    for admin_id in await people.keeper_ids(services.db):
-        actor = await people.load_actor(services.db, admin_id)
+    for admin_id in await people.keeper_ids(services):
+        actor = await people.load_actor(services, admin_id)
         admin_texts: Texts = texts_for(actor.language, services.config.school.language)
         try:
             await context.bot.send_message(

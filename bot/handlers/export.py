@@ -13,9 +13,10 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
 from bot.services import stats as stats_service
 from bot.texts import Texts
+from bot.views import stats as stats_view
 
 RANGE_KEY = "export_range"  # a typed period (/export 2026-02-01 2026-02-28), kept for the period buttons
 
@@ -95,7 +96,7 @@ async def generate(update: Update, context: BotContext) -> None:
         return
     await edit_or_reply(update, texts.t("export.working"))
     try:
-        file_name, content, count = await stats_service.export(context.services, actor, scope, chosen[0], texts)
+        file_name, content, count = await stats_view.export(context.services, actor, scope, chosen[0], texts)
     except AccessDenied:
         await reply(update, texts.t("export.denied"))
         return

@@ -16,6 +16,7 @@ from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
 from bot.services.excel import ImportProblem, ImportReport
 from bot.texts import Texts
+from bot.views import WorkbookWords
 
 WAITING_FILE = 0
 FLOW = "import"
@@ -33,7 +34,7 @@ async def start(update: Update, context: BotContext) -> int:
     if not await begin_flow(update, context, FLOW):
         return ConversationHandler.END
     try:
-        content = await stats_service.import_template(context.services, actor, texts)
+        content = await stats_service.import_template(context.services, actor, WorkbookWords(texts.locale))
     except AccessDenied:
         await reply(update, texts.t("import.denied"))
         return end_flow(context)
@@ -79,7 +80,9 @@ async def received(update: Update, context: BotContext) -> int:
     actor = await context.actor(update)
     await reply(update, texts.t("import.checking"))
     try:
-        batch_id, report = await stats_service.check_import(context.services, actor, content, document.file_name or "")
+        batch_id, report = await stats_service.check_import(
+            context.services, actor, content, document.file_name or "", WorkbookWords(texts.locale)
+        )
     except ImportProblem as problem:
         await reply(update, texts.t(problem.reason, max_rows=10_000))
         return WAITING_FILE

@@ -21,10 +21,9 @@ from bot.handlers.common import (
     read_typed,
     reply,
 )
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
 from bot.services import invitations as invitation_service
 from bot.services import registry as registry_service
-from bot.storage import people
 from bot.texts import Raw, Texts
 
 CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION, CHOOSE_SCHOOL = range(6)
@@ -128,7 +127,7 @@ async def _school_known(update: Update, context: BotContext, texts: Texts, schoo
 async def class_chosen(update: Update, context: BotContext) -> int:
     """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
     texts = await context.texts(update)
-    school_class = await people.get_class(context.services.db, bt.InviteClass.of(update).class_id)
+    school_class = await people.get_class(context.services, bt.InviteClass.of(update).class_id)
     if school_class is None or school_class.school_id != context.draft[DRAFT].get("school_id"):
         await answer(update, texts.t("flow.stale_button"), alert=True)
         return CHOOSE_CLASS
@@ -143,7 +142,7 @@ async def class_typed(update: Update, context: BotContext) -> int:
     if label is None:
         return CHOOSE_CLASS
     grade, name = label
-    school_class = await people.ensure_class(context.services.db, int(context.draft[DRAFT]["school_id"]), grade, name)
+    school_class = await people.ensure_class(context.services, int(context.draft[DRAFT]["school_id"]), grade, name)
     return await _create_staff(update, context, texts, school_class.id)
 
 
@@ -164,7 +163,7 @@ async def _create_staff(update: Update, context: BotContext, texts: Texts, class
         return end_flow(context, DRAFT)
     class_part = ""
     if class_id is not None:
-        school_class = await people.get_class(context.services.db, class_id)
+        school_class = await people.get_class(context.services, class_id)
         class_part = texts.t("invite.class_part", label=school_class.label if school_class else "")
     await edit_or_reply(
         update,

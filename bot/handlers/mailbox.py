@@ -42,9 +42,8 @@ from bot.handlers.common import (
     show_page,
 )
 from bot.jobs.mailbox import tell_counsellors
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, access, people
 from bot.services import mailbox as mailbox_service
-from bot.storage import audit, people
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
@@ -168,7 +167,7 @@ async def _unsendable(update: Update, texts: Texts, problem: mailbox_service.Uns
 
 
 async def _texts_for_user(context: BotContext, user_id: int) -> Texts:
-    actor = await people.load_actor(context.services.db, user_id)
+    actor = await people.load_actor(context.services, user_id)
     return texts_for(actor.language, context.services.config.school.language)
 
 
@@ -312,10 +311,7 @@ async def reply_start(update: Update, context: BotContext) -> int:
 
 
 async def _audit_denied(context: BotContext, user_id: int, ticket_id: int) -> None:
-    await audit.record(
-        context.services.db, at=context.services.now(), actor_id=user_id, action="mailbox.denied", child_id=None,
-        detail=f"reply={ticket_id}",
-    )  # fmt: skip
+    await access.audit_refusal(context.services, user_id, f"reply={ticket_id}", action="mailbox.denied")
 
 
 async def reply_typed(update: Update, context: BotContext) -> int:

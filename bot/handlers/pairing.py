@@ -10,7 +10,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do, reaches_every_child, scope_for
+from bot.domain.roles import Access, Actor, may_do, reaches_every_child
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
@@ -26,10 +26,9 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.menu import refresh_menu
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, children, people
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, InvalidChange
-from bot.storage import children, people
 from bot.texts import Texts, texts_for
 
 PAIR_PICK, PAIR_MENTOR, PAIR_CADENCE = range(3)
@@ -45,7 +44,7 @@ MENTOR_BUTTONS = 20
 
 
 async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await children.search(services.db, query, scope_for(actor, Access.PAIR), limit=picker.PICK_LIMIT)
+    return await children.search(services, actor, Access.PAIR, query, limit=picker.PICK_LIMIT)
 
 
 async def pair_start(update: Update, context: BotContext) -> int:
@@ -203,12 +202,12 @@ async def _pair_save(update: Update, context: BotContext, texts: Texts, days: in
 
 async def _refresh(context: BotContext, user_id: int) -> None:
     """Mentoring changes which commands a person may use: refresh their menu."""
-    actor = await people.load_actor(context.services.db, user_id)
+    actor = await people.load_actor(context.services, user_id)
     await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
 async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, days: int) -> None:
-    mentor = await people.load_actor(context.services.db, mentor_id)
+    mentor = await people.load_actor(context.services, mentor_id)
     texts = texts_for(mentor.language, context.services.config.school.language)
     try:
         await context.bot.send_message(mentor_id, texts.t("care.pair_notify_mentor", name=child_name, days=days))
@@ -268,9 +267,10 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
     return await children.search(
-        services.db,
+        services,
+        actor,
+        Access.EDIT_CARD,
         query,
-        scope_for(actor, Access.EDIT_CARD),
         limit=picker.PICK_LIMIT,
     )
 

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot.domain.messages import Notification, message
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
@@ -28,15 +29,14 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
-from bot.jobs.concerns import deliver
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, people
+from bot.services import alerts as alerts_service
+from bot.services import children as children_service
 from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
-from bot.storage import children as children_store
-from bot.storage import people
-from bot.texts import Texts, texts_for
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +158,10 @@ async def request_erasure_yes(update: Update, context: BotContext) -> None:
 async def _tell_handlers(context: BotContext, child: Any, key: str, request_id: int, detail: str = "") -> None:
     alerts = []
     for user_id in await privacy_service.people_to_tell(context.services, child):
-        actor = await people.load_actor(context.services.db, user_id)
-        texts = texts_for(actor.language, context.services.config.school.language)
-        text = texts.t(key, name=child.name, id=child.id, detail=detail)
-        alerts.append(Alert(user_id, f"request:{request_id}:{user_id}", text, None))
-    await deliver(context.bot, context.services, alerts, kind="privacy")
+        actor = await people.load_actor(context.services, user_id)
+        text = message(key, name=child.name, id=child.id, detail=detail)
+        alerts.append(Alert(Notification(user_id, actor.language, text), f"request:{request_id}:{user_id}"))
+    await alerts_service.queue(context.services, alerts, kind="privacy")
 
 
 async def no(update: Update, context: BotContext) -> None:
@@ -368,9 +367,7 @@ async def audit_command(update: Update, context: BotContext) -> None:
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
         return
-    found, total = await children_store.search_all(
-        context.services.db, query, scope_for(actor, Access.VIEW_AUDIT), limit=10
-    )
+    found, total = await children_service.search_all(context.services, actor, Access.VIEW_AUDIT, query, limit=10)
     if total == 0:
         await reply(update, texts.t("safety.concern.none_found", query=query))
         return

@@ -12,24 +12,23 @@ from bot.domain.roles import Access, Actor, may
 from bot.domain.safety import effective_risk
 from bot.services import Services
 from bot.services import concerns as concern_service
-from bot.storage import consent as consent_store
-from bot.storage import counselling as counselling_store
-from bot.storage import risks as risks_store
+from bot.services import safety_card as safety_card_service
 from bot.texts import Texts
 
 
 async def card_lines(services: Services, actor: Actor, texts: Texts, child: Child) -> str:
     """Extra lines under the card for staff: risk, consent, and (if shared) counselling dates."""
-    if not may(actor, Access.SCHOOL_VIEW, child.scope):
+    facts = await safety_card_service.facts(services, actor, child)
+    if facts is None:
         return ""
-    risk = await risks_store.get_risk(services.db, child.id)
+    risk = facts.risk
     level = effective_risk(risk.level, risk.open_concerns)
     lines = ["", texts.t("safety.card.risk", level=texts.t(f"safety.risk.{level.value}"))]
     if risk.reason:
         lines.append(texts.t("safety.card.risk_reason", reason=risk.reason))
     if risk.open_concerns:
         lines.append(texts.t("safety.card.open_concerns", count=risk.open_concerns))
-    consent = await consent_store.get_consent(services.db, child.id)
+    consent = facts.consent
     if consent is None:
         lines.append(texts.t("safety.card.consent_missing"))
     else:
@@ -41,7 +40,7 @@ async def card_lines(services: Services, actor: Actor, texts: Texts, child: Chil
                 date=consent.given_at.astimezone(tz).date().isoformat(),
             )
         )
-    shared = await counselling_store.shared_session_dates(services.db, child.id)
+    shared = facts.shared_sessions
     if shared:
         lines.append(texts.t("safety.card.counselling", dates=", ".join(shared[:5])))
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from bot.domain.roles import commands_for, has_any_role, roles_held
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
 from bot.handlers.menu import describe, refresh_menu
 from bot.services import invitations as invitation_service
-from bot.storage import people
+from bot.services import people
 from bot.texts import Raw, Texts
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
         )
         what = texts.t("card.guardian_item", name=redeemed.child.name, relation=redeemed.relationship)
     await refresh_menu(context.application, actor, services.config.school.language)
-    inviter = await people.load_actor(services.db, redeemed.inviter_id)
+    inviter = await people.load_actor(services, redeemed.inviter_id)
     inviter_texts = Texts(inviter.language or services.config.school.language)
     try:
         await context.bot.send_message(
@@ -123,7 +123,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await answer(update)
     assert update.effective_user
     locale = bt.Language.of(update).locale
-    await people.set_language(context.services.db, update.effective_user.id, locale, context.services.now())
+    await people.set_language(context.services, update.effective_user.id, locale)
     context.forget_actor()
     actor = await context.actor(update)
     await reply(update, Texts(locale).t("language.set"))

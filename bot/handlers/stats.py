@@ -12,10 +12,10 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import Scope, Term, default_scope, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, records
 from bot.services import stats as stats_service
-from bot.storage import stats as store
 from bot.texts import Raw, Texts
+from bot.views import stats as stats_view
 
 LIST_PAGE = 30
 
@@ -54,17 +54,17 @@ async def _view(update: Update, context: BotContext, *, full: bool) -> None:
     await _show(update, context, texts, scope, term, full=full)
 
 
-def render_summary(texts: Texts, title: str, today: str, data: store.Summary, *, full: bool = True) -> str:
+def render_summary(texts: Texts, title: str, today: str, data: records.Summary, *, full: bool = True) -> str:
     """The report as HTML: in full, by grade (school scope), then each figure with its one-line explanation;
     otherwise the key figures alone."""
     lines = [texts.t("stats.header", scope=title, date=today), ""]
     if not full:
-        key = stats_service.key_figures(texts, data)
+        key = stats_view.key_figures(texts, data)
         for figure in key:
             lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
         if data.term and any(f.key == "dropout" for f in key):
             # The term buttons switch this figure alone; say which term it is.
-            lines.append(texts.t("stats.key_term", term=stats_service.term_label(texts, data.term)))
+            lines.append(texts.t("stats.key_term", term=stats_view.term_label(texts, data.term)))
         if data.total == 0:
             lines.append("")
             lines.append(texts.t("stats.no_children"))
@@ -83,7 +83,7 @@ def render_summary(texts: Texts, title: str, today: str, data: store.Summary, *,
                 )
             )
         lines.append("")
-    for figure in stats_service.figures(texts, data):
+    for figure in stats_view.figures(texts, data):
         lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
         lines.append(texts.t("stats.why", text=Raw(figure.explanation)))
     if data.total == 0:
@@ -108,13 +108,13 @@ async def _show(
     except NotFound:
         await reply(update, texts.t("stats.gone"))
         return
-    title = stats_service.scope_title(texts, services, scope, label)
+    title = stats_view.scope_title(texts, services, scope, label)
     text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data, full=full)
     # Drill-down and term buttons keep the view (key figures or all of them); the toggle switches it.
     mode = bt.StatsFull if full else bt.StatsView
     shown = data.term or current
     buttons: list[list[InlineKeyboardButton]] = []
-    listed = stats_service.figures(texts, data) if full else stats_service.key_figures(texts, data)
+    listed = stats_view.figures(texts, data) if full else stats_view.key_figures(texts, data)
     for figure in listed:
         if figure.list_kind and figure.count:
             buttons.append(
@@ -137,7 +137,7 @@ async def _show(
     buttons.append(
         [
             kb.button(
-                texts.t("stats.term_button", term=stats_service.term_label(texts, other)),
+                texts.t("stats.term_button", term=stats_view.term_label(texts, other)),
                 mode(scope.encode(), other.key),
             )
         ]
@@ -175,7 +175,7 @@ async def list_page(update: Update, context: BotContext) -> None:
     except NotFound:
         await reply(update, texts.t("stats.gone"))
         return
-    title = stats_service.scope_title(texts, context.services, scope, label)
+    title = stats_view.scope_title(texts, context.services, scope, label)
     pages = max(1, (total + LIST_PAGE - 1) // LIST_PAGE)
     if total and page >= pages:
         page = pages - 1
@@ -214,7 +214,7 @@ async def chart(update: Update, context: BotContext) -> None:
         return
     actor = await context.actor(update)
     try:
-        title, png = await stats_service.chart(context.services, actor, scope, texts)
+        title, png = await stats_view.chart(context.services, actor, scope, texts)
     except AccessDenied:
         await reply(update, texts.t("stats.denied"))
         return

@@ -16,8 +16,7 @@ from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.services.care import TimelineEntry
-from bot.storage.care_summaries import CareSummary
-from bot.storage.checkins import Checkin
+from bot.services.records import CareSummary, Checkin
 from bot.texts import Raw, Texts
 
 PAGE_SIZE = 8

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -22,94 +23,68 @@ from bot.handlers.common import (
     answer,
     conversation,
     edit_or_reply,
-    end_flow,
-    end_saved,
     read_typed,
     refuse,
     reply,
     show_page,
 )
+from bot.handlers.flow import STALE, Draft, Flow, Step, new_token
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, FollowupDraft, InvalidChange
 from bot.texts import Raw, Texts
 
 PICK, KIND, DATE, PARTICIPANTS, NOTES, FOLLOWUP, ACTION, DUE, REVIEW = range(9)
-FLOW = "visit"
-DRAFT = "visit_draft"
 DUE_CHOICES = (3, 7, 14)
 T = TypeVar("T")
 FOLLOWUPS_PAGE = 8
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft: dict[str, Any] | None = context.draft.get(DRAFT)
-    return draft
+@dataclass(kw_only=True)
+class Visit(Draft):
+    """A visit being written down: the child once picked (with the birth date no visit precedes), then each
+    answer in turn (dates as ISO strings); `action` and `due` only with a follow-up."""
+
+    token: str = field(default_factory=new_token)
+    child_id: int | None = None
+    child_name: str = ""
+    birth: str = ""
+    kind: str = ""
+    date: str = ""
+    participants: str = ""
+    notes: str = ""
+    action: str | None = None
+    due: str | None = None
 
 
-async def _pressed(
-    update: Update, context: BotContext, nonce: str, stage: str, *, valid: bool = True
-) -> dict[str, Any] | None:
-    """The draft, if the button (with `nonce`) belongs to this visit and to its current step (else a stale alert and
-    None)."""
-    return await picker.pressed(update, context, DRAFT, nonce, stage=stage, valid=valid)
+# Without its draft (the child's record was erased mid-flow, which scrubs it) the person is told the child is gone.
+FLOW = Flow("visit", Visit, "visit_draft", gone="card.gone")
 
 
 async def start(update: Update, context: BotContext) -> int:
-    draft = {"nonce": picker.new_nonce(), "token": picker.new_token(), "stage": "pick"}
-    return await picker.start_care_flow(
-        update,
-        context,
-        flow=FLOW,
-        draft_key=DRAFT,
-        draft=draft,
-        pick=bt.VisitPick,
-        prompt_key="care.visit_pick",
-        state=PICK,
-        chosen=_chosen,
-    )
+    return await PICKER.start(update, context, Visit())
 
 
-async def typed_name(update: Update, context: BotContext) -> int:
-    return await picker.typed_name(
-        update, context, draft_key=DRAFT, pick=bt.VisitPick, finder=picker.find_for_care, state=PICK, chosen=_chosen
-    )
-
-
-async def picked(update: Update, context: BotContext) -> int:
-    return await picker.picked_for_care(
-        update, context, draft_key=DRAFT, pick=bt.VisitPick, stage="pick", state=PICK, chosen=_chosen
-    )
-
-
-async def _chosen(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
-    draft = _draft(context)
-    assert draft is not None
-    draft.update(child_id=child.id, child_name=child.name, birth=child.birth_date.isoformat(), stage="kind")
+async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Visit, child: Child) -> int:
+    draft.child_id, draft.child_name, draft.birth = child.id, child.name, child.birth_date.isoformat()
     return await _ask_kind(update, texts, draft)
 
 
-async def _ask_kind(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    buttons = [kb.button(texts.t(f"care.kind.{k.value}"), bt.VisitKind(draft["nonce"], k)) for k in VisitKind]
-    await reply(update, texts.t("care.visit_ask_kind", name=draft["child_name"]), kb.grid(buttons, 1))
+PICKER = picker.ChildPicker(FLOW, pick=bt.VisitPick, prompt_key="care.visit_pick", state=PICK, chosen=_chosen)
+
+
+async def _ask_kind(update: Update, texts: Texts, draft: Visit) -> int:
+    buttons = [kb.button(texts.t(f"care.kind.{k.value}"), bt.VisitKind(draft.nonce, k)) for k in VisitKind]
+    await reply(update, texts.t("care.visit_ask_kind", name=draft.child_name), kb.grid(buttons, 1))
     return KIND
 
 
-async def kind_chosen(update: Update, context: BotContext) -> int:
-    button = bt.VisitKind.of(update)
-    draft = await _pressed(update, context, button.nonce, "kind")
-    if draft is None:
-        return KIND
+async def kind_chosen(update: Update, context: BotContext, draft: Visit, button: bt.VisitKind) -> int:
     texts = await context.texts(update)
-    draft["kind"] = button.kind.value
-    kind = texts.raw(f"care.kind.{draft['kind']}")
-    await edit_or_reply(update, texts.t("care.visit_kind_chosen", kind=kind, name=draft["child_name"]))
-    return await _ask_date(update, texts, draft)
-
-
-async def _ask_date(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    draft["stage"] = "date"
-    nonce = draft["nonce"]
+    draft.kind = button.kind.value
+    kind = texts.raw(f"care.kind.{draft.kind}")
+    await edit_or_reply(update, texts.t("care.visit_kind_chosen", kind=kind, name=draft.child_name))
+    nonce = draft.nonce
     buttons = [
         kb.button(texts.t("care.today"), bt.VisitDate(nonce, 0)),
         kb.button(texts.t("care.yesterday"), bt.VisitDate(nonce, 1)),
@@ -118,93 +93,72 @@ async def _ask_date(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
     return DATE
 
 
-async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: date) -> int:
-    if day < date.fromisoformat(draft["birth"]):
+async def _set_date(update: Update, texts: Texts, draft: Visit, day: date) -> int:
+    if day < date.fromisoformat(draft.birth):
         await reply(update, texts.t("care.invalid_before_birth"))
         return DATE
-    draft["date"] = day.isoformat()
-    draft["stage"] = "participants"
-    markup = kb.grid([kb.button(texts.t("button.skip"), bt.VisitSkip(draft["nonce"]))], 1)
+    draft.date = day.isoformat()
+    markup = kb.grid([kb.button(texts.t("button.skip"), bt.VisitSkip(draft.nonce))], 1)
     await reply(update, texts.t("care.visit_ask_participants"), markup)
     return PARTICIPANTS
 
 
-async def date_button(update: Update, context: BotContext) -> int:
-    button = bt.VisitDate.of(update)
-    draft = await _pressed(update, context, button.nonce, "date")
-    if draft is None:
-        return DATE
+async def date_button(update: Update, context: BotContext, draft: Visit, button: bt.VisitDate) -> int:
     texts = await context.texts(update)
     day = care_service.today(context.services) - timedelta(days=button.days_ago)
     return await _set_date(update, texts, draft, day)
 
 
-Next = Callable[[Update, Texts, dict[str, Any], T], Awaitable[int]]
+Next = Callable[[Update, Texts, Visit, T], Awaitable[int]]
 
 
-async def _typed(update: Update, context: BotContext, state: int, parse: Callable[[str], T], then: Next[T]) -> int:
-    """A typed answer to this step: a good one goes on to `then` (which stores it and asks the next question);
-    a bad one is told why and the step stays. Without a draft (the child's record was erased mid-flow, which
-    scrubs it) the person is told and the flow ends."""
-    texts = await context.texts(update)
-    draft = _draft(context)
-    if draft is None:
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    value = await read_typed(update, texts, parse)
-    return state if value is None else await then(update, texts, draft, value)
+def _typed(state: int, parse: Callable[[BotContext, Visit, str], T], then: Next[T]) -> Step[Visit]:
+    """A typed answer to the step `state`: a good one goes on to `then` (which stores it and asks the next
+    question); a bad one is told why and the step stays."""
+
+    async def step(update: Update, context: BotContext, draft: Visit) -> int:
+        texts = await context.texts(update)
+        value = await read_typed(update, texts, lambda text: parse(context, draft, text))
+        return state if value is None else await then(update, texts, draft, value)
+
+    return step
 
 
-async def date_typed(update: Update, context: BotContext) -> int:
+def _event_date(context: BotContext, draft: Visit, text: str) -> date:
     today = care_service.today(context.services)
-
-    def parse(text: str) -> date:
-        draft = _draft(context)
-        assert draft is not None
-        return rules.parse_event_date(text, today=today, birth=date.fromisoformat(draft["birth"]))
-
-    return await _typed(update, context, DATE, parse, _set_date)
+    return rules.parse_event_date(text, today=today, birth=date.fromisoformat(draft.birth))
 
 
-def _short(text: str) -> str:
+def _due_date(context: BotContext, draft: Visit, text: str) -> date:
+    return rules.parse_due_date(text, today=care_service.today(context.services))
+
+
+def _short(context: BotContext, draft: Visit, text: str) -> str:
     return clean_text(text, max_length=rules.SHORT_MAX)
 
 
-def _note(text: str) -> str:
+def _note(context: BotContext, draft: Visit, text: str) -> str:
     return clean_text(text, max_length=rules.NOTE_MAX)
 
 
-async def _ask_notes(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    draft["stage"] = "notes"
+async def _participants_given(update: Update, texts: Texts, draft: Visit, participants: str) -> int:
+    draft.participants = participants
     await reply(update, texts.t("care.visit_ask_notes"))
     return NOTES
 
 
-async def _participants_given(update: Update, texts: Texts, draft: dict[str, Any], participants: str) -> int:
-    draft["participants"] = participants
-    return await _ask_notes(update, texts, draft)
-
-
-async def participants_typed(update: Update, context: BotContext) -> int:
-    return await _typed(update, context, PARTICIPANTS, _short, _participants_given)
-
-
-async def participants_skipped(update: Update, context: BotContext) -> int:
-    draft = await _pressed(update, context, bt.VisitSkip.of(update).nonce, "participants")
-    if draft is None:
-        return PARTICIPANTS
+async def participants_skipped(update: Update, context: BotContext, draft: Visit, button: bt.VisitSkip) -> int:
     texts = await context.texts(update)
     return await _participants_given(update, texts, draft, "")
 
 
-async def _notes_given(update: Update, texts: Texts, draft: dict[str, Any], notes: str) -> int:
-    draft["notes"] = notes
+async def _notes_given(update: Update, texts: Texts, draft: Visit, notes: str) -> int:
+    draft.notes = notes
     return await _ask_followup(update, texts, draft)
 
 
-async def _ask_followup(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    draft["stage"] = "followup"
-    nonce = draft["nonce"]
+async def _ask_followup(update: Update, texts: Texts, draft: Visit) -> int:
+    nonce = draft.nonce
     markup = InlineKeyboardMarkup(
         [
             [kb.button(texts.t("care.followup_add"), bt.VisitFollowup(nonce, "y"))],
@@ -215,155 +169,126 @@ async def _ask_followup(update: Update, texts: Texts, draft: dict[str, Any]) -> 
     return FOLLOWUP
 
 
-async def notes_typed(update: Update, context: BotContext) -> int:
-    return await _typed(update, context, NOTES, _note, _notes_given)
-
-
-async def followup_chosen(update: Update, context: BotContext) -> int:
-    button = bt.VisitFollowup.of(update)
-    draft = await _pressed(update, context, button.nonce, "followup")
-    if draft is None:
-        return FOLLOWUP
+async def followup_chosen(update: Update, context: BotContext, draft: Visit, button: bt.VisitFollowup) -> int:
     texts = await context.texts(update)
     if button.answer == "n":
-        draft.pop("action", None)
-        draft.pop("due", None)
+        draft.action = draft.due = None
         return await _review(update, texts, draft)
-    draft["stage"] = "action"
     await reply(update, texts.t("care.visit_ask_action"))
     return ACTION
 
 
-async def _action_given(update: Update, texts: Texts, draft: dict[str, Any], action: str) -> int:
-    draft["action"] = action
-    draft["stage"] = "due"
-    buttons = [kb.button(texts.t("care.due_in", days=d), bt.VisitDue(draft["nonce"], d)) for d in DUE_CHOICES]
+async def _action_given(update: Update, texts: Texts, draft: Visit, action: str) -> int:
+    draft.action = action
+    buttons = [kb.button(texts.t("care.due_in", days=d), bt.VisitDue(draft.nonce, d)) for d in DUE_CHOICES]
     await reply(update, texts.t("care.visit_ask_due"), kb.grid(buttons, 3))
     return DUE
 
 
-async def action_typed(update: Update, context: BotContext) -> int:
-    return await _typed(update, context, ACTION, _short, _action_given)
-
-
-async def _due_given(update: Update, texts: Texts, draft: dict[str, Any], day: date) -> int:
-    draft["due"] = day.isoformat()
+async def _due_given(update: Update, texts: Texts, draft: Visit, day: date) -> int:
+    draft.due = day.isoformat()
     return await _review(update, texts, draft)
 
 
-async def due_button(update: Update, context: BotContext) -> int:
-    button = bt.VisitDue.of(update)
-    days = button.days
-    draft = await _pressed(update, context, button.nonce, "due", valid=days in DUE_CHOICES)
-    if draft is None:
-        return DUE
+def _offered_due(draft: Visit, button: bt.VisitDue) -> str | None:
+    return None if button.days in DUE_CHOICES else STALE
+
+
+async def due_button(update: Update, context: BotContext, draft: Visit, button: bt.VisitDue) -> int:
     texts = await context.texts(update)
-    return await _due_given(update, texts, draft, care_service.today(context.services) + timedelta(days=days))
+    return await _due_given(update, texts, draft, care_service.today(context.services) + timedelta(days=button.days))
 
 
-async def due_typed(update: Update, context: BotContext) -> int:
-    today = care_service.today(context.services)
-    return await _typed(update, context, DUE, lambda text: rules.parse_due_date(text, today=today), _due_given)
-
-
-async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    draft["stage"] = "review"
+async def _review(update: Update, texts: Texts, draft: Visit) -> int:
     followup = ""
-    if draft.get("action"):
-        followup = texts.t("care.visit_review_followup", action=draft["action"], due=draft["due"])
+    if draft.action:
+        followup = texts.t("care.visit_review_followup", action=draft.action, due=draft.due)
     text = texts.t(
         "care.visit_review",
-        kind=texts.t(f"care.kind.{draft['kind']}"),
-        name=draft["child_name"],
-        date=draft["date"],
-        participants=draft.get("participants") or texts.t("care.none"),
-        notes=draft["notes"],
+        kind=texts.t(f"care.kind.{draft.kind}"),
+        name=draft.child_name,
+        date=draft.date,
+        participants=draft.participants or texts.t("care.none"),
+        notes=draft.notes,
         followup=Raw(followup),
     )
-    markup = kb.grid([kb.button(texts.t("button.confirm"), bt.VisitSave(draft["nonce"]))], 1)
+    markup = kb.grid([kb.button(texts.t("button.confirm"), bt.VisitSave(draft.nonce))], 1)
     await reply(update, text, markup)
     return REVIEW
 
 
-async def save(update: Update, context: BotContext) -> int:
+async def save(update: Update, context: BotContext, draft: Visit, button: bt.VisitSave) -> int:
     """Saves once: the draft is taken first, and the flow token makes a repeated save a no-op."""
-    if await _pressed(update, context, bt.VisitSave.of(update).nonce, "review") is None:
-        return REVIEW
     texts = await context.texts(update)
-    draft = context.draft.pop(DRAFT)
+    FLOW.take(context)
+    assert draft.child_id is not None
     actor = await context.actor(update)
-    followup = FollowupDraft(draft["action"], date.fromisoformat(draft["due"])) if draft.get("action") else None
+    followup = FollowupDraft(draft.action, date.fromisoformat(draft.due)) if draft.action and draft.due else None
     try:
         visit_id = await care_service.save_visit(
             context.services,
             actor,
-            int(draft["child_id"]),
-            kind=VisitKind(draft["kind"]),
-            visit_date=date.fromisoformat(draft["date"]),
-            participants=draft.get("participants") or "",
-            notes=draft["notes"],
+            draft.child_id,
+            kind=VisitKind(draft.kind),
+            visit_date=date.fromisoformat(draft.date),
+            participants=draft.participants,
+            notes=draft.notes,
             followup=followup,
-            flow_token=draft["token"],
+            flow_token=draft.token,
         )
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
-        return end_flow(context, DRAFT)
-    end_saved(update, context, DRAFT)
+        return FLOW.end(context)
+    FLOW.saved(update, context)
     if visit_id is None:
         await reply(update, texts.t("care.already_saved"))
         return ConversationHandler.END
-    text = texts.t("care.visit_saved", name=draft["child_name"], kind=texts.t(f"care.kind.{draft['kind']}"))
+    text = texts.t("care.visit_saved", name=draft.child_name, kind=texts.t(f"care.kind.{draft.kind}"))
     if followup is not None:
         text += "\n" + texts.t("care.visit_saved_followup")
     await edit_or_reply(update, text)
     return ConversationHandler.END
 
 
-async def hint(update: Update, context: BotContext) -> None:
-    """Stray input: say what this step needs."""
-    await answer(update)
-    texts = await context.texts(update)
-    message = update.effective_message
-    if message is not None and message.text and message.text.startswith("/"):
-        await reply(update, texts.t("flow.command_in_flow", flow=texts.t("flow.name.visit")))
-        return
-    draft = _draft(context) or {}
-    stage = draft.get("stage")
-    if stage == "pick":
-        await reply(update, texts.t("care.hint_pick"))
-    elif stage in ("date", "participants", "notes", "action", "due"):
-        await reply(update, texts.t("care.hint_visit_text"))
-    else:
-        await reply(update, texts.t("flow.hint_buttons"))
-    # A step answered only by its buttons is asked again, buttons included: they may be gone (the bot was stopped
-    # between editing the kind into place and sending the next question) or far up the chat.
-    ask_again = {"kind": _ask_kind, "followup": _ask_followup, "review": _review}
-    if stage in ask_again and "child_name" in draft:
-        await ask_again[stage](update, texts, draft)
-
-
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
+    typed = "care.hint_visit_text"
     return conversation(
-        name=FLOW,
+        name=FLOW.name,
         entry_points=[CommandHandler("visit", start)],
         states={
-            PICK: [MessageHandler(text, typed_name), CallbackQueryHandler(picked, pattern=bt.VisitPick.pattern)],
-            KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.VisitKind.pattern)],
-            DATE: [MessageHandler(text, date_typed), CallbackQueryHandler(date_button, pattern=bt.VisitDate.pattern)],
-            PARTICIPANTS: [
-                MessageHandler(text, participants_typed),
-                CallbackQueryHandler(participants_skipped, pattern=bt.VisitSkip.pattern),
+            PICK: PICKER.handlers(),
+            KIND: [FLOW.on_button(bt.VisitKind, kind_chosen)],
+            DATE: [
+                FLOW.on_text(text, _typed(DATE, _event_date, _set_date)),
+                FLOW.on_button(bt.VisitDate, date_button),
             ],
-            NOTES: [MessageHandler(text, notes_typed)],
-            FOLLOWUP: [CallbackQueryHandler(followup_chosen, pattern=bt.VisitFollowup.pattern)],
-            ACTION: [MessageHandler(text, action_typed)],
-            DUE: [MessageHandler(text, due_typed), CallbackQueryHandler(due_button, pattern=bt.VisitDue.pattern)],
-            REVIEW: [CallbackQueryHandler(save, pattern=bt.VisitSave.pattern)],
+            PARTICIPANTS: [
+                FLOW.on_text(text, _typed(PARTICIPANTS, _short, _participants_given)),
+                FLOW.on_button(bt.VisitSkip, participants_skipped),
+            ],
+            NOTES: [FLOW.on_text(text, _typed(NOTES, _note, _notes_given))],
+            FOLLOWUP: [FLOW.on_button(bt.VisitFollowup, followup_chosen)],
+            ACTION: [FLOW.on_text(text, _typed(ACTION, _short, _action_given))],
+            DUE: [
+                FLOW.on_text(text, _typed(DUE, _due_date, _due_given)),
+                FLOW.on_button(bt.VisitDue, due_button, check=_offered_due),
+            ],
+            REVIEW: [FLOW.on_button(bt.VisitSave, save)],
         },
-        draft_keys=(DRAFT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
-        hint=hint,
+        hint={
+            PICK: FLOW.hint_saying("care.hint_pick"),
+            KIND: FLOW.hint_saying("flow.hint_buttons", _ask_kind),
+            DATE: FLOW.hint_saying(typed),
+            PARTICIPANTS: FLOW.hint_saying(typed),
+            NOTES: FLOW.hint_saying(typed),
+            FOLLOWUP: FLOW.hint_saying("flow.hint_buttons", _ask_followup),
+            ACTION: FLOW.hint_saying(typed),
+            DUE: FLOW.hint_saying(typed),
+            REVIEW: FLOW.hint_saying("flow.hint_buttons", _review),
+        },
     )
 
 

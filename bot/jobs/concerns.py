@@ -1,29 +1,12 @@
-"""Delivery of safety alerts through the durable outbox, and the tick that re-sends unacknowledged concerns."""
+"""The tick that re-sends unacknowledged concerns (queued in the durable outbox by bot/services/alerts.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot
-
 from bot.services import Services
+from bot.services import alerts as alerts_service
 from bot.services import concerns as concern_service
-from bot.services.concerns import Alert
-from bot.storage import outbox
-
-
-async def deliver(bot: Bot | None, services: Services, alerts: list[Alert], *, kind: str = "safety") -> None:
-    """Queues the alerts as urgent (sent before routine messages, quiet hours do not apply). The dedup key is
-    per concern, round and recipient, so a repeated tick or a double tap never queues one alert twice.
-    `bot` is unused: the outbox's sender delivers (kept so callers need not know how delivery works)."""
-    if not alerts:
-        return
-    async with services.db.transaction():
-        for alert in alerts:
-            await outbox.enqueue(
-                services.db, recipient_id=alert.recipient_id, kind=kind, dedup_key=alert.dedup_key,
-                text=alert.text, markup=alert.markup, urgent=alert.urgent, now=services.now(),
-            )  # fmt: skip
 
 
 async def resend_unacknowledged(context: Any) -> None:
@@ -32,4 +15,4 @@ async def resend_unacknowledged(context: Any) -> None:
     services: Services = context.application.bot_data["services"]
     async with services.db.transaction():
         alerts = await concern_service.due_resends(services)
-        await deliver(None, services, alerts)
+        await alerts_service.queue(services, alerts)

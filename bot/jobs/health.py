@@ -1,9 +1,10 @@
 """Liveness: an hourly health line, and polling outages logged once (when they start and when they end).
 
 PTB's updater already retries getUpdates forever with a growing pause (up to 30 s). What it does not do is
-tell the operator sensibly: it logs a traceback on every failed attempt. `MonitoredRequest` watches every
-Bot API call instead: the first failed poll of an outage logs one warning, the first good poll after it one
-line with the outage's length, and every successful send updates the "last successful send" of the health line.
+tell the operator sensibly: it logs a traceback on every failed attempt. `MonitoredRequest`
+(bot/telegram_io/request.py) watches every Bot API call instead and tells the `Counters` here: the first failed
+poll of an outage logs one warning, the first good poll after it one line with the outage's length, and every
+successful send updates the "last successful send" of the health line.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ import logging
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
-from telegram.request import HTTPXRequest, RequestData
 
 from bot.domain.clock import Clock, system_clock
 from bot.services import Services
@@ -29,10 +27,6 @@ from bot.storage.db import Database
 from bot.texts import texts_for
 
 log = logging.getLogger("bot.health")
-
-# Bot API methods that deliver something to a person: their success is "the bot can still reach people".
-_DELIVERING = ("send", "edit", "copy", "forward")
-
 
 # How long the start times of polling outages are kept (/health counts those of the last seven days).
 OUTAGES_KEPT = timedelta(days=7)
@@ -89,46 +83,6 @@ class Counters:
     def on_polling_error(self, error: TelegramError) -> None:
         """The updater's error_callback: replaces its traceback-per-attempt logging."""
         self.poll_failed(type(error).__name__)
-
-
-class MonitoredRequest(HTTPXRequest):
-    """The normal HTTPX request, reporting successes and failures to the Counters."""
-
-    def __init__(self, counters: Counters, *, polling: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.counters = counters
-        self.polling = polling
-        self.on_updates: Callable[[bytes], None] | None = None  # told each getUpdates answer as it arrived
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        try:
-            status, payload = await super().do_request(
-                url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-            )
-        except TelegramError as error:  # network down, proxy gone, timed out
-            if self.polling and api_method == "getUpdates":
-                self.counters.poll_failed(type(error).__name__)
-            raise
-        if self.polling and api_method == "getUpdates":
-            if status == 200:
-                self.counters.poll_succeeded()
-                if self.on_updates is not None:
-                    self.on_updates(payload)
-            elif status >= 500 or status == 429:
-                self.counters.poll_failed(f"HTTP {status}")
-        elif status == 200 and api_method.startswith(_DELIVERING):
-            self.counters.last_send_at = time.monotonic()
-        return status, payload
 
 
 async def outbox_backlog(db: Database) -> int | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot import buttons as bt
-from bot.services import Services
+from bot.domain.messages import Choice, Notification, message
+from bot.services import Services, message_kinds
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox import LetterNotice
 from bot.storage import outbox, people
-from bot.texts import texts_for
 
 KIND = "mailbox"
 
@@ -22,23 +22,18 @@ async def tell_counsellors(services: Services, notices: list[LetterNotice]) -> i
     """Queues each notice for every counsellor, once (marked in the same transaction); returns how many were new."""
     counsellors = await mailbox_service.counsellor_ids(services)
     languages = {c: (await people.load_actor(services.db, c)).language for c in counsellors}
-    default = services.config.school.language
     queued = 0
     for notice in notices:
         async with services.db.transaction():
             if not await mailbox_service.mark_notified(services, notice):
                 continue  # another caller queued it first
+            key = "safety.mailbox.notify_urgent" if notice.urgent else "safety.mailbox.notify"
+            text = message(key, number=notice.number)
+            buttons = ((Choice(message("safety.mailbox.read_button"), bt.MailboxTicket(notice.ticket_id)),),)
             for counsellor_id in counsellors:
-                texts = texts_for(languages[counsellor_id], default)
-                key = "safety.mailbox.notify_urgent" if notice.urgent else "safety.mailbox.notify"
-                read = {
-                    "text": texts.t("safety.mailbox.read_button"),
-                    "callback_data": bt.MailboxTicket(notice.ticket_id).pack(),
-                }
-                markup = {"inline_keyboard": [[read]]}
-                await outbox.enqueue(
-                    services.db, recipient_id=counsellor_id, kind=KIND, dedup_key=f"letter:{notice.message_id}",
-                    text=texts.t(key, number=notice.number), markup=markup, urgent=notice.urgent, now=services.now(),
+                await message_kinds.queue(
+                    services, Notification(counsellor_id, languages[counsellor_id], text, buttons), kind=KIND,
+                    dedup_key=f"letter:{notice.message_id}", urgent=notice.urgent,
                 )  # fmt: skip
             queued += 1
     return queued

@@ -17,35 +17,32 @@ every possible crash; we choose per kind of message):
 
 Limits: about `scheduler.messages_per_second` overall, at most one message a second into one chat. A 429 pauses
 ALL sending for `retry_after` (the sender sees the 429 itself: it bypasses AIORateLimiter's own retries through
-`OutboxRateLimiter`, so the pause is owned here and the row is not sent twice by two retry loops). A 403
-(blocked) marks the recipient unreachable and tells their head teacher. Routine rows wait out quiet hours and
-are skipped, with the reason recorded, when they are older than `scheduler.stale_after_hours`.
+`OutboxRateLimiter` in bot/telegram_io/rate_limit.py, so the pause is owned here and the row is not sent twice by
+two retry loops). A 403 (blocked) marks the recipient unreachable and tells their head teacher. Routine rows wait
+out quiet hours and are skipped, with the reason recorded, when they are older than `scheduler.stale_after_hours`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bot.domain import schedule
 from bot.services import Services
 from bot.services import family_calls as family_calls_service
 from bot.storage import outbox
-from bot.update_processor import replaying, retriable
+from bot.telegram_io.rate_limit import OWN_RETRY, OutboxRateLimiter
 
 log = logging.getLogger(__name__)
 
-OWN_RETRY = -1  # rate_limit_args value: no AIORateLimiter retries, the outbox handles the 429 itself
 MAX_ATTEMPTS = 10
 PER_CHAT = timedelta(seconds=1)
 BATCH = 100
@@ -57,82 +54,11 @@ REPLY_HEADROOM = 1.0
 REPLY_RESERVE = 10
 # Kinds that answer something the person wrote: sent even to someone who chose "stop all messages".
 REPLY_KINDS = frozenset({"green.answer"})
-# Pauses between the attempts of a reply that failed with a 5xx or a lost connection.
-RETRY_PAUSES = (0.5, 1.0, 2.0)
 # Deleted as soon as they are delivered, the WAL emptied: a counsellor's notice of an anonymous letter would
 # otherwise keep the second the letter was written (bot/services/mailbox.py).
 FORGOTTEN_ONCE_SENT = frozenset({"mailbox"})
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class OutboxRateLimiter(AIORateLimiter):
-    """AIORateLimiter(max_retries=2) for everything, except calls made with rate_limit_args=OWN_RETRY: those still
-    respect the overall limit but get a 429 raised at once (AIORateLimiter treats 0 as "use the default").
-
-    It also counts the other (interactive) requests of the last second, so the outbox can leave them room:
-    replies to people must never wait behind a broadcast.
-
-    A reply (any call but the outbox's, which keep their own backoff and crash semantics) that fails with a 5xx or
-    a lost connection is tried again after each of `retry_pauses`; a timeout never is (Telegram may have acted on
-    it). The time of the last answered call tells the inbox the Bot API is back."""
-
-    def __init__(self, *args: Any, retry_pauses: tuple[float, ...] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._interactive: deque[float] = deque()
-        self.retry_pauses = RETRY_PAUSES if retry_pauses is None else retry_pauses
-        self.last_success = 0.0  # time.monotonic() of the last call Telegram answered
-
-    def has_spare(self, reserve: int) -> bool:
-        """Whether the overall limiter could let one more message through now and still `reserve` after it."""
-        limiter = self._base_limiter  # AIORateLimiter's own (30/s); read only, to leave its capacity to replies
-        return limiter is None or limiter.has_capacity(reserve + 1)
-
-    def interactive_last_second(self) -> int:
-        """How many requests other than the outbox's went out in the last second."""
-        horizon = time.monotonic() - 1.0
-        while self._interactive and self._interactive[0] < horizon:
-            self._interactive.popleft()
-        return len(self._interactive)
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if rate_limit_args == OWN_RETRY:
-            result = await self._run_request(
-                chat=data.get("chat_id") is not None,
-                group=False,
-                allow_paid_broadcast=False,
-                callback=callback,
-                args=args,
-                kwargs=kwargs,
-            )
-            self.last_success = time.monotonic()
-            return result
-        if data.get("chat_id") is not None:
-            self._interactive.append(time.monotonic())
-        for pause in (*self.retry_pauses, None):
-            try:
-                result = await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except BadRequest:
-                if endpoint == "answerCallbackQuery" and replaying.get():
-                    return True  # the first handling of this press answered it (Telegram takes one answer only)
-                raise
-            except NetworkError as exc:
-                if pause is None or not retriable(exc):
-                    raise
-                log.info("bot api: %s failed (%s); trying again in %.1f s", endpoint, type(exc).__name__, pause)
-                await asyncio.sleep(pause)
-                continue
-            self.last_success = time.monotonic()
-            return result
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 class OutboxSender:
@@ -242,11 +168,11 @@ class OutboxSender:
             return False
         db = self.services.db
         config = self.services.config
-        user = await db.fetchone("SELECT status, opted_out FROM users WHERE id = ?", (row.recipient_id,))
-        if user is not None and user["opted_out"] and row.kind not in REPLY_KINDS:
+        user = await outbox.recipient_state(db, row.recipient_id)
+        if user is not None and user[1] and row.kind not in REPLY_KINDS:
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "opted_out", now)
             return True
-        if user is not None and user["status"] == "unreachable":
+        if user is not None and user[0] == "unreachable":
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "unreachable", now)
             return True
         if schedule.is_stale(row.not_before, now, config.scheduler.stale_after_hours):
@@ -313,7 +239,7 @@ class OutboxSender:
         db = self.services.db
         async with db.transaction():
             await outbox.mark_done(db, row.id, outbox.FAILED, "blocked", now)
-            await db.execute("UPDATE users SET status = 'unreachable' WHERE id = ?", (row.recipient_id,))
+            await outbox.mark_unreachable(db, row.recipient_id)
             self.services.names_seen.pop(row.recipient_id, None)  # their next message makes them reachable again
             await family_calls_service.alert_unreachable(self.services, row.recipient_id, now)
         log.info("outbox: recipient of #%d blocked the bot; marked unreachable", row.id)

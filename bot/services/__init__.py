@@ -7,7 +7,12 @@ from datetime import datetime
 
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
+from bot.domain.messages import Notification, Outgoing, Render
 from bot.storage.db import Database
+
+
+def _unwired(notification: Notification, /) -> Outgoing:
+    raise RuntimeError("Services built without views: pass render=bot.views.Renderer(config)")
 
 
 @dataclass
@@ -20,6 +25,8 @@ class Services:
     # The display name each person last wrote with, as stored: the guard then writes nothing for an unchanged
     # name (one statement less per update). Forgotten when the outbox marks the person unreachable.
     names_seen: dict[int, str] = field(default_factory=dict)
+    # Words a service's notification for the outbox (bot.views.Renderer): services say what, views say how.
+    render: Render = _unwired
 
     def now(self) -> datetime:
         return self.clock()

@@ -21,10 +21,7 @@ async def authorised_child(
         # Not audited: the id names nobody yet, and a row under it would later seem to be about a new child.
         raise NotFound if reaches_every_child(actor, access) else AccessDenied
     if not may(actor, access, child.scope):
-        await audit.record(
-            services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=child_id,
-            detail=detail or access.value,
-        )  # fmt: skip
+        await audit_refusal(services, actor.user_id, detail or access.value, child_id=child_id)
         raise AccessDenied
     return child
 
@@ -33,8 +30,14 @@ async def authorised(services: Services, actor: Actor, access: Access, *, detail
     """Returns if the actor may do `access` at all; otherwise the refusal is audited (no child) and raised."""
     if may_do(actor, access):
         return
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action="denied", child_id=None,
-        detail=detail or access.value,
-    )  # fmt: skip
+    await audit_refusal(services, actor.user_id, detail or access.value)
     raise AccessDenied
+
+
+async def audit_refusal(
+    services: Services, actor_id: int, detail: str, *, action: str = "denied", child_id: int | None = None
+) -> None:
+    """Records that the policy refused this actor something (`detail` says what)."""
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor_id, action=action, child_id=child_id, detail=detail
+    )

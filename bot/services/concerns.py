@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from bot import buttons as bt
 from bot.domain.clock import to_db
+from bot.domain.messages import Choice, Joiner, Listing, Notification, message
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, Role, may, may_do, scope_for
 from bot.domain.safety import (
@@ -30,27 +30,27 @@ from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children, people, schools
 from bot.storage import concerns as concerns_store
 from bot.storage import risks as risks_store
-from bot.texts import Texts, texts_for
 
 
 @dataclass(frozen=True)
 class Alert:
-    """One message for one person, to be queued (or sent) by the caller's delivery."""
+    """One notification for one person, to be queued by the caller's delivery (bot/jobs/concerns.py)."""
 
-    recipient_id: int
+    notification: Notification
     dedup_key: str
-    text: str
-    markup: dict[str, Any] | None
     urgent: bool = True  # safety alerts ignore quiet hours; routine notes (a non-urgent letter) do not
+
+    @property
+    def recipient_id(self) -> int:
+        return self.notification.recipient
 
 
 class NoteRequired(ValueError):
     """This outcome needs a reference or the name of the body referred to."""
 
 
-async def _texts_of(services: Services, user_id: int) -> Texts:
-    actor = await people.load_actor(services.db, user_id)
-    return texts_for(actor.language, services.config.school.language)
+async def _language_of(services: Services, user_id: int) -> str | None:
+    return (await people.load_actor(services.db, user_id)).language
 
 
 async def _deny(services: Services, actor: Actor, child_id: int | None, detail: str) -> None:
@@ -107,32 +107,32 @@ async def alerts_for(services: Services, concern: concerns_store.Concern, *, rou
     child = await children.get_child(services.db, concern.child_id)
     class_label = child.class_label if child else ""
     alerts = []
-    for admin_id in await people.admin_ids(services.db, child.school_id if child else 0):
-        texts = await _texts_of(services, admin_id)
-        head = "safety.alert.header" if round_number == 0 else "safety.alert.resend_header"
-        text = (
-            texts.t(head, id=concern.id, round=round_number)
-            + "\n"
-            + texts.t(
+    head = "safety.alert.header" if round_number == 0 else "safety.alert.resend_header"
+    text = Listing(
+        (
+            message(head, id=concern.id, round=round_number),
+            message(
                 "safety.alert.body",
                 name=concern.child_name,
                 class_label=class_label,
-                kind=texts.t(f"safety.kind.{concern.kind.value}"),
+                kind=message(f"safety.kind.{concern.kind.value}"),
                 when=concern.occurred_on,
                 what=concern.description,
                 reporter=reporter.full_name if reporter and reporter.full_name else concern.reporter_id,
-            )
-        )
-        markup = {
-            "inline_keyboard": [
-                [
-                    {"text": texts.t("safety.button.ack"), "callback_data": bt.ConcernAck(concern.id).pack()},
-                    {"text": texts.t("safety.button.assign"), "callback_data": bt.ConcernAssign(concern.id).pack()},
-                ],
-                [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern.id).pack()}],
-            ]
-        }
-        alerts.append(Alert(admin_id, f"concern:{concern.id}:r{round_number}:{admin_id}", text, markup))
+            ),
+        ),
+        Joiner.LINES,
+    )
+    buttons = (
+        (
+            Choice(message("safety.button.ack"), bt.ConcernAck(concern.id)),
+            Choice(message("safety.button.assign"), bt.ConcernAssign(concern.id)),
+        ),
+        (Choice(message("safety.button.close"), bt.ConcernClose(concern.id)),),
+    )
+    for admin_id in await people.admin_ids(services.db, child.school_id if child else 0):
+        notification = Notification(admin_id, await _language_of(services, admin_id), text, buttons)
+        alerts.append(Alert(notification, f"concern:{concern.id}:r{round_number}:{admin_id}"))
     return alerts
 
 
@@ -171,9 +171,9 @@ async def acknowledge(
         ):
             if admin_id == actor.user_id:
                 continue
-            texts = await _texts_of(services, admin_id)
-            text = texts.t("safety.ack.notice", id=concern_id, who=who.full_name if who else actor.user_id)
-            notes.append(Alert(admin_id, f"concern:{concern_id}:ack:{admin_id}", text, None))
+            text = message("safety.ack.notice", id=concern_id, who=who.full_name if who else actor.user_id)
+            notification = Notification(admin_id, await _language_of(services, admin_id), text)
+            notes.append(Alert(notification, f"concern:{concern_id}:ack:{admin_id}"))
     return updated, done, notes
 
 
@@ -210,25 +210,22 @@ async def assign(
         )  # fmt: skip
     updated = await concerns_store.get_concern(services.db, concern_id)
     assert updated is not None
-    texts = await _texts_of(services, assignee)
-    text = (
-        texts.t("safety.assigned.notice", id=concern_id)
-        + "\n"
-        + texts.t(
-            "safety.alert.body_short",
-            name=updated.child_name,
-            kind=texts.t(f"safety.kind.{updated.kind.value}"),
-            when=updated.occurred_on,
-            what=updated.description,
-        )
+    text = Listing(
+        (
+            message("safety.assigned.notice", id=concern_id),
+            message(
+                "safety.alert.body_short",
+                name=updated.child_name,
+                kind=message(f"safety.kind.{updated.kind.value}"),
+                when=updated.occurred_on,
+                what=updated.description,
+            ),
+        ),
+        Joiner.LINES,
     )
-    markup = {
-        "inline_keyboard": [
-            [{"text": texts.t("safety.button.close"), "callback_data": bt.ConcernClose(concern_id).pack()}]
-        ]
-    }
-    stamp = to_db(now)
-    return updated, [Alert(assignee, f"concern:{concern_id}:as:{assignee}:{stamp}", text, markup)]
+    buttons = ((Choice(message("safety.button.close"), bt.ConcernClose(concern_id)),),)
+    notification = Notification(assignee, await _language_of(services, assignee), text, buttons)
+    return updated, [Alert(notification, f"concern:{concern_id}:as:{assignee}:{to_db(now)}")]
 
 
 async def concern_for_close(services: Services, actor: Actor, concern_id: int) -> concerns_store.Concern:

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -25,7 +25,6 @@ from bot.domain.archive import FIELDS, ArchiveField, FieldKind
 from bot.domain.clock import age_on
 from bot.domain.models import Child
 from bot.domain.validation import InvalidInput, clean_text, parse_birth_date, parse_date, parse_phone
-from bot.texts import LOCALES, template
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -36,9 +35,13 @@ _EXAMPLE_FONT = Font(italic=True, color="808080")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def _plain(key: str, locale: str) -> str:
-    """A catalogue string as plain text for a cell (the catalogue's values are escaped only in messages)."""
-    return template(key, locale)
+class Words(Protocol):
+    """The catalogue's plain words for a workbook (bot.views.WorkbookWords): in the reader's language (writing), and
+    in every language the bot speaks (reading a workbook made in any of them)."""
+
+    def plain(self, key: str) -> str: ...
+
+    def every(self, key: str) -> tuple[str, ...]: ...
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -85,24 +88,24 @@ def write_table(
     sheet.freeze_panes = "A2"
 
 
-def roster_headers(locale: str) -> list[str]:
+def roster_headers(words: Words) -> list[str]:
     """编号, the archive fields in card order, with 年龄 right after the date of birth."""
-    headers = [_plain("export.col.id", locale)]
+    headers = [words.plain("export.col.id")]
     for spec in FIELDS:
-        headers.append(_plain(f"field.{spec.name}", locale))
+        headers.append(words.plain(f"field.{spec.name}"))
         if spec.kind is FieldKind.BIRTH_DATE:
-            headers.append(_plain("export.col.age", locale))
+            headers.append(words.plain("export.col.age"))
     return headers
 
 
-def roster_row(child: Child, *, locale: str, today: date) -> list[Any]:
+def roster_row(child: Child, *, words: Words, today: date) -> list[Any]:
     row: list[Any] = [child.id]
     for spec in FIELDS:
         value = child.value(spec.name)
         if spec.kind is FieldKind.CLASS:
             value = child.class_label
         elif spec.kind is FieldKind.CHOICE:
-            value = _plain(f"choice.{spec.name}.{value}", locale)
+            value = words.plain(f"choice.{spec.name}.{value}")
         row.append(value)
         if spec.kind is FieldKind.BIRTH_DATE:
             row.append(age_on(child.birth_date, today))
@@ -120,7 +123,7 @@ class ExportBook:
     tables: list[tuple[str, list[str], list[list[Any]]]] = field(default_factory=list)  # extra sheets
 
 
-def build_export(book_data: ExportBook, *, locale: str, today: date) -> bytes:
+def build_export(book_data: ExportBook, *, words: Words, today: date) -> bytes:
     """The summary first, then one roster sheet per class, then the care-record sheets."""
     book = Workbook()
     assert book.active is not None
@@ -128,13 +131,13 @@ def build_export(book_data: ExportBook, *, locale: str, today: date) -> bytes:
     taken: set[str] = set()
     if book_data.summary_rows:
         write_table(book, book_data.summary_title, book_data.summary_headers, book_data.summary_rows, taken)
-    headers = roster_headers(locale)
+    headers = roster_headers(words)
     for label, children in book_data.roster:
-        write_table(book, label, headers, (roster_row(c, locale=locale, today=today) for c in children), taken)
+        write_table(book, label, headers, (roster_row(c, words=words, today=today) for c in children), taken)
     for title, table_headers, rows in book_data.tables:
         write_table(book, title, table_headers, rows, taken)
     if not book.sheetnames:
-        write_table(book, _plain("export.sheet.empty", locale), [_plain("export.nothing", locale)], [], taken)
+        write_table(book, words.plain("export.sheet.empty"), [words.plain("export.nothing")], [], taken)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -160,33 +163,33 @@ def required_in_import(spec: ArchiveField) -> bool:
     return spec.required and spec.name != "boarding"
 
 
-def _example_row(locale: str, class_labels: list[str]) -> list[Any]:
+def _example_row(words: Words, class_labels: list[str]) -> list[Any]:
     row: list[Any] = []
     for spec in _IMPORT_FIELDS:
         value: Any = _EXAMPLE_VALUES.get(spec.name)
         if spec.name in _EXAMPLE_WORDS:
-            value = _plain(f"import.example.{spec.name}", locale)
+            value = words.plain(f"import.example.{spec.name}")
         elif spec.kind is FieldKind.CLASS:
-            value = class_labels[0] if class_labels else _plain("import.example.class_id", locale)
+            value = class_labels[0] if class_labels else words.plain("import.example.class_id")
         elif spec.kind is FieldKind.CHOICE and value is not None:
-            value = _plain(f"choice.{spec.name}.{value}", locale)
+            value = words.plain(f"choice.{spec.name}.{value}")
         row.append(value)
     return row
 
 
-def build_template(*, locale: str, class_labels: list[str]) -> bytes:
+def build_template(*, words: Words, class_labels: list[str]) -> bytes:
     """The import template: the roster headers (no 编号 or 年龄; required ones marked *), one example row that
     the import ignores, drop-down lists for the choices, and a second sheet explaining each column."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = _plain("import.sheet.template", locale)
+    sheet.title = words.plain("import.sheet.template")
     headers = [
-        _plain(f"field.{spec.name}", locale) + (REQUIRED_MARK if required_in_import(spec) else "")
+        words.plain(f"field.{spec.name}") + (REQUIRED_MARK if required_in_import(spec) else "")
         for spec in _IMPORT_FIELDS
     ]
     sheet.append(headers)
-    sheet.append(_example_row(locale, class_labels))
+    sheet.append(_example_row(words, class_labels))
     for cell in sheet[2]:
         cell.font = _EXAMPLE_FONT
     for i, header in enumerate(headers, start=1):
@@ -199,7 +202,7 @@ def build_template(*, locale: str, class_labels: list[str]) -> bytes:
         letter = get_column_letter(i)
         options: list[str] = []
         if spec.kind is FieldKind.CHOICE:
-            options = [_plain(f"choice.{spec.name}.{c}", locale) for c in spec.choices]
+            options = [words.plain(f"choice.{spec.name}.{c}") for c in spec.choices]
         elif spec.kind is FieldKind.CLASS:
             options = class_labels
         joined = ",".join(options)
@@ -213,10 +216,10 @@ def build_template(*, locale: str, class_labels: list[str]) -> bytes:
         elif spec.kind is FieldKind.PHONE:
             for row in range(2, 502):
                 sheet.cell(row=row, column=i).number_format = "@"
-    help_sheet = book.create_sheet(_plain("import.sheet.help", locale))
-    help_sheet.append([_plain("import.help.column", locale), _plain("import.help.rule", locale)])
+    help_sheet = book.create_sheet(words.plain("import.sheet.help"))
+    help_sheet.append([words.plain("import.help.column"), words.plain("import.help.rule")])
     for spec in _IMPORT_FIELDS:
-        help_sheet.append([_plain(f"field.{spec.name}", locale), _rule(spec, locale, class_labels)])
+        help_sheet.append([words.plain(f"field.{spec.name}"), _rule(spec, words, class_labels)])
     help_sheet.column_dimensions["A"].width = 20
     help_sheet.column_dimensions["B"].width = 90
     for cell in help_sheet[1]:
@@ -226,19 +229,19 @@ def build_template(*, locale: str, class_labels: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _rule(spec: ArchiveField, locale: str, class_labels: list[str]) -> str:
-    required = _plain("import.help.required" if required_in_import(spec) else "import.help.optional", locale)
+def _rule(spec: ArchiveField, words: Words, class_labels: list[str]) -> str:
+    required = words.plain("import.help.required" if required_in_import(spec) else "import.help.optional")
     if spec.kind is FieldKind.CHOICE:
-        options = " / ".join(_plain(f"choice.{spec.name}.{c}", locale) for c in spec.choices)
-        detail = _plain("import.help.choice", locale).format(options=options)
+        options = " / ".join(words.plain(f"choice.{spec.name}.{c}") for c in spec.choices)
+        detail = words.plain("import.help.choice").format(options=options)
     elif spec.kind is FieldKind.CLASS:
-        detail = _plain("import.help.class", locale).format(classes=" / ".join(class_labels))
+        detail = words.plain("import.help.class").format(classes=" / ".join(class_labels))
     elif spec.kind in (FieldKind.DATE, FieldKind.BIRTH_DATE):
-        detail = _plain("import.help.date", locale)
+        detail = words.plain("import.help.date")
     elif spec.kind is FieldKind.PHONE:
-        detail = _plain("import.help.phone", locale)
+        detail = words.plain("import.help.phone")
     else:
-        detail = _plain("import.help.text", locale).format(length=spec.max_length)
+        detail = words.plain("import.help.text").format(length=spec.max_length)
     return f"{required} {detail}"
 
 
@@ -279,34 +282,34 @@ class ImportReport:
 _FORMER_HEADERS = {"guardian_relation": "import.former.guardian_relation"}
 
 
-def _header_map() -> dict[str, str]:
+def _header_map(words: Words) -> dict[str, str]:
     """Normalised header text (either language, with or without the required mark) -> field name."""
     mapping: dict[str, str] = {}
     for name, key in _FORMER_HEADERS.items():
-        for locale in LOCALES:
-            mapping[_norm(_plain(key, locale))] = name
+        for text in words.every(key):
+            mapping[_norm(text)] = name
     for spec in FIELDS:
-        for locale in LOCALES:
-            mapping[_norm(_plain(f"field.{spec.name}", locale))] = spec.name
+        for text in words.every(f"field.{spec.name}"):
+            mapping[_norm(text)] = spec.name
         mapping[_norm(spec.name)] = spec.name
     return mapping
 
 
-def _example_marks() -> tuple[str, ...]:
-    return tuple(_norm(_plain("import.example.mark", locale)) for locale in LOCALES)
+def _example_marks(words: Words) -> tuple[str, ...]:
+    return tuple(_norm(text) for text in words.every("import.example.mark"))
 
 
-def is_example(name: str) -> bool:
+def is_example(name: str, words: Words) -> bool:
     """The template's example row, left in: its name starts with the example mark (in either language)."""
-    return _norm(name).startswith(_example_marks())
+    return _norm(name).startswith(_example_marks(words))
 
 
-def _choice_map(spec: ArchiveField) -> dict[str, str]:
+def _choice_map(spec: ArchiveField, words: Words) -> dict[str, str]:
     mapping = {}
     for code in spec.choices:
         mapping[_norm(code)] = code
-        for locale in LOCALES:
-            mapping[_norm(_plain(f"choice.{spec.name}.{code}", locale))] = code
+        for text in words.every(f"choice.{spec.name}.{code}"):
+            mapping[_norm(text)] = code
     return mapping
 
 
@@ -333,6 +336,7 @@ def parse_import(
     classes: dict[str, int],
     allowed_class_ids: frozenset[int] | None,
     existing: set[tuple[str, str, int]],
+    words: Words,
 ) -> ImportReport:
     """Reads every sheet whose first row carries the roster headers; validates each row.
 
@@ -344,8 +348,8 @@ def parse_import(
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
         raise ImportProblem("import.malformed") from None
-    headers_known = _header_map()
-    choices = {spec.name: _choice_map(spec) for spec in FIELDS if spec.kind is FieldKind.CHOICE}
+    headers_known = _header_map(words)
+    choices = {spec.name: _choice_map(spec, words) for spec in FIELDS if spec.kind is FieldKind.CHOICE}
     report = ImportReport()
     seen = set(existing)
     found_sheet = False
@@ -367,12 +371,12 @@ def parse_import(
             labels = {name: _text(first[i]) for i, name in columns.items()}
             for number, cells in enumerate(rows, start=2):
                 raw = {name: _text(cells[i]) if i < len(cells) else "" for i, name in columns.items()}
-                if not any(raw.values()) or is_example(raw.get("name", "")):
+                if not any(raw.values()) or is_example(raw.get("name", ""), words):
                     continue
                 rows_read += 1
                 if rows_read > MAX_IMPORT_ROWS:
                     raise ImportProblem("import.too_many")
-                outcome = _check_row(raw, labels, today=today, classes=classes, choices=choices)
+                outcome = _check_row(raw, labels, today=today, classes=classes, choices=choices, words=words)
                 if isinstance(outcome, tuple):
                     reason, column = outcome
                     report.skipped.append(SkippedRow(sheet.title, number, raw.get("name", ""), reason, column))
@@ -406,6 +410,7 @@ def _check_row(
     today: date,
     classes: dict[str, int],
     choices: dict[str, dict[str, str]],
+    words: Words,
 ) -> dict[str, str | int | None] | tuple[str, str]:
     """The values to store, or (reason key, column header) for the first problem found."""
     values: dict[str, str | int | None] = {}
@@ -421,7 +426,7 @@ def _check_row(
             if spec.required:
                 return (
                     "import.reason.missing_field",
-                    label or _plain(f"field.{spec.name}", "zh_CN"),
+                    label or words.every(f"field.{spec.name}")[0],  # in Chinese, the first language
                 )
             values[spec.name] = None
             continue

@@ -14,16 +14,15 @@ from typing import Any
 from bot import buttons as bt
 from bot.domain import schedule
 from bot.domain.clock import to_db
+from bot.domain.messages import Buttons, Choice, Moment, Notification, Plan, Relation, message
 from bot.domain.roles import Access, Actor
 from bot.domain.schedule import CallPlan
 from bot.services import Services, access
-from bot.services.message_kinds import CALL, CALL_SNOOZE, NO_CONTACT, UNREACHABLE
-from bot.services.rendering import describe_plan, format_moment, inline_keyboard, local, texts_of
+from bot.services.message_kinds import CALL, CALL_SNOOZE, NO_CONTACT, UNREACHABLE, local, queue
 from bot.storage import audit, children, outbox
 from bot.storage import family_calls as family_calls_store
 from bot.storage import guardians as guardians_store
 from bot.storage import recipients as recipients_store
-from bot.texts import Texts
 
 # Two call times of one plan are a period apart in local time; in UTC a daylight-saving change can move them.
 SLOT_DRIFT = timedelta(hours=3)
@@ -60,11 +59,12 @@ async def save_plan(services: Services, actor: Actor, plan: CallPlan) -> None:
         )  # fmt: skip
 
 
-async def current_plan_text(services: Services, texts: Texts, child_id: int) -> str | None:
+async def current_plan(services: Services, child_id: int) -> CallPlan | None:
+    """The child's family-call plan, if one is in force."""
     stored = await family_calls_store.get_plan(services.db, child_id)
     if stored is None or not stored.active:
         return None
-    return describe_plan(texts, stored.plan)
+    return stored.plan
 
 
 async def stop_plan(services: Services, actor: Actor, child_id: int) -> bool:
@@ -76,14 +76,12 @@ async def stop_plan(services: Services, actor: Actor, child_id: int) -> bool:
     return stopped
 
 
-def call_markup(texts: Texts, child_id: int, slot: datetime) -> dict[str, Any]:
+def call_buttons(child_id: int, slot: datetime) -> Buttons:
     code = slot_code(slot)
-    return inline_keyboard(
-        [
-            [(texts.t("green.call.called"), bt.CallAnswer(child_id, code, "c"))],
-            [(texts.t("green.call.no_answer"), bt.CallAnswer(child_id, code, "n"))],
-            [(texts.t("green.call.snooze"), bt.CallAnswer(child_id, code, "s"))],
-        ]
+    return (
+        (Choice(message("green.call.called"), bt.CallAnswer(child_id, code, "c")),),
+        (Choice(message("green.call.no_answer"), bt.CallAnswer(child_id, code, "n")),),
+        (Choice(message("green.call.snooze"), bt.CallAnswer(child_id, code, "s")),),
     )
 
 
@@ -91,15 +89,9 @@ async def _queue_call(
     services: Services, stored: family_calls_store.StoredPlan, user_id: int, language: str | None, slot: datetime, *,
     kind: str, dedup_key: str, not_before: datetime,
 ) -> bool:  # fmt: skip
-    texts = texts_of(services, language)
-    text = texts.t(
-        "green.call.reminder", child=stored.child_name, when=format_moment(texts, services, slot),
-        plan=describe_plan(texts, stored.plan),
-    )  # fmt: skip
-    return await outbox.enqueue(
-        services.db, recipient_id=user_id, kind=kind, dedup_key=dedup_key, text=text,
-        markup=call_markup(texts, stored.plan.child_id, slot), not_before=not_before, now=services.now(),
-    )  # fmt: skip
+    text = message("green.call.reminder", child=stored.child_name, when=Moment(slot), plan=Plan(stored.plan))
+    notification = Notification(user_id, language, text, call_buttons(stored.plan.child_id, slot))
+    return await queue(services, notification, kind=kind, dedup_key=dedup_key, not_before=not_before)
 
 
 def _due_calls(
@@ -226,16 +218,14 @@ async def queue_no_contact_alerts(services: Services) -> int:
         languages = await recipients_store.user_languages(services.db, recipients)
         async with services.db.transaction():
             for user_id in recipients:
-                texts = texts_of(services, languages.get(user_id))
-                last_text = format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
-                text = texts.t(
+                text = message(
                     "green.no_contact.alert", child=stored.child_name, days=schedule.days_without_contact(since, now),
-                    last=last_text,
+                    last=Moment(last) if last else message("green.no_contact.never"),
                 )  # fmt: skip
-                if await outbox.enqueue(
-                    services.db, recipient_id=user_id, kind=NO_CONTACT, dedup_key=f"{child_id}:{to_db(since)}",
-                    text=text, now=now,
-                ):  # fmt: skip
+                notification = Notification(user_id, languages.get(user_id), text)
+                if await queue(
+                    services, notification, kind=NO_CONTACT, dedup_key=f"{child_id}:{to_db(since)}", now=now
+                ):
                     queued += 1
     return queued
 
@@ -248,17 +238,14 @@ async def alert_unreachable(services: Services, user_id: int, now: datetime) -> 
     for binding in await guardians_store.parent_bindings(db, user_id):
         teachers = await recipients_store.head_teachers(db, binding.class_id)
         languages = await recipients_store.user_languages(db, teachers)
+        text = message(
+            "green.unreachable.alert", parent=binding.parent_name, relation=Relation(binding.relationship),
+            child=binding.child_name,
+        )  # fmt: skip
         for teacher_id in teachers:
-            texts = texts_of(services, languages.get(teacher_id))
-            relation = binding.relationship
-            if texts.has(f"relation.{relation}"):
-                relation = texts.t(f"relation.{relation}")
-            text = texts.t(
-                "green.unreachable.alert", parent=binding.parent_name, relation=relation, child=binding.child_name
-            )
-            if await outbox.enqueue(
-                db, recipient_id=teacher_id, kind=UNREACHABLE, dedup_key=f"{user_id}:{binding.child_name}:{day}",
-                text=text, now=now,
-            ):  # fmt: skip
+            notification = Notification(teacher_id, languages.get(teacher_id), text)
+            if await queue(
+                services, notification, kind=UNREACHABLE, dedup_key=f"{user_id}:{binding.child_name}:{day}", now=now
+            ):
                 queued += 1
     return queued

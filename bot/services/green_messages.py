@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import buttons as bt
+from bot.domain.messages import Choice, Joiner, Listing, Message, Moment, Notification, Plan, Text, message
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
 from bot.services import message_kinds as message_kinds_service
-from bot.services import rendering as rendering_service
-from bot.storage import audit, outbox, people
+from bot.storage import audit, people
 from bot.storage import family_calls as family_calls_store
 from bot.storage import family_messages as family_messages_store
 from bot.storage import guardians as guardians_store
 from bot.storage import recipients as recipients_store
-from bot.texts import Texts
 
 OVERVIEW_LIMIT = 40
 
@@ -48,19 +47,12 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
             for teacher in teachers:
                 recipients.setdefault(teacher, []).append(name)
         languages = await recipients_store.user_languages(db, list(recipients))
+        buttons = ((Choice(message("green.write.answer_button"), bt.GreenAnswer(message_id)),),)
         for teacher, names in recipients.items():
-            texts = rendering_service.texts_of(services, languages.get(teacher))
-            text = texts.t(
-                "green.write.to_teacher", parent=parent_name, children=texts.t("green.sep").join(names), message=body
-            )
-            markup = {
-                "inline_keyboard": [
-                    [{"text": texts.t("green.write.answer_button"), "callback_data": bt.GreenAnswer(message_id).pack()}]
-                ]
-            }
-            await outbox.enqueue(
-                db, recipient_id=teacher, kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id),
-                text=text, markup=markup, now=now,
+            text = message("green.write.to_teacher", parent=parent_name, children=Listing(tuple(names)), message=body)
+            await message_kinds_service.queue(
+                services, Notification(teacher, languages.get(teacher), text, buttons),
+                kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id), now=now,
             )  # fmt: skip
         for child_id, _name, _class_id in kids:
             await audit.record(
@@ -100,17 +92,14 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
             db, direction="to_parent", parent_id=parent_id, staff_id=actor.user_id, child_id=original["child_id"],
             text=body, thread_id=message_id, now=now,
         )  # fmt: skip
-        texts = rendering_service.texts_of(services, parent.language if parent else None)
-        text = texts.t(
+        text = message(
             "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
             message=body,
         )  # fmt: skip
-        markup = {
-            "inline_keyboard": [[{"text": texts.t("green.weekly.write"), "callback_data": bt.GreenWrite().pack()}]]
-        }
-        await outbox.enqueue(
-            db, recipient_id=parent_id, kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), text=text,
-            markup=markup, now=now,
+        buttons = ((Choice(message("green.weekly.write"), bt.GreenWrite()),),)
+        await message_kinds_service.queue(
+            services, Notification(parent_id, parent.language if parent else None, text, buttons),
+            kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), now=now,
         )  # fmt: skip
         await audit.record(
             db, at=now, actor_id=actor.user_id, action="green.answer", child_id=original["child_id"],
@@ -119,37 +108,32 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
     return "sent"
 
 
-async def contact_overview(services: Services, actor: Actor, texts: Texts) -> str:
+async def contact_overview(services: Services, actor: Actor) -> Text:
     """Staff: the children they look after (class as head or subject teacher, mentees; admins: every child with a
     plan), each with the family-call plan and the last confirmed contact; no contact for too long flagged."""
     db = services.db
     now = services.now()
     rows = await guardians_store.children_in_view(db, scope_for(actor, Access.CONTACT_OVERVIEW))
     if not rows:
-        return texts.t("green.contact.none")
+        return message("green.contact.none")
     limit = timedelta(days=services.config.scheduler.no_contact_alert_days)
-    lines = []
+    lines: list[Message] = []
     silent = 0
     for child_id, name in rows[:OVERVIEW_LIMIT]:
         stored = await family_calls_store.get_plan(db, child_id)
         last = await family_calls_store.last_contact(db, child_id)
-        plan_text = (
-            rendering_service.describe_plan(texts, stored.plan)
-            if stored and stored.active
-            else texts.t("green.plan.no_plan")
-        )
-        last_text = (
-            rendering_service.format_moment(texts, services, last) if last else texts.t("green.no_contact.never")
-        )
+        plan = Plan(stored.plan) if stored and stored.active else message("green.plan.no_plan")
+        last_contact = Moment(last) if last else message("green.no_contact.never")
         since = last or (stored.created_at if stored and stored.active else None)
         flagged = since is not None and now - since >= limit
         silent += flagged
         key = "green.contact.line_flagged" if flagged else "green.contact.line"
-        lines.append(texts.t(key, child=name, plan=plan_text, last=last_text))
-    more = texts.t("green.more", count=len(rows) - OVERVIEW_LIMIT) if len(rows) > OVERVIEW_LIMIT else ""
+        lines.append(message(key, child=name, plan=plan, last=last_contact))
     await audit.record(db, at=now, actor_id=actor.user_id, action="green.contact_overview", child_id=None,
                        detail=f"children={min(len(rows), OVERVIEW_LIMIT)}")  # fmt: skip
-    return texts.t("green.contact.head", silent=silent, days=limit.days) + "\n" + "\n".join(lines) + more
+    head = message("green.contact.head", silent=silent, days=limit.days)
+    more = max(0, len(rows) - OVERVIEW_LIMIT)
+    return Listing((head, Listing(tuple(lines), Joiner.LINES, more)), Joiner.LINES)
 
 
 async def change_settings(services: Services, user_id: int, action: str, language: str | None) -> str:

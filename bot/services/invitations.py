@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.clock import from_db
@@ -43,6 +43,36 @@ class RedeemError(Exception):
         self.child = child  # set for ALREADY_BOUND: the child this guardian is already bound to
 
 
+async def _new_code(
+    services: Services,
+    actor: Actor,
+    now: datetime,
+    *,
+    kind: str,
+    role: str | None = None,
+    class_id: int | None = None,
+    child_id: int | None = None,
+    relationship: str | None = None,
+    school_id: int | None = None,
+) -> str:
+    """Stores a fresh one-time code of the actor's, valid for the configured hours; returns it."""
+    code = secrets.token_urlsafe(CODE_BYTES)
+    await invitations.create(
+        services.db,
+        code=code,
+        kind=kind,
+        role=role,
+        class_id=class_id,
+        child_id=child_id,
+        relationship=relationship,
+        created_by=actor.user_id,
+        now=now,
+        expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
+        school_id=school_id,
+    )
+    return code
+
+
 async def school_names(services: Services) -> dict[int, str]:
     return await schools.school_names(services.db)
 
@@ -72,22 +102,10 @@ async def invite_staff(
     county_invites_admin = role is Role.ADMIN and may_do(actor, Access.MANAGE_SCHOOLS)
     if not (school_id in invitation_schools(actor) or county_invites_admin):
         raise AccessDenied
-    code = secrets.token_urlsafe(CODE_BYTES)
-    now = services.now()
-    await invitations.create(
-        services.db,
-        code=code,
-        kind="staff",
-        role=role.value,
-        class_id=class_id,
-        child_id=None,
-        relationship=None,
-        created_by=actor.user_id,
-        now=now,
-        expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
+    return await _new_code(
+        services, actor, services.now(), kind="staff", role=role.value, class_id=class_id,
         school_id=None if class_id is not None else school_id,
-    )
-    return code
+    )  # fmt: skip
 
 
 async def children_to_invite(services: Services, actor: Actor, *, limit: int) -> list[Child]:
@@ -105,21 +123,9 @@ async def children_to_invite(services: Services, actor: Actor, *, limit: int) ->
 async def invite_guardian(services: Services, actor: Actor, child_id: int, relationship: str) -> str:
     """A head teacher invites a parent or guardian for one child of their class."""
     await child_for_invitation(services, actor, child_id)
-    code = secrets.token_urlsafe(CODE_BYTES)
     now = services.now()
     async with services.db.transaction():
-        await invitations.create(
-            services.db,
-            code=code,
-            kind="guardian",
-            role=None,
-            class_id=None,
-            child_id=child_id,
-            relationship=relationship,
-            created_by=actor.user_id,
-            now=now,
-            expires_at=now + timedelta(hours=services.config.conversation.invitation_ttl_hours),
-        )
+        code = await _new_code(services, actor, now, kind="guardian", child_id=child_id, relationship=relationship)
         await audit.record(services.db, at=now, actor_id=actor.user_id, action="invite_guardian", child_id=child_id)
     return code
 

@@ -39,7 +39,6 @@ from bot.domain.validation import InvalidInput, clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit
 from bot.storage import mailbox as store
-from bot.texts.catalogue.safety import URGENT_WORDS
 
 
 class Unsendable(ValueError):
@@ -125,7 +124,7 @@ async def write(services: Services, user_id: int, text: str, ticket_id: int | No
     secret = services.config.security.secret
     hashed = writer_hash(secret, user_id)
     await _check_rate(services, hashed)
-    urgent = is_urgent(body, URGENT_WORDS)
+    urgent = is_urgent(body)
     today = _today(services)
     async with services.db.transaction():
         if ticket_id is None:

@@ -6,13 +6,12 @@ from collections import defaultdict
 from datetime import date
 
 from bot.domain import schedule
+from bot.domain.messages import Joiner, Listing, Message, Notification, message
 from bot.domain.roles import ChildFilter
 from bot.services import Services
-from bot.services.message_kinds import MENTOR_DIGEST
-from bot.services.rendering import LIST_LIMIT, local, texts_of
+from bot.services.message_kinds import LIST_LIMIT, MENTOR_DIGEST, local, queue
 from bot.storage import job_runs as job_runs_store
 from bot.storage import mentor_digests as mentor_digests_store
-from bot.storage import outbox
 from bot.storage import recipients as recipients_store
 
 
@@ -44,19 +43,17 @@ async def queue_mentor_digests(services: Services) -> int:
     async with services.db.transaction():
         languages = await recipients_store.user_languages(services.db, list(per_mentor))
         for mentor_id, items in per_mentor.items():
-            texts = texts_of(services, languages.get(mentor_id))
-            lines = [
-                texts.t("green.mentor.line_due", child=name)
+            lines: list[Message] = [
+                message("green.mentor.line_due", child=name)
                 if stage == "due"
-                else texts.t("green.mentor.line_overdue", child=name, days=late)
+                else message("green.mentor.line_overdue", child=name, days=late)
                 for stage, name, _due, late in items[:LIST_LIMIT]
             ]
             if len(items) > LIST_LIMIT:
-                lines.append(texts.t("green.more", count=len(items) - LIST_LIMIT))
-            text = texts.t("green.mentor.digest", lines="\n".join(lines))
-            if await outbox.enqueue(
-                services.db, recipient_id=mentor_id, kind=MENTOR_DIGEST, dedup_key=today.isoformat(), text=text, now=now
-            ):
+                lines.append(message("green.more", count=len(items) - LIST_LIMIT))  # on a line of its own
+            text = message("green.mentor.digest", lines=Listing(tuple(lines), Joiner.LINES))
+            notification = Notification(mentor_id, languages.get(mentor_id), text)
+            if await queue(services, notification, kind=MENTOR_DIGEST, dedup_key=today.isoformat(), now=now):
                 queued += 1
         for pairing_id, key in marks:
             await job_runs_store.set_job_key(services.db, f"mentor:{pairing_id}", key, now)

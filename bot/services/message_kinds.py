@@ -1,6 +1,16 @@
-"""The kinds of outbox message the green channel queues (each row's `kind`: what it is, who may get it when)."""
+"""The kinds of outbox message the green channel queues (each row's `kind`: what it is, who may get it when), and
+how a service queues a notification: worded by the views it was handed (`Services.render`), then stored as sent."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.messages import Notification
+from bot.services import Services
+from bot.storage import outbox
+
+# How many names a list in a message shows before "and N more".
+LIST_LIMIT = 30
 
 CALL = "green.call"
 
@@ -27,3 +37,21 @@ PARENT_MESSAGE = "green.parent_msg"
 
 
 ANSWER = "green.answer"
+
+
+async def queue(
+    services: Services, notification: Notification, *, kind: str, dedup_key: str, urgent: bool = False,
+    not_before: datetime | None = None, now: datetime | None = None,
+) -> bool:  # fmt: skip
+    """Queues one notification, worded now in its recipient's language; False if (recipient, kind, dedup_key) was
+    already queued."""
+    out = services.render(notification)
+    return await outbox.enqueue(
+        services.db, recipient_id=notification.recipient, kind=kind, dedup_key=dedup_key, text=out.text,
+        markup=out.markup, urgent=urgent, not_before=not_before, now=now or services.now(),
+    )  # fmt: skip
+
+
+def local(services: Services, moment: datetime) -> datetime:
+    """A moment in the school's time zone."""
+    return moment.astimezone(services.config.school.timezone)

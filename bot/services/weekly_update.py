@@ -12,38 +12,37 @@ from typing import Any
 
 from bot import buttons as bt
 from bot.domain import schedule
+from bot.domain.messages import Buttons, Choice, Joiner, Listing, Message, Moment, Notification, Value, message
 from bot.domain.roles import ChildFilter
 from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import Services
 from bot.services.mentor_digests import overdue_pairings
-from bot.services.message_kinds import ADMIN_DIGEST, WEEKLY
+from bot.services.message_kinds import ADMIN_DIGEST, LIST_LIMIT, WEEKLY, local, queue
 from bot.services.parent_notes import NOTE_LIMIT
-from bot.services.rendering import LIST_LIMIT, format_moment, inline_keyboard, local, texts_of
 from bot.storage import children, outbox, people, schools
 from bot.storage import family_calls as family_calls_store
 from bot.storage import job_runs as job_runs_store
 from bot.storage import recipients as recipients_store
 from bot.storage import risks as risks_store
 from bot.storage import weekly_update as weekly_update_store
-from bot.texts import Texts, clip_html
 
 log = logging.getLogger(__name__)
 
 
 RATING = {3: "good", 2: "fair", 1: "care"}
+# Made once: every weekly update uses them.
+RATING_WORDS = {value: message(f"green.rating.{word}") for value, word in RATING.items()}
+NO_CHECKINS = message("green.weekly.no_checkins")
 
 
 WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
 
 
-def weekly_markup(texts: Texts) -> dict[str, Any]:
-    return inline_keyboard(
-        [
-            [(texts.t("green.weekly.write"), bt.GreenWrite())],
-            [(texts.t("green.weekly.settings"), bt.GreenSettingsMenu())],
-        ]
-    )
+WEEKLY_BUTTONS: Buttons = (
+    (Choice(message("green.weekly.write"), bt.GreenWrite()),),
+    (Choice(message("green.weekly.settings"), bt.GreenSettingsMenu()),),
+)
 
 
 async def queue_weekly(services: Services) -> int:
@@ -63,15 +62,11 @@ async def queue_weekly(services: Services) -> int:
     # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
     # the week is marked done only at the end, and the outbox's dedup key makes queuing a row again a no-op.
     # Composed a chunk at a time, too: 100,000 texts held at once were most of the memory the update took.
-    markups: dict[str | None, dict[str, Any]] = {}
     queued = 0
     async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK):
-        for _user, _text, language in chunk:
-            if language not in markups:
-                markups[language] = weekly_markup(texts_of(services, language))
         queued += await outbox.enqueue_many(
             services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
-            messages=[(user_id, text, markups[language]) for user_id, text, language in chunk],
+            messages=[(user_id, text, markup) for user_id, text, markup, _language in chunk],
         )  # fmt: skip
     async with services.db.transaction():
         queued += await _queue_admin_digest(services, today, key, moment, now)
@@ -82,14 +77,19 @@ async def queue_weekly(services: Services) -> int:
 
 async def compose_weekly(services: Services, today: date, now: datetime) -> list[tuple[int, str, str | None]]:
     """(parent id, text, language) for every bound parent who has not paused the update or stopped all messages."""
-    return [message async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK) for message in chunk]
+    return [
+        (user_id, text, language)
+        async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK)
+        for user_id, text, _markup, language in chunk
+    ]
 
 
 async def composed_chunks(
     services: Services, today: date, now: datetime, size: int
-) -> AsyncIterator[list[tuple[int, str, str | None]]]:
-    """The weekly messages, `size` parents at a time. Bulk queries: one pass over guardians, check-ins, visits,
-    notes and plans of the week; the texts of one chunk are made while the previous one is being queued."""
+) -> AsyncIterator[list[tuple[int, str, dict[str, Any] | None, str | None]]]:
+    """The weekly messages worded by the views (parent id, text, keyboard, language), `size` parents at a time.
+    Bulk queries: one pass over guardians, check-ins, visits, notes and plans of the week; the texts of one chunk
+    are made while the previous one is being queued."""
     db = services.db
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
@@ -108,28 +108,22 @@ async def composed_chunks(
         per_parent[recipient.user_id].append(recipient)
         language_of[recipient.user_id] = recipient.language
 
-    texts_cache: dict[str | None, Texts] = {}
+    head = message("green.weekly.head", week=message("green.weekly.week_of", month=start_day.month, day=start_day.day))
+    foot = message("green.weekly.foot")
 
     def build(
         parents: list[tuple[int, list[weekly_update_store.WeeklyRecipient]]],
-    ) -> list[tuple[int, str, str | None]]:
+    ) -> list[tuple[int, str, dict[str, Any] | None, str | None]]:
         messages = []
         for user_id, rows in parents:
             language = language_of[user_id]
-            texts = texts_cache.setdefault(language, texts_of(services, language))
-            parts = [
-                texts.t(
-                    "green.weekly.head", week=texts.t("green.weekly.week_of", month=start_day.month, day=start_day.day)
-                )
+            sections = [
+                _child_section(services, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now)
+                for recipient in rows[:10]
             ]
-            for recipient in rows[:10]:
-                parts.append(
-                    _child_section(
-                        services, texts, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
-                    )
-                )
-            parts.append(texts.t("green.weekly.foot"))
-            messages.append((user_id, clip_html("\n\n".join(parts)), language))
+            text = Listing((head, *sections, foot), Joiner.PARAGRAPHS)
+            out = services.render(Notification(user_id, language, text, WEEKLY_BUTTONS))
+            messages.append((user_id, out.text, out.markup, language))
         return messages
 
     # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
@@ -139,37 +133,31 @@ async def composed_chunks(
 
 
 def _child_section(
-    services: Services, texts: Texts, child_id: int, name: str,
+    services: Services, child_id: int, name: str,
     checkins: dict[int, weekly_update_store.CheckinAverages],
     visits: dict[int, dict[str, int]], notes: dict[int, list[str]], plans: dict[int, CallPlan], now: datetime,
-) -> str:  # fmt: skip
-    lines = [texts.t("green.weekly.child", child=name)]
+) -> Listing:  # fmt: skip
+    lines: list[Value] = [message("green.weekly.child", child=name)]
     averages = checkins.get(child_id)
     if averages is None:
-        lines.append(texts.t("green.weekly.no_checkins"))
+        lines.append(NO_CHECKINS)
     else:
-        words = {
-            field: texts.t(f"green.rating.{RATING.get(int(getattr(averages, field) or 3), 'good')}")
+        words: dict[str, Value] = {
+            field: RATING_WORDS.get(int(getattr(averages, field) or 3), RATING_WORDS[3])
             for field in ("study", "life", "mood", "health")
         }
-        lines.append(texts.t("green.weekly.checkins", count=averages.count, **words))
+        lines.append(Message("green.weekly.checkins", {"count": averages.count, **words}))
     kinds = visits.get(child_id, {})
     if kinds:
-        lines.append(
-            texts.t(
-                "green.weekly.visits",
-                items=texts.t("green.sep").join(
-                    texts.t(f"green.visit.{kind}", count=count) for kind, count in sorted(kinds.items())
-                ),
-            )
-        )
+        items = tuple(message(f"green.visit.{kind}", count=count) for kind, count in sorted(kinds.items()))
+        lines.append(message("green.weekly.visits", items=Listing(items)))
     for note in notes.get(child_id, []):
-        lines.append(texts.t("green.weekly.note", note=note))
+        lines.append(message("green.weekly.note", note=note))
     plan = plans.get(child_id)
     if plan is not None:
         upcoming = schedule.next_slot(plan, now, services.config.school.timezone)
-        lines.append(texts.t("green.weekly.next_call", when=format_moment(texts, services, upcoming)))
-    return "\n".join(lines)
+        lines.append(message("green.weekly.next_call", when=Moment(upcoming)))
+    return Listing(tuple(lines), Joiner.LINES)
 
 
 async def _queue_admin_digest(services: Services, today: date, key: str, moment: datetime, now: datetime) -> int:
@@ -198,26 +186,22 @@ async def _queue_school_digest(
     high_risk = await high_risk_children(services, scope)
     admins = await people.admin_ids(db, school_id)
     languages = await recipients_store.user_languages(db, admins)
+    text = message(
+        "green.digest.admin", checkins=checkins, visits=visit_count, calls=calls, no_contact=_names(no_contact),
+        overdue=_names(overdue), high_risk=_names(high_risk),
+    )  # fmt: skip
     queued = 0
     for admin_id in admins:
-        texts = texts_of(services, languages.get(admin_id))
-        text = texts.t(
-            "green.digest.admin", checkins=checkins, visits=visit_count, calls=calls,
-            no_contact=_names(texts, no_contact), overdue=_names(texts, overdue),
-            high_risk=_names(texts, high_risk),
-        )  # fmt: skip
-        if await outbox.enqueue(
-            db, recipient_id=admin_id, kind=ADMIN_DIGEST, dedup_key=key, text=text, not_before=moment, now=now
-        ):
+        notification = Notification(admin_id, languages.get(admin_id), text)
+        if await queue(services, notification, kind=ADMIN_DIGEST, dedup_key=key, not_before=moment, now=now):
             queued += 1
     return queued
 
 
-def _names(texts: Texts, names: list[str]) -> str:
+def _names(names: list[str]) -> Value:
     if not names:
-        return texts.t("green.digest.none")
-    shown = texts.t("green.sep").join(names[:LIST_LIMIT])
-    return shown + (texts.t("green.more", count=len(names) - LIST_LIMIT) if len(names) > LIST_LIMIT else "")
+        return message("green.digest.none")
+    return Listing(tuple(names[:LIST_LIMIT]), more=max(0, len(names) - LIST_LIMIT))
 
 
 async def high_risk_children(services: Services, scope: ChildFilter) -> list[str]:

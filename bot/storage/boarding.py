@@ -10,6 +10,7 @@ from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import record
 from bot.storage.scopes import children_within
 
 
@@ -38,33 +39,21 @@ _BOARDING_SELECT = (
 
 
 def _boarding(row: sqlite3.Row) -> BoardingRequest:
-    return BoardingRequest(
-        id=row["id"],
-        child_id=row["child_id"],
-        child_name=row["child_name"],
-        class_id=row["class_id"],
-        class_label=row["class_label"],
-        parents_away=row["parents_away"],
-        requested_at=from_db(row["requested_at"]),
-        requested_by_name=row["requested_by_name"],
-        status=row["status"],
-        decided_at=optional_datetime(row["decided_at"]),
-        decided_by_name=row["decided_by_name"],
+    return record(
+        BoardingRequest, row, requested_at=from_db(row["requested_at"]), decided_at=optional_datetime(row["decided_at"])
     )
 
 
 async def request_boarding(db: Database, *, child_id: int, by: int, now: datetime) -> int | None:
     """Opens a request; None when one is already open for the child."""
-    changed = await db.execute(
+    request_id = await db.insert_new(
         "INSERT OR IGNORE INTO boarding_requests (child_id, requested_at, requested_by) VALUES (?, ?, ?)",
         (child_id, to_db(now), by),
     )
-    if not changed:
+    if request_id is None:
         return None
     await db.execute("UPDATE children SET boarding = 'requested', updated_at = ? WHERE id = ?", (to_db(now), child_id))
-    return int(
-        await db.fetchval("SELECT id FROM boarding_requests WHERE child_id = ? AND status = 'requested'", (child_id,))
-    )
+    return request_id
 
 
 async def get_boarding(db: Database, request_id: int) -> BoardingRequest | None:

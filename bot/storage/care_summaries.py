@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from bot.storage.columns import optional_date, optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import among, record
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ async def summaries(db: Database, child_ids: list[int]) -> dict[int, CareSummary
     result: dict[int, CareSummary] = {}
     for start in range(0, len(child_ids), 500):
         chunk = child_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+        of_chunk, params = among("ch.id", chunk)
         rows = await db.fetchall(
             "SELECT ch.id AS child_id, p.mentor_id, COALESCE(m.full_name, '') AS mentor_name, p.cadence_days,"
             " p.started_at,"
@@ -37,15 +38,13 @@ async def summaries(db: Database, child_ids: list[int]) -> dict[int, CareSummary
             " (SELECT e.status FROM enrolment_events e WHERE e.child_id = ch.id"
             "  ORDER BY e.effective_date DESC, e.id DESC LIMIT 1) AS enrolment"
             " FROM children ch LEFT JOIN pairings p ON p.child_id = ch.id AND p.ended_at IS NULL"
-            f" LEFT JOIN users m ON m.id = p.mentor_id WHERE ch.id IN ({marks})",
-            chunk,
+            " LEFT JOIN users m ON m.id = p.mentor_id WHERE " + of_chunk,
+            params,
         )
         for row in rows:
-            result[row["child_id"]] = CareSummary(
-                child_id=row["child_id"],
-                mentor_id=row["mentor_id"],
-                mentor_name=row["mentor_name"],
-                cadence_days=row["cadence_days"],
+            result[row["child_id"]] = record(
+                CareSummary,
+                row,
                 pairing_started_at=optional_datetime(row["started_at"]),
                 last_checkin_at=optional_datetime(row["last_checkin"]),
                 last_visit_date=optional_date(row["last_visit"]),

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.care import Ratings
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
+from bot.storage.queries import among, record
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,11 @@ _CHECKIN_SELECT = (
 
 
 def _checkin(row: sqlite3.Row) -> Checkin:
-    return Checkin(
-        id=row["id"],
-        child_id=row["child_id"],
-        author_id=row["author_id"],
-        author_name=row["author_name"],
+    return record(
+        Checkin,
+        row,
         at=from_db(row["at"]),
         ratings=Ratings(row["study"], row["life"], row["mood"], row["health"]),
-        note=row["note"],
-        voice_file_id=row["voice_file_id"],
         worry=bool(row["worry"]),
         concern_wanted=None if row["concern_wanted"] is None else bool(row["concern_wanted"]),
         quick=bool(row["quick"]),
@@ -61,7 +58,7 @@ async def insert_checkin(
     flow_token: str,
 ) -> int | None:
     """Stores a check-in; None when this flow's check-in was already stored (a double tap)."""
-    changed = await db.execute(
+    return await db.insert_new(
         "INSERT OR IGNORE INTO checkins (child_id, author_id, at, study, life, mood, health, note, voice_file_id,"
         " worry, quick, flow_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -79,9 +76,6 @@ async def insert_checkin(
             flow_token,
         ),
     )
-    if not changed:
-        return None
-    return int(await db.fetchval("SELECT id FROM checkins WHERE flow_token = ?", (flow_token,)))
 
 
 async def get_checkin(db: Database, checkin_id: int) -> Checkin | None:
@@ -107,8 +101,9 @@ async def flagged_checkins(
     if child_ids is not None:
         if not child_ids:
             return []
-        where.append(f"k.child_id IN ({','.join('?' * len(child_ids))})")
-        params.extend(sorted(child_ids))
+        of_children, ids = among("k.child_id", child_ids)
+        where.append(of_children)
+        params.extend(ids)
     if since is not None:
         where.append("k.at >= ?")
         params.append(to_db(since))

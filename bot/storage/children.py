@@ -9,6 +9,7 @@ from bot.domain.clock import to_db
 from bot.domain.models import Child
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.queries import among
 from bot.storage.scopes import children_within
 
 _SELECT = (
@@ -105,9 +106,8 @@ async def child_names(db: Database, child_ids: list[int]) -> list[str]:
     """Names of the children with these ids (the high-risk list, for instance), by name."""
     if not child_ids:
         return []
-    rows = await db.fetchall(
-        f"SELECT name FROM children WHERE id IN ({','.join('?' * len(child_ids))}) ORDER BY name", child_ids
-    )
+    among_ids, params = among("id", child_ids)
+    rows = await db.fetchall("SELECT name FROM children WHERE " + among_ids + " ORDER BY name", params)
     return [row["name"] for row in rows]
 
 

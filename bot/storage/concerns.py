@@ -10,6 +10,7 @@ from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome
 from bot.storage.db import Database
+from bot.storage.queries import among, record
 from bot.storage.scopes import children_within
 
 
@@ -39,23 +40,14 @@ _CONCERN_SELECT = (
 
 
 def _concern(row: sqlite3.Row) -> Concern:
-    return Concern(
-        id=row["id"],
-        child_id=row["child_id"],
-        child_name=row["child_name"],
-        class_id=row["class_id"],
-        reporter_id=row["reporter_id"],
+    return record(
+        Concern,
+        row,
         kind=ConcernKind(row["kind"]),
-        description=row["description"],
-        occurred_on=row["occurred_on"],
         status=ConcernStatus(row["status"]),
         created_at=from_db(row["created_at"]),
-        acknowledged_by=row["acknowledged_by"],
-        assigned_to=row["assigned_to"],
-        resend_round=row["resend_round"],
         last_sent_at=from_db(row["last_sent_at"]),
         outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        outcome_note=row["outcome_note"],
     )
 
 

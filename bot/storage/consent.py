@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,7 @@ async def record_consent(
 
 async def get_consent(db: Database, child_id: int) -> Consent | None:
     row = await db.fetchone("SELECT * FROM consents WHERE child_id = ?", (child_id,))
-    if row is None:
-        return None
-    return Consent(
-        child_id=row["child_id"],
-        method=row["method"],
-        given_by=row["given_by"],
-        guardian_id=row["guardian_id"],
-        recorded_by=row["recorded_by"],
-        given_at=from_db(row["given_at"]),
-    )
+    return None if row is None else record(Consent, row, given_at=from_db(row["given_at"]))
 
 
 def consented_child_filter_sql(column: str = "ch.id") -> str:
@@ -91,15 +83,4 @@ async def open_requests(db: Database) -> list[DataRequest]:
         "SELECT r.*, ch.name AS child_name FROM data_requests r JOIN children ch ON ch.id = r.child_id "
         "WHERE r.handled_at IS NULL ORDER BY r.id"
     )
-    return [
-        DataRequest(
-            id=r["id"],
-            child_id=r["child_id"],
-            child_name=r["child_name"],
-            requester_id=r["requester_id"],
-            kind=r["kind"],
-            detail=r["detail"],
-            created_at=from_db(r["created_at"]),
-        )
-        for r in rows
-    ]
+    return [record(DataRequest, r, created_at=from_db(r["created_at"])) for r in rows]

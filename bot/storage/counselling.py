@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.domain.clock import to_db
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -44,19 +45,7 @@ async def sessions_of_child(db: Database, child_id: int) -> list[Session]:
     rows = await db.fetchall(
         "SELECT * FROM counselling_sessions WHERE child_id = ? ORDER BY session_date DESC, id DESC", (child_id,)
     )
-    return [
-        Session(
-            id=r["id"],
-            child_id=r["child_id"],
-            counsellor_id=r["counsellor_id"],
-            session_date=r["session_date"],
-            topic=r["topic"],
-            notes=r["notes"],
-            followup=r["followup"],
-            shared=bool(r["shared"]),
-        )
-        for r in rows
-    ]
+    return [record(Session, r, shared=bool(r["shared"])) for r in rows]
 
 
 async def shared_session_dates(db: Database, child_id: int) -> list[str]:

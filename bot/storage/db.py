@@ -153,6 +153,14 @@ class Database:
             await cursor.close()
             return row_id
 
+    async def insert_new(self, sql: str, params: Params = ()) -> int | None:
+        """Runs one INSERT OR IGNORE; the new row's id, or None when it was ignored (the row exists already)."""
+        async with self._locked():
+            cursor = await self._conn.execute(sql, params)
+            row_id = int(cursor.lastrowid or 0) if cursor.rowcount > 0 else None
+            await cursor.close()
+            return row_id
+
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self._locked():
             await self._conn.executemany(sql, rows)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,11 @@ _ENROLMENT_SELECT = (
 
 
 def _enrolment(row: sqlite3.Row) -> EnrolmentEvent:
-    return EnrolmentEvent(
-        id=row["id"],
-        child_id=row["child_id"],
-        status=row["status"],
+    return record(
+        EnrolmentEvent,
+        row,
         effective_date=date.fromisoformat(row["effective_date"]),
-        reason=row["reason"],
-        recorded_by_name=row["recorded_by_name"],
         recorded_at=from_db(row["recorded_at"]),
-        source=row["source"],
     )
 
 
@@ -63,11 +60,8 @@ async def insert_enrolment(
     now: datetime,
     flow_token: str,
 ) -> int | None:
-    changed = await db.execute(
+    return await db.insert_new(
         "INSERT OR IGNORE INTO enrolment_events (child_id, status, effective_date, reason, recorded_by, recorded_at,"
         " flow_token) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (child_id, status, effective.isoformat(), reason, by, to_db(now), flow_token),
     )
-    if not changed:
-        return None
-    return int(await db.fetchval("SELECT id FROM enrolment_events WHERE flow_token = ?", (flow_token,)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,20 @@ class MailboxMessage:
 
 
 def _ticket(row: sqlite3.Row) -> Ticket:
-    return Ticket(
-        id=row["id"],
-        number=row["number"],
-        writer_hash=row["writer_hash"],
+    return record(
+        Ticket,
+        row,
         writer_box=bytes(row["writer_box"]),
         urgent=bool(row["urgent"]),
-        status=row["status"],
         updated_on=date.fromisoformat(row["updated_on"]),
     )
 
 
 def _message(row: sqlite3.Row) -> MailboxMessage:
-    return MailboxMessage(
-        id=row["id"],
-        ticket_id=row["ticket_id"],
+    return record(
+        MailboxMessage,
+        row,
         from_writer=bool(row["from_writer"]),
-        body=row["body"],
         urgent=bool(row["urgent"]),
         created_on=date.fromisoformat(row["created_on"]),
     )

@@ -8,7 +8,9 @@ from datetime import date, datetime
 
 from bot.domain.clock import from_db
 from bot.domain.roles import ChildFilter
+from bot.storage.columns import optional_date
 from bot.storage.db import Database
+from bot.storage.queries import record
 from bot.storage.scopes import children_within
 
 
@@ -35,15 +37,12 @@ _OPEN_PAIRINGS = (
 
 
 def _open_pairing(row: sqlite3.Row) -> OpenPairing:
-    return OpenPairing(
-        id=row["id"],
-        mentor_id=row["mentor_id"],
-        child_id=row["child_id"],
+    return record(
+        OpenPairing,
+        row,
         child_name=row["name"],
-        cadence_days=row["cadence_days"],
         started_at=from_db(row["started_at"]),
-        last_visit=date.fromisoformat(row["last_visit"]) if row["last_visit"] else None,
-        reminded=row["reminded"],
+        last_visit=optional_date(row["last_visit"]),
     )
 
 

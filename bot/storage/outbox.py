@@ -269,6 +269,17 @@ async def last_sent_to(db: Database, recipient_id: int) -> datetime | None:
     return None if value is None else from_db(value)
 
 
+async def recipient_state(db: Database, recipient_id: int) -> tuple[str, bool] | None:
+    """(status, opted out) of a message's recipient, None if they are not stored: what decides whether it goes."""
+    row = await db.fetchone("SELECT status, opted_out FROM users WHERE id = ?", (recipient_id,))
+    return None if row is None else (str(row["status"]), bool(row["opted_out"]))
+
+
+async def mark_unreachable(db: Database, recipient_id: int) -> None:
+    """The recipient blocked the bot: their routine messages are skipped until they write again."""
+    await db.execute("UPDATE users SET status = 'unreachable' WHERE id = ?", (recipient_id,))
+
+
 def backoff(attempts: int) -> timedelta:
     """Network errors and 5xx: 5 s, 10 s, 20 s ... at most 30 minutes."""
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))

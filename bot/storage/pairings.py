@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.domain.clock import from_db, to_db
 from bot.storage.columns import optional_date, optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,7 @@ _PAIRING_SELECT = (
 
 
 def _pairing(row: sqlite3.Row) -> Pairing:
-    return Pairing(
-        id=row["id"],
-        mentor_id=row["mentor_id"],
-        mentor_name=row["mentor_name"],
-        child_id=row["child_id"],
-        cadence_days=row["cadence_days"],
-        started_at=from_db(row["started_at"]),
-        ended_at=optional_datetime(row["ended_at"]),
-        created_by_name=row["created_by_name"],
-    )
+    return record(Pairing, row, started_at=from_db(row["started_at"]), ended_at=optional_datetime(row["ended_at"]))
 
 
 async def active_pairing(db: Database, child_id: int) -> Pairing | None:
@@ -96,14 +88,11 @@ _BUDDY_SELECT = (
 
 
 def _buddy(row: sqlite3.Row) -> BuddyPair:
-    return BuddyPair(
-        id=row["id"],
-        child_id=row["child_id"],
-        buddy_name=row["buddy_name"],
-        buddy_class_label=row["buddy_class_label"],
+    return record(
+        BuddyPair,
+        row,
         started_on=date.fromisoformat(row["started_on"]),
         ended_on=optional_date(row["ended_on"]),
-        created_by_name=row["created_by_name"],
         created_at=from_db(row["created_at"]),
     )
 

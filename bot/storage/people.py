@@ -9,6 +9,7 @@ from bot.domain.clock import to_db
 from bot.domain.models import SchoolClass, User
 from bot.domain.roles import Actor, ChildFilter, Role
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 async def ensure_user(db: Database, user_id: int, full_name: str, now: datetime) -> None:
@@ -38,14 +39,7 @@ async def get_user(db: Database, user_id: int) -> User | None:
     )
     if row is None:
         return None
-    return User(
-        id=row["id"],
-        full_name=row["full_name"],
-        language=row["language"],
-        status=row["status"],
-        weekly_paused=bool(row["weekly_paused"]),
-        opted_out=bool(row["opted_out"]),
-    )
+    return record(User, row, weekly_paused=bool(row["weekly_paused"]), opted_out=bool(row["opted_out"]))
 
 
 async def set_language(db: Database, user_id: int, language: str, now: datetime) -> None:
@@ -192,13 +186,7 @@ _CLASS_SELECT = (
 
 
 def _class(row: sqlite3.Row) -> SchoolClass:
-    return SchoolClass(
-        id=row["id"],
-        grade_id=row["grade_id"],
-        grade_name=row["grade_name"],
-        name=row["name"],  # type: ignore[index]
-        school_id=row["school_id"],
-    )
+    return record(SchoolClass, row)
 
 
 async def ensure_class(db: Database, school_id: int, grade_name: str, class_name: str) -> SchoolClass:

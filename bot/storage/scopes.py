@@ -1,9 +1,18 @@
-"""A scope of the access policy (a ChildFilter) as an SQL condition: the one translation every list query uses,
-so that no query can forget a school."""
+"""The scopes as SQL conditions: a scope of the access policy (a ChildFilter), the one translation every list
+query uses, so that no query can forget a school; a /stats scope (the county, a school, a grade of a school or a
+class); and local days as stored instants."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.domain.clock import to_db
 from bot.domain.roles import ChildFilter
+from bot.domain.stats import Scope
+
+# Children `ch` with their class `c` and grade `g`, for conditions from scope_clause.
+CHILDREN_FROM = " FROM children ch JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id "
 
 
 def _placeholders(values: frozenset[int]) -> str:
@@ -31,6 +40,38 @@ def children_within(scope: ChildFilter, *, child: str = "ch.id", klass: str = "c
     return "(" + " OR ".join(parts) + ")", params
 
 
-def school_of_child(child: str) -> str:
-    """An SQL expression for the school of the child whose id is in column `child`."""
-    return f"(SELECT c.school_id FROM children x JOIN classes c ON c.id = x.class_id WHERE x.id = {child})"
+def scope_clause(scope: Scope) -> tuple[str, list[Any]]:
+    """A WHERE fragment over children `ch` joined to classes `c`."""
+    if scope.kind == "grade":
+        return "c.grade_id = ? AND c.school_id = ?", [scope.ref_id, scope.school_id]
+    if scope.kind == "class":
+        return "ch.class_id = ?", [scope.ref_id]
+    if scope.kind == "school":
+        return "c.school_id = ?", [scope.ref_id]
+    return "1 = 1", []
+
+
+def child_filter(scope: Scope, column: str = "ch.id") -> tuple[str, dict[str, Any]]:
+    """A condition that keeps the rows of a scope's children, with named parameters; join-free, so the whole
+    county is a plain count over an index, a class a lookup of its children, a school or a grade of its classes'
+    children."""
+    if scope.kind == "county":
+        return "1 = 1", {}
+    if scope.kind == "class":
+        classes, params = ":scope_id", {"scope_id": scope.ref_id}
+    elif scope.kind == "school":
+        classes, params = "(SELECT id FROM classes WHERE school_id = :scope_id)", {"scope_id": scope.ref_id}
+    else:
+        classes = "(SELECT id FROM classes WHERE grade_id = :scope_id AND school_id = :scope_school)"
+        params = {"scope_id": scope.ref_id, "scope_school": scope.school_id}
+    test = "=" if scope.kind == "class" else "IN"
+    if column == "ch.id":
+        return f"ch.class_id {test} {classes}", params
+    return f"{column} IN (SELECT id FROM children WHERE class_id {test} {classes})", params
+
+
+def utc_bound(day: date, local: str, plus_days: int = 0) -> str:
+    """The stored (UTC ISO) form of local midnight at the start of `day` + plus_days."""
+    seconds = int(local.split()[0])
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days, seconds=-seconds)
+    return to_db(moment)

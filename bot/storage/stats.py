@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.domain.archive import FIELDS_BY_NAME
-from bot.domain.clock import to_db
-from bot.domain.models import Child
 from bot.domain.roles import ChildFilter
 from bot.domain.stats import Scope, Term
 from bot.storage.consent import consented_child_filter_sql
 from bot.storage.db import Database
-from bot.storage.scopes import children_within
+
+# The export rows and the import staging have modules of their own; services/stats.py still reaches them here.
+from bot.storage.exports import checkins_between as checkins_between
+from bot.storage.exports import children_in_scope as children_in_scope
+from bot.storage.exports import visits_between as visits_between
+from bot.storage.import_batches import archive_keys as archive_keys
+from bot.storage.import_batches import close_import as close_import
+from bot.storage.import_batches import expire_imports as expire_imports
+from bot.storage.import_batches import insert_children as insert_children
+from bot.storage.import_batches import pending_import as pending_import
+from bot.storage.import_batches import stage_import as stage_import
+from bot.storage.scopes import CHILDREN_FROM, child_filter, children_within, scope_clause, utc_bound
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
 _NO_NAME = "COALESCE(ch.guardian_name, '') = ''"
@@ -37,20 +43,6 @@ LIST_CONDITIONS: dict[str, str] = {
     "nom": _UNPAIRED,
     "ncs": _NO_CONSENT,
 }
-
-
-def scope_clause(scope: Scope) -> tuple[str, list[Any]]:
-    """A WHERE fragment over children `ch` joined to classes `c`."""
-    if scope.kind == "grade":
-        return "c.grade_id = ? AND c.school_id = ?", [scope.ref_id, scope.school_id]
-    if scope.kind == "class":
-        return "ch.class_id = ?", [scope.ref_id]
-    if scope.kind == "school":
-        return "c.school_id = ?", [scope.ref_id]
-    return "1 = 1", []
-
-
-_FROM = " FROM children ch JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id "
 
 
 @dataclass(frozen=True)
@@ -88,24 +80,6 @@ class Summary:
     @property
     def no_mentor(self) -> int:
         return self.total - self.paired
-
-
-def child_filter(scope: Scope, column: str = "ch.id") -> tuple[str, dict[str, Any]]:
-    """A condition that keeps the rows of a scope's children, with a named parameter; join-free, so the whole
-    school is a plain count over an index, a class a lookup of its children, a grade of its classes' children."""
-    if scope.kind == "county":
-        return "1 = 1", {}
-    if scope.kind == "class":
-        classes, params = ":scope_id", {"scope_id": scope.ref_id}
-    elif scope.kind == "school":
-        classes, params = "(SELECT id FROM classes WHERE school_id = :scope_id)", {"scope_id": scope.ref_id}
-    else:
-        classes = "(SELECT id FROM classes WHERE grade_id = :scope_id AND school_id = :scope_school)"
-        params = {"scope_id": scope.ref_id, "scope_school": scope.school_id}
-    test = "=" if scope.kind == "class" else "IN"
-    if column == "ch.id":
-        return f"ch.class_id {test} {classes}", params
-    return f"{column} IN (SELECT id FROM children WHERE class_id {test} {classes})", params
 
 
 async def _count(db: Database, scope: Scope, condition: str) -> int:
@@ -183,8 +157,8 @@ async def attention_list(
     clause = f" WHERE {where} AND {condition}"
     total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
     rows = await db.fetchall(
-        "SELECT ch.id, ch.name, g.name || c.name AS label" + _FROM + clause + " ORDER BY g.sort_order, g.name, c.name,"
-        " ch.name, ch.id LIMIT :limit OFFSET :offset",
+        "SELECT ch.id, ch.name, g.name || c.name AS label" + CHILDREN_FROM + clause + " ORDER BY g.sort_order, g.name,"
+        " c.name, ch.name, ch.id LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
     return [ListedChild(r["id"], r["name"], r["label"]) for r in rows], int(total)
@@ -232,17 +206,6 @@ async def class_ids_of(db: Database, scope: Scope) -> list[int]:
     return [r["id"] for r in rows]
 
 
-async def children_in_scope(db: Database, scope: Scope) -> list[Child]:
-    """Every archive of a scope, in grade, class and name order (for the roster export)."""
-    where, params = scope_clause(scope)
-    rows = await db.fetchall(
-        "SELECT ch.*, g.name || c.name AS class_label" + _FROM + "WHERE " + where + " ORDER BY g.sort_order, g.name,"
-        " c.name, ch.name, ch.id",
-        params,
-    )
-    return [Child.from_row(r) for r in rows]
-
-
 async def class_labels(db: Database, within: ChildFilter) -> dict[int, str]:
     """The labels of the classes wholly in `within`, in display order."""
     whole, params = children_within(
@@ -257,75 +220,6 @@ async def class_labels(db: Database, within: ChildFilter) -> dict[int, str]:
         params,
     )
     return {r["id"]: r["label"] for r in rows}
-
-
-async def archive_keys(db: Database, class_ids: list[int] | None) -> set[tuple[str, str, int]]:
-    """(name, birth date, class id) of every archive (in the given classes), to spot duplicates on import."""
-    if class_ids is None:
-        rows = await db.fetchall("SELECT name, birth_date, class_id FROM children")
-    else:
-        rows = await db.fetchall(
-            f"SELECT name, birth_date, class_id FROM children WHERE class_id IN ({','.join('?' * len(class_ids))})",
-            class_ids,
-        )
-    return {(r["name"], r["birth_date"], r["class_id"]) for r in rows}
-
-
-# --- import staging ----------------------------------------------------------------------------------
-
-
-async def stage_import(db: Database, *, user_id: int, file_name: str, rows: list[dict[str, Any]], now: datetime) -> int:
-    """Keeps checked rows until the user confirms; earlier pending batches of the user are cancelled."""
-    async with db.transaction():
-        await db.execute(
-            "UPDATE import_batches SET status = 'cancelled', rows_json = '[]' WHERE user_id = ? AND status = 'pending'",
-            (user_id,),
-        )
-        return await db.insert(
-            "INSERT INTO import_batches (user_id, file_name, rows_json, row_count, created_at) VALUES (?, ?, ?, ?, ?)",
-            (user_id, file_name, json.dumps(rows, ensure_ascii=False), len(rows), to_db(now)),
-        )
-
-
-async def pending_import(db: Database, batch_id: int) -> tuple[int, str, list[dict[str, Any]]] | None:
-    """(owner, status, rows) of a batch; None when there is no such batch."""
-    row = await db.fetchone("SELECT user_id, status, rows_json FROM import_batches WHERE id = ?", (batch_id,))
-    if row is None:
-        return None
-    return int(row["user_id"]), str(row["status"]), list(json.loads(row["rows_json"]))
-
-
-async def close_import(db: Database, batch_id: int, status: str) -> bool:
-    """Marks a pending batch imported or cancelled (and drops its rows); False if it was no longer pending."""
-    changed = await db.execute(
-        "UPDATE import_batches SET status = ?, rows_json = '[]' WHERE id = ? AND status = 'pending'",
-        (status, batch_id),
-    )
-    return changed > 0
-
-
-async def expire_imports(db: Database, created_before: datetime) -> int:
-    """Cancels the pending batches staged before the given time and drops their rows; returns how many."""
-    return await db.execute(
-        "UPDATE import_batches SET status = 'cancelled', rows_json = '[]' WHERE status = 'pending' AND created_at < ?",
-        (to_db(created_before),),
-    )
-
-
-async def insert_children(db: Database, rows: list[dict[str, Any]], *, created_by: int, now: datetime) -> list[int]:
-    """Inserts validated archives (inside the caller's transaction); returns their ids in order."""
-    stamp = to_db(now)
-    ids = []
-    for values in rows:
-        columns = [name for name in FIELDS_BY_NAME if values.get(name) not in (None, "")]
-        ids.append(
-            await db.insert(
-                f"INSERT INTO children ({', '.join(columns)}, created_by, created_at, updated_at) "
-                f"VALUES ({', '.join('?' for _ in columns)}, ?, ?, ?)",
-                [values[c] for c in columns] + [created_by, stamp, stamp],
-            )
-        )
-    return ids
 
 
 # --- care records (0002_care.sql) --------------------------------------------------------------------
@@ -381,8 +275,8 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
         "start": window.start_iso,
         "end": window.end_iso,
         "local": window.local,
-        "start_at": _utc_bound(window.start, window.local),
-        "end_at": _utc_bound(window.end, window.local, 1),
+        "start_at": utc_bound(window.start, window.local),
+        "end_at": utc_bound(window.end, window.local, 1),
         "start_day": _julian(window.start),
         "end_day": _julian(window.end),
         **named,
@@ -450,7 +344,7 @@ async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], windo
             day = window.end - timedelta(days=cadence)
         except OverflowError:  # a cadence of millennia: left to the SQL arithmetic
             continue
-        named[f"c{n}"], named[f"d{n}"], named[f"a{n}"] = cadence, day.isoformat(), _utc_bound(day, window.local)
+        named[f"c{n}"], named[f"d{n}"], named[f"a{n}"] = cadence, day.isoformat(), utc_bound(day, window.local)
         day_cases.append(f"WHEN :c{n} THEN :d{n}")
         at_cases.append(f"WHEN :c{n} THEN :a{n}")
 
@@ -473,13 +367,6 @@ def _julian(day: date) -> float:
     return day.toordinal() + 1721424.5
 
 
-def _utc_bound(day: date, local: str, plus_days: int = 0) -> str:
-    """The stored (UTC ISO) form of local midnight at the start of `day` + plus_days."""
-    seconds = int(local.split()[0])
-    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days, seconds=-seconds)
-    return to_db(moment)
-
-
 def _enrolled_before(alias: str) -> str:
     """The enrolment event `alias` says "enrolled" and is the one in force as day :start begins."""
     return (
@@ -497,8 +384,8 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
     params = {
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "from_at": _utc_bound(start, local),
-        "to_at": _utc_bound(end, local, 1),
+        "from_at": utc_bound(start, local),
+        "to_at": utc_bound(end, local, 1),
         **named,
     }
     # The status as the first day begins: the latest event before it, or an "enrolled" on that day. For the school,
@@ -547,35 +434,6 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
     }
 
 
-# --- care records for the export ---------------------------------------------------------------------
-
-
-async def visits_between(db: Database, scope: Scope, start: date, end: date) -> list[sqlite3.Row]:
-    """Visits, calls and talks of a scope with visit_date in [start, end], oldest first."""
-    where, named = child_filter(scope)
-    return await db.fetchall(
-        "SELECT v.visit_date, ch.id AS child_id, ch.name, g.name || c.name AS class_label, v.kind, v.participants,"
-        " v.notes, u.full_name AS author, v.pairing_id IS NOT NULL AS by_mentor"
-        " FROM visits v JOIN children ch ON ch.id = v.child_id JOIN classes c ON c.id = ch.class_id"
-        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = v.author_id"
-        f" WHERE {where} AND v.visit_date BETWEEN :start AND :end ORDER BY v.visit_date, v.id",
-        {"start": start.isoformat(), "end": end.isoformat(), **named},
-    )
-
-
-async def checkins_between(db: Database, scope: Scope, start: date, end: date, local: str) -> list[sqlite3.Row]:
-    """Check-ins of a scope made on local days start … end, oldest first."""
-    where, named = child_filter(scope)
-    return await db.fetchall(
-        "SELECT k.at, ch.id AS child_id, ch.name, g.name || c.name AS class_label, k.study, k.life, k.mood, k.health,"
-        " k.worry, k.note, u.full_name AS author"
-        " FROM checkins k JOIN children ch ON ch.id = k.child_id JOIN classes c ON c.id = ch.class_id"
-        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = k.author_id"
-        f" WHERE {where} AND k.at >= :from_at AND k.at < :to_at ORDER BY k.at, k.id",
-        {"from_at": _utc_bound(start, local), "to_at": _utc_bound(end, local, 1), **named},
-    )
-
-
 # --- family calls (0003_green_channel.sql) -----------------------------------------------------------
 
 
@@ -616,7 +474,7 @@ async def call_weeks(
     # confirmations of the four weeks, by week.
     bounds: dict[str, Any] = dict(named)
     for n, (start, end) in enumerate(weeks):
-        bounds[f"f{n}"], bounds[f"t{n}"] = _utc_bound(start, local), _utc_bound(end, local, 1)
+        bounds[f"f{n}"], bounds[f"t{n}"] = utc_bound(start, local), utc_bound(end, local, 1)
     if scope.kind == "county":
         counts = [
             f"(SELECT COUNT(*) FROM call_confirmations a WHERE a.slot >= :f{n} AND a.slot < :t{n})"

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot.domain.clock import from_db, to_db
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import record
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,7 @@ _VISIT_SELECT = (
 
 
 def _visit(row: sqlite3.Row) -> Visit:
-    return Visit(
-        id=row["id"],
-        child_id=row["child_id"],
-        kind=row["kind"],
-        visit_date=date.fromisoformat(row["visit_date"]),
-        participants=row["participants"],
-        notes=row["notes"],
-        author_id=row["author_id"],
-        author_name=row["author_name"],
-        created_at=from_db(row["created_at"]),
-    )
+    return record(Visit, row, visit_date=date.fromisoformat(row["visit_date"]), created_at=from_db(row["created_at"]))
 
 
 async def insert_visit(
@@ -71,14 +62,11 @@ async def insert_visit(
     flow_token: str,
 ) -> int | None:
     """Stores a visit; None when this flow's visit was already stored (a double tap)."""
-    changed = await db.execute(
+    return await db.insert_new(
         "INSERT OR IGNORE INTO visits (child_id, kind, visit_date, participants, notes, author_id, pairing_id,"
         " created_at, flow_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (child_id, kind, visit_date.isoformat(), participants, notes, author_id, pairing_id, to_db(now), flow_token),
     )
-    if not changed:
-        return None
-    return int(await db.fetchval("SELECT id FROM visits WHERE flow_token = ?", (flow_token,)))
 
 
 async def visits_of(db: Database, child_id: int) -> list[Visit]:
@@ -102,17 +90,12 @@ _FOLLOWUP_SELECT = (
 
 
 def _followup(row: sqlite3.Row) -> Followup:
-    return Followup(
-        id=row["id"],
-        visit_id=row["visit_id"],
-        child_id=row["child_id"],
-        child_name=row["child_name"],
-        owner_id=row["owner_id"],
-        action=row["action"],
+    return record(
+        Followup,
+        row,
         due_date=date.fromisoformat(row["due_date"]),
         created_at=from_db(row["created_at"]),
         done_at=optional_datetime(row["done_at"]),
-        done_by_name=row["done_by_name"],
     )
 
 

@@ -44,7 +44,7 @@ async def test_unreachable_at_start_then_up(tmp_path: Path, server: BotAPIServer
     bot = BotProcess(write_config(tmp_path, server, admins=[ADMIN]))
     starting = asyncio.create_task(bot.start(server, within=30))
     try:
-        # A 5xx is tried again a few times within one attempt (bot/jobs/outbox.py): wait for the attempt to give up.
+        # A 5xx is tried again a few times in one attempt (bot/telegram_io/rate_limit.py): wait for it to give up.
         for _ in range(300):  # the server has no event for a failed call: look at the log now and then
             if "cannot reach the Bot API" in bot.log_text():
                 break

@@ -1,4 +1,5 @@
-"""python-telegram-bot persistence in the same SQLite database, as JSON (never pickle)."""
+"""python-telegram-bot persistence in the same SQLite database, as JSON, never pickle (its SQL is in
+bot/storage/conversations.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import json
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import ConversationDict, ConversationKey
 
+from bot.storage import conversations
+from bot.storage.conversations import Whose
 from bot.storage.db import Database
 
 JSONDict = dict[str, Any]
+# What PTB keys a conversation by (chat id, user id, …) and the states it keeps; PTB's own aliases are private.
+ConversationKey = tuple[int | str, ...]
+ConversationDict = dict[ConversationKey, object]
 
 
 class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
@@ -28,20 +33,21 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         self.db = db
         # Rows known not to exist (deleted by us; nothing else ever inserts them): every update of someone not in
         # a flow would otherwise delete their empty user and chat data again, two writes per update for nothing.
-        self._absent: set[tuple[str, int]] = set()
+        self._absent: set[tuple[Whose, int]] = set()
         # What each stored row holds, so an unchanged draft is not written again: PTB hands over every user and
         # chat of every update, and a rewrite would also date that person's activity in the WAL.
-        self._stored: dict[tuple[str, int], str] = {}
+        self._stored: dict[tuple[Whose, int], str] = {}
 
     async def get_user_data(self) -> dict[int, JSONDict]:
-        rows = await self.db.fetchall("SELECT user_id, data FROM ptb_user_data")
-        self._stored.update({("ptb_user_data", r["user_id"]): r["data"] for r in rows})
-        return {r["user_id"]: json.loads(r["data"]) for r in rows}
+        return await self._load("user")
 
     async def get_chat_data(self) -> dict[int, JSONDict]:
-        rows = await self.db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
-        self._stored.update({("ptb_chat_data", r["chat_id"]): r["data"] for r in rows})
-        return {r["chat_id"]: json.loads(r["data"]) for r in rows}
+        return await self._load("chat")
+
+    async def _load(self, whose: Whose) -> dict[int, JSONDict]:
+        drafts = await conversations.all_drafts(self.db, whose)
+        self._stored.update({(whose, key): data for key, data in drafts.items()})
+        return {key: json.loads(data) for key, data in drafts.items()}
 
     async def get_bot_data(self) -> JSONDict:
         return {}
@@ -50,40 +56,32 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        rows = await self.db.fetchall("SELECT key, state FROM ptb_conversations WHERE name = ?", (name,))
-        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        stored = await conversations.states(self.db, name)
+        return {tuple(json.loads(key)): json.loads(state) for key, state in stored.items()}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         encoded_key = json.dumps(list(key))
         if new_state is None:
-            await self.db.execute("DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key))
+            await conversations.delete_state(self.db, name, encoded_key)
             return
-        await self.db.execute(
-            "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
-            "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-            (name, encoded_key, json.dumps(new_state)),
-        )
+        await conversations.save_state(self.db, name, encoded_key, json.dumps(new_state))
 
     async def update_user_data(self, user_id: int, data: JSONDict) -> None:
-        await self._store("ptb_user_data", "user_id", user_id, data)
+        await self._store("user", user_id, data)
 
     async def update_chat_data(self, chat_id: int, data: JSONDict) -> None:
-        await self._store("ptb_chat_data", "chat_id", chat_id, data)
+        await self._store("chat", chat_id, data)
 
-    async def _store(self, table: str, column: str, key: int, data: JSONDict) -> None:
+    async def _store(self, whose: Whose, key: int, data: JSONDict) -> None:
         if not data:
-            await self._delete(table, column, key)
+            await self._delete(whose, key)
             return
         encoded = json.dumps(data, ensure_ascii=False)
-        if self._stored.get((table, key)) == encoded:
+        if self._stored.get((whose, key)) == encoded:
             return
-        self._absent.discard((table, key))
-        await self.db.execute(
-            f"INSERT INTO {table} ({column}, data) VALUES (?, ?) "
-            f"ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
-            (key, encoded),
-        )
-        self._stored[(table, key)] = encoded
+        self._absent.discard((whose, key))
+        await conversations.save_draft(self.db, whose, key, encoded)
+        self._stored[(whose, key)] = encoded
 
     async def update_bot_data(self, data: JSONDict) -> None:
         return None
@@ -91,18 +89,18 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def update_callback_data(self, data: object) -> None:
         return None
 
-    async def _delete(self, table: str, column: str, key: int) -> None:
-        if (table, key) in self._absent:
+    async def _delete(self, whose: Whose, key: int) -> None:
+        if (whose, key) in self._absent:
             return
-        await self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
-        self._absent.add((table, key))
-        self._stored.pop((table, key), None)
+        await conversations.delete_draft(self.db, whose, key)
+        self._absent.add((whose, key))
+        self._stored.pop((whose, key), None)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._delete("ptb_chat_data", "chat_id", chat_id)
+        await self._delete("chat", chat_id)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._delete("ptb_user_data", "user_id", user_id)
+        await self._delete("user", user_id)
 
     async def refresh_user_data(self, user_id: int, user_data: JSONDict) -> None:
         return None

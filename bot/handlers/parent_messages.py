@@ -1,0 +1,246 @@
+"""Parents and the school write to each other: /contact (a parent writes to the head teacher; staff see who has
+not been in contact), Telegram replies to the weekly update, the head teacher's answers routed back, and /settings
+(language, pause the weekly update, stop all messages).
+
+Callback data (declared in bot/buttons.py; ids come from the client: every handler re-checks the binding or the
+role):
+  gw:w                                 a parent starts a message to the head teacher (weekly update button)
+  gw:a:<message>                       a head teacher answers a parent's message
+  gs:m  gs:<lang|pause|resume|stop|start>[:<zh_CN|en>]   a parent's message settings
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons as bt
+from bot import keyboards as kb
+from bot import views
+from bot.domain.roles import Access, may_do
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers import start
+from bot.handlers.common import (
+    BotContext,
+    answer,
+    begin_flow,
+    conversation,
+    edit_or_reply,
+    end_flow,
+    reply,
+)
+from bot.services import green_messages as messaging
+from bot.services import message_kinds as message_kinds_service
+from bot.services import people, sent_messages
+from bot.texts import Texts
+
+WRITE_FLOW, ANSWER_FLOW = "green_write", "green_answer"
+WRITE_DRAFT, ANSWER_DRAFT = "green_write", "green_answer"
+TYPING = 10
+MESSAGE_LIMIT = 1000
+
+
+async def own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
+    """A message in a person's own words; empty or too long: None, and they are told the limit (a control
+    character: told so)."""
+    try:
+        return clean_text(text, max_length=limit)
+    except InvalidInput as problem:
+        key = problem.reason if problem.reason == "invalid.control" else "green.write.too_long"
+        await reply(update, texts.t(key, limit=limit))
+        return None
+
+
+# --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
+
+
+async def contact(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if may_do(actor, Access.CONTACT_OVERVIEW):
+        overview = await messaging.contact_overview(context.services, actor)
+        await reply(update, views.view(context.services, texts).text(overview))
+        return ConversationHandler.END
+    if not may_do(actor, Access.FAMILY_MESSAGES):
+        await reply(update, texts.t("green.write.not_parent"))
+        return ConversationHandler.END
+    return await _start_writing(update, context, texts)
+
+
+async def write_button(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not may_do(actor, Access.FAMILY_MESSAGES):
+        await reply(update, texts.t("green.write.not_parent"))
+        return ConversationHandler.END
+    return await _start_writing(update, context, texts)
+
+
+async def _start_writing(update: Update, context: BotContext, texts: Texts) -> int:
+    if not await begin_flow(update, context, WRITE_FLOW):
+        return ConversationHandler.END
+    context.draft[WRITE_DRAFT] = {}
+    await reply(update, texts.t("green.write.ask"))
+    return TYPING
+
+
+async def write_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text and update.effective_user
+    body = await own_words(update, texts, update.message.text, MESSAGE_LIMIT)
+    if body is None:
+        return TYPING
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
+    return end_flow(context, WRITE_DRAFT)
+
+
+async def answer_button(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    message_id = bt.GreenAnswer.of(update).message
+    check = await messaging.may_answer(context.services, actor, message_id)
+    if check != "ok":
+        await reply(update, texts.t(f"green.answer.{check}"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, ANSWER_FLOW):
+        return ConversationHandler.END
+    context.draft[ANSWER_DRAFT] = {"message_id": message_id}
+    await reply(update, texts.t("green.answer.ask"))
+    return TYPING
+
+
+async def answer_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    actor = await context.actor(update)
+    draft = context.draft.get(ANSWER_DRAFT) or {}
+    body = await own_words(update, texts, update.message.text, MESSAGE_LIMIT)
+    if body is None:
+        return TYPING
+    result = await messaging.staff_answers(context.services, actor, int(draft.get("message_id", 0)), body)
+    await reply(update, texts.t(f"green.answer.{result}"))
+    return end_flow(context, ANSWER_DRAFT)
+
+
+async def swipe_reply(update: Update, context: BotContext) -> None:
+    """A parent who answers the weekly update (or a head teacher's answer) with Telegram's own "reply": the text
+    goes to the head teacher like a /contact message. Replies to any other bot message get the usual hint."""
+    message = update.message
+    assert message and message.reply_to_message and message.text and update.effective_user
+    kind = await sent_messages.kind_of(
+        context.services,
+        update.effective_user.id,
+        message.reply_to_message.message_id,
+        (message_kinds_service.WEEKLY, message_kinds_service.ANSWER),
+    )
+    if kind is None:
+        await start.unknown_message(update, context)
+        return
+    texts = await context.texts(update)
+    body = await own_words(update, texts, message.text, MESSAGE_LIMIT)
+    if body is None:
+        return
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
+
+
+# --- /settings ---------------------------------------------------------------------------------------------
+
+
+def settings_keyboard(texts: Texts, paused: bool, opted_out: bool) -> InlineKeyboardMarkup:
+    weekly = "resume" if paused else "pause"
+    everything = "start" if opted_out else "stop"
+    return kb.grid(
+        [
+            kb.button(texts.t("language.zh_CN"), bt.GreenSettingsSet("lang", "zh_CN")),
+            kb.button(texts.t("language.en"), bt.GreenSettingsSet("lang", "en")),
+        ],
+        2,
+        [kb.button(texts.t(f"green.settings.{weekly}"), bt.GreenSettingsSet(weekly))],
+        [kb.button(texts.t(f"green.settings.{everything}"), bt.GreenSettingsSet(everything))],
+    )
+
+
+async def _show_settings(update: Update, context: BotContext, *, edit: bool, note: str = "") -> None:
+    assert update.effective_user
+    context.forget_actor()
+    texts = await context.texts(update)
+    user = await people.get_user(context.services, update.effective_user.id)
+    paused = bool(user and user.weekly_paused)
+    opted_out = bool(user and user.opted_out)
+    state = texts.t(
+        "green.settings.state",
+        weekly=texts.t("green.settings.weekly_off" if paused or opted_out else "green.settings.weekly_on"),
+        all=texts.t("green.settings.all_off" if opted_out else "green.settings.all_on"),
+    )
+    text = (note + "\n\n" if note else "") + state
+    markup = settings_keyboard(texts, paused, opted_out)
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def settings(update: Update, context: BotContext) -> None:
+    await _show_settings(update, context, edit=False)
+
+
+async def settings_menu(update: Update, context: BotContext) -> None:
+    await answer(update)
+    await _show_settings(update, context, edit=False)
+
+
+async def settings_set(update: Update, context: BotContext) -> None:
+    await answer(update)
+    assert update.effective_user
+    button = bt.GreenSettingsSet.of(update)
+    action, language = button.setting, button.language
+    if action == "lang" and language is None:
+        texts = await context.texts(update)
+        await reply(update, texts.t("flow.stale_button"))
+        return
+    key = await messaging.change_settings(context.services, update.effective_user.id, action, language)
+    context.forget_actor()
+    texts = await context.texts(update)
+    await _show_settings(update, context, edit=True, note=texts.t(key))
+
+
+# --- wiring ------------------------------------------------------------------------------------------------
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    text = filters.TEXT & ~filters.COMMAND
+    write = conversation(
+        name=WRITE_FLOW,
+        entry_points=[
+            CommandHandler("contact", contact),
+            CallbackQueryHandler(write_button, pattern=bt.GreenWrite.pattern),
+        ],
+        states={TYPING: [MessageHandler(text, write_typed)]},
+        draft_keys=(WRITE_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.write.hint",
+    )
+    answer_flow = conversation(
+        name=ANSWER_FLOW,
+        entry_points=[CallbackQueryHandler(answer_button, pattern=bt.GreenAnswer.pattern)],
+        states={TYPING: [MessageHandler(text, answer_typed)]},
+        draft_keys=(ANSWER_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="green.answer.hint",
+    )
+    return [write, answer_flow]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, swipe_reply),
+        CommandHandler("settings", settings),
+        CallbackQueryHandler(settings_menu, pattern=bt.GreenSettingsMenu.pattern),
+        CallbackQueryHandler(settings_set, pattern=bt.GreenSettingsSet.pattern),
+    ]

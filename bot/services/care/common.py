@@ -1,0 +1,65 @@
+"""What the care use cases share: their two refusals of a change, the school's today, the audit row, and the
+children an actor may log care for (the check, the search, the picker's quick picks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain import care as rules
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, ChildFilter, ChildScope, home_classes, may, scope_for
+from bot.services import Services, access
+from bot.storage import audit, children
+from bot.storage import checkins as checkins_store
+
+
+class AlreadyDone(Exception):
+    """The change was made already (a double tap, or someone else got there first)."""
+
+
+class InvalidChange(Exception):
+    """The change does not fit the record's current state; `reason` is a catalogue key."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def today(services: Services) -> date:
+    return rules.local_date(services.now(), services.config.school.timezone)
+
+
+async def write_audit(services: Services, actor: Actor, action: str, child_id: int | None, detail: str = "") -> None:
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
+    )
+
+
+async def child_for_care(services: Services, actor: Actor, child_id: int) -> Child:
+    return await access.authorised_child(services, actor, child_id, Access.LOG_CARE)
+
+
+async def search_for_care(
+    services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
+) -> tuple[list[Child], int]:
+    """Children the actor may log care for whose name contains `query`."""
+    return await children.search(services.db, query, scope_for(actor, Access.LOG_CARE), limit=limit, offset=offset)
+
+
+async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[Child]:
+    """Buttons for the picker: the actor's recent check-ins first, then mentees, then their classes."""
+    picked: dict[int, Child] = {}
+    candidates = await checkins_store.recent_checkin_children(services.db, actor.user_id, limit)
+    candidates += sorted(scope_for(actor, Access.LOG_CARE).child_ids)
+    for child_id in candidates:
+        if len(picked) >= limit or child_id in picked:
+            continue
+        child = await children.get_child(services.db, child_id)
+        if child and may(actor, Access.LOG_CARE, child.scope):
+            picked[child.id] = child
+    if len(picked) < limit and home_classes(actor):
+        own, _ = await children.search(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
+        for child in own:
+            if len(picked) < limit:
+                picked.setdefault(child.id, child)
+    return list(picked.values())

@@ -1,0 +1,1 @@
+"""What speaks to Telegram below the handlers: PTB's persistence, the rate limiter and the request wrapper."""

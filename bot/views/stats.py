@@ -1,0 +1,277 @@
+"""The leadership group's figures, charts and county workbook in words: what bot.services.stats counts, worded
+for the reader (plain text here; handlers escape it where it goes into a message)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.domain.clock import from_db
+from bot.domain.roles import Actor
+from bot.domain.stats import CALL_WEEKS, VISIT_WINDOW_DAYS, DateRange, Scope, Term, percent
+from bot.services import Services, charts, excel
+from bot.services import stats as stats_service
+from bot.texts import Texts
+from bot.views import WorkbookWords
+
+
+def scope_title(texts: Texts, services: Services, scope: Scope, label: str) -> str:
+    """ "全校（学校名）", the county's name, or the grade's or class's name, as plain text."""
+    if scope.kind == "school":
+        return texts.t("stats.scope.school", school=label)
+    if scope.kind == "county":
+        return texts.t("county.scope", county=services.config.county.name or texts.t("county.unnamed"))
+    return label
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the report: what it counts, the number, and how it is computed."""
+
+    key: str
+    label: str
+    value: str
+    explanation: str
+    list_kind: str = ""  # a list of children behind the figure (a code of store.LIST_CONDITIONS)
+    count: int = 0
+
+
+def term_label(texts: Texts, term: Term) -> str:
+    return texts.t(f"stats.term.{term.number}", first=term.year, second=term.year + 1)
+
+
+# The figures a headmaster acts on, shown first (/stats); the rest and every explanation are one tap away.
+KEY_FIGURES = ("total", "no_designated", "unreachable", "pairing", "overdue", "calls", "records", "dropout")
+
+
+def key_figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
+    """The key figures in report order; only the total while no child is registered (the rest would all be 0)."""
+    keep = KEY_FIGURES if data.total else ("total",)
+    return [f for f in figures(texts, data) if f.key in keep]
+
+
+def figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
+    """The figures of a summary in report order, each explained in one line (plain text, not yet escaped).
+    A ratio with nothing to divide by is not shown as one: a bare count, or what the empty denominator means."""
+    total = data.total
+
+    def line(key: str, value: str, *, list_kind: str = "", count: int = 0, **values: object) -> Figure:
+        return Figure(
+            key=key,
+            label=texts.t(f"stats.fig.{key}"),
+            value=value,
+            explanation=texts.t(f"stats.why.{key}", **values),
+            list_kind=list_kind,
+            count=count,
+        )
+
+    def share(part: int) -> str:
+        return texts.t("stats.val.share", count=part, percent=percent(part, total)) if total else str(part)
+
+    rows = [
+        line("total", str(total)),
+        line("father", share(data.father)),
+        line("mother", share(data.mother)),
+        line("both", share(data.both)),
+        line("no_designated", str(data.no_designated), list_kind="nog", count=data.no_designated),
+        line("unreachable", str(data.unreachable), list_kind="unr", count=data.unreachable),
+        line(
+            "pairing",
+            texts.t("stats.val.coverage", part=data.paired, whole=total, percent=percent(data.paired, total))
+            if total
+            else str(data.paired),
+            list_kind="nom",
+            count=data.no_mentor,
+        ),
+        line("no_consent", str(data.no_consent), list_kind="ncs", count=data.no_consent),
+        line("boarding", texts.t("stats.val.boarding", requested=data.boarding_requested, yes=data.boarding_yes)),
+    ]
+    care = data.care
+    if not care:
+        return rows
+    term = term_label(texts, data.term) if data.term else ""
+    rows += [
+        line(
+            "visits",
+            texts.t(
+                "stats.val.visits",
+                done=care["visits_done"],
+                due=care["visits_due"],
+                percent=percent(care["visits_done"], care["visits_due"]),
+            )
+            if care["visits_due"]
+            else texts.t("stats.val.visits_none"),
+            days=VISIT_WINDOW_DAYS,
+        ),
+        line("overdue", str(care["overdue"]), list_kind="ovd", count=care["overdue"]),
+        line(
+            "calls",
+            texts.t(
+                "stats.val.calls",
+                confirmed=care["calls_confirmed"],
+                agreed=care["calls_agreed"],
+                percent=percent(care["calls_confirmed"], care["calls_agreed"]),
+            )
+            if care["calls_agreed"]
+            else texts.t("stats.val.calls_none"),
+            weeks=CALL_WEEKS,
+        ),
+        line(
+            "records",
+            texts.t("stats.val.records", visits=care["visits_all"], checkins=care["checkins"], worries=care["worries"]),
+            days=VISIT_WINDOW_DAYS,
+        ),
+        line(
+            "boarding_term",
+            texts.t(
+                "stats.val.boarding_term",
+                requested=care["boarding_requests"],
+                granted=care["boarding_granted"],
+                open=care["boarding_open"],
+            ),
+            term=term,
+        ),
+        line(
+            "dropout",
+            texts.t(
+                "stats.val.dropout",
+                dropped=care["dropped_out"],
+                enrolled=care["enrolled_at_start"],
+                percent=percent(care["dropped_out"], care["enrolled_at_start"]),
+            )
+            if care["enrolled_at_start"]
+            else texts.t("stats.val.dropout_none", dropped=care["dropped_out"]),
+            term=term,
+        ),
+    ]
+    return rows
+
+
+async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
+    """The scope's figures as a PNG: children by grade and kind (one bar for a grade or class), and the family
+    calls confirmed week by week when any were agreed."""
+    label, data = await stats_service.summary(services, actor, scope)
+    title = scope_title(texts, services, scope, label)
+    if scope.kind == "school":
+        categories = [g.grade_name for g in data.by_grade]
+        series = [
+            (texts.t("stats.fig.father"), [g.father for g in data.by_grade]),
+            (texts.t("stats.fig.mother"), [g.mother for g in data.by_grade]),
+            (texts.t("stats.fig.both"), [g.both for g in data.by_grade]),
+        ]
+        chart_title = texts.t("stats.chart.by_grade")
+    else:
+        categories = [title]
+        series = [
+            (texts.t("stats.fig.father"), [data.father]),
+            (texts.t("stats.fig.mother"), [data.mother]),
+            (texts.t("stats.fig.both"), [data.both]),
+        ]
+        chart_title = texts.t("stats.chart.by_kind")
+    specs: list[charts.StackedBars | charts.RateLine] = [
+        charts.StackedBars(
+            title=chart_title,
+            categories=categories,
+            series=series,
+            y_label=texts.t("stats.chart.children"),
+            empty_note=texts.t("stats.chart.empty"),
+        )
+    ]
+    # With no family call agreed in these weeks there is no rate to draw: one panel and a note, not an empty one.
+    note = "" if any(agreed for _, agreed, _ in data.weekly_calls) else texts.t("stats.chart.no_calls")
+    if not note:
+        specs.append(
+            charts.RateLine(
+                title=texts.t("stats.chart.calls"),
+                periods=[texts.t("stats.chart.week", date=f"{w.month}/{w.day}") for w, _, _ in data.weekly_calls],
+                values=[(c / a if a else None) for _, a, c in data.weekly_calls],
+                y_label=texts.t("stats.chart.percent"),
+                empty_note=texts.t("stats.chart.no_calls"),
+            )
+        )
+    heading = texts.t("stats.chart.heading", scope=title, date=stats_service.local_today(services).isoformat())
+    return title, await charts.render_async(specs, heading=heading, note=note)
+
+
+async def export(
+    services: Services, actor: Actor, scope: Scope, period: DateRange, texts: Texts
+) -> tuple[str, bytes, int]:
+    """The county workbook for a scope in the reader's words (bot.services.stats.export gathers and audits).
+    Returns (file name, content, number of children)."""
+
+    async def workbook(data: stats_service.Export) -> bytes:
+        title = scope_title(texts, services, scope, data.label)
+        summary_rows: list[list[Any]] = [
+            [texts.t("export.summary.scope"), title, ""],
+            [texts.t("export.summary.period"), f"{period.start.isoformat()} — {period.end.isoformat()}", ""],
+            [texts.t("export.summary.made"), services.now().astimezone(services.config.school.timezone).replace(
+                tzinfo=None, microsecond=0), ""],
+        ]  # fmt: skip
+        summary_rows += [
+            [_unescape(f.label), _cell(f.value), _unescape(f.explanation)] for f in figures(texts, data.summary)
+        ]
+        for grade in data.summary.by_grade:
+            summary_rows.append(
+                [
+                    texts.t("export.summary.grade", grade=grade.grade_name),
+                    grade.total,
+                    texts.t("export.summary.grade_detail", father=grade.father, mother=grade.mother, both=grade.both),
+                ]
+            )
+        book = excel.ExportBook(
+            summary_title=texts.t("export.sheet.summary"),
+            summary_headers=[texts.t("export.col.figure"), texts.t("export.col.value"), texts.t("export.col.note")],
+            summary_rows=[[_unescape(str(c)) if isinstance(c, str) else c for c in row] for row in summary_rows],
+            roster=data.roster,
+            tables=_care_tables(services, data, texts),
+        )
+        words = WorkbookWords(texts.locale)
+        return await asyncio.to_thread(excel.build_export, book, words=words, today=stats_service.local_today(services))
+
+    data, content = await stats_service.export(services, actor, scope, period, workbook)
+    title = scope_title(texts, services, scope, data.label)
+    stamp = services.now().astimezone(services.config.school.timezone).strftime("%Y%m%d-%H%M")
+    file_name = texts.t("export.file_name", scope=title, stamp=stamp).replace("/", "_").replace(" ", "")
+    return file_name, content, data.children
+
+
+def _care_tables(
+    services: Services, data: stats_service.Export, texts: Texts
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The visits and check-ins of the period, one sheet each, with dates as dates and labels in words."""
+    tz = services.config.school.timezone
+    visits, checkins = data.visits, data.checkins
+    yes, no = texts.t("export.yes"), texts.t("export.no")
+
+    def rating(value: int) -> str:
+        return texts.t(f"export.rating.{value}")
+
+    visit_rows: list[list[Any]] = [
+        [date.fromisoformat(v["visit_date"]), v["name"], v["class_label"], texts.t(f"export.kind.{v['kind']}"),
+         v["participants"], v["notes"], v["author"], yes if v["by_mentor"] else no]
+        for v in visits
+    ]  # fmt: skip
+    checkin_rows: list[list[Any]] = [
+        [from_db(k["at"]).astimezone(tz).replace(tzinfo=None), k["name"], k["class_label"], rating(k["study"]),
+         rating(k["life"]), rating(k["mood"]), rating(k["health"]), yes if k["worry"] else no, k["note"],
+         k["author"]]
+        for k in checkins
+    ]  # fmt: skip
+    visit_headers = ["date", "child", "class", "kind", "participants", "notes", "author", "by_mentor"]
+    checkin_headers = ["time", "child", "class", "study", "life", "mood", "health", "worry", "remark", "author"]
+    return [
+        (texts.t("export.sheet.visits"), [texts.t(f"export.col.{h}") for h in visit_headers], visit_rows),
+        (texts.t("export.sheet.checkins"), [texts.t(f"export.col.{h}") for h in checkin_headers], checkin_rows),
+    ]
+
+
+def _cell(value: str) -> int | str:
+    """A bare count goes into the sheet as a number (the county sums it); anything else as text."""
+    return int(value) if value.isdigit() else _unescape(value)
+
+
+def _unescape(text: str) -> str:
+    """Catalogue output is HTML-escaped for messages; a spreadsheet cell wants the plain characters."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -1,0 +1,67 @@
+"""The storage modules' shared query helpers: the reader of a row, the IN list, the scope condition, and an
+INSERT OR IGNORE that tells a new row from one that existed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.domain.roles import ChildFilter
+from bot.storage.db import Database
+from bot.storage.queries import among, record
+from bot.storage.scopes import children_within
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    name: str
+    day: date
+    flag: bool
+
+
+async def test_record_reads_each_field_from_its_column_unless_given(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        row = await db.fetchone("SELECT 7 AS id, 'Li' AS name, '2024-03-01' AS day, 1 AS flag, 'x' AS extra")
+        assert row is not None
+        got = record(_Row, row, day=date.fromisoformat(row["day"]), flag=bool(row["flag"]))
+        assert got == _Row(7, "Li", date(2024, 3, 1), True)
+    finally:
+        await db.close()
+
+
+async def test_among_and_named_in_keep_exactly_the_named_ids(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, class_id INTEGER)")
+        await db.executemany("INSERT INTO t (id, class_id) VALUES (?, ?)", [(1, 10), (2, 10), (3, 20), (4, 30)])
+
+        async def ids(condition: str, params: list[int]) -> list[int]:
+            return [r["id"] for r in await db.fetchall(f"SELECT id FROM t WHERE {condition} ORDER BY id", params)]
+
+        assert await ids(*among("id", {4, 1})) == [1, 4]
+        assert await ids(*among("id", set())) == []  # no ids: nothing, not everything
+        await db.execute("CREATE TABLE classes (id INTEGER PRIMARY KEY, school_id INTEGER)")
+        await db.executemany("INSERT INTO classes (id, school_id) VALUES (?, ?)", [(10, 1), (20, 1), (30, 2)])
+        named = ChildFilter(class_ids=frozenset({10}), child_ids=frozenset({4}))
+        assert await ids(*children_within(named, child="id", klass="class_id")) == [1, 2, 4]
+        school = ChildFilter(school_ids=frozenset({1}))
+        assert await ids(*children_within(school, child="id", klass="class_id")) == [1, 2, 3]
+        assert await ids(*children_within(ChildFilter(), child="id", klass="class_id")) == []  # nothing, not all
+        assert await ids(*children_within(ChildFilter(everyone=True), child="id", klass="class_id")) == [1, 2, 3, 4]
+    finally:
+        await db.close()
+
+
+async def test_insert_new_gives_the_new_id_or_none_when_ignored(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, token TEXT UNIQUE)")
+        await db.execute("INSERT INTO t (token) VALUES ('a')")
+        first = await db.insert_new("INSERT OR IGNORE INTO t (token) VALUES (?)", ("b",))
+        assert first == await db.fetchval("SELECT id FROM t WHERE token = 'b'")
+        assert await db.insert_new("INSERT OR IGNORE INTO t (token) VALUES (?)", ("b",)) is None
+    finally:
+        await db.close()
