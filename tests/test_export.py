@@ -109,7 +109,7 @@ async def test_school_workbook_cell_by_cell(harness: Harness) -> None:
     export_rows = await harness.fetchall("SELECT actor_id, child_id, detail FROM audit_log WHERE action = 'export'")
     assert len(export_rows) == 7
     scope_row = [r for r in export_rows if r["child_id"] is None]
-    assert [r["detail"] for r in scope_row] == ["s:2026-02-01:2026-03-02:children=6"]
+    assert [r["detail"] for r in scope_row] == ["s1:2026-02-01:2026-03-02:children=6"]  # the school, by id
     assert {r["child_id"] for r in export_rows if r["child_id"]} == set(school.ids.values())
 
 

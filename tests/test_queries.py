@@ -32,7 +32,7 @@ async def test_record_reads_each_field_from_its_column_unless_given(tmp_path: Pa
         await db.close()
 
 
-async def test_among_and_named_in_keep_exactly_the_named_ids(tmp_path: Path) -> None:
+async def test_among_and_children_within_keep_exactly_the_named_ids(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "q.db")
     try:
         await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, class_id INTEGER)")
@@ -43,8 +43,12 @@ async def test_among_and_named_in_keep_exactly_the_named_ids(tmp_path: Path) -> 
 
         assert await ids(*among("id", {4, 1})) == [1, 4]
         assert await ids(*among("id", set())) == []  # no ids: nothing, not everything
-        await db.execute("CREATE TABLE classes (id INTEGER PRIMARY KEY, school_id INTEGER)")
-        await db.executemany("INSERT INTO classes (id, school_id) VALUES (?, ?)", [(10, 1), (20, 1), (30, 2)])
+        await db.execute("INSERT INTO schools (id, name, created_at) VALUES (2, 'other', '2026-01-01')")
+        await db.execute("INSERT INTO grades (id, name) VALUES (1, 'g')")
+        await db.executemany(
+            "INSERT INTO classes (id, school_id, grade_id, name) VALUES (?, ?, 1, ?)",
+            [(10, 1, "a"), (20, 1, "b"), (30, 2, "a")],
+        )
         named = ChildFilter(class_ids=frozenset({10}), child_ids=frozenset({4}))
         assert await ids(*children_within(named, child="id", klass="class_id")) == [1, 2, 4]
         school = ChildFilter(school_ids=frozenset({1}))

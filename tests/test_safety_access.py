@@ -125,7 +125,7 @@ def test_menus_show_only_what_each_role_may_use() -> None:
     counsellor = commands_for(Actor(user_id=1, counsellor_schools=frozenset({1})))
     parent = commands_for(Actor(user_id=2, guarded_ids=frozenset({1})))
     stranger = commands_for(Actor(user_id=3))
-    admin = commands_for(Actor(user_id=4, admin_schools=frozenset({1})))
+    admin = commands_for(Actor(user_id=4, admin_schools=frozenset({1}), keeper=True))  # a school without a county
     assert {"counsel", "mailbox", "concern"} <= set(counsellor) and "audit" not in counsellor
     assert "mydata" in parent and "mailbox" in parent and "concern" not in parent
     assert "mailbox" in stranger and not {"concern", "counsel", "mydata", "audit", "erase", "backup"} & set(stranger)

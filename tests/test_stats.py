@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
 
 from bot.domain.roles import Actor
-from bot.domain.stats import SCHOOL, Scope, Term, last_days, parse_range, percent, rate, term_of
+from bot.domain.stats import COUNTY, Scope, Term, last_days, parse_range, percent, rate, school_scope, term_of
 from bot.services import charts, privacy
 from bot.services import stats as stats_service
 from bot.storage import people
@@ -90,7 +90,8 @@ async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
     assert "📋 未记录同意名单（6）" in labels
     assert "一年级" in labels and "三年级" in labels
     audit = await harness.fetchall("SELECT actor_id, detail FROM audit_log WHERE action = 'stats'")
-    assert [(r["actor_id"], r["detail"]) for r in audit] == [(school.admin.id, "s"), (school.admin.id, "s")]
+    # The audit names the school the figures were of.
+    assert [(r["actor_id"], r["detail"]) for r in audit] == [(school.admin.id, "s1"), (school.admin.id, "s1")]
 
 
 async def test_admin_drills_into_a_grade_then_a_class_and_back(harness: Harness) -> None:
@@ -128,7 +129,7 @@ async def test_care_figures_match_the_hand_count(harness: Harness) -> None:
     assert figure(text, "辍学率") == "1/5（20%）"
     assert figure(text, "亲情电话完成率") == "4/8 次（50%）"
     _, data = await stats_service.summary(
-        harness.app.bot_data["services"], Actor(user_id=1, admin_schools=frozenset({1})), SCHOOL
+        harness.app.bot_data["services"], Actor(user_id=1, admin_schools=frozenset({1})), school_scope(1)
     )
     assert data.weekly_calls == [
         (date(2026, 2, 2), 1, 1),
@@ -321,7 +322,12 @@ def test_rates_and_terms() -> None:
     assert parse_range("2026-02-30 2026-03-01", today=today) is None
     assert parse_range("2026-03-01 2026-02-01", today=today) is None
     assert parse_range("2026-02-01", today=today) is None
-    assert Scope.parse("s") == SCHOOL and Scope.parse("c12") == Scope("class", 12) and Scope.parse("x") is None
+    assert Scope.parse("s") == school_scope(1)  # a button from before schools: the first school's
+    assert Scope.parse("s2") == school_scope(2) and Scope.parse("k") == COUNTY
+    assert Scope.parse("g3") == Scope("grade", 3, 1) and Scope.parse("g3.2") == Scope("grade", 3, 2)
+    assert Scope.parse("c12") == Scope("class", 12) and Scope.parse("x") is None and Scope.parse("c12.3") is None
+    for scope in (COUNTY, school_scope(7), Scope("grade", 3, 7), Scope("class", 12)):
+        assert Scope.parse(scope.encode()) == scope
 
 
 async def test_children_without_consent_are_listed_until_it_is_recorded(harness: Harness) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, Actor, may_do, reaches_every_child, scope_for
+from bot.domain.roles import Access, Actor, may_do, reaches_every_child
 from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (

@@ -11,9 +11,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
-from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_see, parse_range, term_of
+from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
-from bot.services import AccessDenied, NotFound, people
+from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
 from bot.texts import Texts
 from bot.views import stats as stats_view
@@ -67,7 +67,7 @@ async def pick_scope(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     scope = Scope.parse(bt.ExportScope.of(update).scope)
     actor = await context.actor(update)
-    if scope is None or not may_see(actor, scope):
+    if scope is None or not await stats_service.may_see_scope(context.services, actor, scope):
         await reply(update, texts.t("export.denied"))
         return
     today = stats_service.local_today(context.services)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.domain.clock import from_db, to_db
-from bot.domain.roles import Access, Actor, ChildFilter, scope_for
+from bot.domain.roles import Access, Actor, ChildFilter, reaches_every_child, scope_for
 from bot.domain.stats import (
     CALL_WEEKS,
     COUNTY,
@@ -24,7 +23,6 @@ from bot.domain.stats import (
     last_days,
     may_see,
     may_use_reports,
-    percent,
     school_scope,
     term_of,
 )
@@ -39,9 +37,21 @@ def local_today(services: Services) -> date:
     return services.now().astimezone(services.config.school.timezone).date()
 
 
+async def _class_school(services: Services, scope: Scope) -> int | None:
+    return await schools.school_of_class(services.db, scope.ref_id) if scope.kind == "class" else None
+
+
+async def may_see_scope(services: Services, actor: Actor, scope: Scope) -> bool:
+    """Whether the actor may read the figures of this scope (a class's school looked up)."""
+    return may_see(actor, scope, await _class_school(services, scope))
+
+
 async def _checked(services: Services, actor: Actor, scope: Scope) -> str:
     """The scope's label, after checking the actor may see it; NotFound for a grade or class that is gone."""
-    class_school = await schools.school_of_class(services.db, scope.ref_id) if scope.kind == "class" else None
+    class_school = await _class_school(services, scope)
+    if scope.kind == "class" and class_school is None:
+        # A class that is gone: who reads a whole school's figures may be told so; to anyone else it is refused.
+        raise NotFound if reaches_every_child(actor, Access.REPORTS) else AccessDenied
     if not may_see(actor, scope, class_school):
         raise AccessDenied
     label = await store.scope_label(services.db, scope)
@@ -200,11 +210,14 @@ async def export(
 # --- import ------------------------------------------------------------------------------------------
 
 
-def _import_classes(labels: dict[int, str]) -> tuple[dict[str, int], frozenset[int]]:
-    """The classes one may import into, by normalised label: those of one's own reach only (another school's
-    "三年级2班" is not a class of this import)."""
-    mapping = {excel.normalise_class_label(label): cid for cid, label in labels.items()}
-    return mapping, frozenset(labels)
+async def _import_classes(services: Services, actor: Actor) -> tuple[dict[str, int], frozenset[int]]:
+    """The classes of the importer's schools by normalised label (another school's "三年级2班" is no class of this
+    import), and those of them they may register into."""
+    reach = scope_for(actor, Access.REGISTER)
+    own = ChildFilter(school_ids=actor.staff_schools | reach.school_ids)
+    labels = await store.class_labels(services.db, own)
+    allowed = await store.class_labels(services.db, reach)
+    return {excel.normalise_class_label(label): cid for cid, label in labels.items()}, frozenset(allowed)
 
 
 async def import_template(services: Services, actor: Actor, words: excel.Words) -> bytes:
@@ -222,8 +235,7 @@ async def check_import(
     Returns (batch id or None when no row can be added, report). Raises excel.ImportProblem for a bad file."""
     if not may_use_reports(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
-    classes, allowed = _import_classes(labels)
+    classes, allowed = await _import_classes(services, actor)
     existing = await store.archive_keys(services.db, sorted(allowed))
     report = await asyncio.to_thread(
         excel.parse_import,

@@ -10,7 +10,7 @@ from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome
 from bot.storage.db import Database
-from bot.storage.queries import among, record
+from bot.storage.queries import record
 from bot.storage.scopes import children_within
 
 

@@ -51,9 +51,7 @@ async def boarding_list(
     within = scope_for(actor, Access.EDIT_CARD)
     if within.empty:
         raise AccessDenied
-    found, total = await boarding_store.open_boarding_requests(
-        services.db, scope=within, limit=limit, offset=offset
-    )
+    found, total = await boarding_store.open_boarding_requests(services.db, scope=within, limit=limit, offset=offset)
     if found:
         async with services.db.transaction():
             for request in found:

@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.domain import care as rules
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, ChildFilter, ChildScope, home_classes, may, scope_for
+from bot.domain.roles import Access, Actor, ChildFilter, home_classes, may, scope_for
 from bot.services import Services, access
 from bot.storage import audit, children
 from bot.storage import checkins as checkins_store

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.care import VisitKind
-from bot.domain.roles import Access, Actor, ChildScope, may, reaches_every_child
+from bot.domain.roles import Access, Actor, may, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
 from bot.services.care.common import AlreadyDone, InvalidChange, child_for_care, today, write_audit
 from bot.storage import children
