@@ -17,7 +17,9 @@ NOW = "2026-03-01T17:30:00+00:00"  # 2 March 01:30 in Shanghai; the UTC date is 
 async def _seed_child(db: Database, child_id: int, created_at: str = NOW) -> None:
     await db.execute("INSERT OR IGNORE INTO users (id, full_name, created_at) VALUES (1, 'x', ?)", (NOW,))
     await db.execute("INSERT OR IGNORE INTO grades (id, name) VALUES (1, 'g')")
-    await db.execute("INSERT OR IGNORE INTO classes (id, school_id, grade_id, name) VALUES (1, 1, 1, 'c')")
+    columns = {r["name"] for r in await db.fetchall("PRAGMA table_info(classes)")}
+    school = ("school_id, ", "1, ") if "school_id" in columns else ("", "")  # the schema as it was, or as it is
+    await db.execute(f"INSERT OR IGNORE INTO classes (id, {school[0]}grade_id, name) VALUES (1, {school[1]}1, 'c')")
     await db.execute(
         "INSERT INTO children (id, name, sex, birth_date, class_id, parents_away, created_by, created_at, updated_at)"
         " VALUES (?, 'n', 'male', '2015-01-01', 1, 'both', 1, ?, ?)",

@@ -134,7 +134,7 @@ async def test_upgrading_forgets_strangers_and_times(tmp_path: Path, monkeypatch
     old = await Database.open(db_file)
     for sql in (
         "INSERT INTO users (id, full_name, created_at) VALUES (1, '王校长', '2026-09-01T08:00:00Z')",
-        "INSERT INTO staff_roles (user_id, role, school_id, granted_at) VALUES (1, 'admin', 1, '2026-09-01T08:00:00Z')",
+        "INSERT INTO staff_roles (user_id, role, granted_at) VALUES (1, 'admin', '2026-09-01T08:00:00Z')",
         "INSERT INTO users (id, full_name, created_at) VALUES (2, '小同学', '2026-10-09T11:42:17Z')",
         "INSERT INTO users (id, full_name, language, created_at) VALUES (3, 'Tom', 'en', '2026-10-09T11:42:17Z')",
         "INSERT INTO mailbox_tickets (id, number, writer_hash, writer_box, created_at, updated_at)"

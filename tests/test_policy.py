@@ -17,6 +17,7 @@ from bot.domain.roles import (
     Access,
     Actor,
     ChildScope,
+    Role,
     commands_for,
     may,
     may_do,
@@ -24,10 +25,12 @@ from bot.domain.roles import (
     visible_fields,
 )
 from bot.storage import people
+from bot.storage import schools as schools_store
 from bot.texts import Texts
 from tests.harness import Harness, TestUser
-from tests.helpers import invite_parent
-from tests.test_safety_school import HEAD_ID, OTHER_HEAD_ID, PARENT_ID, School, build_school
+from tests.helpers import invite_parent, make_head_teacher
+from tests.test_safety_school import ADMIN_IDS, HEAD_ID, OTHER_HEAD_ID, PARENT_ID, School, build_school, quick_child
+from tests.test_stats import figure
 
 # --- the table, by hand --------------------------------------------------------------------------------------
 
@@ -207,6 +210,7 @@ def test_fields_each_reader_sees() -> None:
 # --- what the bot shows -------------------------------------------------------------------------------------
 
 MENTOR_ID, MENTOR_OTHER_ID, PARENT_OTHER_ID = 2101, 2102, 3002
+OTHER_ADMIN_ID, OTHER_SCHOOL_HEAD_ID, OTHER_SCHOOL_PARENT_ID, COUNTY_ID = 5001, 5002, 5003, 5004
 NOTE = "校内备注：只给学校看"
 T = Texts("zh_CN").t
 
@@ -238,10 +242,27 @@ async def build_cast(h: Harness) -> Cast:
             "INSERT INTO pairings (mentor_id, child_id, cadence_days, started_at) VALUES (?, ?, 14, ?)",
             (mentor_id, child_id, now),
         )
+    # A second school of the county, with a class of the same name as the first school's, and the county office.
+    other = await schools_store.add_school(
+        h.db, name="白杨小学", township="白杨镇", county="", created_by=ADMIN_IDS[0], now=datetime.now(UTC)
+    )
+    assert other is not None
+    await people.ensure_user(h.db, OTHER_ADMIN_ID, "孟校长", datetime.now(UTC))
+    await people.grant_role(
+        h.db, user_id=OTHER_ADMIN_ID, role=Role.ADMIN, class_id=None, school_id=other, granted_by=None,
+        now=datetime.now(UTC),
+    )  # fmt: skip
+    cast["admin_other_school"] = h.user(OTHER_ADMIN_ID, "孟校长")
+    cast["head_other_school"] = await make_head_teacher(h, cast["admin_other_school"], OTHER_SCHOOL_HEAD_ID)
+    far = await quick_child(h, OTHER_SCHOOL_HEAD_ID, "陈小东", "2015-06-01")
+    cast["parent_other_school"] = h.user(OTHER_SCHOOL_PARENT_ID, "陈妈妈")
+    await cast["parent_other_school"].send(f"/start {await invite_parent(cast['head_other_school'], '陈小东')}")
+    await people.ensure_county_staff(h.db, (COUNTY_ID,), datetime.now(UTC))
+    cast["county"] = h.user(COUNTY_ID, "县教育局")
     await h.db.execute("UPDATE children SET notes = ?", (NOTE,))
     for person in cast.values():
         person.new_messages()
-    children = {"张小明": school.own, "李小红": school.sibling, "王小花": school.other}
+    children = {"张小明": school.own, "李小红": school.sibling, "王小花": school.other, "陈小东": far}
     return Cast(school, cast, children)
 
 
@@ -259,7 +280,8 @@ def labels(sent: list[Any]) -> list[str]:
 
 
 ROLES = ["admin", "head_teacher", "head_other_class", "subject_teacher", "counsellor", "mentor",
-         "mentor_other_child", "parent", "parent_other_child", "stranger"]  # fmt: skip
+         "mentor_other_child", "parent", "parent_other_child", "stranger", "admin_other_school",
+         "head_other_school", "parent_other_school", "county"]  # fmt: skip
 
 
 async def test_the_cast_holds_the_roles_it_is_named_for(cast: Cast) -> None:
@@ -309,8 +331,8 @@ async def test_commands_follow_the_policy(cast: Cast, role: str) -> None:
         ("/concern", Access.REPORT_CONCERN, T("access.denied")),
         ("/counsel 张小明", Access.COUNSEL, T("safety.counsel.only")),
         ("/audit", Access.VIEW_AUDIT, T("access.denied")),
-        ("/export", Access.REPORTS, T("export.denied")),
-        ("/stats", Access.REPORTS, T("stats.denied")),
+        ("/export", (Access.REPORTS, Access.COUNTY_REPORTS), T("export.denied")),
+        ("/stats", (Access.REPORTS, Access.COUNTY_REPORTS), T("stats.denied")),
         ("/register", Access.REGISTER, T("access.denied")),
         ("/pair", Access.PAIR, T("access.denied")),
         ("/backup", Access.BACKUP, T("access.denied")),
@@ -320,7 +342,8 @@ async def test_commands_follow_the_policy(cast: Cast, role: str) -> None:
         text = shown(await person.send(command))
         await person.send("/cancel")
         person.new_messages()
-        assert (text == refusal) != may_do(actor, access), (role, command, text)
+        accesses = access if isinstance(access, tuple) else (access,)
+        assert (text == refusal) != any(may_do(actor, a) for a in accesses), (role, command, text)
     help_text = shown(await person.send("/help"))
     listed = [name for name, _ in COMMAND_ACCESS if f"/{name} — " in help_text]
     assert listed == commands_for(actor), role
@@ -338,3 +361,12 @@ async def test_my_children_lists_the_scope(cast: Cast, role: str) -> None:
         assert (name in text) == scope.includes(await scope_of(cast, child_id)), (role, name)
     if scope.empty:
         assert text == T("mychildren.none")
+
+
+async def test_each_school_counts_only_its_own_children(cast: Cast) -> None:
+    """The figures of two schools of one deployment: each admin's /stats is their school's, by name and count."""
+    first = shown(await cast.people["admin"].send("/stats"))
+    second = shown(await cast.people["admin_other_school"].send("/stats"))
+    assert "利川思源实验学校" in first and "白杨小学" not in first
+    assert "白杨小学" in second and "利川思源实验学校" not in second
+    assert figure(first, "留守儿童总数") == "3" and figure(second, "留守儿童总数") == "1"

@@ -80,7 +80,13 @@ def may_see(actor: Actor, scope: Scope, class_school: int | None = None) -> bool
 
 
 def may_use_reports(actor: Actor) -> bool:
+    """Figures and exports: a school's (REPORTS) or the county's (COUNTY_REPORTS)."""
     return may_do(actor, Access.REPORTS) or may_do(actor, Access.COUNTY_REPORTS)
+
+
+def may_import(actor: Actor) -> bool:
+    """Importing a roster registers children: a school's reports only, never the county office."""
+    return may_do(actor, Access.REPORTS)
 
 
 def default_scope(actor: Actor) -> Scope | None:
@@ -192,3 +198,39 @@ def _iso(text: str) -> str:
     if not match:
         raise ValueError(text)
     return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+
+
+# --- the small-count rule ----------------------------------------------------------------------------------
+
+# A count this small could point at a child: figures that leave a school (the county's table, the province's
+# summary) show it as "<5", and hide a second count wherever one hidden count could be worked out from a total.
+SMALL_COUNT = 5
+
+
+def hidden_cells(grid: list[list[int]], *, row_groups: list[list[int]] | None = None) -> set[tuple[int, int]]:
+    """The cells (row, column) of a table to show as "<5": every count from 1 to SMALL_COUNT - 1, and then, for
+    every column (whose total is published) and every group of columns adding up within a row (`row_groups`,
+    e.g. father + mother + both = the school's children), a second cell wherever a line holds exactly one hidden
+    count, the smallest other non-zero one, until no line has a single hidden count. A zero is shown: it names
+    nobody, and hiding it would only hide that a school has no such child. Give the totals as cells of the grid
+    too (a total row, a total column in its group): a total under 5 is then hidden like any count."""
+    hidden = {(r, c) for r, row in enumerate(grid) for c, value in enumerate(row) if 0 < value < SMALL_COUNT}
+    width = len(grid[0]) if grid else 0
+    lines = [[(r, c) for r in range(len(grid))] for c in range(width)]
+    lines += [[(r, c) for c in group] for group in row_groups or [] for r in range(len(grid))]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            inside = [cell for cell in line if cell in hidden]
+            if len(inside) != 1:
+                continue
+            others = [cell for cell in line if cell not in hidden and grid[cell[0]][cell[1]] > 0]
+            if others:
+                hidden.add(min(others, key=lambda cell: (grid[cell[0]][cell[1]], cell)))
+                changed = True
+    return hidden
+
+
+def shown_count(value: int, hidden: bool) -> str:
+    return f"<{SMALL_COUNT}" if hidden else str(value)

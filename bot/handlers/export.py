@@ -10,8 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, may_do
-from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, parse_range, term_of
+from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_use_reports, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
@@ -25,7 +24,7 @@ async def export_command(update: Update, context: BotContext) -> None:
     """Asks for the scope; an optional typed period is checked first and offered as a choice later."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_do(actor, Access.REPORTS):
+    if not may_use_reports(actor):
         await reply(update, texts.t("export.denied"))
         return
     typed = command_args(context)

@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.stats import may_use_reports
+from bot.domain.stats import may_import
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
@@ -28,7 +28,7 @@ async def start(update: Update, context: BotContext) -> int:
     """Sends the template and waits for the filled workbook."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_use_reports(actor):
+    if not may_import(actor):
         await reply(update, texts.t("import.denied"))
         return ConversationHandler.END
     if not await begin_flow(update, context, FLOW):

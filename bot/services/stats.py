@@ -21,8 +21,8 @@ from bot.domain.stats import (
     Scope,
     Term,
     last_days,
+    may_import,
     may_see,
-    may_use_reports,
     school_scope,
     term_of,
 )
@@ -221,7 +221,7 @@ async def _import_classes(services: Services, actor: Actor) -> tuple[dict[str, i
 
 
 async def import_template(services: Services, actor: Actor, words: excel.Words) -> bytes:
-    if not may_use_reports(actor):
+    if not may_import(actor):
         raise AccessDenied
     labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
     allowed = list(labels.values())
@@ -233,7 +233,7 @@ async def check_import(
 ) -> tuple[int | None, excel.ImportReport]:
     """Reads and checks a workbook; stages the good rows (nothing written to the archive yet).
     Returns (batch id or None when no row can be added, report). Raises excel.ImportProblem for a bad file."""
-    if not may_use_reports(actor):
+    if not may_import(actor):
         raise AccessDenied
     classes, allowed = await _import_classes(services, actor)
     existing = await store.archive_keys(services.db, sorted(allowed))
@@ -277,7 +277,7 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
         raise NotFound
     if staged[1] != "pending":
         raise ImportGone
-    if not may_use_reports(actor):
+    if not may_import(actor):
         raise AccessDenied
     labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
     now = services.now()

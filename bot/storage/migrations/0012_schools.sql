@@ -54,6 +54,9 @@ UPDATE invitations SET school_id = 1 WHERE kind = 'staff' AND class_id IS NULL;
 ALTER TABLE mailbox_tickets ADD COLUMN school_id INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX mailbox_school_open ON mailbox_tickets (school_id, status, urgent, updated_on);
 
+-- The school whose quiet hours a routine message keeps (NULL: the config's).
+ALTER TABLE outbox ADD COLUMN school_id INTEGER;
+
 -- The school where an enrolment event happened: a school keeps its transfers out after the child has gone.
 ALTER TABLE enrolment_events ADD COLUMN school_id INTEGER;
 UPDATE enrolment_events SET school_id = 1;
