@@ -29,6 +29,7 @@ from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services, people
 from bot.services.care import InvalidChange
+from bot.telegram_io.persistence import SqlitePersistence
 from bot.texts import Texts, texts_for
 from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
 
@@ -246,14 +247,11 @@ def make_timeout(flow: str, *keys: str) -> Callback:
 
 
 async def _write_through_end(update: Update, context: BotContext, name: str) -> None:
-    """Stores the ended flow at once: PTB writes a job's changes only at the next interval, and never
-    the user's data, so a restart after a timeout would resume the flow or keep its busy marker."""
+    """Stores the ended flow at once (the persistence's write-through: see SqlitePersistence.end_conversation)."""
     persistence = context.application.persistence
     chat, user = update.effective_chat, update.effective_user
-    if persistence is None or chat is None or user is None:
-        return
-    await persistence.update_conversation(name, (chat.id, user.id), None)
-    await persistence.update_user_data(user.id, context.draft)
+    if isinstance(persistence, SqlitePersistence) and chat is not None and user is not None:
+        await persistence.end_conversation(name, (chat.id, user.id), user.id, context.draft)
 
 
 def make_hint(flow: str, hint_key: str) -> Callback:

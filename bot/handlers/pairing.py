@@ -114,7 +114,7 @@ async def _pair_chosen(update: Update, context: BotContext, texts: Texts, child_
 async def _offer_mentors(update: Update, context: BotContext, texts: Texts, query: str, *, has_current: bool) -> int:
     actor = await context.actor(update)
     draft = context.draft[PAIR_DRAFT]
-    staff = await care_service.staff_for_pairing(context.services, actor)
+    staff = await care_service.staff_for_pairing(context.services, actor, int(draft["child_id"]))
     matches = [(uid, name) for uid, name in staff if query in name]
     if query and not matches:
         await reply(update, texts.t("care.pair_no_staff"))
@@ -150,7 +150,7 @@ async def mentor_picked(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     mentor_id = button.mentor
     actor = await context.actor(update)
-    staff = dict(await care_service.staff_for_pairing(context.services, actor))
+    staff = dict(await care_service.staff_for_pairing(context.services, actor, int(draft["child_id"])))
     if mentor_id not in staff:
         await reply(update, texts.t("care.pair_not_staff"))
         return PAIR_MENTOR

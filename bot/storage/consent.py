@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
 from bot.storage.queries import record
+from bot.storage.scopes import children_within
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,16 @@ def consented_child_filter_sql(column: str = "ch.id") -> str:
     return f"EXISTS (SELECT 1 FROM consents cs WHERE cs.child_id = {column})"
 
 
-async def children_without_consent(db: Database, child_ids: frozenset[int] | None = None) -> list[tuple[int, str]]:
-    """(id, name) of children whose consent is missing, in the given set (None: all), by name."""
+async def children_without_consent(db: Database, scope: ChildFilter) -> list[tuple[int, str]]:
+    """(id, name) of the children in `scope` whose consent is missing, by name."""
+    within, params = children_within(scope)
     rows = await db.fetchall(
-        "SELECT ch.id, ch.name FROM children ch WHERE NOT " + consented_child_filter_sql("ch.id") + " ORDER BY ch.name"
+        "SELECT ch.id, ch.name FROM children ch WHERE NOT "
+        + consented_child_filter_sql("ch.id")
+        + f" AND {within} ORDER BY ch.name",
+        params,
     )
-    return [(r["id"], r["name"]) for r in rows if child_ids is None or r["id"] in child_ids]
+    return [(r["id"], r["name"]) for r in rows]
 
 
 async def add_request(db: Database, *, child_id: int, requester_id: int, kind: str, detail: str, now: datetime) -> int:

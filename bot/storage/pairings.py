@@ -71,11 +71,13 @@ async def start_pairing(
     )
 
 
-async def staff_members(db: Database) -> list[tuple[int, str]]:
-    """(user id, name) of everyone holding a staff role, by name."""
+async def staff_members(db: Database, school_id: int) -> list[tuple[int, str]]:
+    """(user id, name) of everyone holding a staff role in one school (its own, or a class's of it), by name."""
     rows = await db.fetchall(
         "SELECT DISTINCT u.id, u.full_name FROM staff_roles s JOIN users u ON u.id = s.user_id "
-        "ORDER BY u.full_name, u.id"
+        "LEFT JOIN classes c ON c.id = s.class_id WHERE COALESCE(s.school_id, c.school_id) = ? "
+        "ORDER BY u.full_name, u.id",
+        (school_id,),
     )
     return [(r["id"], r["full_name"]) for r in rows]
 

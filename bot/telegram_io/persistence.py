@@ -69,6 +69,14 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def update_user_data(self, user_id: int, data: JSONDict) -> None:
         await self._store("user", user_id, data)
 
+    async def end_conversation(self, name: str, key: ConversationKey, user_id: int, data: JSONDict) -> None:
+        """Writes an ended conversation and its user's data at once, in one transaction: PTB writes what a job
+        changes only at the next interval, and never the user's data, so a restart after a flow timed out would
+        otherwise resume the flow or keep its busy marker."""
+        async with self.db.transaction():
+            await self.update_conversation(name, key, None)
+            await self.update_user_data(user_id, data)
+
     async def update_chat_data(self, chat_id: int, data: JSONDict) -> None:
         await self._store("chat", chat_id, data)
 

@@ -26,12 +26,13 @@ async def request_boarding(services: Services, actor: Actor, child_id: int) -> i
 
 
 async def decide_boarding(services: Services, actor: Actor, request_id: int, *, granted: bool) -> BoardingRequest:
-    """Admin only: grants or declines an open request."""
+    """An admin of the child's school grants or declines an open request."""
     if not may_do(actor, Access.DECIDE_BOARDING):
         raise AccessDenied
     request = await boarding_store.get_boarding(services.db, request_id)
     if request is None:
         raise NotFound
+    await authorised_child(services, actor, request.child_id, Access.DECIDE_BOARDING)
     async with services.db.transaction():
         if not await boarding_store.decide_boarding(
             services.db, request_id, granted=granted, by=actor.user_id, now=services.now()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.domain import care as rules
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do
-from bot.services import AccessDenied, NotFound, Services
+from bot.domain.roles import Access, Actor
+from bot.services import Services
 from bot.services.access import authorised_child
 from bot.services.care.common import AlreadyDone, InvalidChange, today, write_audit
-from bot.storage import children
 from bot.storage import pairings as pairings_store
 from bot.storage.pairings import Pairing
 
@@ -19,22 +18,20 @@ async def child_for_pairing(services: Services, actor: Actor, child_id: int) -> 
     return child, await pairings_store.active_pairing(services.db, child_id)
 
 
-async def staff_for_pairing(services: Services, actor: Actor) -> list[tuple[int, str]]:
-    if not may_do(actor, Access.PAIR):
-        raise AccessDenied
-    return await pairings_store.staff_members(services.db)
+async def staff_for_pairing(services: Services, actor: Actor, child_id: int) -> list[tuple[int, str]]:
+    """Who may mentor this child: the staff of the child's school."""
+    child = await authorised_child(services, actor, child_id, Access.PAIR)
+    return await pairings_store.staff_members(services.db, child.school_id)
 
 
 async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, cadence_days: int) -> Pairing:
-    """Admin only: makes `mentor_id` the child's mentor, ending the previous pairing (history kept)."""
-    if not may_do(actor, Access.PAIR):
-        raise AccessDenied
+    """An admin of the child's school makes `mentor_id` (one of its staff) the child's mentor, ending the previous
+    pairing (history kept)."""
+    child = await authorised_child(services, actor, child_id, Access.PAIR)
     if not 1 <= cadence_days <= rules.MAX_CADENCE:
         raise InvalidChange("care.invalid_cadence")
-    if mentor_id not in {user_id for user_id, _ in await pairings_store.staff_members(services.db)}:
+    if mentor_id not in {user_id for user_id, _ in await pairings_store.staff_members(services.db, child.school_id)}:
         raise InvalidChange("care.pair_not_staff")
-    if await children.get_child(services.db, child_id) is None:
-        raise NotFound
     now = services.now()
     async with services.db.transaction():
         current = await pairings_store.active_pairing(services.db, child_id)
@@ -56,9 +53,8 @@ async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, 
 
 
 async def unpair(services: Services, actor: Actor, child_id: int) -> Pairing:
-    """Admin only: ends the child's pairing; returns the ended one."""
-    if not may_do(actor, Access.PAIR):
-        raise AccessDenied
+    """An admin of the child's school ends the child's pairing; returns the ended one."""
+    await authorised_child(services, actor, child_id, Access.PAIR)
     async with services.db.transaction():
         current = await pairings_store.active_pairing(services.db, child_id)
         if current is None:
