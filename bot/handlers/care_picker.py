@@ -54,6 +54,15 @@ async def find_for_care(services: Services, actor: Actor, query: str) -> tuple[l
     return await care_service.search_for_care(services, actor, query, limit=PICK_LIMIT)
 
 
+async def care_quick_picks(services: Services, actor: Actor) -> list[Child]:
+    """The children one logs care for most: recent ones, then one's own."""
+    return await care_service.quick_picks(services, actor, limit=PICK_LIMIT)
+
+
+QuickPicks = Callable[[Services, Actor], Awaitable[list[Child]]]
+Recheck = Callable[[Services, Actor, int], Awaitable[Child]]
+
+
 async def open_pick(
     update: Update,
     context: BotContext,
@@ -63,17 +72,19 @@ async def open_pick(
     pick: type[bt.ChildPick],
     nonce: str,
     prompt_key: str,
+    finder: Finder = find_for_care,
+    quick: QuickPicks = care_quick_picks,
 ) -> Child | None:
-    """The pick step of a care flow: `/command name` with one match returns that child at once; otherwise the
-    quick picks are offered (after saying a typed name matched nobody) and None is returned."""
+    """The pick step of a flow: `/command name` with one match returns that child at once; otherwise the quick
+    picks are offered (after saying a typed name matched nobody) and None is returned."""
     actor = await context.actor(update)
     if query:
-        found, total = await find_for_care(context.services, actor, query)
+        found, total = await finder(context.services, actor, query)
         if total == 1:
             return found[0]
         if total == 0:
             await reply(update, texts.t("care.pick_none", query=query))
-    picks = await care_service.quick_picks(context.services, actor, limit=PICK_LIMIT)
+    picks = await quick(context.services, actor)
     await offer(update, texts, pick=pick, nonce=nonce, picks=picks, prompt_key=prompt_key)
     return None
 
@@ -193,9 +204,15 @@ async def picked_for_care(
     return state if child is None else await chosen(update, context, texts, child)
 
 
+async def care_recheck(services: Services, actor: Actor, child_id: int) -> Child:
+    return await care_service.child_for_care(services, actor, child_id)
+
+
 class ChildPicker(Generic[D]):
-    """The pick step of a care flow, declared once per flow: its entry (`start`) and the handlers of its state
-    (a typed name, a pressed pick). The child, re-checked, goes on to `chosen` with the flow's draft."""
+    """The pick step of a flow about one child, declared once per flow: its entry (`start`) and the handlers of
+    its state (a typed name, a pressed pick). Who may open it is `access` (a care flow's by default: the finder,
+    the quick picks and the re-check of a pressed child are the care ones unless given). The child, re-checked,
+    goes on to `chosen` with the flow's draft."""
 
     def __init__(
         self,
@@ -205,22 +222,25 @@ class ChildPicker(Generic[D]):
         prompt_key: str,
         state: int,
         chosen: ChosenFor[D],
+        access: Access = Access.LOG_CARE,
         finder: Finder = find_for_care,
+        quick: QuickPicks = care_quick_picks,
+        recheck: Recheck = care_recheck,
     ) -> None:
         self.flow, self.pick, self.prompt_key, self.state = flow, pick, prompt_key, state
-        self.chosen, self.finder = chosen, finder
+        self.chosen, self.access, self.finder, self.quick, self.recheck = chosen, access, finder, quick, recheck
 
     async def start(self, update: Update, context: BotContext, draft: D) -> int:
-        """The entry of /checkin and /visit: staff who may log care only; `/command name` with one match goes on
-        at once."""
+        """The entry: only those who may do `access`; `/command name` with one match goes on at once."""
         actor = await context.actor(update)
-        if not await self.flow.begin(update, context, draft, allowed=may_log_care(actor)):
+        if not await self.flow.begin(update, context, draft, allowed=may_do(actor, self.access)):
             return ConversationHandler.END
         texts = await context.texts(update)
         query = command_args(context)
         child = await open_pick(
-            update, context, texts, query=query, pick=self.pick, nonce=draft.nonce, prompt_key=self.prompt_key
-        )
+            update, context, texts, query=query, pick=self.pick, nonce=draft.nonce, prompt_key=self.prompt_key,
+            finder=self.finder, quick=self.quick,
+        )  # fmt: skip
         if child is None:
             return self.state
         state = await self.chosen(update, context, texts, draft, child)
@@ -243,5 +263,10 @@ class ChildPicker(Generic[D]):
     async def _picked(self, update: Update, context: BotContext, draft: D, button: bt.ChildPick) -> int:
         """A quick pick or search result of this run: the child is re-checked."""
         texts = await context.texts(update)
-        child = await child_for_care(update, context, texts, button.child)
-        return self.state if child is None else await self.chosen(update, context, texts, draft, child)
+        actor = await context.actor(update)
+        try:
+            child = await self.recheck(context.services, actor, button.child)
+        except (AccessDenied, NotFound) as problem:
+            await refuse(update, texts, problem, denied="access.child_denied")
+            return self.state
+        return await self.chosen(update, context, texts, draft, child)

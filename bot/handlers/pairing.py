@@ -2,42 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do, reaches_every_child
+from bot.domain.roles import Access, Actor, reaches_every_child
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import (
-    BotContext,
-    command_args,
-    conversation,
-    edit_or_reply,
-    end_flow,
-    end_saved,
-    enter_flow,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import BotContext, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.flow import Draft, Flow
 from bot.handlers.menu import refresh_menu
 from bot.services import AccessDenied, NotFound, Services, children, people
 from bot.services import care as care_service
+from bot.services.access import authorised_child
 from bot.services.care import AlreadyDone, InvalidChange
 from bot.texts import Texts, texts_for
 
 PAIR_PICK, PAIR_MENTOR, PAIR_CADENCE = range(3)
-PAIR_FLOW = "pair"
-PAIR_DRAFT = "pair_draft"
 BUDDY_PICK, BUDDY_NAME = range(10, 12)
-BUDDY_FLOW = "buddy"
-BUDDY_DRAFT = "buddy_draft"
 MENTOR_BUTTONS = 20
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+@dataclass(kw_only=True)
+class PairDraft(Draft):
+    """A pairing under way: the child once picked (and whether it has a mentor now), then the mentor chosen."""
+
+    child_id: int | None = None
+    child_name: str = ""
+    has_current: bool = False
+    mentor_id: int | None = None
+    mentor_name: str = ""
+
+
+@dataclass(kw_only=True)
+class BuddyDraft(Draft):
+    """A buddy pair under way: the child once picked."""
+
+    child_id: int | None = None
+    child_name: str = ""
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+PAIR = Flow("pair", PairDraft, "pair_draft", gone="card.gone")
+BUDDY = Flow("buddy", BuddyDraft, "buddy_draft", gone="card.gone")
+
+
+def _name_query(text: str) -> str:
+    return clean_text(text, max_length=30)
 
 
 # --- /pair ---------------------------------------------------------------------------------------------------
@@ -47,53 +65,29 @@ async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[
     return await children.search(services, actor, Access.PAIR, query, limit=picker.PICK_LIMIT)
 
 
+async def _no_quick_picks(services: Services, actor: Actor) -> list[Child]:
+    return []  # an admin pairs across the school: the name says which child
+
+
+async def _child_for_pairing(services: Services, actor: Actor, child_id: int) -> Child:
+    return await authorised_child(services, actor, child_id, Access.PAIR)
+
+
 async def pair_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
+    return await PAIR_PICKER.start(update, context, PairDraft())
+
+
+async def _pair_chosen(update: Update, context: BotContext, texts: Texts, draft: PairDraft, child: Child) -> int:
     actor = await context.actor(update)
-    if not await enter_flow(update, context, PAIR_FLOW, allowed=may_do(actor, Access.PAIR)):
-        return ConversationHandler.END
-    context.draft[PAIR_DRAFT] = {"nonce": picker.new_nonce(), "stage": "pick"}
-    query = command_args(context)
-    if query:
-        found, total = await _find_any(context.services, actor, query)
-        if total == 1:
-            return await _pair_chosen(update, context, texts, found[0].id)
-    await picker.offer(
-        update, texts, pick=bt.PairPick, nonce=context.draft[PAIR_DRAFT]["nonce"], picks=[], prompt_key="care.pair_pick"
-    )
-    return PAIR_PICK
-
-
-async def pair_typed_name(update: Update, context: BotContext) -> int:
-    return await picker.typed_name(
-        update, context, draft_key=PAIR_DRAFT, pick=bt.PairPick, finder=_find_any, state=PAIR_PICK, chosen=_pair_found
-    )
-
-
-async def pair_picked(update: Update, context: BotContext) -> int:
-    button = bt.PairPick.of(update)
-    if await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="pick") is None:
-        return PAIR_PICK
-    texts = await context.texts(update)
-    return await _pair_chosen(update, context, texts, button.child)
-
-
-async def _pair_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
-    return await _pair_chosen(update, context, texts, child.id)
-
-
-async def _pair_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
-    actor = await context.actor(update)
-    draft = context.draft[PAIR_DRAFT]
     try:
-        child, current = await care_service.child_for_pairing(context.services, actor, child_id)
+        child, current = await care_service.child_for_pairing(context.services, actor, child.id)
     except AccessDenied:
         await reply(update, texts.t("access.denied"))
-        return end_flow(context, PAIR_DRAFT)
+        return PAIR.end(context)
     except NotFound:
         await reply(update, texts.t("card.gone"))
         return PAIR_PICK
-    draft.update(child_id=child.id, child_name=child.name, stage="mentor")
+    draft.child_id, draft.child_name, draft.has_current = child.id, child.name, current is not None
     if current:
         since = rules.local_date(current.started_at, context.services.config.school.timezone)
         await reply(
@@ -108,92 +102,85 @@ async def _pair_chosen(update: Update, context: BotContext, texts: Texts, child_
         )
     else:
         await reply(update, texts.t("care.pair_current_none", name=child.name))
-    return await _offer_mentors(update, context, texts, "", has_current=current is not None)
+    return await _offer_mentors(update, context, texts, draft, "")
 
 
-async def _offer_mentors(update: Update, context: BotContext, texts: Texts, query: str, *, has_current: bool) -> int:
+PAIR_PICKER = picker.ChildPicker(
+    PAIR, pick=bt.PairPick, prompt_key="care.pair_pick", state=PAIR_PICK, chosen=_pair_chosen, access=Access.PAIR,
+    finder=_find_any, quick=_no_quick_picks, recheck=_child_for_pairing,
+)  # fmt: skip
+
+
+async def _offer_mentors(update: Update, context: BotContext, texts: Texts, draft: PairDraft, query: str) -> int:
+    """The staff of the child's school whose name contains `query`, as buttons (and "end the pairing" while the
+    child has a mentor and no name was typed)."""
     actor = await context.actor(update)
-    draft = context.draft[PAIR_DRAFT]
-    staff = await care_service.staff_for_pairing(context.services, actor, int(draft["child_id"]))
+    staff = await care_service.staff_for_pairing(context.services, actor, int(draft.child_id or 0))
     matches = [(uid, name) for uid, name in staff if query in name]
     if query and not matches:
         await reply(update, texts.t("care.pair_no_staff"))
         return PAIR_MENTOR
-    buttons = [
-        kb.button(name or str(uid), bt.PairMentor(draft["nonce"], uid)) for uid, name in matches[:MENTOR_BUTTONS]
-    ]
-    extra = [kb.button(texts.t("care.pair_end_button"), bt.PairEnd(draft["nonce"]))] if has_current else []
+    buttons = [kb.button(name or str(uid), bt.PairMentor(draft.nonce, uid)) for uid, name in matches[:MENTOR_BUTTONS]]
+    end = draft.has_current and not query
+    extra = [kb.button(texts.t("care.pair_end_button"), bt.PairEnd(draft.nonce))] if end else []
     await reply(update, texts.t("care.pair_ask_mentor"), kb.grid(buttons, 2, extra))
     return PAIR_MENTOR
 
 
-def _name_query(text: str) -> str:
-    return clean_text(text, max_length=30)
-
-
-async def mentor_typed(update: Update, context: BotContext) -> int:
+async def mentor_typed(update: Update, context: BotContext, draft: PairDraft) -> int:
     texts = await context.texts(update)
-    if context.draft.get(PAIR_DRAFT) is None:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, PAIR_DRAFT)
     query = await read_typed(update, texts, _name_query)
     if query is None:
         return PAIR_MENTOR
-    return await _offer_mentors(update, context, texts, query, has_current=False)
+    return await _offer_mentors(update, context, texts, draft, query)
 
 
-async def mentor_picked(update: Update, context: BotContext) -> int:
-    button = bt.PairMentor.of(update)
-    draft = await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="mentor")
-    if draft is None:
-        return PAIR_MENTOR
+async def mentor_picked(update: Update, context: BotContext, draft: PairDraft, button: bt.PairMentor) -> int:
     texts = await context.texts(update)
-    mentor_id = button.mentor
     actor = await context.actor(update)
-    staff = dict(await care_service.staff_for_pairing(context.services, actor, int(draft["child_id"])))
-    if mentor_id not in staff:
+    staff = dict(await care_service.staff_for_pairing(context.services, actor, int(draft.child_id or 0)))
+    if button.mentor not in staff:
         await reply(update, texts.t("care.pair_not_staff"))
         return PAIR_MENTOR
-    draft.update(mentor_id=mentor_id, mentor_name=staff[mentor_id], stage="cadence")
-    buttons = [kb.button(texts.t("care.every_days", days=d), bt.PairCadence(draft["nonce"], d)) for d in rules.CADENCES]
+    draft.mentor_id, draft.mentor_name = button.mentor, staff[button.mentor]
+    buttons = [kb.button(texts.t("care.every_days", days=d), bt.PairCadence(draft.nonce, d)) for d in rules.CADENCES]
     await reply(
         update,
-        texts.t("care.pair_ask_cadence", mentor=staff[mentor_id], name=draft["child_name"]),
+        texts.t("care.pair_ask_cadence", mentor=draft.mentor_name, name=draft.child_name),
         kb.grid(buttons, 3),
     )
     return PAIR_CADENCE
 
 
-async def cadence_picked(update: Update, context: BotContext) -> int:
-    button = bt.PairCadence.of(update)
-    if await picker.pressed(update, context, PAIR_DRAFT, button.nonce, stage="cadence") is None:
-        return PAIR_CADENCE
-    texts = await context.texts(update)
-    return await _pair_save(update, context, texts, button.days)
+async def cadence_picked(update: Update, context: BotContext, draft: PairDraft, button: bt.PairCadence) -> int:
+    return await _pair_save(update, context, button.days)
 
 
-async def cadence_typed(update: Update, context: BotContext) -> int:
+async def cadence_typed(update: Update, context: BotContext, draft: PairDraft) -> int:
     texts = await context.texts(update)
     days = await read_typed(update, texts, rules.parse_cadence)
-    return PAIR_CADENCE if days is None else await _pair_save(update, context, texts, days)
+    return PAIR_CADENCE if days is None else await _pair_save(update, context, days)
 
 
-async def _pair_save(update: Update, context: BotContext, texts: Texts, days: int) -> int:
-    draft = context.draft.pop(PAIR_DRAFT)
+async def _pair_save(update: Update, context: BotContext, days: int) -> int:
+    texts = await context.texts(update)
+    draft = PAIR.take(context)  # taken first: a second press cannot save it again
+    if draft is None or draft.child_id is None or draft.mentor_id is None:
+        return await PAIR.cleared(update, context)
     actor = await context.actor(update)
     services = context.services
     try:
-        previous = await care_service.child_for_pairing(services, actor, int(draft["child_id"]))
-        pairing = await care_service.pair(services, actor, int(draft["child_id"]), int(draft["mentor_id"]), days)
+        previous = await care_service.child_for_pairing(services, actor, draft.child_id)
+        pairing = await care_service.pair(services, actor, draft.child_id, draft.mentor_id, days)
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, PAIR_DRAFT)
+        return PAIR.end(context)
     except AlreadyDone:
         await reply(update, texts.t("care.pair_unchanged"))
-        return end_flow(context, PAIR_DRAFT)
-    await reply(update, texts.t("care.pair_saved", mentor=pairing.mentor_name, name=draft["child_name"], days=days))
-    end_saved(update, context, PAIR_DRAFT)
-    await _tell_mentor(context, pairing.mentor_id, draft["child_name"], days)
+        return PAIR.end(context)
+    await reply(update, texts.t("care.pair_saved", mentor=pairing.mentor_name, name=draft.child_name, days=days))
+    PAIR.saved(update, context)
+    await _tell_mentor(context, pairing.mentor_id, draft.child_name, days)
     old = previous[1]
     if old is not None and old.mentor_id != pairing.mentor_id:
         await _refresh(context, old.mentor_id)
@@ -216,47 +203,37 @@ async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, day
     await _refresh(context, mentor_id)
 
 
-async def pair_end(update: Update, context: BotContext) -> int:
-    draft = await picker.pressed(update, context, PAIR_DRAFT, bt.PairEnd.of(update).nonce, stage="mentor")
-    if draft is None:
-        return PAIR_MENTOR
+async def pair_end(update: Update, context: BotContext, draft: PairDraft, button: bt.PairEnd) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    context.draft.pop(PAIR_DRAFT)
+    PAIR.take(context)
     try:
-        ended = await care_service.unpair(context.services, actor, int(draft["child_id"]))
-    except AccessDenied:
+        ended = await care_service.unpair(context.services, actor, int(draft.child_id or 0))
+    except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
-        return end_flow(context, PAIR_DRAFT)
+        return PAIR.end(context)
     except AlreadyDone:
         await reply(update, texts.t("care.pair_none_to_end"))
-        return end_flow(context, PAIR_DRAFT)
-    await edit_or_reply(update, texts.t("care.pair_ended", mentor=ended.mentor_name, name=draft["child_name"]))
+        return PAIR.end(context)
+    await edit_or_reply(update, texts.t("care.pair_ended", mentor=ended.mentor_name, name=draft.child_name))
     await _refresh(context, ended.mentor_id)
-    return end_flow(context, PAIR_DRAFT)
+    return PAIR.end(context)
 
 
 def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=PAIR_FLOW,
+        name=PAIR.name,
         entry_points=[CommandHandler("pair", pair_start)],
         states={
-            PAIR_PICK: [
-                MessageHandler(text, pair_typed_name),
-                CallbackQueryHandler(pair_picked, pattern=bt.PairPick.pattern),
-            ],
+            PAIR_PICK: PAIR_PICKER.handlers(),
             PAIR_MENTOR: [
-                MessageHandler(text, mentor_typed),
-                CallbackQueryHandler(mentor_picked, pattern=bt.PairMentor.pattern),
-                CallbackQueryHandler(pair_end, pattern=bt.PairEnd.pattern),
+                PAIR.on_text(TEXT, mentor_typed),
+                PAIR.on_button(bt.PairMentor, mentor_picked),
+                PAIR.on_button(bt.PairEnd, pair_end),
             ],
-            PAIR_CADENCE: [
-                MessageHandler(text, cadence_typed),
-                CallbackQueryHandler(cadence_picked, pattern=bt.PairCadence.pattern),
-            ],
+            PAIR_CADENCE: [PAIR.on_text(TEXT, cadence_typed), PAIR.on_button(bt.PairCadence, cadence_picked)],
         },
-        draft_keys=(PAIR_DRAFT,),
+        draft_keys=(PAIR.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )
@@ -266,127 +243,86 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
 
 
 async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await children.search(
-        services,
-        actor,
-        Access.EDIT_CARD,
-        query,
-        limit=picker.PICK_LIMIT,
-    )
+    return await children.search(services, actor, Access.EDIT_CARD, query, limit=picker.PICK_LIMIT)
+
+
+async def _own_class(services: Services, actor: Actor) -> list[Child]:
+    """A head teacher's class on buttons; a whole school is too many: the name says which child."""
+    if reaches_every_child(actor, Access.EDIT_CARD):
+        return []
+    found, _ = await _find_own(services, actor, "")
+    return found
+
+
+async def _child_for_buddy(services: Services, actor: Actor, child_id: int) -> Child:
+    return await authorised_child(services, actor, child_id, Access.EDIT_CARD)
 
 
 async def buddy_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
+    return await BUDDY_PICKER.start(update, context, BuddyDraft())
+
+
+async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, draft: BuddyDraft, child: Child) -> int:
     actor = await context.actor(update)
-    if not await enter_flow(update, context, BUDDY_FLOW, allowed=may_do(actor, Access.EDIT_CARD)):
-        return ConversationHandler.END
-    nonce = picker.new_nonce()
-    context.draft[BUDDY_DRAFT] = {"nonce": nonce, "stage": "pick"}
-    query = command_args(context)
-    found, total = await _find_own(context.services, actor, query)
-    if query and total == 1:
-        return await _buddy_chosen(update, context, texts, found[0].id)
-    if query and total == 0:
-        await reply(update, texts.t("care.pick_none", query=query))
-    picks = [] if reaches_every_child(actor, Access.EDIT_CARD) else found
-    await picker.offer(update, texts, pick=bt.BuddyPick, nonce=nonce, picks=picks, prompt_key="care.buddy_pick")
-    return BUDDY_PICK
-
-
-async def buddy_typed_name(update: Update, context: BotContext) -> int:
-    return await picker.typed_name(
-        update,
-        context,
-        draft_key=BUDDY_DRAFT,
-        pick=bt.BuddyPick,
-        finder=_find_own,
-        state=BUDDY_PICK,
-        chosen=_buddy_found,
-    )
-
-
-async def buddy_picked(update: Update, context: BotContext) -> int:
-    button = bt.BuddyPick.of(update)
-    if await picker.pressed(update, context, BUDDY_DRAFT, button.nonce, stage="pick") is None:
-        return BUDDY_PICK
-    texts = await context.texts(update)
-    return await _buddy_chosen(update, context, texts, button.child)
-
-
-async def _buddy_found(update: Update, context: BotContext, texts: Texts, child: Child) -> int:
-    return await _buddy_chosen(update, context, texts, child.id)
-
-
-async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
-    actor = await context.actor(update)
-    draft = context.draft[BUDDY_DRAFT]
     try:
-        child, current = await care_service.buddy_of(context.services, actor, child_id)
+        child, current = await care_service.buddy_of(context.services, actor, child.id)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return BUDDY_PICK
-    draft.update(child_id=child.id, child_name=child.name, stage="name")
+    draft.child_id, draft.child_name = child.id, child.name
     if current:
         head = texts.t("care.buddy_current", name=child.name, buddy=current.buddy_name)
-        markup = kb.grid([kb.button(texts.t("care.buddy_end_button"), bt.BuddyEnd(draft["nonce"]))], 1)
+        markup = kb.grid([kb.button(texts.t("care.buddy_end_button"), bt.BuddyEnd(draft.nonce))], 1)
     else:
         head, markup = texts.t("care.buddy_current_none", name=child.name), None
     await reply(update, head + "\n\n" + texts.t("care.buddy_ask"), markup)
     return BUDDY_NAME
 
 
-async def buddy_named(update: Update, context: BotContext) -> int:
+BUDDY_PICKER = picker.ChildPicker(
+    BUDDY, pick=bt.BuddyPick, prompt_key="care.buddy_pick", state=BUDDY_PICK, chosen=_buddy_chosen,
+    access=Access.EDIT_CARD, finder=_find_own, quick=_own_class, recheck=_child_for_buddy,
+)  # fmt: skip
+
+
+async def buddy_named(update: Update, context: BotContext, draft: BuddyDraft) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(BUDDY_DRAFT)
-    if draft is None or draft.get("stage") != "name":  # the child's record was erased mid-flow (draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, BUDDY_DRAFT)
     name = await read_typed(update, texts, _name_query)
     if name is None:
         return BUDDY_NAME
     actor = await context.actor(update)
     try:
-        await care_service.set_buddy(context.services, actor, int(draft["child_id"]), name)
+        await care_service.set_buddy(context.services, actor, int(draft.child_id or 0), name)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
-        return end_flow(context, BUDDY_DRAFT)
-    await reply(update, texts.t("care.buddy_saved", name=draft["child_name"], buddy=name))
-    return end_flow(context, BUDDY_DRAFT)
+        return BUDDY.end(context)
+    await reply(update, texts.t("care.buddy_saved", name=draft.child_name, buddy=name))
+    return BUDDY.end(context)
 
 
-async def buddy_end(update: Update, context: BotContext) -> int:
-    draft = await picker.pressed(update, context, BUDDY_DRAFT, bt.BuddyEnd.of(update).nonce, stage="name")
-    if draft is None:
-        return BUDDY_NAME
+async def buddy_end(update: Update, context: BotContext, draft: BuddyDraft, button: bt.BuddyEnd) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
-        await care_service.end_buddy(context.services, actor, int(draft["child_id"]))
-    except AccessDenied:
+        await care_service.end_buddy(context.services, actor, int(draft.child_id or 0))
+    except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
     except AlreadyDone:
         await reply(update, texts.t("care.buddy_none_to_end"))
     else:
-        await edit_or_reply(update, texts.t("care.buddy_ended", name=draft["child_name"]))
-    return end_flow(context, BUDDY_DRAFT)
+        await edit_or_reply(update, texts.t("care.buddy_ended", name=draft.child_name))
+    return BUDDY.end(context)
 
 
 def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=BUDDY_FLOW,
+        name=BUDDY.name,
         entry_points=[CommandHandler("buddy", buddy_start)],
         states={
-            BUDDY_PICK: [
-                MessageHandler(text, buddy_typed_name),
-                CallbackQueryHandler(buddy_picked, pattern=bt.BuddyPick.pattern),
-            ],
-            BUDDY_NAME: [
-                MessageHandler(text, buddy_named),
-                CallbackQueryHandler(buddy_end, pattern=bt.BuddyEnd.pattern),
-            ],
+            BUDDY_PICK: BUDDY_PICKER.handlers(),
+            BUDDY_NAME: [BUDDY.on_text(TEXT, buddy_named), BUDDY.on_button(bt.BuddyEnd, buddy_end)],
         },
-        draft_keys=(BUDDY_DRAFT,),
+        draft_keys=(BUDDY.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )
