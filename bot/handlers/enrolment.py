@@ -3,38 +3,27 @@ with a date and a reason. Events are appended, never overwritten."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Enrolment
 from bot.domain.validation import clean_text
-from bot.handlers import care_picker as picker
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    begin_flow,
-    conversation,
-    edit_or_reply,
-    end_flow,
-    end_saved,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.flow import STALE, Draft, Flow, new_token
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
 
 DATE, REASON, REVIEW = range(20, 23)
-FLOW = "enrol"
-DRAFT = "enrol_draft"
 
 
 async def view(update: Update, context: BotContext) -> None:
@@ -72,6 +61,25 @@ async def view(update: Update, context: BotContext) -> None:
     await reply(update, text, kb.grid(buttons, 3))
 
 
+@dataclass(kw_only=True)
+class EnrolDraft(Draft):
+    """A change of enrolment status under way: the child and the status chosen on the card, the earliest date it
+    may take (the last event's, or the birth date), then the date and the reason given."""
+
+    token: str = field(default_factory=new_token)
+    child_id: int
+    child_name: str
+    status: str
+    birth: str
+    last: str
+    date: str | None = None
+    reason: str | None = None
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+FLOW = Flow("enrol", EnrolDraft, "enrol_draft", gone="card.gone")
+
+
 async def start(update: Update, context: BotContext) -> int:
     """en:s:<child>:<status>: begin a change (re-checked against the current status)."""
     await answer(update)
@@ -87,135 +95,115 @@ async def start(update: Update, context: BotContext) -> int:
     if status not in rules.enrolment_choices(care_service.current_status(history)):
         await reply(update, texts.t("care.enrol_not_allowed"))
         return ConversationHandler.END
-    if not await begin_flow(update, context, FLOW):
-        return ConversationHandler.END
-    nonce = picker.new_nonce()
     last = history[-1].effective_date.isoformat() if history else child.birth_date.isoformat()
-    context.draft[DRAFT] = {
-        "nonce": nonce,
-        "token": picker.new_token(),
-        "child_id": child.id,
-        "child_name": child.name,
-        "status": status.value,
-        "birth": child.birth_date.isoformat(),
-        "last": last,
-        "stage": "date",
-    }
+    draft = EnrolDraft(
+        child_id=child.id, child_name=child.name, status=status.value, birth=child.birth_date.isoformat(), last=last
+    )
+    if not await FLOW.begin(update, context, draft):
+        return ConversationHandler.END
     status_text = texts.raw(f"care.enrol_status.{status.value}")
-    markup = kb.grid([kb.button(texts.t("care.today"), bt.EnrolAction("dt", nonce))], 1)
+    markup = kb.grid([kb.button(texts.t("care.today"), bt.EnrolAction("dt", draft.nonce))], 1)
     await reply(update, texts.t("care.enrol_ask_date", name=child.name, status=status_text), markup)
     return DATE
 
 
-async def _draft_or_gone(update: Update, context: BotContext, texts: Texts) -> dict[str, Any] | None:
-    """The draft of this change; without one, the child's record was erased mid-flow (its draft scrubbed): say so."""
-    draft: dict[str, Any] | None = context.draft.get(DRAFT)
-    if draft is None:
-        await reply(update, texts.t("card.gone"))
-    return draft
-
-
-async def _set_date(update: Update, texts: Texts, draft: dict[str, Any], day: date) -> int:
-    if day < date.fromisoformat(draft["last"]):
+async def _set_date(update: Update, texts: Texts, draft: EnrolDraft, day: date) -> int:
+    if day < date.fromisoformat(draft.last):
         await reply(update, texts.t("care.enrol_before_last"))
         return DATE
-    draft.update(date=day.isoformat(), stage="reason")
-    markup = kb.grid([kb.button(texts.t("button.skip"), bt.EnrolAction("sk", draft["nonce"]))], 1)
+    draft.date = day.isoformat()
+    markup = kb.grid([kb.button(texts.t("button.skip"), bt.EnrolAction("sk", draft.nonce))], 1)
     await reply(update, texts.t("care.enrol_ask_reason"), markup)
     return REASON
 
 
-async def date_typed(update: Update, context: BotContext) -> int:
+async def date_typed(update: Update, context: BotContext, draft: EnrolDraft) -> int:
     texts = await context.texts(update)
-    draft = await _draft_or_gone(update, context, texts)
-    if draft is None:
-        return end_flow(context, DRAFT)
-    today, birth = care_service.today(context.services), date.fromisoformat(draft["birth"])
+    today, birth = care_service.today(context.services), date.fromisoformat(draft.birth)
     day = await read_typed(update, texts, lambda text: rules.parse_event_date(text, today=today, birth=birth))
     return DATE if day is None else await _set_date(update, texts, draft, day)
 
 
-async def reason_typed(update: Update, context: BotContext) -> int:
+async def today_pressed(update: Update, context: BotContext, draft: EnrolDraft, button: bt.EnrolAction) -> int:
     texts = await context.texts(update)
-    draft = await _draft_or_gone(update, context, texts)
-    if draft is None:
-        return end_flow(context, DRAFT)
+    return await _set_date(update, texts, draft, care_service.today(context.services))
+
+
+async def reason_typed(update: Update, context: BotContext, draft: EnrolDraft) -> int:
+    texts = await context.texts(update)
     reason = await read_typed(update, texts, lambda text: clean_text(text, max_length=rules.SHORT_MAX))
     if reason is None:
         return REASON
-    draft["reason"] = reason
+    draft.reason = reason
     return await _review(update, texts, draft)
 
 
-async def _review(update: Update, texts: Texts, draft: dict[str, Any]) -> int:
-    draft["stage"] = "review"
-    reason = texts.t("care.enrol_reason", reason=draft["reason"]) if draft.get("reason") else ""
+async def reason_skipped(update: Update, context: BotContext, draft: EnrolDraft, button: bt.EnrolAction) -> int:
+    draft.reason = None
+    return await _review(update, await context.texts(update), draft)
+
+
+async def _review(update: Update, texts: Texts, draft: EnrolDraft) -> int:
+    reason = texts.t("care.enrol_reason", reason=draft.reason) if draft.reason else ""
     text = texts.t(
         "care.enrol_review",
-        name=draft["child_name"],
-        date=draft["date"],
-        status=texts.raw(f"care.enrol_status.{draft['status']}"),
+        name=draft.child_name,
+        date=draft.date,
+        status=texts.raw(f"care.enrol_status.{draft.status}"),
         reason=Raw(reason),
     )
-    markup = InlineKeyboardMarkup([[kb.button(texts.t("button.confirm"), bt.EnrolAction("ok", draft["nonce"]))]])
+    markup = InlineKeyboardMarkup([[kb.button(texts.t("button.confirm"), bt.EnrolAction("ok", draft.nonce))]])
     await reply(update, text, markup)
     return REVIEW
 
 
-async def button(update: Update, context: BotContext) -> int | None:
-    """en:dt today, en:sk no reason, en:ok save (each only at its own step)."""
+async def save(update: Update, context: BotContext, draft: EnrolDraft, button: bt.EnrolAction) -> int:
     texts = await context.texts(update)
-    if DRAFT not in context.draft:  # the child's record was erased mid-flow (its draft scrubbed)
-        await answer(update)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    pressed = bt.EnrolAction.of(update)
-    verb = pressed.action
-    stage = {"dt": "date", "sk": "reason", "ok": "review"}[verb]
-    draft = await picker.pressed(update, context, DRAFT, pressed.nonce, stage=stage)
-    if draft is None:
-        return None
-    if verb == "dt":
-        return await _set_date(update, texts, draft, care_service.today(context.services))
-    if verb == "sk":
-        draft["reason"] = None
-        return await _review(update, texts, draft)
-    context.draft.pop(DRAFT)
+    FLOW.take(context)  # taken first: a second press cannot save it again
+    if draft.date is None:  # a review is reached only with a date; a draft without one cannot be saved
+        return await FLOW.cleared(update, context)
     actor = await context.actor(update)
     try:
         event_id = await care_service.record_enrolment(
             context.services,
             actor,
-            int(draft["child_id"]),
-            Enrolment(draft["status"]),
-            effective=date.fromisoformat(draft["date"]),
-            reason=draft.get("reason"),
-            flow_token=draft["token"],
+            draft.child_id,
+            Enrolment(draft.status),
+            effective=date.fromisoformat(draft.date),
+            reason=draft.reason,
+            flow_token=draft.token,
         )
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, DRAFT)
-    end_saved(update, context, DRAFT)
+        return FLOW.end(context)
+    FLOW.saved(update, context)
     if event_id is None:
         await reply(update, texts.t("care.already_saved"))
         return ConversationHandler.END
-    status = texts.raw(f"care.enrol_status.{draft['status']}")
-    await edit_or_reply(update, texts.t("care.enrol_saved", name=draft["child_name"], status=status))
+    status = texts.raw(f"care.enrol_status.{draft.status}")
+    await edit_or_reply(update, texts.t("care.enrol_saved", name=draft.child_name, status=status))
     return ConversationHandler.END
+
+
+def _verb(verb: str) -> Callable[[EnrolDraft, bt.EnrolAction], str | None]:
+    """A step takes only its own button: "today" after the date was given is stale."""
+    return lambda draft, button: None if button.action == verb else STALE
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
-    buttons = CallbackQueryHandler(button, pattern=bt.EnrolAction.pattern)
     return conversation(
-        name=FLOW,
+        name=FLOW.name,
         entry_points=[CallbackQueryHandler(start, pattern=bt.EnrolStart.pattern)],
         states={
-            DATE: [MessageHandler(text, date_typed), buttons],
-            REASON: [MessageHandler(text, reason_typed), buttons],
-            REVIEW: [buttons],
+            DATE: [FLOW.on_text(text, date_typed), FLOW.on_button(bt.EnrolAction, today_pressed, check=_verb("dt"))],
+            REASON: [
+                FLOW.on_text(text, reason_typed),
+                FLOW.on_button(bt.EnrolAction, reason_skipped, check=_verb("sk")),
+            ],
+            REVIEW: [FLOW.on_button(bt.EnrolAction, save, check=_verb("ok"))],
         },
-        draft_keys=(DRAFT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )
