@@ -36,6 +36,7 @@ from bot.handlers import (
     start,
     stats,
     timeline,
+    transfer,
     visit,
 )
 from bot.handlers import concern as safety_concern
@@ -133,6 +134,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         pairing.build_pair(timeout),
         pairing.build_buddy(timeout),
         enrolment.build(timeout),
+        transfer.build(timeout),
         *safety_mailbox.conversations(timeout),
         *safety_concern.conversations(timeout),
         *safety_counselling.conversations(timeout),
@@ -144,6 +146,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *timeline.handlers(),
         *boarding.handlers(),
         *enrolment.handlers(),
+        *transfer.handlers(),
         *children.handlers(timeout),
         *safety_concern.handlers(),
         *safety_mailbox.handlers(),

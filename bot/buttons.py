@@ -496,4 +496,31 @@ class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
     language: Literal["zh_CN", "en"] | None = None
 
 
+# --- transfers -------------------------------------------------------------------------------------
+
+
+class TransferStart(Button, layout="tr:new"): ...  # begin a transfer out, under the list of open ones
+
+
+class TransferPick(ChildPick, layout="tr:c:{nonce}:{child}"): ...
+
+
+class TransferSchool(Button, layout="tr:s:{nonce}:{school}"):
+    nonce: Nonce
+    school: Id
+
+
+class TransferClass(Button, layout="tr:k:{nonce}:{class_id}"):
+    nonce: Nonce
+    class_id: Id
+
+
+class TransferConfirm(InFlow, layout="tr:ok:{nonce}"): ...
+
+
+class TransferDecide(Button, layout="tr:{answer}:{transfer}"):  # y accept, n decline (the new side), w withdraw
+    answer: Literal["y", "n", "w"]
+    transfer: Id
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

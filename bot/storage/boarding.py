@@ -99,3 +99,19 @@ async def open_boarding_requests(
 async def boarding_of(db: Database, child_id: int) -> list[BoardingRequest]:
     rows = await db.fetchall(_BOARDING_SELECT + " WHERE r.child_id = ? ORDER BY r.id", (child_id,))
     return [_boarding(r) for r in rows]
+
+
+async def withdraw_open_request(db: Database, child_id: int, *, by: int, now: datetime, note: str) -> int:
+    """Closes the child's open request without a grant (they left the school that would have decided), and the
+    card no longer says "requested"."""
+    changed = await db.execute(
+        "UPDATE boarding_requests SET status = 'declined', decided_by = ?, decided_at = ?, note = ?"
+        " WHERE child_id = ? AND status = 'requested'",
+        (by, to_db(now), note, child_id),
+    )
+    if changed:
+        await db.execute(
+            "UPDATE children SET boarding = 'no', updated_at = ? WHERE id = ? AND boarding = 'requested'",
+            (to_db(now), child_id),
+        )
+    return changed

@@ -65,3 +65,14 @@ async def insert_enrolment(
         " flow_token) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (child_id, status, effective.isoformat(), reason, by, to_db(now), flow_token),
     )
+
+
+async def insert_at_school(
+    db: Database, *, child_id: int, status: str, effective: date, school_id: int, by: int, now: datetime
+) -> int:
+    """An event the bot records itself, at the school where it happened (a transfer's leaving and arriving)."""
+    return await db.insert(
+        "INSERT INTO enrolment_events (child_id, status, effective_date, reason, recorded_by, recorded_at, school_id)"
+        " VALUES (?, ?, ?, NULL, ?, ?, ?)",
+        (child_id, status, effective.isoformat(), by, to_db(now), school_id),
+    )

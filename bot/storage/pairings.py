@@ -124,3 +124,23 @@ async def start_buddy(
         " VALUES (?, ?, ?, ?, ?, ?)",
         (child_id, buddy_name, buddy_class_id, on.isoformat(), by, to_db(now)),
     )
+
+
+async def end_pairings_outside(db: Database, child_id: int, school_id: int, now: datetime) -> int:
+    """Ends the child's open pairings with mentors who hold no staff role at `school_id` (a transfer: the old
+    school's mentors let go; one who also works at the new school keeps the child)."""
+    return await db.execute(
+        "UPDATE pairings SET ended_at = ? WHERE child_id = ? AND ended_at IS NULL AND NOT EXISTS ("
+        " SELECT 1 FROM staff_roles r LEFT JOIN classes c ON c.id = r.class_id"
+        " WHERE r.user_id = pairings.mentor_id AND COALESCE(r.school_id, c.school_id) = ?)",
+        (to_db(now), child_id, school_id),
+    )
+
+
+async def end_buddies_of(db: Database, child_id: int, *, on: date, by: int) -> int:
+    """Ends the child's buddy pair, and any where the child is someone else's buddy."""
+    return await db.execute(
+        "UPDATE buddy_pairs SET ended_on = ?, ended_by = ? WHERE (child_id = ? OR buddy_child_id = ?)"
+        " AND ended_on IS NULL",
+        (on.isoformat(), by, child_id, child_id),
+    )
