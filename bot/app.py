@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
 from bot.handlers import (
+    attendance,
     boarding,
     checkin,
     children,
@@ -46,6 +47,7 @@ from bot.handlers import privacy as safety_privacy
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
+from bot.jobs.attendance import monthly_reminders
 from bot.jobs.backup import nightly_backup
 from bot.jobs.concerns import resend_unacknowledged
 from bot.jobs.health import Counters, alert_admins, log_health
@@ -141,6 +143,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *safety_privacy.conversations(timeout),
         *family_calls.conversations(timeout),
         *parent_messages.conversations(timeout),
+        attendance.build(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -158,6 +161,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *family_calls.handlers(),
         *parent_messages.handlers(),
         *health.handlers(),
+        *attendance.handlers(),
         *start.handlers(),
     ]
 
@@ -227,6 +231,8 @@ def build_application(
                                 name="inbox.replay")  # fmt: skip
     app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),
                                 name="inbox.purge")  # fmt: skip
+    app.job_queue.run_repeating(monthly_reminders, interval=timedelta(hours=1), first=timedelta(minutes=3),
+                                name="attendance.monthly")  # fmt: skip
     return app
 
 

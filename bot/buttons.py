@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from bot.callback_data import Button, Match, declared, digits, one_of
-from bot.domain import care, safety
+from bot.domain import attendance, care, safety
 
 Id = int  # a row id: up to 12 digits
 Number = Annotated[int, Match(r"\d+", "9" * 12)]  # a row id in the kinds that never bounded it
@@ -521,6 +521,46 @@ class TransferConfirm(InFlow, layout="tr:ok:{nonce}"): ...
 class TransferDecide(Button, layout="tr:{answer}:{transfer}"):  # y accept, n decline (the new side), w withdraw
     answer: Literal["y", "n", "w"]
     transfer: Id
+
+
+# --- attendance ------------------------------------------------------------------------------------
+
+Month = Annotated[str, Match(r"\d{4}-\d{2}", "2026-12")]
+
+
+class AbsentClass(Button, layout="at:c:{klass}"):  # the class whose absentees are marked
+    klass: Id
+
+
+class AbsentToggle(Button, layout="at:t:{nonce}:{child}"):  # one more tap on a child of the day's list
+    nonce: Nonce
+    child: Id
+
+
+class AbsentDone(Button, layout="at:d:{nonce}"):
+    nonce: Nonce
+
+
+class CaseView(Button, layout="at:k:{case}"):  # a suspected-dropout case
+    case: Id
+
+
+class CaseAttempt(Button, layout="at:a:{case}"):  # record an attempt to bring the child back
+    case: Id
+
+
+class AttemptMethod(Button, layout="at:m:{nonce}:{method}"):
+    nonce: Nonce
+    method: attendance.Method
+
+
+class AttemptOutcome(Button, layout="at:o:{nonce}:{outcome}"):
+    nonce: Nonce
+    outcome: attendance.Outcome
+
+
+class MonthlyReport(Button, layout="at:r:{month}"):
+    month: Month
 
 
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

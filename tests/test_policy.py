@@ -77,6 +77,8 @@ ON_OWN: dict[Access, set[str]] = {
     Access.TRANSFER_IN: {"admin", "head"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
+    Access.MARK_ABSENCE: {"admin", "head"},
+    Access.RETURN_CASES: {"admin", "head"},
 }
 # Who may do each action at all.
 AT_ALL: dict[Access, set[str]] = {
@@ -111,6 +113,8 @@ AT_ALL: dict[Access, set[str]] = {
     Access.DRILL_DOWN: {"county"},
     Access.TRANSFER_OUT: {"admin", "head", "head_other_class"},
     Access.TRANSFER_IN: {"admin", "head", "head_other_class"},
+    Access.MARK_ABSENCE: {"admin", "head", "head_other_class"},
+    Access.RETURN_CASES: {"admin", "head", "head_other_class"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -120,9 +124,10 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "transfer", "callplan", "contact", "parentnote"],
+              "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
-             "stats", "export", "import", "concern", "concerns", "transfer", "callplan", "contact", "parentnote"],
+             "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
+             "callplan", "contact", "parentnote"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

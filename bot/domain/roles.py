@@ -70,6 +70,8 @@ class Access(StrEnum):
     DRILL_DOWN = "drill_down"  # one child's card, for a stated reason, audited
     TRANSFER_OUT = "transfer_out"  # propose moving a child to another school of the county (学籍转移)
     TRANSFER_IN = "transfer_in"  # accept a child moving into one's class
+    MARK_ABSENCE = "mark_absence"  # mark the day's absentees of a class
+    RETURN_CASES = "return_cases"  # the suspected-dropout ledger, attempts to bring a child back, the monthly report
 
 
 class Reach(StrEnum):
@@ -129,6 +131,8 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.DRILL_DOWN: (_COUNTY,),
     Access.TRANSFER_OUT: (_ADMIN, _HEAD),
     Access.TRANSFER_IN: (_ADMIN, _HEAD),
+    Access.MARK_ABSENCE: (_ADMIN, _HEAD),
+    Access.RETURN_CASES: (_ADMIN, _HEAD),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -400,6 +404,9 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("schools", (Access.MANAGE_SCHOOLS,)),
     ("lookup", (Access.DRILL_DOWN,)),
     ("transfer", (Access.TRANSFER_OUT, Access.TRANSFER_IN)),
+    ("absent", (Access.MARK_ABSENCE,)),
+    ("dropouts", (Access.RETURN_CASES,)),
+    ("monthly", (Access.RETURN_CASES,)),
     ("callplan", (Access.EDIT_CARD,)),
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),

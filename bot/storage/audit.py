@@ -24,6 +24,8 @@ ACTIONS: tuple[str, ...] = (
     "care.pairing_view", "care.pair", "care.unpair", "care.buddy", "care.buddy_end", "care.buddy_view",
     "care.boarding_request", "care.boarding_decide", "care.enrolment_view", "care.enrolment", "care.timeline",
     "transfer.propose", "transfer.accept", "transfer.decline", "transfer.withdraw",
+    "attendance.list", "attendance.mark", "attendance.case_open", "attendance.case_list", "attendance.case_view",
+    "attendance.attempt", "attendance.case_close", "attendance.monthly",
 )  # fmt: skip
 
 

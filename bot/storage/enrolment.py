@@ -59,11 +59,13 @@ async def insert_enrolment(
     by: int,
     now: datetime,
     flow_token: str,
+    school_id: int | None = None,
 ) -> int | None:
+    """Appends one event; `school_id` is the school where it happened."""
     return await db.insert_new(
         "INSERT OR IGNORE INTO enrolment_events (child_id, status, effective_date, reason, recorded_by, recorded_at,"
-        " flow_token) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (child_id, status, effective.isoformat(), reason, by, to_db(now), flow_token),
+        " flow_token, school_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (child_id, status, effective.isoformat(), reason, by, to_db(now), flow_token, school_id),
     )
 
 
