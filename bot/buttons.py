@@ -496,4 +496,19 @@ class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
     language: Literal["zh_CN", "en"] | None = None
 
 
+# --- county figures and look-ups ---
+
+
+class LookupSchool(InFlow, layout="lk:s:{nonce}:{school}"):  # the school to search in
+    school: Id
+
+
+class LookupChild(InFlow, layout="lk:c:{nonce}:{child}"):  # one of the matches shown
+    child: Id
+
+
+class LookupReason(InFlow, layout="lk:r:{nonce}:{reason}"):  # why the card is opened
+    reason: Literal["verify", "case", "safety", "other"]
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends
