@@ -563,4 +563,19 @@ class MonthlyReport(Button, layout="at:r:{month}"):
     month: Month
 
 
+# --- county figures and look-ups ---
+
+
+class LookupSchool(InFlow, layout="lk:s:{nonce}:{school}"):  # the school to search in
+    school: Id
+
+
+class LookupChild(InFlow, layout="lk:c:{nonce}:{child}"):  # one of the matches shown
+    child: Id
+
+
+class LookupReason(InFlow, layout="lk:r:{nonce}:{reason}"):  # why the card is opened
+    reason: Literal["verify", "case", "safety", "other"]
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -38,7 +38,10 @@ async def export_command(update: Update, context: BotContext) -> None:
         context.draft.pop(RANGE_KEY, None)
     buttons = []
     for scope, label in await stats_service.export_scopes(context.services, actor):
-        name = texts.t("export.scope_school") if scope.kind == "school" else label
+        if scope.kind == "county":
+            name = stats_view.scope_title(texts, context.services, scope, label)
+        else:
+            name = label or texts.t("export.scope_school")
         buttons.append(kb.button(name, bt.ExportScope(scope.encode())))
     await reply(update, texts.t("export.choose_scope"), kb.grid(buttons, 3))
 
@@ -68,6 +71,9 @@ async def pick_scope(update: Update, context: BotContext) -> None:
     actor = await context.actor(update)
     if scope is None or not await stats_service.may_see_scope(context.services, actor, scope):
         await reply(update, texts.t("export.denied"))
+        return
+    if await stats_service.figures_only(context.services, actor, scope):
+        await _figures(update, context, texts, scope)
         return
     today = stats_service.local_today(context.services)
     buttons = [
@@ -112,6 +118,25 @@ async def generate(update: Update, context: BotContext) -> None:
             start=chosen[0].start.isoformat(),
             end=chosen[0].end.isoformat(),
         ),
+    )
+
+
+async def _figures(update: Update, context: BotContext, texts: Texts, scope: Scope) -> None:
+    """The county office's workbook: the figures alone, no period to choose (no care records, no names)."""
+    await edit_or_reply(update, texts.t("export.working"))
+    actor = await context.actor(update)
+    try:
+        file_name, content, count = await stats_view.county_export(context.services, actor, scope, texts)
+    except AccessDenied:
+        await reply(update, texts.t("export.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename=file_name), caption=texts.t("stats.county.export_caption", count=count)
     )
 
 

@@ -100,6 +100,9 @@ async def _show(
     current = term_of(stats_service.local_today(services))
     if term is not None and not (current.previous().previous() <= term <= current):
         term = None  # a forged or very old term: show the current one
+    if await stats_service.figures_only(services, actor, scope):
+        await _show_county(update, context, texts, scope, term)
+        return
     try:
         label, data = await stats_service.summary(services, actor, scope, term)
     except AccessDenied:
@@ -148,6 +151,41 @@ async def _show(
     if up is not None:
         buttons.append([kb.button(texts.t("stats.back_school"), mode(up.encode(), shown.key))])
     markup = InlineKeyboardMarkup(buttons)
+    if update.callback_query:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def _show_county(update: Update, context: BotContext, texts: Texts, scope: Scope, term: Term | None) -> None:
+    """The county office's figures: every school's line and the total, counts only (no list of names offered)."""
+    actor = await context.actor(update)
+    services = context.services
+    try:
+        table = await stats_service.county_figures(services, actor, scope, term)
+    except AccessDenied:
+        await reply(update, texts.t("stats.denied"))
+        return
+    except NotFound:
+        await reply(update, texts.t("stats.gone"))
+        return
+    current = term_of(stats_service.local_today(services))
+    other = current.previous() if table.term == current else current
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                kb.button(texts.t("stats.chart_button"), bt.StatsChart(scope.encode())),
+                kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
+            ],
+            [
+                kb.button(
+                    texts.t("stats.term_button", term=stats_view.term_label(texts, other)),
+                    bt.StatsView(scope.encode(), other.key),
+                )
+            ],
+        ]
+    )
+    text = stats_view.county_text(texts, services, scope, table)
     if update.callback_query:
         await edit_or_reply(update, text, markup)
     else:
@@ -213,8 +251,13 @@ async def chart(update: Update, context: BotContext) -> None:
         await reply(update, texts.t("stats.gone"))
         return
     actor = await context.actor(update)
+    draw = (
+        stats_view.county_chart
+        if await stats_service.figures_only(context.services, actor, scope)
+        else stats_view.chart
+    )
     try:
-        title, png = await stats_view.chart(context.services, actor, scope, texts)
+        title, png = await draw(context.services, actor, scope, texts)
     except AccessDenied:
         await reply(update, texts.t("stats.denied"))
         return

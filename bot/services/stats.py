@@ -20,6 +20,7 @@ from bot.domain.stats import (
     DateRange,
     Scope,
     Term,
+    hidden_cells,
     last_days,
     may_import,
     may_see,
@@ -44,6 +45,24 @@ async def _class_school(services: Services, scope: Scope) -> int | None:
 async def may_see_scope(services: Services, actor: Actor, scope: Scope) -> bool:
     """Whether the actor may read the figures of this scope (a class's school looked up)."""
     return may_see(actor, scope, await _class_school(services, scope))
+
+
+def _names_within(actor: Actor, scope: Scope, class_school: int | None) -> bool:
+    """Whether the actor reads this scope as a school does (REPORTS: its lists of children by name)."""
+    within = scope_for(actor, Access.REPORTS)
+    if scope.kind == "county":
+        return within.everyone
+    if scope.kind == "class":
+        return class_school is not None and within.includes_class(scope.ref_id, class_school)
+    school = scope.school
+    return school is not None and within.includes_school(school)
+
+
+async def figures_only(services: Services, actor: Actor, scope: Scope) -> bool:
+    """The county office reads a scope as counts alone (small ones suppressed), never names: a scope it sees
+    through COUNTY_REPORTS and not through a school's REPORTS."""
+    class_school = await _class_school(services, scope)
+    return may_see(actor, scope, class_school) and not _names_within(actor, scope, class_school)
 
 
 async def _checked(services: Services, actor: Actor, scope: Scope) -> str:
@@ -98,6 +117,8 @@ async def attention(
     if kind not in (*store.LIST_CONDITIONS, "ovd"):
         raise NotFound
     label = await _checked(services, actor, scope)
+    if not _names_within(actor, scope, await _class_school(services, scope)):
+        raise AccessDenied  # the county office: counts, never a list of names
     found, total = await store.attention_list(
         services.db, scope, kind, limit=page_size, offset=page * page_size, window=care_window(services)
     )
@@ -173,7 +194,10 @@ async def export(
     services: Services, actor: Actor, scope: Scope, period: DateRange, workbook: Callable[[Export], Awaitable[bytes]]
 ) -> tuple[Export, bytes]:
     """The county workbook for a scope: summary, roster (one sheet per class), care records in the period, written
-    by `workbook`. Audited once it is made: one row for the export, one per child read."""
+    by `workbook`. Audited once it is made: one row for the export, one per child read. The county office gets
+    the figures alone (`county_export`)."""
+    if not _names_within(actor, scope, await _class_school(services, scope)):
+        raise AccessDenied
     label, data = await summary(services, actor, scope)
     children = await store.children_in_scope(services.db, scope)
     in_scope = set(await store.class_ids_of(services.db, scope))
@@ -205,6 +229,97 @@ async def export(
             detail="roster",
         )  # fmt: skip
     return found, content
+
+
+# --- the county's table ----------------------------------------------------------------------------
+
+# Open concerns are counted by their child's age today, in these bands of whole years (the last one open-ended):
+# by age, never by name.
+AGE_BANDS: tuple[tuple[int, int | None], ...] = ((0, 5), (6, 13), (14, None))
+# The columns of the county's table, in order; "total" is father + mother + both (a group the rule guards too).
+COUNTY_COLUMNS: tuple[str, ...] = (
+    "father", "mother", "both", "total", "no_designated", "unreachable", "overdue", "dropped_out",
+    *(f"concerns_{n}" for n in range(len(AGE_BANDS))),
+)  # fmt: skip
+_KIND_GROUP = [0, 1, 2, 3]
+
+
+@dataclass(frozen=True)
+class CountyRow:
+    """One line of the county's table: a school's (`school_id`), or the county's total (None)."""
+
+    name: str
+    school_id: int | None
+    values: list[int | None]  # in COUNTY_COLUMNS order; None: a count under 5, shown "<5"
+
+
+@dataclass(frozen=True)
+class CountyTable:
+    """Every school's figures side by side and the county's total (or one school's line), small counts hidden so
+    that none can be worked out from the totals beside it."""
+
+    label: str  # the school's name for one school's line; "" for the county
+    rows: list[CountyRow]
+    term: Term
+
+
+def _cells(line: store.SchoolFigures) -> list[int]:
+    return [line.father, line.mother, line.both, line.total, line.no_designated, line.unreachable, line.overdue,
+            line.dropped_out, *line.concerns]  # fmt: skip
+
+
+def _years_before(day: date, years: int) -> date:
+    """The latest birth date of someone `years` old or more on `day` (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+async def county_figures(services: Services, actor: Actor, scope: Scope, term: Term | None = None) -> CountyTable:
+    """The county's table (scope: the county) or one school's line of it, for the county office; the term's
+    dropouts for `term` (default: the current one). Counts only; the read is audited like any figures'."""
+    if scope.kind not in ("county", "school") or not may_see(actor, scope):
+        raise AccessDenied
+    label = await store.scope_label(services.db, scope)
+    if label is None:
+        raise NotFound
+    today = local_today(services)
+    term = term or term_of(today)
+    bands = [_years_before(today, low) for low, _ in reversed(AGE_BANDS[1:])]
+    lines = await store.county_table(
+        services.db, school_id=scope.school, window=care_window(services), term_start=term.start,
+        term_end=term.end, bands=bands,
+    )  # fmt: skip
+    grid = [_cells(line) for line in lines]
+    names: list[tuple[str, int | None]] = [(line.name, line.school_id) for line in lines]
+    if scope.kind == "county":
+        grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [0] * len(COUNTY_COLUMNS))
+        names.append(("", None))
+    hidden = hidden_cells(grid, row_groups=[_KIND_GROUP])
+    rows = [
+        CountyRow(name, school, [None if (r, c) in hidden else value for c, value in enumerate(grid[r])])
+        for r, (name, school) in enumerate(names)
+    ]
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None,
+        detail=f"{scope.encode()}:figures",
+    )  # fmt: skip
+    return CountyTable(label, rows, term)
+
+
+async def county_export(
+    services: Services, actor: Actor, scope: Scope, workbook: Callable[[CountyTable], Awaitable[bytes]]
+) -> tuple[CountyTable, bytes]:
+    """The county office's workbook: the table of figures alone (no roster, no care records, no name), written by
+    `workbook`; audited as an export of figures."""
+    table = await county_figures(services, actor, scope)
+    content = await workbook(table)
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="export", child_id=None,
+        detail=f"{scope.encode()}:figures",
+    )  # fmt: skip
+    return table, content
 
 
 # --- import ------------------------------------------------------------------------------------------

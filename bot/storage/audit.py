@@ -26,6 +26,7 @@ ACTIONS: tuple[str, ...] = (
     "transfer.propose", "transfer.accept", "transfer.decline", "transfer.withdraw",
     "attendance.list", "attendance.mark", "attendance.case_open", "attendance.case_list", "attendance.case_view",
     "attendance.attempt", "attendance.case_close", "attendance.monthly",
+    "lookup", "lookup_list",
 )  # fmt: skip
 
 

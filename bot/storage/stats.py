@@ -329,6 +329,14 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
 
 
 async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], window: CareWindow) -> int:
+    """Active pairings of `pairs` overdue today."""
+    condition, named = await _overdue_condition(db, pairs, params, window)
+    return int(await db.fetchval(f"SELECT COUNT(*) FROM pairings p WHERE {condition}", named))
+
+
+async def _overdue_condition(
+    db: Database, pairs: str, params: dict[str, Any], window: CareWindow
+) -> tuple[str, dict[str, Any]]:
     """Active pairings overdue today (as _OVERDUE_PAIRING), with the date arithmetic done once per distinct cadence
     in Python rather than per pairing in SQL: the cut-off day, and its local midnight as a stored UTC instant (a
     stored instant falls on a local day before the cut-off exactly when it is before that midnight). A cadence
@@ -353,13 +361,10 @@ async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], windo
 
     cut_day = cases(day_cases, fallback)
     cut_at = cases(at_cases, f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {fallback}, :utc)")
-    return int(
-        await db.fetchval(
-            f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairs} AND p.started_at < {cut_at}"
-            f" AND COALESCE(p.last_visit_date, '') < {cut_day}",
-            named,
-        )
+    condition = (
+        f"p.ended_at IS NULL AND {pairs} AND p.started_at < {cut_at} AND COALESCE(p.last_visit_date, '') < {cut_day}"
     )
+    return condition, named
 
 
 def _julian(day: date) -> float:
@@ -388,19 +393,24 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
         "to_at": utc_bound(end, local, 1),
         **named,
     }
-    # The status as the first day begins: the latest event before it, or an "enrolled" on that day. For the school,
-    # the events in force (each knows its successor's date, 0007) counted over one index range, plus children
-    # enrolled on the day itself not already counted; for a grade or class, a lookup per child is cheaper.
+    # The status as the first day begins: the latest event before it, or an "enrolled" on that day. For the county
+    # and a school, the events in force (each knows its successor's date, 0007) counted over one index range, plus
+    # children enrolled on the day itself not already counted; for a grade or class, a lookup per child is cheaper.
     # The term's dropouts and the boarding requests are few: for a grade, one pass over them keeping its children's
     # ("+" keeps SQLite from looking them up child by child); for a class, the lookup per child.
+    # A school counts its own enrolment events (where each happened), so a child who moved on still counts in the
+    # old school's term up to the transfer; a grade or class counts the children it holds now.
     plus = "+" if scope.kind == "grade" else ""
     events, _ = child_filter(scope, f"{plus}e.child_id")
-    if scope.kind == "county":
+    if scope.kind == "school":
+        events = "e.school_id = :scope_id"
+    if scope.kind in ("county", "school"):
+        here = "1 = 1" if scope.kind == "county" else "e.school_id = :scope_id"
         enrolled = await db.fetchval(
-            f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {_enrolled_before('e')})"
+            f"SELECT (SELECT COUNT(*) FROM enrolment_events e WHERE {here} AND {_enrolled_before('e')})"
             " + (SELECT COUNT(DISTINCT e.child_id) FROM enrolment_events e"
-            " WHERE e.status = 'enrolled' AND e.effective_date = :start AND NOT EXISTS (SELECT 1 FROM enrolment_events"
-            f" prior WHERE prior.child_id = e.child_id AND {_enrolled_before('prior')}))",
+            f" WHERE {here} AND e.status = 'enrolled' AND e.effective_date = :start AND NOT EXISTS (SELECT 1 FROM"
+            f" enrolment_events prior WHERE prior.child_id = e.child_id AND {_enrolled_before('prior')}))",
             params,
         )
     else:
@@ -492,3 +502,84 @@ async def call_weeks(
         )
         confirmed = {int(r["week"]): int(r["n"]) for r in rows}
     return [(start, int(agreed[n]), confirmed.get(n, 0)) for n, (start, _) in enumerate(weeks)]
+
+
+# --- the county's table: every school's figures side by side ---------------------------------------------
+
+
+@dataclass
+class SchoolFigures:
+    """One school's line of the county's table (or the county's total): counts only, never a name."""
+
+    school_id: int
+    name: str
+    father: int = 0
+    mother: int = 0
+    both: int = 0
+    no_designated: int = 0
+    unreachable: int = 0
+    overdue: int = 0
+    dropped_out: int = 0
+    concerns: list[int] = field(default_factory=list)  # open concerns, by age band
+
+    @property
+    def total(self) -> int:
+        return self.father + self.mother + self.both
+
+
+async def county_table(
+    db: Database, *, school_id: int | None, window: CareWindow, term_start: date, term_end: date, bands: list[date]
+) -> list[SchoolFigures]:
+    """Each school's figures (every school, or the one `school_id`), a grouped aggregate per figure: children by
+    kind (the tallies of 0007), no designated guardian and unreachable ones (the partial indexes of 0004), overdue
+    pairings, the term's dropouts at the school (its own enrolment events), open concerns by the age band their
+    child is in today (`bands`: the latest birth date of each band after the first, oldest band first)."""
+    one = school_id is not None
+    params: dict[str, Any] = {"school": school_id, "start": term_start.isoformat(), "end": term_end.isoformat()}
+    where = "c.school_id = :school" if one else "1 = 1"
+    found = {s["id"]: SchoolFigures(s["id"], s["name"], concerns=[0] * (len(bands) + 1)) for s in await db.fetchall(
+        "SELECT id, name FROM schools" + (" WHERE id = :school" if one else "") + " ORDER BY township, name, id",
+        params)}  # fmt: skip
+    for r in await db.fetchall(
+        "SELECT c.school_id AS s, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away"
+        f" FROM class_tallies x JOIN classes c ON c.id = x.class_id WHERE {where} GROUP BY c.school_id",
+        params,
+    ):
+        if r["s"] in found:
+            line = found[r["s"]]
+            line.father, line.mother, line.both = int(r["father"]), int(r["mother"]), int(r["both_away"])
+    for name, condition in (("no_designated", LIST_CONDITIONS["nog"]), ("unreachable", LIST_CONDITIONS["unr"])):
+        for r in await db.fetchall(
+            f"SELECT c.school_id AS s, COUNT(*) AS n FROM children ch JOIN classes c ON c.id = ch.class_id"
+            f" WHERE {where} AND {condition} GROUP BY c.school_id",
+            params,
+        ):
+            if r["s"] in found:
+                setattr(found[r["s"]], name, int(r["n"]))
+    overdue, named = await _overdue_condition(db, "1 = 1", {"end": window.end_iso, "local": window.local}, window)
+    for r in await db.fetchall(
+        "SELECT c.school_id AS s, COUNT(*) AS n FROM pairings p JOIN children ch ON ch.id = p.child_id"
+        f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND {overdue} GROUP BY c.school_id",
+        {**named, **params},
+    ):
+        if r["s"] in found:
+            found[r["s"]].overdue = int(r["n"])
+    for r in await db.fetchall(
+        "SELECT e.school_id AS s, COUNT(DISTINCT e.child_id) AS n FROM enrolment_events e WHERE"
+        + (" e.school_id = :school AND" if one else "")
+        + " e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end GROUP BY e.school_id",
+        params,
+    ):
+        if r["s"] in found:
+            found[r["s"]].dropped_out = int(r["n"])
+    ages = {f"b{n}": day.isoformat() for n, day in enumerate(bands)}
+    band = "CASE " + " ".join(f"WHEN ch.birth_date <= :b{n} THEN {len(bands) - n}" for n in range(len(bands)))
+    band += " ELSE 0 END"
+    for r in await db.fetchall(
+        f"SELECT c.school_id AS s, {band} AS band, COUNT(*) AS n FROM concerns k JOIN children ch ON ch.id = k.child_id"
+        f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND k.status != 'closed' GROUP BY c.school_id, band",
+        {**params, **ages},
+    ):
+        if r["s"] in found:
+            found[r["s"]].concerns[int(r["band"])] += int(r["n"])
+    return list(found.values())

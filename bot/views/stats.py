@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.domain.clock import from_db
 from bot.domain.roles import Actor
-from bot.domain.stats import CALL_WEEKS, VISIT_WINDOW_DAYS, DateRange, Scope, Term, percent
+from bot.domain.stats import CALL_WEEKS, VISIT_WINDOW_DAYS, DateRange, Scope, Term, percent, shown_count
 from bot.services import Services, charts, excel
 from bot.services import stats as stats_service
 from bot.texts import Texts
@@ -275,3 +275,108 @@ def _cell(value: str) -> int | str:
 def _unescape(text: str) -> str:
     """Catalogue output is HTML-escaped for messages; a spreadsheet cell wants the plain characters."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+# --- the county's table --------------------------------------------------------------------------------
+
+
+def band_label(texts: Texts, low: int, high: int | None) -> str:
+    if high is None:
+        return texts.t("stats.county.band_open", low=low)
+    return texts.t("stats.county.band", low=low, high=high)
+
+
+def _shown(value: int | None) -> str:
+    return shown_count(value or 0, value is None)
+
+
+def county_line(texts: Texts, row: stats_service.CountyRow) -> str:
+    """One school's line (or the total's) of the county's table, as HTML."""
+    values = dict(zip(stats_service.COUNTY_COLUMNS, (_shown(v) for v in row.values), strict=True))
+    concerns = "/".join(values[f"concerns_{n}"] for n in range(len(stats_service.AGE_BANDS)))
+    name = texts.t("stats.county.total") if row.school_id is None else row.name
+    return texts.t(
+        "stats.county.line",
+        school=name,
+        concerns=concerns,
+        **{k: v for k, v in values.items() if not k.startswith("concerns_")},
+    )
+
+
+def county_text(texts: Texts, services: Services, scope: Scope, table: stats_service.CountyTable) -> str:
+    """The county office's /stats: a legend, one line per school, then the county's total."""
+    title = scope_title(texts, services, scope, table.label)
+    bands = "/".join(band_label(texts, low, high) for low, high in stats_service.AGE_BANDS)
+    lines = [
+        texts.t("stats.header", scope=title, date=stats_service.local_today(services).isoformat()),
+        texts.t("stats.county.legend", term=term_label(texts, table.term), bands=bands),
+        "",
+    ]
+    lines += [county_line(texts, row) for row in table.rows]
+    if not table.rows:
+        lines.append(texts.t("stats.county.no_schools"))
+    lines += ["", texts.t("stats.county.small")]
+    return "\n".join(lines)
+
+
+async def county_chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
+    """Children by kind per school, the small counts left out (as in the table)."""
+    table = await stats_service.county_figures(services, actor, scope)
+    title = scope_title(texts, services, scope, table.label)
+    schools = [row for row in table.rows if row.school_id is not None]
+    series = [
+        (texts.t(f"stats.fig.{kind}"), [schools_row.values[n] or 0 for schools_row in schools])
+        for n, kind in enumerate(("father", "mother", "both"))
+    ]
+    specs: list[charts.StackedBars | charts.RateLine] = [
+        charts.StackedBars(
+            title=texts.t("stats.county.chart"),
+            categories=[row.name for row in schools],
+            series=series,
+            y_label=texts.t("stats.chart.children"),
+            empty_note=texts.t("stats.chart.empty"),
+        )
+    ]
+    heading = texts.t("stats.chart.heading", scope=title, date=stats_service.local_today(services).isoformat())
+    return title, await charts.render_async(specs, heading=heading, note=texts.t("stats.county.chart_note"))
+
+
+def county_headers(texts: Texts) -> list[str]:
+    bands = [band_label(texts, low, high) for low, high in stats_service.AGE_BANDS]
+    named = [texts.t(f"stats.county.col.{c}") for c in stats_service.COUNTY_COLUMNS if not c.startswith("concerns_")]
+    return [texts.t("stats.county.col.school"), *named, *(texts.t("stats.county.col.concerns", band=b) for b in bands)]
+
+
+async def county_export(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes, int]:
+    """The county office's workbook: one sheet of schools × figures (small counts "<5"), one of what it covers.
+    Returns (file name, content, number of schools)."""
+
+    async def workbook(table: stats_service.CountyTable) -> bytes:
+        title = scope_title(texts, services, scope, table.label)
+        rows: list[list[Any]] = [
+            [texts.t("stats.county.total") if row.school_id is None else row.name,
+             *(_unescape(_shown(v)) if v is None else v for v in row.values)]
+            for row in table.rows
+        ]  # fmt: skip
+        made = services.now().astimezone(services.config.school.timezone).replace(tzinfo=None, microsecond=0)
+        about: list[list[Any]] = [
+            [texts.t("export.summary.scope"), title],
+            [texts.t("stats.county.col.term"), term_label(texts, table.term)],
+            [texts.t("export.summary.made"), made],
+            [texts.t("export.col.note"), _unescape(texts.t("stats.county.small"))],
+        ]
+        book = excel.ExportBook(
+            summary_title=texts.t("stats.county.sheet"),
+            summary_headers=county_headers(texts),
+            summary_rows=rows,
+            tables=[(texts.t("stats.county.sheet_about"), [texts.t("export.col.figure"), texts.t("export.col.value")],
+                     about)],
+        )  # fmt: skip
+        words = WorkbookWords(texts.locale)
+        return await asyncio.to_thread(excel.build_export, book, words=words, today=stats_service.local_today(services))
+
+    table, content = await stats_service.county_export(services, actor, scope, workbook)
+    title = scope_title(texts, services, scope, table.label)
+    stamp = services.now().astimezone(services.config.school.timezone).strftime("%Y%m%d-%H%M")
+    file_name = texts.t("stats.county.file_name", scope=title, stamp=stamp).replace("/", "_").replace(" ", "")
+    return file_name, content, sum(row.school_id is not None for row in table.rows)

@@ -359,4 +359,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "An 11-digit mobile or a landline with area code, e.g. 13812345678.",
     ),
     "import.help.text": ("文字，不超过 {length} 个字。", "Text, at most {length} characters."),
+    # --- the county office's table: every school side by side, counts only ---
+    "stats.county.legend": (
+        "每校一行：共（父亲外出/母亲外出/父母都外出）· 未指定监护人 · 无法联系监护人 · 家访逾期 · {term}辍学 · "
+        "未结的安全关注按年龄（{bands}）。",
+        "One line per school: children (father / mother / both away) · no designated guardian · unreachable "
+        "guardians · overdue visits · dropouts in {term} · open concerns by age ({bands}).",
+    ),
+    "stats.county.line": (
+        "<b>{school}</b>：共{total}（{father}/{mother}/{both}）· 无监护{no_designated} · 失联{unreachable} · "
+        "逾期{overdue} · 辍学{dropped_out} · 关注{concerns}",
+        "<b>{school}</b>: {total} ({father}/{mother}/{both}) · no guardian {no_designated} · unreachable "
+        "{unreachable} · overdue {overdue} · dropouts {dropped_out} · concerns {concerns}",
+    ),
+    "stats.county.total": ("全县合计", "County total"),
+    "stats.county.no_schools": ("还没有学校。", "No school yet."),
+    "stats.county.small": (
+        "1–4 的数字显示为“&lt;5”，并且无法从合计中推算出来；这里不出现任何学生的姓名。",
+        "Counts from 1 to 4 are shown as “&lt;5” and cannot be worked out from the totals; no child is named here.",
+    ),
+    "stats.county.band": ("{low}–{high}岁", "{low}–{high}"),
+    "stats.county.band_open": ("{low}岁以上", "{low}+"),
+    "stats.county.chart": ("各校留守儿童（按外出情况）", "Children by kind, per school"),
+    "stats.county.chart_note": (
+        "少于 5 的数字不画出（与统计表一致）。",
+        "Counts under 5 are not drawn (as in the table).",
+    ),
+    "stats.county.sheet": ("各校统计", "Schools"),
+    "stats.county.sheet_about": ("说明", "About"),
+    "stats.county.col.school": ("学校", "School"),
+    "stats.county.col.father": ("父亲外出", "Father away"),
+    "stats.county.col.mother": ("母亲外出", "Mother away"),
+    "stats.county.col.both": ("父母都外出", "Both away"),
+    "stats.county.col.total": ("留守儿童合计", "Children"),
+    "stats.county.col.no_designated": ("未指定监护人", "No designated guardian"),
+    "stats.county.col.unreachable": ("无法联系监护人", "Unreachable guardians"),
+    "stats.county.col.overdue": ("家访逾期", "Overdue visits"),
+    "stats.county.col.dropped_out": ("本学期辍学", "Dropouts this term"),
+    "stats.county.col.concerns": ("未结安全关注（{band}）", "Open concerns ({band})"),
+    "stats.county.col.term": ("学期", "Term"),
+    "stats.county.file_name": ("留守儿童统计_{scope}_{stamp}.xlsx", "left-behind-figures_{scope}_{stamp}.xlsx"),
+    "stats.county.export_caption": (
+        "{count} 所学校的统计（只有数字，没有姓名；少于 5 的显示为“&lt;5”）。",
+        "Figures of {count} schools (counts only, no names; under 5 shown as “&lt;5”).",
+    ),
 }
