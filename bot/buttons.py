@@ -496,4 +496,31 @@ class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
     language: Literal["zh_CN", "en"] | None = None
 
 
+# --- schools ---------------------------------------------------------------------------------------
+
+
+class SchoolAdd(Button, layout="sc:add"): ...  # /schools: add a school of the county
+
+
+class SchoolAddSkip(InFlow, layout="sc:sk:{nonce}"): ...  # no township
+
+
+class SchoolInviteAdmin(Button, layout="sc:ia:{school}"):  # /schools: a link inviting the school's first admin
+    school: Id
+
+
+class SchoolSettingsPick(Button, layout="ss:p:{school}"):  # /school: which school (an admin of several)
+    school: Id
+
+
+class SchoolSettingsEdit(Button, layout="ss:e:{nonce}:{what}"):  # /school: change the weekly update or quiet hours
+    nonce: Nonce
+    what: Literal["w", "q"]
+
+
+class SchoolWeekday(Button, layout="ss:d:{nonce}:{day}"):
+    nonce: Nonce
+    day: Annotated[int, Match(r"[0-6]", "6")]
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -75,6 +75,7 @@ ON_OWN: dict[Access, set[str]] = {
     Access.DRILL_DOWN: {"county"},
     Access.TRANSFER_OUT: {"admin", "head"},
     Access.TRANSFER_IN: {"admin", "head"},
+    Access.SCHOOL_SETTINGS: {"admin"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
 }
@@ -111,6 +112,7 @@ AT_ALL: dict[Access, set[str]] = {
     Access.DRILL_DOWN: {"county"},
     Access.TRANSFER_OUT: {"admin", "head", "head_other_class"},
     Access.TRANSFER_IN: {"admin", "head", "head_other_class"},
+    Access.SCHOOL_SETTINGS: {"admin"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -120,7 +122,7 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "transfer", "callplan", "contact", "parentnote"],
+              "school", "transfer", "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "callplan", "contact", "parentnote"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

@@ -70,6 +70,7 @@ class Access(StrEnum):
     DRILL_DOWN = "drill_down"  # one child's card, for a stated reason, audited
     TRANSFER_OUT = "transfer_out"  # propose moving a child to another school of the county (学籍转移)
     TRANSFER_IN = "transfer_in"  # accept a child moving into one's class
+    SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
 
 
 class Reach(StrEnum):
@@ -129,6 +130,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.DRILL_DOWN: (_COUNTY,),
     Access.TRANSFER_OUT: (_ADMIN, _HEAD),
     Access.TRANSFER_IN: (_ADMIN, _HEAD),
+    Access.SCHOOL_SETTINGS: (_ADMIN,),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -398,6 +400,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("backup", (Access.BACKUP,)),
     ("health", (Access.HEALTH,)),
     ("schools", (Access.MANAGE_SCHOOLS,)),
+    ("school", (Access.SCHOOL_SETTINGS,)),
     ("lookup", (Access.DRILL_DOWN,)),
     ("transfer", (Access.TRANSFER_OUT, Access.TRANSFER_IN)),
     ("callplan", (Access.EDIT_CARD,)),
