@@ -523,4 +523,8 @@ class SchoolWeekday(Button, layout="ss:d:{nonce}:{day}"):
     day: Annotated[int, Match(r"[0-6]", "6")]
 
 
+class MailboxSchool(Button, layout="mb:s:{school}"):  # a new letter's school, where the county has several
+    school: Id
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends
