@@ -5,12 +5,16 @@ school, against the harness's clock."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 
+from bot.domain import schedule
 from bot.handlers.schools import parse_quiet_hours
+from bot.services import family_calls as family_calls_service
 from bot.services.message_kinds import WEEKLY
+from bot.storage import people
 from tests.green_fixture import drain, local, tick
 from tests.harness import Harness, TestUser
 from tests.helpers import invite_parent, link_code, make_head_teacher, register_child
@@ -180,3 +184,26 @@ async def test_each_school_sends_its_weekly_update_at_its_own_time_and_keeps_its
     assert second_parent.new_messages() == []
     digests = await h.fetchall("SELECT recipient_id, school_id FROM outbox WHERE kind = 'green.admin_digest'")
     assert sorted(tuple(r) for r in digests) == [(ADMIN_ID, 1), (3001, 2)]
+
+
+async def test_family_call_reminders_keep_their_school_s_quiet_hours(county: Harness) -> None:
+    """A reminder for a call at 20:00 is routine: in a school resting from 19:30 it waits for that school's
+    morning, while the config's quiet hours (from 21:30) would have let it go."""
+    h = county
+    second_admin, _first_parent, second_parent, _first_admin = await two_schools(h)
+    await second_admin.send("/school")
+    await second_admin.press("修改免打扰时段")
+    await second_admin.send("19:30-07:00")
+    services = h.app.bot_data["services"]
+    teacher = await people.load_actor(h.db, 4101)
+    (child_id,) = [r["id"] for r in await h.fetchall("SELECT id FROM children WHERE name = '陈小东'")]
+    plan = schedule.CallPlan(child_id=child_id, rhythm=schedule.WEEKLY, at=time(20, 0), start=date(2026, 3, 2),
+                             weekday=2)  # fmt: skip
+    await family_calls_service.save_plan(services, teacher, plan)
+    h.clock.now = local(2026, 3, 4, 20, 1)
+    await tick(h)
+    rows = await h.fetchall("SELECT recipient_id, school_id FROM outbox WHERE kind = 'green.call'")
+    assert [tuple(r) for r in rows] == [(second_parent.id, 2)]
+    await drain(h)
+    assert second_parent.new_messages() == []
+    assert await h.fetchval("SELECT reason FROM outbox WHERE kind = 'green.call'") == "quiet_hours"
