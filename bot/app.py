@@ -45,6 +45,7 @@ from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
 from bot.handlers import mailbox as safety_mailbox
 from bot.handlers import privacy as safety_privacy
+from bot.handlers import schools as schools_handlers
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
@@ -146,6 +147,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *family_calls.conversations(timeout),
         *parent_messages.conversations(timeout),
         attendance.build(timeout),
+        *schools_handlers.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -164,6 +166,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *parent_messages.handlers(),
         *health.handlers(),
         *attendance.handlers(),
+        *schools_handlers.handlers(),
         *start.handlers(),
     ]
 

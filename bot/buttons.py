@@ -578,4 +578,35 @@ class LookupReason(InFlow, layout="lk:r:{nonce}:{reason}"):  # why the card is o
     reason: Literal["verify", "case", "safety", "other"]
 
 
+# --- schools ---------------------------------------------------------------------------------------
+
+
+class SchoolAdd(Button, layout="sc:add"): ...  # /schools: add a school of the county
+
+
+class SchoolAddSkip(InFlow, layout="sc:sk:{nonce}"): ...  # no township
+
+
+class SchoolInviteAdmin(Button, layout="sc:ia:{school}"):  # /schools: a link inviting the school's first admin
+    school: Id
+
+
+class SchoolSettingsPick(Button, layout="ss:p:{school}"):  # /school: which school (an admin of several)
+    school: Id
+
+
+class SchoolSettingsEdit(Button, layout="ss:e:{nonce}:{what}"):  # /school: change the weekly update or quiet hours
+    nonce: Nonce
+    what: Literal["w", "q"]
+
+
+class SchoolWeekday(Button, layout="ss:d:{nonce}:{day}"):
+    nonce: Nonce
+    day: Annotated[int, Match(r"[0-6]", "6")]
+
+
+class MailboxSchool(Button, layout="mb:s:{school}"):  # a new letter's school, where the county has several
+    school: Id
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -75,6 +75,7 @@ ON_OWN: dict[Access, set[str]] = {
     Access.DRILL_DOWN: {"county"},
     Access.TRANSFER_OUT: {"admin", "head"},
     Access.TRANSFER_IN: {"admin", "head"},
+    Access.SCHOOL_SETTINGS: {"admin"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
@@ -115,6 +116,7 @@ AT_ALL: dict[Access, set[str]] = {
     Access.TRANSFER_IN: {"admin", "head", "head_other_class"},
     Access.MARK_ABSENCE: {"admin", "head", "head_other_class"},
     Access.RETURN_CASES: {"admin", "head", "head_other_class"},
+    Access.SCHOOL_SETTINGS: {"admin"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -124,7 +126,7 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote"],
+              "school", "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
              "callplan", "contact", "parentnote"],

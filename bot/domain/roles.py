@@ -72,6 +72,7 @@ class Access(StrEnum):
     TRANSFER_IN = "transfer_in"  # accept a child moving into one's class
     MARK_ABSENCE = "mark_absence"  # mark the day's absentees of a class
     RETURN_CASES = "return_cases"  # the suspected-dropout ledger, attempts to bring a child back, the monthly report
+    SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
 
 
 class Reach(StrEnum):
@@ -133,6 +134,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.TRANSFER_IN: (_ADMIN, _HEAD),
     Access.MARK_ABSENCE: (_ADMIN, _HEAD),
     Access.RETURN_CASES: (_ADMIN, _HEAD),
+    Access.SCHOOL_SETTINGS: (_ADMIN,),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -402,6 +404,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("backup", (Access.BACKUP,)),
     ("health", (Access.HEALTH,)),
     ("schools", (Access.MANAGE_SCHOOLS,)),
+    ("school", (Access.SCHOOL_SETTINGS,)),
     ("lookup", (Access.DRILL_DOWN,)),
     ("transfer", (Access.TRANSFER_OUT, Access.TRANSFER_IN)),
     ("absent", (Access.MARK_ABSENCE,)),

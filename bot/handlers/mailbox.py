@@ -48,7 +48,7 @@ from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
 
-WRITE = 0
+WRITE, PICK_SCHOOL = 0, 1
 PAGE_SIZE = 8
 REPLY_FLOW = "mailbox_reply"
 REPLY_DRAFT = "mailbox_reply_draft"
@@ -59,6 +59,9 @@ GONE = "safety.mailbox.gone"
 # Who is at the writing step, and which of their tickets they answer (None: a new letter), by user id. In memory
 # only (never persisted; see the module docstring): it also tells the inbox and the guard which updates are a letter.
 _writers: dict[int, int | None] = {}
+# The school a writer picked for their new letter (where the county has several), by user id; in memory only too,
+# until the letter is written: then the ticket holds it, and nothing else about the writer.
+_schools: dict[int, int] = {}
 
 
 def belongs_to_mailbox(update: Update) -> bool:
@@ -107,12 +110,45 @@ def _short(body: str, limit: int = 300) -> str:
 
 
 async def write_new(update: Update, context: BotContext) -> int:
+    """A new letter: where the county has several schools, first the writer's school (buttons)."""
     await answer(update)
     texts = await context.texts(update)
     assert update.effective_user is not None
     _writers[update.effective_user.id] = None
+    _schools.pop(update.effective_user.id, None)
+    if await _ask_school(update, context, texts):
+        return PICK_SCHOOL
     await reply(update, texts.t("safety.mailbox.ask", limit=MAX_MAILBOX))
     return WRITE
+
+
+async def _ask_school(update: Update, context: BotContext, texts: Texts) -> bool:
+    """The schools on buttons; False where there is only one (nothing to ask)."""
+    choices = await mailbox_service.schools_to_pick(context.services)
+    if not choices:
+        return False
+    buttons = [kb.button(school.name, bt.MailboxSchool(school.id)) for school in choices]
+    await reply(update, texts.t("mailbox.choose_school"), kb.grid(buttons, 1))
+    return True
+
+
+async def school_picked(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    assert update.effective_user is not None
+    _schools[update.effective_user.id] = bt.MailboxSchool.of(update).school
+    await edit_or_reply(update, texts.t("safety.mailbox.ask", limit=MAX_MAILBOX))
+    return WRITE
+
+
+async def school_hint(update: Update, context: BotContext) -> int:
+    """Anything but a school's button while the school is asked: ask again (the letter is not taken yet)."""
+    await answer(update)
+    texts = await context.texts(update)
+    if not await _ask_school(update, context, texts):  # the county has one school now: nothing to ask
+        await reply(update, texts.t("safety.mailbox.ask", limit=MAX_MAILBOX))
+        return WRITE
+    return PICK_SCHOOL
 
 
 async def write_answer(update: Update, context: BotContext) -> int:
@@ -125,6 +161,7 @@ async def write_answer(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await answer(update)
     _writers[update.effective_user.id] = ticket_id
+    _schools.pop(update.effective_user.id, None)  # an answer goes to its ticket's school
     await reply(update, texts.t("safety.mailbox.ask_answer", limit=MAX_MAILBOX))
     return WRITE
 
@@ -135,24 +172,36 @@ async def written(update: Update, context: BotContext) -> int:
     user_id = update.effective_user.id
     ticket_id = _writers.get(user_id)
     try:
-        result = await mailbox_service.write(context.services, user_id, update.message.text, ticket_id)
+        result = await mailbox_service.write(
+            context.services, user_id, update.message.text, ticket_id, school_id=_schools.get(user_id)
+        )
     except mailbox_service.Unsendable as problem:
         await _unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
-        _writers.pop(user_id, None)
+        _forget(user_id)
         await reply(update, texts.t("safety.mailbox.rate_limited", limit=MAILBOX_PER_DAY))
         return ConversationHandler.END
     except AccessDenied:
-        _writers.pop(user_id, None)
+        if ticket_id is None and await _ask_school(update, context, texts):
+            _schools.pop(user_id, None)  # no school picked, or one that is not there: ask again; the step stays
+            return PICK_SCHOOL
+        _forget(user_id)
         await reply(update, texts.t("safety.mailbox.not_yours"))
         return ConversationHandler.END
-    _writers.pop(user_id, None)
-    notice = mailbox_service.LetterNotice(result.message_id, result.ticket_id, result.number, result.urgent)
+    _forget(user_id)
+    notice = mailbox_service.LetterNotice(
+        result.message_id, result.ticket_id, result.number, result.urgent, result.school_id
+    )
     await tell_counsellors(context.services, [notice])
     key = "safety.mailbox.sent_urgent" if result.urgent else "safety.mailbox.sent"
     await reply(update, texts.t(key, number=result.number))
     return ConversationHandler.END
+
+
+def _forget(user_id: int) -> None:
+    _writers.pop(user_id, None)
+    _schools.pop(user_id, None)
 
 
 async def _unsendable(update: Update, texts: Texts, problem: mailbox_service.Unsendable) -> None:
@@ -182,14 +231,14 @@ async def write_hint(update: Update, context: BotContext) -> int:
 async def write_cancel(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     assert update.effective_user is not None
-    _writers.pop(update.effective_user.id, None)
+    _forget(update.effective_user.id)
     await reply(update, texts.t("cancel.done"))
     return ConversationHandler.END
 
 
 async def write_timeout(update: Update, context: BotContext) -> None:
     if update.effective_user is not None:
-        _writers.pop(update.effective_user.id, None)
+        _forget(update.effective_user.id)
 
 
 def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
@@ -211,6 +260,12 @@ def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
                     MessageHandler(filters.TEXT & ~filters.COMMAND, written),
                     CallbackQueryHandler(stale),
                     MessageHandler(filters.ALL, write_hint),
+                ],
+                PICK_SCHOOL: [
+                    CommandHandler("cancel", write_cancel),
+                    CallbackQueryHandler(school_picked, pattern=bt.MailboxSchool.pattern),
+                    CallbackQueryHandler(stale),
+                    MessageHandler(filters.ALL, school_hint),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, write_timeout)],
             },

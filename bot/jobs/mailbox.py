@@ -19,11 +19,17 @@ KIND = "mailbox"
 
 
 async def tell_counsellors(services: Services, notices: list[LetterNotice]) -> int:
-    """Queues each notice for every counsellor, once (marked in the same transaction); returns how many were new."""
-    counsellors = await mailbox_service.counsellor_ids(services)
-    languages = {c: (await people.load_actor(services.db, c)).language for c in counsellors}
+    """Queues each notice for every counsellor of its school, once (marked in the same transaction); returns how
+    many were new."""
+    by_school: dict[int, list[int]] = {}
+    languages: dict[int, str | None] = {}
     queued = 0
     for notice in notices:
+        if notice.school_id not in by_school:
+            by_school[notice.school_id] = await mailbox_service.counsellor_ids(services, notice.school_id)
+            for c in by_school[notice.school_id]:
+                languages.setdefault(c, (await people.load_actor(services.db, c)).language)
+        counsellors = by_school[notice.school_id]
         async with services.db.transaction():
             if not await mailbox_service.mark_notified(services, notice):
                 continue  # another caller queued it first
@@ -33,7 +39,7 @@ async def tell_counsellors(services: Services, notices: list[LetterNotice]) -> i
             for counsellor_id in counsellors:
                 await message_kinds.queue(
                     services, Notification(counsellor_id, languages[counsellor_id], text, buttons), kind=KIND,
-                    dedup_key=f"letter:{notice.message_id}", urgent=notice.urgent,
+                    dedup_key=f"letter:{notice.message_id}", urgent=notice.urgent, school_id=notice.school_id,
                 )  # fmt: skip
             queued += 1
     return queued

@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
@@ -38,6 +38,7 @@ from telegram.ext import ExtBot
 from bot.domain import schedule
 from bot.services import Services
 from bot.services import family_calls as family_calls_service
+from bot.services import schools as schools_service
 from bot.storage import outbox
 from bot.telegram_io.rate_limit import OWN_RETRY, OutboxRateLimiter
 
@@ -74,6 +75,8 @@ class OutboxSender:
         self.busy = False
         self.sent = 0
         self.on_sent: Callable[[], None] | None = None
+        # Each school's quiet hours, read once per batch and only for a batch holding a school's rows.
+        self.quiet_hours: dict[int, tuple[time, time]] | None = None
 
     async def drain(self, *, keep_going: Callable[[], bool] = lambda: True, max_messages: int | None = None) -> int:
         """Sends everything that is due now; returns how many messages went out."""
@@ -103,6 +106,7 @@ class OutboxSender:
                 break
             progressed = False
             wait: timedelta | None = None
+            self.quiet_hours = None
             for row in rows:
                 if not keep_going() or (max_messages is not None and sent >= max_messages):
                     break
@@ -178,12 +182,22 @@ class OutboxSender:
         if schedule.is_stale(row.not_before, now, config.scheduler.stale_after_hours):
             await outbox.mark_done(db, row.id, outbox.SKIPPED, "stale", now)
             return True
-        tz, sched = config.school.timezone, config.scheduler
-        if schedule.in_quiet_hours(now, tz, sched.quiet_start, sched.quiet_end):
-            morning = schedule.quiet_hours_end(now, tz, sched.quiet_start, sched.quiet_end)
+        tz = config.school.timezone
+        start, end = await self._quiet_hours_of(row.school_id)
+        if schedule.in_quiet_hours(now, tz, start, end):
+            morning = schedule.quiet_hours_end(now, tz, start, end)
             await outbox.defer(db, row.id, morning, "quiet_hours")
             return True
         return False
+
+    async def _quiet_hours_of(self, school_id: int | None) -> tuple[time, time]:
+        """The quiet hours a routine row keeps: its recipient's school's, else the config's."""
+        sched = self.services.config.scheduler
+        if school_id is None:
+            return sched.quiet_start, sched.quiet_end
+        if self.quiet_hours is None:
+            self.quiet_hours = await schools_service.quiet_hours(self.services)
+        return self.quiet_hours.get(school_id, (sched.quiet_start, sched.quiet_end))
 
     async def _send(self, row: outbox.OutboxRow, now: datetime) -> bool:
         db = self.services.db

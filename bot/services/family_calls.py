@@ -23,6 +23,7 @@ from bot.storage import audit, children, outbox
 from bot.storage import family_calls as family_calls_store
 from bot.storage import guardians as guardians_store
 from bot.storage import recipients as recipients_store
+from bot.storage import schools as schools_store
 
 # Two call times of one plan are a period apart in local time; in UTC a daylight-saving change can move them.
 SLOT_DRIFT = timedelta(hours=3)
@@ -87,11 +88,13 @@ def call_buttons(child_id: int, slot: datetime) -> Buttons:
 
 async def _queue_call(
     services: Services, stored: family_calls_store.StoredPlan, user_id: int, language: str | None, slot: datetime, *,
-    kind: str, dedup_key: str, not_before: datetime,
+    kind: str, dedup_key: str, not_before: datetime, school_id: int | None,
 ) -> bool:  # fmt: skip
     text = message("green.call.reminder", child=stored.child_name, when=Moment(slot), plan=Plan(stored.plan))
     notification = Notification(user_id, language, text, call_buttons(stored.plan.child_id, slot))
-    return await queue(services, notification, kind=kind, dedup_key=dedup_key, not_before=not_before)
+    return await queue(
+        services, notification, kind=kind, dedup_key=dedup_key, not_before=not_before, school_id=school_id
+    )
 
 
 def _due_calls(
@@ -130,15 +133,19 @@ async def queue_family_calls(services: Services) -> int:
     runs = {stored.plan.child_id: last for stored, last in looked_at if last is not None}
     # Working out a county's 40,000 latest call times takes a CPU second: in a thread, so that replies to people
     # go on meanwhile instead of waiting for the event loop.
+    school_of: dict[int, int] | None = None  # read once, and only on a tick with a reminder to queue
     for stored, slot in await asyncio.to_thread(_due_calls, plans, runs, now, tz):
+        if school_of is None:
+            school_of = await schools_store.schools_of_classes(services.db)
         async with services.db.transaction():
             parents = await guardians_store.active_guardian_ids(services.db, stored.plan.child_id)
             languages = await recipients_store.user_languages(services.db, parents)
             for user_id in parents:
                 key = f"{stored.plan.child_id}:{to_db(slot)}"
                 if await _queue_call(
-                    services, stored, user_id, languages.get(user_id), slot, kind=CALL, dedup_key=key, not_before=slot
-                ):
+                    services, stored, user_id, languages.get(user_id), slot, kind=CALL, dedup_key=key, not_before=slot,
+                    school_id=school_of.get(stored.class_id),
+                ):  # fmt: skip
                     queued += 1
             await family_calls_store.set_run_slot(services.db, stored.plan.child_id, slot)
     return queued
@@ -185,6 +192,7 @@ async def answer_call(services: Services, user_id: int, child_id: int, code: int
             await _queue_call(
                 services, stored, user_id, language, slot, kind=CALL_SNOOZE,
                 dedup_key=f"{child_id}:{to_db(slot)}:{count}", not_before=now + timedelta(hours=1),
+                school_id=await schools_store.school_of_class(services.db, stored.class_id),
             )  # fmt: skip
     return CallAnswer(outcome, child.name, slot)
 
@@ -216,6 +224,7 @@ async def queue_no_contact_alerts(services: Services) -> int:
         if not recipients:
             continue
         languages = await recipients_store.user_languages(services.db, recipients)
+        school_id = await schools_store.school_of_class(services.db, stored.class_id)
         async with services.db.transaction():
             for user_id in recipients:
                 text = message(
@@ -223,9 +232,8 @@ async def queue_no_contact_alerts(services: Services) -> int:
                     last=Moment(last) if last else message("green.no_contact.never"),
                 )  # fmt: skip
                 notification = Notification(user_id, languages.get(user_id), text)
-                if await queue(
-                    services, notification, kind=NO_CONTACT, dedup_key=f"{child_id}:{to_db(since)}", now=now
-                ):
+                key = f"{child_id}:{to_db(since)}"
+                if await queue(services, notification, kind=NO_CONTACT, dedup_key=key, now=now, school_id=school_id):
                     queued += 1
     return queued
 

@@ -13,6 +13,9 @@ How the writer stays anonymous, and how replies still reach them:
   inbox (bot.handlers.mailbox.belongs_to_mailbox), the writer's acts are not in the audit log (the log would link
   the id to the mailbox), and replies to the writer are sent directly, not through the outbox (its rows name
   their recipient). A reply that cannot be delivered waits in the ticket: /mailbox shows it.
+- A letter names the school whose counsellors read it. With one school that is the school; with several the
+  writer picks theirs on a button (held in memory until the letter is written, like the writing step). The
+  school is the only fact about a writer a ticket holds, and a school names no one.
 - No time finer than a day is kept: a ticket's or a message's second could be matched with the second some
   person's row was written. The rate limit counts per day for the same reason. The notice that tells the
   counsellors of a letter is an outbox row (so it survives a crash), deleted once it is delivered.
@@ -33,12 +36,14 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.domain.roles import Access, Actor, may_do
+from bot.domain.models import School
+from bot.domain.roles import Access, Actor, may_do, scope_for
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX, is_urgent
 from bot.domain.validation import InvalidInput, clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit
 from bot.storage import mailbox as store
+from bot.storage import schools as schools_store
 
 
 class Unsendable(ValueError):
@@ -68,16 +73,19 @@ class Written:
     urgent: bool
     new_ticket: bool
     message_id: int
+    school_id: int
 
 
 @dataclass(frozen=True)
 class LetterNotice:
-    """A writer's message the counsellors must hear of: its ticket number only, never who wrote or what."""
+    """A writer's message the counsellors must hear of: its ticket number only, never who wrote or what; and the
+    school whose counsellors are told."""
 
     message_id: int
     ticket_id: int
     number: str
     urgent: bool
+    school_id: int
 
 
 def writer_hash(secret: str, user_id: int) -> str:
@@ -118,9 +126,31 @@ async def _check_rate(services: Services, hashed: str) -> None:
         raise RateLimited
 
 
-async def write(services: Services, user_id: int, text: str, ticket_id: int | None = None) -> Written:
-    """A writer's message: a new ticket, or an answer in their own ticket (anyone else's is refused)."""
+async def schools_to_pick(services: Services) -> list[School]:
+    """The schools a writer picks from before a new letter; empty where the deployment has one school (the letter
+    is that school's and nothing is asked)."""
+    found = await schools_store.list_schools(services.db)
+    return found if len(found) > 1 else []
+
+
+async def _letter_school(services: Services, picked: int | None) -> int:
+    """The school of a new letter: the one picked, or the one school there is."""
+    if picked is None:
+        if await schools_to_pick(services):
+            raise AccessDenied  # several schools and none picked
+        return schools_store.FIRST_SCHOOL
+    if await schools_store.get_school(services.db, picked) is None:
+        raise AccessDenied
+    return picked
+
+
+async def write(
+    services: Services, user_id: int, text: str, ticket_id: int | None = None, *, school_id: int | None = None
+) -> Written:
+    """A writer's message: a new ticket for `school_id` (None: the one school there is), or an answer in their
+    own ticket (anyone else's is refused). A school that is not there is refused (ids come from the client)."""
     body = _clean(text)
+    letter_school = await _letter_school(services, school_id) if ticket_id is None else schools_store.FIRST_SCHOOL
     secret = services.config.security.secret
     hashed = writer_hash(secret, user_id)
     await _check_rate(services, hashed)
@@ -130,15 +160,17 @@ async def write(services: Services, user_id: int, text: str, ticket_id: int | No
         if ticket_id is None:
             number = secrets.token_hex(4).upper()
             ticket_id = await store.create_ticket(
-                services.db, number=number, writer_hash=hashed, writer_box=seal(secret, user_id), today=today
-            )
+                services.db, number=number, writer_hash=hashed, writer_box=seal(secret, user_id), today=today,
+                school_id=letter_school,
+            )  # fmt: skip
             new_ticket = True
+            ticket_school = letter_school
         else:
             ticket = await store.get_ticket(services.db, ticket_id)
             if ticket is None or not hmac.compare_digest(ticket.writer_hash, hashed):
                 # Not audited at all: even without the actor's id, the row's time could be matched with theirs.
                 raise AccessDenied
-            number, new_ticket = ticket.number, False
+            number, new_ticket, ticket_school = ticket.number, False, ticket.school_id
         message_id = await store.add_message(
             services.db,
             ticket_id=ticket_id,
@@ -149,14 +181,14 @@ async def write(services: Services, user_id: int, text: str, ticket_id: int | No
             today=today,
             writer_box=None if new_ticket else seal(secret, user_id),
         )
-    return Written(ticket_id, number, urgent, new_ticket, message_id)
+    return Written(ticket_id, number, urgent, new_ticket, message_id, ticket_school)
 
 
 async def unnotified(services: Services) -> list[LetterNotice]:
     """Writers' messages the counsellors were not told of yet (a crash after the letter leaves them here)."""
     return [
-        LetterNotice(message.id, message.ticket_id, number, message.urgent)
-        for message, number in await store.unnotified(services.db)
+        LetterNotice(message.id, message.ticket_id, number, message.urgent, school_id)
+        for message, number, school_id in await store.unnotified(services.db)
     ]
 
 
@@ -181,29 +213,46 @@ async def owns(services: Services, user_id: int, ticket_id: int) -> bool:
 # --- counsellors ---------------------------------------------------------------------------------------------
 
 
+async def _refused(services: Services, actor: Actor, detail: str) -> AccessDenied:
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.denied", child_id=None,
+        detail=detail,
+    )  # fmt: skip
+    return AccessDenied()
+
+
 async def _counsellor_only(services: Services, actor: Actor, detail: str) -> None:
     if not may_do(actor, Access.READ_MAILBOX):
-        await audit.record(
-            services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.denied", child_id=None,
-            detail=detail,
-        )  # fmt: skip
-        raise AccessDenied
+        raise await _refused(services, actor, detail)
+
+
+def reading_schools(actor: Actor) -> frozenset[int]:
+    """The schools whose letters the actor reads: those they are a counsellor of."""
+    return scope_for(actor, Access.READ_MAILBOX).school_ids
+
+
+async def _school_ticket(services: Services, actor: Actor, ticket_id: int, detail: str) -> store.Ticket:
+    """The ticket, for a counsellor of its school; another school's letter is refused as if it were not theirs."""
+    await _counsellor_only(services, actor, detail)
+    ticket = await store.get_ticket(services.db, ticket_id)
+    if ticket is None:
+        raise NotFound
+    if ticket.school_id not in reading_schools(actor):
+        raise await _refused(services, actor, detail)
+    return ticket
 
 
 async def open_tickets(
     services: Services, actor: Actor, *, limit: int, offset: int = 0
 ) -> tuple[list[store.Ticket], int]:
     await _counsellor_only(services, actor, "list")
-    return await store.open_tickets(services.db, limit=limit, offset=offset)
+    return await store.open_tickets(services.db, reading_schools(actor), limit=limit, offset=offset)
 
 
 async def read_ticket(
     services: Services, actor: Actor, ticket_id: int
 ) -> tuple[store.Ticket, list[store.MailboxMessage]]:
-    await _counsellor_only(services, actor, f"ticket={ticket_id}")
-    ticket = await store.get_ticket(services.db, ticket_id)
-    if ticket is None:
-        raise NotFound
+    ticket = await _school_ticket(services, actor, ticket_id, f"ticket={ticket_id}")
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.read", child_id=None,
         detail=f"ticket={ticket_id}",
@@ -215,12 +264,9 @@ async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> 
     """Stores a counsellor's reply; returns the ticket, the writer's chat id to push it to (None: cannot) and the
     reply as stored."""
     body = _clean(text)
-    await _counsellor_only(services, actor, f"reply={ticket_id}")
+    ticket = await _school_ticket(services, actor, ticket_id, f"reply={ticket_id}")
     now = services.now()
     async with services.db.transaction():
-        ticket = await store.get_ticket(services.db, ticket_id)
-        if ticket is None:
-            raise NotFound
         await store.add_message(
             services.db, ticket_id=ticket_id, from_writer=False, counsellor_id=actor.user_id, body=body,
             urgent=False, today=_today(services),
@@ -233,9 +279,7 @@ async def reply(services: Services, actor: Actor, ticket_id: int, text: str) -> 
 
 
 async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
-    await _counsellor_only(services, actor, f"close={ticket_id}")
-    if await store.get_ticket(services.db, ticket_id) is None:
-        raise NotFound
+    await _school_ticket(services, actor, ticket_id, f"close={ticket_id}")
     closed = await store.close_ticket(services.db, ticket_id, _today(services))
     if closed:
         await audit.record(
@@ -245,5 +289,6 @@ async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
     return closed
 
 
-async def counsellor_ids(services: Services) -> list[int]:
-    return await store.counsellor_ids(services.db)
+async def counsellor_ids(services: Services, school_id: int) -> list[int]:
+    """Who hears of a letter to `school_id`: that school's counsellors."""
+    return await store.counsellor_ids(services.db, school_id)

@@ -41,14 +41,14 @@ ANSWER = "green.answer"
 
 async def queue(
     services: Services, notification: Notification, *, kind: str, dedup_key: str, urgent: bool = False,
-    not_before: datetime | None = None, now: datetime | None = None,
+    not_before: datetime | None = None, now: datetime | None = None, school_id: int | None = None,
 ) -> bool:  # fmt: skip
-    """Queues one notification, worded now in its recipient's language; False if (recipient, kind, dedup_key) was
-    already queued."""
+    """Queues one notification, worded now in its recipient's language, keeping the quiet hours of `school_id`
+    (None: the config's); False if (recipient, kind, dedup_key) was already queued."""
     out = services.render(notification)
     return await outbox.enqueue(
         services.db, recipient_id=notification.recipient, kind=kind, dedup_key=dedup_key, text=out.text,
-        markup=out.markup, urgent=urgent, not_before=not_before, now=now or services.now(),
+        markup=out.markup, urgent=urgent, not_before=not_before, now=now or services.now(), school_id=school_id,
     )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from bot.domain.roles import ChildFilter
 from bot.domain.safety import RiskLevel, effective_risk
 from bot.domain.schedule import CallPlan
 from bot.services import Services
+from bot.services import schools as school_service
 from bot.services.mentor_digests import overdue_pairings
 from bot.services.message_kinds import ADMIN_DIGEST, LIST_LIMIT, WEEKLY, local, queue
 from bot.services.parent_notes import NOTE_LIMIT
@@ -37,6 +38,7 @@ NO_CHECKINS = message("green.weekly.no_checkins")
 
 
 WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
+EVERY_SCHOOL = ChildFilter(everyone=True)
 
 
 WEEKLY_BUTTONS: Buttons = (
@@ -45,33 +47,60 @@ WEEKLY_BUTTONS: Buttons = (
 )
 
 
+def school_key(key: str, school_id: int) -> str:
+    """A week's key for one school: the first school keeps the key it had before there were schools, so a week
+    queued then is not sent again."""
+    return key if school_id == schools.FIRST_SCHOOL else f"{key}:s{school_id}"
+
+
 async def queue_weekly(services: Services) -> int:
-    """Tick: once the configured weekly time has passed, ONE message per bound parent covering all of their
-    children, and the admins' digest; the week is recorded as done with the digest, after the last chunk."""
+    """Tick: for each school whose weekly day and time (its own, else the config's) has passed this week, ONE
+    message per bound parent covering all of their children there, and the school admins' digest; each school's
+    week is recorded as done with its digest, after its last chunk. Schools due at the same moment are composed
+    together (one pass over the week's records for a county of schools that kept the config's time)."""
     now = services.now()
-    config = services.config
-    tz = config.school.timezone
+    tz = services.config.school.timezone
     today = local(services, now).date()
-    moment = schedule.weekly_moment(today, config.scheduler.weekly_update_day, config.scheduler.weekly_update_time, tz)
-    if now < moment:
-        return 0
     key = schedule.week_key(today)
-    if await job_runs_store.job_key(services.db, "weekly_update") == key:
-        return 0
+    due: dict[datetime, list[int]] = defaultdict(list)
+    for school, (day, at) in (await school_service.weekly_times(services)).items():
+        moment = schedule.weekly_moment(today, day, at, tz)
+        if now >= moment and await job_runs_store.job_key(services.db, _job(school)) != key:
+            due[moment].append(school)
+    queued = 0
+    for moment, school_ids in sorted(due.items()):
+        queued += await _queue_schools(services, frozenset(school_ids), today, key, moment, now)
+    if queued:
+        log.info("weekly update %s: %d message(s) queued", key, queued)
+    return queued
+
+
+def _job(school_id: int) -> str:
+    return "weekly_update" if school_id == schools.FIRST_SCHOOL else f"weekly_update:s{school_id}"
+
+
+async def _queue_schools(
+    services: Services, school_ids: frozenset[int], today: date, key: str, moment: datetime, now: datetime
+) -> int:
     # Composed outside any transaction and queued in chunks, each its own transaction: one transaction for a
     # county's 100,000 messages held the database (and every reply) for seconds. A crash in between is safe:
     # the week is marked done only at the end, and the outbox's dedup key makes queuing a row again a no-op.
     # Composed a chunk at a time, too: 100,000 texts held at once were most of the memory the update took.
     queued = 0
-    async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK):
-        queued += await outbox.enqueue_many(
-            services.db, kind=WEEKLY, dedup_key=key, not_before=moment, now=now,
-            messages=[(user_id, text, markup) for user_id, text, markup, _language in chunk],
-        )  # fmt: skip
-    async with services.db.transaction():
-        queued += await _queue_admin_digest(services, today, key, moment, now)
-        await job_runs_store.set_job_key(services.db, "weekly_update", key, now)
-    log.info("weekly update %s: %d message(s) queued", key, queued)
+    scope = ChildFilter(school_ids=school_ids)
+    async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK, scope=scope):
+        by_school: dict[int, list[tuple[int, str, dict[str, Any] | None]]] = defaultdict(list)
+        for user_id, text, markup, _language, school_id in chunk:
+            by_school[school_id].append((user_id, text, markup))
+        for school_id, messages in by_school.items():
+            queued += await outbox.enqueue_many(
+                services.db, kind=WEEKLY, dedup_key=school_key(key, school_id), not_before=moment, now=now,
+                messages=messages, school_id=school_id,
+            )  # fmt: skip
+    for school_id in sorted(school_ids):
+        async with services.db.transaction():
+            queued += await _queue_school_digest(services, school_id, today, school_key(key, school_id), moment, now)
+            await job_runs_store.set_job_key(services.db, _job(school_id), key, now)
     return queued
 
 
@@ -80,21 +109,22 @@ async def compose_weekly(services: Services, today: date, now: datetime) -> list
     return [
         (user_id, text, language)
         async for chunk in composed_chunks(services, today, now, WEEKLY_CHUNK)
-        for user_id, text, _markup, language in chunk
+        for user_id, text, _markup, language, _school in chunk
     ]
 
 
 async def composed_chunks(
-    services: Services, today: date, now: datetime, size: int
-) -> AsyncIterator[list[tuple[int, str, dict[str, Any] | None, str | None]]]:
-    """The weekly messages worded by the views (parent id, text, keyboard, language), `size` parents at a time.
-    Bulk queries: one pass over guardians, check-ins, visits, notes and plans of the week; the texts of one chunk
+    services: Services, today: date, now: datetime, size: int, *, scope: ChildFilter = EVERY_SCHOOL
+) -> AsyncIterator[list[tuple[int, str, dict[str, Any] | None, str | None, int]]]:
+    """The weekly messages worded by the views (parent id, text, keyboard, language, school), `size` parents at a
+    time, for the parents of the children of `scope`; a parent's school is their first child's there. Bulk
+    queries: one pass over guardians, check-ins, visits, notes and plans of the week; the texts of one chunk
     are made while the previous one is being queued."""
     db = services.db
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-    guardians = await weekly_update_store.weekly_recipients(db)
+    guardians = await weekly_update_store.weekly_recipients(db, scope)
     checkins = await weekly_update_store.checkin_averages(db, start, now)
     visits = await weekly_update_store.visit_counts(db, start_day, today)
     notes: dict[int, list[str]] = defaultdict(list)
@@ -113,7 +143,7 @@ async def composed_chunks(
 
     def build(
         parents: list[tuple[int, list[weekly_update_store.WeeklyRecipient]]],
-    ) -> list[tuple[int, str, dict[str, Any] | None, str | None]]:
+    ) -> list[tuple[int, str, dict[str, Any] | None, str | None, int]]:
         messages = []
         for user_id, rows in parents:
             language = language_of[user_id]
@@ -123,7 +153,7 @@ async def composed_chunks(
             ]
             text = Listing((head, *sections, foot), Joiner.PARAGRAPHS)
             out = services.render(Notification(user_id, language, text, WEEKLY_BUTTONS))
-            messages.append((user_id, out.text, out.markup, language))
+            messages.append((user_id, out.text, out.markup, language, rows[0].school_id))
         return messages
 
     # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
@@ -160,16 +190,6 @@ def _child_section(
     return Listing(tuple(lines), Joiner.LINES)
 
 
-async def _queue_admin_digest(services: Services, today: date, key: str, moment: datetime, now: datetime) -> int:
-    """Each school's admins get their school's week: its figures and names, never another school's."""
-    queued = 0
-    for school in await schools.list_schools(services.db):
-        # The first school keeps the key it had before there were schools: a week queued then is not sent again.
-        school_key = key if school.id == schools.FIRST_SCHOOL else f"{key}:s{school.id}"
-        queued += await _queue_school_digest(services, school.id, today, school_key, moment, now)
-    return queued
-
-
 async def _queue_school_digest(
     services: Services, school_id: int, today: date, key: str, moment: datetime, now: datetime
 ) -> int:
@@ -193,7 +213,9 @@ async def _queue_school_digest(
     queued = 0
     for admin_id in admins:
         notification = Notification(admin_id, languages.get(admin_id), text)
-        if await queue(services, notification, kind=ADMIN_DIGEST, dedup_key=key, not_before=moment, now=now):
+        if await queue(
+            services, notification, kind=ADMIN_DIGEST, dedup_key=key, not_before=moment, now=now, school_id=school_id
+        ):
             queued += 1
     return queued
 

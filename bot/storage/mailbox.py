@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.storage.db import Database
-from bot.storage.queries import record
+from bot.storage.queries import among, record
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Ticket:
     urgent: bool
     status: str
     updated_on: date
+    school_id: int  # whose counsellors read it (a school names no writer)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,13 @@ def _message(row: sqlite3.Row) -> MailboxMessage:
     )
 
 
-async def create_ticket(db: Database, *, number: str, writer_hash: str, writer_box: bytes, today: date) -> int:
+async def create_ticket(
+    db: Database, *, number: str, writer_hash: str, writer_box: bytes, today: date, school_id: int
+) -> int:
     return await db.insert(
-        "INSERT INTO mailbox_tickets (number, writer_hash, writer_box, created_on, updated_on) VALUES (?, ?, ?, ?, ?)",
-        (number, writer_hash, writer_box, today.isoformat(), today.isoformat()),
+        "INSERT INTO mailbox_tickets (number, writer_hash, writer_box, created_on, updated_on, school_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (number, writer_hash, writer_box, today.isoformat(), today.isoformat(), school_id),
     )
 
 
@@ -97,13 +101,17 @@ async def tickets_of_writer(db: Database, writer_hash: str, *, limit: int = 10) 
     return [_ticket(r) for r in rows]
 
 
-async def open_tickets(db: Database, *, limit: int, offset: int = 0) -> tuple[list[Ticket], int]:
-    """Open tickets for counsellors: urgent first, then the longest waiting."""
+async def open_tickets(
+    db: Database, school_ids: frozenset[int], *, limit: int, offset: int = 0
+) -> tuple[list[Ticket], int]:
+    """Open tickets of these schools for their counsellors: urgent first, then the longest waiting."""
+    schools, params = among("school_id", school_ids)
     rows = await db.fetchall(
-        "SELECT * FROM mailbox_tickets WHERE status = 'open' ORDER BY urgent DESC, updated_on, id LIMIT ? OFFSET ?",
-        (limit, offset),
+        f"SELECT * FROM mailbox_tickets WHERE {schools} AND status = 'open'"
+        " ORDER BY urgent DESC, updated_on, id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
     )
-    total = await db.fetchval("SELECT COUNT(*) FROM mailbox_tickets WHERE status = 'open'")
+    total = await db.fetchval(f"SELECT COUNT(*) FROM mailbox_tickets WHERE {schools} AND status = 'open'", params)
     return [_ticket(r) for r in rows], int(total or 0)
 
 
@@ -122,13 +130,13 @@ async def writer_messages_on(db: Database, writer_hash: str, day: date) -> int:
     return int(value or 0)
 
 
-async def unnotified(db: Database) -> list[tuple[MailboxMessage, str]]:
-    """Writers' messages the counsellors have not been told of yet, with their ticket's number."""
+async def unnotified(db: Database) -> list[tuple[MailboxMessage, str, int]]:
+    """Writers' messages the counsellors have not been told of yet, with their ticket's number and school."""
     rows = await db.fetchall(
-        "SELECT m.*, t.number FROM mailbox_messages m JOIN mailbox_tickets t ON t.id = m.ticket_id "
+        "SELECT m.*, t.number, t.school_id FROM mailbox_messages m JOIN mailbox_tickets t ON t.id = m.ticket_id "
         "WHERE m.notified = 0 ORDER BY m.id"
     )
-    return [(_message(r), r["number"]) for r in rows]
+    return [(_message(r), r["number"], r["school_id"]) for r in rows]
 
 
 async def mark_notified(db: Database, message_id: int) -> bool:
@@ -144,6 +152,10 @@ async def close_ticket(db: Database, ticket_id: int, today: date) -> bool:
     return changed > 0
 
 
-async def counsellor_ids(db: Database) -> list[int]:
-    rows = await db.fetchall("SELECT DISTINCT user_id FROM staff_roles WHERE role = 'counsellor' ORDER BY user_id")
+async def counsellor_ids(db: Database, school_id: int) -> list[int]:
+    """The counsellors of one school: only they hear of its letters."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT user_id FROM staff_roles WHERE role = 'counsellor' AND school_id = ? ORDER BY user_id",
+        (school_id,),
+    )
     return [r["user_id"] for r in rows]

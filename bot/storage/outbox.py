@@ -38,6 +38,7 @@ class OutboxRow:
     status: str
     attempts: int
     reason: str | None
+    school_id: int | None = None  # whose quiet hours a routine row keeps (None: the config's)
 
 
 def _row(row: sqlite3.Row) -> OutboxRow:
@@ -54,6 +55,7 @@ def _row(row: sqlite3.Row) -> OutboxRow:
         status=row["status"],
         attempts=row["attempts"],
         reason=row["reason"],
+        school_id=row["school_id"],
     )
 
 
@@ -68,14 +70,15 @@ async def enqueue(
     urgent: bool = False,
     not_before: datetime | None = None,
     now: datetime,
+    school_id: int | None = None,
 ) -> bool:
     """Queues one message (HTML text, inline keyboard as a Bot API dict); False if (recipient, kind, dedup_key)
     was already queued — the same reminder can never be queued twice. Urgent messages ignore quiet hours and
-    are sent before routine ones."""
+    are sent before routine ones; routine ones keep the quiet hours of `school_id` (None: the config's)."""
     due = to_db(not_before or now)
     changed = await db.execute(
         "INSERT INTO outbox (recipient_id, kind, dedup_key, text, markup, urgent, not_before, created_at,"
-        " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " next_attempt_at, school_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (recipient_id, kind, dedup_key) DO NOTHING",
         (
             recipient_id,
@@ -87,6 +90,7 @@ async def enqueue(
             due,
             to_db(now),
             due,
+            school_id,
         ),
     )
     return changed == 1
@@ -100,9 +104,11 @@ async def enqueue_many(
     messages: list[tuple[int, str, dict[str, Any] | None]],
     not_before: datetime | None = None,
     now: datetime,
+    school_id: int | None = None,
 ) -> int:
-    """Queues many routine messages of one kind and period at once: (recipient, text, markup) each; rows already
-    queued for (recipient, kind, dedup_key) are left alone. Returns how many were new."""
+    """Queues many routine messages of one kind and period at once: (recipient, text, markup) each, keeping the
+    quiet hours of `school_id`; rows already queued for (recipient, kind, dedup_key) are left alone. Returns how
+    many were new."""
     due = to_db(not_before or now)
     created = to_db(now)
     sql = "SELECT COUNT(*) FROM outbox WHERE kind = ? AND dedup_key = ?"
@@ -110,11 +116,11 @@ async def enqueue_many(
         before = int(await db.fetchval(sql, (kind, dedup_key)))
         await db.executemany(
             "INSERT INTO outbox (recipient_id, kind, dedup_key, text, markup, urgent, not_before, created_at,"
-            " next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"
+            " next_attempt_at, school_id) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)"
             " ON CONFLICT (recipient_id, kind, dedup_key) DO NOTHING",
             (
                 (recipient, kind, dedup_key, text, json.dumps(markup, ensure_ascii=False) if markup else None, due,
-                 created, due)
+                 created, due, school_id)
                 for recipient, text, markup in messages
             ),
         )  # fmt: skip

@@ -8,7 +8,9 @@ from datetime import datetime, time
 
 from bot.domain.clock import to_db
 from bot.domain.models import School
+from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.scopes import children_within
 
 # The school a database of one school became; the config's school.
 FIRST_SCHOOL = 1
@@ -105,3 +107,45 @@ async def set_quiet_hours(db: Database, school_id: int, start: time, end: time) 
         "UPDATE schools SET quiet_start = ?, quiet_end = ? WHERE id = ?",
         (start.strftime("%H:%M"), end.strftime("%H:%M"), school_id),
     )
+
+
+@dataclass(frozen=True)
+class SchoolOverview:
+    """One line of the county office's list of schools."""
+
+    school: School
+    classes: int
+    children: int
+    has_admin: bool
+
+
+async def overview(db: Database, scope: ChildFilter) -> list[SchoolOverview]:
+    """Every school with its classes, the children of `scope` in it, and whether it has an admin yet."""
+    within, params = children_within(scope)
+    rows = await db.fetchall(
+        "SELECT s.id, s.name, s.township, s.county,"
+        " (SELECT COUNT(*) FROM classes c WHERE c.school_id = s.id) AS classes,"
+        " (SELECT COUNT(*) FROM children ch JOIN classes c ON c.id = ch.class_id"
+        f" WHERE c.school_id = s.id AND {within}) AS children,"
+        " EXISTS (SELECT 1 FROM staff_roles r WHERE r.role = 'admin' AND r.school_id = s.id) AS has_admin"
+        " FROM schools s ORDER BY s.township, s.name, s.id",
+        params,
+    )
+    return [SchoolOverview(_school(r), r["classes"], r["children"], bool(r["has_admin"])) for r in rows]
+
+
+async def schools_of_classes(db: Database) -> dict[int, int]:
+    """Every class's school, by class id (one read for a tick's worth of reminders)."""
+    return {r["id"]: r["school_id"] for r in await db.fetchall("SELECT id, school_id FROM classes")}
+
+
+async def schools_of_children(db: Database, child_ids: list[int]) -> dict[int, int]:
+    """The school of each of these children, by child id."""
+    if not child_ids:
+        return {}
+    marks = ",".join("?" * len(child_ids))
+    rows = await db.fetchall(
+        f"SELECT ch.id, c.school_id FROM children ch JOIN classes c ON c.id = ch.class_id WHERE ch.id IN ({marks})",
+        child_ids,
+    )
+    return {r["id"]: r["school_id"] for r in rows}

@@ -19,16 +19,23 @@ class WeeklyRecipient:
     language: str | None
     child_id: int
     child_name: str
+    school_id: int = 1  # the child's school: whose week (and quiet hours) the update keeps
 
 
-async def weekly_recipients(db: Database) -> list[WeeklyRecipient]:
-    """(parent, child) bindings of active parents who have neither paused the update nor stopped all messages."""
+async def weekly_recipients(db: Database, scope: ChildFilter) -> list[WeeklyRecipient]:
+    """(parent, child) bindings of active parents who have neither paused the update nor stopped all messages,
+    for the children of `scope`."""
+    within, params = children_within(scope, child="g.child_id", klass="c.class_id")
     rows = await db.fetchall(
-        "SELECT g.user_id, g.child_id, u.language, c.name FROM guardians g JOIN users u ON u.id = g.user_id"
-        " JOIN children c ON c.id = g.child_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
-        " AND u.opted_out = 0 AND u.status = 'active' ORDER BY g.user_id, c.name, c.id"
+        "SELECT g.user_id, g.child_id, u.language, c.name, k.school_id FROM guardians g"
+        " JOIN users u ON u.id = g.user_id JOIN children c ON c.id = g.child_id JOIN classes k ON k.id = c.class_id"
+        " WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
+        f" AND u.opted_out = 0 AND u.status = 'active' AND {within} ORDER BY g.user_id, c.name, c.id",
+        params,
     )
-    return [WeeklyRecipient(row["user_id"], row["language"], row["child_id"], row["name"]) for row in rows]
+    return [
+        WeeklyRecipient(row["user_id"], row["language"], row["child_id"], row["name"], row["school_id"]) for row in rows
+    ]
 
 
 @dataclass(frozen=True)
