@@ -27,9 +27,11 @@ from bot.handlers import (
     enrolment,
     export,
     family_calls,
+    guardian,
     health,
     importer,
     invite,
+    notice,
     pairing,
     parent_messages,
     registry,
@@ -52,6 +54,7 @@ from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
+from bot.jobs.parents import tick as parents_tick
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
@@ -139,6 +142,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *safety_privacy.conversations(timeout),
         *family_calls.conversations(timeout),
         *parent_messages.conversations(timeout),
+        *guardian.conversations(timeout),
+        *notice.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -154,6 +159,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *importer.handlers(),
         *family_calls.handlers(),
         *parent_messages.handlers(),
+        *notice.handlers(),
         *health.handlers(),
         *start.handlers(),
     ]
@@ -220,6 +226,8 @@ def build_application(
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
     app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
+    app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=timedelta(minutes=3),
+                                name="parents.tick")  # fmt: skip
     app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
                                 name="inbox.replay")  # fmt: skip
     app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),

@@ -70,6 +70,8 @@ class Access(StrEnum):
     DRILL_DOWN = "drill_down"  # one child's card, for a stated reason, audited
     TRANSFER_OUT = "transfer_out"  # propose moving a child to another school of the county (学籍转移)
     TRANSFER_IN = "transfer_in"  # accept a child moving into one's class
+    GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
+    SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
 
 
 class Reach(StrEnum):
@@ -129,6 +131,8 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.DRILL_DOWN: (_COUNTY,),
     Access.TRANSFER_OUT: (_ADMIN, _HEAD),
     Access.TRANSFER_IN: (_ADMIN, _HEAD),
+    Access.GUARDIAN_DESIGNATION: (_PARENT,),
+    Access.SEND_NOTICE: (_ADMIN, _HEAD),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -404,6 +408,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),
     ("parentnote", (Access.EDIT_CARD,)),
+    ("guardian", (Access.GUARDIAN_DESIGNATION,)),
+    ("notice", (Access.SEND_NOTICE,)),
     ("language", ()),
     ("cancel", ()),
 )

@@ -40,6 +40,7 @@ WEEKLY_CHUNK = 2_000  # weekly messages queued per transaction
 
 
 WEEKLY_BUTTONS: Buttons = (
+    (Choice(message("weekly.ack_button"), bt.WeeklyAck()),),  # parents: the family read it (services/notices.py)
     (Choice(message("green.weekly.write"), bt.GreenWrite()),),
     (Choice(message("green.weekly.settings"), bt.GreenSettingsMenu()),),
 )
