@@ -28,10 +28,12 @@ from bot.handlers import (
     enrolment,
     export,
     family_calls,
+    guardian,
     health,
     importer,
     invite,
     lookup,
+    notice,
     pairing,
     parent_messages,
     registry,
@@ -57,6 +59,7 @@ from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
+from bot.jobs.parents import tick as parents_tick
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
@@ -148,6 +151,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *parent_messages.conversations(timeout),
         attendance.build(timeout),
         *schools_handlers.conversations(timeout),
+        *guardian.conversations(timeout),
+        *notice.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -164,6 +169,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *importer.handlers(),
         *family_calls.handlers(),
         *parent_messages.handlers(),
+        *notice.handlers(),
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),
@@ -232,6 +238,8 @@ def build_application(
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
     app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
+    app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=timedelta(minutes=3),
+                                name="parents.tick")  # fmt: skip
     app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
                                 name="inbox.replay")  # fmt: skip
     app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),

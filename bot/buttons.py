@@ -609,4 +609,59 @@ class MailboxSchool(Button, layout="mb:s:{school}"):  # a new letter's school, w
     school: Id
 
 
+# --- parents ---------------------------------------------------------------------------------------
+
+
+class GuardianChild(OfChild, layout="gd:c:{child}"): ...  # a parent picks the child whose carer they name
+
+
+class GuardianPick(Button, layout="gd:p:{nonce}:{step}:{value}"):  # a relation, or a value from the card
+    nonce: Nonce
+    step: Step
+    value: Value
+
+
+class GuardianTick(Button, layout="gd:t:{nonce}:{condition}"):  # ticks or unticks one condition of the law
+    nonce: Nonce
+    condition: Step
+
+
+class GuardianAction(Button, layout="gd:{action}:{nonce}"):  # ok: submit, same: confirm unchanged, new: change
+    action: Literal["ok", "same", "new"]
+    nonce: Nonce
+
+
+class NoticeNew(Button, layout="nt:new"): ...  # write a notice
+
+
+class NoticeList(Button, layout="nt:list"): ...  # the notices one sent
+
+
+class NoticePick(Button, layout="nt:p:{nonce}:{step}:{value}"):  # audience, template, kind of a notice
+    nonce: Nonce
+    step: Step
+    value: Value
+
+
+class NoticeAction(Button, layout="nt:{action}:{nonce}"):  # go: send, next: text done
+    action: Literal["go", "next"]
+    nonce: Nonce
+
+
+class NoticeStatus(Button, layout="ns:{notice}"):  # who has not confirmed, by class
+    notice: Id
+
+
+class NoticeConfirm(Button, layout="nc:{notice}"):  # a family's ✅ 收到
+    notice: Id
+
+
+class NoticeAnswer(Button, layout="na:{notice}:{choice}"):  # a family's answer: one of the given choices
+    notice: Id
+    choice: Step
+
+
+class WeeklyAck(Button, layout="wk:ok"): ...  # a family read the weekly update (the message says which week)
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -317,8 +317,8 @@ class FakeBotAPI(BaseRequest):
                 sent.text = text
             sent.reply_markup = markup
             return self._message(sent)
-        if method in ("sendDocument", "sendPhoto"):
-            kind = "document" if method == "sendDocument" else "photo"
+        if method in ("sendDocument", "sendPhoto", "sendVoice"):
+            kind = {"sendDocument": "document", "sendPhoto": "photo", "sendVoice": "voice"}[method]
             caption = str(params.get("caption", "") or "")
             if caption:
                 self._check_text(caption, params.get("parse_mode"))

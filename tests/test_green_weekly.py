@@ -56,7 +56,7 @@ async def test_weekly_update_reaches_each_parent_once_with_all_their_children(ha
     assert "张小明" in text and "张小红" in text
     assert "学习很好" in text and "心情还可以" in text and "家访 1 次" in text
     assert "小红这周当上了小组长" in text and "这周老师没有单独记录" in text
-    assert [b["callback_data"] for b in sent[0].buttons()] == ["gw:w", "gs:m"]
+    assert [b["callback_data"] for b in sent[0].buttons()] == ["wk:ok", "gw:w", "gs:m"]
     assert len(father.new_messages()) == 1
     assert "张小红" not in harness.api.messages(father.id)[-1].text  # never another family's child
 

@@ -76,6 +76,8 @@ ON_OWN: dict[Access, set[str]] = {
     Access.TRANSFER_OUT: {"admin", "head"},
     Access.TRANSFER_IN: {"admin", "head"},
     Access.SCHOOL_SETTINGS: {"admin"},
+    Access.GUARDIAN_DESIGNATION: {"parent"},
+    Access.SEND_NOTICE: {"admin", "head"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
@@ -117,6 +119,8 @@ AT_ALL: dict[Access, set[str]] = {
     Access.MARK_ABSENCE: {"admin", "head", "head_other_class"},
     Access.RETURN_CASES: {"admin", "head", "head_other_class"},
     Access.SCHOOL_SETTINGS: {"admin"},
+    Access.GUARDIAN_DESIGNATION: {"parent", "parent_other_child"},
+    Access.SEND_NOTICE: {"admin", "head", "head_other_class"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -126,14 +130,14 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "school", "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote"],
+              "school", "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote", "notice"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "callplan", "contact", "parentnote"],
+             "callplan", "contact", "parentnote", "notice"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
-    "parent": ["child", "mychildren", "mydata", "contact", "settings"],
+    "parent": ["child", "mychildren", "mydata", "contact", "settings", "guardian"],
     "stranger": [],
     "county": ["stats", "export", "backup", "health", "schools", "lookup"],
 }  # fmt: skip

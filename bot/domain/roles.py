@@ -73,6 +73,8 @@ class Access(StrEnum):
     MARK_ABSENCE = "mark_absence"  # mark the day's absentees of a class
     RETURN_CASES = "return_cases"  # the suspected-dropout ledger, attempts to bring a child back, the monthly report
     SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
+    GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
+    SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
 
 
 class Reach(StrEnum):
@@ -135,6 +137,8 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.MARK_ABSENCE: (_ADMIN, _HEAD),
     Access.RETURN_CASES: (_ADMIN, _HEAD),
     Access.SCHOOL_SETTINGS: (_ADMIN,),
+    Access.GUARDIAN_DESIGNATION: (_PARENT,),
+    Access.SEND_NOTICE: (_ADMIN, _HEAD),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -414,6 +418,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),
     ("parentnote", (Access.EDIT_CARD,)),
+    ("guardian", (Access.GUARDIAN_DESIGNATION,)),
+    ("notice", (Access.SEND_NOTICE,)),
     ("language", ()),
     ("cancel", ()),
 )

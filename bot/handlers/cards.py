@@ -92,3 +92,10 @@ def render_card(
 
 def field_label(texts: Texts, field_name: str) -> Raw:
     return texts.raw(f"field.{field_name}")
+
+
+def designation_line(texts: Texts, designated_on: date | None) -> str:
+    """Whether the family told the school in writing who looks after the child (委托照护), and when."""
+    if designated_on is None:
+        return "\n" + texts.t("guardian.card_none")
+    return "\n" + texts.t("guardian.card_line", date=designated_on.isoformat())

@@ -14,7 +14,7 @@ from bot.domain.clock import age_on
 from bot.domain.roles import Access, may_do, scope_for, tie
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card
-from bot.handlers.cards import child_values, display_value, render_card
+from bot.handlers.cards import child_values, designation_line, display_value, render_card
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -28,7 +28,7 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.timeline import card_rows, care_line
-from bot.services import AccessDenied, NotFound, people
+from bot.services import AccessDenied, NotFound, designations, people
 from bot.services import care as care_service
 from bot.services import registry as registry_service
 from bot.texts import Texts
@@ -119,6 +119,7 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
     extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
     card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
+    card += designation_line(texts, await designations.designated_on(context.services, child.id))  # 委托照护
     await reply(update, card, card_keyboard(texts, child.id, can_edit=view.can_edit, extra=extra))
 
 

@@ -42,6 +42,7 @@ EVERY_SCHOOL = ChildFilter(everyone=True)
 
 
 WEEKLY_BUTTONS: Buttons = (
+    (Choice(message("weekly.ack_button"), bt.WeeklyAck()),),  # parents: the family read it (services/notices.py)
     (Choice(message("green.weekly.write"), bt.GreenWrite()),),
     (Choice(message("green.weekly.settings"), bt.GreenSettingsMenu()),),
 )

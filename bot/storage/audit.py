@@ -28,6 +28,7 @@ ACTIONS: tuple[str, ...] = (
     "attendance.attempt", "attendance.case_close", "attendance.monthly",
     "lookup", "lookup_list",
     "school.add", "school.invite_admin", "school.weekly_update", "school.quiet_hours",
+    "parents.designation", "parents.notice",
 )  # fmt: skip
 
 

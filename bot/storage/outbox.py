@@ -39,6 +39,7 @@ class OutboxRow:
     attempts: int
     reason: str | None
     school_id: int | None = None  # whose quiet hours a routine row keeps (None: the config's)
+    media: dict[str, str] | None = None  # parents: {"kind": photo|document|voice, "file_id": ...}, text its caption
 
 
 def _row(row: sqlite3.Row) -> OutboxRow:
@@ -56,6 +57,7 @@ def _row(row: sqlite3.Row) -> OutboxRow:
         attempts=row["attempts"],
         reason=row["reason"],
         school_id=row["school_id"],
+        media=json.loads(row["media"]) if row["media"] else None,  # parents: notices with a photo, file or voice
     )
 
 
@@ -289,3 +291,32 @@ async def mark_unreachable(db: Database, recipient_id: int) -> None:
 def backoff(attempts: int) -> timedelta:
     """Network errors and 5xx: 5 s, 10 s, 20 s ... at most 30 minutes."""
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
+
+
+# --- parents: notices with a photo, document or voice message ------------------------------------------------
+
+
+async def enqueue_notices(
+    db: Database,
+    *,
+    kind: str,
+    dedup_key: str,
+    school_id: int,
+    messages: list[tuple[int, str, dict[str, Any] | None]],
+    media: dict[str, str] | None,
+    now: datetime,
+) -> int:
+    """As enqueue_many, inside the caller's transaction, each row carrying `media` (sent by its file_id with the
+    text as its caption) and the school whose quiet hours it keeps. Returns how many were new."""
+    stored = to_db(now)
+    media_json = json.dumps(media) if media else None
+    new = 0
+    for recipient, text, markup in messages:
+        new += await db.execute(
+            "INSERT INTO outbox (recipient_id, kind, dedup_key, text, markup, urgent, not_before, created_at,"
+            " next_attempt_at, school_id, media) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (recipient_id, kind, dedup_key) DO NOTHING",
+            (recipient, kind, dedup_key, text, json.dumps(markup, ensure_ascii=False) if markup else None, stored,
+             stored, stored, school_id, media_json),
+        )  # fmt: skip
+    return new

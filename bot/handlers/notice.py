@@ -1,0 +1,384 @@
+"""/notice: an admin or a head teacher sends a notice to families and follows who has confirmed; families press
+✅ 收到 or an answer; the weekly update's ✅.
+
+Callback data (bot/buttons.py; ids come from the client: the services re-check the policy or the recipient):
+  nt:new  nt:list                       write a notice / the notices one sent
+  nt:p:<nonce>:<step>:<value>           audience, ready notice, kind
+  nt:<go|next>:<nonce>                  send / the text is done
+  ns:<notice>                           who has not answered, by class
+  nc:<notice>  na:<notice>:<choice>     a family confirms / answers
+  wk:ok                                 a family read the weekly update
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons as bt
+from bot import keyboards as kb
+from bot.domain.roles import Access, may_do
+from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers.care_picker import new_nonce, pressed
+from bot.handlers.common import BotContext, answer, conversation, end_flow, enter_flow, refuse, reply
+from bot.services import AccessDenied, NotFound
+from bot.services import notices as service
+from bot.texts import Texts
+
+FLOW = DRAFT = "notice"
+AUDIENCE, TEMPLATE, COMPOSE, KIND, CHOICES, PREVIEW = range(6)
+
+
+async def menu(update: Update, context: BotContext) -> None:
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    if not may_do(actor, Access.SEND_NOTICE):
+        await reply(update, texts.t("access.denied"))
+        return
+    await reply(
+        update,
+        texts.t("notice.menu"),
+        kb.grid(
+            [kb.button(texts.t("notice.new"), bt.NoticeNew()), kb.button(texts.t("notice.list"), bt.NoticeList())], 1
+        ),
+    )
+
+
+async def new(update: Update, context: BotContext) -> int:
+    await answer(update)
+    actor = await context.actor(update)
+    if not await enter_flow(update, context, FLOW, allowed=may_do(actor, Access.SEND_NOTICE)):
+        return ConversationHandler.END
+    texts = await context.texts(update)
+    nonce = new_nonce()
+    context.draft[DRAFT] = {"nonce": nonce, "stage": str(AUDIENCE)}
+    found = await service.audiences(context.services, actor)
+    buttons = [
+        kb.button(texts.t(key, **values), bt.NoticePick(nonce, AUDIENCE, a.code))
+        for a in found
+        for key, values in (a.label,)
+    ]
+    await reply(update, texts.t("notice.ask_audience"), kb.grid(buttons, 1))
+    return AUDIENCE
+
+
+def _pick_keyboard(texts: Texts, nonce: str, step: int, options: list[tuple[str, str]]) -> Any:
+    return kb.grid([kb.button(texts.t(key), bt.NoticePick(nonce, step, value)) for value, key in options], 1)
+
+
+async def picked(update: Update, context: BotContext) -> int:
+    button = bt.NoticePick.of(update)
+    draft = await pressed(update, context, DRAFT, button.nonce, stage=str(button.step))
+    if draft is None:
+        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    nonce = draft["nonce"]
+    if button.step == AUDIENCE:
+        try:
+            await service.audience(context.services, actor, button.value)
+        except AccessDenied as problem:
+            await refuse(update, texts, problem)
+            return AUDIENCE
+        draft["audience"] = button.value
+        draft["stage"] = str(TEMPLATE)
+        options = [(name, f"notice.template.{name}") for name in service.TEMPLATES] + [("own", "notice.template.own")]
+        await reply(update, texts.t("notice.ask_template"), _pick_keyboard(texts, nonce, TEMPLATE, options))
+        return TEMPLATE
+    if button.step == TEMPLATE:
+        draft["text"] = texts.t(f"notice.text.{button.value}") if button.value in service.TEMPLATES else ""
+        draft["stage"] = str(COMPOSE)
+        if draft["text"]:
+            return await _show_draft(update, context, texts)
+        await reply(update, texts.t("notice.ask_text"), _next_keyboard(texts, nonce))
+        return COMPOSE
+    if button.step == KIND and button.value in service.KINDS:
+        draft["kind"] = button.value
+        if button.value == "answer":
+            draft["stage"] = str(CHOICES)
+            await reply(update, texts.t("notice.ask_choices"))
+            return CHOICES
+        return await _preview(update, context, texts)
+    return int(draft["stage"])
+
+
+def _next_keyboard(texts: Texts, nonce: str) -> Any:
+    return kb.grid([kb.button(texts.t("notice.next"), bt.NoticeAction("next", nonce))], 1)
+
+
+async def _show_draft(update: Update, context: BotContext, texts: Texts) -> int:
+    draft = context.draft[DRAFT]
+    media = texts.t(f"notice.media.{draft['media_kind']}") if draft.get("media_kind") else ""
+    await reply(
+        update, texts.t("notice.draft", text=draft.get("text", ""), media=media), _next_keyboard(texts, draft["nonce"])
+    )
+    return COMPOSE
+
+
+async def composed(update: Update, context: BotContext) -> int:
+    """Text replaces the notice's words; a photo, document or voice is attached (its caption, if any, the words)."""
+    texts = await context.texts(update)
+    draft = context.draft.get(DRAFT)
+    message = update.message
+    if draft is None or message is None:
+        await reply(update, texts.t("flow.cleared"))
+        return end_flow(context, DRAFT)
+    if message.photo:
+        draft["media_kind"], draft["media_file"] = "photo", message.photo[-1].file_id
+    elif message.document:
+        draft["media_kind"], draft["media_file"] = "document", message.document.file_id
+    elif message.voice:
+        draft["media_kind"], draft["media_file"] = "voice", message.voice.file_id
+    words = message.text if message.text is not None else message.caption
+    if words:
+        limit = service.CAPTION_LIMIT if draft.get("media_kind") else service.TEXT_LIMIT
+        try:
+            draft["text"] = clean_text(words, max_length=limit)
+        except InvalidInput as problem:
+            key = problem.reason if problem.reason == "invalid.control" else "notice.too_long"
+            await reply(update, texts.t(key, limit=limit))
+            return COMPOSE
+    return await _show_draft(update, context, texts)
+
+
+async def action(update: Update, context: BotContext) -> int:
+    button = bt.NoticeAction.of(update)
+    stage = str(COMPOSE) if button.action == "next" else str(PREVIEW)
+    draft = await pressed(update, context, DRAFT, button.nonce, stage=stage)
+    if draft is None:
+        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+    texts = await context.texts(update)
+    if button.action == "next":
+        limit = service.CAPTION_LIMIT if draft.get("media_kind") else service.TEXT_LIMIT
+        if not draft.get("text") and not draft.get("media_kind"):
+            await reply(update, texts.t("notice.empty"))
+            return COMPOSE
+        if len(draft.get("text", "")) > limit:
+            await reply(update, texts.t("notice.too_long", limit=limit))
+            return COMPOSE
+        draft["stage"] = str(KIND)
+        options = [(kind, f"notice.kind.{kind}") for kind in service.KINDS]
+        await reply(update, texts.t("notice.ask_kind"), _pick_keyboard(texts, draft["nonce"], KIND, options))
+        return KIND
+    actor = await context.actor(update)
+    details = service.Draft(
+        draft["audience"],
+        draft["kind"],
+        draft.get("text", ""),
+        draft.get("media_kind"),
+        draft.get("media_file"),
+        tuple(draft.get("choices", ())),
+    )
+    try:
+        _notice_id, families = await service.send(context.services, actor, details)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
+        return end_flow(context, DRAFT)
+    if not families:
+        await reply(update, texts.t("notice.nobody"))
+        return end_flow(context, DRAFT)
+    hours = int(service.REMIND_AFTER.total_seconds() // 3600)
+    reminder = texts.t("notice.reminder_note", hours=hours) if details.kind != "read" else ""
+    await reply(update, texts.t("notice.sent", families=families, reminder=reminder))
+    return end_flow(context, DRAFT)
+
+
+async def choices_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(DRAFT)
+    assert update.message is not None and update.message.text is not None
+    if draft is None:
+        await reply(update, texts.t("flow.cleared"))
+        return end_flow(context, DRAFT)
+    try:
+        lines = [
+            clean_text(line, max_length=service.CHOICE_LIMIT)
+            for line in update.message.text.splitlines()
+            if line.strip()
+        ]
+    except InvalidInput:
+        lines = []
+    if not 2 <= len(lines) <= 4:
+        await reply(update, texts.t("notice.bad_choices"))
+        return CHOICES
+    draft["choices"] = lines
+    return await _preview(update, context, texts)
+
+
+async def _preview(update: Update, context: BotContext, texts: Texts) -> int:
+    draft = context.draft[DRAFT]
+    actor = await context.actor(update)
+    try:
+        chosen = await service.audience(context.services, actor, draft["audience"])
+        families = await service.family_count(context.services, actor, draft["audience"])
+    except AccessDenied as problem:
+        await refuse(update, texts, problem)
+        return end_flow(context, DRAFT)
+    key, values = chosen.label
+    draft["stage"] = str(PREVIEW)
+    text = texts.t(
+        "notice.preview",
+        audience=texts.t(key, **values),
+        families=families,
+        kind=texts.t(f"notice.kind.{draft['kind']}"),
+        text=draft.get("text", ""),
+    )
+    await reply(update, text, kb.grid([kb.button(texts.t("notice.send"), bt.NoticeAction("go", draft["nonce"]))], 1))
+    return PREVIEW
+
+
+# --- following a notice -------------------------------------------------------------------------------------
+
+
+def _title(text: str) -> str:
+    return text.splitlines()[0][:24] if text else "…"
+
+
+async def sent_list(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        found = await service.sent(context.services, actor)
+    except AccessDenied as problem:
+        await refuse(update, texts, problem)
+        return
+    if not found:
+        await reply(update, texts.t("notice.none_sent"))
+        return
+    tz = context.services.config.school.timezone
+    buttons = [
+        kb.button(
+            texts.t(
+                "notice.list_item",
+                date=notice.created_at.astimezone(tz).date().isoformat(),
+                title=_title(notice.text),
+                answered=answered,
+                families=families,
+            ),
+            bt.NoticeStatus(notice.id),
+        )
+        for notice, families, answered in found
+    ]
+    await reply(update, texts.t("notice.list_head"), kb.grid(buttons, 1))
+
+
+async def status(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        notice, classes, choices = await service.status(context.services, actor, bt.NoticeStatus.of(update).notice)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="notice.gone")
+        return
+    separator = texts.t("list.separator")
+    lines = []
+    if notice.kind == "read":
+        lines.append(texts.t("notice.status_read"))
+    for klass in classes:
+        if klass.waiting:
+            lines.append(
+                texts.t(
+                    "notice.status_class",
+                    label=klass.class_label,
+                    answered=klass.answered,
+                    families=klass.families,
+                    waiting=separator.join(klass.waiting[:30]),
+                )
+            )
+        else:
+            lines.append(
+                texts.t(
+                    "notice.status_class_done",
+                    label=klass.class_label,
+                    answered=klass.answered,
+                    families=klass.families,
+                )
+            )
+    for index, label in enumerate(notice.choices):
+        lines.append(texts.t("notice.status_choice", choice=label, count=choices.get(index, 0)))
+    families = sum(k.families for k in classes)
+    answered = sum(k.answered for k in classes)
+    await reply(
+        update,
+        texts.t(
+            "notice.status",
+            title=_title(notice.text),
+            kind=texts.t(f"notice.kind.{notice.kind}"),
+            families=families,
+            answered=answered,
+            classes="\n".join(lines),
+        ),
+    )
+
+
+# --- families ------------------------------------------------------------------------------------------------
+
+
+async def family_confirms(update: Update, context: BotContext) -> None:
+    await _family_answers(update, context, bt.NoticeConfirm.of(update).notice, None)
+
+
+async def family_chooses(update: Update, context: BotContext) -> None:
+    button = bt.NoticeAnswer.of(update)
+    await _family_answers(update, context, button.notice, button.choice)
+
+
+async def _family_answers(update: Update, context: BotContext, notice_id: int, choice: int | None) -> None:
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    outcome, words = await service.answer(context.services, update.effective_user.id, notice_id, choice)
+    if outcome == "done":
+        await answer(update)
+        await reply(update, texts.t("notice.answered", choice=words) if words else texts.t("notice.thanks"))
+        return
+    key = {"again": "notice.again", "not_sent": "notice.not_yours"}.get(outcome, "notice.gone")
+    await answer(update, texts.t(key), alert=True)
+
+
+async def weekly_ack(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    query = update.callback_query
+    message_id = query.message.message_id if query is not None and query.message is not None else 0
+    if await service.acknowledge_weekly(context.services, update.effective_user.id, message_id):
+        await answer(update, texts.t("weekly.acked"))
+    else:
+        await answer(update, texts.t("weekly.ack_old"))
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    pick = CallbackQueryHandler(picked, pattern=bt.NoticePick.pattern)
+    act = CallbackQueryHandler(action, pattern=bt.NoticeAction.pattern)
+    content = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL | filters.VOICE
+    return [
+        conversation(
+            name=FLOW,
+            entry_points=[CallbackQueryHandler(new, pattern=bt.NoticeNew.pattern)],
+            states={
+                AUDIENCE: [pick],
+                TEMPLATE: [pick],
+                COMPOSE: [MessageHandler(content, composed), act],
+                KIND: [pick],
+                CHOICES: [MessageHandler(filters.TEXT & ~filters.COMMAND, choices_typed)],
+                PREVIEW: [act],
+            },
+            draft_keys=(DRAFT,),
+            timeout_minutes=timeout_minutes,
+            hint_key="notice.hint",
+        )
+    ]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("notice", menu),
+        CallbackQueryHandler(sent_list, pattern=bt.NoticeList.pattern),
+        CallbackQueryHandler(status, pattern=bt.NoticeStatus.pattern),
+        CallbackQueryHandler(family_confirms, pattern=bt.NoticeConfirm.pattern),
+        CallbackQueryHandler(family_chooses, pattern=bt.NoticeAnswer.pattern),
+        CallbackQueryHandler(weekly_ack, pattern=bt.WeeklyAck.pattern),
+    ]
