@@ -496,4 +496,16 @@ class GreenSettingsSet(Button, layout="gs:{setting}[:{language}]"):
     language: Literal["zh_CN", "en"] | None = None
 
 
+# --- reporting ---------------------------------------------------------------------------------------
+
+
+class ConcernPoliceNow(OfConcern, layout="cc:pn:{concern}"): ...  # the report to the police was made just now
+
+
+class ConcernFeedback(OfConcern, layout="cc:fb:{concern}"): ...  # record the police's feedback on a report
+
+
+class ConcernRegister(Button, layout="cc:reg"): ...  # the register of reports as a workbook
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -120,9 +120,10 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "transfer", "callplan", "contact", "parentnote"],
+              "transfer", "roster", "callplan", "contact", "parentnote"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
-             "stats", "export", "import", "concern", "concerns", "transfer", "callplan", "contact", "parentnote"],
+             "stats", "export", "import", "concern", "concerns", "transfer", "roster", "callplan", "contact",
+             "parentnote"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

@@ -400,6 +400,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("schools", (Access.MANAGE_SCHOOLS,)),
     ("lookup", (Access.DRILL_DOWN,)),
     ("transfer", (Access.TRANSFER_OUT, Access.TRANSFER_IN)),
+    ("roster", (Access.REPORTS,)),
     ("callplan", (Access.EDIT_CARD,)),
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),

@@ -23,6 +23,7 @@ ACTIONS: tuple[str, ...] = (
     "care.checkin", "care.concern_answer", "care.flagged_list", "care.visit", "care.followup_done",
     "care.pairing_view", "care.pair", "care.unpair", "care.buddy", "care.buddy_end", "care.buddy_view",
     "care.boarding_request", "care.boarding_decide", "care.enrolment_view", "care.enrolment", "care.timeline",
+    "concern.police", "concern.feedback", "concern.register", "civil.roster",
 )  # fmt: skip
 
 
