@@ -169,3 +169,21 @@ async def test_the_roster_is_for_those_who_report(school: School) -> None:
     await head.send("/roster")
     rows = list(load_workbook(io.BytesIO(head.last.document or b"")).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert {r[1] for r in rows[1:]} == {"张小明", "李小红"}  # their own class only
+
+
+async def test_the_schools_export_shows_the_number_masked(school: School) -> None:
+    admin_actor = await people.load_actor(school.h.db, ADMIN_IDS[0])
+    await registry_service.edit_field(school.services, admin_actor, school.own, "id_number", NUMBER)
+    admin = school.people["admin"]
+    await admin.send("/export")
+    await admin.press("全校")
+    await admin.press("近 30 天")
+    sent = admin.last
+    assert sent.kind == "document" and sent.document
+    cells = [
+        c
+        for sheet in load_workbook(io.BytesIO(sent.document))
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert MASKED in cells and NUMBER not in cells
