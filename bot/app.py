@@ -25,6 +25,7 @@ from bot.handlers import (
     boarding,
     checkin,
     children,
+    civil_roster,
     enrolment,
     export,
     family_calls,
@@ -53,7 +54,7 @@ from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
 from bot.jobs.attendance import monthly_reminders
 from bot.jobs.backup import nightly_backup
-from bot.jobs.concerns import resend_unacknowledged
+from bot.jobs.concerns import remind_police_feedback, resend_unacknowledged
 from bot.jobs.health import Counters, alert_admins, log_health
 from bot.jobs.imports import expire_unconfirmed_imports
 from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
@@ -166,6 +167,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *safety_privacy.handlers(),
         *stats.handlers(),
         *export.handlers(),
+        *civil_roster.handlers(),
         *importer.handlers(),
         *family_calls.handlers(),
         *parent_messages.handlers(),
@@ -229,6 +231,8 @@ def build_application(
                                 name="health.alerts")  # fmt: skip
     app.job_queue.run_repeating(resend_unacknowledged, interval=timedelta(minutes=1), first=timedelta(minutes=1),
                                 name="concerns.resend")  # fmt: skip
+    app.job_queue.run_repeating(remind_police_feedback, interval=timedelta(hours=1), first=timedelta(minutes=3),
+                                name="concerns.police_feedback")  # fmt: skip
     app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")
     app.job_queue.run_repeating(expire_unconfirmed_imports, interval=timedelta(hours=1), first=timedelta(minutes=5),
                                 name="imports.expire")  # fmt: skip

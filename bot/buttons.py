@@ -664,4 +664,16 @@ class NoticeAnswer(Button, layout="na:{notice}:{choice}"):  # a family's answer:
 class WeeklyAck(Button, layout="wk:ok"): ...  # a family read the weekly update (the message says which week)
 
 
+# --- reporting ---------------------------------------------------------------------------------------
+
+
+class ConcernPoliceNow(OfConcern, layout="cc:pn:{concern}"): ...  # the report to the police was made just now
+
+
+class ConcernFeedback(OfConcern, layout="cc:fb:{concern}"): ...  # record the police's feedback on a report
+
+
+class ConcernRegister(Button, layout="cc:reg"): ...  # the register of reports as a workbook
+
+
 KINDS: tuple[type[Button], ...] = tuple(declared(Button, __name__))  # every kind of button the bot sends

@@ -15,6 +15,7 @@ ROSTER_HEADERS = [
     "编号", "姓名", "性别", "出生日期", "年龄", "班级", "外出务工情况", "外出时间", "性格", "兴趣", "特长",
     "身体状况", "父亲姓名", "父亲务工地", "父亲电话", "母亲姓名", "母亲务工地", "母亲电话", "第二监护人姓名",
     "第二监护人与孩子关系", "第二监护人住址", "第二监护人电话", "寄宿", "学校备注",
+    "民族", "身份证号", "户籍所在地", "患病或残疾", "监护类型", "监护情况评估", "救助帮扶情况",
 ]  # fmt: skip
 
 
@@ -47,7 +48,7 @@ async def test_school_workbook_cell_by_cell(harness: Harness) -> None:
     assert row == [
         school.ids["A"], "安安", "男", datetime(2015, 3, 8), 10, "一年级1班", "父亲外出", datetime(2020, 2, 1),
         "开朗", None, None, None, "安父", "广东东莞", "13900000001", None, None, None, "奶奶", "祖母", None,
-        "13800000001", "走读", "<b>不是标签</b> & 符号",
+        "13800000001", "走读", "<b>不是标签</b> & 符号", None, None, None, None, None, None, None,
     ]  # fmt: skip
     assert roster["D2"].is_date and roster["D2"].number_format == "yyyy-mm-dd"
     assert roster["H2"].is_date

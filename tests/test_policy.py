@@ -130,10 +130,11 @@ AT_ALL[Access.HEALTH] -= {"admin_other_school"}
 MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
-              "school", "transfer", "absent", "dropouts", "monthly", "callplan", "contact", "parentnote", "notice"],
+              "school", "transfer", "absent", "dropouts", "monthly", "roster", "callplan", "contact", "parentnote",
+              "notice"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "callplan", "contact", "parentnote", "notice"],
+             "roster", "callplan", "contact", "parentnote", "notice"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

@@ -142,7 +142,7 @@ async def test_essentials_with_a_class_to_choose_take_eight_actions(harness: Har
 
 # --- the whole archive, every field typed -------------------------------------------------------------
 
-FULL_REGISTRATION_ACTIONS = 23  # after the typed name, one class; README.md says so where /register is described
+FULL_REGISTRATION_ACTIONS = 30  # after the typed name, one class; README.md says so where /register is described
 
 
 async def test_every_field_typed_and_saved(harness: Harness) -> None:
@@ -180,8 +180,18 @@ async def test_every_field_typed_and_saved(harness: Harness) -> None:
         sent = await person.send(text)
         assert next_prompt in texts(sent), (text, texts(sent))
     assert "仅学校可见" in teacher.last_text  # the notes question says the family will not see them
-    review = texts(await person.send("喜欢 & 擅长 <b>画画</b>"))
+    assert "🏛 民政登记信息 (1/7) 请输入民族" in texts(await person.send("喜欢 & 擅长 <b>画画</b>"))
+    await person.send("土家族")
+    assert "(2/7) 请输入身份证号" in teacher.last_text
+    assert "不是有效的身份证号" in texts(await teacher.send("422802201503080021"))  # a wrong check character
+    await person.send("4228 0220 1503 0800 20")
+    await person.send("湖北省利川市")
+    await person.press("健康")
+    await person.press("监护情况较好")
+    await person.press("较好")
+    review = texts(await person.send("低保"))
     assert "请核对联系卡" in review and "待补充" not in review
+    assert "4228**********0020" in review and "422802201503080020" not in review
     assert "张&lt;小明&gt;" in review and "&amp;" in review and "&lt;b&gt;画画" in review  # escaped, not markup
     assert "2015-03-08" in review and "三年级2班" in review and "母亲外出" in review
     assert not any("继续补充" in b["text"] for b in teacher.last.buttons())  # nothing left to add
@@ -203,6 +213,13 @@ async def test_every_field_typed_and_saved(harness: Harness) -> None:
     assert row["guardian_relation"] == "祖母"
     assert row["boarding"] == "yes"
     assert row["notes"] == "喜欢 & 擅长 <b>画画</b>"
+    assert (row["ethnicity"], row["household_registration"], row["assistance"]) == ("土家族", "湖北省利川市", "低保")
+    assert (row["illness_disability"], row["guardianship_type"], row["guardianship_assessment"]) == (
+        "healthy",
+        "good",
+        "good",
+    )
+    assert row["id_number"] == "4228**********0020" and "422802201503080020" not in str(row["id_number_sealed"])
     audit = await harness.fetchall("SELECT actor_id, action, child_id, detail FROM audit_log WHERE action = 'create'")
     assert [(a["actor_id"], a["child_id"], a["detail"]) for a in audit] == [(TEACHER_ID, row["id"], "")]
     # The flow is over: its draft and state are gone.
@@ -225,6 +242,8 @@ async def test_a_section_is_skipped_at_once(harness: Harness) -> None:
     await teacher.press("跳过本部分")
     assert "🏫 学校 (1/1)" in teacher.last_text
     await teacher.press("跳过")
+    assert "🏛 民政登记信息 (1/7)" in teacher.last_text
+    await teacher.press("跳过本部分")
     assert "请核对联系卡" in teacher.last_text and "待补充" in teacher.last_text
     assert any("继续补充" in b["text"] for b in teacher.last.buttons())  # still something to add
     await teacher.press("确认保存")
@@ -246,6 +265,7 @@ async def test_adding_more_twice_asks_only_what_is_still_empty(harness: Harness)
     for _ in range(3):
         await teacher.press("跳过本部分")
     await teacher.press("跳过")
+    await teacher.press("跳过本部分")  # the civil-affairs fields
     await teacher.press("继续补充")
     assert "👧 孩子 (2/5) 请输入性格" in teacher.last_text  # away since is filled in: passed
     await teacher.send("开朗")
@@ -253,6 +273,7 @@ async def test_adding_more_twice_asks_only_what_is_still_empty(harness: Harness)
     await teacher.press("跳过本部分")
     await teacher.press("跳过本部分")
     await teacher.send("班干部")  # notes
+    await teacher.press("跳过本部分")
     await teacher.press("确认保存")
     row = (await child_rows(harness))[0]
     assert (row["away_since"], row["personality"], row["notes"]) == ("2020-09-01", "开朗", "班干部")
@@ -396,6 +417,7 @@ async def test_optional_fields_skip_required_cannot(harness: Harness) -> None:
     for _ in range(4):
         await teacher.press("跳过")
     await teacher.press("跳过")  # notes
+    await teacher.press("跳过本部分")  # the civil-affairs fields
     assert "请核对联系卡" in teacher.last_text
     await teacher.press("确认保存")
     row = (await child_rows(harness))[0]
@@ -624,6 +646,7 @@ async def test_restart_in_the_middle_resumes_at_the_same_step(harness: Harness, 
     await getattr(harness, how)()
     await teacher.press("跳过")
     await getattr(harness, how)()
+    await teacher.press("跳过本部分")  # the civil-affairs fields
     await teacher.press("确认保存")
     rows = await child_rows(harness)
     assert len(rows) == 1

@@ -102,13 +102,19 @@ async def test_close_needs_an_outcome_and_a_reference_for_police(school: School)
     await admin.press_data(f"cc:cl:{concern_id}", message=admin.last)
     assert "处理结果" in admin.last_text
     await admin.press("公安")
-    assert "回执号" in admin.last_text
+    assert "哪个公安机关" in admin.last_text
     await admin.send_sticker()
     assert "文字" in admin.last_text
     await admin.send("   ")
     assert await school.h.fetchval("SELECT status FROM concerns WHERE id = ?", (concern_id,)) == "open"
-    await admin.send("利川市公安局 接警 2026-0301")
-    assert "已结案" in admin.last_text
+    await admin.send("利川市公安局城关派出所")
+    assert "回执" in admin.last_text
+    await admin.send("2026-0301")
+    assert "什么时候报的案" in admin.last_text
+    await admin.send("25:99")
+    assert "请输入报案时间" in admin.last_text
+    await admin.press("刚刚")
+    assert "已记录报案并结案" in admin.last_text
     row = await school.h.db.fetchone("SELECT * FROM concerns WHERE id = ?", (concern_id,))
     assert row["status"] == "closed" and row["outcome"] == "police" and "2026-0301" in row["outcome_note"]
     # Closed: no re-sends, and a stale close button says so.
@@ -148,7 +154,7 @@ async def test_bad_input_in_the_report_flow(school: School) -> None:
     await teacher.send("张小明")
     await teacher.send_sticker()
     assert "按钮" in teacher.last_text or "点选" in teacher.last_text
-    await teacher.press("受伤")
+    await teacher.press("多处损伤")
     await teacher.send("x" * 1001)
     assert "太长" in teacher.last_text or "1000" in teacher.last_text or "超过" in teacher.last_text
     await teacher.send("在操场摔倒，膝盖流血。")

@@ -106,7 +106,7 @@ async def seed_everything(school: School) -> None:
     h, own = school.h, school.own
     teacher = school.people["subject_teacher"]
     await teacher.send("/concern 张小明")
-    await teacher.press("受伤")
+    await teacher.press("多处损伤")
     await teacher.send("手臂擦伤")
     await teacher.press("今天")
     counsellor = school.people["counsellor"]

@@ -83,12 +83,15 @@ async def test_register_and_card_edit_keep_typed_text(school: School) -> None:
     for _section in ("health", "parents", "second guardian"):
         await head.press("跳过本部分")
     await head.send(f"{typed('备注')}\r\n第二行")  # notes
+    await head.send(typed("民族"))  # the civil-affairs fields: ethnicity typed as it is
+    await head.press("跳过本部分")
     review = head.last_text
     assert "请核对联系卡" in review and typed("性格") in review and f"{typed('备注')}\n第二行" in review
     await head.press("确认保存")
     child_id = int(re.search(r"编号 (\d+)", head.last_text)[1])  # type: ignore[index]
     row = (await school.h.fetchall("SELECT * FROM children WHERE id = ?", (child_id,)))[0]
     assert (row["name"], row["birth_date"]) == ("内向，懂事？小芳", "2015-03-08")
+    assert row["ethnicity"] == typed("民族")
     assert (row["personality"], row["interests"], row["notes"]) == (
         typed("性格"),
         typed("兴趣"),

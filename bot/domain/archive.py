@@ -18,6 +18,7 @@ class FieldKind(StrEnum):
     BIRTH_DATE = "birth_date"
     PHONE = "phone"
     CLASS = "class"
+    ID_NUMBER = "id_number"  # 公民身份号码: checked, kept sealed, shown masked
 
 
 class Section(StrEnum):
@@ -27,6 +28,7 @@ class Section(StrEnum):
     PARENTS = "parents"
     GUARDIAN = "guardian"
     SCHOOL = "school"
+    CIVIL = "civil"  # the civil-affairs registration's fields (民政登记)
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,13 @@ class ArchiveField:
 SEXES = ("male", "female")
 PARENTS_AWAY = ("father", "mother", "both")
 BOARDING = ("no", "requested", "yes")
+# The civil-affairs registration's choices (农村留守儿童基本情况登记表, 民发〔2016〕42号): 监护类型 as the form lists
+# it, 监护情况评估 as its notes define it, and 身体情况 (healthy, disabled, seriously ill).
+GUARDIANSHIP_TYPES = ("unattended", "parent_unable", "entrusted_weak", "fair", "good")
+ASSESSMENTS = ("good", "fair", "poor")
+CONDITIONS = ("healthy", "disabled", "ill")
 
-_C, _P, _G, _S = Section.CHILD, Section.PARENTS, Section.GUARDIAN, Section.SCHOOL
+_C, _P, _G, _S, _V = Section.CHILD, Section.PARENTS, Section.GUARDIAN, Section.SCHOOL, Section.CIVIL
 
 # Card order. Labels live in the catalogue as "field.<name>".
 FIELDS: tuple[ArchiveField, ...] = (
@@ -75,6 +82,15 @@ FIELDS: tuple[ArchiveField, ...] = (
     ArchiveField("guardian_phone", FieldKind.PHONE, _G, family_visible=True),
     ArchiveField("boarding", FieldKind.CHOICE, _S, required=True, choices=BOARDING, family_visible=True),
     ArchiveField("notes", FieldKind.LONG_TEXT, _S),  # the school's internal notes
+    # The civil-affairs registration's fields, kept with the school, in a section of their own. Declared last so
+    # the edit buttons of older cards still name the fields they named.
+    ArchiveField("ethnicity", FieldKind.TEXT, _V),
+    ArchiveField("id_number", FieldKind.ID_NUMBER, _V),
+    ArchiveField("household_registration", FieldKind.TEXT, _V),
+    ArchiveField("illness_disability", FieldKind.CHOICE, _V, choices=CONDITIONS),
+    ArchiveField("guardianship_type", FieldKind.CHOICE, _V, choices=GUARDIANSHIP_TYPES),
+    ArchiveField("guardianship_assessment", FieldKind.CHOICE, _V, choices=ASSESSMENTS),
+    ArchiveField("assistance", FieldKind.TEXT, _V),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 FAMILY_FIELDS = frozenset(f.name for f in FIELDS if f.family_visible)
@@ -116,6 +132,8 @@ def parse_field(spec: ArchiveField, text: str, *, today: date) -> str:
         return parse_date(text, today=today, earliest=date(today.year - 20, 1, 1)).isoformat()
     if spec.kind is FieldKind.PHONE:
         return parse_phone(text)
+    if spec.kind is FieldKind.ID_NUMBER:
+        return parse_id_number(text)
     if spec.kind in (FieldKind.CHOICE, FieldKind.CLASS):
         raise InvalidInput("invalid.use_buttons")
     return clean_text(text, max_length=spec.max_length)
@@ -125,3 +143,32 @@ def parse_choice(spec: ArchiveField, value: str) -> str:
     if value not in spec.choices:
         raise InvalidInput("invalid.use_buttons")
     return value
+
+
+# GB 11643-1999: 17 digits, then a check character from the weighted sum modulo 11.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_character(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_number(text: str) -> str:
+    """An 18-character citizen ID number (spaces ignored, a final x read as X) whose check character and date of
+    birth are right; anything else is refused with the reason "invalid.id_number"."""
+    number = "".join(text.split()).upper()
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidInput("invalid.id_number")
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidInput("invalid.id_number") from None
+    if id_check_character(number[:17]) != number[17]:
+        raise InvalidInput("invalid.id_number")
+    return number
+
+
+def mask_id_number(number: str) -> str:
+    """The form shown everywhere but the edit step and the roster: the area's first four, the last four."""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -67,6 +67,14 @@ class Child:
     notes: str | None
     class_label: str = ""
     school_id: int = 0  # 0 names no school: a child read without its school reaches no school-wide grant
+    # The civil-affairs registration's fields; `id_number` is only ever the masked form (services/identity.py).
+    ethnicity: str | None = None
+    id_number: str | None = None
+    household_registration: str | None = None
+    illness_disability: str | None = None
+    guardianship_type: str | None = None
+    guardianship_assessment: str | None = None
+    assistance: str | None = None
 
     @property
     def scope(self) -> ChildScope:

@@ -414,6 +414,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("absent", (Access.MARK_ABSENCE,)),
     ("dropouts", (Access.RETURN_CASES,)),
     ("monthly", (Access.RETURN_CASES,)),
+    ("roster", (Access.REPORTS,)),
     ("callplan", (Access.EDIT_CARD,)),
     ("contact", (Access.CONTACT_OVERVIEW, Access.FAMILY_MESSAGES)),
     ("settings", (Access.FAMILY_MESSAGES,)),

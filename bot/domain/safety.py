@@ -4,17 +4,70 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from bot.domain.validation import InvalidInput
+
 
 class ConcernKind(StrEnum):
+    # The 2016 situations a school reports about a left-behind child (国发〔2016〕13号).
     ALONE = "alone"  # living alone
     MISSING = "missing"
+    GUARDIAN = "guardian"  # guardian unable to care
+    # Kept for concerns stored before the 2020 list was offered; no longer offered.
     INJURED = "injured"
     ABUSE = "abuse"  # suspected abuse or neglect
-    GUARDIAN = "guardian"  # guardian unable to care
+    # The situations of article 4 of the mandatory-reporting rules (高检发〔2020〕9号), in its order.
+    INTIMATE_INJURY = "intimate_injury"  # (一) injury to the genitals or private parts
+    SEXUAL_UNDER14 = "sexual_under14"  # (二) a girl under 14: sexual abuse, pregnancy, abortion
+    SEXUAL_PREGNANCY = "sexual_pregnancy"  # (三) a girl of 14 or more: pregnancy or abortion from sexual abuse
+    VIOLENCE = "violence"  # (四) many injuries, malnutrition, unconscious; violence, bullying, abuse, drugged
+    ABNORMAL_HARM = "abnormal_harm"  # (五) disabled or dead from suicide, self-harm, poisoning, beating...
+    ABANDONED = "abandoned"  # (六) abandoned, or long left without care
+    TRAFFICKED = "trafficked"  # (七) of unknown origin, missing, trafficked or bought
+    BEGGING = "begging"  # (八) organised begging
+    DANGER = "danger"  # (九) any other serious harm, or facing the danger of it
     OTHER = "other"
+
+
+# What /concern offers, in this order: the 2016 situations, the 2020 list, then anything else.
+OFFERED_KINDS: tuple[ConcernKind, ...] = (
+    ConcernKind.ALONE,
+    ConcernKind.MISSING,
+    ConcernKind.GUARDIAN,
+    ConcernKind.INTIMATE_INJURY,
+    ConcernKind.SEXUAL_UNDER14,
+    ConcernKind.SEXUAL_PREGNANCY,
+    ConcernKind.VIOLENCE,
+    ConcernKind.ABNORMAL_HARM,
+    ConcernKind.ABANDONED,
+    ConcernKind.TRAFFICKED,
+    ConcernKind.BEGGING,
+    ConcernKind.DANGER,
+    ConcernKind.OTHER,
+)
+# The situations the 2020 rules say must be reported to the police at once (and the old kinds they cover).
+POLICE_KINDS = frozenset(
+    {
+        ConcernKind.INJURED,
+        ConcernKind.ABUSE,
+        ConcernKind.INTIMATE_INJURY,
+        ConcernKind.SEXUAL_UNDER14,
+        ConcernKind.SEXUAL_PREGNANCY,
+        ConcernKind.VIOLENCE,
+        ConcernKind.ABNORMAL_HARM,
+        ConcernKind.ABANDONED,
+        ConcernKind.TRAFFICKED,
+        ConcernKind.BEGGING,
+        ConcernKind.DANGER,
+    }
+)
+# Days after the police accepted a report with no feedback recorded before the admins are reminded (once).
+POLICE_FEEDBACK_DAYS = 3
+MAX_POLICE_UNIT = 60
+MAX_RECEIPT = 40
 
 
 class ConcernStatus(StrEnum):
@@ -82,3 +135,20 @@ def is_urgent(text: str, keywords: Iterable[str] = URGENT_WORDS) -> bool:
     """True if the message contains any of the words of self-harm or danger (URGENT_WORDS unless given)."""
     folded = _fold(text)
     return any(_fold(word) in folded for word in keywords if word.strip())
+
+
+def parse_report_time(text: str, *, now_local: datetime, earliest_days: int = 366) -> datetime:
+    """When the police took the report: "14:30" (today) or "2026-03-08 14:30", local time, not in the future."""
+    raw = " ".join(unicodedata.normalize("NFKC", text).split())  # NFKC reads a full-width colon as ":"
+    try:
+        if " " in raw:
+            moment = datetime.strptime(raw, "%Y-%m-%d %H:%M")
+        else:
+            clock = datetime.strptime(raw, "%H:%M")
+            moment = now_local.replace(tzinfo=None, hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    except ValueError:
+        raise InvalidInput("safety.police.bad_time") from None
+    aware = moment.replace(tzinfo=now_local.tzinfo)
+    if aware > now_local or aware < now_local - timedelta(days=earliest_days):
+        raise InvalidInput("safety.police.bad_time")
+    return aware

@@ -188,6 +188,9 @@ async def edit_start(update: Update, context: BotContext) -> int:
             class_label=child.class_label,
             today=registry_service.local_today(context.services),
         )
+        if spec.kind is FieldKind.ID_NUMBER:  # the one place the number is shown whole
+            number = await registry_service.id_number_for_edit(context.services, actor, child_id)
+            current = number or current
         await reply(update, texts.t("card.edit_ask", label=label, current=current), kb.grid([], 1, extra))
     return EDIT_VALUE
 

@@ -6,13 +6,25 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, Actor, may_do, reaches_every_child
-from bot.domain.safety import MAX_DESCRIPTION, MAX_NOTE, ConcernKind, ConcernStatus, Outcome
+from bot.domain.safety import (
+    MAX_DESCRIPTION,
+    MAX_NOTE,
+    MAX_POLICE_UNIT,
+    MAX_RECEIPT,
+    OFFERED_KINDS,
+    POLICE_FEEDBACK_DAYS,
+    POLICE_KINDS,
+    ConcernKind,
+    ConcernStatus,
+    Outcome,
+    parse_report_time,
+)
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
     BotContext,
@@ -36,13 +48,17 @@ from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
 from bot.texts import Texts
+from bot.views import concern_register
 
 FLOW = "concern"
 DRAFT = "concern_draft"
 PICK, KIND, WHAT, WHEN = range(4)
 CLOSE_FLOW = "concern_close"
 CLOSE_DRAFT = "concern_close_draft"
-NOTE = 10
+NOTE, POLICE_UNIT, POLICE_RECEIPT, POLICE_AT = 10, 11, 12, 13
+FEEDBACK_FLOW = "concern_feedback"
+FEEDBACK_DRAFT = "concern_feedback_draft"
+FEEDBACK = 20
 PICK_LIMIT = 8
 EARLIEST_DAYS = 366
 GONE = "safety.concern.gone"
@@ -150,8 +166,8 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: i
         return end_flow(context, DRAFT)
     name = await children_service.child_name(context.services, child_id)
     context.draft.setdefault(DRAFT, {})["child_id"] = child_id
-    buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), bt.ConcernKind(k)) for k in ConcernKind]
-    await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 2))
+    buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), bt.ConcernKind(k)) for k in OFFERED_KINDS]
+    await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 1))
     return KIND
 
 
@@ -220,7 +236,10 @@ async def _save(update: Update, context: BotContext, when: date) -> int:
         return end_flow(context, DRAFT)
     end_saved(update, context, DRAFT)
     await alerts_service.queue(context.services, alerts)
-    await reply(update, texts.t("safety.concern.sent", id=concern_id, admins=len(alerts)))
+    sent = texts.t("safety.concern.sent", id=concern_id, admins=len(alerts))
+    if ConcernKind(draft["kind"]) in POLICE_KINDS:  # the 2020 rules: report to the police at once
+        sent += "\n\n" + texts.t("safety.concern.police_duty")
+    await reply(update, sent)
     return ConversationHandler.END
 
 
@@ -387,6 +406,9 @@ async def close_ask_note(update: Update, context: BotContext) -> int:
     if concern is None or not await begin_flow(update, context, CLOSE_FLOW):
         return ConversationHandler.END
     context.draft[CLOSE_DRAFT] = {"id": concern.id, "outcome": outcome.value}
+    if outcome is Outcome.POLICE:  # the report to the police: its unit, its receipt's number, its time
+        await reply(update, texts.t("safety.police.ask_unit", id=concern.id, limit=MAX_POLICE_UNIT))
+        return POLICE_UNIT
     await reply(update, texts.t(f"safety.close.ask_note.{outcome.value}", limit=MAX_NOTE))
     return NOTE
 
@@ -404,13 +426,161 @@ async def close_note(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def police_unit(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(CLOSE_DRAFT)
+    if not draft:
+        return end_flow(context, CLOSE_DRAFT)
+    unit = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_POLICE_UNIT))
+    if unit is None:
+        return POLICE_UNIT
+    draft["unit"] = unit
+    await reply(update, texts.t("safety.police.ask_receipt", limit=MAX_RECEIPT))
+    return POLICE_RECEIPT
+
+
+async def police_receipt(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(CLOSE_DRAFT)
+    if not draft or "unit" not in draft:
+        return end_flow(context, CLOSE_DRAFT)
+    receipt = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_RECEIPT))
+    if receipt is None:
+        return POLICE_RECEIPT
+    draft["receipt"] = receipt
+    now = kb.button(texts.t("safety.police.just_now"), bt.ConcernPoliceNow(int(draft["id"])))
+    await reply(update, texts.t("safety.police.ask_time"), kb.grid([now], 1))
+    return POLICE_AT
+
+
+async def police_at_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    local_now = concern_service.now_local(context.services)
+    moment = await read_typed(update, texts, lambda text: parse_report_time(text, now_local=local_now))
+    if moment is None:
+        return POLICE_AT
+    return await _police_save(update, context, texts, moment)
+
+
+async def police_at_now(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(CLOSE_DRAFT) or {}
+    if draft.get("id") != bt.ConcernPoliceNow.of(update).concern or "receipt" not in draft:
+        await answer(update, texts.t("flow.stale_button"), alert=True)
+        return POLICE_AT
+    await answer(update)
+    return await _police_save(update, context, texts, context.services.now())
+
+
+async def _police_save(update: Update, context: BotContext, texts: Texts, moment: Any) -> int:
+    draft = context.draft.get(CLOSE_DRAFT)
+    if not draft or not {"id", "unit", "receipt"} <= draft.keys():
+        return end_flow(context, CLOSE_DRAFT)
+    end_flow(context, CLOSE_DRAFT)
+    actor = await context.actor(update)
+    concern_id = int(draft["id"])
+    try:
+        concern, done = await concern_service.report_to_police(
+            context.services, actor, concern_id, reported_at=moment, police_unit=str(draft["unit"]),
+            receipt_no=str(draft["receipt"]),
+        )  # fmt: skip
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE)
+        return ConversationHandler.END
+    if not done:
+        await reply(update, texts.t("safety.close.already", id=concern_id, status=_status_line(texts, concern)))
+        return ConversationHandler.END
+    feedback = kb.button(texts.t("safety.button.feedback"), bt.ConcernFeedback(concern_id))
+    recorded = texts.t("safety.police.recorded", id=concern_id, days=POLICE_FEEDBACK_DAYS)
+    await reply(update, recorded, kb.grid([feedback], 1))
+    return ConversationHandler.END
+
+
 def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
     return conversation(
         name=CLOSE_FLOW,
         entry_points=[CallbackQueryHandler(close_ask_note, pattern=bt.ConcernOutcomeNote.pattern)],
-        states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, close_note)]},
+        states={
+            NOTE: [MessageHandler(text, close_note)],
+            POLICE_UNIT: [MessageHandler(text, police_unit)],
+            POLICE_RECEIPT: [MessageHandler(text, police_receipt)],
+            POLICE_AT: [
+                MessageHandler(text, police_at_typed),
+                CallbackQueryHandler(police_at_now, pattern=bt.ConcernPoliceNow.pattern),
+            ],
+        },
         draft_keys=(CLOSE_DRAFT,),
         timeout_minutes=timeout_minutes,
+    )
+
+
+# --- the police's feedback ----------------------------------------------------------------------------------
+
+
+async def feedback_start(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    concern_id = bt.ConcernFeedback.of(update).concern
+    found = await _on_pressed(update, context, texts, concern_service.police_report_for_feedback, concern_id)
+    if found is None:
+        return ConversationHandler.END
+    await answer(update)
+    _, police = found
+    if not await begin_flow(update, context, FEEDBACK_FLOW):
+        return ConversationHandler.END
+    context.draft[FEEDBACK_DRAFT] = {"id": concern_id}
+    await reply(
+        update,
+        texts.t("safety.police.ask_feedback", id=concern_id, unit=police.police_unit, receipt=police.receipt_no,
+                limit=MAX_NOTE),
+    )  # fmt: skip
+    return FEEDBACK
+
+
+async def feedback_typed(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    draft = context.draft.get(FEEDBACK_DRAFT)
+    if not draft:
+        return end_flow(context, FEEDBACK_DRAFT)
+    feedback = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_NOTE))
+    if feedback is None:
+        return FEEDBACK
+    end_flow(context, FEEDBACK_DRAFT)
+    actor = await context.actor(update)
+    try:
+        await concern_service.record_feedback(context.services, actor, int(draft["id"]), feedback)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone=GONE)
+        return ConversationHandler.END
+    await reply(update, texts.t("safety.police.feedback_saved", id=draft["id"]))
+    return ConversationHandler.END
+
+
+def build_feedback(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    return conversation(
+        name=FEEDBACK_FLOW,
+        entry_points=[CallbackQueryHandler(feedback_start, pattern=bt.ConcernFeedback.pattern)],
+        states={FEEDBACK: [MessageHandler(filters.TEXT & ~filters.COMMAND, feedback_typed)]},
+        draft_keys=(FEEDBACK_DRAFT,),
+        timeout_minutes=timeout_minutes,
+    )
+
+
+async def send_register(update: Update, context: BotContext) -> None:
+    """The register of reports (强制报告登记簿) as a workbook: admins, for the concerns they manage."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        content, count = await concern_register.workbook(context.services, actor, texts)
+    except AccessDenied as problem:
+        await refuse(update, texts, problem)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename=texts.t("safety.register.file_name")),
+        caption=texts.t("safety.register.caption", count=count),
     )
 
 
@@ -422,8 +592,13 @@ async def list_open(update: Update, context: BotContext) -> None:
         await reply(update, texts.t("access.denied"))
         return
     found = await concern_service.open_list(context.services, actor)
+    register = (
+        [kb.button(texts.t("safety.button.register"), bt.ConcernRegister())]
+        if may_do(actor, Access.MANAGE_CONCERNS)
+        else []
+    )
     if not found:
-        await reply(update, texts.t("safety.concerns.none"))
+        await reply(update, texts.t("safety.concerns.none"), kb.grid(register, 1) if register else None)
         return
     lines = [texts.t("safety.concerns.header", count=len(found))]
     buttons = []
@@ -437,12 +612,12 @@ async def list_open(update: Update, context: BotContext) -> None:
         if may_do(actor, Access.MANAGE_CONCERNS) and concern.status is ConcernStatus.OPEN:
             buttons.append(kb.button(texts.t("safety.button.ack_id", id=concern.id), bt.ConcernAck(concern.id)))
         buttons.append(kb.button(texts.t("safety.button.close_id", id=concern.id), bt.ConcernClose(concern.id)))
-    await reply(update, "\n".join(lines), kb.grid(buttons[:60], 2))
+    await reply(update, "\n".join(lines), kb.grid(buttons[:60], 2, register))
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     """The conversations (wired before every plain handler)."""
-    return [build(timeout_minutes), build_close(timeout_minutes)]
+    return [build(timeout_minutes), build_close(timeout_minutes), build_feedback(timeout_minutes)]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
@@ -453,4 +628,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(assign_to, pattern=bt.ConcernAssignTo.pattern),
         CallbackQueryHandler(close_menu, pattern=bt.ConcernClose.pattern),
         CallbackQueryHandler(close_direct, pattern=bt.ConcernOutcome.pattern),
+        CallbackQueryHandler(send_register, pattern=bt.ConcernRegister.pattern),
     ]

@@ -130,6 +130,8 @@ async def _ask(update: Update, context: BotContext, texts: Texts, draft: Registr
         question = texts.t("register.ask_date", **values)
     elif spec.kind is FieldKind.PHONE:
         question = texts.t("register.ask_phone", **values)
+    elif spec.kind is FieldKind.ID_NUMBER:
+        question = texts.t("register.ask_id_number", **values)
     else:
         question = texts.t("register.ask_text", **values)
     if not spec.family_visible:
@@ -147,6 +149,9 @@ async def _store(
     update: Update, context: BotContext, texts: Texts, draft: Registration, spec: ArchiveField, value: object
 ) -> int:
     """Keeps one value in the draft, then asks the next question (or returns to the review)."""
+    if spec.kind is FieldKind.ID_NUMBER:  # only the masked and sealed forms are kept (the draft is persisted)
+        draft.values.update(registry_service.protected_id_values(context.services, str(value) if value else None))
+        return await _next(update, context, texts, draft)
     draft.values[spec.name] = value
     return await _next(update, context, texts, draft)
 

@@ -16,3 +16,12 @@ async def resend_unacknowledged(context: Any) -> None:
     async with services.db.transaction():
         alerts = await concern_service.due_resends(services)
         await alerts_service.queue(services, alerts)
+
+
+async def remind_police_feedback(context: Any) -> None:
+    """Job: a report to the police with no feedback recorded three days after it was accepted reminds the child's
+    school's admins, once (the mark and the queued reminders in one transaction)."""
+    services: Services = context.application.bot_data["services"]
+    async with services.db.transaction():
+        alerts = await concern_service.due_feedback_reminders(services)
+        await alerts_service.queue(services, alerts, kind="concern_feedback")

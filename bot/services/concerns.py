@@ -17,8 +17,11 @@ from bot.domain.roles import Access, Actor, ChildFilter, Role, may, may_do, scop
 from bot.domain.safety import (
     MAX_DESCRIPTION,
     MAX_NOTE,
+    MAX_POLICE_UNIT,
     MAX_REASON,
+    MAX_RECEIPT,
     OUTCOMES_NEEDING_NOTE,
+    POLICE_FEEDBACK_DAYS,
     ConcernKind,
     ConcernStatus,
     Outcome,
@@ -311,3 +314,127 @@ async def ranked(services: Services, child_ids: list[int]) -> list[int]:
         return risk_sort_key(effective_risk(risk.level, risk.open_concerns) if risk else RiskLevel.LOW)
 
     return sorted(child_ids, key=key)
+
+
+# --- reports to the police (强制报告) -------------------------------------------------------------------------
+
+
+class TooLong(ValueError):
+    """A typed answer is longer than its step allows."""
+
+
+def _short(text: str, limit: int) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise NoteRequired
+    if len(cleaned) > limit:
+        raise TooLong
+    return cleaned
+
+
+async def report_to_police(
+    services: Services,
+    actor: Actor,
+    concern_id: int,
+    *,
+    reported_at: datetime,
+    police_unit: str,
+    receipt_no: str,
+) -> tuple[concerns_store.Concern, bool]:
+    """Records the report to the police (when it was made and accepted, the unit, the receipt's number) and
+    closes the concern with that outcome. False if the concern was already closed."""
+    concern = await _concern_for_admin(services, actor, concern_id, "close")
+    unit = _short(police_unit, MAX_POLICE_UNIT)
+    receipt = _short(receipt_no, MAX_RECEIPT)
+    now = services.now()
+    async with services.db.transaction():
+        done = await concerns_store.close(services.db, concern_id, Outcome.POLICE, receipt, actor.user_id, now)
+        if done:
+            await concerns_store.insert_police_report(
+                services.db, concern_id, reported_at=min(reported_at, now), police_unit=unit, receipt_no=receipt,
+                user_id=actor.user_id, now=now,
+            )  # fmt: skip
+            await audit.record(
+                services.db, at=now, actor_id=actor.user_id, action="concern.police", child_id=concern.child_id,
+                detail=f"concern={concern_id}",
+            )  # fmt: skip
+    updated = await concerns_store.get_concern(services.db, concern_id)
+    assert updated is not None
+    return updated, done
+
+
+async def police_report_for_feedback(
+    services: Services, actor: Actor, concern_id: int
+) -> tuple[concerns_store.Concern, concerns_store.PoliceReport]:
+    """The concern and its report to the police, for an admin about to record the police's feedback."""
+    concern = await _concern_for_admin(services, actor, concern_id, "feedback")
+    police = await concerns_store.police_report(services.db, concern_id)
+    if police is None:
+        raise NotFound
+    return concern, police
+
+
+async def _school(services: Services, concern: concerns_store.Concern) -> int:
+    return await schools.school_of_class(services.db, concern.class_id) or 0
+
+
+async def record_feedback(services: Services, actor: Actor, concern_id: int, feedback: str) -> concerns_store.Concern:
+    """The police's feedback on a report (admins only); it stops the reminder. Audited by id, not by content."""
+    concern, _ = await police_report_for_feedback(services, actor, concern_id)
+    text = _short(feedback, MAX_NOTE)
+    now = services.now()
+    async with services.db.transaction():
+        await concerns_store.record_feedback(services.db, concern_id, text, actor.user_id, now)
+        await audit.record(
+            services.db, at=now, actor_id=actor.user_id, action="concern.feedback", child_id=concern.child_id,
+            detail=f"concern={concern_id}",
+        )  # fmt: skip
+    return concern
+
+
+async def due_feedback_reminders(services: Services) -> list[Alert]:
+    """Reports accepted POLICE_FEEDBACK_DAYS ago with no feedback: one reminder for the child's school's admins,
+    once per report (marked in the same transaction the caller queues them in)."""
+    now = services.now()
+    alerts: list[Alert] = []
+    for police in await concerns_store.awaiting_feedback(services.db, now - timedelta(days=POLICE_FEEDBACK_DAYS)):
+        concern = await concerns_store.get_concern(services.db, police.concern_id)
+        if concern is None or not await concerns_store.mark_reminded(services.db, police.concern_id, now):
+            continue
+        text = message(
+            "safety.police.reminder",
+            id=concern.id,
+            kind=message(f"safety.kind.{concern.kind.value}"),
+            unit=police.police_unit,
+            receipt=police.receipt_no,
+            days=POLICE_FEEDBACK_DAYS,
+        )
+        buttons = ((Choice(message("safety.button.feedback"), bt.ConcernFeedback(concern.id)),),)
+        for admin_id in await people.admin_ids(services.db, await _school(services, concern)):
+            notification = Notification(admin_id, await _language_of(services, admin_id), text, buttons)
+            alerts.append(Alert(notification, f"police:{concern.id}:remind:{admin_id}", urgent=False))
+    return alerts
+
+
+RegisterRow = concerns_store.RegisterRow  # what the register's view words
+
+
+async def register(services: Services, actor: Actor) -> list[RegisterRow]:
+    """The register of reports (强制报告登记): every concern the actor manages, with its report to the police;
+    the export is audited once per child it names."""
+    if not may_do(actor, Access.MANAGE_CONCERNS):
+        await _deny(services, actor, None, "concern.register")
+    rows = await concerns_store.register(services.db, scope_for(actor, Access.MANAGE_CONCERNS))
+    child_ids = sorted({row.concern.child_id for row in rows})
+    if child_ids:
+        await audit.record_many(
+            services.db, at=services.now(), actor_id=actor.user_id, action="concern.register", child_ids=child_ids,
+            detail="register",
+        )  # fmt: skip
+    return rows
+
+
+async def county_counts(services: Services, scope: ChildFilter) -> list[concerns_store.ConcernCount]:
+    """Name-free counts for the county's figures: per school, kind and status, with how many went to the police
+    and still wait for its feedback. The caller decides the scope (and applies the small-count rule)."""
+    return await concerns_store.counts(services.db, scope)

@@ -104,7 +104,7 @@ def roster_row(child: Child, *, words: Words, today: date) -> list[Any]:
         value = child.value(spec.name)
         if spec.kind is FieldKind.CLASS:
             value = child.class_label
-        elif spec.kind is FieldKind.CHOICE:
+        elif spec.kind is FieldKind.CHOICE and value:  # an optional choice may be empty
             value = words.plain(f"choice.{spec.name}.{value}")
         row.append(value)
         if spec.kind is FieldKind.BIRTH_DATE:
@@ -143,7 +143,8 @@ def build_export(book_data: ExportBook, *, words: Words, today: date) -> bytes:
     return buffer.getvalue()
 
 
-_IMPORT_FIELDS = tuple(f for f in FIELDS)
+# The ID number is not read from a workbook: it must be sealed, and an export's column holds only its masked form.
+_IMPORT_FIELDS = tuple(f for f in FIELDS if f.kind is not FieldKind.ID_NUMBER)
 REQUIRED_MARK = "*"  # after a required column's header; ignored when reading, so unmarked headers still match
 # The example row of the template: the values that are words come from the catalogue (import.example.<field>).
 _EXAMPLE_WORDS = ("name", "father_name", "father_work_place", "guardian_name", "guardian_relation", "notes")
@@ -414,7 +415,7 @@ def _check_row(
 ) -> dict[str, str | int | None] | tuple[str, str]:
     """The values to store, or (reason key, column header) for the first problem found."""
     values: dict[str, str | int | None] = {}
-    for spec in FIELDS:
+    for spec in _IMPORT_FIELDS:
         text = raw.get(spec.name, "")
         label = labels.get(spec.name, "")
         if not text:

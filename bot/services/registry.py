@@ -8,7 +8,7 @@ from datetime import date
 from bot.domain.archive import FIELDS_BY_NAME, FieldKind
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may, scope_for, visible_fields
-from bot.services import AccessDenied, Services
+from bot.services import AccessDenied, Services, identity
 from bot.services import access as access_service
 from bot.storage import audit, children, people, schools
 
@@ -101,9 +101,14 @@ async def edit_field(
         and await may_register_into(services, actor, value)
     ):
         raise AccessDenied
+    sealed: str | None = None
+    if spec.kind is FieldKind.ID_NUMBER:  # the column keeps the masked form; the number itself only sealed
+        value, sealed = identity.protect(services.config.security.secret, str(value) if value else None)
     now = services.now()
     async with services.db.transaction():
         await children.update_field(services.db, child_id, field_name, value, now)
+        if spec.kind is FieldKind.ID_NUMBER:
+            await children.set_sealed_id(services.db, child_id, sealed)
         await audit.record(
             services.db, at=now, actor_id=actor.user_id, action="edit", child_id=child_id, detail=field_name
         )
@@ -131,3 +136,21 @@ async def search_children(
 async def searchable_for_edit(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:
     """Children whose card the actor may change (and so invite a guardian for)."""
     return await children.search(services.db, query, scope_for(actor, Access.EDIT_CARD), limit=limit)
+
+
+def protected_id_values(services: Services, number: str | None) -> dict[str, str | None]:
+    """What a registration draft keeps of a typed ID number: the masked form and the sealed one, never the number
+    (drafts are persisted)."""
+    masked, sealed = identity.protect(services.config.security.secret, number)
+    return {"id_number": masked, identity.SEALED: sealed}
+
+
+async def id_number_for_edit(services: Services, actor: Actor, child_id: int) -> str | None:
+    """The number in full, for the archive's edit step only (the head teacher of the class, or an admin); the read
+    is audited by field name."""
+    await _authorised_child(services, actor, child_id, Access.EDIT_CARD)
+    number = identity.unseal(services.config.security.secret, await children.sealed_id(services.db, child_id))
+    await audit.record(
+        services.db, at=services.now(), actor_id=actor.user_id, action="view", child_id=child_id, detail="id_number"
+    )
+    return number

@@ -16,7 +16,9 @@ _SELECT = (
     "SELECT ch.*, g.name || c.name AS class_label, c.school_id FROM children ch "
     "JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id"
 )
-_COLUMNS = tuple(FIELDS_BY_NAME)
+# The sealed ID number is stored beside the archive's fields (which hold its masked form); see services/identity.
+SEALED_ID = "id_number_sealed"
+_COLUMNS = (*FIELDS_BY_NAME, SEALED_ID)
 
 
 async def insert_child(
@@ -51,6 +53,15 @@ async def update_field(db: Database, child_id: int, field_name: str, value: str 
     await db.execute(
         f"UPDATE children SET {field_name} = ?, updated_at = ? WHERE id = ?", (value, to_db(now), child_id)
     )
+
+
+async def set_sealed_id(db: Database, child_id: int, sealed: str | None) -> None:
+    await db.execute(f"UPDATE children SET {SEALED_ID} = ? WHERE id = ?", (sealed, child_id))
+
+
+async def sealed_id(db: Database, child_id: int) -> str | None:
+    value = await db.fetchval(f"SELECT {SEALED_ID} FROM children WHERE id = ?", (child_id,))
+    return None if value is None else str(value)
 
 
 async def get_child(db: Database, child_id: int) -> Child | None:
@@ -127,3 +138,25 @@ async def search_all(
     )
     total = await db.fetchval(f"SELECT COUNT(*) FROM children ch WHERE ch.name LIKE ? ESCAPE '\\' AND {within}", params)
     return [(r["id"], r["name"], r["class_label"]) for r in rows], int(total or 0)
+
+
+async def class_grades(db: Database, class_ids: list[int]) -> dict[int, str]:
+    """The grade (the county's level) of each of these classes."""
+    if not class_ids:
+        return {}
+    among_ids, params = among("c.id", class_ids)
+    rows = await db.fetchall(
+        "SELECT c.id, g.name FROM classes c JOIN grades g ON g.id = c.grade_id WHERE " + among_ids, params
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def sealed_ids(db: Database, child_ids: list[int]) -> dict[int, str]:
+    """The sealed ID numbers of these children (those that have one)."""
+    if not child_ids:
+        return {}
+    among_ids, params = among("id", child_ids)
+    rows = await db.fetchall(
+        f"SELECT id, {SEALED_ID} FROM children WHERE {SEALED_ID} IS NOT NULL AND " + among_ids, params
+    )
+    return {row[0]: str(row[1]) for row in rows}

@@ -176,4 +176,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown class. An administrator creates it: /invite → staff → head teacher, then type the class (e.g. "
         '"Grade3 Class2"); then send this file again',
     ),
+    # --- the civil-affairs registration's fields (农村留守儿童基本情况登记表) ---
+    "card.section_civil": ("🏛 民政登记信息", "🏛 Civil-affairs registration"),
+    "field.ethnicity": ("民族", "Ethnicity"),
+    "field.id_number": ("身份证号", "ID number"),
+    "field.household_registration": ("户籍所在地", "Household registration"),
+    "field.illness_disability": ("患病或残疾", "Illness or disability"),
+    "field.guardianship_type": ("监护类型", "Guardianship type"),
+    "field.guardianship_assessment": ("监护情况评估", "Guardianship assessment"),
+    "field.assistance": ("救助帮扶情况", "Help received"),
+    "choice.illness_disability.healthy": ("健康", "Healthy"),
+    "choice.illness_disability.disabled": ("残疾", "Disabled"),
+    "choice.illness_disability.ill": ("患病", "Seriously ill"),
+    "choice.guardianship_type.unattended": ("无人监护", "No one looks after the child"),
+    "choice.guardianship_type.parent_unable": ("父或母无监护能力", "The parent at home cannot care"),
+    "choice.guardianship_type.entrusted_weak": ("受委托监护人监护能力不足", "The entrusted guardian cannot fully care"),
+    "choice.guardianship_type.fair": ("监护情况一般", "Guardianship fair"),
+    "choice.guardianship_type.good": ("监护情况较好", "Guardianship good"),
+    "choice.guardianship_assessment.good": ("较好", "Good"),
+    "choice.guardianship_assessment.fair": ("一般", "Fair"),
+    "choice.guardianship_assessment.poor": ("差", "Poor"),
+    "register.ask_id_number": (
+        "{progress} 请输入{label}{star}（18 位公民身份号码，只保存加密后的号码，卡片上只显示前 4 位和后 4 位）：",
+        "{progress} Enter {label}{star} (the 18-character citizen ID number; it is stored encrypted and the card "
+        "shows only its first and last 4 characters):",
+    ),
+    "invalid.id_number": (
+        "这不是有效的身份证号：应为 18 位（最后一位可以是 X），出生日期和校验位都要正确。请核对后重新输入。",
+        "That is not a valid ID number: it has 18 characters (the last may be X), with a real date of birth and "
+        "the right check character. Please check it and type it again.",
+    ),
 }

@@ -378,4 +378,94 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "🔒 加密备份 {name}。用配置中的备份密码，通过 python -m bot restore 恢复。",
         "🔒 Encrypted backup {name}. Restore it with python -m bot restore and the configured passphrase.",
     ),
+    # --- mandatory reporting as the 2020 rules have it (高检发〔2020〕9号) ---
+    "safety.kind.intimate_injury": ("生殖器官或隐私部位遭受或疑似遭受非正常损伤", "Injury to the private parts"),
+    "safety.kind.sexual_under14": (
+        "不满14周岁女童遭受或疑似遭受性侵害、怀孕、流产",
+        "A girl under 14: sexual abuse, pregnancy or abortion",
+    ),
+    "safety.kind.sexual_pregnancy": (
+        "14周岁以上女性未成年人因性侵害怀孕、流产",
+        "A girl of 14 or more: pregnancy or abortion from sexual abuse",
+    ),
+    "safety.kind.violence": (
+        "多处损伤、严重营养不良、意识不清，疑似家暴、欺凌、虐待、殴打",
+        "Many injuries, malnutrition or unconscious; suspected violence, bullying, abuse",
+    ),
+    "safety.kind.abnormal_harm": (
+        "因自杀、自残、中毒、殴打等非正常原因伤残、死亡",
+        "Disabled or dead from suicide, self-harm, poisoning, beating",
+    ),
+    "safety.kind.abandoned": ("被遗弃或长期无人照料", "Abandoned or long left without care"),
+    "safety.kind.trafficked": ("来源不明、失踪或被拐卖、收买", "Of unknown origin, missing, trafficked"),
+    "safety.kind.begging": ("被组织乞讨", "Organised begging"),
+    "safety.kind.danger": (
+        "其他严重侵害身心健康或正面临不法侵害危险",
+        "Other serious harm, or facing the danger of it",
+    ),
+    "safety.concern.police_duty": (
+        "⚠️ 这属于强制报告情形，须立即向公安机关报案。报案后，管理员在提醒里点「☑️ 结案」→「已报告公安机关」，"
+        "记下报案时间、公安机关和回执编号。",
+        '⚠️ The law says this must be reported to the police at once. Once it is, an admin presses "☑️ Close" → '
+        '"Reported to the police" on the alert and records the time, the police unit and the receipt number.',
+    ),
+    "safety.police.ask_unit": (
+        "第 {id} 号：向哪个公安机关报的案？（如「××派出所」，{limit} 字以内）",
+        "No. {id}: which police unit took the report? (e.g. a station's name, up to {limit} characters)",
+    ),
+    "safety.police.ask_receipt": (
+        "受案回执（或报警记录）的编号是？（{limit} 字以内）",
+        "The number on the receipt (or of the call record)? (up to {limit} characters)",
+    ),
+    "safety.police.ask_time": (
+        "什么时候报的案、公安机关受理的？点「刚刚」，或输入时间，如 14:30 或 2026-03-08 14:30。",
+        'When was it reported and accepted? Press "Just now", or type a time such as 14:30 or 2026-03-08 14:30.',
+    ),
+    "safety.police.just_now": ("刚刚", "Just now"),
+    "safety.police.bad_time": (
+        "请输入报案时间，如 14:30（今天）或 2026-03-08 14:30，不能晚于现在，也不能早于一年前。",
+        "Type when it was reported, such as 14:30 (today) or 2026-03-08 14:30: not later than now, not more than a "
+        "year ago.",
+    ),
+    "safety.police.recorded": (
+        "☑️ 第 {id} 号已记录报案并结案。收到公安机关反馈后请点下面的按钮记下；{days} 天内没有记录反馈，会提醒管理员。",
+        "☑️ No. {id}: the report to the police is recorded and the concern closed. When the police give feedback, "
+        "record it with the button below; if none is recorded within {days} days, the admins are reminded.",
+    ),
+    "safety.police.reminder": (
+        "⏰ 第 {id} 号（{kind}）已向{unit}报案（回执 {receipt}）{days} 天，还没有记录公安机关的反馈。"
+        "请跟进，并在收到后点下面的按钮记下。",
+        "⏰ No. {id} ({kind}) was reported to {unit} (receipt {receipt}) {days} days ago and no feedback from the "
+        "police is recorded yet. Please follow it up and record the feedback with the button below.",
+    ),
+    "safety.police.ask_feedback": (
+        "第 {id} 号（{unit}，回执 {receipt}）：公安机关的反馈是什么？（{limit} 字以内）",
+        "No. {id} ({unit}, receipt {receipt}): what feedback did the police give? (up to {limit} characters)",
+    ),
+    "safety.police.feedback_saved": ("✅ 第 {id} 号的反馈已记录。", "✅ Feedback on No. {id} recorded."),
+    "safety.button.feedback": ("📝 记录公安反馈", "📝 Record the police's feedback"),
+    "safety.button.register": ("📒 强制报告登记簿（Excel）", "📒 Register of reports (Excel)"),
+    "safety.register.file_name": ("强制报告登记簿.xlsx", "register-of-reports.xlsx"),
+    "safety.register.caption": ("📒 强制报告登记簿：共 {count} 条。", "📒 Register of reports: {count} in all."),
+    "safety.register.sheet": ("强制报告登记", "Register of reports"),
+    "safety.register.status_closed": ("已结案", "Closed"),
+    "safety.register.col.id": ("编号", "No."),
+    "safety.register.col.child": ("儿童", "Child"),
+    "safety.register.col.class": ("班级", "Class"),
+    "safety.register.col.kind": ("情形", "Situation"),
+    "safety.register.col.occurred": ("发现日期", "Found on"),
+    "safety.register.col.reported": ("校内报告时间", "Reported in school"),
+    "safety.register.col.reporter": ("报告人", "Reported by"),
+    "safety.register.col.status": ("状态", "Status"),
+    "safety.register.col.outcome": ("处理结果", "Outcome"),
+    "safety.register.col.police_at": ("报案时间", "Reported to the police"),
+    "safety.register.col.police_unit": ("受案公安机关", "Police unit"),
+    "safety.register.col.receipt": ("回执编号", "Receipt No."),
+    "safety.register.col.feedback": ("公安反馈", "Police feedback"),
+    "safety.register.col.feedback_at": ("反馈记录时间", "Feedback recorded"),
+    "audit.action.concern.police": ("记录向公安机关报案", "recorded a report to the police"),
+    "audit.action.concern.feedback": ("记录公安反馈", "recorded the police's feedback"),
+    "audit.action.concern.register": ("导出强制报告登记簿", "exported the register of reports"),
+    "audit.action.civil.roster": ("导出留守儿童花名册", "exported the civil-affairs roster"),
+    "flow.name.concern_feedback": ("记录公安反馈", "recording the police's feedback"),
 }
