@@ -231,6 +231,10 @@ def _summary(config: Config, out: Path) -> int:
         finally:
             await db.close()
 
+    if not Path(config.storage.database).is_file():
+        # Opening it would create an empty database, and the province would get a county of no children.
+        print(f"summary: no database at {config.storage.database}; check storage.database", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     try:
         found = asyncio.run(gather())
     except (MigrationError, OSError, sqlite3.Error) as error:

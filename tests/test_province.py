@@ -234,3 +234,11 @@ def test_a_file_that_is_not_a_county_summary_is_refused_and_nothing_written(tmp_
     assert completed.returncode == 2
     assert "not a county summary" in completed.stderr
     assert not out.exists()
+
+
+def test_a_summary_of_a_database_that_is_not_there_writes_nothing(tmp_path: Path) -> None:
+    config = write_config(tmp_path, admins=[1])
+    out = tmp_path / "county.json"
+    assert bot_main(["--config", str(config), "summary", "--out", str(out)]) == 1
+    assert not out.exists()
+    assert not (tmp_path / "shouwang.db").exists()
