@@ -27,9 +27,9 @@ ROUNDS = 200
 
 async def main(children: int, records: int) -> None:
     rng = random.Random(3)
-    admin = Actor(user_id=1, admin=True)
+    admin = Actor(user_id=1, admin_schools=frozenset({1}), staff_schools=frozenset({1}))
     with temp_folder() as folder:
-        config, db, counts, built = await open_county(Path(folder), children=children, care_records=records)
+        config, db, counts, built = await open_county(Path(folder), children=children, care_records=records, schools=1)
         print(f"built {counts} in {built:.1f} s")
         services = Services(config=config, db=db, clock=lambda: NOW)
         ids = [row["id"] for row in await db.fetchall("SELECT id FROM children")]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.county import NOW, open_county, temp_folder, write_config
 from bot.domain.roles import Actor
-from bot.domain.stats import SCHOOL, last_days
+from bot.domain.stats import last_days, school_scope
 from bot.services import Services
 from bot.services import stats as stats_service
 from bot.storage.db import Database
@@ -26,14 +26,14 @@ CHILDREN = 5_000
 
 async def main() -> None:
     texts = Texts("zh_CN")
-    admin = Actor(user_id=1, admin=True)
+    admin = Actor(user_id=1, admin_schools=frozenset({1}), staff_schools=frozenset({1}))
     with temp_folder() as folder:
-        config, db, counts, built = await open_county(Path(folder), children=CHILDREN, care_records=100_000)
+        config, db, counts, built = await open_county(Path(folder), children=CHILDREN, care_records=100_000, schools=1)
         print(f"built {counts} in {built:.1f} s")
         services = Services(config=config, db=db, clock=lambda: NOW)
         started = time.perf_counter()
         file_name, content, exported = await stats_view.export(
-            services, admin, SCHOOL, last_days(NOW.date(), 30), texts
+            services, admin, school_scope(1), last_days(NOW.date(), 30), texts
         )
         export_seconds = time.perf_counter() - started
         print(f"export of {exported} children: {export_seconds:.2f} s, {len(content) / 1e6:.1f} MB ({file_name})")

@@ -3,10 +3,14 @@
 1. Composing the weekly update for 100,000 parents from a synthetic school of 50,000 children (each child with
    two bound parents, a check-in this week, some visits, notes and family-call plans): the whole
    `queue_weekly` path, i.e. compose + write 100,000 outbox rows in one transaction. Goal: under 60 s.
+   With --county FOLDER: the same on the county of bench/county.py (100 schools, 50,000 children, 100,000
+   guardians), built in FOLDER once (or reused, as bench_stats --keep leaves it): every school's parents and every
+   school's admin digest, i.e. the weekly update for every school queued. Goal: under 60 s.
 2. The outbox sender against a fake Bot API that allows 30 messages a second overall (a 31st within one second
    gets a 429 with retry_after=1): messages per second sustained. Goal: at least 28.
 
 Run: .venv/bin/python -m bench.bench_green [--children 50000] [--messages 600]
+     .venv/bin/python -m bench.bench_green --county FOLDER [--schools 100] [--children 50000] [--care 1000000]
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from typing import Any
 from telegram.ext import ExtBot
 from telegram.request import BaseRequest, RequestData
 
+from bench import county
 from bot.config import Config, load_config
+from bot.domain import schedule
 from bot.domain.clock import to_db
 from bot.jobs.outbox import OutboxSender
 from bot.services import Services
@@ -125,6 +131,44 @@ async def bench_compose(children: int) -> None:
         await db.close()
 
 
+async def bench_county(folder: Path, schools: int, children: int, care: int) -> None:
+    """The weekly update for every school of a county: the parents' messages and each school's admin digest."""
+    if (folder / "county.db").exists():
+        config = county.write_config(folder)
+        db = await Database.open(config.storage.database)
+        # A county measured before: its week is queued again from nothing.
+        await db.execute("DELETE FROM scheduler_runs WHERE job = 'weekly_update'")
+        await db.execute("DELETE FROM outbox")
+        print(f"reusing {config.storage.database}")
+    else:
+        config, db, counts, built = await county.open_county(
+            folder, schools=schools, children=children, care_records=care
+        )
+        print(f"built {counts} in {built:.1f} s")
+    services = Services(config=config, db=db, clock=lambda: FRIDAY_EVENING, render=Renderer(config))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    queued = await weekly_update_service.queue_weekly(services)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    weekly = await db.fetchval("SELECT COUNT(*) FROM outbox WHERE kind = 'green.weekly'")
+    digests = queued - weekly
+    # The digests' share: the same queries again (the outbox's dedup key makes the queuing a no-op).
+    today = FRIDAY_EVENING.astimezone(config.school.timezone).date()
+    key = schedule.week_key(today)
+    moment = schedule.weekly_moment(
+        today, config.scheduler.weekly_update_day, config.scheduler.weekly_update_time, config.school.timezone
+    )
+    started = time.perf_counter()
+    await weekly_update_service._queue_admin_digest(services, today, key, moment, FRIDAY_EVENING)
+    digest_seconds = time.perf_counter() - started
+    school_count = await db.fetchval("SELECT COUNT(*) FROM schools")
+    print(f"county weekly update: {weekly} parents and {digests} admin digests of {school_count} schools queued in "
+          f"{seconds:.1f} s (the digests {digest_seconds:.1f} s of it); peak RSS {peak:.0f} MB "
+          f"({before:.0f} MB before)")  # fmt: skip
+    await db.close()
+
+
 class LimitedBotAPI(BaseRequest):
     """A Bot API allowing `limit` messages in any one second overall; more get a 429 with retry_after=1."""
 
@@ -204,7 +248,14 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--messages", type=int, default=600)
     parser.add_argument("--rate", type=float, default=29.5)
+    parser.add_argument("--county", type=Path, help="the county of bench/county.py, built in (or reused from) here")
+    parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--care", type=int, default=1_000_000)
     args = parser.parse_args()
+    if args.county:
+        args.county.mkdir(parents=True, exist_ok=True)
+        asyncio.run(bench_county(args.county, args.schools, args.children, args.care))
+        return
     asyncio.run(bench_compose(args.children))
     asyncio.run(bench_sender(args.messages, args.rate))
 

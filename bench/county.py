@@ -1,7 +1,10 @@
 """A synthetic county database for the reporting benchmarks: built fast with executemany in a few transactions.
 
-50,000 children in 6 grades × 167 classes, 100,000 guardian bindings (5% unreachable), 5,000 staff, a mentor for
-60% of the children, and 1,000,000 care records (check-ins and visits) when the care tables exist.
+100 schools (one township each), 50,000 children in 6 grades × 2 classes per school, 100,000 guardian bindings (5%
+unreachable), 5,000 staff (a head teacher per class, an admin and a counsellor per school, the rest mentors and
+subject teachers), the county office (user 2), a mentor for 60% of the children, and 1,000,000 care records
+(check-ins and visits) when the care tables exist. `schools=1` is the county of one school the older benchmarks
+used (every class in school 1, 167 classes per grade).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 GRADES = ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "小明红刚丽华军芳强敏静磊洋艳勇杰娟涛超秀霞平"
+COUNTY_OFFICE = 2  # the county office's user (county_staff)
+STAFF_BASE = 10_000  # staff are users 10,000 …; the admin of school s is ADMIN_BASE + s
+ADMIN_BASE = 9_000
 
 
 def write_config(folder: Path) -> Config:
@@ -36,6 +42,9 @@ def write_config(folder: Path) -> Config:
             [school]
             name = "示范县"
             admins = [1]
+            [county]
+            name = "示范县"
+            staff = [2]
             [storage]
             database = "county.db"
             [import]
@@ -58,7 +67,14 @@ def _chunks(rows: Iterator[tuple[object, ...]], size: int = 50_000) -> Iterator[
         yield chunk
 
 
-def populate(path: Path, *, children: int = 50_000, care_records: int = 1_000_000, seed: int = 7) -> dict[str, int]:
+def school_admin(school_id: int) -> int:
+    """The user id of a school's admin in the synthetic county."""
+    return ADMIN_BASE + school_id
+
+
+def populate(
+    path: Path, *, children: int = 50_000, care_records: int = 1_000_000, schools: int = 100, seed: int = 7
+) -> dict[str, int]:
     """Fills a migrated database; returns what was written."""
     rng = random.Random(seed)
     stamp = to_db(NOW)
@@ -66,35 +82,52 @@ def populate(path: Path, *, children: int = 50_000, care_records: int = 1_000_00
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA journal_mode = WAL")
     counts: dict[str, int] = {}
-    per_grade_classes = max(1, children // (len(GRADES) * 50))
+    # About 50 children a class: 2 classes per grade in a school of 500, 167 in the single school of 50,000.
+    per_grade_classes = max(1, round(children / (schools * len(GRADES) * 50)))
     conn.execute("BEGIN")
+    conn.execute("UPDATE schools SET name = '示范县第1小学', township = '第1镇', county = '示范县' WHERE id = 1")
+    conn.executemany(
+        "INSERT INTO schools (id, name, township, county, created_at) VALUES (?, ?, ?, '示范县', ?)",
+        [(s, f"示范县第{s}小学", f"第{s}镇", stamp) for s in range(2, schools + 1)],
+    )
     conn.executemany(
         "INSERT INTO grades (id, name, sort_order) VALUES (?, ?, ?)", [(i + 1, g, i) for i, g in enumerate(GRADES)]
     )
     class_rows = [
-        (g * per_grade_classes + c + 1, g + 1, f"{c + 1}班")
+        (len(GRADES) * per_grade_classes * s + g * per_grade_classes + c + 1, s + 1, g + 1, f"{c + 1}班")
+        for s in range(schools)
         for g in range(len(GRADES))
         for c in range(per_grade_classes)
     ]
-    conn.executemany("INSERT INTO classes (id, school_id, grade_id, name) VALUES (?, 1, ?, ?)", class_rows)
+    conn.executemany("INSERT INTO classes (id, school_id, grade_id, name) VALUES (?, ?, ?, ?)", class_rows)
     class_ids = [r[0] for r in class_rows]
+    school_of = {r[0]: r[1] for r in class_rows}
     staff = 5_000
     conn.executemany(
         "INSERT INTO users (id, full_name, created_at) VALUES (?, ?, ?)",
-        [(10_000 + i, f"教师{i}", stamp) for i in range(staff)],
+        [(STAFF_BASE + i, f"教师{i}", stamp) for i in range(staff)]
+        + [(school_admin(s), f"校长{s}", stamp) for s in range(1, schools + 1)]
+        + [(COUNTY_OFFICE, "县教育局", stamp)],
     )
     conn.executemany(
         "INSERT INTO staff_roles (user_id, role, class_id, granted_at) VALUES (?, 'head_teacher', ?, ?)",
-        [(10_000 + i, cid, stamp) for i, cid in enumerate(class_ids)],
+        [(STAFF_BASE + i, cid, stamp) for i, cid in enumerate(class_ids)],
     )
+    conn.executemany(
+        "INSERT INTO staff_roles (user_id, role, school_id, granted_at) VALUES (?, ?, ?, ?)",
+        [(school_admin(s), "admin", s, stamp) for s in range(1, schools + 1)]
+        + [(STAFF_BASE + len(class_ids) + s, "counsellor", s, stamp) for s in range(1, schools + 1)],
+    )
+    conn.execute("INSERT INTO county_staff (user_id, granted_at) VALUES (?, ?)", (COUNTY_OFFICE, stamp))
     conn.execute("COMMIT")
 
     def child_rows() -> Iterator[tuple[object, ...]]:
         for i in range(children):
             born = date(2013, 1, 1) + timedelta(days=rng.randrange(6 * 365))
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+            klass = class_ids[i * len(class_ids) // children]  # consecutive children share a class and a school
             yield (
-                i + 1, name, rng.choice(("male", "female")), born.isoformat(), class_ids[i % len(class_ids)],
+                i + 1, name, rng.choice(("male", "female")), born.isoformat(), klass,
                 rng.choice(("father", "mother", "both", "both")),
                 "奶奶" if rng.random() < 0.9 else None,
                 f"138{rng.randrange(10**8):08d}" if rng.random() < 0.8 else None,
@@ -128,13 +161,16 @@ def populate(path: Path, *, children: int = 50_000, care_records: int = 1_000_00
     )
     conn.execute("COMMIT")
     counts.update(children=children, guardians=guardians, staff=staff, pairings=len(paired), classes=len(class_ids))
-    counts.update(_care(conn, rng, children=children, staff=staff, total=care_records))
+    counts.update(schools=schools)
+    counts.update(_care(conn, rng, children=children, staff=staff, total=care_records, school_of=school_of))
     conn.execute("ANALYZE")
     conn.close()
     return counts
 
 
-def _care(conn: sqlite3.Connection, rng: random.Random, *, children: int, staff: int, total: int) -> dict[str, int]:
+def _care(
+    conn: sqlite3.Connection, rng: random.Random, *, children: int, staff: int, total: int, school_of: dict[int, int]
+) -> dict[str, int]:
     """Check-ins and visits over the last year (half each; a visit by the mentor carries the pairing), boarding
     requests for one child in ten, and enrolment events (a dropout or a transfer for one child in fifty)."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -180,14 +216,19 @@ def _care(conn: sqlite3.Connection, rng: random.Random, *, children: int, staff:
     conn.executemany(
         "INSERT INTO boarding_requests (child_id, requested_at, status, decided_at) VALUES (?, ?, ?, ?)", requests
     )
-    events = [(c, "enrolled", "2024-09-01", to_db(NOW)) for c in range(1, children + 1)]
+    child_school = {
+        cid: school_of[klass] for cid, klass in conn.execute("SELECT id, class_id FROM children").fetchall()
+    }
+    events = [(c, "enrolled", "2024-09-01", to_db(NOW), child_school[c]) for c in range(1, children + 1)]
     events += [
         (c, rng.choice(("dropped_out", "transferred")), (NOW - timedelta(days=rng.randrange(365))).date().isoformat(),
-         to_db(NOW))
+         to_db(NOW), child_school[c])
         for c in range(1, children + 1, 50)
     ]  # fmt: skip
     conn.executemany(
-        "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at) VALUES (?, ?, ?, ?)", events
+        "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_at, school_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        events,
     )
     plans = [(c, rng.randrange(7), "2025-09-01", to_db(NOW)) for c in range(1, children + 1) if rng.random() < 0.8]
     conn.executemany(

@@ -1,5 +1,6 @@
-"""python -m bot [--config PATH] [run | check | restore FILE]: run the bot (the checks first, then polling until
-SIGTERM or Ctrl-C), only check the installation, or restore a backup."""
+"""python -m bot [--config PATH] [run | check | restore FILE | summary --out FILE]: run the bot (the checks first,
+then polling until SIGTERM or Ctrl-C), only check the installation, restore a backup, or write the county's
+de-identified summary for the province."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -149,15 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "check", "restore"],
+        choices=["run", "check", "restore", "summary"],
         default="run",
-        help="run (default), check the installation, or restore a backup",
+        help="run (default), check the installation, restore a backup, or write the county summary",
     )
     parser.add_argument("file", nargs="?", type=Path, help="for restore: the backup file (plain or .enc)")
     parser.add_argument(
         "--at-start",
         action="store_true",
         help="for check: judge as the bot does at start (an unreachable Bot API or a missing secret only warns)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("county.json"), help="for summary: the JSON file to write (county.json)"
     )
     args = parser.parse_args(argv)
     _setup_logging()
@@ -174,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(config, args.at_start)
     if args.command == "restore":
         return _restore(config, args.file)
+    if args.command == "summary":
+        return _summary(config, args.out)
     try:
         asyncio.run(serve(config))
     except InvalidToken:
@@ -207,6 +214,34 @@ def _restore(config: Config, file: Path | None) -> int:
         f"restored {file.name} to {config.storage.database}"
         + (f"; the previous database is kept as {kept}" if kept else "")
     )
+    return 0
+
+
+def _summary(config: Config, out: Path) -> int:
+    """python -m bot summary --out FILE: the county's figures per school, de-identified, for bot.province."""
+    import json
+
+    from bot.services import Services
+    from bot.services.summary import as_json, county_summary
+
+    async def gather() -> dict[str, Any]:
+        db = await Database.open(config.storage.database)
+        try:
+            return as_json(await county_summary(Services(config=config, db=db)))
+        finally:
+            await db.close()
+
+    if not Path(config.storage.database).is_file():
+        # Opening it would create an empty database, and the province would get a county of no children.
+        print(f"summary: no database at {config.storage.database}; check storage.database", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    try:
+        found = asyncio.run(gather())
+    except (MigrationError, OSError, sqlite3.Error) as error:
+        print(f"summary: cannot read {config.storage.database}: {error}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    out.write_text(json.dumps(found, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}: {len(found['schools'])} school(s), {found['total']['children']} children")
     return 0
 
 
