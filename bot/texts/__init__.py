@@ -1,6 +1,7 @@
 """The message catalogue: every user-facing string, Simplified Chinese first, English second.
 
-Each module in `bot.texts.catalogue` defines MESSAGES = {key: (zh_CN, en)}, one area of the bot each.
+Each file `bot/texts/catalogue/<area>.toml` holds one area of the bot: a table per key with its `zh_CN` and `en`
+words. The catalogue is data, not code: translators edit it without touching Python.
 Values interpolated with `t()` are HTML-escaped unless wrapped in `Raw`, so a name typed by a user can
 never break a message's markup.
 """
@@ -8,12 +9,10 @@ never break a message's markup.
 from __future__ import annotations
 
 import html
-import importlib
-import pkgutil
 import re
+import tomllib
 from functools import cache
-
-from bot.texts import catalogue
+from importlib import resources
 
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
@@ -27,12 +26,16 @@ class Raw(str):
 @cache
 def _messages() -> dict[str, tuple[str, str]]:
     merged: dict[str, tuple[str, str]] = {}
-    for module_info in sorted(pkgutil.iter_modules(catalogue.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{catalogue.__name__}.{module_info.name}")
-        for key, pair in module.MESSAGES.items():
+    folder = resources.files("bot.texts") / "catalogue"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        for key, words in tomllib.loads(entry.read_text(encoding="utf-8")).items():
             if key in merged:
-                raise RuntimeError(f"message key {key!r} defined twice (in {module_info.name})")
-            merged[key] = pair
+                raise RuntimeError(f"message key {key!r} defined twice (in {entry.name})")
+            if not isinstance(words, dict) or set(words) != {"zh_CN", "en"}:
+                raise RuntimeError(f"message key {key!r} in {entry.name} needs exactly zh_CN and en")
+            merged[key] = (str(words["zh_CN"]), str(words["en"]))
     return merged
 
 
