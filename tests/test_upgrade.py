@@ -172,3 +172,39 @@ def test_the_bot_says_which_migration_failed(
     err = capsys.readouterr().err
     assert "迁移 9999_broken 失败，已回滚" in err
     assert str(tmp_path / "shouwang.db.before-9999_broken") in err
+
+
+async def test_a_school_of_one_database_becomes_the_countys_first_school(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database kept by one school (before there were schools) upgrades in place: every class, staff role and
+    enrolment event is the first school's, which takes the config's name at start; nothing else changes."""
+    from bot.storage import people, schools
+
+    path = tmp_path / "shouwang.db"
+    await _previous_release_school(path, monkeypatch)
+    old = sqlite3.connect(path)
+    try:
+        old.execute("INSERT INTO staff_roles (user_id, role, granted_at) VALUES (1, 'admin', '2026-01-01T00:00:00Z')")
+        old.commit()
+        classes = old.execute("SELECT id, grade_id, name FROM classes ORDER BY id").fetchall()
+        events = old.execute("SELECT COUNT(*) FROM enrolment_events").fetchone()[0]
+    finally:
+        old.close()
+    db = await Database.open(path)
+    try:
+        await schools.name_first_school(db, "利川思源实验学校", "利川市")
+        rows = await db.fetchall("SELECT id, grade_id, name, school_id FROM classes ORDER BY id")
+        assert [(r["id"], r["grade_id"], r["name"]) for r in rows] == classes
+        assert {r["school_id"] for r in rows} == {schools.FIRST_SCHOOL}
+        first = await schools.get_school(db, schools.FIRST_SCHOOL)
+        assert first is not None and (first.name, first.county) == ("利川思源实验学校", "利川市")
+        actor = await people.load_actor(db, 1)
+        assert actor.admin_schools == frozenset({schools.FIRST_SCHOOL}) and actor.keeper
+        assert await db.fetchval("SELECT COUNT(*) FROM enrolment_events WHERE school_id = 1") == events
+        # The name is the config's only while the school has none: a name given later is kept.
+        await schools.name_first_school(db, "另一个名字", "")
+        again = await schools.get_school(db, schools.FIRST_SCHOOL)
+        assert again is not None and again.name == "利川思源实验学校"
+    finally:
+        await db.close()
