@@ -39,6 +39,7 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import Application, BaseUpdateProcessor
 
+from bot.domain.archive import may_hold_id_number
 from bot.handlers.mailbox import belongs_to_mailbox
 from bot.storage import inbox as store
 from bot.storage.db import Database
@@ -147,7 +148,7 @@ class Inbox:
         self._failing: dict[int | None, _Failing] = {}
         self._snapshots: dict[int, tuple[dict[str, Any] | None, dict[str, Any] | None]] = {}
         self._memory_only: dict[int, int] = {}  # update_id -> user id: the mailbox's, never written
-        self._mailbox_users: Counter[int] = Counter()
+        self._private_waiting: Counter[int] = Counter()
         # The last getUpdates answer's updates as Telegram sent them: stored as they are, they need no
         # Update.to_dict() (the dearest part of writing an update down).
         self._received: dict[int, str] = {}
@@ -168,12 +169,15 @@ class Inbox:
         """Writes a fetched update to the inbox before Telegram hears it arrived; False: it is there already."""
         user = update.effective_user
         received = self._received.pop(update.update_id, None)
-        # A letter typed right after the mailbox's button can be fetched before that button is handled (and
-        # before the writer is known as one): whatever a person sends while a mailbox update of theirs waits
-        # is kept in memory too.
-        if belongs_to_mailbox(update) or (user is not None and self._mailbox_users[user.id]):
+        # The mailbox's updates, and any text carrying an ID number, are kept in memory only (the price: a crash
+        # while one is handled loses it, and the person sends it again). A letter typed right after the mailbox's
+        # button can be fetched before that button is handled (and before the writer is known as one):
+        # whatever a person sends while such an update of theirs waits is kept in memory too.
+        text = update.effective_message.text if update.effective_message else None
+        private = belongs_to_mailbox(update) or bool(text and may_hold_id_number(text))
+        if private or (user is not None and self._private_waiting[user.id]):
             if user is not None:
-                self._mailbox_users[user.id] += 1
+                self._private_waiting[user.id] += 1
                 self._memory_only[update.update_id] = user.id
             return True
         payload = received or json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -236,9 +240,9 @@ class Inbox:
         self._snapshots.pop(update_id, None)
         user_id = self._memory_only.pop(update_id, None)
         if user_id is not None:
-            self._mailbox_users[user_id] -= 1
-            if self._mailbox_users[user_id] <= 0:
-                del self._mailbox_users[user_id]
+            self._private_waiting[user_id] -= 1
+            if self._private_waiting[user_id] <= 0:
+                del self._private_waiting[user_id]
 
     # --- during handling (handlers in app.py, the error handler) ------------------------------------------
 

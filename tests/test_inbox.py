@@ -260,3 +260,18 @@ async def test_an_update_is_written_as_telegram_sent_it(tmp_path: Path) -> None:
         assert json.loads(payload)["message"]["text"] == "内向，懂事"
         inbox.received(b"not json")  # a broken answer: written from PTB's objects instead, nothing lost
         assert not inbox._received
+
+
+async def test_a_typed_id_number_is_never_written_to_the_inbox(tmp_path: Path) -> None:
+    """An update whose text carries an ID number (身份证号) stays in memory: the number is sealed by the archive,
+    and would otherwise sit in clear in the inbox until the update is done."""
+    async with Harness.create(tmp_path, admins=[ADMIN_ID]) as h:
+        inbox = inbox_of(h)
+        for n, text in enumerate(("42280219990307002X", "身份证 4228 0219 9903 0700 2x", "电话 13812345678")):
+            sender = {"id": 4801 + n, "is_bot": False, "first_name": "李老师"}  # one person each (see the mailbox)
+            item = {"update_id": next(_update_ids), "message": {"message_id": 1, "date": 1764547200,
+                    "chat": {"id": 4801 + n, "type": "private"}, "from": sender, "text": text}}  # fmt: skip
+            inbox.received(json.dumps({"ok": True, "result": [item]}).encode())
+            assert await inbox.fetched(Update.de_json(item, h.app.bot))
+        texts = [json.loads(r["payload"])["message"]["text"] for r in await h.fetchall("SELECT payload FROM inbox")]
+        assert texts == ["电话 13812345678"]  # a phone number is no ID number: stored, so a crash loses nothing
