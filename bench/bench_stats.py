@@ -65,6 +65,13 @@ async def main(runs: int, schools: int, children: int, care: int, keep: Path | N
         admins = [await people_service.load_actor(services, school_admin(s)) for s in range(1, schools + 1)]
         samples, total = await _time_summary(services, texts, [(office, COUNTY)] * runs)
         print(_line("county", samples, f", {total} children"))
+        # What the county office's /stats shows: every school's line side by side, small counts hidden.
+        tables = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            await stats_service.county_figures(services, office, COUNTY)
+            tables.append((time.perf_counter() - started) * 1000)
+        print(_line("table", tables, " — the county office's table, every school side by side"))
         # Every school in turn, each by its own admin: a school's figures are the ones its admin asks for.
         cases = [(admins[n % schools], school_scope(n % schools + 1)) for n in range(max(runs, schools))]
         samples, total = await _time_summary(services, texts, cases)

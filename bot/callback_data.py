@@ -1,5 +1,5 @@
 """How a kind of button is declared: its layout and typed fields pack the callback data, give the handler's
-anchored pattern and parse a press back into a typed object. The bot's kinds are declared in bot/buttons.py.
+anchored pattern and parse a press back into a typed object. The bot's kinds are declared in bot/buttons/.
 
 A layout is the data with `{field}` for each field and at most one optional tail in brackets (`st:v:{scope}[:{term}]`,
 present when its fields are set). A field's type gives what it admits: `int` (up to 12 digits unless annotated),

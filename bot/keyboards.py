@@ -1,5 +1,5 @@
 """Keyboard builders. What each button carries (its callback data and its handler's pattern) is declared once, in
-bot/buttons.py.
+bot/buttons/.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a button carries (bot/buttons.py, declared as bot/callback_data.py says): every kind round-trips and fits
+"""What a button carries (bot/buttons/, declared as bot/callback_data.py says): every kind round-trips and fits
 in Telegram's 64 bytes, every kind has a handler in the built Application, buttons already in people's chats keep
 working, a button of another version gets the polite "out of date" answer, and no callback data or pattern is
 written anywhere else."""
@@ -163,7 +163,7 @@ def _python_files() -> list[Path]:
 
 
 def test_no_callback_pattern_or_data_outside_the_declarations() -> None:
-    """Patterns, callback data and their parsing live in bot/buttons.py only: nowhere else a pattern string, a
+    """Patterns, callback data and their parsing live in bot/buttons/ only: nowhere else a pattern string, a
     callback f-string or a match read by group number."""
     rules = {
         "a pattern string": re.compile(r"\bpattern=[rbf]*[\"']"),

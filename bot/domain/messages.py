@@ -75,7 +75,7 @@ Text: TypeAlias = Message | Listing  # what a whole message says
 
 @dataclass(frozen=True)
 class Choice:
-    """A button: its label and what it carries (a kind declared in bot/buttons.py)."""
+    """A button: its label and what it carries (a kind declared in bot/buttons/)."""
 
     label: Message
     button: Button

@@ -1,7 +1,7 @@
 """Family calls and notes for a child's family, from the head teacher: the call reminders' answer buttons,
 /callplan (a call plan made with the parent) and /parentnote (a few words for the next weekly update).
 
-Callback data (declared in bot/buttons.py; ids come from the client: every handler re-checks the binding or the
+Callback data (declared in bot/buttons/; ids come from the client: every handler re-checks the binding or the
 role):
   gc:<child>:<slot minutes>:<c|n|s>   a family-call reminder answer (called / couldn't get through / snooze)
   gp:c:<child>  gp:r:<w0..w6|i|off>    /callplan: the child, then the rhythm

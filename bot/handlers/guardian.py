@@ -2,7 +2,7 @@
 step: the details the card already holds are offered as buttons, the relation is a button, and each condition of
 the law is a tick.
 
-Callback data (bot/buttons.py; ids come from the client: the service re-checks the binding):
+Callback data (bot/buttons/; ids come from the client: the service re-checks the binding):
   gd:c:<child>                    the child (also the yearly reminder's button)
   gd:p:<nonce>:<step>:<value>     a relation, or a value from the card
   gd:t:<nonce>:<condition>        tick / untick one condition

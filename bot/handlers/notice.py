@@ -1,7 +1,7 @@
 """/notice: an admin or a head teacher sends a notice to families and follows who has confirmed; families press
 ✅ 收到 or an answer; the weekly update's ✅.
 
-Callback data (bot/buttons.py; ids come from the client: the services re-check the policy or the recipient):
+Callback data (bot/buttons/; ids come from the client: the services re-check the policy or the recipient):
   nt:new  nt:list                       write a notice / the notices one sent
   nt:p:<nonce>:<step>:<value>           audience, ready notice, kind
   nt:<go|next>:<nonce>                  send / the text is done

@@ -2,7 +2,7 @@
 not been in contact), Telegram replies to the weekly update, the head teacher's answers routed back, and /settings
 (language, pause the weekly update, stop all messages).
 
-Callback data (declared in bot/buttons.py; ids come from the client: every handler re-checks the binding or the
+Callback data (declared in bot/buttons/; ids come from the client: every handler re-checks the binding or the
 role):
   gw:w                                 a parent starts a message to the head teacher (weekly update button)
   gw:a:<message>                       a head teacher answers a parent's message
