@@ -28,7 +28,8 @@ from bot.domain.stats import (
     term_of,
 )
 from bot.services import AccessDenied, NotFound, Services, excel
-from bot.storage import audit, schools
+from bot.storage import audit, exports, import_batches, schools
+from bot.storage import county_figures as county_store
 from bot.storage import stats as store
 
 Summary = store.Summary  # what `summary` returns: the views word it
@@ -199,7 +200,7 @@ async def export(
     if not _names_within(actor, scope, await _class_school(services, scope)):
         raise AccessDenied
     label, data = await summary(services, actor, scope)
-    children = await store.children_in_scope(services.db, scope)
+    children = await exports.children_in_scope(services.db, scope)
     in_scope = set(await store.class_ids_of(services.db, scope))
     # Every class of the scope gets its sheet, an empty class too (the county sees it has no such children).
     by_class: dict[str, list[Any]] = {
@@ -210,8 +211,8 @@ async def export(
     for child in children:
         by_class.setdefault(child.class_label, []).append(child)
     local = store.local_modifier(services.config.school.timezone, services.now())
-    visits = await store.visits_between(services.db, scope, period.start, period.end)
-    checkins = await store.checkins_between(services.db, scope, period.start, period.end, local)
+    visits = await exports.visits_between(services.db, scope, period.start, period.end)
+    checkins = await exports.checkins_between(services.db, scope, period.start, period.end, local)
     found = Export(label, data, list(by_class.items()), visits, checkins, len(children))
     content = await workbook(found)
     now = services.now()
@@ -263,7 +264,7 @@ class CountyTable:
     term: Term
 
 
-def _cells(line: store.SchoolFigures) -> list[int]:
+def _cells(line: county_store.SchoolFigures) -> list[int]:
     return [line.father, line.mother, line.both, line.total, line.no_designated, line.unreachable, line.overdue,
             line.dropped_out, *line.concerns]  # fmt: skip
 
@@ -287,7 +288,7 @@ async def county_figures(services: Services, actor: Actor, scope: Scope, term: T
     today = local_today(services)
     term = term or term_of(today)
     bands = [_years_before(today, low) for low, _ in reversed(AGE_BANDS[1:])]
-    lines = await store.county_table(
+    lines = await county_store.county_table(
         services.db, school_id=scope.school, window=care_window(services), term_start=term.start,
         term_end=term.end, bands=bands,
     )  # fmt: skip
@@ -351,7 +352,7 @@ async def check_import(
     if not may_import(actor):
         raise AccessDenied
     classes, allowed = await _import_classes(services, actor)
-    existing = await store.archive_keys(services.db, sorted(allowed))
+    existing = await import_batches.archive_keys(services.db, sorted(allowed))
     report = await asyncio.to_thread(
         excel.parse_import,
         content,
@@ -373,7 +374,9 @@ async def check_import(
     if not report.good:
         return None, report
     rows = [{"sheet": g.sheet, "row": g.row, "values": g.values} for g in report.good]
-    batch_id = await store.stage_import(services.db, user_id=actor.user_id, file_name=file_name, rows=rows, now=now)
+    batch_id = await import_batches.stage_import(
+        services.db, user_id=actor.user_id, file_name=file_name, rows=rows, now=now
+    )
     return batch_id, report
 
 
@@ -387,7 +390,7 @@ class ImportGone(Exception):
 async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tuple[int, list[tuple[str, int, str]]]:
     """Writes every staged row in one transaction; rows that became duplicates or out of reach since the check
     are left out. Returns (number added, [(sheet, row, name)] left out)."""
-    staged = await store.pending_import(services.db, batch_id)
+    staged = await import_batches.pending_import(services.db, batch_id)
     if staged is None or staged[0] != actor.user_id:
         raise NotFound
     if staged[1] != "pending":
@@ -398,9 +401,9 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
     now = services.now()
     left_out: list[tuple[str, int, str]] = []
     async with services.db.transaction():
-        if not await store.close_import(services.db, batch_id, "imported"):
+        if not await import_batches.close_import(services.db, batch_id, "imported"):
             raise ImportGone
-        existing = await store.archive_keys(services.db, sorted(labels))
+        existing = await import_batches.archive_keys(services.db, sorted(labels))
         to_add = []
         for item in staged[2]:
             values = item["values"]
@@ -410,7 +413,7 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
                 continue
             existing.add(key)
             to_add.append(values)
-        ids = await store.insert_children(services.db, to_add, created_by=actor.user_id, now=now)
+        ids = await import_batches.insert_children(services.db, to_add, created_by=actor.user_id, now=now)
         await audit.record_many(
             services.db, at=now, actor_id=actor.user_id, action="create", child_ids=ids, detail=f"import:{batch_id}"
         )
@@ -421,11 +424,11 @@ async def expire_unconfirmed_imports(services: Services) -> int:
     """Children's details staged for an import are kept only while the report can still be confirmed: a report
     left unconfirmed for UNCONFIRMED_IMPORT_KEPT is cancelled and its rows dropped (its buttons then say it was
     already handled)."""
-    return await store.expire_imports(services.db, services.now() - UNCONFIRMED_IMPORT_KEPT)
+    return await import_batches.expire_imports(services.db, services.now() - UNCONFIRMED_IMPORT_KEPT)
 
 
 async def cancel_import(services: Services, actor: Actor, batch_id: int) -> bool:
-    staged = await store.pending_import(services.db, batch_id)
+    staged = await import_batches.pending_import(services.db, batch_id)
     if staged is None or staged[0] != actor.user_id:
         raise NotFound
-    return await store.close_import(services.db, batch_id, "cancelled")
+    return await import_batches.close_import(services.db, batch_id, "cancelled")

@@ -10,17 +10,6 @@ from bot.domain.roles import ChildFilter
 from bot.domain.stats import Scope, Term
 from bot.storage.consent import consented_child_filter_sql
 from bot.storage.db import Database
-
-# The export rows and the import staging have modules of their own; services/stats.py still reaches them here.
-from bot.storage.exports import checkins_between as checkins_between
-from bot.storage.exports import children_in_scope as children_in_scope
-from bot.storage.exports import visits_between as visits_between
-from bot.storage.import_batches import archive_keys as archive_keys
-from bot.storage.import_batches import close_import as close_import
-from bot.storage.import_batches import expire_imports as expire_imports
-from bot.storage.import_batches import insert_children as insert_children
-from bot.storage.import_batches import pending_import as pending_import
-from bot.storage.import_batches import stage_import as stage_import
 from bot.storage.scopes import CHILDREN_FROM, child_filter, children_within, scope_clause, utc_bound
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
@@ -330,11 +319,11 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
 
 async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], window: CareWindow) -> int:
     """Active pairings of `pairs` overdue today."""
-    condition, named = await _overdue_condition(db, pairs, params, window)
+    condition, named = await overdue_condition(db, pairs, params, window)
     return int(await db.fetchval(f"SELECT COUNT(*) FROM pairings p WHERE {condition}", named))
 
 
-async def _overdue_condition(
+async def overdue_condition(
     db: Database, pairs: str, params: dict[str, Any], window: CareWindow
 ) -> tuple[str, dict[str, Any]]:
     """Active pairings overdue today (as _OVERDUE_PAIRING), with the date arithmetic done once per distinct cadence
@@ -502,84 +491,3 @@ async def call_weeks(
         )
         confirmed = {int(r["week"]): int(r["n"]) for r in rows}
     return [(start, int(agreed[n]), confirmed.get(n, 0)) for n, (start, _) in enumerate(weeks)]
-
-
-# --- the county's table: every school's figures side by side ---------------------------------------------
-
-
-@dataclass
-class SchoolFigures:
-    """One school's line of the county's table (or the county's total): counts only, never a name."""
-
-    school_id: int
-    name: str
-    father: int = 0
-    mother: int = 0
-    both: int = 0
-    no_designated: int = 0
-    unreachable: int = 0
-    overdue: int = 0
-    dropped_out: int = 0
-    concerns: list[int] = field(default_factory=list)  # open concerns, by age band
-
-    @property
-    def total(self) -> int:
-        return self.father + self.mother + self.both
-
-
-async def county_table(
-    db: Database, *, school_id: int | None, window: CareWindow, term_start: date, term_end: date, bands: list[date]
-) -> list[SchoolFigures]:
-    """Each school's figures (every school, or the one `school_id`), a grouped aggregate per figure: children by
-    kind (the tallies of 0007), no designated guardian and unreachable ones (the partial indexes of 0004), overdue
-    pairings, the term's dropouts at the school (its own enrolment events), open concerns by the age band their
-    child is in today (`bands`: the latest birth date of each band after the first, oldest band first)."""
-    one = school_id is not None
-    params: dict[str, Any] = {"school": school_id, "start": term_start.isoformat(), "end": term_end.isoformat()}
-    where = "c.school_id = :school" if one else "1 = 1"
-    found = {s["id"]: SchoolFigures(s["id"], s["name"], concerns=[0] * (len(bands) + 1)) for s in await db.fetchall(
-        "SELECT id, name FROM schools" + (" WHERE id = :school" if one else "") + " ORDER BY township, name, id",
-        params)}  # fmt: skip
-    for r in await db.fetchall(
-        "SELECT c.school_id AS s, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away"
-        f" FROM class_tallies x JOIN classes c ON c.id = x.class_id WHERE {where} GROUP BY c.school_id",
-        params,
-    ):
-        if r["s"] in found:
-            line = found[r["s"]]
-            line.father, line.mother, line.both = int(r["father"]), int(r["mother"]), int(r["both_away"])
-    for name, condition in (("no_designated", LIST_CONDITIONS["nog"]), ("unreachable", LIST_CONDITIONS["unr"])):
-        for r in await db.fetchall(
-            f"SELECT c.school_id AS s, COUNT(*) AS n FROM children ch JOIN classes c ON c.id = ch.class_id"
-            f" WHERE {where} AND {condition} GROUP BY c.school_id",
-            params,
-        ):
-            if r["s"] in found:
-                setattr(found[r["s"]], name, int(r["n"]))
-    overdue, named = await _overdue_condition(db, "1 = 1", {"end": window.end_iso, "local": window.local}, window)
-    for r in await db.fetchall(
-        "SELECT c.school_id AS s, COUNT(*) AS n FROM pairings p JOIN children ch ON ch.id = p.child_id"
-        f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND {overdue} GROUP BY c.school_id",
-        {**named, **params},
-    ):
-        if r["s"] in found:
-            found[r["s"]].overdue = int(r["n"])
-    for r in await db.fetchall(
-        "SELECT e.school_id AS s, COUNT(DISTINCT e.child_id) AS n FROM enrolment_events e WHERE"
-        + (" e.school_id = :school AND" if one else "")
-        + " e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end GROUP BY e.school_id",
-        params,
-    ):
-        if r["s"] in found:
-            found[r["s"]].dropped_out = int(r["n"])
-    ages = {f"b{n}": day.isoformat() for n, day in enumerate(bands)}
-    band = "CASE " + " ".join(f"WHEN ch.birth_date <= :b{n} THEN {len(bands) - n}" for n in range(len(bands)))
-    band += " ELSE 0 END"
-    for r in await db.fetchall(
-        f"SELECT c.school_id AS s, {band} AS band, COUNT(*) AS n FROM concerns k JOIN children ch ON ch.id = k.child_id"
-        f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND k.status != 'closed' GROUP BY c.school_id, band",
-        {**params, **ages},
-    ):
-        if r["s"] in found:
-            found[r["s"]].concerns[int(r["band"])] += int(r["n"])
-    return list(found.values())
