@@ -29,6 +29,7 @@ ACTIONS: tuple[str, ...] = (
     "lookup", "lookup_list",
     "school.add", "school.invite_admin", "school.weekly_update", "school.quiet_hours",
     "parents.designation", "parents.notice",
+    "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
 )  # fmt: skip
 
