@@ -214,3 +214,17 @@ async def test_mentor_reminded_once_when_due_and_once_when_overdue_in_a_daily_di
     await drain(harness)
     assert "今天该联系了" in mentor.new_messages()[0].text
     assert len(await outbox_rows(harness, "green.mentor_digest")) == 3
+
+
+async def test_a_call_time_keeps_the_schools_own_quiet_hours(harness: Harness) -> None:
+    """A school that set quiet hours from 20:00: a call at 20:30 (fine by the config's 21:30) is refused, with
+    the school's hours in the reply."""
+    _admin, teacher, _child, _parents = await school(harness, parents=1)
+    await harness.db.execute("UPDATE schools SET quiet_start = '20:00', quiet_end = '07:00' WHERE id = 1")
+    await teacher.send("/callplan")
+    await teacher.press("张小明")
+    await teacher.press("周日")
+    await teacher.send("20:30")
+    assert "休息时间" in teacher.last_text and "20:00" in teacher.last_text
+    await teacher.send("19:30")
+    assert "已保存" in teacher.last_text and "每周日 19:30" in teacher.last_text

@@ -34,6 +34,7 @@ from bot.handlers.parent_messages import own_words
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
 from bot.services import parent_notes as parent_notes_service
+from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
 
 PLAN_FLOW, NOTE_FLOW = "green_plan", "green_note"
@@ -215,22 +216,19 @@ async def plan_time(update: Update, context: BotContext) -> int:
         await reply(update, texts.t("green.plan.bad_time"))
         return TIME
     services = context.services
-    sched = services.config.scheduler
-    if schedule.clock_in_quiet_hours(at, sched.quiet_start, sched.quiet_end):
-        # Routine messages wait for the morning in quiet hours: a reminder for a 22:00 call would come too late.
-        await reply(
-            update,
-            texts.t(
-                "green.plan.quiet_time",
-                start=sched.quiet_start.strftime("%H:%M"),
-                end=sched.quiet_end.strftime("%H:%M"),
-            ),
-        )
-        return TIME
     draft = context.draft.get(PLAN_DRAFT) or {}
     if "child_id" not in draft:
         await reply(update, texts.t("flow.stale_button"))
         return end_flow(context, PLAN_DRAFT)
+    quiet_start, quiet_end = await schools_service.quiet_hours_of_child(services, int(draft["child_id"]))
+    if schedule.clock_in_quiet_hours(at, quiet_start, quiet_end):
+        # Routine messages wait for the morning in the family's school's quiet hours: a reminder for a 22:00 call
+        # would come too late.
+        await reply(
+            update,
+            texts.t("green.plan.quiet_time", start=quiet_start.strftime("%H:%M"), end=quiet_end.strftime("%H:%M")),
+        )
+        return TIME
     actor = await context.actor(update)
     weekday = draft.get("weekday")
     plan = schedule.CallPlan(

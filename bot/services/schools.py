@@ -107,6 +107,16 @@ def applying(services: Services, school: School, own: schools_store.SchoolSettin
     )
 
 
+async def quiet_hours_of_child(services: Services, child_id: int) -> tuple[time, time]:
+    """The quiet hours the child's family keeps: their school's own, else the config's."""
+    sched = services.config.scheduler
+    school_id = await schools_store.school_of_child(services.db, child_id)
+    own = (await schools_store.settings(services.db)).get(school_id) if school_id is not None else None
+    if own is None or own.quiet_start is None or own.quiet_end is None:
+        return sched.quiet_start, sched.quiet_end
+    return own.quiet_start, own.quiet_end
+
+
 async def set_weekly_update(services: Services, actor: Actor, school_id: int, day: int, at: time) -> None:
     if school_id not in settings_schools(actor) or not 0 <= day <= 6:
         raise AccessDenied
