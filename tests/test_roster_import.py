@@ -113,3 +113,21 @@ async def test_a_row_with_a_bad_id_number_is_skipped_with_its_reason(school: Sch
         await admin.press("确认导入 2 行")
         assert await fresh.fetchval("SELECT COUNT(*) FROM children WHERE name = '张小明'") == 0
         assert await fresh.fetchval("SELECT COUNT(*) FROM children") == 2
+
+
+async def test_an_exports_masked_number_is_left_out_not_a_reason_to_skip(school: School, tmp_path: Path) -> None:
+    await roster_of(school)
+    admin = school.people["admin"]
+    await admin.send("/export")
+    await admin.press("全校")
+    await admin.press("近 30 天")
+    exported = admin.last.document
+    assert exported is not None
+    async with fresh_school(tmp_path) as (fresh, fresh_admin):
+        await fresh_admin.send_document(exported, "export.xlsx")
+        assert "可以添加 3 行，跳过 0 行" in fresh_admin.last_text, fresh_admin.last_text
+        await fresh_admin.press("确认导入 3 行")
+        row = await fresh.db.fetchone(
+            "SELECT id_number, id_number_sealed, ethnicity FROM children WHERE name = '张小明'"
+        )
+        assert row is not None and tuple(row) == (None, None, "土家族")  # the number itself was never in the file
