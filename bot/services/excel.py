@@ -8,6 +8,7 @@ an import accepts either language.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -21,10 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bot.domain.archive import FIELDS, ArchiveField, FieldKind
+from bot.domain.archive import FIELDS, ArchiveField, FieldKind, parse_id_number
+from bot.domain.civil_forms import ROSTER_COLUMNS
 from bot.domain.clock import age_on
 from bot.domain.models import Child
 from bot.domain.validation import InvalidInput, clean_text, parse_birth_date, parse_date, parse_phone
+from bot.services import identity
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -143,7 +146,8 @@ def build_export(book_data: ExportBook, *, words: Words, today: date) -> bytes:
     return buffer.getvalue()
 
 
-# The ID number is not read from a workbook: it must be sealed, and an export's column holds only its masked form.
+# The template leaves the ID number out (it is typed in the archive's edit step). A sheet with the column (the
+# roster /roster writes) is still read: the number is sealed as soon as it is checked, before it is staged.
 _IMPORT_FIELDS = tuple(f for f in FIELDS if f.kind is not FieldKind.ID_NUMBER)
 REQUIRED_MARK = "*"  # after a required column's header; ignored when reading, so unmarked headers still match
 # The example row of the template: the values that are words come from the catalogue (import.example.<field>).
@@ -281,6 +285,10 @@ class ImportReport:
 
 # Headers of earlier templates and exports, still read: the second guardian's relationship was "与孩子关系".
 _FORMER_HEADERS = {"guardian_relation": "import.former.guardian_relation"}
+# The civil-affairs roster's columns (civil.roster.col.<column>) that are not named after an archive field.
+_ROSTER_FIELDS = {"school_class": "class_id", "seq": None}
+# The masked form an export shows (4228**********0020): nothing to import, the number itself is not in the file.
+_MASKED_ID = re.compile(r"^[0-9]{4}\*+[0-9Xx]{4}$")
 
 
 def _header_map(words: Words) -> dict[str, str]:
@@ -293,6 +301,11 @@ def _header_map(words: Words) -> dict[str, str]:
         for text in words.every(f"field.{spec.name}"):
             mapping[_norm(text)] = spec.name
         mapping[_norm(spec.name)] = spec.name
+    for column in ROSTER_COLUMNS:
+        field_name = _ROSTER_FIELDS.get(column, column)
+        if field_name is not None:
+            for text in words.every(f"civil.roster.col.{column}"):
+                mapping.setdefault(_norm(text), field_name)
     return mapping
 
 
@@ -338,8 +351,11 @@ def parse_import(
     allowed_class_ids: frozenset[int] | None,
     existing: set[tuple[str, str, int]],
     words: Words,
+    secret: str,
 ) -> ImportReport:
-    """Reads every sheet whose first row carries the roster headers; validates each row.
+    """Reads every sheet whose first row carries the archive's headers (the template's, an export's or the
+    civil-affairs roster's); validates each row. An ID number is checked and kept only sealed (under `secret`)
+    and masked, as the archive's edit step keeps it, so the staged rows never hold it in clear.
 
     `classes` maps a normalised class label ("三年级2班") to its id; `allowed_class_ids` None means any;
     `existing` holds (name, birth date, class id) of the archives already stored, to catch duplicates.
@@ -377,7 +393,9 @@ def parse_import(
                 rows_read += 1
                 if rows_read > MAX_IMPORT_ROWS:
                     raise ImportProblem("import.too_many")
-                outcome = _check_row(raw, labels, today=today, classes=classes, choices=choices, words=words)
+                outcome = _check_row(
+                    raw, labels, today=today, classes=classes, choices=choices, words=words, secret=secret
+                )
                 if isinstance(outcome, tuple):
                     reason, column = outcome
                     report.skipped.append(SkippedRow(sheet.title, number, raw.get("name", ""), reason, column))
@@ -412,11 +430,14 @@ def _check_row(
     classes: dict[str, int],
     choices: dict[str, dict[str, str]],
     words: Words,
+    secret: str,
 ) -> dict[str, str | int | None] | tuple[str, str]:
     """The values to store, or (reason key, column header) for the first problem found."""
     values: dict[str, str | int | None] = {}
-    for spec in _IMPORT_FIELDS:
+    for spec in FIELDS:
         text = raw.get(spec.name, "")
+        if spec.kind is FieldKind.ID_NUMBER and _MASKED_ID.match(text):
+            text = ""
         label = labels.get(spec.name, "")
         if not text:
             if spec.name == "name":
@@ -448,6 +469,8 @@ def _check_row(
                 if class_id is None:
                     return "import.reason.class_to_create", label
                 values[spec.name] = class_id
+            elif spec.kind is FieldKind.ID_NUMBER:
+                values[spec.name], values[identity.SEALED] = identity.protect(secret, parse_id_number(text))
             else:
                 values[spec.name] = clean_text(text, max_length=spec.max_length)
         except InvalidInput as problem:
@@ -455,6 +478,8 @@ def _check_row(
                 return "import.reason.bad_date", label
             if spec.kind is FieldKind.PHONE:
                 return "import.reason.bad_phone", label
+            if spec.kind is FieldKind.ID_NUMBER:
+                return "import.reason.bad_id_number", label
             return (
                 "import.reason.too_long" if problem.reason == "invalid.too_long" else "import.reason.bad_text"
             ), label

@@ -361,6 +361,7 @@ async def check_import(
         allowed_class_ids=allowed,
         existing=existing,
         words=words,
+        secret=services.config.security.secret,
     )
     now = services.now()
     await audit.record(
