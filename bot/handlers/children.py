@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -18,15 +19,14 @@ from bot.handlers.cards import child_values, designation_line, display_value, re
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     command_args,
     conversation,
     edit_or_reply,
-    end_flow,
     read_typed,
     refuse,
     reply,
 )
+from bot.handlers.flow import STALE, Draft, Flow
 from bot.handlers.timeline import card_rows, care_line
 from bot.services import AccessDenied, NotFound, designations, people
 from bot.services import care as care_service
@@ -35,9 +35,19 @@ from bot.texts import Texts
 
 PAGE_SIZE = 8
 QUERY_KEY = "child_query"
-EDIT_FLOW = "edit"
-EDIT_DRAFT = "edit_draft"
 EDIT_VALUE = 0
+
+
+@dataclass(kw_only=True)
+class EditDraft(Draft):
+    """A card edit under way: the child and the field (its index in FIELDS) whose new value is asked for."""
+
+    child_id: int
+    step: int
+
+
+# The child's record erased mid-edit scrubs the draft: the flow then says the card is gone.
+EDIT = Flow("edit", EditDraft, "edit_draft", gone="card.gone")
 
 
 async def find(update: Update, context: BotContext) -> None:
@@ -165,9 +175,8 @@ async def edit_start(update: Update, context: BotContext) -> int:
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
         return ConversationHandler.END
-    if not await begin_flow(update, context, EDIT_FLOW):
+    if not await EDIT.begin(update, context, EditDraft(child_id=child_id, step=step)):
         return ConversationHandler.END
-    context.draft[EDIT_DRAFT] = {"child_id": child_id, "step": step}
     spec = FIELDS[step]
     label = texts.t(f"field.{spec.name}")
     extra = [] if spec.required else [kb.button(texts.t("card.edit_clear"), bt.CardEditClear(child_id, step))]
@@ -195,97 +204,66 @@ async def edit_start(update: Update, context: BotContext) -> int:
     return EDIT_VALUE
 
 
-def _edit_target(context: BotContext, child_id: int | None = None, step: int | None = None) -> tuple[int, int] | None:
-    draft = context.draft.get(EDIT_DRAFT)
-    if not draft:
-        return None
-    if (child_id is not None and child_id != draft["child_id"]) or (step is not None and step != draft["step"]):
-        return None
-    return int(draft["child_id"]), int(draft["step"])
-
-
-async def _apply(update: Update, context: BotContext, texts: Texts, value: Any) -> int:
-    target = _edit_target(context)
-    assert target is not None
-    child_id, step = target
-    spec = FIELDS[step]
+async def _apply(update: Update, context: BotContext, texts: Texts, draft: EditDraft, value: Any) -> int:
+    child_id, spec = draft.child_id, FIELDS[draft.step]
     actor = await context.actor(update)
     try:
         child = await registry_service.edit_field(context.services, actor, child_id, spec.name, value)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, EDIT_DRAFT)
+        return EDIT.end(context)
     except ValueError:
         await reply(update, texts.t("card.edit_required"))
         return EDIT_VALUE
     await reply(update, texts.t("card.edit_saved", name=child.name, label=texts.t(f"field.{spec.name}")))
-    end_flow(context, EDIT_DRAFT)
+    EDIT.end(context)
     await _show_card(update, context, texts, child_id)
     return ConversationHandler.END
 
 
-async def edit_typed(update: Update, context: BotContext) -> int:
+async def edit_typed(update: Update, context: BotContext, draft: EditDraft) -> int:
     texts = await context.texts(update)
-    target = _edit_target(context)
-    if target is None:  # the child's record was erased mid-edit (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, EDIT_DRAFT)
-    spec, today = FIELDS[target[1]], registry_service.local_today(context.services)
+    spec, today = FIELDS[draft.step], registry_service.local_today(context.services)
     value = await read_typed(update, texts, lambda text: parse_field(spec, text, today=today))
     if value is None:
         return EDIT_VALUE
-    return await _apply(update, context, texts, value)
+    return await _apply(update, context, texts, draft, value)
 
 
-async def _pressed_target(
-    update: Update, context: BotContext, texts: Texts, child_id: int, step: int
-) -> tuple[int, int] | None:
-    """The (child, field) being edited, if the pressed button (for `child_id`, `step`) is for them (answered); else a
-    stale alert."""
-    target = _edit_target(context, child_id, step)
-    if target is None:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-    else:
-        await answer(update)
-    return target
+def _for_this_field(draft: EditDraft, button: bt.CardEditValue | bt.CardEditClear) -> str | None:
+    """A value or clear button of another child or field (an earlier edit's) is stale."""
+    return None if (button.child, button.step) == (draft.child_id, draft.step) else STALE
 
 
-async def edit_choice(update: Update, context: BotContext) -> int:
+async def edit_choice(update: Update, context: BotContext, draft: EditDraft, button: bt.CardEditValue) -> int:
     texts = await context.texts(update)
-    button = bt.CardEditValue.of(update)
-    target = await _pressed_target(update, context, texts, button.child, button.step)
-    if target is None:
-        return EDIT_VALUE
-    spec = FIELDS[target[1]]
+    spec = FIELDS[draft.step]
     raw = button.value
     try:
         value: Any = int(raw) if spec.kind is FieldKind.CLASS else parse_choice(spec, raw)
     except (InvalidInput, ValueError):
         await reply(update, texts.t("invalid.use_buttons"))
         return EDIT_VALUE
-    return await _apply(update, context, texts, value)
+    return await _apply(update, context, texts, draft, value)
 
 
-async def edit_clear(update: Update, context: BotContext) -> int:
+async def edit_clear(update: Update, context: BotContext, draft: EditDraft, button: bt.CardEditClear) -> int:
     texts = await context.texts(update)
-    button = bt.CardEditClear.of(update)
-    if await _pressed_target(update, context, texts, button.child, button.step) is None:
-        return EDIT_VALUE
-    return await _apply(update, context, texts, None)
+    return await _apply(update, context, texts, draft, None)
 
 
 def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
-        name=EDIT_FLOW,
+        name=EDIT.name,
         entry_points=[CallbackQueryHandler(edit_start, pattern=bt.CardEditField.pattern)],
         states={
             EDIT_VALUE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, edit_typed),
-                CallbackQueryHandler(edit_choice, pattern=bt.CardEditValue.pattern),
-                CallbackQueryHandler(edit_clear, pattern=bt.CardEditClear.pattern),
+                EDIT.on_text(filters.TEXT & ~filters.COMMAND, edit_typed),
+                EDIT.on_button(bt.CardEditValue, edit_choice, check=_for_this_field),
+                EDIT.on_button(bt.CardEditClear, edit_clear, check=_for_this_field),
             ]
         },
-        draft_keys=(EDIT_DRAFT,),
+        draft_keys=(EDIT.key,),
         timeout_minutes=timeout_minutes,
     )
 

@@ -10,26 +10,21 @@ role):
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot import views
 from bot.domain import schedule
+from bot.domain.models import Child
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    conversation,
-    edit_or_reply,
-    end_flow,
-    end_saved,
-    enter_flow,
-    reply,
-)
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, reply
+from bot.handlers.flow import Draft, Flow, Step
 from bot.handlers.parent_messages import own_words
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
@@ -85,52 +80,81 @@ async def call_answered(update: Update, context: BotContext) -> None:
 # --- /callplan (head teacher, with the parent) -------------------------------------------------------------
 
 
+@dataclass(kw_only=True)
+class ChildDraft(Draft):
+    """A flow about one child of one's class: the child once picked."""
+
+    child_id: int | None = None
+    name: str = ""
+
+
+@dataclass(kw_only=True)
+class PlanDraft(ChildDraft):
+    """A call plan under way: the child, then the weekday or the interval in days."""
+
+    weekday: int | None = None
+    interval_days: int | None = None
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+PLAN = Flow(PLAN_FLOW, PlanDraft, PLAN_DRAFT, gone="card.gone")
+NOTE = Flow(NOTE_FLOW, ChildDraft, NOTE_DRAFT, gone="card.gone")
+
+
 async def _start_for_child(
-    update: Update, context: BotContext, flow: str, draft: str, pick: type[bt.HeadTeacherPick]
+    update: Update, context: BotContext, flow: Flow[Any], draft: ChildDraft, pick: type[bt.HeadTeacherPick]
 ) -> int:
     """/callplan and /parentnote: head teachers (and admins) only; first, which child (buttons or a name)."""
     actor = await context.actor(update)
-    if not await enter_flow(update, context, flow, allowed=may_do(actor, Access.EDIT_CARD)):
+    if not await flow.begin(update, context, draft, allowed=may_do(actor, Access.EDIT_CARD)):
         return ConversationHandler.END
-    context.draft[draft] = {}
     texts = await context.texts(update)
-    return await _offer_children(update, context, texts, "", pick=pick, draft=draft)
+    return await _offer_children(update, context, texts, "", flow=flow, pick=pick)
 
 
-async def _typed_child_name(update: Update, context: BotContext, pick: type[bt.HeadTeacherPick], draft: str) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    return await _offer_children(update, context, texts, update.message.text.strip()[:40], pick=pick, draft=draft)
+def _typed_child_name(flow: Flow[Any], pick: type[bt.HeadTeacherPick]) -> Step[Any]:
+    """The pick step's typed name (or part): the matching children as buttons."""
+
+    async def typed(update: Update, context: BotContext, draft: ChildDraft) -> int:
+        texts = await context.texts(update)
+        assert update.message and update.message.text
+        return await _offer_children(update, context, texts, update.message.text.strip()[:40], flow=flow, pick=pick)
+
+    return typed
 
 
 async def _pressed_child(
-    update: Update, context: BotContext, texts: Texts, draft: str, pick: type[bt.HeadTeacherPick]
-) -> Any:
+    update: Update, context: BotContext, texts: Texts, draft: ChildDraft, button: bt.HeadTeacherPick
+) -> Child | None:
     """The child on a pressed button, re-checked (ids come from the client), now the draft's child; None, said so,
     if the actor may not plan for it."""
-    await answer(update)
     actor = await context.actor(update)
     try:
-        child = await family_calls_service.child_for_plan(context.services, actor, pick.of(update).child)
+        child: Child = await family_calls_service.child_for_plan(context.services, actor, button.child)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return None
-    context.draft[draft] = {"child_id": child.id, "name": child.name}
+    draft.child_id, draft.name = child.id, child.name
     return child
 
 
+async def _saved(update: Update, context: BotContext, texts: Texts, flow: Flow[Any], save: Awaitable[object]) -> bool:
+    """Runs `save`; refused (the child not the actor's, or gone): says so and ends the flow, False."""
+    try:
+        await save
+    except (AccessDenied, NotFound):
+        await reply(update, texts.t("access.denied"))
+        flow.end(context)
+        return False
+    return True
+
+
 async def plan_start(update: Update, context: BotContext) -> int:
-    return await _start_for_child(update, context, PLAN_FLOW, PLAN_DRAFT, bt.CallPlanChild)
+    return await _start_for_child(update, context, PLAN, PlanDraft(), bt.CallPlanChild)
 
 
 async def _offer_children(
-    update: Update,
-    context: BotContext,
-    texts: Texts,
-    query: str,
-    *,
-    pick: type[bt.HeadTeacherPick] = bt.CallPlanChild,
-    draft: str = PLAN_DRAFT,
+    update: Update, context: BotContext, texts: Texts, query: str, *, flow: Flow[Any], pick: type[bt.HeadTeacherPick]
 ) -> int:
     actor = await context.actor(update)
     found, total = await children.search(
@@ -140,22 +164,17 @@ async def _offer_children(
         await reply(update, texts.t("green.plan.none_found" if query else "green.plan.no_children"))
         if query:
             return PICK
-        return end_flow(context, draft)
+        return flow.end(context)
     buttons = [kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), pick(c.id)) for c in found]
-    key = "green.plan.pick_more" if total > len(found) else "green.plan.pick"
-    if pick is bt.ParentNoteChild:
-        key = "green.note.pick_more" if total > len(found) else "green.note.pick"
+    area = "green.note" if pick is bt.ParentNoteChild else "green.plan"
+    key = f"{area}.pick_more" if total > len(found) else f"{area}.pick"
     await reply(update, texts.t(key, shown=len(found), total=total), kb.grid(buttons, 2))
     return PICK
 
 
-async def plan_typed_name(update: Update, context: BotContext) -> int:
-    return await _typed_child_name(update, context, bt.CallPlanChild, PLAN_DRAFT)
-
-
-async def plan_child(update: Update, context: BotContext) -> int:
+async def plan_child(update: Update, context: BotContext, draft: PlanDraft, button: bt.CallPlanChild) -> int:
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts, PLAN_DRAFT, bt.CallPlanChild)
+    child = await _pressed_child(update, context, texts, draft, button)
     if child is None:
         return PICK
     plan = await family_calls_service.current_plan(context.services, child.id)
@@ -168,47 +187,41 @@ async def plan_child(update: Update, context: BotContext) -> int:
     return RHYTHM
 
 
-async def plan_rhythm(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def plan_rhythm(update: Update, context: BotContext, draft: PlanDraft, button: bt.CallPlanRhythm) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(PLAN_DRAFT) or {}
-    choice = bt.CallPlanRhythm.of(update).rhythm
-    if "child_id" not in draft:
+    choice = button.rhythm
+    if draft.child_id is None:
         await reply(update, texts.t("flow.stale_button"))
         return PICK
     if choice == "off":
         actor = await context.actor(update)
-        try:
-            await family_calls_service.stop_plan(context.services, actor, draft["child_id"])
-        except (AccessDenied, NotFound):
-            await reply(update, texts.t("access.denied"))
-            return end_flow(context, PLAN_DRAFT)
-        await edit_or_reply(update, texts.t("green.plan.stopped", child=draft["name"]))
-        return end_saved(update, context, PLAN_DRAFT)
+        if not await _saved(
+            update, context, texts, PLAN, family_calls_service.stop_plan(context.services, actor, draft.child_id)
+        ):
+            return ConversationHandler.END
+        await edit_or_reply(update, texts.t("green.plan.stopped", child=draft.name))
+        return PLAN.saved(update, context)
     if choice == "i":
-        await edit_or_reply(update, texts.t("green.plan.ask_interval", child=draft["name"]))
+        await edit_or_reply(update, texts.t("green.plan.ask_interval", child=draft.name))
         return INTERVAL
-    draft["weekday"] = int(choice[1])
-    draft.pop("interval_days", None)
-    await edit_or_reply(update, texts.t("green.plan.ask_time", child=draft["name"]))
+    draft.weekday, draft.interval_days = int(choice[1]), None
+    await edit_or_reply(update, texts.t("green.plan.ask_time", child=draft.name))
     return TIME
 
 
-async def plan_interval(update: Update, context: BotContext) -> int:
+async def plan_interval(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
     assert update.message and update.message.text
     days = schedule.parse_interval(update.message.text)
     if days is None:
         await reply(update, texts.t("green.plan.bad_interval", maximum=schedule.MAX_INTERVAL_DAYS))
         return INTERVAL
-    draft = context.draft.setdefault(PLAN_DRAFT, {})
-    draft["interval_days"] = days
-    draft.pop("weekday", None)
-    await reply(update, texts.t("green.plan.ask_time", child=draft.get("name", "")))
+    draft.interval_days, draft.weekday = days, None
+    await reply(update, texts.t("green.plan.ask_time", child=draft.name))
     return TIME
 
 
-async def plan_time(update: Update, context: BotContext) -> int:
+async def plan_time(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
     assert update.message and update.message.text
     at = schedule.parse_clock(update.message.text)
@@ -216,11 +229,10 @@ async def plan_time(update: Update, context: BotContext) -> int:
         await reply(update, texts.t("green.plan.bad_time"))
         return TIME
     services = context.services
-    draft = context.draft.get(PLAN_DRAFT) or {}
-    if "child_id" not in draft:
+    if draft.child_id is None:
         await reply(update, texts.t("flow.stale_button"))
-        return end_flow(context, PLAN_DRAFT)
-    quiet_start, quiet_end = await schools_service.quiet_hours_of_child(services, int(draft["child_id"]))
+        return PLAN.end(context)
+    quiet_start, quiet_end = await schools_service.quiet_hours_of_child(services, draft.child_id)
     if schedule.clock_in_quiet_hours(at, quiet_start, quiet_end):
         # Routine messages wait for the morning in the family's school's quiet hours: a reminder for a 22:00 call
         # would come too late.
@@ -230,69 +242,59 @@ async def plan_time(update: Update, context: BotContext) -> int:
         )
         return TIME
     actor = await context.actor(update)
-    weekday = draft.get("weekday")
+    weekday = draft.weekday
     plan = schedule.CallPlan(
-        child_id=draft["child_id"],
+        child_id=draft.child_id,
         rhythm=schedule.WEEKLY if weekday is not None else schedule.INTERVAL,
         at=at,
         start=services.now().astimezone(services.config.school.timezone).date(),
         weekday=weekday,
-        interval_days=None if weekday is not None else draft.get("interval_days"),
+        interval_days=None if weekday is not None else draft.interval_days,
     )
-    try:
-        await family_calls_service.save_plan(services, actor, plan)
-    except (AccessDenied, NotFound):
-        await reply(update, texts.t("access.denied"))
-        return end_flow(context, PLAN_DRAFT)
+    if not await _saved(update, context, texts, PLAN, family_calls_service.save_plan(services, actor, plan)):
+        return ConversationHandler.END
     upcoming = schedule.next_slot(plan, services.now(), services.config.school.timezone)
     await reply(
         update,
         texts.t(
-            "green.plan.saved", child=draft["name"], plan=Raw(views.describe_plan(texts, plan)),
+            "green.plan.saved", child=draft.name, plan=Raw(views.describe_plan(texts, plan)),
             next=views.format_moment(texts, services, upcoming),
         ),
     )  # fmt: skip
-    return end_flow(context, PLAN_DRAFT)
+    return PLAN.end(context)
 
 
 # --- /parentnote: a few words from the head teacher for the next weekly update -------------------------------
 
 
 async def note_start(update: Update, context: BotContext) -> int:
-    return await _start_for_child(update, context, NOTE_FLOW, NOTE_DRAFT, bt.ParentNoteChild)
+    return await _start_for_child(update, context, NOTE, ChildDraft(), bt.ParentNoteChild)
 
 
-async def note_typed_name(update: Update, context: BotContext) -> int:
-    return await _typed_child_name(update, context, bt.ParentNoteChild, NOTE_DRAFT)
-
-
-async def note_child(update: Update, context: BotContext) -> int:
+async def note_child(update: Update, context: BotContext, draft: ChildDraft, button: bt.ParentNoteChild) -> int:
     texts = await context.texts(update)
-    child = await _pressed_child(update, context, texts, NOTE_DRAFT, bt.ParentNoteChild)
+    child = await _pressed_child(update, context, texts, draft, button)
     if child is None:
         return PICK
     await edit_or_reply(update, texts.t("green.note.ask", child=child.name, limit=parent_notes_service.NOTE_LIMIT))
     return TYPING
 
 
-async def note_typed(update: Update, context: BotContext) -> int:
+async def note_typed(update: Update, context: BotContext, draft: ChildDraft) -> int:
     texts = await context.texts(update)
     assert update.message and update.message.text
-    draft = context.draft.get(NOTE_DRAFT) or {}
-    if "child_id" not in draft:
+    if draft.child_id is None:
         await reply(update, texts.t("green.note.pick_first"))
         return PICK
     body = await own_words(update, texts, update.message.text, parent_notes_service.NOTE_LIMIT)
     if body is None:
         return TYPING
     actor = await context.actor(update)
-    try:
-        await parent_notes_service.add_parent_note(context.services, actor, draft["child_id"], body)
-    except (AccessDenied, NotFound):
-        await reply(update, texts.t("access.denied"))
-        return end_flow(context, NOTE_DRAFT)
-    await reply(update, texts.t("green.note.saved", child=draft["name"]))
-    return end_flow(context, NOTE_DRAFT)
+    note = parent_notes_service.add_parent_note(context.services, actor, draft.child_id, body)
+    if not await _saved(update, context, texts, NOTE, note):
+        return ConversationHandler.END
+    await reply(update, texts.t("green.note.saved", child=draft.name))
+    return NOTE.end(context)
 
 
 # --- wiring ------------------------------------------------------------------------------------------------
@@ -305,12 +307,12 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         entry_points=[CommandHandler("callplan", plan_start)],
         states={
             PICK: [
-                MessageHandler(text, plan_typed_name),
-                CallbackQueryHandler(plan_child, pattern=bt.CallPlanChild.pattern),
+                PLAN.on_text(text, _typed_child_name(PLAN, bt.CallPlanChild)),
+                PLAN.on_button(bt.CallPlanChild, plan_child),
             ],
-            RHYTHM: [CallbackQueryHandler(plan_rhythm, pattern=bt.CallPlanRhythm.pattern)],
-            INTERVAL: [MessageHandler(text, plan_interval)],
-            TIME: [MessageHandler(text, plan_time)],
+            RHYTHM: [PLAN.on_button(bt.CallPlanRhythm, plan_rhythm)],
+            INTERVAL: [PLAN.on_text(text, plan_interval)],
+            TIME: [PLAN.on_text(text, plan_time)],
         },
         draft_keys=(PLAN_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -321,10 +323,10 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         entry_points=[CommandHandler("parentnote", note_start)],
         states={
             PICK: [
-                MessageHandler(text, note_typed_name),
-                CallbackQueryHandler(note_child, pattern=bt.ParentNoteChild.pattern),
+                NOTE.on_text(text, _typed_child_name(NOTE, bt.ParentNoteChild)),
+                NOTE.on_button(bt.ParentNoteChild, note_child),
             ],
-            TYPING: [MessageHandler(text, note_typed)],
+            TYPING: [NOTE.on_text(text, note_typed)],
         },
         draft_keys=(NOTE_DRAFT,),
         timeout_minutes=timeout_minutes,

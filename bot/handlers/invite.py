@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot import buttons as bt
@@ -11,26 +13,29 @@ from bot import keyboards as kb
 from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Access, Role, may_do
 from bot.domain.validation import clean_text, parse_class_label
 from bot.handlers import care_picker
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    conversation,
-    edit_or_reply,
-    end_flow,
-    enter_flow,
-    read_typed,
-    reply,
-)
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, reply
+from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound, people
 from bot.services import invitations as invitation_service
 from bot.services import registry as registry_service
 from bot.texts import Raw, Texts
 
 CHOOSE_KIND, CHOOSE_ROLE, CHOOSE_CLASS, CHOOSE_CHILD, CHOOSE_RELATION, CHOOSE_SCHOOL = range(6)
-FLOW = "invite"
-DRAFT = "invite_draft"
 RELATIONS = ("father", "mother", "grandfather", "grandmother")
 CHILD_CHOICES = 8
+
+
+@dataclass(kw_only=True)
+class InviteDraft(Draft):
+    """An invitation under way: for staff the role, then the school; for a family the child once picked."""
+
+    role: str = ""
+    school_id: int | None = None
+    child_id: int | None = None
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+FLOW = Flow("invite", InviteDraft, "invite_draft", gone="card.gone")
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -38,9 +43,9 @@ async def start(update: Update, context: BotContext) -> int:
     actor = await context.actor(update)
     staff, guardian = may_do(actor, Access.INVITE_STAFF), may_do(actor, Access.INVITE_FROM_CLASS)
     allowed = staff or guardian
-    if not await enter_flow(update, context, FLOW, allowed=allowed, denied="invite.not_allowed"):
+    draft = InviteDraft()
+    if not await FLOW.begin(update, context, draft, allowed=allowed, denied="invite.not_allowed"):
         return ConversationHandler.END
-    context.draft[DRAFT] = {}
     if staff and guardian:
         buttons = [
             kb.button(texts.t("invite.kind_staff"), bt.InviteKind("staff")),
@@ -50,26 +55,23 @@ async def start(update: Update, context: BotContext) -> int:
         return CHOOSE_KIND
     if staff:
         return await _ask_role(update, texts)
-    return await _ask_child(update, context, texts)
+    return await _ask_child(update, context, texts, draft)
 
 
-async def kind_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def kind_chosen(update: Update, context: BotContext, draft: InviteDraft, button: bt.InviteKind) -> int:
     texts = await context.texts(update)
-    if bt.InviteKind.of(update).kind == "staff":
+    if button.kind == "staff":
         return await _ask_role(update, texts)
     await edit_or_reply(update, texts.t("invite.kind_guardian"))
-    return await _ask_child(update, context, texts)
+    return await _ask_child(update, context, texts, draft)
 
 
-async def _ask_child(update: Update, context: BotContext, texts: Texts) -> int:
+async def _ask_child(update: Update, context: BotContext, texts: Texts, draft: InviteDraft) -> int:
     """The class's children on buttons (those whose family is not reached yet first), or type a name."""
     actor = await context.actor(update)
-    draft = context.draft.setdefault(DRAFT, {})
-    draft["nonce"] = care_picker.new_nonce()
     picks = await invitation_service.children_to_invite(context.services, actor, limit=care_picker.PICK_LIMIT)
     await care_picker.offer(
-        update, texts, pick=bt.InvitePick, nonce=draft["nonce"], picks=picks, prompt_key="invite.pick_first"
+        update, texts, pick=bt.InvitePick, nonce=draft.nonce, picks=picks, prompt_key="invite.pick_first"
     )
     return CHOOSE_CHILD
 
@@ -80,16 +82,15 @@ async def _ask_role(update: Update, texts: Texts) -> int:
     return CHOOSE_ROLE
 
 
-async def role_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def role_chosen(update: Update, context: BotContext, draft: InviteDraft, button: bt.InviteRole) -> int:
     texts = await context.texts(update)
     try:
-        role = Role(bt.InviteRole.of(update).role)
+        role = Role(button.role)
     except ValueError:
         return CHOOSE_ROLE
     if role not in STAFF_ROLES:
         return CHOOSE_ROLE
-    context.draft[DRAFT]["role"] = role.value
+    draft.role = role.value
     actor = await context.actor(update)
     choices = sorted(invitation_service.invitation_schools(actor))
     if len(choices) > 1:
@@ -99,25 +100,23 @@ async def role_chosen(update: Update, context: BotContext) -> int:
         return CHOOSE_SCHOOL
     if not choices:
         await edit_or_reply(update, texts.t("invite.not_allowed"))
-        return end_flow(context, DRAFT)
-    return await _school_known(update, context, texts, choices[0])
+        return FLOW.end(context)
+    return await _school_known(update, context, texts, draft, choices[0])
 
 
-async def school_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def school_chosen(update: Update, context: BotContext, draft: InviteDraft, button: bt.InviteSchool) -> int:
     texts = await context.texts(update)
-    school_id = bt.InviteSchool.of(update).school_id
+    school_id = button.school_id
     if school_id not in invitation_service.invitation_schools(await context.actor(update)):
         await edit_or_reply(update, texts.t("flow.stale_button"))
         return CHOOSE_SCHOOL
-    return await _school_known(update, context, texts, school_id)
+    return await _school_known(update, context, texts, draft, school_id)
 
 
-async def _school_known(update: Update, context: BotContext, texts: Texts, school_id: int) -> int:
-    draft = context.draft[DRAFT]
-    draft["school_id"] = school_id
-    if Role(draft["role"]) not in CLASS_ROLES:
-        return await _create_staff(update, context, texts, None)
+async def _school_known(update: Update, context: BotContext, texts: Texts, draft: InviteDraft, school_id: int) -> int:
+    draft.school_id = school_id
+    if Role(draft.role) not in CLASS_ROLES:
+        return await _create_staff(update, context, texts, draft, None)
     classes = await invitation_service.classes_of_school(context.services, school_id)
     buttons = [kb.button(c.label, bt.InviteClass(c.id)) for c in classes]
     await edit_or_reply(update, texts.t("invite.choose_class"), kb.grid(buttons, 3))
@@ -125,25 +124,30 @@ async def _school_known(update: Update, context: BotContext, texts: Texts, schoo
 
 
 async def class_chosen(update: Update, context: BotContext) -> int:
-    """A class button; a class that no longer exists is stale (one answer per press: Telegram refuses a second)."""
+    """A class button; a class that no longer exists is stale: its check reads the classes, so it is answered here,
+    not by the flow's (one answer per press: Telegram refuses a second)."""
+    draft = FLOW.get(context)
+    if draft is None:
+        await answer(update)
+        return await FLOW.cleared(update, context)
     texts = await context.texts(update)
     school_class = await people.get_class(context.services, bt.InviteClass.of(update).class_id)
-    if school_class is None or school_class.school_id != context.draft[DRAFT].get("school_id"):
-        await answer(update, texts.t("flow.stale_button"), alert=True)
+    if school_class is None or school_class.school_id != draft.school_id:
+        await answer(update, texts.t(STALE), alert=True)
         return CHOOSE_CLASS
     await answer(update)
-    return await _create_staff(update, context, texts, school_class.id)
+    return await _create_staff(update, context, texts, draft, school_class.id)
 
 
-async def class_typed(update: Update, context: BotContext) -> int:
+async def class_typed(update: Update, context: BotContext, draft: InviteDraft) -> int:
     """A new class typed as "三年级 2班": created on the spot."""
     texts = await context.texts(update)
     label = await read_typed(update, texts, parse_class_label)
     if label is None:
         return CHOOSE_CLASS
     grade, name = label
-    school_class = await people.ensure_class(context.services, int(context.draft[DRAFT]["school_id"]), grade, name)
-    return await _create_staff(update, context, texts, school_class.id)
+    school_class = await people.ensure_class(context.services, int(draft.school_id or 0), grade, name)
+    return await _create_staff(update, context, texts, draft, school_class.id)
 
 
 async def _link(context: BotContext, code: str) -> str:
@@ -151,16 +155,16 @@ async def _link(context: BotContext, code: str) -> str:
     return create_deep_linked_url(username, code)
 
 
-async def _create_staff(update: Update, context: BotContext, texts: Texts, class_id: int | None) -> int:
+async def _create_staff(
+    update: Update, context: BotContext, texts: Texts, draft: InviteDraft, class_id: int | None
+) -> int:
     actor = await context.actor(update)
-    role = Role(context.draft[DRAFT]["role"])
+    role = Role(draft.role)
     try:
-        code = await invitation_service.invite_staff(
-            context.services, actor, role, class_id, school_id=context.draft[DRAFT].get("school_id")
-        )
+        code = await invitation_service.invite_staff(context.services, actor, role, class_id, school_id=draft.school_id)
     except AccessDenied:
         await reply(update, texts.t("invite.not_allowed"))
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     class_part = ""
     if class_id is not None:
         school_class = await people.get_class(context.services, class_id)
@@ -175,10 +179,10 @@ async def _create_staff(update: Update, context: BotContext, texts: Texts, class
             link=await _link(context, code),
         ),
     )
-    return end_flow(context, DRAFT)
+    return FLOW.end(context)
 
 
-async def child_typed(update: Update, context: BotContext) -> int:
+async def child_typed(update: Update, context: BotContext, draft: InviteDraft) -> int:
     """A name (or part): offer the matching children of the head teacher's class as buttons."""
     texts = await context.texts(update)
     actor = await context.actor(update)
@@ -195,21 +199,17 @@ async def child_typed(update: Update, context: BotContext) -> int:
     return CHOOSE_CHILD
 
 
-async def child_picked(update: Update, context: BotContext) -> int:
-    """A child from the first question's buttons: this run's button only (the nonce), the child re-checked."""
-    button = bt.InvitePick.of(update)
-    if await care_picker.pressed(update, context, DRAFT, button.nonce, stage=None) is None:
-        return CHOOSE_CHILD
-    return await _chosen(update, context, button.child)
+async def child_picked(update: Update, context: BotContext, draft: InviteDraft, button: bt.InvitePick) -> int:
+    """A child from the first question's buttons (this run's only: the flow checks the nonce), re-checked."""
+    return await _chosen(update, context, draft, button.child)
 
 
-async def child_chosen(update: Update, context: BotContext) -> int:
+async def child_chosen(update: Update, context: BotContext, draft: InviteDraft, button: bt.InviteChild) -> int:
     """A child from the buttons of a typed name."""
-    await answer(update)
-    return await _chosen(update, context, bt.InviteChild.of(update).child)
+    return await _chosen(update, context, draft, button.child)
 
 
-async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
+async def _chosen(update: Update, context: BotContext, draft: InviteDraft, child_id: int) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     try:
@@ -217,42 +217,41 @@ async def _chosen(update: Update, context: BotContext, child_id: int) -> int:
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
         return CHOOSE_CHILD
-    context.draft.setdefault(DRAFT, {})["child_id"] = child.id
+    draft.child_id = child.id
     buttons = [kb.button(texts.t(f"relation.{r}"), bt.InviteRelation(r)) for r in RELATIONS]
     await edit_or_reply(update, texts.t("invite.ask_relationship", child=child.name), kb.grid(buttons, 2))
     return CHOOSE_RELATION
 
 
-async def relation_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def relation_chosen(update: Update, context: BotContext, draft: InviteDraft, button: bt.InviteRelation) -> int:
     texts = await context.texts(update)
-    key = bt.InviteRelation.of(update).relation
+    key = button.relation
     if key not in RELATIONS:
         return CHOOSE_RELATION
-    return await _create_guardian(update, context, texts, texts.t(f"relation.{key}"))
+    return await _create_guardian(update, context, texts, draft, texts.t(f"relation.{key}"))
 
 
-async def relation_typed(update: Update, context: BotContext) -> int:
+async def relation_typed(update: Update, context: BotContext, draft: InviteDraft) -> int:
     texts = await context.texts(update)
     relationship = await read_typed(update, texts, lambda text: clean_text(text, max_length=20))
     if relationship is None:
         return CHOOSE_RELATION
-    return await _create_guardian(update, context, texts, relationship)
+    return await _create_guardian(update, context, texts, draft, relationship)
 
 
-async def _create_guardian(update: Update, context: BotContext, texts: Texts, relationship: str) -> int:
+async def _create_guardian(
+    update: Update, context: BotContext, texts: Texts, draft: InviteDraft, relationship: str
+) -> int:
     actor = await context.actor(update)
-    draft = context.draft.get(DRAFT) or {}
-    if "child_id" not in draft:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    child_id = int(draft["child_id"])
+    if draft.child_id is None:
+        return await FLOW.cleared(update, context)
+    child_id = draft.child_id
     try:
         code = await invitation_service.invite_guardian(context.services, actor, child_id, relationship)
         child = await registry_service.child_for_invitation(context.services, actor, child_id)
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     await edit_or_reply(
         update,
         texts.t(
@@ -263,32 +262,32 @@ async def _create_guardian(update: Update, context: BotContext, texts: Texts, re
             link=await _link(context, code),
         ),
     )
-    return end_flow(context, DRAFT)
+    return FLOW.end(context)
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=FLOW,
+        name=FLOW.name,
         entry_points=[CommandHandler("invite", start)],
         states={
-            CHOOSE_KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.InviteKind.pattern)],
-            CHOOSE_ROLE: [CallbackQueryHandler(role_chosen, pattern=bt.InviteRole.pattern)],
-            CHOOSE_SCHOOL: [CallbackQueryHandler(school_chosen, pattern=bt.InviteSchool.pattern)],
+            CHOOSE_KIND: [FLOW.on_button(bt.InviteKind, kind_chosen)],
+            CHOOSE_ROLE: [FLOW.on_button(bt.InviteRole, role_chosen)],
+            CHOOSE_SCHOOL: [FLOW.on_button(bt.InviteSchool, school_chosen)],
             CHOOSE_CLASS: [
                 CallbackQueryHandler(class_chosen, pattern=bt.InviteClass.pattern),
-                MessageHandler(text, class_typed),
+                FLOW.on_text(text, class_typed),
             ],
             CHOOSE_CHILD: [
-                CallbackQueryHandler(child_picked, pattern=bt.InvitePick.pattern),
-                CallbackQueryHandler(child_chosen, pattern=bt.InviteChild.pattern),
-                MessageHandler(text, child_typed),
+                FLOW.on_button(bt.InvitePick, child_picked),
+                FLOW.on_button(bt.InviteChild, child_chosen),
+                FLOW.on_text(text, child_typed),
             ],
             CHOOSE_RELATION: [
-                CallbackQueryHandler(relation_chosen, pattern=bt.InviteRelation.pattern),
-                MessageHandler(text, relation_typed),
+                FLOW.on_button(bt.InviteRelation, relation_chosen),
+                FLOW.on_text(text, relation_typed),
             ],
         },
-        draft_keys=(DRAFT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
