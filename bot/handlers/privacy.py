@@ -377,13 +377,21 @@ async def erase_yes(update: Update, context: BotContext) -> None:
 # --- /audit (admins) -----------------------------------------------------------------------------------------
 
 
+async def _admin_only(update: Update, context: BotContext, access: Access, what: str) -> bool:
+    """Whether the person may use an admin's command; if not, they are told so and the refusal is audited."""
+    actor = await context.actor(update)
+    if may_do(actor, access):
+        return True
+    await privacy_service.deny(context.services, actor, what)
+    await reply(update, (await context.texts(update)).t("access.denied"))
+    return False
+
+
 async def audit_command(update: Update, context: BotContext) -> None:
+    if not await _admin_only(update, context, Access.VIEW_AUDIT, "view_audit"):
+        return
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_do(actor, Access.VIEW_AUDIT):
-        await privacy_service.deny(context.services, actor, "view_audit")
-        await reply(update, texts.t("access.denied"))
-        return
     query = command_args(context)
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
@@ -450,12 +458,10 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
 
 async def backup_command(update: Update, context: BotContext) -> None:
     """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
+    if not await _admin_only(update, context, Access.BACKUP, "backup"):
+        return
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_do(actor, Access.BACKUP):
-        await privacy_service.deny(context.services, actor, "backup")
-        await reply(update, texts.t("access.denied"))
-        return
     if not context.services.config.backup.passphrase:
         await reply(update, texts.t("safety.backup.no_passphrase"))
         return
