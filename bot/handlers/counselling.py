@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -16,23 +16,19 @@ from bot.domain.validation import clean_text, parse_date
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     clip_html,
     command_args,
     conversation,
-    end_flow,
-    end_saved,
     read_typed,
     refuse,
     reply,
 )
+from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
 from bot.services import counselling as counsel_service
 from bot.services import registry as registry_service
 from bot.texts import Texts
 
-FLOW = "counsel"
-DRAFT = "counsel_draft"
 DATE, TOPIC, NOTES, FOLLOWUP, SHARE = range(5)
 SHOWN_SESSIONS = 10
 ONLY = "safety.counsel.only"
@@ -98,6 +94,21 @@ async def _show(update: Update, context: BotContext, texts: Texts, child_id: int
     await reply(update, body, kb.grid([kb.button(texts.t("safety.counsel.new_button"), bt.CounselNew(child.id))], 1))
 
 
+@dataclass(kw_only=True)
+class CounselDraft(Draft):
+    """A session being recorded: the child, then the date, topic, notes and follow-up as they are given."""
+
+    child_id: int
+    date: str | None = None
+    topic: str | None = None
+    notes: str | None = None
+    followup: str | None = None
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+FLOW = Flow("counsel", CounselDraft, "counsel_draft", gone="card.gone")
+
+
 async def new_session(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
@@ -108,72 +119,53 @@ async def new_session(update: Update, context: BotContext) -> int:
         await refuse(update, texts, problem, denied=ONLY, alert=True)
         return ConversationHandler.END
     await answer(update)
-    if not await begin_flow(update, context, FLOW):
+    if not await FLOW.begin(update, context, CounselDraft(child_id=child_id)):
         return ConversationHandler.END
-    context.draft[DRAFT] = {"child_id": child_id}
     today_button = kb.button(texts.t("safety.when.today"), bt.CounselToday())
     await reply(update, texts.t("safety.counsel.ask_date", name=child.name), kb.grid([today_button], 1))
     return DATE
 
 
-Step = Callable[[Update, BotContext], Coroutine[Any, Any, int]]
+async def date_today(update: Update, context: BotContext, draft: CounselDraft, button: bt.CounselToday) -> int:
+    return await _set_date(update, context, draft, registry_service.local_today(context.services))
 
 
-def _with_draft(step: Step) -> Step:
-    """A step that needs the draft: if the child's record was erased mid-flow (its draft scrubbed), say so and end
-    the flow instead of failing on every answer."""
-
-    async def guarded(update: Update, context: BotContext) -> int:
-        if DRAFT in context.draft:
-            return await step(update, context)
-        await answer(update)
-        texts = await context.texts(update)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-
-    return guarded
-
-
-async def date_today(update: Update, context: BotContext) -> int:
-    await answer(update)
-    return await _set_date(update, context, registry_service.local_today(context.services).isoformat())
-
-
-async def date_typed(update: Update, context: BotContext) -> int:
+async def date_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
     texts = await context.texts(update)
     today = registry_service.local_today(context.services)
     earliest = today - timedelta(days=366)
     when = await read_typed(update, texts, lambda text: parse_date(text, today=today, earliest=earliest))
-    return DATE if when is None else await _set_date(update, context, when.isoformat())
+    return DATE if when is None else await _set_date(update, context, draft, when)
 
 
-async def _set_date(update: Update, context: BotContext, value: str) -> int:
+async def _set_date(update: Update, context: BotContext, draft: CounselDraft, day: date) -> int:
     texts = await context.texts(update)
-    context.draft[DRAFT]["date"] = value
+    draft.date = day.isoformat()
     await reply(update, texts.t("safety.counsel.ask_topic"))
     return TOPIC
 
 
-async def _text_step(update: Update, context: BotContext, key: str, limit: int) -> str | None:
-    """A typed text answer stored in the draft under `key`; a bad one is told why and gives None."""
+async def _typed_text(update: Update, context: BotContext, limit: int) -> str | None:
+    """A typed text answer; a bad one is told why and gives None."""
     texts = await context.texts(update)
-    value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
-    if value is not None:
-        context.draft[DRAFT][key] = value
-    return value
+    return await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
 
 
-async def topic_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "topic", counsel_service.MAX_TOPIC) is None:
+async def topic_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
+    topic = await _typed_text(update, context, counsel_service.MAX_TOPIC)
+    if topic is None:
         return TOPIC
+    draft.topic = topic
     texts = await context.texts(update)
     await reply(update, texts.t("safety.counsel.ask_notes"))
     return NOTES
 
 
-async def notes_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "notes", counsel_service.MAX_NOTES) is None:
+async def notes_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
+    notes = await _typed_text(update, context, counsel_service.MAX_NOTES)
+    if notes is None:
         return NOTES
+    draft.notes = notes
     texts = await context.texts(update)
     await reply(
         update,
@@ -183,15 +175,16 @@ async def notes_typed(update: Update, context: BotContext) -> int:
     return FOLLOWUP
 
 
-async def followup_typed(update: Update, context: BotContext) -> int:
-    if await _text_step(update, context, "followup", counsel_service.MAX_FOLLOWUP) is None:
+async def followup_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
+    followup = await _typed_text(update, context, counsel_service.MAX_FOLLOWUP)
+    if followup is None:
         return FOLLOWUP
+    draft.followup = followup
     return await _ask_share(update, context)
 
 
-async def followup_skip(update: Update, context: BotContext) -> int:
-    await answer(update)
-    context.draft[DRAFT]["followup"] = None
+async def followup_skip(update: Update, context: BotContext, draft: CounselDraft, button: bt.CounselSkip) -> int:
+    draft.followup = None
     return await _ask_share(update, context)
 
 
@@ -205,26 +198,24 @@ async def _ask_share(update: Update, context: BotContext) -> int:
     return SHARE
 
 
-async def share_chosen(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def share_chosen(update: Update, context: BotContext, draft: CounselDraft, button: bt.CounselShare) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    shared = bt.CounselShare.of(update).shared == 1
-    draft = context.draft.get(DRAFT) or {}
-    if not {"child_id", "date", "topic", "notes"} <= draft.keys():
-        await reply(update, texts.t("flow.stale_button"))
-        return end_flow(context, DRAFT)
+    FLOW.take(context)  # taken first: a second press cannot save it again
+    if draft.date is None or draft.topic is None or draft.notes is None:
+        await reply(update, texts.t(STALE))
+        return FLOW.end(context)
     try:
         await counsel_service.record_session(
-            context.services, actor, int(draft["child_id"]),
-            session_date=date.fromisoformat(draft["date"]),
-            topic=draft["topic"], notes=draft["notes"], followup=draft.get("followup"),
-            shared=shared,
+            context.services, actor, draft.child_id,
+            session_date=date.fromisoformat(draft.date),
+            topic=draft.topic, notes=draft.notes, followup=draft.followup,
+            shared=button.shared == 1,
         )  # fmt: skip
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=ONLY)
-        return end_flow(context, DRAFT)
-    end_saved(update, context, DRAFT)
+        return FLOW.end(context)
+    FLOW.saved(update, context)
     await reply(update, texts.t("safety.counsel.saved"))
     return ConversationHandler.END
 
@@ -232,22 +223,16 @@ async def share_chosen(update: Update, context: BotContext) -> int:
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=FLOW,
+        name=FLOW.name,
         entry_points=[CallbackQueryHandler(new_session, pattern=bt.CounselNew.pattern)],
         states={
-            DATE: [
-                CallbackQueryHandler(_with_draft(date_today), pattern=bt.CounselToday.pattern),
-                MessageHandler(text, _with_draft(date_typed)),
-            ],
-            TOPIC: [MessageHandler(text, _with_draft(topic_typed))],
-            NOTES: [MessageHandler(text, _with_draft(notes_typed))],
-            FOLLOWUP: [
-                CallbackQueryHandler(_with_draft(followup_skip), pattern=bt.CounselSkip.pattern),
-                MessageHandler(text, _with_draft(followup_typed)),
-            ],
-            SHARE: [CallbackQueryHandler(share_chosen, pattern=bt.CounselShare.pattern)],
+            DATE: [FLOW.on_button(bt.CounselToday, date_today), FLOW.on_text(text, date_typed)],
+            TOPIC: [FLOW.on_text(text, topic_typed)],
+            NOTES: [FLOW.on_text(text, notes_typed)],
+            FOLLOWUP: [FLOW.on_button(bt.CounselSkip, followup_skip), FLOW.on_text(text, followup_typed)],
+            SHARE: [FLOW.on_button(bt.CounselShare, share_chosen)],
         },
-        draft_keys=(DRAFT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 

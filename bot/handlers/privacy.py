@@ -4,32 +4,34 @@ and the risk level set from the card."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.messages import Notification, message
-from bot.domain.roles import Access, may_do, scope_for
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
 from bot.handlers.cards import child_values, render_card
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     clip_html,
     command_args,
     conversation,
     edit_or_reply,
-    end_flow,
     read_typed,
     refuse,
     reply,
 )
-from bot.services import AccessDenied, NotFound, people
+from bot.handlers.flow import Draft, Flow, Step
+from bot.services import AccessDenied, NotFound, Services, people
 from bot.services import alerts as alerts_service
 from bot.services import children as children_service
 from bot.services import concerns as concern_service
@@ -40,10 +42,9 @@ from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
-TEXT_FLOW = "privacy"
-DRAFT = "privacy_draft"
-TYPED = 0
+CORRECTION, PAPER, RISK_REASON = range(1, 4)
 AUDIT_PAGE = 15
+T = TypeVar("T")
 
 
 async def _denied(update: Update, texts: Texts, key: str = "access.denied") -> None:
@@ -63,6 +64,42 @@ async def _refused(
 ) -> None:
     """A service said no: not allowed (`denied`) or not there any more (`gone`); said as _denied says it."""
     await _denied(update, texts, denied if isinstance(problem, AccessDenied) else gone)
+
+
+async def _pressed(
+    update: Update,
+    context: BotContext,
+    fetch: Callable[[Services, Actor, int], Awaitable[T]],
+    child_id: int,
+    *,
+    denied: str = "access.denied",
+    gone: str = "card.gone",
+) -> T | None:
+    """What `fetch` gives for a pressed button's child, the press answered; None once a refusal is said (as
+    _refused says it)."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        found = await fetch(context.services, actor, child_id)
+    except (AccessDenied, NotFound) as problem:
+        await _refused(update, texts, problem, denied=denied, gone=gone)
+        return None
+    await answer(update)
+    return found
+
+
+async def _bound(update: Update, context: BotContext, child_id: int, what: str) -> bool:
+    """Whether the guardian is bound to a button's child; a button for another child (old buttons, guessed ids)
+    is refused and audited."""
+    actor = await context.actor(update)
+    if child_id in scope_for(actor, Access.CONSENT_GIVE).child_ids:
+        return True
+    try:
+        await privacy_service.child_for_guardian(context.services, actor, child_id, what)
+    except (AccessDenied, NotFound):
+        pass
+    await _denied(update, await context.texts(update), "access.child_denied")
+    return False
 
 
 # --- /mydata -------------------------------------------------------------------------------------------------
@@ -103,26 +140,21 @@ async def my_data(update: Update, context: BotContext) -> None:
 
 
 async def consent(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        child = await privacy_service.give_consent(context.services, actor, bt.PrivacyConsent.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem, denied="access.child_denied")
+    child_id = bt.PrivacyConsent.of(update).child
+    child = await _pressed(update, context, privacy_service.give_consent, child_id, denied="access.child_denied")
+    if child is None:
         return
-    await answer(update)
+    texts = await context.texts(update)
     await edit_or_reply(update, texts.t("safety.consent.thanks", name=child.name))
 
 
 async def request_erasure(update: Update, context: BotContext) -> None:
     """First tap: explain what erasure means and ask to confirm."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     child_id = bt.PrivacyRequestErase.of(update).child
-    if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
-        await _forged(update, context, texts, child_id, "request.erasure")
+    if not await _bound(update, context, child_id, "request.erasure"):
         return
     await answer(update)
+    texts = await context.texts(update)
     buttons = [
         kb.button(texts.t("safety.mydata.erase_confirm"), bt.PrivacyRequestEraseYes(child_id)),
         kb.button(texts.t("safety.button.no"), bt.PrivacyNo()),
@@ -130,32 +162,22 @@ async def request_erasure(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("safety.mydata.erase_explain"), kb.grid(buttons, 2))
 
 
-async def _forged(update: Update, context: BotContext, texts: Texts, child_id: int, what: str) -> None:
-    """A guardian's button for a child they are not bound to (old buttons, guessed ids): refused and audited."""
-    actor = await context.actor(update)
-    try:
-        await privacy_service.child_for_guardian(context.services, actor, child_id, what)
-    except (AccessDenied, NotFound):
-        pass
-    await _denied(update, texts, "access.child_denied")
+async def _request_erasure(services: Services, actor: Actor, child_id: int) -> tuple[int, Child]:
+    return await privacy_service.request(services, actor, child_id, "erasure")
 
 
 async def request_erasure_yes(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        request_id, child = await privacy_service.request(
-            context.services, actor, bt.PrivacyRequestEraseYes.of(update).child, "erasure"
-        )
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem, denied="access.child_denied")
+    child_id = bt.PrivacyRequestEraseYes.of(update).child
+    found = await _pressed(update, context, _request_erasure, child_id, denied="access.child_denied")
+    if found is None:
         return
-    await answer(update)
+    request_id, child = found
+    texts = await context.texts(update)
     await _tell_handlers(context, child, "safety.request.erasure_notice", request_id)
     await edit_or_reply(update, texts.t("safety.mydata.erase_requested"))
 
 
-async def _tell_handlers(context: BotContext, child: Any, key: str, request_id: int, detail: str = "") -> None:
+async def _tell_handlers(context: BotContext, child: Child, key: str, request_id: int, detail: str = "") -> None:
     alerts = []
     for user_id in await privacy_service.people_to_tell(context.services, child):
         actor = await people.load_actor(context.services, user_id)
@@ -173,44 +195,40 @@ async def no(update: Update, context: BotContext) -> None:
 # --- typed inputs: a correction, paper consent, a risk reason -------------------------------------------------
 
 
+@dataclass(kw_only=True)
+class TypedDraft(Draft):
+    """A typed answer awaited about one child (which answer is the state): a correction, who gave consent on
+    paper, or the reason for the risk level chosen."""
+
+    child_id: int
+    level: str = ""
+
+
+# The child's record erased mid-flow scrubs the draft: the flow then says the card is gone.
+FLOW = Flow("privacy", TypedDraft, "privacy_draft", gone="card.gone")
+
+
 async def correction_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     child_id = bt.PrivacyCorrect.of(update).child
-    if child_id not in scope_for(actor, Access.CONSENT_GIVE).child_ids:
-        await _forged(update, context, texts, child_id, "request.correction")
+    if not await _bound(update, context, child_id, "request.correction"):
         return ConversationHandler.END
-    return await _ask(
-        update, context, texts, {"what": "correction", "child_id": child_id}, "safety.mydata.ask_correction"
-    )
+    await answer(update)
+    return await _ask(update, context, TypedDraft(child_id=child_id), "safety.mydata.ask_correction", CORRECTION)
 
 
 async def paper_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        await privacy_service.child_for_paper_consent(context.services, actor, bt.PrivacyPaper.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem)
+    child_id = bt.PrivacyPaper.of(update).child
+    if await _pressed(update, context, privacy_service.child_for_paper_consent, child_id) is None:
         return ConversationHandler.END
-    return await _ask(
-        update,
-        context,
-        texts,
-        {"what": "paper", "child_id": bt.PrivacyPaper.of(update).child},
-        "safety.consent.ask_paper",
-    )
+    return await _ask(update, context, TypedDraft(child_id=child_id), "safety.consent.ask_paper", PAPER)
 
 
 async def risk_menu(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        child, risk = await concern_service.risk_for_edit(context.services, actor, bt.RiskMenu.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem)
+    found = await _pressed(update, context, concern_service.risk_for_edit, bt.RiskMenu.of(update).child)
+    if found is None:
         return
-    await answer(update)
+    child, risk = found
+    texts = await context.texts(update)
     level = effective_risk(risk.level, risk.open_concerns)
     buttons = [kb.button(texts.t(f"safety.risk.{lv.value}"), bt.RiskLevel(child.id, lv)) for lv in RiskLevel]
     await reply(
@@ -221,68 +239,77 @@ async def risk_menu(update: Update, context: BotContext) -> None:
 
 
 async def risk_start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     button = bt.RiskLevel.of(update)
-    child_id, level = button.child, button.level.value
-    try:
-        await concern_service.risk_for_edit(context.services, actor, child_id)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem)
+    if await _pressed(update, context, concern_service.risk_for_edit, button.child) is None:
         return ConversationHandler.END
-    draft = {"what": "risk", "child_id": child_id, "level": level}
-    return await _ask(update, context, texts, draft, "safety.risk.ask_reason")
+    draft = TypedDraft(child_id=button.child, level=button.level.value)
+    return await _ask(update, context, draft, "safety.risk.ask_reason", RISK_REASON)
 
 
-async def _ask(update: Update, context: BotContext, texts: Texts, draft: dict[str, Any], key: str) -> int:
-    await answer(update)
-    if not await begin_flow(update, context, TEXT_FLOW):
+async def _ask(update: Update, context: BotContext, draft: TypedDraft, key: str, state: int) -> int:
+    if not await FLOW.begin(update, context, draft):
         return ConversationHandler.END
-    context.draft[DRAFT] = draft
-    await reply(update, texts.t(key))
-    return TYPED
-
-
-async def typed(update: Update, context: BotContext) -> int:
     texts = await context.texts(update)
+    await reply(update, texts.t(key))
+    return state
+
+
+Save = Callable[[Update, BotContext, Texts, TypedDraft, str], Awaitable[None]]
+
+
+def _typed(state: int, limit: int, save: Save) -> Step[TypedDraft]:
+    """The step of `state`: the typed answer read (a bad one is told why and the step stays), then saved by
+    `save`, which says what was done; the flow ends either way."""
+
+    async def step(update: Update, context: BotContext, draft: TypedDraft) -> int:
+        texts = await context.texts(update)
+        value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
+        if value is None:
+            return state
+        try:
+            await save(update, context, texts, draft, value)
+        except (AccessDenied, NotFound) as problem:
+            await refuse(update, texts, problem)
+        return FLOW.end(context)
+
+    return step
+
+
+async def _correction(update: Update, context: BotContext, texts: Texts, draft: TypedDraft, value: str) -> None:
     actor = await context.actor(update)
-    draft = context.draft.get(DRAFT)
-    if not draft:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
-    limit = {"correction": privacy_service.MAX_CORRECTION, "paper": 50, "risk": MAX_REASON}[draft["what"]]
-    value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
-    if value is None:
-        return TYPED
-    child_id = int(draft["child_id"])
-    try:
-        if draft["what"] == "correction":
-            request_id, child = await privacy_service.request(context.services, actor, child_id, "correction", value)
-            await _tell_handlers(context, child, "safety.request.correction_notice", request_id, value)
-            await reply(update, texts.t("safety.mydata.correction_sent"))
-        elif draft["what"] == "paper":
-            child = await privacy_service.record_paper_consent(context.services, actor, child_id, value)
-            await reply(update, texts.t("safety.consent.paper_saved", name=child.name, who=value))
-        else:
-            child = await concern_service.set_risk(context.services, actor, child_id, RiskLevel(draft["level"]), value)
-            await reply(
-                update, texts.t("safety.risk.saved", name=child.name, level=texts.t(f"safety.risk.{draft['level']}"))
-            )
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem)
-    return end_flow(context, DRAFT)
+    request_id, child = await privacy_service.request(context.services, actor, draft.child_id, "correction", value)
+    await _tell_handlers(context, child, "safety.request.correction_notice", request_id, value)
+    await reply(update, texts.t("safety.mydata.correction_sent"))
+
+
+async def _paper(update: Update, context: BotContext, texts: Texts, draft: TypedDraft, value: str) -> None:
+    actor = await context.actor(update)
+    child = await privacy_service.record_paper_consent(context.services, actor, draft.child_id, value)
+    await reply(update, texts.t("safety.consent.paper_saved", name=child.name, who=value))
+
+
+async def _risk(update: Update, context: BotContext, texts: Texts, draft: TypedDraft, value: str) -> None:
+    actor = await context.actor(update)
+    level = RiskLevel(draft.level)
+    child = await concern_service.set_risk(context.services, actor, draft.child_id, level, value)
+    await reply(update, texts.t("safety.risk.saved", name=child.name, level=texts.t(f"safety.risk.{level.value}")))
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=TEXT_FLOW,
+        name=FLOW.name,
         entry_points=[
             CallbackQueryHandler(correction_start, pattern=bt.PrivacyCorrect.pattern),
             CallbackQueryHandler(paper_start, pattern=bt.PrivacyPaper.pattern),
             CallbackQueryHandler(risk_start, pattern=bt.RiskLevel.pattern),
         ],
-        states={TYPED: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed)]},
-        draft_keys=(DRAFT,),
+        states={
+            CORRECTION: [FLOW.on_text(text, _typed(CORRECTION, privacy_service.MAX_CORRECTION, _correction))],
+            PAPER: [FLOW.on_text(text, _typed(PAPER, 50, _paper))],
+            RISK_REASON: [FLOW.on_text(text, _typed(RISK_REASON, MAX_REASON, _risk))],
+        },
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 
@@ -321,14 +348,11 @@ async def erase_list(update: Update, context: BotContext) -> None:
 
 
 async def erase_ask(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        child = await privacy_service.child_for_erasure(context.services, actor, bt.PrivacyErase.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem, gone="safety.erase.gone")
+    child_id = bt.PrivacyErase.of(update).child
+    child = await _pressed(update, context, privacy_service.child_for_erasure, child_id, gone="safety.erase.gone")
+    if child is None:
         return
-    await answer(update)
+    texts = await context.texts(update)
     buttons = [
         kb.button(texts.t("safety.erase.confirm_button"), bt.PrivacyEraseYes(child.id)),
         kb.button(texts.t("safety.button.no"), bt.PrivacyNo()),
@@ -337,32 +361,37 @@ async def erase_ask(update: Update, context: BotContext) -> None:
 
 
 async def erase_yes(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     child_id = bt.PrivacyEraseYes.of(update).child
-    try:
-        name, deleted = await privacy_service.erase(context.services, actor, child_id)
-    except (AccessDenied, NotFound) as problem:
-        await _refused(update, texts, problem, gone="safety.erase.gone")
+    erased = await _pressed(update, context, privacy_service.erase, child_id, gone="safety.erase.gone")
+    if erased is None:
         return
+    name, deleted = erased
     application = context.application
     await privacy_service.scrub_drafts_in_memory(
         context.services, child_id, name, [*application.user_data.values(), *application.chat_data.values()]
     )
-    await answer(update)
+    texts = await context.texts(update)
     await edit_or_reply(update, texts.t("safety.erase.done", id=child_id, rows=sum(deleted.values())))
 
 
 # --- /audit (admins) -----------------------------------------------------------------------------------------
 
 
+async def _admin_only(update: Update, context: BotContext, access: Access, what: str) -> bool:
+    """Whether the person may use an admin's command; if not, they are told so and the refusal is audited."""
+    actor = await context.actor(update)
+    if may_do(actor, access):
+        return True
+    await privacy_service.deny(context.services, actor, what)
+    await reply(update, (await context.texts(update)).t("access.denied"))
+    return False
+
+
 async def audit_command(update: Update, context: BotContext) -> None:
+    if not await _admin_only(update, context, Access.VIEW_AUDIT, "view_audit"):
+        return
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_do(actor, Access.VIEW_AUDIT):
-        await privacy_service.deny(context.services, actor, "view_audit")
-        await reply(update, texts.t("access.denied"))
-        return
     query = command_args(context)
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
@@ -429,12 +458,10 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
 
 async def backup_command(update: Update, context: BotContext) -> None:
     """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
+    if not await _admin_only(update, context, Access.BACKUP, "backup"):
+        return
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not may_do(actor, Access.BACKUP):
-        await privacy_service.deny(context.services, actor, "backup")
-        await reply(update, texts.t("access.denied"))
-        return
     if not context.services.config.backup.passphrase:
         await reply(update, texts.t("safety.backup.no_passphrase"))
         return
