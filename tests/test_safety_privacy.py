@@ -377,3 +377,24 @@ async def test_erasing_a_name_spares_drafts_about_a_longer_name_that_contains_it
         assert in_memory == {"registration": {"name": "王小明"}}
     finally:
         await db.close()
+
+
+async def test_a_correction_begun_before_an_upgrade_goes_on_after_it(school: School) -> None:
+    """A privacy flow stored by the version before (its one state 0, the awaited answer named in the draft) takes
+    the typed correction after a restart across the upgrade."""
+    import json
+
+    parent = school.people["parent"]
+    await parent.send("/mydata")
+    await parent.press("申请更正")
+    key = f"[{parent.id}, {parent.id}]"
+    await school.h.db.execute("UPDATE ptb_conversations SET state = '0' WHERE name = 'privacy' AND key = ?", (key,))
+    data = json.loads(await school.h.fetchval("SELECT data FROM ptb_user_data WHERE user_id = ?", (parent.id,)))
+    data["privacy_draft"] = {"what": "correction", "child_id": school.own}
+    await school.h.db.execute(
+        "UPDATE ptb_user_data SET data = ? WHERE user_id = ?", (json.dumps(data, ensure_ascii=False), parent.id)
+    )
+    await school.h.crash_restart()
+    await parent.send("孩子的生日应该是 2015-04-08")
+    assert "已转交" in parent.last_text
+    assert await school.h.fetchval("SELECT kind FROM data_requests") == "correction"

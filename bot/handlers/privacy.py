@@ -43,6 +43,7 @@ from bot.texts import Texts
 log = logging.getLogger(__name__)
 
 CORRECTION, PAPER, RISK_REASON = range(1, 4)
+FROM_BEFORE = 0  # the one state of this flow before it had one per answer (the answer awaited was in the draft)
 AUDIT_PAGE = 15
 T = TypeVar("T")
 
@@ -295,6 +296,24 @@ async def _risk(update: Update, context: BotContext, texts: Texts, draft: TypedD
     await reply(update, texts.t("safety.risk.saved", name=child.name, level=texts.t(f"safety.risk.{level.value}")))
 
 
+STEPS = {
+    CORRECTION: _typed(CORRECTION, privacy_service.MAX_CORRECTION, _correction),
+    PAPER: _typed(PAPER, 50, _paper),
+    RISK_REASON: _typed(RISK_REASON, MAX_REASON, _risk),
+}
+_BEFORE = {"correction": CORRECTION, "paper": PAPER, "risk": RISK_REASON}
+
+
+async def _from_before(update: Update, context: BotContext, draft: TypedDraft) -> int:
+    """A conversation stored by the version before (a restart across an upgrade): its draft said which answer it
+    awaited; that answer's step takes the text."""
+    stored = context.draft.get(FLOW.key)
+    state = _BEFORE.get(stored.get("what", "")) if isinstance(stored, dict) else None
+    if state is None:
+        return await FLOW.cleared(update, context)
+    return await STEPS[state](update, context, draft)
+
+
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
@@ -305,9 +324,10 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
             CallbackQueryHandler(risk_start, pattern=bt.RiskLevel.pattern),
         ],
         states={
-            CORRECTION: [FLOW.on_text(text, _typed(CORRECTION, privacy_service.MAX_CORRECTION, _correction))],
-            PAPER: [FLOW.on_text(text, _typed(PAPER, 50, _paper))],
-            RISK_REASON: [FLOW.on_text(text, _typed(RISK_REASON, MAX_REASON, _risk))],
+            CORRECTION: [FLOW.on_text(text, STEPS[CORRECTION])],
+            PAPER: [FLOW.on_text(text, STEPS[PAPER])],
+            RISK_REASON: [FLOW.on_text(text, STEPS[RISK_REASON])],
+            FROM_BEFORE: [FLOW.on_text(text, _from_before)],
         },
         draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
