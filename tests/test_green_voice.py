@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.clock import to_db
 from bot.services import privacy as privacy_service
 from bot.storage.people import load_actor
 from tests.conftest import ADMIN_ID
@@ -147,3 +148,24 @@ async def test_erasing_the_child_removes_the_voice_messages_and_their_file_ids(h
     assert leftovers == 0
     await drain(harness)
     assert media_calls(harness, "sendPhoto", PARENT_ID) == []
+
+
+async def test_no_voice_goes_to_or_from_a_parent_no_longer_bound(harness: Harness) -> None:
+    _admin, teacher, child_id, (mother,) = await school(harness)
+    await mother.send("/contact")
+    await send_media(harness, mother, "voice", "mum-voice")
+    await drain(harness)
+    await teacher.press("答复", message=teacher.new_messages()[-1])
+    await mother.send("/contact")
+    await harness.db.execute(
+        "UPDATE guardians SET unbound_at = ? WHERE user_id = ? AND child_id = ?",
+        (to_db(harness.clock()), PARENT_ID, child_id),
+    )
+    await send_media(harness, mother, "photo", "late-photo")  # unbound mid-flow: told, nothing routed
+    assert "没有绑定孩子" in mother.last_text
+    await send_media(harness, teacher, "voice", "teacher-voice")
+    assert "已经解除了和孩子的绑定" in teacher.last_text
+    await drain(harness)
+    assert media_calls(harness, "sendPhoto", TEACHER_ID) == []
+    assert media_calls(harness, "sendVoice", PARENT_ID) == []
+    assert await harness.fetchval("SELECT COUNT(*) FROM green_messages") == 1
