@@ -11,6 +11,7 @@ role):
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -40,6 +41,8 @@ WRITE_FLOW, ANSWER_FLOW = "green_write", "green_answer"
 WRITE_DRAFT, ANSWER_DRAFT = "green_write", "green_answer"
 TYPING = 10
 MESSAGE_LIMIT = 1000
+CAPTION_LIMIT = 600  # Telegram allows 1024 characters of caption, and the answer also quotes the question
+MEDIA = filters.VOICE | filters.PHOTO
 
 
 async def own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
@@ -51,6 +54,27 @@ async def own_words(update: Update, texts: Texts, text: str, limit: int) -> str 
         key = problem.reason if problem.reason == "invalid.control" else "green.write.too_long"
         await reply(update, texts.t(key, limit=limit))
         return None
+
+
+async def voice_or_photo(update: Update, texts: Texts) -> tuple[messaging.Attachment, str] | None:
+    """The voice message or photo a person sent (by its Telegram file_id) and its caption; a caption too long:
+    None, and they are told the limit."""
+    message = update.effective_message
+    assert message is not None
+    caption = ""
+    if message.caption and message.caption.strip():
+        try:
+            caption = clean_text(message.caption, max_length=CAPTION_LIMIT)
+        except InvalidInput as problem:
+            key = problem.reason if problem.reason == "invalid.control" else "voice.caption.too_long"
+            await reply(update, texts.t(key, limit=CAPTION_LIMIT))
+            return None
+    if message.voice is not None:
+        seconds = message.voice.duration
+        length = int(seconds.total_seconds()) if isinstance(seconds, timedelta) else int(seconds)
+        return messaging.Attachment("voice", message.voice.file_id, length), caption
+    assert message.photo  # the handlers take only voice messages and photos
+    return messaging.Attachment("photo", message.photo[-1].file_id), caption
 
 
 # --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
@@ -83,7 +107,7 @@ async def _start_writing(update: Update, context: BotContext, texts: Texts) -> i
     if not await begin_flow(update, context, WRITE_FLOW):
         return ConversationHandler.END
     context.draft[WRITE_DRAFT] = {}
-    await reply(update, texts.t("green.write.ask"))
+    await reply(update, texts.t("voice.write.ask"))
     return TYPING
 
 
@@ -94,6 +118,19 @@ async def write_typed(update: Update, context: BotContext) -> int:
     if body is None:
         return TYPING
     sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
+    return end_flow(context, WRITE_DRAFT)
+
+
+async def write_media(update: Update, context: BotContext) -> int:
+    """A parent's voice message or photo for the head teacher."""
+    texts = await context.texts(update)
+    assert update.effective_user
+    sent_media = await voice_or_photo(update, texts)
+    if sent_media is None:
+        return TYPING
+    attachment, caption = sent_media
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, caption, attachment)
     await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
     return end_flow(context, WRITE_DRAFT)
 
@@ -110,7 +147,7 @@ async def answer_button(update: Update, context: BotContext) -> int:
     if not await begin_flow(update, context, ANSWER_FLOW):
         return ConversationHandler.END
     context.draft[ANSWER_DRAFT] = {"message_id": message_id}
-    await reply(update, texts.t("green.answer.ask"))
+    await reply(update, texts.t("voice.answer.ask"))
     return TYPING
 
 
@@ -127,11 +164,27 @@ async def answer_typed(update: Update, context: BotContext) -> int:
     return end_flow(context, ANSWER_DRAFT)
 
 
+async def answer_media(update: Update, context: BotContext) -> int:
+    """A head teacher answers a parent with a voice message or a photo."""
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    draft = context.draft.get(ANSWER_DRAFT) or {}
+    sent_media = await voice_or_photo(update, texts)
+    if sent_media is None:
+        return TYPING
+    attachment, caption = sent_media
+    message_id = int(draft.get("message_id", 0))
+    result = await messaging.staff_answers(context.services, actor, message_id, caption, attachment)
+    await reply(update, texts.t(f"green.answer.{result}"))
+    return end_flow(context, ANSWER_DRAFT)
+
+
 async def swipe_reply(update: Update, context: BotContext) -> None:
-    """A parent who answers the weekly update (or a head teacher's answer) with Telegram's own "reply": the text
-    goes to the head teacher like a /contact message. Replies to any other bot message get the usual hint."""
+    """A parent who answers the weekly update (or a head teacher's answer) with Telegram's own "reply": the text,
+    voice message or photo goes to the head teacher like a /contact message. Replies to any other bot message get
+    the usual hint."""
     message = update.message
-    assert message and message.reply_to_message and message.text and update.effective_user
+    assert message and message.reply_to_message and update.effective_user
     kind = await sent_messages.kind_of(
         context.services,
         update.effective_user.id,
@@ -142,10 +195,15 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
         await start.unknown_message(update, context)
         return
     texts = await context.texts(update)
-    body = await own_words(update, texts, message.text, MESSAGE_LIMIT)
+    attachment: messaging.Attachment | None = None
+    if message.text:
+        body = await own_words(update, texts, message.text, MESSAGE_LIMIT)
+    else:
+        sent_media = await voice_or_photo(update, texts)
+        attachment, body = sent_media if sent_media else (None, None)
     if body is None:
         return
-    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
+    sent = await messaging.parent_writes(context.services, update.effective_user.id, body, attachment)
     await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
 
 
@@ -221,25 +279,25 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
             CommandHandler("contact", contact),
             CallbackQueryHandler(write_button, pattern=bt.GreenWrite.pattern),
         ],
-        states={TYPING: [MessageHandler(text, write_typed)]},
+        states={TYPING: [MessageHandler(text, write_typed), MessageHandler(MEDIA, write_media)]},
         draft_keys=(WRITE_DRAFT,),
         timeout_minutes=timeout_minutes,
-        hint_key="green.write.hint",
+        hint_key="voice.write.hint",
     )
     answer_flow = conversation(
         name=ANSWER_FLOW,
         entry_points=[CallbackQueryHandler(answer_button, pattern=bt.GreenAnswer.pattern)],
-        states={TYPING: [MessageHandler(text, answer_typed)]},
+        states={TYPING: [MessageHandler(text, answer_typed), MessageHandler(MEDIA, answer_media)]},
         draft_keys=(ANSWER_DRAFT,),
         timeout_minutes=timeout_minutes,
-        hint_key="green.answer.hint",
+        hint_key="voice.answer.hint",
     )
     return [write, answer_flow]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, swipe_reply),
+        MessageHandler(filters.REPLY & ((filters.TEXT & ~filters.COMMAND) | MEDIA), swipe_reply),
         CommandHandler("settings", settings),
         CallbackQueryHandler(settings_menu, pattern=bt.GreenSettingsMenu.pattern),
         CallbackQueryHandler(settings_set, pattern=bt.GreenSettingsSet.pattern),

@@ -3,20 +3,56 @@ and parents' message settings. Messages go through the durable outbox like every
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from bot import buttons as bt
-from bot.domain.messages import Choice, Joiner, Listing, Message, Moment, Notification, Plan, Text, message
+from bot.domain.messages import Choice, Joiner, Listing, Message, Moment, Notification, Plan, Text, Value, message
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
 from bot.services import message_kinds as message_kinds_service
-from bot.storage import audit, people
+from bot.storage import audit, outbox, people
 from bot.storage import family_calls as family_calls_store
 from bot.storage import family_messages as family_messages_store
 from bot.storage import guardians as guardians_store
 from bot.storage import recipients as recipients_store
 
 OVERVIEW_LIMIT = 40
+MEDIA_KINDS = ("voice", "photo")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A voice message or a photo sent with a message: its Telegram file_id (the file stays with Telegram) and, for
+    a voice message, its length in seconds."""
+
+    kind: str
+    file_id: str
+    seconds: int | None = None
+
+
+def _what_was_said(row: Any) -> Value:
+    """A stored message as quoted back: its words (the first 300 characters), else what it was (a voice message)."""
+    if row["text"]:
+        return str(row["text"])[:300]
+    return message(f"voice.said.{row['media_kind'] or 'voice'}")
+
+
+async def _queue(
+    services: Services, notification: Notification, *, kind: str, dedup_key: str, now: datetime,
+    attachment: Attachment | None, school_id: int,
+) -> None:  # fmt: skip
+    """A text through the usual queue; a voice message or photo by its file_id with the text as its caption."""
+    if attachment is None:
+        await message_kinds_service.queue(services, notification, kind=kind, dedup_key=dedup_key, now=now)
+        return
+    out = services.render(notification)
+    await outbox.enqueue_notices(
+        services.db, kind=kind, dedup_key=dedup_key, school_id=school_id,
+        messages=[(notification.recipient, out.text, out.markup)],
+        media={"kind": attachment.kind, "file_id": attachment.file_id}, now=now,
+    )  # fmt: skip
 
 
 async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, ChildScope]]:
@@ -24,9 +60,10 @@ async def _parent_children(services: Services, parent_id: int) -> list[tuple[int
     return await guardians_store.parent_children(services.db, parent_id)
 
 
-async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
-    """Stores the message and queues it to the head teacher of each of the parent's children (admins if a class
-    has none). False when the parent is no longer bound to any child: nothing is routed."""
+async def parent_writes(services: Services, parent_id: int, body: str, attachment: Attachment | None = None) -> bool:
+    """Stores the message (a voice message or photo with `attachment`, `body` its caption) and queues it to the
+    head teacher of each of the parent's children (admins if a class has none). False when the parent is no longer
+    bound to any child: nothing is routed."""
     kids = await _parent_children(services, parent_id)
     if not kids:
         return False
@@ -38,21 +75,32 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
         message_id = await family_messages_store.insert_message(
             db, direction="to_staff", parent_id=parent_id, staff_id=None,
             child_id=kids[0][0] if len(kids) == 1 else None, text=body, thread_id=None, now=now,
+            **_media_columns(attachment),
         )  # fmt: skip
         recipients: dict[int, list[str]] = {}
+        schools: dict[int, int] = {}
         for _child_id, name, child in kids:
             teachers = await recipients_store.head_teachers(db, child.class_id) or await people.admin_ids(
                 db, child.school_id
             )
             for teacher in teachers:
                 recipients.setdefault(teacher, []).append(name)
+                schools.setdefault(teacher, child.school_id)
         languages = await recipients_store.user_languages(db, list(recipients))
         buttons = ((Choice(message("green.write.answer_button"), bt.GreenAnswer(message_id)),),)
         for teacher, names in recipients.items():
-            text = message("green.write.to_teacher", parent=parent_name, children=Listing(tuple(names)), message=body)
-            await message_kinds_service.queue(
+            children = Listing(tuple(names))
+            if attachment is None:
+                text = message("green.write.to_teacher", parent=parent_name, children=children, message=body)
+            else:
+                text = message(
+                    f"voice.to_teacher.{attachment.kind}", parent=parent_name, children=children, message=body,
+                    seconds=attachment.seconds or 0,
+                )  # fmt: skip
+            await _queue(
                 services, Notification(teacher, languages.get(teacher), text, buttons),
                 kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id), now=now,
+                attachment=attachment, school_id=schools[teacher],
             )  # fmt: skip
         for child_id, _name, _class_id in kids:
             await audit.record(
@@ -60,6 +108,12 @@ async def parent_writes(services: Services, parent_id: int, body: str) -> bool:
                 detail=f"message={message_id}",
             )  # fmt: skip
     return True
+
+
+def _media_columns(attachment: Attachment | None) -> dict[str, Any]:
+    if attachment is None:
+        return {}
+    return {"media_kind": attachment.kind, "media_file": attachment.file_id, "media_seconds": attachment.seconds}
 
 
 async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
@@ -75,8 +129,11 @@ async def may_answer(services: Services, actor: Actor, message_id: int) -> str:
     return "ok"
 
 
-async def staff_answers(services: Services, actor: Actor, message_id: int, body: str) -> str:
-    """Stores the answer and queues it to the parent; returns a catalogue suffix: sent / gone / denied / unbound."""
+async def staff_answers(
+    services: Services, actor: Actor, message_id: int, body: str, attachment: Attachment | None = None
+) -> str:
+    """Stores the answer (a voice message or photo with `attachment`, `body` its caption) and queues it to the
+    parent; returns a catalogue suffix: sent / gone / denied / unbound."""
     check = await may_answer(services, actor, message_id)
     if check != "ok":
         return check
@@ -87,19 +144,21 @@ async def staff_answers(services: Services, actor: Actor, message_id: int, body:
     parent_id = original["parent_id"]
     staff = await people.get_user(db, actor.user_id)
     parent = await people.get_user(db, parent_id)
+    kids = await _parent_children(services, parent_id)
     async with db.transaction():
         answer_id = await family_messages_store.insert_message(
             db, direction="to_parent", parent_id=parent_id, staff_id=actor.user_id, child_id=original["child_id"],
-            text=body, thread_id=message_id, now=now,
+            text=body, thread_id=message_id, now=now, **_media_columns(attachment),
         )  # fmt: skip
+        key = "green.answer.to_parent" if attachment is None else f"voice.to_parent.{attachment.kind}"
         text = message(
-            "green.answer.to_parent", teacher=staff.full_name if staff else "", question=original["text"][:300],
-            message=body,
+            key, teacher=staff.full_name if staff else "", question=_what_was_said(original), message=body,
         )  # fmt: skip
         buttons = ((Choice(message("green.weekly.write"), bt.GreenWrite()),),)
-        await message_kinds_service.queue(
+        await _queue(
             services, Notification(parent_id, parent.language if parent else None, text, buttons),
-            kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), now=now,
+            kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), now=now, attachment=attachment,
+            school_id=kids[0][2].school_id,
         )  # fmt: skip
         await audit.record(
             db, at=now, actor_id=actor.user_id, action="green.answer", child_id=original["child_id"],

@@ -91,6 +91,14 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"concern:{row['id']}:%",))
     for row in await db.fetchall("SELECT id FROM data_requests WHERE child_id = ?", (child_id,)):
         await db.execute("DELETE FROM outbox WHERE dedup_key LIKE ?", (f"request:{row['id']}:%",))
+    # voice: messages between the child's parents and the school, queued or sent, keep a voice message's or
+    # photo's file_id and name the child in their caption: dropped with the messages themselves.
+    await db.execute(
+        "DELETE FROM outbox WHERE kind IN ('green.parent_msg', 'green.answer') AND dedup_key IN ("
+        " SELECT CAST(id AS TEXT) FROM green_messages WHERE child_id = :child"
+        " OR thread_id IN (SELECT id FROM green_messages WHERE child_id = :child))",
+        {"child": child_id},
+    )  # voice: end
 
 
 def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:

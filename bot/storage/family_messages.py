@@ -19,12 +19,17 @@ async def insert_message(
     text: str,
     thread_id: int | None,
     now: datetime,
+    media_kind: str | None = None,
+    media_file: str | None = None,
+    media_seconds: int | None = None,
 ) -> int:
+    """One message; a voice message or photo is kept as its Telegram file_id (and length), `text` its caption."""
     return await db.insert(
-        "INSERT INTO green_messages (thread_id, direction, parent_id, staff_id, child_id, text, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (thread_id, direction, parent_id, staff_id, child_id, text, to_db(now)),
-    )
+        "INSERT INTO green_messages (thread_id, direction, parent_id, staff_id, child_id, text, created_at,"
+        " media_kind, media_file, media_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (thread_id, direction, parent_id, staff_id, child_id, text, to_db(now), media_kind, media_file,
+         media_seconds),
+    )  # fmt: skip
 
 
 async def get_message(db: Database, message_id: int) -> sqlite3.Row | None:
