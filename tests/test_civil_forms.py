@@ -187,3 +187,23 @@ async def test_the_schools_export_shows_the_number_masked(school: School) -> Non
         for c in row
     ]
     assert MASKED in cells and NUMBER not in cells
+
+
+async def test_a_child_the_ledger_closed_as_dropped_out_is_counted_so(school: School) -> None:
+    """The summary's schooling columns: a child whose enrolment ended in a dropout (the ledger's outcome) is
+    counted under 辍学, not under their grade's stage; the groups still add up."""
+    await school.h.db.execute(  # on the day of the registration's own event, after it
+        "INSERT INTO enrolment_events (child_id, status, effective_date, recorded_by, recorded_at, school_id)"
+        " SELECT child_id, 'dropped_out', MAX(effective_date), ?, '2026-03-01T08:00:00Z', 1 FROM enrolment_events"
+        " WHERE child_id = ?",
+        (ADMIN_IDS[0], school.other),
+    )
+    admin = school.people["admin"]
+    await admin.send("/roster")
+    book = load_workbook(io.BytesIO(admin.last.document or b""))
+    summary = list(book["汇总表"].iter_rows(values_only=True))
+    index = {column: i + 1 for i, column in enumerate(civil_forms.summary_columns())}
+    total = summary[-1]
+    assert total[index[("stage", "dropout")]] == 1
+    stages = sum(total[index[("stage", s)]] for s in civil_forms.STAGES)
+    assert stages == total[index[("total", "")]]

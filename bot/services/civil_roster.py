@@ -15,7 +15,7 @@ from bot.domain.clock import age_on
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, may_do, scope_for
 from bot.services import AccessDenied, Services, identity
-from bot.storage import audit, children
+from bot.storage import audit, children, enrolment
 
 MAX_CHILDREN = 100_000
 
@@ -53,11 +53,16 @@ async def entries(services: Services, scope: ChildFilter, today: date) -> list[E
     ids = [c.id for c, _ in in_age]
     sealed = await children.sealed_ids(services.db, ids)
     grades = await children.class_grades(services.db, sorted({c.class_id for c, _ in in_age}))
+    statuses = await enrolment.current_statuses(services.db, ids)
     secret = services.config.security.secret
-    return [
-        Entry(c, identity.unseal(secret, sealed.get(c.id)), age, civil_forms.stage_of_grade(grades.get(c.class_id, "")))
-        for c, age in in_age
-    ]
+
+    def stage(child: Child) -> str:
+        # A child the dropout ledger closed as dropped out is counted as such (辍学), not by their grade.
+        if statuses.get(child.id) == "dropped_out":
+            return "dropout"
+        return civil_forms.stage_of_grade(grades.get(child.class_id, ""))
+
+    return [Entry(c, identity.unseal(secret, sealed.get(c.id)), age, stage(c)) for c, age in in_age]
 
 
 async def roster(services: Services, actor: Actor) -> tuple[list[Entry], date]:

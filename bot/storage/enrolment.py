@@ -78,3 +78,19 @@ async def insert_at_school(
         " VALUES (?, ?, ?, NULL, ?, ?, ?)",
         (child_id, status, effective.isoformat(), by, to_db(now), school_id),
     )
+
+
+async def current_statuses(db: Database, child_ids: list[int]) -> dict[int, str]:
+    """Each child's enrolment status now (its latest event), for the children that have one."""
+    found: dict[int, str] = {}
+    for start in range(0, len(child_ids), 500):
+        chunk = child_ids[start : start + 500]
+        rows = await db.fetchall(
+            "SELECT e.child_id, e.status FROM enrolment_events e WHERE e.child_id IN ("
+            + ",".join("?" * len(chunk))
+            + ") AND e.id = (SELECT x.id FROM enrolment_events x WHERE x.child_id = e.child_id"
+            " ORDER BY x.effective_date DESC, x.id DESC LIMIT 1)",
+            chunk,
+        )
+        found.update((r["child_id"], r["status"]) for r in rows)
+    return found
