@@ -151,15 +151,26 @@ async def test_each_school_sends_its_weekly_update_at_its_own_time_and_keeps_its
     await second_admin.send("21:00-09:00")
     assert "21:00–09:00" in second_admin.last_text
     await second_admin.send("/school")
+    await second_admin.press("修改学期开始日期")
+    await second_admin.send("02-20 09-01")  # spring first: refused
+    assert "没看懂" in second_admin.last_text
+    await second_admin.send("9-1 2-20")
+    assert "春季学期从 2月20日" in second_admin.last_text
+    await second_admin.send("/school")
     assert "周三 08:00\n" in second_admin.last_text and "21:00–09:00\n" in second_admin.last_text
-    assert "全县默认" not in second_admin.last_text
+    assert "秋季 9月1日，春季 2月20日" in second_admin.last_text
+    assert "全县默认" not in second_admin.last_text  # every setting the school's own
     await second_admin.send("/cancel")
     # The first school's admin sets only their own school.
     await first_admin.send("/school")
     assert "利川思源实验学校" in first_admin.last_text and "白杨小学" not in first_admin.last_text
     await first_admin.send("/cancel")
     actions = await h.fetchall("SELECT actor_id, action FROM audit_log WHERE action LIKE 'school.%' ORDER BY id")
-    assert [tuple(r) for r in actions][-2:] == [(3001, "school.weekly_update"), (3001, "school.quiet_hours")]
+    assert [tuple(r) for r in actions][-3:] == [
+        (3001, "school.weekly_update"),
+        (3001, "school.quiet_hours"),
+        (3001, "school.term_starts"),
+    ]
 
     # Wednesday 08:30: the second school's week is due, the first school's (Friday 18:00) is not.
     h.clock.now = local(2026, 3, 4, 8, 30)
@@ -207,3 +218,21 @@ async def test_family_call_reminders_keep_their_school_s_quiet_hours(county: Har
     await drain(h)
     assert second_parent.new_messages() == []
     assert await h.fetchval("SELECT reason FROM outbox WHERE kind = 'green.call'") == "quiet_hours"
+
+
+def test_a_schools_terms_follow_its_own_first_days() -> None:
+    """Term start days of a school's own: the term a day falls in, and each term's first and last day."""
+    from bot.domain.stats import DEFAULT_TERM_STARTS, Term, parse_term_starts, term_of
+
+    starts = ((9, 1), (2, 20))
+    assert parse_term_starts("9-1 2-20") == starts and parse_term_starts("9月1日 2月20日") == starts
+    assert parse_term_starts("02-20 09-01") is None and parse_term_starts("09-01") is None
+    assert parse_term_starts("09-31 02-20") is None and parse_term_starts("09-01 02-29") is None
+    assert term_of(date(2026, 2, 10)) == Term(2025, 2)  # the national calendar: spring from 1 February
+    assert term_of(date(2026, 2, 10), starts) == Term(2025, 1, starts)  # this school: still the autumn term
+    autumn = Term(2025, 1, starts)
+    assert (autumn.start, autumn.end) == (date(2025, 9, 1), date(2026, 2, 19))
+    assert (autumn.next().start, autumn.next().end) == (date(2026, 2, 20), date(2026, 8, 31))
+    national = Term(2025, 1)
+    assert national.starts == DEFAULT_TERM_STARTS and national.end == date(2026, 1, 31)
+    assert Term(2025, 2).end == date(2026, 8, 31)

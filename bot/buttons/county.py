@@ -109,7 +109,7 @@ class SchoolSettingsPick(Button, layout="ss:p:{school}"):  # /school: which scho
 
 class SchoolSettingsEdit(Button, layout="ss:e:{nonce}:{what}"):  # /school: change the weekly update or quiet hours
     nonce: Nonce
-    what: Literal["w", "q"]
+    what: Literal["w", "q", "t"]  # the weekly update, the quiet hours, the terms' first days
 
 
 class SchoolWeekday(Button, layout="ss:d:{nonce}:{day}"):

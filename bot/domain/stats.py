@@ -13,6 +13,10 @@ VISIT_WINDOW_DAYS = 30
 CALL_WEEKS = 4
 
 
+# (month, day) of the autumn and of the spring term's first day.
+TermStarts = tuple[tuple[int, int], tuple[int, int]]
+DEFAULT_TERM_STARTS: TermStarts = ((9, 1), (2, 1))
+
 # The school a database of one school became (the config's school); a button from before schools names it.
 FIRST_SCHOOL = 1
 
@@ -119,29 +123,36 @@ def percent(part: int, whole: int) -> str:
 @dataclass(frozen=True, order=True)
 class Term:
     """A school term. Chinese schools run the first term from 1 September to 31 January and the second
-    from 1 February to 31 August (the summer holiday belongs to the year that ends with it)."""
+    from 1 February to 31 August (the summer holiday belongs to the year that ends with it); a school may start
+    its terms on other days (`starts`: (month, day) of the autumn and of the spring term)."""
 
     year: int  # the school year's first calendar year: 2025 for 2025—2026
     number: int  # 1 (autumn) or 2 (spring)
+    starts: TermStarts = ((9, 1), (2, 1))
 
     @property
     def start(self) -> date:
-        return date(self.year, 9, 1) if self.number == 1 else date(self.year + 1, 2, 1)
+        return _term_start(self.year, self.number, self.starts)
 
     @property
     def end(self) -> date:
-        """The last day of the term (inclusive)."""
-        return date(self.year + 1, 1, 31) if self.number == 1 else date(self.year + 1, 8, 31)
+        """The last day of the term (inclusive): the day before the next one starts."""
+        following = self.next()
+        return following.start - timedelta(days=1)
 
     @property
     def key(self) -> str:
         return f"{self.year}-{self.number}"
 
     def previous(self) -> Term:
-        return Term(self.year, 1) if self.number == 2 else Term(self.year - 1, 2)
+        return Term(self.year, 1, self.starts) if self.number == 2 else Term(self.year - 1, 2, self.starts)
 
     def next(self) -> Term:
-        return Term(self.year, 2) if self.number == 1 else Term(self.year + 1, 1)
+        return Term(self.year, 2, self.starts) if self.number == 1 else Term(self.year + 1, 1, self.starts)
+
+    def at(self, starts: TermStarts) -> Term:
+        """The same term of the school year, by a school's own start days."""
+        return Term(self.year, self.number, starts)
 
     @staticmethod
     def parse(key: str) -> Term | None:
@@ -151,13 +162,34 @@ class Term:
         return Term(int(match[1]), int(match[2]))
 
 
-def term_of(day: date) -> Term:
-    """The term a day falls in."""
-    if day.month >= 9:
-        return Term(day.year, 1)
-    if day.month == 1:
-        return Term(day.year - 1, 1)
-    return Term(day.year - 1, 2)
+def _term_start(year: int, number: int, starts: TermStarts) -> date:
+    (autumn_month, autumn_day), (spring_month, spring_day) = starts
+    return date(year, autumn_month, autumn_day) if number == 1 else date(year + 1, spring_month, spring_day)
+
+
+def term_of(day: date, starts: TermStarts = DEFAULT_TERM_STARTS) -> Term:
+    """The term a day falls in (by the school's start days)."""
+    if day >= _term_start(day.year, 1, starts):
+        return Term(day.year, 1, starts)
+    if day >= _term_start(day.year - 1, 2, starts):
+        return Term(day.year - 1, 2, starts)
+    return Term(day.year - 1, 1, starts)
+
+
+def parse_term_starts(text: str) -> TermStarts | None:
+    """ "09-01 02-20" (or 9.1 2.20, 9月1日 2月20日): the autumn term's first day (in August to October) and the
+    spring term's (in January to March); None when it is not that."""
+    found = re.findall(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", text)
+    if len(found) != 2:
+        return None
+    (am, ad), (sm, sd) = ((int(m), int(d)) for m, d in found)
+    try:
+        date(2023, am, ad), date(2023, sm, sd)  # not a leap year: every year has the day (no 02-29)
+    except ValueError:
+        return None
+    if not (8 <= am <= 10 and 1 <= sm <= 3):
+        return None
+    return ((am, ad), (sm, sd))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, may_do
+from bot.domain.stats import parse_term_starts
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
@@ -23,7 +24,7 @@ from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
 
 NAME, TOWNSHIP = range(2)
-PICK, MENU, DAY, TIME, QUIET = range(10, 15)
+PICK, MENU, DAY, TIME, QUIET, TERMS = range(10, 16)
 
 
 @dataclass(kw_only=True)
@@ -199,10 +200,20 @@ async def _show_settings(update: Update, context: BotContext, texts: Texts, draf
         [
             [kb.button(texts.t("school.edit_weekly"), bt.SchoolSettingsEdit(draft.nonce, "w"))],
             [kb.button(texts.t("school.edit_quiet"), bt.SchoolSettingsEdit(draft.nonce, "q"))],
+            [kb.button(texts.t("school.edit_terms"), bt.SchoolSettingsEdit(draft.nonce, "t"))],
         ]
     )
+    autumn, spring = current.term_starts
+    text += "\n" + texts.t(
+        "school.settings_terms", autumn=_day(texts, autumn), spring=_day(texts, spring),
+        terms_default="" if current.own_terms else default,
+    )  # fmt: skip
     await edit_or_reply(update, text, markup)
     return MENU
+
+
+def _day(texts: Texts, month_day: tuple[int, int]) -> str:
+    return texts.t("school.month_day", month=month_day[0], day=month_day[1])
 
 
 def _clock(at: time) -> str:
@@ -216,6 +227,9 @@ async def edit_chosen(
     if button.what == "q":
         await reply(update, texts.t("school.ask_quiet"))
         return QUIET
+    if button.what == "t":
+        await reply(update, texts.t("school.ask_terms"))
+        return TERMS
     buttons = [kb.button(texts.t(f"green.weekday.{d}"), bt.SchoolWeekday(draft.nonce, d)) for d in range(7)]
     await reply(update, texts.t("school.ask_day"), kb.grid(buttons, 4))
     return DAY
@@ -291,6 +305,31 @@ async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettings
     return SETTINGS.saved(update, context)
 
 
+async def terms_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
+    texts = await context.texts(update)
+    assert update.message and update.message.text
+    starts = parse_term_starts(update.message.text)
+    if starts is None:
+        await reply(update, texts.t("school.bad_terms"))
+        return TERMS
+    actor = await context.actor(update)
+    school_id = int(draft.school_id or 0)
+    try:
+        await schools_service.set_term_starts(context.services, actor, school_id, starts)
+        current = await schools_service.settings_of(context.services, actor, school_id)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem)
+        return SETTINGS.end(context)
+    autumn, spring = starts
+    await reply(
+        update,
+        texts.t(
+            "school.terms_saved", school=current.school.name, autumn=_day(texts, autumn), spring=_day(texts, spring)
+        ),
+    )
+    return SETTINGS.saved(update, context)
+
+
 def _own_school(draft: SchoolSettingsDraft, button: bt.SchoolSettingsPick) -> str | None:
     return None if draft.school_id is None else STALE
 
@@ -320,6 +359,7 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
             DAY: [SETTINGS.on_button(bt.SchoolWeekday, day_chosen)],
             TIME: [SETTINGS.on_text(text, time_typed)],
             QUIET: [SETTINGS.on_text(text, quiet_typed)],
+            TERMS: [SETTINGS.on_text(text, terms_typed)],
         },
         draft_keys=(SETTINGS.key,),
         timeout_minutes=timeout_minutes,
@@ -329,6 +369,7 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
             DAY: SETTINGS.hint_saying("school.hint"),
             TIME: SETTINGS.hint_saying("school.ask_time"),
             QUIET: SETTINGS.hint_saying("school.ask_quiet"),
+            TERMS: SETTINGS.hint_saying("school.ask_terms"),
         },
     )
     return [add, settings]

@@ -97,7 +97,9 @@ async def _show(
 ) -> None:
     actor = await context.actor(update)
     services = context.services
-    current = term_of(stats_service.local_today(services))
+    current = await stats_service.current_term(services, scope)
+    if term is not None:
+        term = term.at(current.starts)  # a button's term, by the scope's school's start days
     if term is not None and not (current.previous().previous() <= term <= current):
         term = None  # a forged or very old term: show the current one
     if await stats_service.figures_only(services, actor, scope):

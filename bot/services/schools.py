@@ -8,6 +8,7 @@ from datetime import time
 
 from bot.domain.models import School
 from bot.domain.roles import Access, Actor, Role, may_do, scope_for
+from bot.domain.stats import DEFAULT_TERM_STARTS, TermStarts
 from bot.domain.validation import clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import invitations as invitation_service
@@ -29,6 +30,8 @@ class Settings:
     quiet_end: time
     own_weekly: bool
     own_quiet: bool
+    term_starts: TermStarts = DEFAULT_TERM_STARTS
+    own_terms: bool = False
 
 
 def clean_name(text: str) -> str:
@@ -104,7 +107,27 @@ def applying(services: Services, school: School, own: schools_store.SchoolSettin
         quiet_end=own.quiet_end if own_quiet and own.quiet_end else sched.quiet_end,
         own_weekly=own_weekly,
         own_quiet=own_quiet,
+        term_starts=own.term_starts or DEFAULT_TERM_STARTS,
+        own_terms=own.term_starts is not None,
     )
+
+
+async def set_term_starts(services: Services, actor: Actor, school_id: int, starts: TermStarts) -> None:
+    """The school's own first days of the autumn and the spring term (its figures' terms follow them)."""
+    if school_id not in settings_schools(actor):
+        raise AccessDenied
+    async with services.db.transaction():
+        await schools_store.set_term_starts(services.db, school_id, starts)
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="school.term_starts", child_id=None,
+            detail=f"school={school_id}",
+        )  # fmt: skip
+
+
+async def term_starts(services: Services, school_id: int | None) -> TermStarts:
+    """A school's term start days: its own, else the national calendar's (1 September, 1 February)."""
+    own = (await schools_store.settings(services.db)).get(school_id) if school_id is not None else None
+    return own.term_starts if own is not None and own.term_starts else DEFAULT_TERM_STARTS
 
 
 async def quiet_hours_of_child(services: Services, child_id: int) -> tuple[time, time]:

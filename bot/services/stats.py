@@ -20,6 +20,7 @@ from bot.domain.stats import (
     DateRange,
     Scope,
     Term,
+    TermStarts,
     hidden_cells,
     last_days,
     may_import,
@@ -28,6 +29,7 @@ from bot.domain.stats import (
     term_of,
 )
 from bot.services import AccessDenied, NotFound, Services, excel
+from bot.services import schools as schools_service
 from bot.storage import audit, exports, import_batches, schools
 from bot.storage import county_figures as county_store
 from bot.storage import stats as store
@@ -41,6 +43,19 @@ def local_today(services: Services) -> date:
 
 async def _class_school(services: Services, scope: Scope) -> int | None:
     return await schools.school_of_class(services.db, scope.ref_id) if scope.kind == "class" else None
+
+
+async def current_term_starts(services: Services, scope: Scope) -> TermStarts:
+    """The term start days a scope's figures follow: its school's own (a class's: its class's school), else the
+    national calendar's; the county's table keeps the national calendar for every school, to compare like with
+    like."""
+    school = scope.school if scope.kind != "class" else await _class_school(services, scope)
+    return await schools_service.term_starts(services, school)
+
+
+async def current_term(services: Services, scope: Scope) -> Term:
+    """The term today falls in, for this scope's figures."""
+    return term_of(local_today(services), await current_term_starts(services, scope))
 
 
 async def may_see_scope(services: Services, actor: Actor, scope: Scope) -> bool:
@@ -94,7 +109,8 @@ async def summary(
     """Every figure of a scope; the term figures (enrolment, dropout, boarding requests) for `term`
     (default: the current one). The read is audited (figures name no child, lists do: see `attention`)."""
     label = await _checked(services, actor, scope)
-    term = term or term_of(local_today(services))
+    starts = await current_term_starts(services, scope)
+    term = term.at(starts) if term else term_of(local_today(services), starts)
     result = await store.summary(services.db, scope)
     window = care_window(services)
     result.care.update(await store.visit_figures(services.db, scope, window))

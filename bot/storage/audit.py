@@ -27,7 +27,7 @@ ACTIONS: tuple[str, ...] = (
     "attendance.list", "attendance.mark", "attendance.case_open", "attendance.case_list", "attendance.case_view",
     "attendance.attempt", "attendance.case_close", "attendance.monthly",
     "lookup", "lookup_list",
-    "school.add", "school.invite_admin", "school.weekly_update", "school.quiet_hours",
+    "school.add", "school.invite_admin", "school.weekly_update", "school.quiet_hours", "school.term_starts",
     "parents.designation", "parents.notice",
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from bot.domain.clock import to_db
 from bot.domain.models import School
 from bot.domain.roles import ChildFilter
+from bot.domain.stats import TermStarts
 from bot.storage.db import Database
 from bot.storage.scopes import children_within
 
@@ -24,6 +25,14 @@ class SchoolSettings:
     weekly_update_time: time | None
     quiet_start: time | None
     quiet_end: time | None
+    term_starts: TermStarts | None = None
+
+
+def _month_day(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    month, day = value.split("-")
+    return int(month), int(day)
 
 
 def _school(row: sqlite3.Row) -> School:
@@ -83,16 +92,29 @@ def _clock(value: str | None) -> time | None:
 
 async def settings(db: Database) -> dict[int, SchoolSettings]:
     """Every school's own settings, by school id."""
-    rows = await db.fetchall("SELECT id, weekly_update_day, weekly_update_time, quiet_start, quiet_end FROM schools")
-    return {
-        r["id"]: SchoolSettings(
+    rows = await db.fetchall(
+        "SELECT id, weekly_update_day, weekly_update_time, quiet_start, quiet_end, autumn_term_start,"
+        " spring_term_start FROM schools"
+    )
+    found = {}
+    for r in rows:
+        autumn, spring = _month_day(r["autumn_term_start"]), _month_day(r["spring_term_start"])
+        found[r["id"]] = SchoolSettings(
             weekly_update_day=r["weekly_update_day"],
             weekly_update_time=_clock(r["weekly_update_time"]),
             quiet_start=_clock(r["quiet_start"]),
             quiet_end=_clock(r["quiet_end"]),
+            term_starts=(autumn, spring) if autumn and spring else None,
         )
-        for r in rows
-    }
+    return found
+
+
+async def set_term_starts(db: Database, school_id: int, starts: TermStarts) -> None:
+    (am, ad), (sm, sd) = starts
+    await db.execute(
+        "UPDATE schools SET autumn_term_start = ?, spring_term_start = ? WHERE id = ?",
+        (f"{am:02d}-{ad:02d}", f"{sm:02d}-{sd:02d}", school_id),
+    )
 
 
 async def set_weekly_update(db: Database, school_id: int, day: int, at: time) -> None:
