@@ -1,14 +1,13 @@
-"""Consent, /mydata (a guardian sees what is stored and asks to correct or erase), erasure, /audit, /backup,
-and the risk level set from the card."""
+"""Consent, /mydata (a guardian sees what is stored and asks to correct or erase), erasure, /backup, and the risk
+level set from the card (/audit: handlers/audit_trail.py)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
@@ -18,12 +17,13 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
+from bot.handlers import audit_trail
+from bot.handlers.audit_trail import admin_only
 from bot.handlers.cards import child_values, render_card
 from bot.handlers.common import (
     BotContext,
     answer,
     clip_html,
-    command_args,
     conversation,
     edit_or_reply,
     read_typed,
@@ -33,18 +33,14 @@ from bot.handlers.common import (
 from bot.handlers.flow import Draft, Flow, Step
 from bot.services import AccessDenied, NotFound, Services, people
 from bot.services import alerts as alerts_service
-from bot.services import children as children_service
 from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
 from bot.services import registry as registry_service
 from bot.services.concerns import Alert
 from bot.texts import Texts
 
-log = logging.getLogger(__name__)
-
 CORRECTION, PAPER, RISK_REASON = range(1, 4)
 FROM_BEFORE = 0  # the one state of this flow before it had one per answer (the answer awaited was in the draft)
-AUDIT_PAGE = 15
 T = TypeVar("T")
 
 
@@ -394,91 +390,12 @@ async def erase_yes(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, texts.t("safety.erase.done", id=child_id, rows=sum(deleted.values())))
 
 
-# --- /audit (admins) -----------------------------------------------------------------------------------------
-
-
-async def _admin_only(update: Update, context: BotContext, access: Access, what: str) -> bool:
-    """Whether the person may use an admin's command; if not, they are told so and the refusal is audited."""
-    actor = await context.actor(update)
-    if may_do(actor, access):
-        return True
-    await privacy_service.deny(context.services, actor, what)
-    await reply(update, (await context.texts(update)).t("access.denied"))
-    return False
-
-
-async def audit_command(update: Update, context: BotContext) -> None:
-    if not await _admin_only(update, context, Access.VIEW_AUDIT, "view_audit"):
-        return
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    query = command_args(context)
-    if not query:
-        await reply(update, texts.t("safety.audit.ask"))
-        return
-    found, total = await children_service.search_all(context.services, actor, Access.VIEW_AUDIT, query, limit=10)
-    if total == 0:
-        await reply(update, texts.t("safety.concern.none_found", query=query))
-        return
-    if total == 1:
-        await _audit_page(update, context, texts, found[0][0], 0)
-        return
-    buttons = [kb.button(texts.t("child.button", name=n, class_label=c), bt.AuditView(i, 0)) for i, n, c in found]
-    await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
-
-
-async def audit_button(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    button = bt.AuditView.of(update)
-    await answer(update)
-    await _audit_page(update, context, texts, button.child, button.page)
-
-
-def _audit_name(texts: Texts, kind: str, code: str) -> str:
-    """An audit code in words (`audit.action.<code>`, or for what a refusal names `audit.access.<code>` or the
-    action tried); a code from an older version with no name is shown as it is."""
-    for key in (f"audit.{kind}.{code}", f"audit.action.{code}"):
-        if texts.has(key):
-            return texts.t(key)
-    return code
-
-
-async def _audit_page(update: Update, context: BotContext, texts: Texts, child_id: int, page: int) -> None:
-    actor = await context.actor(update)
-    try:
-        child, lines, total = await privacy_service.audit_of(
-            context.services, actor, child_id, limit=AUDIT_PAGE, offset=page * AUDIT_PAGE
-        )
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem)
-        return
-    tz = context.services.config.school.timezone
-    body = [texts.t("safety.audit.header", name=child.name, total=total)]
-    for line in lines:
-        body.append(
-            texts.t(
-                "safety.audit.line", at=line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                who=line.actor_name or (line.actor_id if line.actor_id is not None else "—"),
-                action=_audit_name(texts, "action", line.action),
-                detail=_audit_name(texts, "access", line.detail) if line.action == "denied" else line.detail,
-            )
-        )  # fmt: skip
-    pages = max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE)
-    row = []
-    if page > 0:
-        row.append(kb.button(texts.t("button.prev"), bt.AuditView(child_id, page - 1)))
-    if page + 1 < pages:
-        row.append(kb.button(texts.t("button.next"), bt.AuditView(child_id, page + 1)))
-    markup = InlineKeyboardMarkup([row]) if row else None
-    await edit_or_reply(update, clip_html("\n".join(body), 4000), markup)
-
-
 # --- /backup (admins) ----------------------------------------------------------------------------------------
 
 
 async def backup_command(update: Update, context: BotContext) -> None:
     """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
-    if not await _admin_only(update, context, Access.BACKUP, "backup"):
+    if not await admin_only(update, context, Access.BACKUP, "backup"):
         return
     texts = await context.texts(update)
     actor = await context.actor(update)
@@ -501,7 +418,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("mydata", my_data),
         CommandHandler("erase", erase_list),
-        CommandHandler("audit", audit_command),
         CommandHandler("backup", backup_command),
         CallbackQueryHandler(consent, pattern=bt.PrivacyConsent.pattern),
         CallbackQueryHandler(request_erasure, pattern=bt.PrivacyRequestErase.pattern),
@@ -510,5 +426,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(erase_yes, pattern=bt.PrivacyEraseYes.pattern),
         CallbackQueryHandler(no, pattern=bt.PrivacyNo.pattern),
         CallbackQueryHandler(risk_menu, pattern=bt.RiskMenu.pattern),
-        CallbackQueryHandler(audit_button, pattern=bt.AuditView.pattern),
+        *audit_trail.handlers(),
     ]

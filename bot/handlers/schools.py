@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -15,16 +16,17 @@ from telegram.helpers import create_deep_linked_url
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access, Actor, may_do
 from bot.domain.stats import parse_term_starts
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
-from bot.services import AccessDenied, NotFound
+from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
 
 NAME, TOWNSHIP = range(2)
 PICK, MENU, DAY, TIME, QUIET, TERMS = range(10, 16)
+Change = Callable[[Services, Actor, int], Awaitable[None]]  # a setting changed for a school
 
 
 @dataclass(kw_only=True)
@@ -246,27 +248,15 @@ async def time_typed(update: Update, context: BotContext, draft: SchoolSettingsD
     texts = await context.texts(update)
     assert update.message and update.message.text
     at = schedule.parse_clock(update.message.text.strip())
-    if at is None or draft.day is None:
+    day = draft.day
+    if at is None or day is None:
         await reply(update, texts.t("school.bad_time"))
         return TIME
-    actor = await context.actor(update)
-    school_id = int(draft.school_id or 0)
-    try:
-        await schools_service.set_weekly_update(context.services, actor, school_id, draft.day, at)
-        current = await schools_service.settings_of(context.services, actor, school_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem)
-        return SETTINGS.end(context)
-    await reply(
-        update,
-        texts.t(
-            "school.weekly_saved",
-            school=current.school.name,
-            weekday=texts.t(f"green.weekday.{draft.day}"),
-            time=_clock(at),
-        ),
-    )
-    return SETTINGS.saved(update, context)
+    return await _save(
+        update, context, draft,
+        lambda services, actor, school: schools_service.set_weekly_update(services, actor, school, day, at),
+        "school.weekly_saved", weekday=texts.t(f"green.weekday.{day}"), time=_clock(at),
+    )  # fmt: skip
 
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:-|－|–|—|~|～|至|到|\s)\s*(\S+)\s*$")
@@ -290,19 +280,12 @@ async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettings
     if hours is None:
         await reply(update, texts.t("school.bad_quiet"))
         return QUIET
-    actor = await context.actor(update)
-    school_id = int(draft.school_id or 0)
-    try:
-        await schools_service.set_quiet_hours(context.services, actor, school_id, *hours)
-        current = await schools_service.settings_of(context.services, actor, school_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem)
-        return SETTINGS.end(context)
-    await reply(
-        update,
-        texts.t("school.quiet_saved", school=current.school.name, start=_clock(hours[0]), end=_clock(hours[1])),
-    )
-    return SETTINGS.saved(update, context)
+    start, end = hours
+    return await _save(
+        update, context, draft,
+        lambda services, actor, school: schools_service.set_quiet_hours(services, actor, school, start, end),
+        "school.quiet_saved", start=_clock(start), end=_clock(end),
+    )  # fmt: skip
 
 
 async def terms_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
@@ -312,21 +295,29 @@ async def terms_typed(update: Update, context: BotContext, draft: SchoolSettings
     if starts is None:
         await reply(update, texts.t("school.bad_terms"))
         return TERMS
+    autumn, spring = starts
+    return await _save(
+        update, context, draft,
+        lambda services, actor, school: schools_service.set_term_starts(services, actor, school, starts),
+        "school.terms_saved", autumn=_day(texts, autumn), spring=_day(texts, spring),
+    )  # fmt: skip
+
+
+async def _save(
+    update: Update, context: BotContext, draft: SchoolSettingsDraft, change: Change, saved: str, **values: object
+) -> int:
+    """One setting changed for the draft's school (refused: said so, the flow ends), then said with the school's
+    name; the flow ends as saved."""
+    texts = await context.texts(update)
     actor = await context.actor(update)
     school_id = int(draft.school_id or 0)
     try:
-        await schools_service.set_term_starts(context.services, actor, school_id, starts)
+        await change(context.services, actor, school_id)
         current = await schools_service.settings_of(context.services, actor, school_id)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
         return SETTINGS.end(context)
-    autumn, spring = starts
-    await reply(
-        update,
-        texts.t(
-            "school.terms_saved", school=current.school.name, autumn=_day(texts, autumn), spring=_day(texts, spring)
-        ),
-    )
+    await reply(update, texts.t(saved, school=current.school.name, **values))
     return SETTINGS.saved(update, context)
 
 
