@@ -45,6 +45,13 @@ async def _absences(h: Harness) -> list[tuple[int, str, str]]:
     return [(r["child_id"], r["day"], r["reason"]) for r in rows]
 
 
+async def _month_figure(admin: TestUser) -> str:
+    """This month's line of /stats, as the admin reads it in full."""
+    await admin.send("/stats")
+    await admin.press("全部指标与说明")
+    return next(line for line in admin.last_text.splitlines() if line.startswith("<b>本月控辍保学</b>"))
+
+
 async def test_a_school_month_end_to_end(harness: Harness) -> None:
     h = harness
     admin, teacher, ids = await _class(h)
@@ -103,6 +110,7 @@ async def test_a_school_month_end_to_end(harness: Harness) -> None:
     )
     alerts = await h.fetchall("SELECT recipient_id FROM outbox WHERE kind = 'attendance.suspected'")
     assert [r["recipient_id"] for r in alerts] == [ADMIN_ID, ADMIN_ID]
+    assert "新增疑似 2 · 在册 2 · 复学 0 · 辍学 0 · 劝返 0 次 · 缺勤 6 人次" in await _month_figure(admin)
 
     # The admins read the alert, open the case from it and record a home visit: 张小明 is back, the case closes.
     await drain(h)
@@ -118,6 +126,7 @@ async def test_a_school_month_end_to_end(harness: Harness) -> None:
     assert "已记录劝返" in admin.last_text and "已销号" in admin.last_text
     zhang_case = next(r["id"] for r in cases if r["child_id"] == zhang)
     assert await h.fetchval("SELECT status FROM dropout_cases WHERE id = ?", (zhang_case,)) == "returned"
+    assert "新增疑似 2 · 在册 1 · 复学 1 · 辍学 0 · 劝返 1 次" in await _month_figure(admin)
 
     # The head teacher follows the other case from /dropouts: a call, then the child is recorded as dropped out.
     await teacher.send("/dropouts")

@@ -87,13 +87,13 @@ async def county(harness: Harness) -> County:
 VALUE = r"(\d+|&lt;5)"
 LINE = re.compile(
     rf"<b>([^<]+)</b>：共{VALUE}（{VALUE}/{VALUE}/{VALUE}）· 无监护{VALUE} · 失联{VALUE} · 逾期{VALUE} · "
-    rf"辍学{VALUE} · 关注{VALUE}/{VALUE}/{VALUE}"
+    rf"辍学{VALUE} · 报告{VALUE}/{VALUE} · 关注{VALUE}/{VALUE}/{VALUE}"
 )
 
 
 def table(text: str) -> dict[str, list[str]]:
     """The county's lines: name -> [father, mother, both, total, no guardian, unreachable, overdue, dropouts,
-    concerns by age band], as shown."""
+    reported to the police, awaiting the police's feedback, concerns by age band], as shown."""
     found = {}
     for match in LINE.finditer(text):
         total, father, mother, both, *rest = match.groups()[1:]
@@ -118,12 +118,18 @@ async def test_the_county_sees_every_school_side_by_side_with_small_counts_hidde
         " VALUES (?, ?, 'alone', '独自在家', '2026-03-01', ?, ?)",
         (first[0]["id"], 7202, NOW.isoformat(), NOW.isoformat()),
     )
+    await h.db.execute(
+        "INSERT INTO police_reports (concern_id, reported_at, police_unit, receipt_no, recorded_by, recorded_at)"
+        " SELECT id, ?, '城关派出所', 'J2026-001', 7202, ? FROM concerns",
+        (NOW.isoformat(), NOW.isoformat()),
+    )
     text = "\n".join(s.text for s in await county.county.send("/stats"))
     shown = table(text)
     assert list(shown) == ["利川思源实验学校", "白杨小学", "青山小学", T("stats.county.total")], text
     assert shown["白杨小学"][0] == "<5"  # the 2 children whose father is away
     assert shown["青山小学"][1] == "<5" and shown["青山小学"][3] == "<5"  # one child: its kind and its total
-    assert shown["白杨小学"][9] == "<5"  # one open concern, of a child aged 10 (the 6–13 band)
+    assert shown["白杨小学"][8:10] == ["<5", "<5"]  # reported to the police, no feedback yet: one, so "<5"
+    assert shown["白杨小学"][11] == "<5"  # one open concern, of a child aged 10 (the 6–13 band)
     assert shown[T("stats.county.total")][3] == "35"
     assert_unrecoverable(list(shown.values()))
     for name in county.children:

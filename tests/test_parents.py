@@ -206,7 +206,7 @@ async def test_a_stranger_and_staff_cannot_designate(harness: Harness) -> None:
 
 
 async def test_the_weekly_update_is_acknowledged_and_four_silent_weeks_are_named_once(harness: Harness) -> None:
-    _admin, teacher, _child_id, (mother, _father) = await school(harness, parents=2)
+    admin, teacher, _child_id, (mother, _father) = await school(harness, parents=2)
     for week in range(4):
         harness.clock.now = local(2026, 3, 6, 18, 5) + timedelta(days=7 * week)
         await tick(harness)
@@ -217,6 +217,11 @@ async def test_the_weekly_update_is_acknowledged_and_four_silent_weeks_are_named
     assert await harness.fetchval("SELECT COUNT(*) FROM weekly_acks WHERE user_id = ?", (mother.id,)) == 1
     rates = await notices_service.weekly_read_rates(services(harness), ChildFilter(everyone=True))
     assert [(sent, acked) for _id, _label, sent, acked in rates] == [(8, 1)]
+    # /stats counts them, and the family that named no carer in writing.
+    await admin.send("/stats")
+    await admin.press("全部指标与说明")
+    assert "<b>每周简报已读</b>：1/8（12.5%）" in admin.last_text
+    assert "<b>未书面委托照护</b>：1" in admin.last_text
     seen = len(teacher.inbox)
     await parents_job.run(services(harness))
     await parents_job.run(services(harness))

@@ -10,10 +10,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.stats import Scope, Term, default_scope, term_of
+from bot.domain.stats import Scope, Term, default_scope, percent, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, reply
 from bot.services import AccessDenied, NotFound, records
 from bot.services import stats as stats_service
+from bot.services.notices import UNREAD_WEEKS
 from bot.texts import Raw, Texts
 from bot.views import stats as stats_view
 
@@ -86,6 +87,11 @@ def render_summary(texts: Texts, title: str, today: str, data: records.Summary, 
     for figure in stats_view.figures(texts, data):
         lines.append(texts.t("stats.figure", label=Raw(figure.label), value=Raw(figure.value)))
         lines.append(texts.t("stats.why", text=Raw(figure.explanation)))
+    if len(data.read_rates) > 1:
+        lines += ["", texts.t("stats.read_by_class", weeks=UNREAD_WEEKS)]
+        lines += [
+            texts.t("stats.read_line", klass=k, read=r, sent=n, percent=percent(r, n)) for k, n, r in data.read_rates
+        ]
     if data.total == 0:
         lines.append("")
         lines.append(texts.t("stats.no_children"))

@@ -30,7 +30,9 @@ from bot.domain.stats import (
 )
 from bot.services import AccessDenied, NotFound, Services, excel
 from bot.services import schools as schools_service
+from bot.services.duty_figures import add_duty_figures
 from bot.storage import audit, exports, import_batches, schools
+from bot.storage import concerns as concerns_store
 from bot.storage import county_figures as county_store
 from bot.storage import stats as store
 
@@ -121,6 +123,7 @@ async def summary(
     result.weekly_calls = await store.call_weeks(services.db, scope, weeks, window.local)
     result.care["calls_agreed"] = sum(a for _, a, _ in result.weekly_calls)
     result.care["calls_confirmed"] = sum(min(c, a) for _, a, c in result.weekly_calls)
+    await add_duty_figures(services, scope, result)
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None, detail=scope.encode()
     )
@@ -255,8 +258,8 @@ async def export(
 AGE_BANDS: tuple[tuple[int, int | None], ...] = ((0, 5), (6, 13), (14, None))
 # The columns of the county's table, in order; "total" is father + mother + both (a group the rule guards too).
 COUNTY_COLUMNS: tuple[str, ...] = (
-    "father", "mother", "both", "total", "no_designated", "unreachable", "overdue", "dropped_out",
-    *(f"concerns_{n}" for n in range(len(AGE_BANDS))),
+    "father", "mother", "both", "total", "no_designated", "unreachable", "overdue", "dropped_out", "reported",
+    "awaiting", *(f"concerns_{n}" for n in range(len(AGE_BANDS))),
 )  # fmt: skip
 _KIND_GROUP = [0, 1, 2, 3]
 
@@ -280,9 +283,20 @@ class CountyTable:
     term: Term
 
 
-def _cells(line: county_store.SchoolFigures) -> list[int]:
+def _cells(line: county_store.SchoolFigures, reports: tuple[int, int]) -> list[int]:
     return [line.father, line.mother, line.both, line.total, line.no_designated, line.unreachable, line.overdue,
-            line.dropped_out, *line.concerns]  # fmt: skip
+            line.dropped_out, *reports, *line.concerns]  # fmt: skip
+
+
+async def _police_reports(services: Services, school_id: int | None) -> dict[int, tuple[int, int]]:
+    """Per school: concerns reported to the police (强制报告), and of them those still without the police's
+    feedback."""
+    within = ChildFilter(everyone=True) if school_id is None else ChildFilter(school_ids=frozenset({school_id}))
+    reports: dict[int, tuple[int, int]] = {}
+    for count in await concerns_store.counts(services.db, within):
+        police, waiting = reports.get(count.school_id, (0, 0))
+        reports[count.school_id] = (police + count.police, waiting + count.awaiting_feedback)
+    return reports
 
 
 def _years_before(day: date, years: int) -> date:
@@ -308,7 +322,8 @@ async def county_figures(services: Services, actor: Actor, scope: Scope, term: T
         services.db, school_id=scope.school, window=care_window(services), term_start=term.start,
         term_end=term.end, bands=bands,
     )  # fmt: skip
-    grid = [_cells(line) for line in lines]
+    reports = await _police_reports(services, scope.school)
+    grid = [_cells(line, reports.get(line.school_id, (0, 0))) for line in lines]
     names: list[tuple[str, int | None]] = [(line.name, line.school_id) for line in lines]
     if scope.kind == "county":
         grid.append([sum(column) for column in zip(*grid, strict=True)] if grid else [0] * len(COUNTY_COLUMNS))

@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.clock import to_db
 from bot.domain.roles import ChildFilter
 from bot.domain.stats import Scope
+from bot.storage.db import Database
 
 # Children `ch` with their class `c` and grade `g`, for conditions from scope_clause.
 CHILDREN_FROM = " FROM children ch JOIN classes c ON c.id = ch.class_id JOIN grades g ON g.id = c.grade_id "
@@ -75,3 +76,18 @@ def utc_bound(day: date, local: str, plus_days: int = 0) -> str:
     seconds = int(local.split()[0])
     moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days, seconds=-seconds)
     return to_db(moment)
+
+
+async def filter_of(db: Database, scope: Scope) -> ChildFilter:
+    """A /stats scope as a scope of the access policy, for the queries that take one: a grade of a school is its
+    classes there."""
+    if scope.kind == "county":
+        return ChildFilter(everyone=True)
+    if scope.kind == "school":
+        return ChildFilter(school_ids=frozenset({scope.ref_id}))
+    if scope.kind == "class":
+        return ChildFilter(class_ids=frozenset({scope.ref_id}))
+    rows = await db.fetchall(
+        "SELECT id FROM classes WHERE grade_id = ? AND school_id = ?", (scope.ref_id, scope.school_id)
+    )
+    return ChildFilter(class_ids=frozenset(row["id"] for row in rows))

@@ -4,6 +4,7 @@ for the reader (plain text here; handlers escape it where it goes into a message
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from bot.domain.roles import Actor
 from bot.domain.stats import CALL_WEEKS, VISIT_WINDOW_DAYS, DateRange, Scope, Term, percent, shown_count
 from bot.services import Services, charts, excel
 from bot.services import stats as stats_service
+from bot.services.notices import UNREAD_WEEKS
 from bot.texts import Texts
 from bot.views import WorkbookWords
 
@@ -146,7 +148,37 @@ def figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
             term=term,
         ),
     ]
-    return rows
+    return rows + duty_figures(texts, care, line)
+
+
+def duty_figures(texts: Texts, care: dict[str, int], line: Callable[..., Figure]) -> list[Figure]:
+    """What the school owes families and the county: written designations, weekly updates read, this month's
+    ledger of keeping children in school."""
+    if "no_written" not in care:
+        return []
+    sent, read = care["weekly_sent"], care["weekly_read"]
+    return [
+        line("no_written", str(care["no_written"])),
+        line(
+            "weekly_read",
+            texts.t("stats.val.weekly_read", read=read, sent=sent, percent=percent(read, sent))
+            if sent
+            else texts.t("stats.val.weekly_read_none"),
+            weeks=UNREAD_WEEKS,
+        ),
+        line(
+            "month",
+            texts.t(
+                "stats.val.month",
+                suspected=care["month_suspected"],
+                open=care["month_open"],
+                returned=care["month_returned"],
+                dropped=care["month_dropped"],
+                attempts=care["month_attempts"],
+                absent=care["month_absent"],
+            ),
+        ),
+    ]
 
 
 async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
@@ -211,6 +243,10 @@ async def export(
         ]  # fmt: skip
         summary_rows += [
             [_unescape(f.label), _cell(f.value), _unescape(f.explanation)] for f in figures(texts, data.summary)
+        ]
+        summary_rows += [
+            [texts.t("export.summary.read_class", klass=klass), f"{read}/{sent}", percent(read, sent)]
+            for klass, sent, read in data.summary.read_rates
         ]
         for grade in data.summary.by_grade:
             summary_rows.append(
