@@ -23,7 +23,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.config import Config, _derived_secret
+from bot.config import Config
 from bot.storage import db as storage
 from bot.texts import Texts
 
@@ -116,8 +116,7 @@ def check_database(path: Path, *, thorough: bool = True) -> Outcome:
 
 
 def check_secrets(config: Config, *, at_start: bool = False) -> list[Outcome]:
-    # Without one, config.py derives the secret from the token: equal to that derivation means "not set".
-    secret_set = config.security.secret != _derived_secret(config.telegram.token)
+    secret_set = config.security.configured
     fatal = not at_start
     return [
         Outcome("secret", secret_set, "ops.secret.ok" if secret_set else "ops.secret.missing", fatal=fatal),

@@ -77,6 +77,7 @@ class SchedulerConfig:
 @dataclass(frozen=True)
 class SecurityConfig:
     secret: str  # keys the HMAC of mailbox writers; a database dump alone cannot reveal who wrote
+    configured: bool = True  # False: no secret was set, and this one is derived from the token
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> Config:
             messages_per_second=scheduler.number("messages_per_second", 25, minimum=0.1),
             concern_resend_minutes=scheduler.integer("concern_resend_minutes", 60, minimum=1),
         ),
-        security=SecurityConfig(secret=secret or _derived_secret(token)),
+        security=SecurityConfig(secret=secret or _derived_secret(token), configured=bool(secret)),
         imports=ImportConfig(max_file_mb=imports.number("max_file_mb", 5, minimum=0.01)),
         backup=BackupConfig(
             folder=backup_folder,
