@@ -188,7 +188,8 @@ def build_application(
     clock: Clock = system_clock,
 ) -> BotApp:
     """Builds the Application the bot runs and the tests drive (tests pass an offline request)."""
-    inbox = Inbox(db, clock)  # every fetched update is written before it is handled (bot/update_processor.py)
+    # Every fetched update is written before it is handled (bot/update_processor.py), but the mailbox's.
+    inbox = Inbox(db, clock, off_record=safety_mailbox.belongs_to_mailbox)
     builder = (
         ApplicationBuilder()
         .application_class(InboxApplication)

@@ -40,7 +40,6 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import Application, BaseUpdateProcessor
 
 from bot.domain.archive import may_hold_id_number
-from bot.handlers.mailbox import belongs_to_mailbox
 from bot.storage import inbox as store
 from bot.storage.db import Database
 
@@ -135,9 +134,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 class Inbox:
     """What the bot knows in memory about the updates in the inbox (the table is the truth across restarts)."""
 
-    def __init__(self, db: Database, now: Callable[[], Any]) -> None:
+    def __init__(
+        self, db: Database, now: Callable[[], Any], off_record: Callable[[Update], bool] = lambda update: False
+    ) -> None:
         self.db = db
         self.now = now
+        # Updates that must not be stored with who sent them (the mailbox's: the application says which).
+        self.off_record = off_record
         self.queue = InboxQueue(self)
         self.waiting: set[int] = set()  # in the inbox and not done
         self.queued: set[int] = set()  # in the update queue or being handled
@@ -174,7 +177,7 @@ class Inbox:
         # button can be fetched before that button is handled (and before the writer is known as one):
         # whatever a person sends while such an update of theirs waits is kept in memory too.
         text = update.effective_message.text if update.effective_message else None
-        private = belongs_to_mailbox(update) or bool(text and may_hold_id_number(text))
+        private = self.off_record(update) or bool(text and may_hold_id_number(text))
         if private or (user is not None and self._private_waiting[user.id]):
             if user is not None:
                 self._private_waiting[user.id] += 1

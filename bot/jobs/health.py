@@ -20,11 +20,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.domain.clock import Clock, system_clock
+from bot.domain.messages import Notification, message
 from bot.services import Services
 from bot.services import health as health_service
 from bot.storage import outbox
 from bot.storage.db import Database
-from bot.texts import texts_for
 
 log = logging.getLogger("bot.health")
 
@@ -118,9 +118,9 @@ async def alert_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
     services: Services = context.application.bot_data["services"]
     watch: health_service.BacklogWatch = context.application.bot_data["health_watch"]
     notices = await health_service.alerts(services, watch)
-    default = services.config.school.language
     for notice in notices:
-        text = texts_for(notice.language, default).t(notice.key, **notice.values)
+        words = message(notice.key, **notice.values)
+        text = services.render(Notification(notice.recipient_id, notice.language, words)).text
         if await outbox.enqueue(
             services.db, recipient_id=notice.recipient_id, kind=health_service.ALERT_KIND,
             dedup_key=notice.dedup_key, text=text, now=services.now(),

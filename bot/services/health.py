@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from bot.domain.messages import Value
 from bot.domain.roles import Access, Actor
 from bot.services import Services, access
 from bot.storage import backup, guardians, outbox, people
@@ -82,7 +83,7 @@ class Notice:
     recipient_id: int
     language: str | None
     key: str
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, Value] = field(default_factory=dict)
     dedup_key: str = ""
 
 
@@ -90,7 +91,7 @@ async def alerts(services: Services, watch: BacklogWatch) -> list[Notice]:
     """What every admin must be told now. The dedup key names the condition and its episode, so the outbox queues
     each episode's alert once whatever the number of ticks; a condition that clears starts a new episode."""
     now = services.now()
-    found: list[tuple[str, dict[str, object], str]] = []
+    found: list[tuple[str, dict[str, Value], str]] = []
     growing = await _backlog_growing(services, watch, now)
     if growing is not None:
         found.append(growing)
@@ -110,7 +111,7 @@ async def alerts(services: Services, watch: BacklogWatch) -> list[Notice]:
 
 async def _backlog_growing(
     services: Services, watch: BacklogWatch, now: datetime
-) -> tuple[str, dict[str, object], str] | None:
+) -> tuple[str, dict[str, Value], str] | None:
     """Growing: strictly more messages queued than an hour ago, and some."""
     current = await outbox.backlog(services.db)
     previous = watch.sample
@@ -125,11 +126,11 @@ async def _backlog_growing(
     return _backlog_alert(watch.episode, previous[1], current)
 
 
-def _backlog_alert(episode: str, before: int, current: int) -> tuple[str, dict[str, object], str]:
+def _backlog_alert(episode: str, before: int, current: int) -> tuple[str, dict[str, Value], str]:
     return "ops.health.alert.backlog", {"before": before, "now": current}, f"backlog:{episode}"
 
 
-async def _backup_stale(services: Services, now: datetime) -> tuple[str, dict[str, object], str] | None:
+async def _backup_stale(services: Services, now: datetime) -> tuple[str, dict[str, Value], str] | None:
     """The newest backup is older than two days, or there is none and the database is two days old. The episode is
     the day it went stale: a fresh backup ends it, and the next staleness is another day."""
     folder = services.config.backup.folder
@@ -138,7 +139,7 @@ async def _backup_stale(services: Services, now: datetime) -> tuple[str, dict[st
         if now - last <= BACKUP_STALE_AFTER:
             return None
         stale_since = last + BACKUP_STALE_AFTER
-        values: dict[str, object] = {"days": (now - last).days, "folder": str(folder)}
+        values: dict[str, Value] = {"days": (now - last).days, "folder": str(folder)}
         return (
             "ops.health.alert.backup_stale",
             values,
