@@ -65,6 +65,7 @@ class Summary:
     care: dict[str, int] = field(default_factory=dict)
     weekly_calls: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, agreed, confirmed)
     term: Term | None = None  # the term of the enrolment, dropout and boarding-request figures
+    activity_months: list[tuple[str, int]] = field(default_factory=list)  # (YYYY-MM, care activities) this term
 
     @property
     def no_mentor(self) -> int:

@@ -146,7 +146,31 @@ def figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
             term=term,
         ),
     ]
-    return rows
+    return rows + activity_figures(texts, data, term)
+
+
+def activity_figures(texts: Texts, data: stats_service.Summary, term: str) -> list[Figure]:
+    """The care activities of the term by month, and the children none of them reached (a list behind it)."""
+    months = texts.t("list.separator").join(
+        texts.t("activity.stats.month", month=int(month[5:]), count=count) for month, count in data.activity_months
+    )
+    unreached = data.care.get("activities_unreached", 0)
+    return [
+        Figure(
+            "activities",
+            texts.t("activity.stats.fig_months"),
+            months or texts.t("activity.stats.none"),
+            texts.t("activity.stats.why_months", term=term, total=sum(n for _, n in data.activity_months)),
+        ),
+        Figure(
+            "activities_unreached",
+            texts.t("activity.stats.fig_unreached"),
+            str(unreached),
+            texts.t("activity.stats.why_unreached", term=term),
+            list_kind=stats_service.UNREACHED,
+            count=unreached,
+        ),
+    ]
 
 
 async def chart(services: Services, actor: Actor, scope: Scope, texts: Texts) -> tuple[str, bytes]:
