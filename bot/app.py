@@ -20,6 +20,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Config
 from bot.domain.clock import Clock, system_clock
+from bot.handlers import activity as activity_handlers
 from bot.handlers import (
     attendance,
     boarding,
@@ -36,6 +37,7 @@ from bot.handlers import (
     lookup,
     notice,
     pairing,
+    paper_letters,
     parent_messages,
     registry,
     start,
@@ -145,6 +147,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         transfer.build(timeout),
         lookup.build(timeout),
         *safety_mailbox.conversations(timeout),
+        paper_letters.build(timeout),
         *safety_concern.conversations(timeout),
         *safety_counselling.conversations(timeout),
         *safety_privacy.conversations(timeout),
@@ -154,6 +157,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *schools_handlers.conversations(timeout),
         *guardian.conversations(timeout),
         *notice.conversations(timeout),
+        activity_handlers.build(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -172,6 +176,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *family_calls.handlers(),
         *parent_messages.handlers(),
         *notice.handlers(),
+        *activity_handlers.handlers(),
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),

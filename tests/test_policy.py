@@ -82,6 +82,7 @@ ON_OWN: dict[Access, set[str]] = {
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
     Access.RETURN_CASES: {"admin", "head"},
+    Access.RECORD_ACTIVITY: {"admin", "head"},
 }
 # Who may do each action at all.
 AT_ALL: dict[Access, set[str]] = {
@@ -121,6 +122,7 @@ AT_ALL: dict[Access, set[str]] = {
     Access.SCHOOL_SETTINGS: {"admin"},
     Access.GUARDIAN_DESIGNATION: {"parent", "parent_other_child"},
     Access.SEND_NOTICE: {"admin", "head", "head_other_class"},
+    Access.RECORD_ACTIVITY: {"admin", "head", "head_other_class"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -131,10 +133,10 @@ MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
               "school", "transfer", "absent", "dropouts", "monthly", "roster", "callplan", "contact", "parentnote",
-              "notice"],
+              "notice", "activity"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "roster", "callplan", "contact", "parentnote", "notice"],
+             "roster", "callplan", "contact", "parentnote", "notice", "activity"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

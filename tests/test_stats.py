@@ -52,7 +52,7 @@ async def test_stats_leads_with_the_key_figures(harness: Harness) -> None:
     assert "📖 全部指标与说明" in labels and "🖼 图表" in labels and "三年级" in labels
     # The rest and the explanations behind the button, in the same message; and back.
     await school.admin.press("全部指标与说明", message=report)
-    assert school.admin.last is report and report.text.count("<i>") == 18  # every figure explained
+    assert school.admin.last is report and report.text.count("<i>") == 20  # every figure explained
     assert figure(report.text, "父母都外出") == "3（50%）"
     assert "⬅️ 只看要点" in [b["text"] for b in report.buttons()]
     await school.admin.press("只看要点", message=report)
@@ -63,7 +63,7 @@ async def test_stats_leads_with_the_key_figures(harness: Harness) -> None:
     assert len(visible(english.text)) < 600, len(visible(english.text))
     assert "<b>Family calls confirmed</b>: 4/8 (50%)" in english.text and "<i>" not in english.text
     await school.admin.press("All figures, explained", message=english)
-    assert english.text.count("<i>") == 18 and "<b>Both parents away</b>: 3 (50%)" in english.text
+    assert english.text.count("<i>") == 20 and "<b>Both parents away</b>: 3 (50%)" in english.text
 
 
 async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
@@ -84,7 +84,7 @@ async def test_school_figures_match_the_hand_count(harness: Harness) -> None:
     assert "· 一年级：2 人（父亲外出 1，母亲外出 0，父母都外出 1）" in text
     assert "· 三年级：4 人（父亲外出 1，母亲外出 1，父母都外出 2）" in text
     # Each figure is explained in one line, right under it.
-    assert text.count("<i>") == 18  # every figure explained
+    assert text.count("<i>") == 20  # every figure explained
     labels = [b["text"] for b in report.buttons()]
     assert "📋 未指定监护人名单（2）" in labels and "📋 没有帮扶教师名单（4）" in labels
     assert "📋 未记录同意名单（6）" in labels
@@ -100,7 +100,7 @@ async def test_admin_drills_into_a_grade_then_a_class_and_back(harness: Harness)
     await school.admin.press("全部指标与说明")
     await school.admin.press("三年级")
     text = school.admin.last_text
-    assert "<b>三年级</b>" in text and text.count("<i>") == 18  # drilling down keeps the full figures
+    assert "<b>三年级</b>" in text and text.count("<i>") == 20  # drilling down keeps the full figures
     assert figure(text, "留守儿童总数") == "4"
     assert figure(text, "父母都外出") == "2（50%）"
     assert figure(text, "未指定监护人") == "1"

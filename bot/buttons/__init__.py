@@ -10,7 +10,16 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import archive, care, county, safety
+from bot.buttons import activity, archive, care, county, safety
+from bot.buttons.activity import ActivityClass as ActivityClass
+from bot.buttons.activity import ActivityClasses as ActivityClasses
+from bot.buttons.activity import ActivityDate as ActivityDate
+from bot.buttons.activity import ActivityDone as ActivityDone
+from bot.buttons.activity import ActivityKind as ActivityKind
+from bot.buttons.activity import ActivityNoPhoto as ActivityNoPhoto
+from bot.buttons.activity import ActivityToggle as ActivityToggle
+from bot.buttons.activity import MailboxPaper as MailboxPaper
+from bot.buttons.activity import PhotoConsent as PhotoConsent
 from bot.buttons.archive import CardEditClear as CardEditClear
 from bot.buttons.archive import CardEditField as CardEditField
 from bot.buttons.archive import CardEditMenu as CardEditMenu
@@ -175,5 +184,5 @@ from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
 KINDS: tuple[type[Button], ...] = tuple(
-    kind for module in (archive, care, safety, county) for kind in declared(Button, module.__name__)
+    kind for module in (archive, care, safety, county, activity) for kind in declared(Button, module.__name__)
 )

@@ -129,7 +129,7 @@ class StatsFull(ScopeFigures, layout="st:f:{scope}[:{term}]"): ...  # every figu
 
 
 class StatsList(Button, layout="st:l:{kind}:{scope}:{page}"):
-    kind: Annotated[str, Match("nog|unr|nom|ncs|ovd", "ovd")]
+    kind: Annotated[str, Match("nog|unr|nom|ncs|ovd|noa", "ovd")]
     scope: ScopeCode
     page: Page
 

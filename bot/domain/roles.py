@@ -75,6 +75,7 @@ class Access(StrEnum):
     SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
     GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
     SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
+    RECORD_ACTIVITY = "record_activity"  # a care activity and the children who took part (关爱活动)
 
 
 class Reach(StrEnum):
@@ -139,6 +140,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.SCHOOL_SETTINGS: (_ADMIN,),
     Access.GUARDIAN_DESIGNATION: (_PARENT,),
     Access.SEND_NOTICE: (_ADMIN, _HEAD),
+    Access.RECORD_ACTIVITY: (_ADMIN, _HEAD),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -421,6 +423,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("parentnote", (Access.EDIT_CARD,)),
     ("guardian", (Access.GUARDIAN_DESIGNATION,)),
     ("notice", (Access.SEND_NOTICE,)),
+    ("activity", (Access.RECORD_ACTIVITY,)),
     ("language", ()),
     ("cancel", ()),
 )

@@ -11,7 +11,7 @@ import re
 import warnings
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -27,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access, Actor, may_do
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
 from bot.handlers.common import (
     BotContext,
@@ -176,7 +176,7 @@ async def written(update: Update, context: BotContext) -> int:
             context.services, user_id, update.message.text, ticket_id, school_id=_schools.get(user_id)
         )
     except mailbox_service.Unsendable as problem:
-        await _unsendable(update, texts, problem)
+        await unsendable(update, texts, problem)
         return WRITE
     except mailbox_service.RateLimited:
         _forget(user_id)
@@ -204,7 +204,7 @@ def _forget(user_id: int) -> None:
     _schools.pop(user_id, None)
 
 
-async def _unsendable(update: Update, texts: Texts, problem: mailbox_service.Unsendable) -> None:
+async def unsendable(update: Update, texts: Texts, problem: mailbox_service.Unsendable) -> None:
     """An empty or too long letter or reply: say so; the step stays for another try."""
     assert update.message is not None and update.message.text is not None
     if isinstance(problem, mailbox_service.TooLong):
@@ -288,8 +288,9 @@ async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: 
     except AccessDenied:
         await reply(update, texts.t("safety.mailbox.counsellors_only"))
         return
+    paper = await _paper_buttons(context, actor, texts)
     if total == 0:
-        await edit_or_reply(update, texts.t("safety.mailbox.no_open"))
+        await edit_or_reply(update, texts.t("safety.mailbox.no_open"), kb.grid(paper, 1) if paper else None)
         return
     buttons = [
         kb.button(
@@ -300,7 +301,16 @@ async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: 
     ]  # fmt: skip
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     header = texts.t("safety.mailbox.open_header", count=total)
-    await edit_or_reply(update, header, kb.grid(buttons, 1, kb.pager(texts, bt.MailboxPage, page, pages)))
+    markup = kb.grid(buttons, 1, kb.pager(texts, bt.MailboxPage, page, pages), paper)
+    await edit_or_reply(update, header, markup)
+
+
+async def _paper_buttons(context: BotContext, actor: Actor, texts: Texts) -> list[InlineKeyboardButton]:
+    """One button per school whose letters the counsellor reads: type in a paper letter (its name, if several)."""
+    found = await mailbox_service.paper_schools(context.services, actor)
+    if len(found) == 1:
+        return [kb.button(texts.t("activity.paper.button"), bt.MailboxPaper(found[0].id))]
+    return [kb.button(texts.t("activity.paper.button_of", school=s.name), bt.MailboxPaper(s.id)) for s in found]
 
 
 async def ticket_page(update: Update, context: BotContext) -> None:
@@ -319,6 +329,8 @@ async def read_ticket(update: Update, context: BotContext) -> None:
         return
     await answer(update)
     head = [texts.t("safety.mailbox.ticket_header", number=ticket.number)]
+    if ticket.paper:
+        head.append(texts.t("activity.paper.mark"))
     if ticket.urgent:
         head.append(texts.t("safety.mailbox.urgent_mark"))
     lines = []
@@ -381,12 +393,15 @@ async def reply_typed(update: Update, context: BotContext) -> int:
             context.services, actor, int(draft["ticket_id"]), update.message.text
         )
     except mailbox_service.Unsendable as problem:
-        await _unsendable(update, texts, problem)
+        await unsendable(update, texts, problem)
         return REPLY_TEXT
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
         return end_flow(context, REPLY_DRAFT)
     end_flow(context, REPLY_DRAFT)
+    if ticket.paper:
+        await reply(update, texts.t("activity.paper.reply_kept", number=ticket.number))
+        return ConversationHandler.END
     delivered = await _push_reply(context, ticket.id, ticket.number, chat_id, body)
     await reply(update, texts.t("safety.mailbox.reply_sent" if delivered else "safety.mailbox.reply_waiting",
                                 number=ticket.number))  # fmt: skip

@@ -32,6 +32,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.flow import Draft, Flow, Step
 from bot.services import AccessDenied, NotFound, Services, people
+from bot.services import activities as activities_service
 from bot.services import alerts as alerts_service
 from bot.services import concerns as concern_service
 from bot.services import privacy as privacy_service
@@ -126,11 +127,15 @@ async def my_data(update: Update, context: BotContext) -> None:
             lines.append(
                 texts.t("safety.mydata.consent_given", date=data.consent.given_at.astimezone(tz).date().isoformat())
             )
+        photos = await activities_service.photo_consent(context.services, child_id)
+        lines.append(texts.t("activity.mydata_photos_yes" if photos else "activity.mydata_photos_no"))
         lines.append(texts.t("safety.mydata.other_records", concerns=data.concerns, sessions=len(data.shared_sessions)))
         lines.append(texts.t("safety.mydata.rights"))
         buttons = []
         if data.consent is None:
             buttons.append(kb.button(texts.t("safety.mydata.consent_button"), bt.PrivacyConsent(child_id)))
+        photo_key = "activity.photo_withdraw_button" if photos else "activity.photo_consent_button"
+        buttons.append(kb.button(texts.t(photo_key), bt.PhotoConsent(child_id, 0 if photos else 1)))
         buttons.append(kb.button(texts.t("safety.mydata.correct_button"), bt.PrivacyCorrect(child_id)))
         buttons.append(kb.button(texts.t("safety.mydata.erase_button"), bt.PrivacyRequestErase(child_id)))
         await reply(update, "\n".join(lines), kb.grid(buttons, 1))

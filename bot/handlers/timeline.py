@@ -91,6 +91,10 @@ def render_entry(texts: Texts, entry: TimelineEntry) -> str:
         if buddy.ended_on:
             text += texts.t("care.tl.buddy_ended", date=buddy.ended_on.isoformat())
         return text
+    if entry.kind == "activity":
+        activity = d["activity"]
+        text = texts.t("activity.tl", kind=texts.t(f"activity.kind.{activity.kind}"), date=activity.held_on.isoformat())
+        return text + (texts.t("activity.tl_photo") if activity.photo else "")
     if entry.kind.startswith("boarding_"):
         return texts.t(f"care.tl.{entry.kind}")
     event = d["event"]

@@ -289,6 +289,39 @@ async def close(services: Services, actor: Actor, ticket_id: int) -> bool:
     return closed
 
 
+async def paper_schools(services: Services, actor: Actor) -> list[School]:
+    """The schools whose paper letters the actor may type in: those they read the letters of."""
+    found = await schools_store.list_schools(services.db)
+    return [school for school in found if school.id in reading_schools(actor)]
+
+
+async def enter_paper(services: Services, actor: Actor, school_id: int, text: str) -> Written:
+    """A paper letter from the school's physical mailbox, typed in by one of its counsellors: a ticket like any
+    other (urgent words flag it), whose writer is no one: a random hash no person's id gives, an empty box (a reply
+    cannot be pushed), the message the writer's and not the counsellor's. The entry is audited, without its words."""
+    body = _clean(text)
+    await _counsellor_only(services, actor, f"paper={school_id}")
+    if school_id not in reading_schools(actor):
+        raise await _refused(services, actor, f"paper={school_id}")
+    urgent = is_urgent(body)
+    today = _today(services)
+    number = secrets.token_hex(4).upper()
+    async with services.db.transaction():
+        ticket_id = await store.create_ticket(
+            services.db, number=number, writer_hash=secrets.token_hex(32), writer_box=b"", today=today,
+            school_id=school_id, paper=True,
+        )  # fmt: skip
+        message_id = await store.add_message(
+            services.db, ticket_id=ticket_id, from_writer=True, counsellor_id=None, body=body, urgent=urgent,
+            today=today,
+        )  # fmt: skip
+        await audit.record(
+            services.db, at=services.now(), actor_id=actor.user_id, action="mailbox.paper", child_id=None,
+            detail=f"ticket={ticket_id}",
+        )  # fmt: skip
+    return Written(ticket_id, number, urgent, True, message_id, school_id)
+
+
 async def counsellor_ids(services: Services, school_id: int) -> list[int]:
     """Who hears of a letter to `school_id`: that school's counsellors."""
     return await store.counsellor_ids(services.db, school_id)

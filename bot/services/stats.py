@@ -29,6 +29,7 @@ from bot.domain.stats import (
     term_of,
 )
 from bot.services import AccessDenied, NotFound, Services, excel
+from bot.services import activities as activities_service
 from bot.services import schools as schools_service
 from bot.services.duty_figures import add_duty_figures
 from bot.storage import audit, exports, import_batches, schools
@@ -124,6 +125,7 @@ async def summary(
     result.care["calls_agreed"] = sum(a for _, a, _ in result.weekly_calls)
     result.care["calls_confirmed"] = sum(min(c, a) for _, a, c in result.weekly_calls)
     await add_duty_figures(services, scope, result)
+    await _activity_figures(services, scope, term, result)
     await audit.record(
         services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None, detail=scope.encode()
     )
@@ -134,14 +136,17 @@ async def attention(
     services: Services, actor: Actor, scope: Scope, kind: str, *, page: int, page_size: int
 ) -> tuple[str, list[store.ListedChild], int]:
     """One page of a list of children that need action; reading names is audited as a list view."""
-    if kind not in (*store.LIST_CONDITIONS, "ovd"):
+    if kind not in (*store.LIST_CONDITIONS, "ovd", UNREACHED):
         raise NotFound
     label = await _checked(services, actor, scope)
     if not _names_within(actor, scope, await _class_school(services, scope)):
         raise AccessDenied  # the county office: counts, never a list of names
-    found, total = await store.attention_list(
-        services.db, scope, kind, limit=page_size, offset=page * page_size, window=care_window(services)
-    )
+    if kind == UNREACHED:
+        found, total = await _unreached(services, scope, page=page, page_size=page_size)
+    else:
+        found, total = await store.attention_list(
+            services.db, scope, kind, limit=page_size, offset=page * page_size, window=care_window(services)
+        )
     await audit.record(
         services.db,
         at=services.now(),
@@ -151,6 +156,27 @@ async def attention(
         detail=f"{scope.encode()}:{kind}:{page}",
     )
     return label, found, total
+
+
+# --- care activities: by month this term, and the children none reached ----------------------------------------
+
+UNREACHED = "noa"  # the list of the children no care activity reached this term
+
+
+async def _activity_figures(services: Services, scope: Scope, term: Term, result: store.Summary) -> None:
+    found = await activities_service.term_activities(services, scope, term)
+    result.activity_months = found.months
+    result.care["activities_unreached"] = found.unreached
+
+
+async def _unreached(
+    services: Services, scope: Scope, *, page: int, page_size: int
+) -> tuple[list[store.ListedChild], int]:
+    term = await current_term(services, scope)
+    rows, total = await activities_service.unreached_page(
+        services, scope, term, limit=page_size, offset=page * page_size
+    )
+    return [store.ListedChild(child_id, name, label) for child_id, name, label in rows], total
 
 
 async def export_scopes(services: Services, actor: Actor) -> list[tuple[Scope, str]]:

@@ -21,6 +21,7 @@ from bot.services import schools as school_service
 from bot.services.mentor_digests import overdue_pairings
 from bot.services.message_kinds import ADMIN_DIGEST, LIST_LIMIT, WEEKLY, local, queue
 from bot.services.parent_notes import NOTE_LIMIT
+from bot.storage import activities as activities_store
 from bot.storage import children, outbox, people, schools
 from bot.storage import family_calls as family_calls_store
 from bot.storage import job_runs as job_runs_store
@@ -132,6 +133,7 @@ async def composed_chunks(
     for child_id, note in await weekly_update_store.notes_since(db, start):
         notes[child_id].append(note[:NOTE_LIMIT])
     plans = {stored.plan.child_id: stored.plan for stored in await family_calls_store.active_plans(db)}
+    activities = await activities_store.kinds_between(db, start_day, today)
 
     per_parent: dict[int, list[weekly_update_store.WeeklyRecipient]] = defaultdict(list)
     language_of: dict[int, str | None] = {}
@@ -149,7 +151,12 @@ async def composed_chunks(
         for user_id, rows in parents:
             language = language_of[user_id]
             sections = [
-                _child_section(services, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now)
+                _with_activities(
+                    _child_section(
+                        services, recipient.child_id, recipient.child_name, checkins, visits, notes, plans, now
+                    ),
+                    activities.get(recipient.child_id, []),
+                )
                 for recipient in rows[:10]
             ]
             text = Listing((head, *sections, foot), Joiner.PARAGRAPHS)
@@ -189,6 +196,14 @@ def _child_section(
         upcoming = schedule.next_slot(plan, now, services.config.school.timezone)
         lines.append(message("green.weekly.next_call", when=Moment(upcoming)))
     return Listing(tuple(lines), Joiner.LINES)
+
+
+def _with_activities(section: Listing, kinds: list[str]) -> Listing:
+    """A child's section with the week's care activities (本周活动) they took part in, if any."""
+    if not kinds:
+        return section
+    items = tuple(message(f"activity.kind.{kind}") for kind in kinds)
+    return Listing((*section.items, message("activity.weekly", items=Listing(items))), section.joiner)
 
 
 async def _queue_school_digest(

@@ -20,6 +20,7 @@ class Ticket:
     status: str
     updated_on: date
     school_id: int  # whose counsellors read it (a school names no writer)
+    paper: bool = False  # typed in by a counsellor from the physical mailbox: no one to push a reply to
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         writer_box=bytes(row["writer_box"]),
         urgent=bool(row["urgent"]),
         updated_on=date.fromisoformat(row["updated_on"]),
+        paper=bool(row["paper"]),
     )
 
 
@@ -53,12 +55,13 @@ def _message(row: sqlite3.Row) -> MailboxMessage:
 
 
 async def create_ticket(
-    db: Database, *, number: str, writer_hash: str, writer_box: bytes, today: date, school_id: int
-) -> int:
+    db: Database, *, number: str, writer_hash: str, writer_box: bytes, today: date, school_id: int,
+    paper: bool = False,
+) -> int:  # fmt: skip
     return await db.insert(
-        "INSERT INTO mailbox_tickets (number, writer_hash, writer_box, created_on, updated_on, school_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (number, writer_hash, writer_box, today.isoformat(), today.isoformat(), school_id),
+        "INSERT INTO mailbox_tickets (number, writer_hash, writer_box, created_on, updated_on, school_id, paper)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (number, writer_hash, writer_box, today.isoformat(), today.isoformat(), school_id, int(paper)),
     )
 
 

@@ -66,6 +66,7 @@ class Summary:
     weekly_calls: list[tuple[date, int, int]] = field(default_factory=list)  # (week start, agreed, confirmed)
     term: Term | None = None  # the term of the enrolment, dropout and boarding-request figures
     read_rates: list[tuple[str, int, int]] = field(default_factory=list)  # (class, weekly updates sent, read)
+    activity_months: list[tuple[str, int]] = field(default_factory=list)  # (YYYY-MM, care activities) this term
 
     @property
     def no_mentor(self) -> int:

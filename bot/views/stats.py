@@ -148,7 +148,7 @@ def figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
             term=term,
         ),
     ]
-    return rows + duty_figures(texts, care, line)
+    return rows + duty_figures(texts, care, line) + activity_figures(texts, data, term)
 
 
 def duty_figures(texts: Texts, care: dict[str, int], line: Callable[..., Figure]) -> list[Figure]:
@@ -177,6 +177,30 @@ def duty_figures(texts: Texts, care: dict[str, int], line: Callable[..., Figure]
                 attempts=care["month_attempts"],
                 absent=care["month_absent"],
             ),
+        ),
+    ]
+
+
+def activity_figures(texts: Texts, data: stats_service.Summary, term: str) -> list[Figure]:
+    """The care activities of the term by month, and the children none of them reached (a list behind it)."""
+    months = texts.t("list.separator").join(
+        texts.t("activity.stats.month", month=int(month[5:]), count=count) for month, count in data.activity_months
+    )
+    unreached = data.care.get("activities_unreached", 0)
+    return [
+        Figure(
+            "activities",
+            texts.t("activity.stats.fig_months"),
+            months or texts.t("activity.stats.none"),
+            texts.t("activity.stats.why_months", term=term, total=sum(n for _, n in data.activity_months)),
+        ),
+        Figure(
+            "activities_unreached",
+            texts.t("activity.stats.fig_unreached"),
+            str(unreached),
+            texts.t("activity.stats.why_unreached", term=term),
+            list_kind=stats_service.UNREACHED,
+            count=unreached,
         ),
     ]
 

@@ -11,6 +11,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Actor
 from bot.services import Services
 from bot.services.care.common import child_for_care, today, write_audit
+from bot.storage import activities as activities_store
 from bot.storage import boarding as boarding_store
 from bot.storage import care_summaries as care_summaries_store
 from bot.storage import checkins as checkins_store
@@ -57,6 +58,8 @@ async def timeline(
             entries.append(TimelineEntry(r.decided_at, "boarding_" + r.status, r.decided_by_name, {"request": r}))
     for e in await enrolment_store.enrolment_history(db, child_id):
         entries.append(TimelineEntry(e.recorded_at, "enrolment", e.recorded_by_name, {"event": e}))
+    for a in await activities_store.of_child(db, child_id):
+        entries.append(TimelineEntry(a.created_at, "activity", a.recorded_by_name, {"activity": a}))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     await write_audit(services, actor, "care.timeline", child_id, f"offset={offset}")
     return child, entries[offset : offset + limit], len(entries)
