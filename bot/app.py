@@ -43,6 +43,7 @@ from bot.handlers import (
     timeline,
     transfer,
     visit,
+    voice_letter,
 )
 from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
@@ -154,6 +155,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *schools_handlers.conversations(timeout),
         *guardian.conversations(timeout),
         *notice.conversations(timeout),
+        *voice_letter.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -172,6 +174,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *family_calls.handlers(),
         *parent_messages.handlers(),
         *notice.handlers(),
+        *voice_letter.handlers(),
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),

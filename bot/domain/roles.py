@@ -75,6 +75,7 @@ class Access(StrEnum):
     SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
     GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
     SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
+    VOICE_LETTER = "voice_letter"  # record a child's voice letter (亲情语音信) for the parents; hear their answers
 
 
 class Reach(StrEnum):
@@ -139,6 +140,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.SCHOOL_SETTINGS: (_ADMIN,),
     Access.GUARDIAN_DESIGNATION: (_PARENT,),
     Access.SEND_NOTICE: (_ADMIN, _HEAD),
+    Access.VOICE_LETTER: (_ADMIN, _HEAD, _MENTOR),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares

@@ -31,6 +31,7 @@ ACTIONS: tuple[str, ...] = (
     "parents.designation", "parents.notice",
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
+    "letters.send", "letters.answer", "letters.view", "letters.heard",
 )  # fmt: skip
 
 
