@@ -75,6 +75,21 @@ async def test_a_voice_letter_reaches_each_parent_once_under_429s_and_the_answer
     ]
 
 
+async def test_a_reply_to_the_letter_answers_it(harness: Harness) -> None:
+    _admin, teacher, _child_id, (mother,) = await school(harness)
+    await record_letter(teacher)
+    await drain(harness)
+    letter = mother.new_messages()[-1]
+    await send_media(
+        harness, mother, "photo", "mum-photo", caption="妈妈在工地", reply_to_message=harness.api._message(letter)
+    )
+    assert "老师会在下次亲情时间放给孩子听" in mother.last_text
+    await drain(harness)
+    (to_teacher,) = media_calls(harness, "sendPhoto", TEACHER_ID)
+    assert to_teacher["photo"] == "mum-photo" and "妈妈在工地" in to_teacher["caption"]
+    assert await harness.fetchval("SELECT COUNT(*) FROM green_messages") == 0  # not a message to the head teacher
+
+
 async def test_who_may_send_a_letter_and_who_may_answer_it(harness: Harness) -> None:
     admin, teacher, child_id, (mother,) = await school(harness)
     other = await make_head_teacher(harness, admin, 4199, "三年级 3班")

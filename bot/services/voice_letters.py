@@ -82,6 +82,11 @@ async def letter_for_parent(services: Services, parent_id: int, letter_id: int) 
     return letter
 
 
+async def letter_replied_to(services: Services, parent_id: int, message_id: int) -> int | None:
+    """The letter a parent answered with Telegram's own "reply", if the message replied to is one."""
+    return await store.letter_of_message(services.db, parent_id, message_id)
+
+
 async def answer(
     services: Services, parent_id: int, letter_id: int, words: str, attachment: Attachment | None = None
 ) -> None:

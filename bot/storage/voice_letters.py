@@ -117,3 +117,12 @@ async def mark_heard(db: Database, answer_id: int, now: datetime) -> bool:
         "UPDATE voice_letter_answers SET heard_at = ? WHERE id = ? AND heard_at IS NULL", (to_db(now), answer_id)
     )
     return changed == 1
+
+
+async def letter_of_message(db: Database, parent_id: int, message_id: int) -> int | None:
+    """The letter that became Telegram message `message_id` to this parent (a reply to it answers the letter)."""
+    value = await db.fetchval(
+        "SELECT dedup_key FROM outbox WHERE recipient_id = ? AND message_id = ? AND kind = 'voice.letter'",
+        (parent_id, message_id),
+    )
+    return None if value is None else int(value)
