@@ -18,10 +18,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
-from bot.handlers.parent_messages import MEDIA, own_words, voice_or_photo
+from bot.handlers.parent_messages import MEDIA, words_or_media
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
-from bot.services.green_messages import Attachment
 from bot.texts import Texts
 
 FLOW = DRAFT = "notice_reply"
@@ -53,30 +52,18 @@ async def start(update: Update, context: BotContext) -> int:
     return TYPING
 
 
-async def typed(update: Update, context: BotContext) -> int:
+async def answered(update: Update, context: BotContext) -> int:
+    """The family's words, voice message or photo."""
+    assert update.effective_user is not None
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
-    body = await own_words(update, texts, update.message.text, ANSWER_LIMIT)
-    if body is None:
-        return TYPING
-    return await _done(update, context, texts, body, None)
-
-
-async def media(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    sent = await voice_or_photo(update, texts)
+    sent = await words_or_media(update, texts, ANSWER_LIMIT)
     if sent is None:
         return TYPING
-    attachment, caption = sent
-    return await _done(update, context, texts, caption, attachment)
-
-
-async def _done(update: Update, context: BotContext, texts: Texts, words: str, attachment: Attachment | None) -> int:
-    assert update.effective_user is not None
     draft = context.draft.get(DRAFT)
     if draft is None:
         await reply(update, texts.t("flow.cleared"))
         return end_flow(context, DRAFT)
+    words, attachment = sent
     user_id = update.effective_user.id
     outcome = await service.reply_freely(context.services, user_id, int(draft["notice_id"]), words, attachment)
     await reply(update, texts.t("notice.reply.done" if outcome == "done" else OUTCOME[outcome]))
@@ -145,7 +132,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         conversation(
             name=FLOW,
             entry_points=[CallbackQueryHandler(start, pattern=bt.NoticeReply.pattern)],
-            states={TYPING: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed), MessageHandler(MEDIA, media)]},
+            states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answered)]},
             draft_keys=(DRAFT,),
             timeout_minutes=timeout_minutes,
             hint_key="notice.reply.hint",

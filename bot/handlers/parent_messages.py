@@ -78,6 +78,18 @@ async def voice_or_photo(update: Update, texts: Texts) -> tuple[messaging.Attach
     return messaging.Attachment("photo", message.photo[-1].file_id), caption
 
 
+async def words_or_media(update: Update, texts: Texts, limit: int) -> tuple[str, messaging.Attachment | None] | None:
+    """What a person sent: their words (within `limit`), or a voice message or photo with its caption; None when
+    it does not fit (they are told why)."""
+    message = update.effective_message
+    assert message is not None
+    if message.text is not None:
+        body = await own_words(update, texts, message.text, limit)
+        return None if body is None else (body, None)
+    sent = await voice_or_photo(update, texts)
+    return None if sent is None else (sent[1], sent[0])
+
+
 # --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
 
 

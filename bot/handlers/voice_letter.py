@@ -22,10 +22,9 @@ from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Actor
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
-from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, own_words, voice_or_photo
+from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import voice_letters as service
-from bot.services.green_messages import Attachment
 from bot.texts import Texts
 
 RECORD_FLOW = RECORD_DRAFT = "voice_letter"
@@ -161,33 +160,18 @@ async def answer_start(update: Update, context: BotContext) -> int:
     return TYPING
 
 
-async def answer_typed(update: Update, context: BotContext) -> int:
+async def answer_sent(update: Update, context: BotContext) -> int:
+    """The parent's voice message, photo or words for the child."""
+    assert update.effective_user is not None
     texts = await context.texts(update)
-    assert update.message is not None and update.message.text is not None
-    body = await own_words(update, texts, update.message.text, MESSAGE_LIMIT)
-    if body is None:
-        return TYPING
-    return await _answered(update, context, texts, body, None)
-
-
-async def answer_media(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    sent = await voice_or_photo(update, texts)
+    sent = await words_or_media(update, texts, MESSAGE_LIMIT)
     if sent is None:
         return TYPING
-    attachment, caption = sent
-    return await _answered(update, context, texts, caption, attachment)
-
-
-async def _answered(
-    update: Update, context: BotContext, texts: Texts, words: str, attachment: Attachment | None
-) -> int:
-    assert update.effective_user is not None
+    words, attachment = sent
     draft = context.draft.get(ANSWER_DRAFT) or {}
+    letter_id = int(draft.get("letter_id", 0))
     try:
-        await service.answer(
-            context.services, update.effective_user.id, int(draft.get("letter_id", 0)), words, attachment
-        )
+        await service.answer(context.services, update.effective_user.id, letter_id, words, attachment)
     except NotFound:
         await reply(update, texts.t("letter.gone"))
         return end_flow(context, ANSWER_DRAFT)
@@ -207,12 +191,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     answer_flow = conversation(
         name=ANSWER_FLOW,
         entry_points=[CallbackQueryHandler(answer_start, pattern=bt.LetterAnswer.pattern)],
-        states={
-            TYPING: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, answer_typed),
-                MessageHandler(MEDIA, answer_media),
-            ]
-        },
+        states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answer_sent)]},
         draft_keys=(ANSWER_DRAFT,),
         timeout_minutes=timeout_minutes,
         hint_key="letter.answer_hint",
