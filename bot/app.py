@@ -45,6 +45,7 @@ from bot.handlers import (
     timeline,
     transfer,
     visit,
+    voice_letter,
 )
 from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
@@ -158,6 +159,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *guardian.conversations(timeout),
         *notice.conversations(timeout),
         activity_handlers.build(timeout),
+        *voice_letter.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -177,6 +179,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *parent_messages.handlers(),
         *notice.handlers(),
         *activity_handlers.handlers(),
+        *voice_letter.handlers(),
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),

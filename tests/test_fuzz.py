@@ -247,6 +247,9 @@ class Scripted:
                 if action == "send":
                     await user.send(value)
                     return True
+                if action == "voice":  # holds 🎤: a voice message, `value` its file_id
+                    await user.send_voice(value)
+                    return True
                 if _button(message, value):
                     await user.press(value, message=message)
                     return True

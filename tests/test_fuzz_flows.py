@@ -820,6 +820,19 @@ async def test_weekly_update_with_long_notes_is_still_valid_html(harness: Harnes
 # --- a child erased while someone is half-way through a flow about them ----------------------------------
 
 
+def recording_a_letter() -> Scripted:
+    return Scripted(
+        "voice_letter",
+        f"/child {CHILD}",
+        [
+            (r"按住麦克风", "voice", "letter-voice"),
+            (r"的亲情语音信", "press", "录一封新的"),
+            (CHILD, "press", "亲情语音信"),
+        ],
+        r"亲情语音信已交给发送队列|还没有绑定的家长",
+    )
+
+
 def about(person: Scripted, name: str, *, instead_of: str = CHILD) -> Scripted:
     """The same person, walking the flow for another child."""
     person.command = person.command.replace(instead_of, name)
@@ -879,6 +892,7 @@ MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     "card_edit": (editing_a_card, "head_teacher", 3),
     "invite": (inviting_a_parent_of, "head_teacher", 3),
     "register": (registering_a_namesake, "head_teacher", 9),
+    "voice_letter": (lambda name: about(recording_a_letter(), name), "head_teacher", 2),
 }
 
 

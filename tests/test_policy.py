@@ -78,6 +78,7 @@ ON_OWN: dict[Access, set[str]] = {
     Access.SCHOOL_SETTINGS: {"admin"},
     Access.GUARDIAN_DESIGNATION: {"parent"},
     Access.SEND_NOTICE: {"admin", "head"},
+    Access.VOICE_LETTER: {"admin", "head", "mentor"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
@@ -123,6 +124,7 @@ AT_ALL: dict[Access, set[str]] = {
     Access.GUARDIAN_DESIGNATION: {"parent", "parent_other_child"},
     Access.SEND_NOTICE: {"admin", "head", "head_other_class"},
     Access.RECORD_ACTIVITY: {"admin", "head", "head_other_class"},
+    Access.VOICE_LETTER: {"admin", "head", "head_other_class", "mentor", "mentor_other_child"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}

@@ -10,7 +10,7 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import activity, archive, care, county, safety
+from bot.buttons import activity, archive, care, county, letters, safety
 from bot.buttons.activity import ActivityClass as ActivityClass
 from bot.buttons.activity import ActivityClasses as ActivityClasses
 from bot.buttons.activity import ActivityDate as ActivityDate
@@ -140,6 +140,12 @@ from bot.buttons.fields import Step as Step
 from bot.buttons.fields import Term as Term
 from bot.buttons.fields import UserId as UserId
 from bot.buttons.fields import Value as Value
+from bot.buttons.letters import LetterAnswer as LetterAnswer
+from bot.buttons.letters import LetterMenu as LetterMenu
+from bot.buttons.letters import LetterNew as LetterNew
+from bot.buttons.letters import LetterPlay as LetterPlay
+from bot.buttons.letters import NoticeHear as NoticeHear
+from bot.buttons.letters import NoticeReply as NoticeReply
 from bot.buttons.safety import _CLOSING as _CLOSING
 from bot.buttons.safety import _NEEDING_NOTE as _NEEDING_NOTE
 from bot.buttons.safety import MAILBOX_PREFIX as MAILBOX_PREFIX
@@ -184,5 +190,5 @@ from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
 KINDS: tuple[type[Button], ...] = tuple(
-    kind for module in (archive, care, safety, county, activity) for kind in declared(Button, module.__name__)
+    kind for module in (archive, care, safety, county, activity, letters) for kind in declared(Button, module.__name__)
 )

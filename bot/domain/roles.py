@@ -76,6 +76,7 @@ class Access(StrEnum):
     GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
     SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
     RECORD_ACTIVITY = "record_activity"  # a care activity and the children who took part (关爱活动)
+    VOICE_LETTER = "voice_letter"  # record a child's voice letter (亲情语音信) for the parents; hear their answers
 
 
 class Reach(StrEnum):
@@ -141,6 +142,7 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.GUARDIAN_DESIGNATION: (_PARENT,),
     Access.SEND_NOTICE: (_ADMIN, _HEAD),
     Access.RECORD_ACTIVITY: (_ADMIN, _HEAD),
+    Access.VOICE_LETTER: (_ADMIN, _HEAD, _MENTOR),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares

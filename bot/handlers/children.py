@@ -14,7 +14,7 @@ from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, sti
 from bot.domain.clock import age_on
 from bot.domain.roles import Access, may_do, scope_for, tie
 from bot.domain.validation import InvalidInput
-from bot.handlers import safety_card
+from bot.handlers import safety_card, voice_letter
 from bot.handlers.cards import child_values, designation_line, display_value, render_card
 from bot.handlers.common import (
     BotContext,
@@ -130,6 +130,8 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
     extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
     card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
     card += designation_line(texts, await designations.designated_on(context.services, child.id))  # 委托照护
+    letters_line, letters_rows = await voice_letter.card_part(context.services, texts, actor, child)  # 亲情语音信
+    card, extra = card + letters_line, extra + letters_rows
     await reply(update, card, card_keyboard(texts, child.id, can_edit=view.can_edit, extra=extra))
 
 

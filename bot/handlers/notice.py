@@ -7,6 +7,8 @@ Callback data (bot/buttons/; ids come from the client: the services re-check the
   nt:<go|next>:<nonce>                  send / the text is done
   ns:<notice>                           who has not answered, by class
   nc:<notice>  na:<notice>:<choice>     a family confirms / answers
+  nr:<notice>  nh:<notice>:<family>     a family answers in its own words / the sender hears it
+                                        (bot/handlers/notice_replies.py)
   wk:ok                                 a family read the weekly update
 """
 
@@ -21,6 +23,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
+from bot.handlers import notice_replies
 from bot.handlers.care_picker import new_nonce, pressed
 from bot.handlers.common import BotContext, answer, conversation, end_flow, enter_flow, refuse, reply
 from bot.services import AccessDenied, NotFound
@@ -98,8 +101,12 @@ async def picked(update: Update, context: BotContext) -> int:
         draft["kind"] = button.value
         if button.value == "answer":
             draft["stage"] = str(CHOICES)
-            await reply(update, texts.t("notice.ask_choices"))
+            free = [("free", "notice.reply.free_choice")]
+            await reply(update, texts.t("notice.ask_choices"), _pick_keyboard(texts, nonce, CHOICES, free))
             return CHOICES
+        return await _preview(update, context, texts)
+    if button.step == CHOICES and button.value == "free":
+        draft["choices"] = []
         return await _preview(update, context, texts)
     return int(draft["stage"])
 
@@ -222,7 +229,7 @@ async def _preview(update: Update, context: BotContext, texts: Texts) -> int:
         "notice.preview",
         audience=texts.t(key, **values),
         families=families,
-        kind=texts.t(f"notice.kind.{draft['kind']}"),
+        kind=texts.t(notice_replies.kind_key(draft["kind"], draft.get("choices", ()))),
         text=draft.get("text", ""),
     )
     await reply(update, text, kb.grid([kb.button(texts.t("notice.send"), bt.NoticeAction("go", draft["nonce"]))], 1))
@@ -300,6 +307,7 @@ async def status(update: Update, context: BotContext) -> None:
             )
     for index, label in enumerate(notice.choices):
         lines.append(texts.t("notice.status_choice", choice=label, count=choices.get(index, 0)))
+    own_lines, hear = await notice_replies.own_answers(update, context, texts, notice)
     families = sum(k.families for k in classes)
     answered = sum(k.answered for k in classes)
     await reply(
@@ -307,11 +315,12 @@ async def status(update: Update, context: BotContext) -> None:
         texts.t(
             "notice.status",
             title=_title(notice.text),
-            kind=texts.t(f"notice.kind.{notice.kind}"),
+            kind=texts.t(notice_replies.kind_key(notice.kind, notice.choices)),
             families=families,
             answered=answered,
-            classes="\n".join(lines),
+            classes="\n".join(lines + own_lines),
         ),
+        hear,
     )
 
 
@@ -363,13 +372,14 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                 TEMPLATE: [pick],
                 COMPOSE: [MessageHandler(content, composed), act],
                 KIND: [pick],
-                CHOICES: [MessageHandler(filters.TEXT & ~filters.COMMAND, choices_typed)],
+                CHOICES: [MessageHandler(filters.TEXT & ~filters.COMMAND, choices_typed), pick],
                 PREVIEW: [act],
             },
             draft_keys=(DRAFT,),
             timeout_minutes=timeout_minutes,
             hint_key="notice.hint",
-        )
+        ),
+        *notice_replies.conversations(timeout_minutes),
     ]
 
 
@@ -381,4 +391,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(family_confirms, pattern=bt.NoticeConfirm.pattern),
         CallbackQueryHandler(family_chooses, pattern=bt.NoticeAnswer.pattern),
         CallbackQueryHandler(weekly_ack, pattern=bt.WeeklyAck.pattern),
+        *notice_replies.handlers(),
     ]

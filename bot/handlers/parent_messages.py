@@ -1,5 +1,6 @@
 """Parents and the school write to each other: /contact (a parent writes to the head teacher; staff see who has
-not been in contact), Telegram replies to the weekly update, the head teacher's answers routed back, and /settings
+not been in contact), Telegram replies to the weekly update (and to a child's voice letter: its answer), the head
+teacher's answers routed back, and /settings
 (language, pause the weekly update, stop all messages).
 
 Callback data (declared in bot/buttons/; ids come from the client: every handler re-checks the binding or the
@@ -32,9 +33,9 @@ from bot.handlers.common import (
     end_flow,
     reply,
 )
+from bot.services import NotFound, people, sent_messages, voice_letters
 from bot.services import green_messages as messaging
 from bot.services import message_kinds as message_kinds_service
-from bot.services import people, sent_messages
 from bot.texts import Texts
 
 WRITE_FLOW, ANSWER_FLOW = "green_write", "green_answer"
@@ -75,6 +76,18 @@ async def voice_or_photo(update: Update, texts: Texts) -> tuple[messaging.Attach
         return messaging.Attachment("voice", message.voice.file_id, length), caption
     assert message.photo  # the handlers take only voice messages and photos
     return messaging.Attachment("photo", message.photo[-1].file_id), caption
+
+
+async def words_or_media(update: Update, texts: Texts, limit: int) -> tuple[str, messaging.Attachment | None] | None:
+    """What a person sent: their words (within `limit`), or a voice message or photo with its caption; None when
+    it does not fit (they are told why)."""
+    message = update.effective_message
+    assert message is not None
+    if message.text is not None:
+        body = await own_words(update, texts, message.text, limit)
+        return None if body is None else (body, None)
+    sent = await voice_or_photo(update, texts)
+    return None if sent is None else (sent[1], sent[0])
 
 
 # --- /contact: parents write to the head teacher; staff see who has not been in contact ---------------------
@@ -185,13 +198,15 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
     the usual hint."""
     message = update.message
     assert message and message.reply_to_message and update.effective_user
+    replied_to = message.reply_to_message.message_id
+    letter = await voice_letters.letter_replied_to(context.services, update.effective_user.id, replied_to)
     kind = await sent_messages.kind_of(
         context.services,
         update.effective_user.id,
-        message.reply_to_message.message_id,
+        replied_to,
         (message_kinds_service.WEEKLY, message_kinds_service.ANSWER),
     )
-    if kind is None:
+    if kind is None and letter is None:
         await start.unknown_message(update, context)
         return
     texts = await context.texts(update)
@@ -202,6 +217,14 @@ async def swipe_reply(update: Update, context: BotContext) -> None:
         sent_media = await voice_or_photo(update, texts)
         attachment, body = sent_media if sent_media else (None, None)
     if body is None:
+        return
+    if letter is not None:  # an answer to the child's voice letter: kept for the child, the teacher told
+        try:
+            await voice_letters.answer(context.services, update.effective_user.id, letter, body, attachment)
+        except NotFound:
+            await reply(update, texts.t("letter.gone"))
+        else:
+            await reply(update, texts.t("letter.answered"))
         return
     sent = await messaging.parent_writes(context.services, update.effective_user.id, body, attachment)
     await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))

@@ -1,7 +1,8 @@
 """Notices to families (通知): an admin (their school) or a head teacher (their classes) sends text, a photo, a
 document or a voice message to an audience the access policy allows; to read, to confirm (✅ 收到) or to answer
-(one of given choices). One outbox row per family, deduplicated per notice; one reminder to those who have not
-answered after REMIND_AFTER; the sender sees, by class, who has not."""
+(one of given choices, or in the family's own words, voice message or photo). One outbox row per family,
+deduplicated per notice; one reminder to those who have not answered after REMIND_AFTER; the sender sees, by
+class, who has not."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.domain.messages import Buttons, Choice, Notification, Outgoing, message
 from bot.domain.roles import Access, Actor, ChildFilter, scope_for
 from bot.services import AccessDenied, NotFound, Services
 from bot.services.access import authorised
+from bot.services.green_messages import Attachment
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
 from bot.storage import notices as store
@@ -31,6 +33,7 @@ LIST_LIMIT = 10
 
 Notice = store.Notice
 ClassStatus = store.ClassStatus
+FreeAnswer = store.FreeAnswer
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ async def family_count(services: Services, actor: Actor, code: str) -> int:
 def _buttons(notice_id: int, kind: str, choices: tuple[str, ...]) -> Buttons:
     if kind == "confirm":
         return ((Choice(message("notice.confirm_button"), bt.NoticeConfirm(notice_id)),),)
+    if kind == "answer" and not choices:  # the family's own words, voice message or photo
+        return ((Choice(message("notice.reply.button"), bt.NoticeReply(notice_id)),),)
     if kind == "answer":
         return tuple(
             (Choice(message("notice.choice_label", choice=label), bt.NoticeAnswer(notice_id, index)),)
@@ -143,7 +148,8 @@ async def send(services: Services, actor: Actor, draft: Draft) -> tuple[int, int
             recipients=families,
             now=now,
         )
-        text = message("notice.body", lead=message(f"notice.lead.{draft.kind}"), text=draft.text)
+        lead = "answer_free" if draft.kind == "answer" and not draft.choices else draft.kind
+        text = message("notice.body", lead=message(f"notice.lead.{lead}"), text=draft.text)
         buttons = _buttons(notice_id, draft.kind, draft.choices)
         worded: dict[str | None, Outgoing] = {}  # one wording per language, not per family
         rows = []
@@ -177,6 +183,39 @@ async def answer(services: Services, user_id: int, notice_id: int, choice: int |
         return "gone", None
     outcome = await store.answer(services.db, notice_id, user_id, choice, services.now())
     return outcome, None if choice is None else notice.choices[choice]
+
+
+async def may_reply(services: Services, user_id: int, notice_id: int) -> str:
+    """Whether a family may answer this notice in its own words: 'waiting', or 'again' / 'not_sent' / 'gone'."""
+    notice = await store.get(services.db, notice_id)
+    if notice is None or notice.kind != "answer" or notice.choices:
+        return "gone"
+    return await store.is_waiting(services.db, notice_id, user_id)
+
+
+async def reply_freely(
+    services: Services, user_id: int, notice_id: int, words: str, attachment: Attachment | None = None
+) -> str:
+    """A family's own answer (a voice message or photo by its file_id, `words` its caption): 'done' or why not."""
+    check = await may_reply(services, user_id, notice_id)
+    if check != "waiting":
+        return check
+    return await store.answer_freely(
+        services.db, notice_id, user_id, text=words, media_kind=attachment.kind if attachment else None,
+        media_file=attachment.file_id if attachment else None, seconds=attachment.seconds if attachment else None,
+        now=services.now(),
+    )  # fmt: skip
+
+
+async def free_answers(
+    services: Services, actor: Actor, notice_id: int, user_id: int | None = None
+) -> list[FreeAnswer]:
+    """The families' own answers to a notice the actor follows (one family's, with `user_id`)."""
+    await authorised(services, actor, Access.SEND_NOTICE)
+    notice = await store.get(services.db, notice_id)
+    if notice is None or not _may_follow(actor, notice):
+        raise NotFound
+    return await store.free_answers(services.db, notice_id, user_id)
 
 
 def _may_follow(actor: Actor, notice: Notice) -> bool:

@@ -32,6 +32,7 @@ ACTIONS: tuple[str, ...] = (
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
     "activity.record", "consent.photos", "mailbox.paper",
+    "letters.send", "letters.answer", "letters.view", "letters.heard",
 )  # fmt: skip
 
 

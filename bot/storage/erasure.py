@@ -99,6 +99,16 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         " OR thread_id IN (SELECT id FROM green_messages WHERE child_id = :child))",
         {"child": child_id},
     )  # voice: end
+    # Voice letters: queued or sent, the letter to the parents and their answers to the teacher carry the file_ids
+    # and name the child.
+    if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'voice_letters'"):
+        await db.execute(
+            "DELETE FROM outbox WHERE (kind = 'voice.letter' AND dedup_key IN ("
+            " SELECT CAST(id AS TEXT) FROM voice_letters WHERE child_id = :child))"
+            " OR (kind = 'voice.letter_answer' AND dedup_key IN (SELECT CAST(a.id AS TEXT) FROM voice_letter_answers a"
+            " JOIN voice_letters l ON l.id = a.letter_id WHERE l.child_id = :child))",
+            {"child": child_id},
+        )
 
 
 def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:

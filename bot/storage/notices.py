@@ -235,3 +235,67 @@ async def recent_weeks(db: Database, count: int) -> list[str]:
         (count,),
     )
     return [row["dedup_key"] for row in rows]
+
+
+# --- answers in a family's own words, voice message or photo -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FreeAnswer:
+    user_id: int
+    name: str
+    class_label: str
+    text: str
+    media_kind: str | None
+    media_file: str | None
+    seconds: int | None
+
+
+async def answer_freely(
+    db: Database, notice_id: int, user_id: int, *, text: str, media_kind: str | None, media_file: str | None,
+    seconds: int | None, now: datetime,
+) -> str:  # fmt: skip
+    """Records a family's own answer: 'done', 'again' (the first answer stands) or 'not_sent'."""
+    changed = await db.execute(
+        "UPDATE notice_recipients SET answered_at = ?, answer_text = ?, answer_media_kind = ?, answer_media_file = ?,"
+        " answer_seconds = ? WHERE notice_id = ? AND user_id = ? AND answered_at IS NULL",
+        (to_db(now), text, media_kind, media_file, seconds, notice_id, user_id),
+    )
+    if changed:
+        return "done"
+    exists = await db.fetchval(
+        "SELECT 1 FROM notice_recipients WHERE notice_id = ? AND user_id = ?", (notice_id, user_id)
+    )
+    return "again" if exists else "not_sent"
+
+
+async def is_waiting(db: Database, notice_id: int, user_id: int) -> str:
+    """'waiting' (the notice went to this family, no answer yet), 'again' or 'not_sent'."""
+    row = await db.fetchone(
+        "SELECT answered_at FROM notice_recipients WHERE notice_id = ? AND user_id = ?", (notice_id, user_id)
+    )
+    if row is None:
+        return "not_sent"
+    return "again" if row["answered_at"] else "waiting"
+
+
+async def free_answers(db: Database, notice_id: int, user_id: int | None = None) -> list[FreeAnswer]:
+    """The families' own answers (one family's, with `user_id`), by class, then name."""
+    one = " AND r.user_id = ?" if user_id is not None else ""
+    rows = await db.fetchall(
+        "SELECT r.user_id, u.full_name, g.name || c.name AS label, r.answer_text, r.answer_media_kind,"
+        " r.answer_media_file, r.answer_seconds FROM notice_recipients r JOIN classes c ON c.id = r.class_id"
+        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = r.user_id"
+        " WHERE r.notice_id = ? AND r.answered_at IS NOT NULL"
+        f" AND (r.answer_text IS NOT NULL OR r.answer_media_file IS NOT NULL){one}"
+        " ORDER BY g.sort_order, c.name, u.full_name",
+        (notice_id, user_id) if user_id is not None else (notice_id,),
+    )
+    return [_free_answer(row) for row in rows]
+
+
+def _free_answer(r: sqlite3.Row) -> FreeAnswer:
+    return FreeAnswer(
+        r["user_id"], r["full_name"] or "", r["label"], r["answer_text"] or "", r["answer_media_kind"],
+        r["answer_media_file"], r["answer_seconds"],
+    )  # fmt: skip

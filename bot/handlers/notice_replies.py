@@ -1,0 +1,144 @@
+"""A family answers a notice in its own words, with a voice message or a photo: the notice's 「回复」 button, then
+speak or type. The sender reads the answers under the notice's status, by class, and hears a voice message (or
+sees a photo) sent back by its file_id.
+
+Callback data (bot/buttons/letters.py; ids come from the client: the service re-checks the recipient or sender):
+  nr:<notice>             a family starts its answer
+  nh:<notice>:<family>    the sender hears one family's voice answer or sees its photo
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons as bt
+from bot import keyboards as kb
+from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
+from bot.handlers.parent_messages import MEDIA, words_or_media
+from bot.services import AccessDenied, NotFound
+from bot.services import notices as service
+from bot.texts import Texts
+
+FLOW = DRAFT = "notice_reply"
+TYPING = 0
+ANSWER_LIMIT = 300
+SHOWN = 20  # answers listed under the status (the message stays well under Telegram's 4,096 characters)
+QUOTED = 80  # characters of each typed answer in that list
+OUTCOME = {"again": "notice.again", "not_sent": "notice.not_yours", "gone": "notice.gone"}
+
+
+def kind_key(kind: str, choices: tuple[str, ...] | list[str]) -> str:
+    """The catalogue key naming a notice's kind: an answer without given choices is the family's own."""
+    return "notice.kind.answer_free" if kind == "answer" and not choices else f"notice.kind.{kind}"
+
+
+async def start(update: Update, context: BotContext) -> int:
+    await answer(update)
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    notice_id = bt.NoticeReply.of(update).notice
+    check = await service.may_reply(context.services, update.effective_user.id, notice_id)
+    if check != "waiting":
+        await reply(update, texts.t(OUTCOME[check]))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, FLOW):
+        return ConversationHandler.END
+    context.draft[DRAFT] = {"notice_id": notice_id}
+    await reply(update, texts.t("notice.reply.ask", limit=ANSWER_LIMIT))
+    return TYPING
+
+
+async def answered(update: Update, context: BotContext) -> int:
+    """The family's words, voice message or photo."""
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    sent = await words_or_media(update, texts, ANSWER_LIMIT)
+    if sent is None:
+        return TYPING
+    draft = context.draft.get(DRAFT)
+    if draft is None:
+        await reply(update, texts.t("flow.cleared"))
+        return end_flow(context, DRAFT)
+    words, attachment = sent
+    user_id = update.effective_user.id
+    outcome = await service.reply_freely(context.services, user_id, int(draft["notice_id"]), words, attachment)
+    await reply(update, texts.t("notice.reply.done" if outcome == "done" else OUTCOME[outcome]))
+    return end_flow(context, DRAFT)
+
+
+# --- the sender ------------------------------------------------------------------------------------------------
+
+
+async def own_answers(
+    update: Update, context: BotContext, texts: Texts, notice: service.Notice
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """The lines listing the families' own answers under a notice's status, and a button for each voice message
+    or photo among them (none for a notice with given choices)."""
+    if notice.kind != "answer" or notice.choices:
+        return [], None
+    found = await service.free_answers(context.services, await context.actor(update), notice.id)
+    if not found:
+        return [], None
+    lines = [texts.t("notice.reply.head", count=len(found))]
+    buttons = []
+    for one in found[:SHOWN]:
+        kind = one.media_kind or "text"
+        lines.append(
+            texts.t(
+                f"notice.reply.line_{kind}",
+                label=one.class_label,
+                name=one.name,
+                text=one.text[:QUOTED],
+                seconds=one.seconds or 0,
+            )
+        )
+        if one.media_kind:
+            label = texts.t(f"notice.reply.hear_{one.media_kind}", name=one.name, seconds=one.seconds or 0)
+            buttons.append(kb.button(label, bt.NoticeHear(notice.id, one.user_id)))
+    if len(found) > SHOWN:
+        lines.append(texts.t("notice.reply.more", count=len(found) - SHOWN))
+    return lines, kb.grid(buttons, 1) if buttons else None
+
+
+async def hear(update: Update, context: BotContext) -> None:
+    """The sender hears one family's voice answer (or sees its photo): sent again by its file_id."""
+    await answer(update)
+    texts = await context.texts(update)
+    button = bt.NoticeHear.of(update)
+    try:
+        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="notice.gone")
+        return
+    chat = update.effective_chat
+    file_id = found[0].media_file if found else None
+    if file_id is None or chat is None:
+        await reply(update, texts.t("notice.gone"))
+        return
+    one = found[0]
+    caption = texts.t("notice.reply.caption", name=one.name, label=one.class_label, text=one.text)
+    if one.media_kind == "voice":
+        await chat.send_voice(file_id, caption=caption, parse_mode=ParseMode.HTML)
+    else:
+        await chat.send_photo(file_id, caption=caption, parse_mode=ParseMode.HTML)
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        conversation(
+            name=FLOW,
+            entry_points=[CallbackQueryHandler(start, pattern=bt.NoticeReply.pattern)],
+            states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answered)]},
+            draft_keys=(DRAFT,),
+            timeout_minutes=timeout_minutes,
+            hint_key="notice.reply.hint",
+        )
+    ]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [CallbackQueryHandler(hear, pattern=bt.NoticeHear.pattern)]

@@ -1,0 +1,206 @@
+"""Voice letters (亲情语音信): the card's 「亲情语音信」 button shows a child's letters and the parents' answers still
+waiting for the child; a teacher records a new letter (the child speaks into the teacher's phone); a parent
+answers by the letter's button with a voice message, a photo or words; at family time the teacher plays each
+waiting answer to the child.
+
+Callback data (bot/buttons/letters.py; ids come from the client: the service re-checks the policy or the binding):
+  vl:m:<child>    the child's letters          vl:n:<child>    record a new one
+  vl:a:<letter>   a parent answers             vl:p:<answer>   play an answer to the child
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons as bt
+from bot import keyboards as kb
+from bot.domain.models import Child
+from bot.domain.roles import Actor
+from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
+from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
+from bot.services import AccessDenied, NotFound, Services
+from bot.services import voice_letters as service
+from bot.texts import Texts
+
+RECORD_FLOW = RECORD_DRAFT = "voice_letter"
+ANSWER_FLOW = ANSWER_DRAFT = "letter_answer"
+RECORDING, TYPING = 0, 1
+
+
+async def card_part(
+    services: Services, texts: Texts, actor: Actor, child: Child
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """The card's line about the child's letters and its button, for those who may send them."""
+    found = await service.counts(services, actor, child)
+    if found is None:
+        return "", []
+    letters, waiting = found
+    line = "\n" + texts.t("letter.card_line", letters=letters, waiting=waiting) if letters else ""
+    return line, [[kb.button(texts.t("letter.card_button"), bt.LetterMenu(child.id))]]
+
+
+async def menu(update: Update, context: BotContext) -> None:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        found = await service.overview(context.services, actor, bt.LetterMenu.of(update).child)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
+        return
+    tz = context.services.config.school.timezone
+    lines = [texts.t("letter.menu_head", child=found.child.name, waiting=found.waiting)]
+    buttons = [kb.button(texts.t("letter.new_button"), bt.LetterNew(found.child.id))]
+    for letter, answers in found.letters:
+        when = letter.created_at.astimezone(tz).strftime("%Y-%m-%d")
+        lines.append(texts.t("letter.menu_letter", date=when, seconds=letter.seconds, families=letter.families))
+        for one in answers:
+            kind = one.media_kind or "text"
+            state = texts.t("letter.heard" if one.heard_at else "letter.waiting")
+            lines.append(
+                texts.t(f"letter.menu_answer_{kind}", name=one.parent_name, seconds=one.media_seconds or 0,
+                        text=one.text[:80], state=state)
+            )  # fmt: skip
+            if one.heard_at is None:
+                label = texts.t("letter.play_button", name=one.parent_name)
+                buttons.append(kb.button(label, bt.LetterPlay(one.id)))
+    if not found.letters:
+        lines.append(texts.t("letter.none"))
+    await reply(update, "\n".join(lines), kb.grid(buttons, 1))
+
+
+async def play(update: Update, context: BotContext) -> None:
+    """An answer played to the child at family time: sent again by its file_id (or its words), then no longer
+    waiting."""
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    try:
+        found = await service.play(context.services, actor, bt.LetterPlay.of(update).answer)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="letter.gone")
+        return
+    chat = update.effective_chat
+    if chat is None:
+        return
+    caption = texts.t("letter.play_caption", name=found.parent_name, text=found.text)
+    if found.media_kind == "voice" and found.media_file:
+        await chat.send_voice(found.media_file, caption=caption, parse_mode=ParseMode.HTML)
+    elif found.media_kind == "photo" and found.media_file:
+        await chat.send_photo(found.media_file, caption=caption, parse_mode=ParseMode.HTML)
+    else:
+        await reply(update, caption)
+
+
+# --- recording a letter -----------------------------------------------------------------------------------------
+
+
+async def record_start(update: Update, context: BotContext) -> int:
+    await answer(update)
+    texts = await context.texts(update)
+    actor = await context.actor(update)
+    child_id = bt.LetterNew.of(update).child
+    try:
+        child = await service.child_for_letter(context.services, actor, child_id)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied")
+        return ConversationHandler.END
+    if not await begin_flow(update, context, RECORD_FLOW):
+        return ConversationHandler.END
+    context.draft[RECORD_DRAFT] = {"child_id": child.id}
+    await reply(update, texts.t("letter.ask_voice", child=child.name))
+    return RECORDING
+
+
+async def recorded(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    message = update.message
+    draft = context.draft.get(RECORD_DRAFT)
+    if draft is None:  # the child's record was erased meanwhile
+        await reply(update, texts.t("card.gone"))
+        return end_flow(context, RECORD_DRAFT)
+    assert message is not None and message.voice is not None
+    duration = message.voice.duration
+    seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
+    if seconds > service.MAX_SECONDS:
+        await reply(update, texts.t("letter.too_long", minutes=service.MAX_SECONDS // 60))
+        return RECORDING
+    actor = await context.actor(update)
+    try:
+        families = await service.send(context.services, actor, int(draft["child_id"]), message.voice.file_id, seconds)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="access.child_denied", gone="card.gone")
+        return end_flow(context, RECORD_DRAFT)
+    await reply(update, texts.t("letter.sent", families=families) if families else texts.t("letter.nobody"))
+    return end_flow(context, RECORD_DRAFT)
+
+
+# --- a parent answers ------------------------------------------------------------------------------------------
+
+
+async def answer_start(update: Update, context: BotContext) -> int:
+    await answer(update)
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    letter_id = bt.LetterAnswer.of(update).letter
+    try:
+        await service.letter_for_parent(context.services, update.effective_user.id, letter_id)
+    except NotFound:
+        await reply(update, texts.t("letter.gone"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, ANSWER_FLOW):
+        return ConversationHandler.END
+    context.draft[ANSWER_DRAFT] = {"letter_id": letter_id}
+    await reply(update, texts.t("letter.ask_answer"))
+    return TYPING
+
+
+async def answer_sent(update: Update, context: BotContext) -> int:
+    """The parent's voice message, photo or words for the child."""
+    assert update.effective_user is not None
+    texts = await context.texts(update)
+    sent = await words_or_media(update, texts, MESSAGE_LIMIT)
+    if sent is None:
+        return TYPING
+    words, attachment = sent
+    draft = context.draft.get(ANSWER_DRAFT) or {}
+    letter_id = int(draft.get("letter_id", 0))
+    try:
+        await service.answer(context.services, update.effective_user.id, letter_id, words, attachment)
+    except NotFound:
+        await reply(update, texts.t("letter.gone"))
+        return end_flow(context, ANSWER_DRAFT)
+    await reply(update, texts.t("letter.answered"))
+    return end_flow(context, ANSWER_DRAFT)
+
+
+def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
+    record = conversation(
+        name=RECORD_FLOW,
+        entry_points=[CallbackQueryHandler(record_start, pattern=bt.LetterNew.pattern)],
+        states={RECORDING: [MessageHandler(filters.VOICE, recorded)]},
+        draft_keys=(RECORD_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="letter.record_hint",
+    )
+    answer_flow = conversation(
+        name=ANSWER_FLOW,
+        entry_points=[CallbackQueryHandler(answer_start, pattern=bt.LetterAnswer.pattern)],
+        states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answer_sent)]},
+        draft_keys=(ANSWER_DRAFT,),
+        timeout_minutes=timeout_minutes,
+        hint_key="letter.answer_hint",
+    )
+    return [record, answer_flow]
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CallbackQueryHandler(menu, pattern=bt.LetterMenu.pattern),
+        CallbackQueryHandler(play, pattern=bt.LetterPlay.pattern),
+    ]
