@@ -78,6 +78,10 @@ ON_OWN: dict[Access, set[str]] = {
     Access.SCHOOL_SETTINGS: {"admin"},
     Access.GUARDIAN_DESIGNATION: {"parent"},
     Access.SEND_NOTICE: {"admin", "head"},
+    # Surveys and research data.
+    Access.SEND_SURVEY: {"admin", "head"},
+    Access.CONFIRM_SURVEY_CHANGE: {"admin", "head"},
+    Access.RESEARCH_EXPORT: {"admin"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
@@ -121,6 +125,10 @@ AT_ALL: dict[Access, set[str]] = {
     Access.SCHOOL_SETTINGS: {"admin"},
     Access.GUARDIAN_DESIGNATION: {"parent", "parent_other_child"},
     Access.SEND_NOTICE: {"admin", "head", "head_other_class"},
+    # Surveys and research data.
+    Access.SEND_SURVEY: {"admin", "head", "head_other_class"},
+    Access.CONFIRM_SURVEY_CHANGE: {"admin", "head", "head_other_class"},
+    Access.RESEARCH_EXPORT: {"admin"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -131,10 +139,10 @@ MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
               "school", "transfer", "absent", "dropouts", "monthly", "roster", "callplan", "contact", "parentnote",
-              "notice"],
+              "notice", "survey", "research"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "roster", "callplan", "contact", "parentnote", "notice"],
+             "roster", "callplan", "contact", "parentnote", "notice", "survey"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

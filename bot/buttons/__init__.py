@@ -10,7 +10,7 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import archive, care, county, safety
+from bot.buttons import archive, care, county, safety, surveys
 from bot.buttons.archive import CardEditClear as CardEditClear
 from bot.buttons.archive import CardEditField as CardEditField
 from bot.buttons.archive import CardEditMenu as CardEditMenu
@@ -171,9 +171,18 @@ from bot.buttons.safety import PrivacyRequestEraseYes as PrivacyRequestEraseYes
 from bot.buttons.safety import RiskLevel as RiskLevel
 from bot.buttons.safety import RiskMenu as RiskMenu
 from bot.buttons.safety import concern_outcome as concern_outcome
+from bot.buttons.surveys import SurveyAction as SurveyAction
+from bot.buttons.surveys import SurveyAnswer as SurveyAnswer
+from bot.buttons.surveys import SurveyCounty as SurveyCounty
+from bot.buttons.surveys import SurveyDecide as SurveyDecide
+from bot.buttons.surveys import SurveyList as SurveyList
+from bot.buttons.surveys import SurveyNew as SurveyNew
+from bot.buttons.surveys import SurveyPick as SurveyPick
+from bot.buttons.surveys import SurveySheet as SurveySheet
+from bot.buttons.surveys import SurveyStatus as SurveyStatus
 from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
 KINDS: tuple[type[Button], ...] = tuple(
-    kind for module in (archive, care, safety, county) for kind in declared(Button, module.__name__)
+    kind for module in (archive, care, safety, county, surveys) for kind in declared(Button, module.__name__)
 )

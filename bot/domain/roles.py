@@ -75,6 +75,10 @@ class Access(StrEnum):
     SCHOOL_SETTINGS = "school_settings"  # the school's weekly update day and time, its quiet hours
     GUARDIAN_DESIGNATION = "guardian_designation"  # name or confirm the entrusted carer (委托照护) in writing
     SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
+    # Surveys and research data.
+    SEND_SURVEY = "send_survey"  # a questionnaire to head teachers or families: the reach is the audience
+    CONFIRM_SURVEY_CHANGE = "confirm_survey_change"  # confirm the card change a re-screening answer proposes
+    RESEARCH_EXPORT = "research_export"  # a de-identified dataset for a stated research topic
 
 
 class Reach(StrEnum):
@@ -139,6 +143,10 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.SCHOOL_SETTINGS: (_ADMIN,),
     Access.GUARDIAN_DESIGNATION: (_PARENT,),
     Access.SEND_NOTICE: (_ADMIN, _HEAD),
+    # Surveys and research data.
+    Access.SEND_SURVEY: (_ADMIN, _HEAD),
+    Access.CONFIRM_SURVEY_CHANGE: (_ADMIN, _HEAD),
+    Access.RESEARCH_EXPORT: (_ADMIN,),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -421,6 +429,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("parentnote", (Access.EDIT_CARD,)),
     ("guardian", (Access.GUARDIAN_DESIGNATION,)),
     ("notice", (Access.SEND_NOTICE,)),
+    ("survey", (Access.SEND_SURVEY,)),
+    ("research", (Access.RESEARCH_EXPORT,)),
     ("language", ()),
     ("cancel", ()),
 )

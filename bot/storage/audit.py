@@ -31,6 +31,7 @@ ACTIONS: tuple[str, ...] = (
     "parents.designation", "parents.notice",
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
+    "survey.send", "survey.answer", "survey.confirm", "survey.decline", "research.export",
 )  # fmt: skip
 
 
