@@ -124,7 +124,7 @@ async def export_tables(
     services: Services, actor: Actor, scope: Scope, texts: Texts
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """/export's sheet of the questionnaires of the scope's school: per questionnaire, question and choice, the
-    count of each choice."""
+    count of each choice (no sheet where there is none)."""
     headers = [texts.t("survey.col.survey"), texts.t("survey.col.date"), texts.t("survey.col.question"),
                texts.t("survey.col.choice"), texts.t("survey.col.count")]  # fmt: skip
     tz = services.config.school.timezone
@@ -132,7 +132,7 @@ async def export_tables(
     for survey, counts in await results.of_scope(services, actor, scope):
         day = survey.created_at.astimezone(tz).date()
         rows += [[_unescape(plain_title(texts, survey)), day, *row] for row in _counts_rows(texts, survey, counts)]
-    return [(texts.t("survey.sheet.export"), headers, rows)]
+    return [(texts.t("survey.sheet.export"), headers, rows)] if rows else []
 
 
 async def county_text(services: Services, actor: Actor, texts: Texts) -> str:
