@@ -219,3 +219,19 @@ async def test_results_in_stats_export_and_the_county_s_small_counts(harness: Ha
     # One school's line: the single 1 is hidden, and the 6 beside it too (7 answered would give the 1 away).
     assert "父亲 &lt;5" in county.last_text and "父母双方 &lt;5" in county.last_text and "母亲 0" in county.last_text
     assert "父亲 1" not in county.last_text and "&amp;" not in county.last_text
+
+
+async def test_erasing_a_child_drops_the_questionnaires_queued_about_them(harness: Harness) -> None:
+    admin, teacher, child_id, (mother,) = await school(harness)
+    await send_rescreen(teacher)
+    await send_rescreen(teacher, FAMILIES)
+    assert len(await outbox_rows(harness, surveys_service.QUESTION)) == 2  # queued, not yet sent
+    await mother.send("/mydata")
+    await mother.press("申请删除")
+    await mother.press("确定申请删除")
+    await admin.send("/erase")
+    await admin.press("张小明")
+    await admin.press("确定删除")
+    assert "已删除" in admin.last_text
+    assert await outbox_rows(harness, surveys_service.QUESTION) == []
+    assert await harness.fetchval("SELECT COUNT(*) FROM survey_requests WHERE child_id = ?", (child_id,)) == 0

@@ -228,9 +228,10 @@ async def answer(services: Services, actor: Actor, request_id: int, question: in
             db, at=now, actor_id=actor.user_id, action="survey.answer", child_id=request.child_id,
             detail=f"survey={survey.id}",
         )  # fmt: skip
-        proposed = await _propose(services, survey, request, answers) if survey.template == rules.RESCREEN else ()
-        await _queue_proposals(services, [n for n in proposed if n.recipient != actor.user_id], survey.school_id)
-    return Answered("done", proposals=tuple(n for n in proposed if n.recipient == actor.user_id))
+        proposed = await _propose(services, survey, request, answers) if survey.template == rules.RESCREEN else []
+        others = [(proposal, note) for proposal, note in proposed if note.recipient != actor.user_id]
+        await _queue_proposals(services, others, survey.school_id)
+    return Answered("done", proposals=tuple(note for _p, note in proposed if note.recipient == actor.user_id))
 
 
 def carer_word(services: Services, code: str) -> str:
@@ -240,16 +241,16 @@ def carer_word(services: Services, code: str) -> str:
 
 async def _propose(
     services: Services, survey: Survey, request: store.Request, answers: dict[int, int]
-) -> tuple[Notification, ...]:
+) -> list[tuple[int, Notification]]:
     """Stores what the answers would change on the card and words it for the child's head teachers (the school's
-    admins where there is none); inside the caller's transaction."""
+    admins where there is none): (proposal, notification) each; inside the caller's transaction."""
     db = services.db
     child = await children_store.get_child(db, request.child_id)
     if child is None:
-        return ()
+        return []
     teachers = await recipients_store.head_teachers(db, child.class_id) or await people.admin_ids(db, child.school_id)
     languages = await recipients_store.user_languages(db, teachers)
-    found: list[Notification] = []
+    found: list[tuple[int, Notification]] = []
     for field, value in rules.proposals(answers, child.parents_away):
         if field == rules.CARER and carer_word(services, value) == (child.guardian_relation or ""):
             continue
@@ -257,8 +258,10 @@ async def _propose(
         text = message("survey.proposal", child=child.name, change=_change(field, value))
         buttons = ((Choice(message("survey.confirm_button"), bt.SurveyDecide(proposal_id, 1)),
                     Choice(message("survey.decline_button"), bt.SurveyDecide(proposal_id, 0))),)  # fmt: skip
-        found.extend(Notification(teacher, languages.get(teacher), text, buttons) for teacher in teachers)
-    return tuple(found)
+        found.extend(
+            (proposal_id, Notification(teacher, languages.get(teacher), text, buttons)) for teacher in teachers
+        )
+    return found
 
 
 def _change(field: str, value: str) -> Message:
@@ -269,15 +272,14 @@ def _change(field: str, value: str) -> Message:
     return message("survey.change.not_left_behind")
 
 
-async def _queue_proposals(services: Services, proposals: list[Notification], school_id: int) -> int:
+async def _queue_proposals(services: Services, proposals: list[tuple[int, Notification]], school_id: int) -> int:
     """The proposals to those who did not answer themselves, through the outbox (the one who answered and may
     confirm sees them at once); inside the caller's transaction."""
     queued = 0
-    for note in proposals:
+    for proposal_id, note in proposals:
         out = services.render(note)
-        key = "p" + ":".join(c.button.pack() for row in note.buttons for c in row[:1])
         queued += await outbox.enqueue(
-            services.db, recipient_id=note.recipient, kind=PROPOSAL, dedup_key=key, text=out.text,
+            services.db, recipient_id=note.recipient, kind=PROPOSAL, dedup_key=f"p{proposal_id}", text=out.text,
             markup=out.markup, now=services.now(), school_id=school_id,
         )  # fmt: skip
     return queued

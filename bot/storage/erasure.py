@@ -99,6 +99,14 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         " OR thread_id IN (SELECT id FROM green_messages WHERE child_id = :child))",
         {"child": child_id},
     )  # voice: end
+    # surveys: a queued questionnaire, its reminder and a proposed change name the child.
+    if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survey_requests'"):
+        await db.execute(
+            "DELETE FROM outbox WHERE (kind IN ('survey.question', 'survey.reminder') AND dedup_key IN ("
+            " SELECT 'r' || id FROM survey_requests WHERE child_id = :child)) OR (kind = 'survey.proposal'"
+            " AND dedup_key IN (SELECT 'p' || id FROM survey_proposals WHERE child_id = :child))",
+            {"child": child_id},
+        )
 
 
 def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:
