@@ -113,7 +113,7 @@ def choice_text(survey: Survey, index: int, choice: int) -> Value:
     return question.choices[choice]
 
 
-def _ask(survey: Survey, request_id: int, child_name: str, index: int, *, reminder: bool = False) -> Message:
+def _ask(survey: Survey, child_name: str, index: int, *, reminder: bool = False) -> Message:
     return message(
         "survey.remind" if reminder else "survey.ask",
         title=title_of(survey),
@@ -132,19 +132,14 @@ def _choices(survey: Survey, request_id: int, index: int) -> Buttons:
     )  # fmt: skip
 
 
-def _template(template: str | None) -> tuple[str, tuple[rules.Question, ...]]:
-    if template not in rules.TEMPLATES:
-        raise NotFound
-    return template, rules.TEMPLATES[template]
-
-
 async def send(
     services: Services, actor: Actor, code: str, template: str | None, typed: tuple[str, tuple[rules.Question, ...]]
 ) -> tuple[int, int]:
     """Stores the questionnaire and queues one row per request; returns (survey id, questionnaires)."""
     chosen = await audience(services, actor, code)
     if template is not None:
-        _template(template)
+        if template not in rules.TEMPLATES:  # the draft's code: a forged or retired one sends nothing
+            raise NotFound
         title, questions = "", rules.TEMPLATES[template]
     else:
         title, questions = typed
@@ -182,7 +177,7 @@ async def _queue(
     name = await children_store.child_name(services.db, child_id) or ""
     index = len(await store.answers(services.db, request_id))
     out = services.render(
-        Notification(respondent, language, _ask(survey, request_id, name, index, reminder=kind == REMINDER),
+        Notification(respondent, language, _ask(survey, name, index, reminder=kind == REMINDER),
                      _choices(survey, request_id, index))
     )  # fmt: skip
     return await outbox.enqueue_notices(
@@ -220,7 +215,7 @@ async def answer(services: Services, actor: Actor, request_id: int, question: in
         if len(answers) < len(survey.questions):
             name = await children_store.child_name(db, request.child_id) or ""
             index = min(set(range(len(survey.questions))) - set(answers))
-            ask = Notification(actor.user_id, actor.language, _ask(survey, request_id, name, index),
+            ask = Notification(actor.user_id, actor.language, _ask(survey, name, index),
                                _choices(survey, request_id, index))  # fmt: skip
             return Answered("next", ask)
         await store.complete(db, request_id, now)
