@@ -51,7 +51,9 @@ from bot.handlers import concern as safety_concern
 from bot.handlers import counselling as safety_counselling
 from bot.handlers import mailbox as safety_mailbox
 from bot.handlers import privacy as safety_privacy
+from bot.handlers import research as research_handlers
 from bot.handlers import schools as schools_handlers
+from bot.handlers import survey as survey_handlers
 from bot.handlers.common import BotApp, BotContext, reply
 from bot.handlers.errors import on_error
 from bot.handlers.menu import refresh_menu, set_default_menu
@@ -65,6 +67,7 @@ from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
 from bot.jobs.parents import tick as parents_tick
 from bot.jobs.reminders import tick as scheduler_tick
+from bot.jobs.surveys import tick as surveys_tick
 from bot.services import Services
 from bot.services.health import BacklogWatch
 from bot.storage import people, schools
@@ -160,6 +163,7 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *notice.conversations(timeout),
         activity_handlers.build(timeout),
         *voice_letter.conversations(timeout),
+        *survey_handlers.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -180,6 +184,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *notice.handlers(),
         *activity_handlers.handlers(),
         *voice_letter.handlers(),
+        *survey_handlers.handlers(),
+        *research_handlers.handlers(),
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),
@@ -253,6 +259,8 @@ def build_application(
     app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
     app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=timedelta(minutes=3),
                                 name="parents.tick")  # fmt: skip
+    app.job_queue.run_repeating(surveys_tick, interval=timedelta(minutes=10), first=timedelta(minutes=4),
+                                name="surveys.tick")  # fmt: skip
     app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
                                 name="inbox.replay")  # fmt: skip
     app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),

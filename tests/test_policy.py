@@ -79,6 +79,10 @@ ON_OWN: dict[Access, set[str]] = {
     Access.GUARDIAN_DESIGNATION: {"parent"},
     Access.SEND_NOTICE: {"admin", "head"},
     Access.VOICE_LETTER: {"admin", "head", "mentor"},
+    # Surveys and research data.
+    Access.SEND_SURVEY: {"admin", "head"},
+    Access.CONFIRM_SURVEY_CHANGE: {"admin", "head"},
+    Access.RESEARCH_EXPORT: {"admin"},
     Access.BACKUP: {"admin", "county"},
     Access.HEALTH: {"admin", "county"},
     Access.MARK_ABSENCE: {"admin", "head"},
@@ -125,6 +129,10 @@ AT_ALL: dict[Access, set[str]] = {
     Access.SEND_NOTICE: {"admin", "head", "head_other_class"},
     Access.RECORD_ACTIVITY: {"admin", "head", "head_other_class"},
     Access.VOICE_LETTER: {"admin", "head", "head_other_class", "mentor", "mentor_other_child"},
+    # Surveys and research data.
+    Access.SEND_SURVEY: {"admin", "head", "head_other_class"},
+    Access.CONFIRM_SURVEY_CHANGE: {"admin", "head", "head_other_class"},
+    Access.RESEARCH_EXPORT: {"admin"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -135,10 +143,10 @@ MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
               "school", "transfer", "absent", "dropouts", "monthly", "roster", "callplan", "contact", "parentnote",
-              "notice", "activity"],
+              "notice", "activity", "survey", "research"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "roster", "callplan", "contact", "parentnote", "notice", "activity"],
+             "roster", "callplan", "contact", "parentnote", "notice", "activity", "survey"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "counsellor": ["concern", "concerns", "counsel"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],

@@ -10,7 +10,7 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import activity, archive, care, county, letters, safety
+from bot.buttons import activity, archive, care, county, letters, safety, surveys
 from bot.buttons.activity import ActivityClass as ActivityClass
 from bot.buttons.activity import ActivityClasses as ActivityClasses
 from bot.buttons.activity import ActivityDate as ActivityDate
@@ -186,9 +186,17 @@ from bot.buttons.safety import PrivacyRequestEraseYes as PrivacyRequestEraseYes
 from bot.buttons.safety import RiskLevel as RiskLevel
 from bot.buttons.safety import RiskMenu as RiskMenu
 from bot.buttons.safety import concern_outcome as concern_outcome
+from bot.buttons.surveys import SurveyAction as SurveyAction
+from bot.buttons.surveys import SurveyAnswer as SurveyAnswer
+from bot.buttons.surveys import SurveyCounty as SurveyCounty
+from bot.buttons.surveys import SurveyDecide as SurveyDecide
+from bot.buttons.surveys import SurveyList as SurveyList
+from bot.buttons.surveys import SurveyNew as SurveyNew
+from bot.buttons.surveys import SurveyPick as SurveyPick
+from bot.buttons.surveys import SurveySheet as SurveySheet
+from bot.buttons.surveys import SurveyStatus as SurveyStatus
 from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
-KINDS: tuple[type[Button], ...] = tuple(
-    kind for module in (archive, care, safety, county, activity, letters) for kind in declared(Button, module.__name__)
-)
+_AREAS = (archive, care, safety, county, activity, letters, surveys)
+KINDS: tuple[type[Button], ...] = tuple(kind for module in _AREAS for kind in declared(Button, module.__name__))

@@ -77,6 +77,10 @@ class Access(StrEnum):
     SEND_NOTICE = "send_notice"  # a notice to families: the reach is the audience one may choose
     RECORD_ACTIVITY = "record_activity"  # a care activity and the children who took part (关爱活动)
     VOICE_LETTER = "voice_letter"  # record a child's voice letter (亲情语音信) for the parents; hear their answers
+    # Surveys and research data.
+    SEND_SURVEY = "send_survey"  # a questionnaire to head teachers or families: the reach is the audience
+    CONFIRM_SURVEY_CHANGE = "confirm_survey_change"  # confirm the card change a re-screening answer proposes
+    RESEARCH_EXPORT = "research_export"  # a de-identified dataset for a stated research topic
 
 
 class Reach(StrEnum):
@@ -143,6 +147,10 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.SEND_NOTICE: (_ADMIN, _HEAD),
     Access.RECORD_ACTIVITY: (_ADMIN, _HEAD),
     Access.VOICE_LETTER: (_ADMIN, _HEAD, _MENTOR),
+    # Surveys and research data.
+    Access.SEND_SURVEY: (_ADMIN, _HEAD),
+    Access.CONFIRM_SURVEY_CHANGE: (_ADMIN, _HEAD),
+    Access.RESEARCH_EXPORT: (_ADMIN,),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -426,6 +434,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("guardian", (Access.GUARDIAN_DESIGNATION,)),
     ("notice", (Access.SEND_NOTICE,)),
     ("activity", (Access.RECORD_ACTIVITY,)),
+    ("survey", (Access.SEND_SURVEY,)),
+    ("research", (Access.RESEARCH_EXPORT,)),
     ("language", ()),
     ("cancel", ()),
 )

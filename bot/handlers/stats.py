@@ -144,6 +144,7 @@ async def _show(
             kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
         ]
     )
+    buttons.append([kb.button(texts.t("survey.stats_button"), bt.SurveyList())])
     other = current.previous() if shown == current else current
     buttons.append(
         [
@@ -191,6 +192,7 @@ async def _show_county(update: Update, context: BotContext, texts: Texts, scope:
                     bt.StatsView(scope.encode(), other.key),
                 )
             ],
+            [kb.button(texts.t("survey.county_button"), bt.SurveyCounty())],
         ]
     )
     text = stats_view.county_text(texts, services, scope, table)

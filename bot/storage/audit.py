@@ -33,6 +33,7 @@ ACTIONS: tuple[str, ...] = (
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
     "activity.record", "consent.photos", "mailbox.paper",
     "letters.send", "letters.answer", "letters.view", "letters.heard",
+    "survey.send", "survey.answer", "survey.confirm", "survey.decline", "research.export",
 )  # fmt: skip
 
 

@@ -98,7 +98,7 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         " SELECT CAST(id AS TEXT) FROM green_messages WHERE child_id = :child"
         " OR thread_id IN (SELECT id FROM green_messages WHERE child_id = :child))",
         {"child": child_id},
-    )  # voice: end
+    )
     # Voice letters: queued or sent, the letter to the parents and their answers to the teacher carry the file_ids
     # and name the child.
     if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'voice_letters'"):
@@ -107,6 +107,14 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
             " SELECT CAST(id AS TEXT) FROM voice_letters WHERE child_id = :child))"
             " OR (kind = 'voice.letter_answer' AND dedup_key IN (SELECT CAST(a.id AS TEXT) FROM voice_letter_answers a"
             " JOIN voice_letters l ON l.id = a.letter_id WHERE l.child_id = :child))",
+            {"child": child_id},
+        )
+    # surveys: a queued questionnaire, its reminder and a proposed change name the child.
+    if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survey_requests'"):
+        await db.execute(
+            "DELETE FROM outbox WHERE (kind IN ('survey.question', 'survey.reminder') AND dedup_key IN ("
+            " SELECT 'r' || id FROM survey_requests WHERE child_id = :child)) OR (kind = 'survey.proposal'"
+            " AND dedup_key IN (SELECT 'p' || id FROM survey_proposals WHERE child_id = :child))",
             {"child": child_id},
         )
 

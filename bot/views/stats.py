@@ -17,6 +17,7 @@ from bot.services import stats as stats_service
 from bot.services.notices import UNREAD_WEEKS
 from bot.texts import Texts
 from bot.views import WorkbookWords
+from bot.views import surveys as survey_view
 
 
 def scope_title(texts: Texts, services: Services, scope: Scope, label: str) -> str:
@@ -285,7 +286,7 @@ async def export(
             summary_headers=[texts.t("export.col.figure"), texts.t("export.col.value"), texts.t("export.col.note")],
             summary_rows=[[_unescape(str(c)) if isinstance(c, str) else c for c in row] for row in summary_rows],
             roster=data.roster,
-            tables=_care_tables(services, data, texts),
+            tables=_care_tables(services, data, texts) + await survey_view.export_tables(services, actor, scope, texts),
         )
         words = WorkbookWords(texts.locale)
         return await asyncio.to_thread(excel.build_export, book, words=words, today=stats_service.local_today(services))
