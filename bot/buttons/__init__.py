@@ -10,7 +10,7 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import archive, care, county, safety
+from bot.buttons import archive, care, county, safety, support
 from bot.buttons.archive import CardEditClear as CardEditClear
 from bot.buttons.archive import CardEditField as CardEditField
 from bot.buttons.archive import CardEditMenu as CardEditMenu
@@ -171,9 +171,20 @@ from bot.buttons.safety import PrivacyRequestEraseYes as PrivacyRequestEraseYes
 from bot.buttons.safety import RiskLevel as RiskLevel
 from bot.buttons.safety import RiskMenu as RiskMenu
 from bot.buttons.safety import concern_outcome as concern_outcome
+from bot.buttons.support import PlanActionsDone as PlanActionsDone
+from bot.buttons.support import PlanApprove as PlanApprove
+from bot.buttons.support import PlanAskClose as PlanAskClose
+from bot.buttons.support import PlanOwner as PlanOwner
+from bot.buttons.support import PlanPick as PlanPick
+from bot.buttons.support import ReferBody as ReferBody
+from bot.buttons.support import ReferField as ReferField
+from bot.buttons.support import ReferFieldsDone as ReferFieldsDone
+from bot.buttons.support import ReferNoPartner as ReferNoPartner
+from bot.buttons.support import ReferPick as ReferPick
+from bot.buttons.support import ReferStatus as ReferStatus
 from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
 KINDS: tuple[type[Button], ...] = tuple(
-    kind for module in (archive, care, safety, county) for kind in declared(Button, module.__name__)
+    kind for module in (archive, care, safety, county, support) for kind in declared(Button, module.__name__)
 )

@@ -14,7 +14,7 @@ from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, sti
 from bot.domain.clock import age_on
 from bot.domain.roles import Access, may_do, scope_for, tie
 from bot.domain.validation import InvalidInput
-from bot.handlers import safety_card
+from bot.handlers import safety_card, support_card
 from bot.handlers.cards import child_values, designation_line, display_value, render_card
 from bot.handlers.common import (
     BotContext,
@@ -129,7 +129,9 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
     extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
     card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
-    card += designation_line(texts, await designations.designated_on(context.services, child.id))  # 委托照护
+    if "guardian_name" in view.fields:  # 委托照护: for those who read who the carer is
+        card += designation_line(texts, await designations.designated_on(context.services, child.id))
+    card += await support_card.card_lines(context.services, actor, texts, child)  # an open help plan
     await reply(update, card, card_keyboard(texts, child.id, can_edit=view.can_edit, extra=extra))
 
 
@@ -288,7 +290,9 @@ async def my_children_page(update: Update, context: BotContext) -> None:
 async def _my_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     today = registry_service.local_today(context.services)
-    found, _ = await registry_service.search_children(context.services, actor, "", limit=100_000)
+    found, _ = await registry_service.search_children(
+        context.services, actor, "", limit=100_000, access=Access.MY_CHILDREN
+    )
     found = await safety_card.high_risk_first(context.services, found)  # issue 6
     groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:

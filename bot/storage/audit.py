@@ -31,6 +31,8 @@ ACTIONS: tuple[str, ...] = (
     "parents.designation", "parents.notice",
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
+    "plan.view", "plan.open", "plan.ask_close", "plan.close",
+    "referral.create", "referral.status", "referral.partner_joined",
 )  # fmt: skip
 
 
