@@ -131,6 +131,8 @@ async def test_a_partner_sees_one_childs_shared_fields_audited_and_nothing_once_
     partner = h.user(PARTNER_ID, "李主任")
     await partner.send(f"/start {code}")
     assert "转介给妇联" in partner.last_text
+    (joined,) = await queued(h, HEAD_ID, "referral.joined")
+    assert "李主任" in joined.text and "张小明" in joined.text
     await partner.press("查看孩子的信息")
     card = partner.last_text
     assert "张小明" in card and "13900001111" in card
@@ -184,3 +186,34 @@ async def test_a_partner_invitation_works_once_and_not_after_the_referral_closed
     assert "过期" in other.last_text
     await other.send("/child 张小明")
     assert "13" not in other.last_text
+
+
+async def test_a_partner_of_two_children_finds_them_by_name_without_their_class(school: School) -> None:
+    h, head = school.h, school.people["head_teacher"]
+    partner = h.user(PARTNER_ID, "李主任")
+    await partner.send(f"/start {await refer_with_partner(head)}")
+    await head.send("/refer 李小红")
+    await head.press("团委")
+    await head.send("需要学业帮扶")
+    await head.press("选好了")
+    await head.send("团委 王书记")
+    await partner.send(f"/start {link_code(head.last_text)}")
+    await partner.send("/child 小")
+    assert sorted(b["text"] for b in partner.last.buttons()) == ["张小明", "李小红"]
+    assert "三年级" not in partner.last_text
+
+
+async def test_erasing_the_child_mid_plan_ends_the_flow_politely(school: School) -> None:
+    head, admin2 = school.people["head_teacher"], school.people["admin2"]
+    await head.send("/plan")
+    await head.press("张小明")
+    await head.send("父母外出，孩子常独自在家")
+    assert "第 1 项帮扶行动" in head.last_text
+    await admin2.send("/child 张小明")
+    await admin2.press("删除")
+    await admin2.press_data(f"pv:ery:{school.own}", message=admin2.last)
+    assert "数据已删除" in admin2.last_text
+    await head.send("每周家访一次")
+    assert "已被删除" in head.last_text or "不存在" in head.last_text or "重新" in head.last_text, head.last_text
+    await head.send("/plan")
+    assert "帮扶计划" in head.last_text  # the flow starts again

@@ -12,7 +12,8 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
-from bot.domain.roles import Access, may_do, scope_for, tie
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, may_do, scope_for, tie, visible_fields
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card, support_card
 from bot.handlers.cards import child_values, designation_line, display_value, render_card
@@ -80,15 +81,20 @@ async def _results(update: Update, context: BotContext, texts: Texts, *, page: i
     if total == 1 and page == 0:
         await _show_card(update, context, texts, found[0].id)
         return
-    buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), bt.ChildView(c.id)) for c in found
-    ]
+    buttons = [kb.button(_result_label(texts, actor, c), bt.ChildView(c.id)) for c in found]
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     markup = kb.grid(buttons, 1, kb.pager(texts, bt.ChildPage, page, pages))
     header = texts.t("child.results", total=total)
     if pages > 1:
         header += "\n" + texts.t("page.indicator", page=page + 1, pages=pages)
     await edit_or_reply(update, header, markup)  # a page button edits the list; /child sends it
+
+
+def _result_label(texts: Texts, actor: Actor, child: Child) -> str:
+    """A search result's button: the name, and the class for those who may read it (a partner may not)."""
+    if "class_id" in visible_fields(actor, child.scope):
+        return texts.t("child.button", name=child.name, class_label=child.class_label)
+    return child.name
 
 
 async def view(update: Update, context: BotContext) -> None:

@@ -132,10 +132,15 @@ async def owner_chosen(update: Update, context: BotContext, draft: PlanDraft, bu
     return DUE
 
 
+async def _typed_date(update: Update, context: BotContext, texts: Texts) -> date | None:
+    """A due or review date typed: today to a year ahead; a bad one is told why (None)."""
+    day = plans_service.today(context.services)
+    return await read_typed(update, texts, lambda typed: parse_due(typed, today=day))
+
+
 async def due_typed(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
-    day = plans_service.today(context.services)
-    due = await read_typed(update, texts, lambda typed: parse_due(typed, today=day))
+    due = await _typed_date(update, context, texts)
     if due is None:
         return DUE
     draft.actions.append({"what": draft.what, "owner": draft.owner, "owner_name": draft.owner_name,
@@ -157,8 +162,7 @@ async def actions_done(update: Update, context: BotContext, draft: PlanDraft, bu
 
 async def review_typed(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
-    day = plans_service.today(context.services)
-    review_on = await read_typed(update, texts, lambda typed: parse_due(typed, today=day))
+    review_on = await _typed_date(update, context, texts)
     if review_on is None:
         return REVIEW
     assert draft.child_id is not None

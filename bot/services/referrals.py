@@ -7,10 +7,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from bot.domain.messages import Notification, message
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, scope_for
 from bot.domain.support import ALWAYS_SHARED, NEXT, SHAREABLE, Partner, Status
-from bot.services import NotFound, Services
+from bot.services import NotFound, Services, message_kinds
 from bot.services.access import authorised_child
 from bot.services.care.common import InvalidChange
 from bot.services.help_plans import quick_picks as quick_picks
@@ -20,6 +21,7 @@ from bot.storage.referrals import Referral as Referral
 
 CODE_BYTES = 18  # as a staff or family invitation's code: unguessable, well inside the 64-character payload
 PICK_LIMIT = 8
+JOINED = "referral.joined"  # the outbox kind: the referrer hears that the invited person joined
 
 
 async def find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
@@ -92,8 +94,8 @@ async def set_status(services: Services, actor: Actor, referral_id: int, status:
 
 
 async def redeem_partner(services: Services, user_id: int, full_name: str, code: str) -> tuple[Referral, Child] | None:
-    """Uses a referral's invitation: the user becomes its partner person, once. None: no referral has this code.
-    Raises InvalidChange with the reason ("invite.code_expired", "invite.code_used") otherwise."""
+    """Uses a referral's invitation: the user becomes its partner person, once, and the referrer is told. None: no
+    referral has this code. Raises InvalidChange with the reason ("invite.code_expired", "invite.code_used")."""
     referral = await store.by_code(services.db, code)
     if referral is None:
         return None
@@ -112,5 +114,11 @@ async def redeem_partner(services: Services, user_id: int, full_name: str, code:
         await audit.record(
             services.db, at=now, actor_id=user_id, action="referral.partner_joined", child_id=child.id,
             detail=f"referral:{referral.id}",
+        )  # fmt: skip
+        referrer = await people.load_actor(services.db, referral.created_by)
+        text = message("refer.partner_joined", partner=full_name, child=child.name)
+        await message_kinds.queue(
+            services, Notification(referral.created_by, referrer.language, text), kind=JOINED,
+            dedup_key=str(referral.id), school_id=child.school_id,
         )  # fmt: skip
     return referral, child
