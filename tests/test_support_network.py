@@ -169,6 +169,9 @@ async def test_a_partner_sees_one_childs_shared_fields_audited_and_nothing_once_
     assert (
         await h.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'denied'", (PARTNER_ID,)) >= 1
     )
+    for command in ("/mychildren", "/plan", "/refer", "/stats", "/export", "/concern"):
+        await partner.send(command)
+        assert "张小明" not in partner.last_text and "13900001111" not in partner.last_text, command
     await partner.send("/help")
     assert "/child" not in partner.last_text
 
@@ -217,3 +220,17 @@ async def test_erasing_the_child_mid_plan_ends_the_flow_politely(school: School)
     assert "已被删除" in head.last_text or "不存在" in head.last_text or "重新" in head.last_text, head.last_text
     await head.send("/plan")
     assert "帮扶计划" in head.last_text  # the flow starts again
+
+
+async def test_erasing_the_child_drops_the_plans_queued_reminders(school: School) -> None:
+    h, head, admin2 = school.h, school.people["head_teacher"], school.people["admin2"]
+    await open_plan(head)
+    h.clock.advance(days=7)
+    await remind(SimpleNamespace(application=h.app))
+    assert len(await queued(h, HEAD_ID, "plan.action_due")) == 1
+    await admin2.send("/child 张小明")
+    await admin2.press("删除")
+    await admin2.press_data(f"pv:ery:{school.own}", message=admin2.last)
+    assert "数据已删除" in admin2.last_text
+    assert await queued(h, HEAD_ID, "plan.action_due") == []
+    assert await h.fetchval("SELECT COUNT(*) FROM help_plans") == 0
