@@ -56,6 +56,8 @@ async def test_a_partner_reads_one_child_until_the_referral_closes_across_a_rest
         assert "已完成" in line.text and not line.buttons(), line.text
         await school.act(head, lambda: head.send("/cancel"))
         await school.act(partner, lambda: partner.send("/child 张小明"), "没有找到")
+        welcome = next(m for m in partner.inbox if "转介给妇联" in m.text)
+        await school.act(partner, lambda: partner.press("查看孩子的信息", welcome), "无权查看")
         assert await bot.stop() == 0, bot.log_text()[-3000:]
     except BaseException:
         await bot.kill()
@@ -64,4 +66,6 @@ async def test_a_partner_reads_one_child_until_the_referral_closes_across_a_rest
     views = query(database, "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'view'", (PARTNER,))
     assert views == [(2,)]
     assert query(database, "SELECT status, partner_id FROM referrals") == [("done", PARTNER)]
+    denied = query(database, "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'denied'", (PARTNER,))
+    assert denied == [(1,)]
     assert "Traceback" not in bot.log_text()
