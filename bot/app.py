@@ -39,6 +39,8 @@ from bot.handlers import (
     pairing,
     paper_letters,
     parent_messages,
+    plan,
+    referral,
     registry,
     start,
     stats,
@@ -66,6 +68,7 @@ from bot.jobs.inbox import purge_done, replay_held, replay_on_startup
 from bot.jobs.mailbox import notify as mailbox_notify
 from bot.jobs.outbox import OutboxSender, recover_on_startup, send_due
 from bot.jobs.parents import tick as parents_tick
+from bot.jobs.plans import remind as remind_plans
 from bot.jobs.reminders import tick as scheduler_tick
 from bot.jobs.surveys import tick as surveys_tick
 from bot.services import Services
@@ -164,6 +167,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         activity_handlers.build(timeout),
         *voice_letter.conversations(timeout),
         *survey_handlers.conversations(timeout),
+        *plan.conversations(timeout),
+        *referral.conversations(timeout),
         *checkin.handlers(),
         *visit.handlers(),
         *timeline.handlers(),
@@ -189,6 +194,8 @@ def feature_handlers(config: Config) -> list[BaseHandler[Update, BotContext, Any
         *health.handlers(),
         *attendance.handlers(),
         *schools_handlers.handlers(),
+        *plan.handlers(),
+        *referral.handlers(),
         *start.handlers(),
     ]
 
@@ -267,6 +274,8 @@ def build_application(
                                 name="inbox.purge")  # fmt: skip
     app.job_queue.run_repeating(monthly_reminders, interval=timedelta(hours=1), first=timedelta(minutes=3),
                                 name="attendance.monthly")  # fmt: skip
+    app.job_queue.run_repeating(remind_plans, interval=timedelta(hours=1), first=timedelta(minutes=4),
+                                name="plans.remind")  # fmt: skip
     return app
 
 

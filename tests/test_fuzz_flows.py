@@ -876,6 +876,20 @@ def registering_a_namesake(name: str) -> Registering:
     return person
 
 
+def referring() -> Scripted:
+    return Scripted(
+        "refer",
+        f"/refer {CHILD}",
+        [
+            (r"转介给哪个机构", "press", "妇联"),
+            (r"的原因？", "send", "周末无人照看 <b>&"),
+            (r"分享.*哪些信息", "press", "选好了"),
+            (r"要邀请对方", "press", "不邀请"),
+        ],
+        rf"已转介：{CHILD}",
+    )
+
+
 MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     # flow: (the person, given the child's name; who walks it; how many steps reach the last state)
     "counsel": (lambda name: about(counselling(), name), "counsellor", 6),
@@ -893,6 +907,7 @@ MID_FLOW: dict[str, tuple[Callable[[str], Person], str, int]] = {
     "invite": (inviting_a_parent_of, "head_teacher", 3),
     "register": (registering_a_namesake, "head_teacher", 9),
     "voice_letter": (lambda name: about(recording_a_letter(), name), "head_teacher", 2),
+    "refer": (lambda name: about(referring(), name), "head_teacher", 4),
 }
 
 

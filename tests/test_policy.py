@@ -53,13 +53,18 @@ CAST = {
     "admin_other_school": Actor(12, admin_schools=frozenset({2})),
     "counsellor_other_school": Actor(13, counsellor_schools=frozenset({2})),
     "county": Actor(14, county=True, keeper=True),
+    # A partner person invited by an open referral of child 1 that shares the name and the guardian's phone; one
+    # invited for child 2; and one whose referral closed (declined or done: the actor then holds no share).
+    "partner": Actor(15, partner_shares=frozenset({(1, "name"), (1, "guardian_phone")})),
+    "partner_other_child": Actor(16, partner_shares=frozenset({(2, "name")})),
+    "partner_closed": Actor(17),
 }
 OTHER_SCHOOL_CAST = {"admin_other_school": "admin", "counsellor_other_school": "counsellor"}
 SCHOOL_STAFF = {"admin", "head", "head_other_class", "subject", "counsellor", "mentor", "mentor_other_child"}
 
 # Who may do each action with child 1 (class 1). The rest of the cast is refused.
 ON_OWN: dict[Access, set[str]] = {
-    Access.VIEW_CARD: {"admin", "head", "subject", "mentor", "parent"},
+    Access.VIEW_CARD: {"admin", "head", "subject", "mentor", "parent", "partner"},
     Access.EDIT_CARD: {"admin", "head"},
     Access.LOG_CARE: {"admin", "head", "subject", "mentor"},
     Access.INVITE_GUARDIAN: {"admin", "head"},
@@ -88,10 +93,15 @@ ON_OWN: dict[Access, set[str]] = {
     Access.MARK_ABSENCE: {"admin", "head"},
     Access.RETURN_CASES: {"admin", "head"},
     Access.RECORD_ACTIVITY: {"admin", "head"},
+    Access.MY_CHILDREN: {"admin", "head", "subject", "mentor", "parent"},
+    Access.HELP_PLAN: {"admin", "head", "counsellor"},
+    Access.APPROVE_PLAN: {"admin"},
+    Access.REFER: {"admin", "head", "counsellor"},
 }
 # Who may do each action at all.
 AT_ALL: dict[Access, set[str]] = {
-    Access.VIEW_CARD: SCHOOL_STAFF - {"counsellor"} | {"parent", "parent_other_child"},
+    Access.VIEW_CARD: SCHOOL_STAFF - {"counsellor"}
+    | {"parent", "parent_other_child", "partner", "partner_other_child"},
     Access.EDIT_CARD: {"admin", "head", "head_other_class"},
     Access.LOG_CARE: SCHOOL_STAFF - {"counsellor"},
     Access.INVITE_GUARDIAN: {"admin", "head", "head_other_class"},
@@ -133,6 +143,10 @@ AT_ALL: dict[Access, set[str]] = {
     Access.SEND_SURVEY: {"admin", "head", "head_other_class"},
     Access.CONFIRM_SURVEY_CHANGE: {"admin", "head", "head_other_class"},
     Access.RESEARCH_EXPORT: {"admin"},
+    Access.MY_CHILDREN: SCHOOL_STAFF - {"counsellor"} | {"parent", "parent_other_child"},
+    Access.HELP_PLAN: {"admin", "head", "head_other_class", "counsellor"},
+    Access.APPROVE_PLAN: {"admin"},
+    Access.REFER: {"admin", "head", "head_other_class", "counsellor"},
 }
 for _access, _holders in AT_ALL.items():  # another school's admin and counsellor may what the first school's may
     AT_ALL[_access] = _holders | {other for other, twin in OTHER_SCHOOL_CAST.items() if twin in _holders}
@@ -143,16 +157,18 @@ MENUS = {
     "admin": ["register", "child", "mychildren", "checkin", "visit", "followups", "pair", "buddy", "boarding",
               "invite", "stats", "export", "import", "concern", "concerns", "audit", "erase", "backup", "health",
               "school", "transfer", "absent", "dropouts", "monthly", "roster", "callplan", "contact", "parentnote",
-              "notice", "activity", "survey", "research"],
+              "notice", "activity", "survey", "research", "plan", "refer"],
     "head": ["register", "child", "mychildren", "checkin", "visit", "followups", "buddy", "boarding", "invite",
              "stats", "export", "import", "concern", "concerns", "transfer", "absent", "dropouts", "monthly",
-             "roster", "callplan", "contact", "parentnote", "notice", "activity", "survey"],
+             "roster", "callplan", "contact", "parentnote", "notice", "activity", "survey", "plan", "refer"],
     "subject": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
-    "counsellor": ["concern", "concerns", "counsel"],
+    "counsellor": ["concern", "concerns", "counsel", "plan", "refer"],
     "mentor": ["child", "mychildren", "checkin", "visit", "followups", "concern", "concerns", "contact"],
     "parent": ["child", "mychildren", "mydata", "contact", "settings", "guardian"],
     "stranger": [],
     "county": ["stats", "export", "backup", "health", "schools", "lookup"],
+    "partner": ["child"],  # one child's card, nothing else: no list, no figures
+    "partner_closed": [],
 }  # fmt: skip
 PUBLIC = ["start", "help", "mailbox", "language", "cancel"]
 
@@ -185,11 +201,11 @@ def test_the_policy_for_one_child(access: Access) -> None:
         # A class reaches the whole class, named children only themselves, the school everyone.
         if name in ("head", "subject"):
             assert (own, same_class, other_class) == (own, own, False), (name, access)
-        elif name in ("mentor", "parent"):
+        elif name in ("mentor", "parent", "partner"):
             assert not same_class and not other_class, (name, access)
         elif name == "head_other_class":
             assert not own and not same_class and other_class == may(CAST["head"], access, OWN), access
-        elif name in ("mentor_other_child", "parent_other_child"):
+        elif name in ("mentor_other_child", "parent_other_child", "partner_other_child"):
             twin = CAST[name.removesuffix("_other_child")]
             assert not own and not other_class and same_class == may(twin, access, OWN), (name, access)
         elif name in ("admin", "counsellor"):
@@ -229,6 +245,15 @@ def test_fields_each_reader_sees() -> None:
     teacher_parent = Actor(11, head_classes=frozenset({2}), guarded_ids=frozenset({1}))
     assert visible_fields(teacher_parent, OWN) == FAMILY_FIELDS
     assert visible_fields(teacher_parent, OTHER_CLASS) == everything
+    # A partner reads what their referral shares of that child, and nothing of any other, nor once it closed.
+    assert visible_fields(CAST["partner"], OWN) == {"name", "guardian_phone"}
+    for child in (SAME_CLASS, OTHER_CLASS, OTHER_SCHOOL):
+        assert visible_fields(CAST["partner"], child) == frozenset(), child
+    assert visible_fields(CAST["partner_other_child"], OWN) == frozenset()
+    assert visible_fields(CAST["partner_closed"], OWN) == frozenset()
+    # A staff member who is also some child's partner person reads that child as the school does.
+    head_partner = Actor(18, head_classes=frozenset({1}), partner_shares=frozenset({(1, "name")}))
+    assert visible_fields(head_partner, OWN) == everything
 
 
 # --- what the bot shows -------------------------------------------------------------------------------------

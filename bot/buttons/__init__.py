@@ -10,7 +10,7 @@ The kinds are declared by area in the modules of this package; every one is name
 
 from __future__ import annotations
 
-from bot.buttons import activity, archive, care, county, letters, safety, surveys
+from bot.buttons import activity, archive, care, county, letters, safety, support, surveys
 from bot.buttons.activity import ActivityClass as ActivityClass
 from bot.buttons.activity import ActivityClasses as ActivityClasses
 from bot.buttons.activity import ActivityDate as ActivityDate
@@ -186,6 +186,17 @@ from bot.buttons.safety import PrivacyRequestEraseYes as PrivacyRequestEraseYes
 from bot.buttons.safety import RiskLevel as RiskLevel
 from bot.buttons.safety import RiskMenu as RiskMenu
 from bot.buttons.safety import concern_outcome as concern_outcome
+from bot.buttons.support import PlanActionsDone as PlanActionsDone
+from bot.buttons.support import PlanApprove as PlanApprove
+from bot.buttons.support import PlanAskClose as PlanAskClose
+from bot.buttons.support import PlanOwner as PlanOwner
+from bot.buttons.support import PlanPick as PlanPick
+from bot.buttons.support import ReferBody as ReferBody
+from bot.buttons.support import ReferField as ReferField
+from bot.buttons.support import ReferFieldsDone as ReferFieldsDone
+from bot.buttons.support import ReferNoPartner as ReferNoPartner
+from bot.buttons.support import ReferPick as ReferPick
+from bot.buttons.support import ReferStatus as ReferStatus
 from bot.buttons.surveys import SurveyAction as SurveyAction
 from bot.buttons.surveys import SurveyAnswer as SurveyAnswer
 from bot.buttons.surveys import SurveyCounty as SurveyCounty
@@ -198,5 +209,5 @@ from bot.buttons.surveys import SurveyStatus as SurveyStatus
 from bot.callback_data import Button, declared
 
 # Every kind of button the bot sends, from every area's module.
-_AREAS = (archive, care, safety, county, activity, letters, surveys)
+_AREAS = (archive, care, safety, county, activity, letters, surveys, support)
 KINDS: tuple[type[Button], ...] = tuple(kind for module in _AREAS for kind in declared(Button, module.__name__))

@@ -29,6 +29,7 @@ class Role(StrEnum):
     PARENT = "parent"  # derived from an active guardian binding, never granted directly
     COUNTY = "county"  # the county office (县教育局 / 民政): every school's figures, names only by drill-down
     KEEPER = "keeper"  # looks after the installation (its backups, its health): the county office, else the admins
+    PARTNER = "partner"  # derived from an open referral that invited them: one child, the fields it shares
 
 
 STAFF_ROLES = (Role.ADMIN, Role.HEAD_TEACHER, Role.SUBJECT_TEACHER, Role.COUNSELLOR)
@@ -81,6 +82,11 @@ class Access(StrEnum):
     SEND_SURVEY = "send_survey"  # a questionnaire to head teachers or families: the reach is the audience
     CONFIRM_SURVEY_CHANGE = "confirm_survey_change"  # confirm the card change a re-screening answer proposes
     RESEARCH_EXPORT = "research_export"  # a de-identified dataset for a stated research topic
+    # The support network: help plans for a child at high risk, referrals to partners outside the school.
+    MY_CHILDREN = "my_children"  # the list of one's children (/mychildren): every card reader but a partner
+    HELP_PLAN = "help_plan"  # open a help plan, ask to close it; read the plans of one's school
+    APPROVE_PLAN = "approve_plan"  # the leadership approves closing a plan
+    REFER = "refer"  # refer a child to a partner, invite its person, follow the referral's status
 
 
 class Reach(StrEnum):
@@ -106,10 +112,11 @@ _HEAD = Grant(Role.HEAD_TEACHER, Reach.CLASSES)
 _SUBJECT = Grant(Role.SUBJECT_TEACHER, Reach.CLASSES)
 _MENTOR = Grant(Role.MENTOR, Reach.CHILDREN)
 _PARENT = Grant(Role.PARENT, Reach.CHILDREN)
+_PARTNER = Grant(Role.PARTNER, Reach.CHILDREN)
 
 # The one table of roles × actions. Anything not granted here is refused.
 POLICY: dict[Access, tuple[Grant, ...]] = {
-    Access.VIEW_CARD: (_ADMIN, _HEAD, _SUBJECT, _MENTOR, _PARENT),
+    Access.VIEW_CARD: (_ADMIN, _HEAD, _SUBJECT, _MENTOR, _PARENT, _PARTNER),
     Access.EDIT_CARD: (_ADMIN, _HEAD),
     Access.LOG_CARE: (_ADMIN, _HEAD, _SUBJECT, _MENTOR),
     Access.INVITE_GUARDIAN: (_ADMIN, _HEAD),
@@ -151,6 +158,10 @@ POLICY: dict[Access, tuple[Grant, ...]] = {
     Access.SEND_SURVEY: (_ADMIN, _HEAD),
     Access.CONFIRM_SURVEY_CHANGE: (_ADMIN, _HEAD),
     Access.RESEARCH_EXPORT: (_ADMIN,),
+    Access.MY_CHILDREN: (_ADMIN, _HEAD, _SUBJECT, _MENTOR, _PARENT),
+    Access.HELP_PLAN: (_ADMIN, _HEAD, _COUNSELLOR),
+    Access.APPROVE_PLAN: (_ADMIN,),
+    Access.REFER: (_ADMIN, _HEAD, _COUNSELLOR),
 }
 
 # What of a card each role reads. The school reads every field; a family the fields the archive declares
@@ -164,6 +175,8 @@ CARD_FIELDS: dict[Role, frozenset[str]] = {
     Role.PARENT: FAMILY_FIELDS,
     Role.COUNTY: frozenset(FIELDS_BY_NAME),  # read only through DRILL_DOWN, one child, with a reason
 }
+# Roles whose card fields come from the grant itself, child by child: a partner reads what the referral shares.
+FIELDS_FROM_GRANT = frozenset({Role.PARTNER})
 
 
 @dataclass(frozen=True)
@@ -226,6 +239,17 @@ class Actor:
     guarded_ids: frozenset[int] = field(default_factory=frozenset)
     # The schools the actor works in as staff (any staff role): where their invitations, lists and menus apply.
     staff_schools: frozenset[int] = field(default_factory=frozenset)
+    # (child id, card field) for each field an open referral shares with this partner person.
+    partner_shares: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+
+    @property
+    def referred_ids(self) -> frozenset[int]:
+        """The children open referrals name this actor the partner person for."""
+        return frozenset(child_id for child_id, _ in self.partner_shares)
+
+    def shared_fields(self, child_id: int) -> frozenset[str]:
+        """The card fields the open referrals of this child share with this actor."""
+        return frozenset(name for shared, name in self.partner_shares if shared == child_id)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -246,6 +270,8 @@ class Actor:
             held.add(Role.COUNTY)
         if self.keeper:
             held.add(Role.KEEPER)
+        if self.partner_shares:
+            held.add(Role.PARTNER)
         return frozenset(held)
 
     @property
@@ -284,6 +310,8 @@ class Actor:
             return self.mentee_ids
         if role is Role.PARENT:
             return self.guarded_ids
+        if role is Role.PARTNER:
+            return self.referred_ids
         return frozenset()
 
 
@@ -353,7 +381,10 @@ def visible_fields(actor: Actor, child: ChildScope, access: Access = Access.VIEW
     """The card fields this reader sees of this child: what the roles through which they see it show."""
     shown: frozenset[str] = frozenset()
     for role in via(actor, access, child):
-        shown |= CARD_FIELDS.get(role, frozenset())
+        if role in FIELDS_FROM_GRANT:
+            shown |= actor.shared_fields(child.child_id)
+        else:
+            shown |= CARD_FIELDS.get(role, frozenset())
     return shown
 
 
@@ -375,6 +406,7 @@ ROLE_ORDER = (
     Role.COUNSELLOR,
     Role.MENTOR,
     Role.PARENT,
+    Role.PARTNER,
 )
 
 
@@ -399,7 +431,7 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("help", ()),
     ("register", (Access.REGISTER,)),
     ("child", (Access.VIEW_CARD,)),
-    ("mychildren", (Access.VIEW_CARD,)),
+    ("mychildren", (Access.MY_CHILDREN,)),
     ("checkin", (Access.LOG_CARE,)),
     ("visit", (Access.LOG_CARE,)),
     ("followups", (Access.LOG_CARE,)),
@@ -436,6 +468,8 @@ COMMAND_ACCESS: tuple[tuple[str, tuple[Access, ...]], ...] = (
     ("activity", (Access.RECORD_ACTIVITY,)),
     ("survey", (Access.SEND_SURVEY,)),
     ("research", (Access.RESEARCH_EXPORT,)),
+    ("plan", (Access.HELP_PLAN,)),
+    ("refer", (Access.REFER,)),
     ("language", ()),
     ("cancel", ()),
 )

@@ -12,9 +12,10 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.archive import FIELDS, FieldKind, parse_choice, parse_field, still_missing
 from bot.domain.clock import age_on
-from bot.domain.roles import Access, may_do, scope_for, tie
+from bot.domain.models import Child
+from bot.domain.roles import Access, Actor, may_do, scope_for, tie, visible_fields
 from bot.domain.validation import InvalidInput
-from bot.handlers import safety_card, voice_letter
+from bot.handlers import safety_card, support_card, voice_letter
 from bot.handlers.cards import child_values, designation_line, display_value, render_card
 from bot.handlers.common import (
     BotContext,
@@ -80,15 +81,20 @@ async def _results(update: Update, context: BotContext, texts: Texts, *, page: i
     if total == 1 and page == 0:
         await _show_card(update, context, texts, found[0].id)
         return
-    buttons = [
-        kb.button(texts.t("child.button", name=c.name, class_label=c.class_label), bt.ChildView(c.id)) for c in found
-    ]
+    buttons = [kb.button(_result_label(texts, actor, c), bt.ChildView(c.id)) for c in found]
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     markup = kb.grid(buttons, 1, kb.pager(texts, bt.ChildPage, page, pages))
     header = texts.t("child.results", total=total)
     if pages > 1:
         header += "\n" + texts.t("page.indicator", page=page + 1, pages=pages)
     await edit_or_reply(update, header, markup)  # a page button edits the list; /child sends it
+
+
+def _result_label(texts: Texts, actor: Actor, child: Child) -> str:
+    """A search result's button: the name, and the class for those who may read it (a partner may not)."""
+    if "class_id" in visible_fields(actor, child.scope):
+        return texts.t("child.button", name=child.name, class_label=child.class_label)
+    return child.name
 
 
 async def view(update: Update, context: BotContext) -> None:
@@ -126,10 +132,12 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
         missing=view.staff,
         mark_staff_only=view.staff,
     )
-    extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding (issue 3)
-    extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase (issue 6)
-    card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent (issue 6)
-    card += designation_line(texts, await designations.designated_on(context.services, child.id))  # 委托照护
+    extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding
+    extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase
+    card += await safety_card.card_lines(context.services, actor, texts, child)  # risk level, consent
+    if "guardian_name" in view.fields:  # 委托照护: for those who read who the carer is
+        card += designation_line(texts, await designations.designated_on(context.services, child.id))
+    card += await support_card.card_lines(context.services, actor, texts, child)  # an open help plan
     letters_line, letters_rows = await voice_letter.card_part(context.services, texts, actor, child)  # 亲情语音信
     card, extra = card + letters_line, extra + letters_rows
     await reply(update, card, card_keyboard(texts, child.id, can_edit=view.can_edit, extra=extra))
@@ -290,8 +298,10 @@ async def my_children_page(update: Update, context: BotContext) -> None:
 async def _my_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     today = registry_service.local_today(context.services)
-    found, _ = await registry_service.search_children(context.services, actor, "", limit=100_000)
-    found = await safety_card.high_risk_first(context.services, found)  # issue 6
+    found, _ = await registry_service.search_children(
+        context.services, actor, "", limit=100_000, access=Access.MY_CHILDREN
+    )
+    found = await safety_card.high_risk_first(context.services, found)
     groups: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
     for child in found:
         kind = tie(actor, child.scope)
@@ -318,7 +328,7 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
     page = max(0, min(page, pages - 1))
     shown = lines[page * MY_PAGE_LINES : (page + 1) * MY_PAGE_LINES]
     if may_do(actor, Access.SCHOOL_VIEW):
-        # Care at a glance (issue 3): mentor, last check-in, last visit, overdue; for the children on this page.
+        # Care at a glance: mentor, last check-in, last visit, overdue; for the children on this page.
         care = await care_service.summaries(context.services, [c for _, c in shown if c is not None])
         shown = [
             (text + "\n" + care_line(context.services, texts, care.get(c)), c) if c is not None else (text, c)

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import commands_for, has_any_role, roles_held
+from bot.handlers import referral
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
 from bot.handlers.menu import describe, refresh_menu
 from bot.services import invitations as invitation_service
@@ -47,6 +48,9 @@ async def start(update: Update, context: BotContext) -> None:
 async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) -> None:
     assert update.effective_user is not None
     services = context.services
+    if await referral.redeem(update, context, texts, code):  # a partner person invited by a referral
+        await refresh_menu(context.application, await context.actor(update), services.config.school.language)
+        return
     try:
         redeemed = await invitation_service.redeem(
             services, update.effective_user.id, update.effective_user.full_name, code

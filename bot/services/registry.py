@@ -127,10 +127,10 @@ async def record_listed(services: Services, actor: Actor, child_ids: list[int], 
 
 
 async def search_children(
-    services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0
+    services: Services, actor: Actor, query: str, *, limit: int, offset: int = 0, access: Access = Access.VIEW_CARD
 ) -> tuple[list[Child], int]:
     """Children the actor may see whose name contains the query (the search itself reveals names only)."""
-    return await children.search(services.db, query, scope_for(actor, Access.VIEW_CARD), limit=limit, offset=offset)
+    return await children.search(services.db, query, scope_for(actor, access), limit=limit, offset=offset)
 
 
 async def searchable_for_edit(services: Services, actor: Actor, query: str, *, limit: int) -> tuple[list[Child], int]:

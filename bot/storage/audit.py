@@ -34,6 +34,8 @@ ACTIONS: tuple[str, ...] = (
     "activity.record", "consent.photos", "mailbox.paper",
     "letters.send", "letters.answer", "letters.view", "letters.heard",
     "survey.send", "survey.answer", "survey.confirm", "survey.decline", "research.export",
+    "plan.view", "plan.open", "plan.ask_close", "plan.close",
+    "referral.create", "referral.status", "referral.partner_joined",
 )  # fmt: skip
 
 

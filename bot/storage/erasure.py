@@ -117,6 +117,16 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
             " AND dedup_key IN (SELECT 'p' || id FROM survey_proposals WHERE child_id = :child))",
             {"child": child_id},
         )
+    # support network: a help plan's reminders and closing notices, a referral's "joined", name the child.
+    await db.execute(
+        "DELETE FROM outbox WHERE (kind = 'plan.action_due' AND dedup_key IN (SELECT CAST(a.id AS TEXT)"
+        " FROM help_plan_actions a JOIN help_plans p ON p.id = a.plan_id WHERE p.child_id = :child))"
+        " OR (kind IN ('plan.review_due', 'plan.close_asked', 'plan.closed') AND dedup_key IN ("
+        " SELECT CAST(id AS TEXT) FROM help_plans WHERE child_id = :child))"
+        " OR (kind = 'referral.joined' AND dedup_key IN ("
+        " SELECT CAST(id AS TEXT) FROM referrals WHERE child_id = :child))",
+        {"child": child_id},
+    )
 
 
 def scrub_draft(data: dict[str, Any], child_id: int, name: str, spared: frozenset[str] = frozenset()) -> bool:

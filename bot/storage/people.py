@@ -62,6 +62,8 @@ _ACTOR_SQL = (
     " UNION ALL SELECT 'no county', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM county_staff)"
     " UNION ALL SELECT 'mentee', NULL, child_id, NULL FROM pairings WHERE mentor_id = ?1 AND ended_at IS NULL"
     " UNION ALL SELECT 'guarded', NULL, child_id, NULL FROM guardians WHERE user_id = ?1 AND unbound_at IS NULL"
+    " UNION ALL SELECT 'shared', fields, child_id, NULL FROM referrals WHERE partner_id = ?1"
+    " AND status IN ('sent', 'accepted')"
 )
 
 
@@ -73,6 +75,7 @@ async def load_actor(db: Database, user_id: int) -> Actor:
     roles: list[tuple[str, int | None, int]] = []
     mentees: set[int] = set()
     guarded: set[int] = set()
+    shares: set[tuple[int, str]] = set()
     for what, role, value, school in await db.fetchall(_ACTOR_SQL, (user_id,)):
         if what == "language":
             language = value
@@ -84,6 +87,8 @@ async def load_actor(db: Database, user_id: int) -> Actor:
             no_county = True
         elif what == "mentee":
             mentees.add(value)
+        elif what == "shared":  # an open referral's fields, for the partner person it invited
+            shares.update((value, name) for name in str(role).split(",") if name)
         else:
             guarded.add(value)
     return Actor(
@@ -98,6 +103,7 @@ async def load_actor(db: Database, user_id: int) -> Actor:
         mentee_ids=frozenset(mentees),
         guarded_ids=frozenset(guarded),
         staff_schools=frozenset(s for _, _, s in roles),
+        partner_shares=frozenset(shares),
     )
 
 

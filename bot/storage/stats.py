@@ -21,7 +21,7 @@ _NO_ACCOUNT = (
     "NOT EXISTS (SELECT 1 FROM guardians gd JOIN users u ON u.id = gd.user_id"
     " WHERE gd.child_id = ch.id AND gd.unbound_at IS NULL AND u.status = 'active')"
 )
-# Guardian consent (issue 6): until it is recorded, /stats lists the child so the school can collect it.
+# Guardian consent: until it is recorded, /stats lists the child so the school can collect it.
 _NO_CONSENT = "NOT " + consented_child_filter_sql("ch.id")
 _UNPAIRED = "NOT EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = ch.id AND p.ended_at IS NULL)"
 

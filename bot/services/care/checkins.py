@@ -83,7 +83,7 @@ async def flagged_checkins(
 ) -> list[Checkin]:
     """Flagged check-ins (low mood/health or a worrying note) about children the actor may log care for,
     newest first. `wanted_only`: only those whose author asked for a concern to be raised. For the concerns
-    feature (issue 6), which offers to open a concern from one of these; each child shown is audited."""
+    feature, which offers to open a concern from one of these; each child shown is audited."""
     scope: frozenset[int] | None = None
     if not reaches_every_child(actor, Access.LOG_CARE):
         visible, _ = await search_for_care(services, actor, "", limit=1_000_000)
