@@ -75,6 +75,11 @@ async def test_a_plan_is_opened_shown_on_the_card_and_its_owners_reminded_once(s
     assert len(await queued(h, 2005, "plan.action_due")) == 1
     (review,) = await queued(h, HEAD_ID, "plan.review_due")  # the author, the child's head teacher
     assert "复查" in review.text
+    # Each reminder keeps the quiet hours of the child's school, not the installation's.
+    schools = await h.fetchall(
+        "SELECT DISTINCT school_id FROM outbox WHERE kind IN ('plan.action_due', 'plan.review_due')"
+    )
+    assert [r["school_id"] for r in schools] == [1]
 
 
 async def test_a_plan_is_only_for_a_child_at_high_risk_and_only_for_its_school(school: School) -> None:

@@ -185,7 +185,9 @@ async def queue_reminders(services: Services) -> int:
             name = await children.child_name(db, action.child_id) or ""
             text = message("plan.action_reminder", child=name, what=action.what, due=action.due_on.isoformat())
             notification = Notification(action.owner_id, await _language(services, action.owner_id), text)
-            queued += await message_kinds.queue(services, notification, kind=ACTION_DUE, dedup_key=str(action.id))
+            queued += await message_kinds.queue(
+                services, notification, kind=ACTION_DUE, dedup_key=str(action.id), school_id=action.school_id
+            )
         for review in await store.due_reviews(db, day):
             await store.mark_review_reminded(db, review.plan_id, now)
             name = await children.child_name(db, review.child_id) or ""
@@ -193,6 +195,6 @@ async def queue_reminders(services: Services) -> int:
             for user_id in dict.fromkeys([review.created_by, *await recipients.head_teachers(db, review.class_id)]):
                 notification = Notification(user_id, await _language(services, user_id), text)
                 queued += await message_kinds.queue(
-                    services, notification, kind=REVIEW_DUE, dedup_key=str(review.plan_id)
+                    services, notification, kind=REVIEW_DUE, dedup_key=str(review.plan_id), school_id=review.school_id
                 )
     return queued

@@ -44,6 +44,7 @@ class DueAction:
     what: str
     owner_id: int
     due_on: date
+    school_id: int  # whose quiet hours the reminder keeps
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DueReview:
     class_id: int
     created_by: int
     review_on: date
+    school_id: int
 
 
 async def insert_plan(
@@ -145,12 +147,16 @@ async def approve_close(db: Database, plan_id: int, user_id: int, now: datetime)
 async def due_actions(db: Database, today: date) -> list[DueAction]:
     """The actions of plans not closed that are due by `today` and whose owner was not reminded yet."""
     rows = await db.fetchall(
-        "SELECT a.id, p.child_id, a.what, a.owner_id, a.due_on FROM help_plan_actions a"
-        " JOIN help_plans p ON p.id = a.plan_id"
+        "SELECT a.id, p.child_id, a.what, a.owner_id, a.due_on, c.school_id FROM help_plan_actions a"
+        " JOIN help_plans p ON p.id = a.plan_id JOIN children ch ON ch.id = p.child_id"
+        " JOIN classes c ON c.id = ch.class_id"
         " WHERE a.reminded_at IS NULL AND a.due_on <= ? AND p.status != 'closed' ORDER BY a.id",
         (today.isoformat(),),
     )
-    return [DueAction(r["id"], r["child_id"], r["what"], r["owner_id"], date.fromisoformat(r["due_on"])) for r in rows]
+    return [
+        DueAction(r["id"], r["child_id"], r["what"], r["owner_id"], date.fromisoformat(r["due_on"]), r["school_id"])
+        for r in rows
+    ]
 
 
 async def mark_action_reminded(db: Database, action_id: int, now: datetime) -> bool:
@@ -162,13 +168,15 @@ async def mark_action_reminded(db: Database, action_id: int, now: datetime) -> b
 
 async def due_reviews(db: Database, today: date) -> list[DueReview]:
     rows = await db.fetchall(
-        "SELECT p.id, p.child_id, ch.class_id, p.created_by, p.review_on FROM help_plans p"
-        " JOIN children ch ON ch.id = p.child_id"
+        "SELECT p.id, p.child_id, ch.class_id, p.created_by, p.review_on, c.school_id FROM help_plans p"
+        " JOIN children ch ON ch.id = p.child_id JOIN classes c ON c.id = ch.class_id"
         " WHERE p.review_reminded_at IS NULL AND p.review_on <= ? AND p.status != 'closed' ORDER BY p.id",
         (today.isoformat(),),
     )
     return [
-        DueReview(r["id"], r["child_id"], r["class_id"], r["created_by"], date.fromisoformat(r["review_on"]))
+        DueReview(
+            r["id"], r["child_id"], r["class_id"], r["created_by"], date.fromisoformat(r["review_on"]), r["school_id"]
+        )
         for r in rows
     ]
 
