@@ -167,6 +167,9 @@ async def test_a_partner_sees_one_childs_shared_fields_audited_and_nothing_once_
     line = next(s for s in reversed(head.inbox) if "转介 → 妇联" in s.text)
     await head.press("已完成", message=line)
     assert await h.fetchval("SELECT status FROM referrals") == "done"
+    await drain(h)
+    told = [m.text for m in partner.inbox if "转介已结束" in m.text]
+    assert told == ["妇联对张小明的转介已结束，您查看张小明信息的权限也随之结束。谢谢您的帮助！"]
     await partner.send("/child 张小明")
     assert "13900001111" not in partner.last_text
     await partner.press_data(f"ch:v:{school.own}", message=partner.inbox[-1])

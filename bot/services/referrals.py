@@ -22,6 +22,7 @@ from bot.storage.referrals import Referral as Referral
 CODE_BYTES = 18  # as a staff or family invitation's code: unguessable, well inside the 64-character payload
 PICK_LIMIT = 8
 JOINED = "referral.joined"  # the outbox kind: the referrer hears that the invited person joined
+CLOSED = "referral.closed"  # the outbox kind: the partner person hears that their access ended
 
 
 async def find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
@@ -88,8 +89,16 @@ async def set_status(services: Services, actor: Actor, referral_id: int, status:
             services.db, at=now, actor_id=actor.user_id, action="referral.status", child_id=child.id,
             detail=f"referral:{referral_id} {status.value}",
         )  # fmt: skip
-    updated = await store.get(services.db, referral_id)
-    assert updated is not None
+        updated = await store.get(services.db, referral_id)
+        assert updated is not None
+        if not updated.open and updated.partner_id is not None:
+            # The partner person hears that their access ended, rather than meeting a refusal next time.
+            partner = await people.load_actor(services.db, updated.partner_id)
+            text = message("refer.partner_closed", child=child.name, body=message(f"refer.body.{updated.body}"))
+            await message_kinds.queue(
+                services, Notification(updated.partner_id, partner.language, text), kind=CLOSED,
+                dedup_key=str(referral_id), school_id=child.school_id,
+            )  # fmt: skip
     return child, updated
 
 

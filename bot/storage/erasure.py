@@ -123,7 +123,7 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
         " FROM help_plan_actions a JOIN help_plans p ON p.id = a.plan_id WHERE p.child_id = :child))"
         " OR (kind IN ('plan.review_due', 'plan.close_asked', 'plan.closed') AND dedup_key IN ("
         " SELECT CAST(id AS TEXT) FROM help_plans WHERE child_id = :child))"
-        " OR (kind = 'referral.joined' AND dedup_key IN ("
+        " OR (kind IN ('referral.joined', 'referral.closed') AND dedup_key IN ("
         " SELECT CAST(id AS TEXT) FROM referrals WHERE child_id = :child))",
         {"child": child_id},
     )
