@@ -169,3 +169,18 @@ async def test_no_voice_goes_to_or_from_a_parent_no_longer_bound(harness: Harnes
     assert media_calls(harness, "sendPhoto", TEACHER_ID) == []
     assert media_calls(harness, "sendVoice", PARENT_ID) == []
     assert await harness.fetchval("SELECT COUNT(*) FROM green_messages") == 1
+
+
+async def test_words_both_ways_keep_the_childs_schools_quiet_hours(harness: Harness) -> None:
+    _admin, teacher, _child, (mother,) = await school(harness)
+    await mother.send("/contact")
+    await mother.send("老师好，孩子这周有点咳嗽")
+    assert "已转给班主任" in mother.last_text
+    await drain(harness)
+    await teacher.press("答复", message=teacher.new_messages()[-1])
+    await teacher.send("好的，我会留意")
+    assert "答复已发给家长" in teacher.last_text
+    rows = await harness.fetchall(
+        "SELECT kind, school_id FROM outbox WHERE kind IN ('green.parent_msg', 'green.answer') ORDER BY id"
+    )
+    assert [tuple(r) for r in rows] == [("green.parent_msg", 1), ("green.answer", 1)]

@@ -85,6 +85,16 @@ Buttons: TypeAlias = tuple[tuple[Choice, ...], ...]  # rows of buttons
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A voice message or a photo sent with a message: its Telegram file_id (the file stays with Telegram) and, for
+    a voice message, its length in seconds."""
+
+    kind: str
+    file_id: str
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
 class Notification:
     """A message for one person, in their language (None: the school's)."""
 

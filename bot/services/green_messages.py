@@ -3,16 +3,16 @@ and parents' message settings. Messages go through the durable outbox like every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot import buttons as bt
+from bot.domain.messages import Attachment as Attachment
 from bot.domain.messages import Choice, Joiner, Listing, Message, Moment, Notification, Plan, Text, Value, message
 from bot.domain.roles import Access, Actor, ChildScope, may, scope_for
 from bot.services import Services
 from bot.services import message_kinds as message_kinds_service
-from bot.storage import audit, outbox, people
+from bot.storage import audit, people
 from bot.storage import family_calls as family_calls_store
 from bot.storage import family_messages as family_messages_store
 from bot.storage import guardians as guardians_store
@@ -22,37 +22,11 @@ OVERVIEW_LIMIT = 40
 MEDIA_KINDS = ("voice", "photo")
 
 
-@dataclass(frozen=True)
-class Attachment:
-    """A voice message or a photo sent with a message: its Telegram file_id (the file stays with Telegram) and, for
-    a voice message, its length in seconds."""
-
-    kind: str
-    file_id: str
-    seconds: int | None = None
-
-
 def _what_was_said(row: Any) -> Value:
     """A stored message as quoted back: its words (the first 300 characters), else what it was (a voice message)."""
     if row["text"]:
         return str(row["text"])[:300]
     return message(f"voice.said.{row['media_kind'] or 'voice'}")
-
-
-async def _queue(
-    services: Services, notification: Notification, *, kind: str, dedup_key: str, now: datetime,
-    attachment: Attachment | None, school_id: int,
-) -> None:  # fmt: skip
-    """A text through the usual queue; a voice message or photo by its file_id with the text as its caption."""
-    if attachment is None:
-        await message_kinds_service.queue(services, notification, kind=kind, dedup_key=dedup_key, now=now)
-        return
-    out = services.render(notification)
-    await outbox.enqueue_notices(
-        services.db, kind=kind, dedup_key=dedup_key, school_id=school_id,
-        messages=[(notification.recipient, out.text, out.markup)],
-        media={"kind": attachment.kind, "file_id": attachment.file_id}, now=now,
-    )  # fmt: skip
 
 
 async def _parent_children(services: Services, parent_id: int) -> list[tuple[int, str, ChildScope]]:
@@ -97,7 +71,7 @@ async def parent_writes(services: Services, parent_id: int, body: str, attachmen
                     f"voice.to_teacher.{attachment.kind}", parent=parent_name, children=children, message=body,
                     seconds=attachment.seconds or 0,
                 )  # fmt: skip
-            await _queue(
+            await message_kinds_service.queue(
                 services, Notification(teacher, languages.get(teacher), text, buttons),
                 kind=message_kinds_service.PARENT_MESSAGE, dedup_key=str(message_id), now=now,
                 attachment=attachment, school_id=schools[teacher],
@@ -155,7 +129,7 @@ async def staff_answers(
             key, teacher=staff.full_name if staff else "", question=_what_was_said(original), message=body,
         )  # fmt: skip
         buttons = ((Choice(message("green.weekly.write"), bt.GreenWrite()),),)
-        await _queue(
+        await message_kinds_service.queue(
             services, Notification(parent_id, parent.language if parent else None, text, buttons),
             kind=message_kinds_service.ANSWER, dedup_key=str(answer_id), now=now, attachment=attachment,
             school_id=kids[0][2].school_id,

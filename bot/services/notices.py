@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot import buttons as bt
-from bot.domain.messages import Buttons, Choice, Notification, Outgoing, message
+from bot.domain.messages import Attachment, Buttons, Choice, Notification, Outgoing, message
 from bot.domain.roles import Access, Actor, ChildFilter, scope_for
 from bot.services import AccessDenied, NotFound, Services
 from bot.services.access import authorised
-from bot.services.green_messages import Attachment
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
 from bot.storage import notices as store

@@ -8,12 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import buttons as bt
-from bot.domain.messages import Choice, Notification, message
+from bot.domain.messages import Attachment, Choice, Notification, message
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, message_kinds
 from bot.services.access import authorised_child
-from bot.services.green_messages import Attachment
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
 from bot.storage import guardians as guardians_store
@@ -111,11 +110,9 @@ async def answer(
             message=words, seconds=(attachment.seconds or 0) if attachment else 0,
         )  # fmt: skip
         teacher = letter.sender_id
-        out = services.render(Notification(teacher, await recipients_store.user_language(db, teacher), text))
-        media = {"kind": attachment.kind, "file_id": attachment.file_id} if attachment else None
-        await outbox.enqueue_notices(
-            db, kind=ANSWER, dedup_key=str(answer_id), school_id=child.school_id,
-            messages=[(teacher, out.text, out.markup)], media=media, now=now,
+        await message_kinds.queue(
+            services, Notification(teacher, await recipients_store.user_language(db, teacher), text), kind=ANSWER,
+            dedup_key=str(answer_id), now=now, school_id=child.school_id, attachment=attachment,
         )  # fmt: skip
         await audit.record(
             db, at=now, actor_id=parent_id, action="letters.answer", child_id=child.id,
