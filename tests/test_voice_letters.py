@@ -3,6 +3,8 @@ a family's own words, by voice or with a photo, shown (and played back) to the s
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.jobs import parents as parents_job
 from tests.green_fixture import PARENT_ID, TEACHER_ID, drain, local, school, services
 from tests.harness import Harness, TestUser
@@ -143,6 +145,11 @@ async def test_erasing_the_child_removes_the_letters_their_answers_and_file_ids(
     assert [c["voice"] for c in media_calls(harness, "sendVoice", PARENT_ID)] == ["child-voice"]
 
 
+def status_message(teacher: TestUser) -> Any:
+    """The notice's status message the teacher opened last (the one with the answers' buttons)."""
+    return next(m for m in reversed(teacher.inbox) if "家长的回复" in m.text)
+
+
 async def test_a_notice_answered_by_voice_and_in_words_is_counted_and_shown_to_the_sender(harness: Harness) -> None:
     _admin, teacher, child_id, (mother, father) = await school(harness, parents=2)
     (silent,) = await add_families(harness, await class_of(harness, child_id), 1)
@@ -181,6 +188,30 @@ async def test_a_notice_answered_by_voice_and_in_words_is_counted_and_shown_to_t
     await teacher.press("听张妈妈的语音")
     heard = media_calls(harness, "sendVoice", TEACHER_ID)[-1]
     assert heard["voice"] == "mum-notice" and "张妈妈的回复" in heard["caption"]
+    # The teacher answers the mother by voice: it reaches her once, with what she had said.
+    await teacher.press("回复张妈妈", message=status_message(teacher))
+    assert "回复张妈妈" in teacher.last_text and "按住 🎤" in teacher.last_text
+    await send_media(harness, teacher, "voice", "teacher-back")
+    assert "回复已发给张妈妈" in teacher.last_text
+    await drain(harness)
+    await drain(harness)
+    (back,) = media_calls(harness, "sendVoice", mother.id)[-1:]
+    assert back["voice"] == "teacher-back" and "用语音回复了您对通知的答复" in back["caption"]
+    assert len([c for c in media_calls(harness, "sendVoice", mother.id) if c["voice"] == "teacher-back"]) == 1
+    assert (
+        await harness.fetchval(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'parents.notice_answer_back' AND actor_id = ?", (TEACHER_ID,)
+        )
+        == 1
+    )
+    # The father, in words; another family's answer cannot be answered through a forged button.
+    await teacher.press("回复张爸爸", message=status_message(teacher))
+    await teacher.send("好的，周六见")
+    await drain(harness)
+    answered_back = father.new_messages()[-1].text
+    assert "好的，周六见" in answered_back and "周六我能来" in answered_back
+    await silent.press_data(f"nb:1:{mother.id}", message=silent.inbox[-1])
+    assert "按住 🎤" not in silent.last_text
     assert silent.id not in {r["user_id"] for r in await harness.fetchall(
         "SELECT user_id FROM notice_recipients WHERE answered_at IS NOT NULL")}  # fmt: skip
     # The one reminder goes to the silent family with the same 「回复」 button.

@@ -144,6 +144,7 @@ from bot.buttons.letters import LetterAnswer as LetterAnswer
 from bot.buttons.letters import LetterMenu as LetterMenu
 from bot.buttons.letters import LetterNew as LetterNew
 from bot.buttons.letters import LetterPlay as LetterPlay
+from bot.buttons.letters import NoticeAnswerBack as NoticeAnswerBack
 from bot.buttons.letters import NoticeHear as NoticeHear
 from bot.buttons.letters import NoticeReply as NoticeReply
 from bot.buttons.safety import _CLOSING as _CLOSING

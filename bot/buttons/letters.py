@@ -27,3 +27,8 @@ class NoticeReply(Button, layout="nr:{notice}"):  # a family answers a notice in
 class NoticeHear(Button, layout="nh:{notice}:{user}"):  # the sender hears (or sees) one family's answer
     notice: Id
     user: UserId
+
+
+class NoticeAnswerBack(Button, layout="nb:{notice}:{user}"):  # the sender answers one family's answer
+    notice: Id
+    user: UserId

@@ -5,6 +5,7 @@ sees a photo) sent back by its file_id.
 Callback data (bot/buttons/letters.py; ids come from the client: the service re-checks the recipient or sender):
   nr:<notice>             a family starts its answer
   nh:<notice>:<family>    the sender hears one family's voice answer or sees its photo
+  nb:<notice>:<family>    the sender answers one family's answer (by voice, in words or with a photo)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.services import notices as service
 from bot.texts import Texts
 
 FLOW = DRAFT = "notice_reply"
+BACK_FLOW = BACK_DRAFT = "notice_answer_back"
 TYPING = 0
 ANSWER_LIMIT = 300
 SHOWN = 20  # answers listed under the status (the message stays well under Telegram's 4,096 characters)
@@ -99,6 +101,8 @@ async def own_answers(
         if one.media_kind:
             label = texts.t(f"notice.reply.hear_{one.media_kind}", name=one.name, seconds=one.seconds or 0)
             buttons.append(kb.button(label, bt.NoticeHear(notice.id, one.user_id)))
+        back = texts.t("notice.back.button", name=one.name)
+        buttons.append(kb.button(back, bt.NoticeAnswerBack(notice.id, one.user_id)))
     if len(found) > SHOWN:
         lines.append(texts.t("notice.reply.more", count=len(found) - SHOWN))
     return lines, kb.grid(buttons, 1) if buttons else None
@@ -127,8 +131,59 @@ async def hear(update: Update, context: BotContext) -> None:
         await chat.send_photo(file_id, caption=caption, parse_mode=ParseMode.HTML)
 
 
+async def back_start(update: Update, context: BotContext) -> int:
+    """nb:<notice>:<family>: the sender answers one family's answer, by voice, in words or with a photo."""
+    await answer(update)
+    texts = await context.texts(update)
+    button = bt.NoticeAnswerBack.of(update)
+    try:
+        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="notice.gone")
+        return ConversationHandler.END
+    if not found:
+        await reply(update, texts.t("notice.gone"))
+        return ConversationHandler.END
+    if not await begin_flow(update, context, BACK_FLOW):
+        return ConversationHandler.END
+    context.draft[BACK_DRAFT] = {"notice_id": button.notice, "user_id": button.user, "name": found[0].name}
+    await reply(update, texts.t("notice.back.ask", name=found[0].name, limit=ANSWER_LIMIT))
+    return TYPING
+
+
+async def back_answered(update: Update, context: BotContext) -> int:
+    texts = await context.texts(update)
+    sent = await words_or_media(update, texts, ANSWER_LIMIT)
+    if sent is None:
+        return TYPING
+    draft = context.draft.get(BACK_DRAFT)
+    if draft is None:
+        await reply(update, texts.t("flow.cleared"))
+        return end_flow(context, BACK_DRAFT)
+    words, attachment = sent
+    assert update.effective_message is not None
+    try:
+        await service.answer_back(
+            context.services, await context.actor(update), int(draft["notice_id"]), int(draft["user_id"]), words,
+            attachment, key=str(update.effective_message.message_id),
+        )  # fmt: skip
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, gone="notice.gone")
+        return end_flow(context, BACK_DRAFT)
+    await reply(update, texts.t("notice.back.sent", name=str(draft.get("name", ""))))
+    return end_flow(context, BACK_DRAFT)
+
+
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     return [
+        conversation(
+            name=BACK_FLOW,
+            entry_points=[CallbackQueryHandler(back_start, pattern=bt.NoticeAnswerBack.pattern)],
+            states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, back_answered)]},
+            draft_keys=(BACK_DRAFT,),
+            timeout_minutes=timeout_minutes,
+            hint_key="notice.reply.hint",
+        ),
         conversation(
             name=FLOW,
             entry_points=[CallbackQueryHandler(start, pattern=bt.NoticeReply.pattern)],
@@ -136,7 +191,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
             draft_keys=(DRAFT,),
             timeout_minutes=timeout_minutes,
             hint_key="notice.reply.hint",
-        )
+        ),
     ]
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot import buttons as bt
 from bot.domain.messages import Attachment, Buttons, Choice, Notification, Outgoing, message
 from bot.domain.roles import Access, Actor, ChildFilter, scope_for
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, message_kinds
 from bot.services.access import authorised
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
@@ -25,6 +25,7 @@ MEDIA = ("photo", "document", "voice")
 REMIND_AFTER = timedelta(hours=24)
 NOTICE = "parents.notice"
 REMINDER = "parents.notice_reminder"
+ANSWER_BACK = "parents.notice_answer_back"  # the sender's answer to one family's own answer
 TEXT_LIMIT = 3000
 CAPTION_LIMIT = 900  # Telegram's caption holds 1,024 characters, the lead line included
 CHOICE_LIMIT = 12
@@ -215,6 +216,38 @@ async def free_answers(
     if notice is None or not _may_follow(actor, notice):
         raise NotFound
     return await store.free_answers(services.db, notice_id, user_id)
+
+
+async def answer_back(
+    services: Services, actor: Actor, notice_id: int, user_id: int, words: str, attachment: Attachment | None,
+    key: str,
+) -> bool:  # fmt: skip
+    """The notice's sender (or an admin of its school) answers one family's own answer, in words, a voice message
+    or a photo, through the outbox; `key` names the answer (the sender's message), so that handling it twice sends
+    it once. False: already sent."""
+    found = await free_answers(services, actor, notice_id, user_id)
+    notice = await store.get(services.db, notice_id)
+    if not found or notice is None:
+        raise NotFound
+    db = services.db
+    sender = await people.get_user(db, actor.user_id)
+    said = found[0].text or message(f"voice.said.{found[0].media_kind or 'voice'}")
+    text = message(
+        f"notice.back.{attachment.kind if attachment else 'text'}", teacher=sender.full_name if sender else "",
+        notice=notice.text[:60], said=said, message=words,
+    )  # fmt: skip
+    language = await recipients_store.user_language(db, user_id)
+    async with db.transaction():
+        queued = await message_kinds.queue(
+            services, Notification(user_id, language, text), kind=ANSWER_BACK, dedup_key=f"{notice_id}:{user_id}:{key}",
+            school_id=notice.school_id, attachment=attachment,
+        )  # fmt: skip
+        if queued:
+            await audit.record(
+                db, at=services.now(), actor_id=actor.user_id, action=ANSWER_BACK, child_id=None,
+                detail=f"notice={notice_id} family={user_id}",
+            )  # fmt: skip
+    return queued
 
 
 def _may_follow(actor: Actor, notice: Notice) -> bool:

@@ -28,7 +28,7 @@ ACTIONS: tuple[str, ...] = (
     "attendance.attempt", "attendance.case_close", "attendance.monthly",
     "lookup", "lookup_list",
     "school.add", "school.invite_admin", "school.weekly_update", "school.quiet_hours", "school.term_starts",
-    "parents.designation", "parents.notice",
+    "parents.designation", "parents.notice", "parents.notice_answer_back",
     "summary_export",
     "concern.police", "concern.feedback", "concern.register", "civil.roster",
     "activity.record", "consent.photos", "mailbox.paper",
