@@ -52,9 +52,7 @@ NEVER = {
 NO_TELEGRAM = ("domain", "services", "storage")
 
 # Today's debts: (module, imported module).
-KNOWN: set[tuple[str, str]] = {
-    ("bot.handlers.mailbox", "bot.jobs.mailbox"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def part_of(module: str) -> str | None:

@@ -41,9 +41,9 @@ from bot.handlers.common import (
     reply,
     show_page,
 )
-from bot.jobs.mailbox import tell_counsellors
 from bot.services import AccessDenied, NotFound, access, people
 from bot.services import mailbox as mailbox_service
+from bot.services.letter_notices import tell_counsellors
 from bot.texts import Texts, texts_for
 
 log = logging.getLogger(__name__)
