@@ -24,7 +24,7 @@ from bot.domain import schedule
 from bot.domain.models import Child
 from bot.domain.roles import Access, may_do
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, reply
-from bot.handlers.flow import Draft, Flow, Step
+from bot.handlers.flow import Draft, Flow, Step, parsed
 from bot.handlers.parent_messages import own_words
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
@@ -211,10 +211,9 @@ async def plan_rhythm(update: Update, context: BotContext, draft: PlanDraft, but
 
 async def plan_interval(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    days = schedule.parse_interval(update.message.text)
+    maximum = schedule.MAX_INTERVAL_DAYS
+    days = await parsed(update, texts, schedule.parse_interval, "green.plan.bad_interval", maximum=maximum)
     if days is None:
-        await reply(update, texts.t("green.plan.bad_interval", maximum=schedule.MAX_INTERVAL_DAYS))
         return INTERVAL
     draft.interval_days, draft.weekday = days, None
     await reply(update, texts.t("green.plan.ask_time", child=draft.name))
@@ -223,10 +222,8 @@ async def plan_interval(update: Update, context: BotContext, draft: PlanDraft) -
 
 async def plan_time(update: Update, context: BotContext, draft: PlanDraft) -> int:
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    at = schedule.parse_clock(update.message.text)
+    at = await parsed(update, texts, schedule.parse_clock, "green.plan.bad_time")
     if at is None:
-        await reply(update, texts.t("green.plan.bad_time"))
         return TIME
     services = context.services
     if draft.child_id is None:

@@ -63,6 +63,21 @@ ButtonStep = Callable[[Update, BotContext, D, B], Awaitable[int]]
 Handler = BaseHandler[Update, BotContext, Any]
 
 
+T = TypeVar("T")
+
+
+async def parsed(
+    update: Update, texts: Texts, parse: Callable[[str], T | None], bad: str, **values: object
+) -> T | None:
+    """A typed answer through `parse`, which gives None for one it cannot read: that one is told `bad` (with
+    `values`) and gives None, for the step to stay where it is."""
+    assert update.message is not None and update.message.text is not None
+    value = parse(update.message.text)
+    if value is None:
+        await reply(update, texts.t(bad, **values))
+    return value
+
+
 def load(kind: type[D], stored: object) -> D | None:
     """The draft of `kind` from its stored dict; None if it cannot be one (a field it needs is missing). Keys the
     draft no longer has (an older version of the flow kept them) are left out."""

@@ -19,7 +19,7 @@ from bot.domain import schedule
 from bot.domain.roles import Access, Actor, may_do
 from bot.domain.stats import parse_term_starts
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
-from bot.handlers.flow import STALE, Draft, Flow
+from bot.handlers.flow import STALE, Draft, Flow, parsed
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
@@ -275,10 +275,8 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
 
 async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    hours = parse_quiet_hours(update.message.text)
+    hours = await parsed(update, texts, parse_quiet_hours, "school.bad_quiet")
     if hours is None:
-        await reply(update, texts.t("school.bad_quiet"))
         return QUIET
     start, end = hours
     return await _save(
@@ -290,10 +288,8 @@ async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettings
 
 async def terms_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
     texts = await context.texts(update)
-    assert update.message and update.message.text
-    starts = parse_term_starts(update.message.text)
+    starts = await parsed(update, texts, parse_term_starts, "school.bad_terms")
     if starts is None:
-        await reply(update, texts.t("school.bad_terms"))
         return TERMS
     autumn, spring = starts
     return await _save(
