@@ -16,7 +16,6 @@ from bot import keyboards as kb
 from bot.domain import attendance as rules
 from bot.domain.attendance import Method, Outcome, Reason
 from bot.domain.roles import Access, may_do
-from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -24,11 +23,10 @@ from bot.handlers.common import (
     command_args,
     conversation,
     edit_or_reply,
-    read_typed,
     refuse,
     reply,
 )
-from bot.handlers.flow import Draft, Flow, new_nonce, new_token
+from bot.handlers.flow import Draft, Flow, new_nonce, new_token, text_up_to
 from bot.services import AccessDenied, NotFound
 from bot.services import attendance as service
 from bot.services.care import AlreadyDone, InvalidChange
@@ -261,11 +259,7 @@ async def pick_method(update: Update, context: BotContext, draft: Attempt, butto
     return RESULT
 
 
-async def typed_result(update: Update, context: BotContext, draft: Attempt) -> int:
-    texts = await context.texts(update)
-    result = await read_typed(update, texts, lambda text: clean_text(text, max_length=RESULT_LENGTH))
-    if result is None:
-        return RESULT
+async def typed_result(update: Update, context: BotContext, texts: Texts, draft: Attempt, result: str) -> int:
     draft.result = result
     buttons = [kb.button(texts.t(f"attendance.outcome.{o.value}"), bt.AttemptOutcome(draft.nonce, o))
                for o in Outcome]  # fmt: skip
@@ -370,7 +364,7 @@ def build(timeout: int) -> ConversationHandler[BotContext]:
         entry_points=[CallbackQueryHandler(start_attempt, pattern=bt.CaseAttempt.pattern)],
         states={
             METHOD: [FLOW.on_button(bt.AttemptMethod, pick_method)],
-            RESULT: [FLOW.on_text(filters.TEXT & ~filters.COMMAND, typed_result)],
+            RESULT: [FLOW.on_typed(filters.TEXT & ~filters.COMMAND, text_up_to(RESULT_LENGTH), typed_result)],
             OUTCOME: [FLOW.on_button(bt.AttemptOutcome, pick_outcome)],
         },
         draft_keys=(FLOW.key,),

@@ -23,7 +23,6 @@ from bot.domain.safety import (
     Outcome,
     parse_report_time,
 )
-from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -33,7 +32,7 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
-from bot.handlers.flow import STALE, Draft, Flow, Step
+from bot.handlers.flow import STALE, Draft, Flow, text_up_to
 from bot.services import AccessDenied, NotFound, Services, records
 from bot.services import alerts as alerts_service
 from bot.services import concerns as concern_service
@@ -180,19 +179,6 @@ class Feedback(Draft):
 
 CLOSE = Flow("concern_close", Closing, "concern_close_draft")
 FEEDBACK_FLOW = Flow("concern_feedback", Feedback, "concern_feedback_draft")
-Then = Callable[[Update, BotContext, Texts, D, str], Awaitable[int]]
-
-
-def _typed(state: int, limit: int, then: Then[D]) -> Step[D]:
-    """The step of `state`: a typed text of at most `limit` characters (a bad one is told why, and the step stays),
-    then `then` with it."""
-
-    async def step(update: Update, context: BotContext, draft: D) -> int:
-        texts = await context.texts(update)
-        value = await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
-        return state if value is None else await then(update, context, texts, draft, value)
-
-    return step
 
 
 async def close_ask_note(update: Update, context: BotContext) -> int:
@@ -279,9 +265,9 @@ def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
         name=CLOSE.name,
         entry_points=[CallbackQueryHandler(close_ask_note, pattern=bt.ConcernOutcomeNote.pattern)],
         states={
-            NOTE: [CLOSE.on_text(text, _typed(NOTE, MAX_NOTE, _noted))],
-            POLICE_UNIT: [CLOSE.on_text(text, _typed(POLICE_UNIT, MAX_POLICE_UNIT, _police_unit))],
-            POLICE_RECEIPT: [CLOSE.on_text(text, _typed(POLICE_RECEIPT, MAX_RECEIPT, _police_receipt))],
+            NOTE: [CLOSE.on_typed(text, text_up_to(MAX_NOTE), _noted)],
+            POLICE_UNIT: [CLOSE.on_typed(text, text_up_to(MAX_POLICE_UNIT), _police_unit)],
+            POLICE_RECEIPT: [CLOSE.on_typed(text, text_up_to(MAX_RECEIPT), _police_receipt)],
             POLICE_AT: [
                 CLOSE.on_text(text, police_at_typed),
                 CLOSE.on_button(bt.ConcernPoliceNow, police_at_now, check=_this_report),
@@ -330,7 +316,7 @@ def build_feedback(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
         name=FEEDBACK_FLOW.name,
         entry_points=[CallbackQueryHandler(feedback_start, pattern=bt.ConcernFeedback.pattern)],
-        states={FEEDBACK: [FEEDBACK_FLOW.on_text(text, _typed(FEEDBACK, MAX_NOTE, _feedback))]},
+        states={FEEDBACK: [FEEDBACK_FLOW.on_typed(text, text_up_to(MAX_NOTE), _feedback)]},
         draft_keys=(FEEDBACK_FLOW.key,),
         timeout_minutes=timeout_minutes,
     )

@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from telegram.ext.filters import BaseFilter
 
 from bot.callback_data import Button
+from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
     Callback,
@@ -32,6 +33,7 @@ from bot.handlers.common import (
     end_flow,
     end_saved,
     enter_flow,
+    read_typed,
     reply,
 )
 from bot.texts import Texts
@@ -60,10 +62,15 @@ D = TypeVar("D", bound=Draft)
 B = TypeVar("B", bound=Button)
 Step = Callable[[Update, BotContext, D], Awaitable[int]]
 ButtonStep = Callable[[Update, BotContext, D, B], Awaitable[int]]
+T = TypeVar("T")
+Then = Callable[[Update, BotContext, Texts, D, T], Awaitable[int]]
 Handler = BaseHandler[Update, BotContext, Any]
 
 
-T = TypeVar("T")
+def text_up_to(limit: int) -> Callable[[str], str]:
+    """A parse for on_typed: a text of at most `limit` characters, kept as typed (bad input raises InvalidInput
+    with its reason)."""
+    return lambda text: clean_text(text, max_length=limit)
 
 
 async def parsed(
@@ -146,6 +153,22 @@ class Flow(Generic[D]):
             if draft is None:
                 return await self.cleared(update, context)
             return await self._run(update, context, draft, step(update, context, draft))
+
+        return MessageHandler(filters, run)
+
+    def on_typed(self, filters: BaseFilter, parse: Callable[[str], T], then: Then[D, T]) -> Handler:
+        """A typed answer to the step of this state, read by `parse` (it raises InvalidInput for one it cannot take:
+        the reason is said and the step stays), then `then` with what was read."""
+
+        async def run(update: Update, context: BotContext) -> int | None:
+            draft = self.get(context)
+            if draft is None:
+                return await self.cleared(update, context)
+            texts = await context.texts(update)
+            value = await read_typed(update, texts, parse)
+            if value is None:
+                return None
+            return await self._run(update, context, draft, then(update, context, texts, draft, value))
 
         return MessageHandler(filters, run)
 

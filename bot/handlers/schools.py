@@ -18,7 +18,7 @@ from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, Actor, may_do
 from bot.domain.stats import parse_term_starts
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, parsed
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
@@ -113,22 +113,14 @@ async def add_start(update: Update, context: BotContext) -> int:
     return NAME
 
 
-async def name_typed(update: Update, context: BotContext, draft: NewSchool) -> int:
-    texts = await context.texts(update)
-    name = await read_typed(update, texts, schools_service.clean_name)
-    if name is None:
-        return NAME
+async def name_typed(update: Update, context: BotContext, texts: Texts, draft: NewSchool, name: str) -> int:
     draft.name = name
     markup = kb.grid([kb.button(texts.t("button.skip"), bt.SchoolAddSkip(draft.nonce))], 1)
     await reply(update, texts.t("schools.ask_township"), markup)
     return TOWNSHIP
 
 
-async def township_typed(update: Update, context: BotContext, draft: NewSchool) -> int:
-    texts = await context.texts(update)
-    township = await read_typed(update, texts, schools_service.clean_name)
-    if township is None:
-        return TOWNSHIP
+async def township_typed(update: Update, context: BotContext, texts: Texts, draft: NewSchool, township: str) -> int:
     return await _create(update, context, texts, draft, township)
 
 
@@ -327,9 +319,9 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
         name=ADD.name,
         entry_points=[CallbackQueryHandler(add_start, pattern=bt.SchoolAdd.pattern)],
         states={
-            NAME: [ADD.on_text(text, name_typed)],
+            NAME: [ADD.on_typed(text, schools_service.clean_name, name_typed)],
             TOWNSHIP: [
-                ADD.on_text(text, township_typed),
+                ADD.on_typed(text, schools_service.clean_name, township_typed),
                 ADD.on_button(bt.SchoolAddSkip, township_skipped, check=_township_button),
             ],
         },
