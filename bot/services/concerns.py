@@ -30,6 +30,7 @@ from bot.domain.safety import (
     effective_risk,
     risk_sort_key,
 )
+from bot.domain.validation import required_text
 from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children, people, schools
 from bot.storage import concerns as concerns_store
@@ -68,15 +69,6 @@ async def check_may_report(services: Services, actor: Actor, child_id: int) -> N
     await access.authorised_child(services, actor, child_id, Access.REPORT_CONCERN)
 
 
-def clean_description(text: str) -> str:
-    body = text.strip()
-    if not body:
-        raise ValueError("empty")
-    if len(body) > MAX_DESCRIPTION:
-        raise ValueError("too_long")
-    return body
-
-
 async def report(
     services: Services,
     actor: Actor,
@@ -89,7 +81,7 @@ async def report(
 ) -> tuple[int, list[Alert]]:
     """Stores the concern and returns the urgent alert for every admin (sent by the caller at once)."""
     await check_may_report(services, actor, child_id)
-    body = clean_description(description)
+    body = required_text(description, MAX_DESCRIPTION)
     now = services.now()
     async with services.db.transaction():
         concern_id = await concerns_store.insert_concern(
