@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 from telegram import Update
@@ -24,7 +25,7 @@ from bot.domain import schedule
 from bot.domain.models import Child
 from bot.domain.roles import Access, may_do
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, reply
-from bot.handlers.flow import Draft, Flow, Step, parsed
+from bot.handlers.flow import Draft, Flow, Step
 from bot.handlers.parent_messages import own_words
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
@@ -209,22 +210,13 @@ async def plan_rhythm(update: Update, context: BotContext, draft: PlanDraft, but
     return TIME
 
 
-async def plan_interval(update: Update, context: BotContext, draft: PlanDraft) -> int:
-    texts = await context.texts(update)
-    maximum = schedule.MAX_INTERVAL_DAYS
-    days = await parsed(update, texts, schedule.parse_interval, "green.plan.bad_interval", maximum=maximum)
-    if days is None:
-        return INTERVAL
+async def plan_interval(update: Update, context: BotContext, texts: Texts, draft: PlanDraft, days: int) -> int:
     draft.interval_days, draft.weekday = days, None
     await reply(update, texts.t("green.plan.ask_time", child=draft.name))
     return TIME
 
 
-async def plan_time(update: Update, context: BotContext, draft: PlanDraft) -> int:
-    texts = await context.texts(update)
-    at = await parsed(update, texts, schedule.parse_clock, "green.plan.bad_time")
-    if at is None:
-        return TIME
+async def plan_time(update: Update, context: BotContext, texts: Texts, draft: PlanDraft, at: time) -> int:
     services = context.services
     if draft.child_id is None:
         await reply(update, texts.t("flow.stale_button"))
@@ -308,8 +300,16 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                 PLAN.on_button(bt.CallPlanChild, plan_child),
             ],
             RHYTHM: [PLAN.on_button(bt.CallPlanRhythm, plan_rhythm)],
-            INTERVAL: [PLAN.on_text(text, plan_interval)],
-            TIME: [PLAN.on_text(text, plan_time)],
+            INTERVAL: [
+                PLAN.on_parsed(
+                    text,
+                    schedule.parse_interval,
+                    "green.plan.bad_interval",
+                    plan_interval,
+                    maximum=schedule.MAX_INTERVAL_DAYS,
+                )
+            ],
+            TIME: [PLAN.on_parsed(text, schedule.parse_clock, "green.plan.bad_time", plan_time)],
         },
         draft_keys=(PLAN_DRAFT,),
         timeout_minutes=timeout_minutes,

@@ -159,15 +159,26 @@ class Flow(Generic[D]):
     def on_typed(self, filters: BaseFilter, parse: Callable[[str], T], then: Then[D, T]) -> Handler:
         """A typed answer to the step of this state, read by `parse` (it raises InvalidInput for one it cannot take:
         the reason is said and the step stays), then `then` with what was read."""
+        return self._reading(filters, lambda update, texts: read_typed(update, texts, parse), then)
 
+    def on_parsed(
+        self, filters: BaseFilter, parse: Callable[[str], T | None], bad: str, then: Then[D, T], **values: object
+    ) -> Handler:
+        """As on_typed, for a `parse` that gives None for an answer it cannot read: that one is told `bad` (with
+        `values`) and the step stays."""
+        return self._reading(filters, lambda update, texts: parsed(update, texts, parse, bad, **values), then)
+
+    def _reading(
+        self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]
+    ) -> Handler:
         async def run(update: Update, context: BotContext) -> int | None:
             draft = self.get(context)
             if draft is None:
                 return await self.cleared(update, context)
             texts = await context.texts(update)
-            value = await read_typed(update, texts, parse)
+            value = await read(update, texts)
             if value is None:
-                return None
+                return None  # `read` said why; the step stays
             return await self._run(update, context, draft, then(update, context, texts, draft, value))
 
         return MessageHandler(filters, run)

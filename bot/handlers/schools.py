@@ -17,9 +17,9 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, Actor, may_do
-from bot.domain.stats import parse_term_starts
+from bot.domain.stats import TermStarts, parse_term_starts
 from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
-from bot.handlers.flow import STALE, Draft, Flow, parsed
+from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
@@ -265,11 +265,9 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     return start, end
 
 
-async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
-    texts = await context.texts(update)
-    hours = await parsed(update, texts, parse_quiet_hours, "school.bad_quiet")
-    if hours is None:
-        return QUIET
+async def quiet_typed(
+    update: Update, context: BotContext, texts: Texts, draft: SchoolSettingsDraft, hours: tuple[time, time]
+) -> int:
     start, end = hours
     return await _save(
         update, context, draft,
@@ -278,11 +276,9 @@ async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettings
     )  # fmt: skip
 
 
-async def terms_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
-    texts = await context.texts(update)
-    starts = await parsed(update, texts, parse_term_starts, "school.bad_terms")
-    if starts is None:
-        return TERMS
+async def terms_typed(
+    update: Update, context: BotContext, texts: Texts, draft: SchoolSettingsDraft, starts: TermStarts
+) -> int:
     autumn, spring = starts
     return await _save(
         update, context, draft,
@@ -337,8 +333,8 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
             MENU: [SETTINGS.on_button(bt.SchoolSettingsEdit, edit_chosen)],
             DAY: [SETTINGS.on_button(bt.SchoolWeekday, day_chosen)],
             TIME: [SETTINGS.on_text(text, time_typed)],
-            QUIET: [SETTINGS.on_text(text, quiet_typed)],
-            TERMS: [SETTINGS.on_text(text, terms_typed)],
+            QUIET: [SETTINGS.on_parsed(text, parse_quiet_hours, "school.bad_quiet", quiet_typed)],
+            TERMS: [SETTINGS.on_parsed(text, parse_term_starts, "school.bad_terms", terms_typed)],
         },
         draft_keys=(SETTINGS.key,),
         timeout_minutes=timeout_minutes,
