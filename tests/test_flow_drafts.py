@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.handlers.flow import Draft, load
 from tests.care_fixture import rows, school
+from tests.green_fixture import school as parents_school
 from tests.harness import Harness
 from tests.test_registration import TEACHER_ID, child_rows, setup_teacher
 
@@ -80,3 +81,45 @@ async def test_a_visit_stored_the_old_way_goes_on_and_an_unreadable_one_says_sta
     assert await rows(harness, "visits") == []
     await s.teacher.send("/visit")  # and it starts again
     assert s.teacher.last.buttons()
+
+
+async def test_a_carer_designation_stored_the_old_way_goes_on_and_an_earlier_steps_button_is_stale(
+    harness: Harness,
+) -> None:
+    _admin, _teacher, _child_id, (mother,) = await parents_school(harness)
+    await mother.send("/guardian")
+    await mother.send("王桂兰")
+    relation = mother.last_with_buttons()
+    data = await _stored(harness, mother.id)
+    draft = data["guardian"]
+    assert isinstance(draft, dict)
+    draft["stage"] = "2"  # the step mark the form kept before its state said it
+    await _store(harness, mother.id, data)
+    await harness.crash_restart()
+    await mother.press("奶奶")
+    assert "电话" in mother.last_text
+    await mother.press("奶奶", message=relation)  # the relation's button again, at the phone's step
+    assert mother.alerts()[-1] == "这个按钮已经失效了，请使用最新消息中的按钮。"
+    await mother.send("13900001111")
+    await mother.send("利川市柏杨镇水井村3组")
+    for label in ("吸毒", "完全民事行为能力", "性侵害", "拒不履行", "听过孩子的意见"):
+        await mother.press(label)
+    await mother.press("提交")
+    assert "已书面告知学校" in mother.last_text
+    assert await harness.fetchval("SELECT relation FROM guardian_designations") == "grandmother_paternal"
+
+
+async def test_a_concern_stored_the_old_way_goes_on_after_a_restart(harness: Harness) -> None:
+    s = await school(harness)
+    await s.teacher.send("/concern 张小明")
+    await s.teacher.press("独自生活")
+    data = await _stored(harness, s.teacher.id)
+    draft = data["concern_draft"]
+    assert isinstance(draft, dict)
+    del draft["nonce"]  # the draft had none before
+    await _store(harness, s.teacher.id, data)
+    await harness.crash_restart()
+    await s.teacher.send("一个人在家。")
+    await s.teacher.press("今天")
+    assert "已上报" in s.teacher.last_text
+    assert [(c["kind"], c["description"]) for c in await rows(harness, "concerns")] == [("alone", "一个人在家。")]

@@ -32,11 +32,8 @@ class ConcernKind(StrEnum):
     OTHER = "other"
 
 
-# What /concern offers, in this order: the 2016 situations, the 2020 list, then anything else.
-OFFERED_KINDS: tuple[ConcernKind, ...] = (
-    ConcernKind.ALONE,
-    ConcernKind.MISSING,
-    ConcernKind.GUARDIAN,
+# Article 4 of the 2020 rules, (一) to (九): each must be reported to the police at once.
+RULES_2020: tuple[ConcernKind, ...] = (
     ConcernKind.INTIMATE_INJURY,
     ConcernKind.SEXUAL_UNDER14,
     ConcernKind.SEXUAL_PREGNANCY,
@@ -46,24 +43,17 @@ OFFERED_KINDS: tuple[ConcernKind, ...] = (
     ConcernKind.TRAFFICKED,
     ConcernKind.BEGGING,
     ConcernKind.DANGER,
+)
+# What /concern offers, in this order: the 2016 situations, the 2020 list, then anything else.
+OFFERED_KINDS: tuple[ConcernKind, ...] = (
+    ConcernKind.ALONE,
+    ConcernKind.MISSING,
+    ConcernKind.GUARDIAN,
+    *RULES_2020,
     ConcernKind.OTHER,
 )
-# The situations the 2020 rules say must be reported to the police at once (and the old kinds they cover).
-POLICE_KINDS = frozenset(
-    {
-        ConcernKind.INJURED,
-        ConcernKind.ABUSE,
-        ConcernKind.INTIMATE_INJURY,
-        ConcernKind.SEXUAL_UNDER14,
-        ConcernKind.SEXUAL_PREGNANCY,
-        ConcernKind.VIOLENCE,
-        ConcernKind.ABNORMAL_HARM,
-        ConcernKind.ABANDONED,
-        ConcernKind.TRAFFICKED,
-        ConcernKind.BEGGING,
-        ConcernKind.DANGER,
-    }
-)
+# The situations the police must hear of at once (and the old kinds they cover).
+POLICE_KINDS = frozenset({ConcernKind.INJURED, ConcernKind.ABUSE, *RULES_2020})
 # Days after the police accepted a report with no feedback recorded before the admins are reminded (once).
 POLICE_FEEDBACK_DAYS = 3
 MAX_POLICE_UNIT = 60

@@ -101,3 +101,14 @@ def parse_class_label(text: str) -> tuple[str, str]:
     if match:
         return match[1], match[2]
     raise InvalidInput("invalid.class_label")
+
+
+def required_text(text: str, limit: int) -> str:
+    """A service's own check of a text its handler already read: stripped, neither empty nor longer than `limit`
+    (ValueError "empty" or "too_long": a handler that let it through has a bug)."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty")
+    if len(value) > limit:
+        raise ValueError("too_long")
+    return value

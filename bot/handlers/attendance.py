@@ -4,34 +4,29 @@ ledger, each case's attempts to bring the child back) and /monthly (the month's 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import attendance as rules
 from bot.domain.attendance import Method, Outcome, Reason
 from bot.domain.roles import Access, may_do
-from bot.domain.validation import clean_text
-from bot.handlers.care_picker import pressed
 from bot.handlers.common import (
     BotContext,
     answer,
     answer_stale,
-    begin_flow,
     command_args,
     conversation,
     edit_or_reply,
-    end_flow,
-    end_saved,
-    read_typed,
     refuse,
     reply,
 )
-from bot.handlers.flow import new_nonce, new_token
+from bot.handlers.flow import Draft, Flow, new_nonce, new_token, text_up_to
 from bot.services import AccessDenied, NotFound
 from bot.services import attendance as service
 from bot.services.care import AlreadyDone, InvalidChange
@@ -39,7 +34,6 @@ from bot.texts import Texts
 from bot.views import attendance as view
 
 SHEET = "absent_sheet"  # the day's marks being made: {nonce, class, day, children: [[id, name]], marks}
-ATTEMPT = "return_attempt"  # the attempt being recorded: {nonce, token, case, name, stage, method, result}
 METHOD, RESULT, OUTCOME = range(3)
 RESULT_LENGTH = 200
 
@@ -225,6 +219,20 @@ async def view_case(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines), markup)
 
 
+@dataclass(kw_only=True)
+class Attempt(Draft):
+    """An attempt to bring a child back being recorded: the case, how the child was reached and what came of it."""
+
+    token: str = field(default_factory=new_token)
+    case: int
+    name: str
+    method: str | None = None
+    result: str | None = None
+
+
+FLOW = Flow("return_attempt", Attempt, "return_attempt", gone="card.gone")
+
+
 async def start_attempt(update: Update, context: BotContext) -> int | None:
     """at:a:<case>: how was the child contacted?"""
     await answer(update)
@@ -236,64 +244,47 @@ async def start_attempt(update: Update, context: BotContext) -> int | None:
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="attendance.cases_denied")
         return None
-    if not await begin_flow(update, context, ATTEMPT):
+    draft = Attempt(case=case_id, name=case.child_name)
+    if not await FLOW.begin(update, context, draft):
         return None
-    nonce = new_nonce()
-    context.draft[ATTEMPT] = {"nonce": nonce, "token": new_token(), "case": case_id, "name": case.child_name,
-                              "stage": "method"}  # fmt: skip
-    buttons = [kb.button(texts.t(f"attendance.method.{m.value}"), bt.AttemptMethod(nonce, m)) for m in Method]
+    buttons = [kb.button(texts.t(f"attendance.method.{m.value}"), bt.AttemptMethod(draft.nonce, m)) for m in Method]
     await reply(update, texts.t("attendance.ask_method", name=case.child_name), kb.grid(buttons, 1))
     return METHOD
 
 
-async def pick_method(update: Update, context: BotContext) -> int | None:
-    button = bt.AttemptMethod.of(update)
-    draft = await pressed(update, context, ATTEMPT, button.nonce, stage="method")
-    if draft is None:
-        return None
-    draft["method"], draft["stage"] = button.method.value, "result"
+async def pick_method(update: Update, context: BotContext, draft: Attempt, button: bt.AttemptMethod) -> int:
+    draft.method = button.method.value
     texts = await context.texts(update)
     await edit_or_reply(update, texts.t("attendance.ask_result"))
     return RESULT
 
 
-async def typed_result(update: Update, context: BotContext) -> int | None:
-    draft = context.draft.get(ATTEMPT)
-    texts = await context.texts(update)
-    if draft is None:  # the child's record was erased mid-flow (its draft scrubbed)
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, ATTEMPT)
-    result = await read_typed(update, texts, lambda text: clean_text(text, max_length=RESULT_LENGTH))
-    if result is None:
-        return None
-    draft["result"], draft["stage"] = result, "outcome"
-    buttons = [kb.button(texts.t(f"attendance.outcome.{o.value}"), bt.AttemptOutcome(draft["nonce"], o))
+async def typed_result(update: Update, context: BotContext, texts: Texts, draft: Attempt, result: str) -> int:
+    draft.result = result
+    buttons = [kb.button(texts.t(f"attendance.outcome.{o.value}"), bt.AttemptOutcome(draft.nonce, o))
                for o in Outcome]  # fmt: skip
     await reply(update, texts.t("attendance.ask_outcome"), kb.grid(buttons, 1))
     return OUTCOME
 
 
-async def pick_outcome(update: Update, context: BotContext) -> int | None:
-    button = bt.AttemptOutcome.of(update)
-    draft = await pressed(update, context, ATTEMPT, button.nonce, stage="outcome")
-    if draft is None:
-        return None
+async def pick_outcome(update: Update, context: BotContext, draft: Attempt, button: bt.AttemptOutcome) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
+    assert draft.method is not None and draft.result is not None
     try:
         case = await service.record_attempt(
-            context.services, actor, draft["case"], method=Method(draft["method"]), result=draft["result"],
-            outcome=button.outcome, flow_token=draft["token"],
+            context.services, actor, draft.case, method=Method(draft.method), result=draft.result,
+            outcome=button.outcome, flow_token=draft.token,
         )  # fmt: skip
     except AlreadyDone:
         await reply(update, texts.t("attendance.attempt_already"))
-        return end_saved(update, context, ATTEMPT)
+        return FLOW.saved(update, context)
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="attendance.cases_denied")
-        return end_flow(context, ATTEMPT)
+        return FLOW.end(context)
     status = texts.t(f"attendance.status.{case.status}")
     await edit_or_reply(update, texts.t("attendance.attempt_saved", name=case.child_name, status=status))
-    return end_saved(update, context, ATTEMPT)
+    return FLOW.saved(update, context)
 
 
 # --- /monthly ------------------------------------------------------------------------------------------
@@ -369,14 +360,14 @@ async def _send_report(update: Update, context: BotContext, texts: Texts, year: 
 
 def build(timeout: int) -> ConversationHandler[BotContext]:
     return conversation(
-        name=ATTEMPT,
+        name=FLOW.name,
         entry_points=[CallbackQueryHandler(start_attempt, pattern=bt.CaseAttempt.pattern)],
         states={
-            METHOD: [CallbackQueryHandler(pick_method, pattern=bt.AttemptMethod.pattern)],
-            RESULT: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed_result)],
-            OUTCOME: [CallbackQueryHandler(pick_outcome, pattern=bt.AttemptOutcome.pattern)],
+            METHOD: [FLOW.on_button(bt.AttemptMethod, pick_method)],
+            RESULT: [FLOW.on_typed(filters.TEXT & ~filters.COMMAND, text_up_to(RESULT_LENGTH), typed_result)],
+            OUTCOME: [FLOW.on_button(bt.AttemptOutcome, pick_outcome)],
         },
-        draft_keys=(ATTEMPT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout,
         hint_key="attendance.hint",
     )

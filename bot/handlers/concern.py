@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -22,16 +23,13 @@ from bot.handlers import concern_outcomes
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     command_args,
     conversation,
-    end_flow,
-    end_saved,
-    enter_flow,
     read_typed,
     refuse,
     reply,
 )
+from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
 from bot.services import alerts as alerts_service
 from bot.services import care as care_service
@@ -40,11 +38,23 @@ from bot.services import concerns as concern_service
 from bot.services import registry as registry_service
 from bot.texts import Texts
 
-FLOW = "concern"
-DRAFT = "concern_draft"
 PICK, KIND, WHAT, WHEN = range(4)
 PICK_LIMIT = 8
 EARLIEST_DAYS = 366
+
+
+@dataclass(kw_only=True)
+class Report(Draft):
+    """A concern being reported: the child once chosen (and the flagged check-in it came from), its kind, what
+    happened."""
+
+    child_id: int | None = None
+    checkin_id: int | None = None
+    kind: str | None = None
+    what: str | None = None
+
+
+FLOW = Flow("concern", Report, "concern_draft", gone="card.gone")
 
 
 async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) -> list[Any]:
@@ -67,12 +77,12 @@ async def start(update: Update, context: BotContext) -> int:
     """/concern [name]: who is it about? (a name, or a flagged check-in)."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, FLOW, allowed=may_do(actor, Access.REPORT_CONCERN)):
+    draft = Report()
+    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.REPORT_CONCERN)):
         return ConversationHandler.END
-    context.draft[DRAFT] = {}
     query = command_args(context)
     if query:
-        return await _search(update, context, texts, query)
+        return await _search(update, context, texts, draft, query)
     buttons = await _flagged_buttons(update, context, texts)
     text = texts.t("safety.concern.ask_child")
     if buttons:
@@ -85,26 +95,24 @@ async def from_card(update: Update, context: BotContext) -> int:
     """The card's "report a concern" button: the child is known."""
     await answer(update)
     texts = await context.texts(update)
-    if not await begin_flow(update, context, FLOW):
+    draft = Report()
+    if not await FLOW.begin(update, context, draft):
         return ConversationHandler.END
-    context.draft[DRAFT] = {}
-    return await _chosen(update, context, texts, bt.ConcernFromCard.of(update).child)
+    return await _chosen(update, context, texts, draft, bt.ConcernFromCard.of(update).child)
 
 
-async def from_checkin(update: Update, context: BotContext) -> int:
+async def from_checkin(update: Update, context: BotContext, draft: Report, button: bt.ConcernFromCheckin) -> int:
     """A flagged check-in's button: its child, and the check-in remembered on the concern."""
-    await answer(update)
     texts = await context.texts(update)
-    checkin_id = bt.ConcernFromCheckin.of(update).checkin
-    child_id = await children_service.child_of_checkin(context.services, checkin_id)
+    child_id = await children_service.child_of_checkin(context.services, button.checkin)
     if child_id is None:
         await reply(update, texts.t("card.gone"))
         return PICK
-    context.draft.setdefault(DRAFT, {})["checkin_id"] = checkin_id
-    return await _chosen(update, context, texts, child_id)
+    draft.checkin_id = button.checkin
+    return await _chosen(update, context, texts, draft, child_id)
 
 
-async def _search(update: Update, context: BotContext, texts: Texts, query: str) -> int:
+async def _search(update: Update, context: BotContext, texts: Texts, draft: Report, query: str) -> int:
     actor = await context.actor(update)
     if reaches_every_child(actor, Access.REPORT_CONCERN):
         found, total = await children_service.search_all(
@@ -119,62 +127,58 @@ async def _search(update: Update, context: BotContext, texts: Texts, query: str)
     order = {cid: i for i, cid in enumerate(await concern_service.ranked(context.services, [f[0] for f in found]))}
     found.sort(key=lambda f: order[f[0]])  # high-risk children first
     if total == 1:
-        return await _chosen(update, context, texts, found[0][0])
+        return await _chosen(update, context, texts, draft, found[0][0])
     buttons = [kb.button(texts.t("child.button", name=n, class_label=c), bt.ConcernPick(i)) for i, n, c in found]
     more = texts.t("safety.concern.more", total=total) if total > len(found) else ""
     await reply(update, texts.t("safety.concern.pick") + more, kb.grid(buttons, 1))
     return PICK
 
 
-async def typed_name(update: Update, context: BotContext) -> int:
+async def typed_name(update: Update, context: BotContext, draft: Report) -> int:
     texts = await context.texts(update)
     assert update.message is not None and update.message.text is not None
-    return await _search(update, context, texts, update.message.text.strip()[:50])
+    return await _search(update, context, texts, draft, update.message.text.strip()[:50])
 
 
-async def picked(update: Update, context: BotContext) -> int:
-    await answer(update)
+async def picked(update: Update, context: BotContext, draft: Report, button: bt.ConcernPick) -> int:
     texts = await context.texts(update)
-    return await _chosen(update, context, texts, bt.ConcernPick.of(update).child)
+    return await _chosen(update, context, texts, draft, button.child)
 
 
-async def _chosen(update: Update, context: BotContext, texts: Texts, child_id: int) -> int:
+async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Report, child_id: int) -> int:
     actor = await context.actor(update)
     try:
         await concern_service.check_may_report(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     name = await children_service.child_name(context.services, child_id)
-    context.draft.setdefault(DRAFT, {})["child_id"] = child_id
+    draft.child_id = child_id
+    FLOW.put(context, draft)
     buttons = [kb.button(texts.t(f"safety.kind.{k.value}"), bt.ConcernKind(k)) for k in OFFERED_KINDS]
     await reply(update, texts.t("safety.concern.ask_kind", name=name or ""), kb.grid(buttons, 1))
     return KIND
 
 
-async def kind_chosen(update: Update, context: BotContext) -> int:
+def _child_chosen(draft: Report, button: bt.ConcernKind) -> str | None:
+    return None if draft.child_id is not None else STALE
+
+
+async def kind_chosen(update: Update, context: BotContext, draft: Report, button: bt.ConcernKind) -> int:
     texts = await context.texts(update)
-    kind = bt.ConcernKind.of(update).kind
-    draft = context.draft.get(DRAFT) or {}
-    if "child_id" not in draft:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-        return KIND
-    await answer(update)
-    draft["kind"] = kind.value
-    context.draft[DRAFT] = draft
+    draft.kind = button.kind.value
     await reply(update, texts.t("safety.concern.ask_what", limit=MAX_DESCRIPTION))
     return WHAT
 
 
-async def what_typed(update: Update, context: BotContext) -> int:
+async def what_typed(update: Update, context: BotContext, draft: Report) -> int:
+    if draft.child_id is None:
+        return await FLOW.cleared(update, context)
     texts = await context.texts(update)
-    if "child_id" not in (context.draft.get(DRAFT) or {}):  # the child's record was erased mid-flow
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, DRAFT)
     what = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_DESCRIPTION))
     if what is None:
         return WHAT
-    context.draft[DRAFT]["what"] = what
+    draft.what = what
     buttons = [
         kb.button(texts.t("safety.when.today"), bt.ConcernWhen(0)),
         kb.button(texts.t("safety.when.yesterday"), bt.ConcernWhen(1)),
@@ -187,81 +191,67 @@ def _today(context: BotContext) -> date:
     return registry_service.local_today(context.services)
 
 
-async def when_button(update: Update, context: BotContext) -> int:
-    await answer(update)
-    return await _save(update, context, _today(context) - timedelta(days=bt.ConcernWhen.of(update).days_ago))
+async def when_button(update: Update, context: BotContext, draft: Report, button: bt.ConcernWhen) -> int:
+    return await _save(update, context, draft, _today(context) - timedelta(days=button.days_ago))
 
 
-async def when_typed(update: Update, context: BotContext) -> int:
+async def when_typed(update: Update, context: BotContext, draft: Report) -> int:
     texts = await context.texts(update)
     today = _today(context)
     earliest = today - timedelta(days=EARLIEST_DAYS)
     when = await read_typed(update, texts, lambda text: parse_date(text, today=today, earliest=earliest))
-    return WHEN if when is None else await _save(update, context, when)
+    return WHEN if when is None else await _save(update, context, draft, when)
 
 
-async def _save(update: Update, context: BotContext, when: date) -> int:
+async def _save(update: Update, context: BotContext, draft: Report, when: date) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    draft = context.draft.get(DRAFT) or {}
-    if not {"child_id", "kind", "what"} <= draft.keys():
+    if draft.child_id is None or draft.kind is None or draft.what is None:
         await reply(update, texts.t("flow.stale_button"))
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
+    kind = ConcernKind(draft.kind)
     try:
         concern_id, alerts = await concern_service.report(
-            context.services, actor, int(draft["child_id"]), kind=ConcernKind(draft["kind"]),
-            description=str(draft["what"]), occurred_on=when, checkin_id=draft.get("checkin_id"),
+            context.services, actor, draft.child_id, kind=kind, description=draft.what, occurred_on=when,
+            checkin_id=draft.checkin_id,
         )  # fmt: skip
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
-        return end_flow(context, DRAFT)
-    end_saved(update, context, DRAFT)
+        return FLOW.end(context)
+    FLOW.saved(update, context)
     await alerts_service.queue(context.services, alerts)
     sent = texts.t("safety.concern.sent", id=concern_id, admins=len(alerts))
-    if ConcernKind(draft["kind"]) in POLICE_KINDS:  # the 2020 rules: report to the police at once
+    if kind in POLICE_KINDS:  # the 2020 rules: report to the police at once
         sent += "\n\n" + texts.t("safety.concern.police_duty")
     await reply(update, sent)
     return ConversationHandler.END
 
 
-async def _hint(update: Update, context: BotContext) -> None:
-    """Stray input (stickers, photos, commands): say what the current step needs, and stay in it."""
-    await answer(update)
-    texts = await context.texts(update)
-    message = update.effective_message
-    draft = context.draft.get(DRAFT) or {}
-    if message is not None and message.text and message.text.startswith("/"):
-        await reply(update, texts.t("flow.command_in_flow", flow=texts.t(f"flow.name.{FLOW}")))
-    elif "child_id" in draft and "kind" not in draft:
-        await reply(update, texts.t("flow.hint_buttons"))
-    elif "what" in draft:
-        await reply(update, texts.t("safety.concern.ask_when"))
-    else:
-        await reply(update, texts.t("flow.hint_text"))
-
-
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=FLOW,
-        hint=_hint,
+        name=FLOW.name,
+        hint={
+            PICK: FLOW.hint_saying("flow.hint_text"),
+            KIND: FLOW.hint_saying("flow.hint_buttons"),
+            WHAT: FLOW.hint_saying("flow.hint_text"),
+            WHEN: FLOW.hint_saying("safety.concern.ask_when"),
+        },
         entry_points=[
             CommandHandler("concern", start),
             CallbackQueryHandler(from_card, pattern=bt.ConcernFromCard.pattern),
         ],
         states={
             PICK: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed_name),
-                CallbackQueryHandler(picked, pattern=bt.ConcernPick.pattern),
-                CallbackQueryHandler(from_checkin, pattern=bt.ConcernFromCheckin.pattern),
+                FLOW.on_text(text, typed_name),
+                FLOW.on_button(bt.ConcernPick, picked),
+                FLOW.on_button(bt.ConcernFromCheckin, from_checkin),
             ],
-            KIND: [CallbackQueryHandler(kind_chosen, pattern=bt.ConcernKind.pattern)],
-            WHAT: [MessageHandler(filters.TEXT & ~filters.COMMAND, what_typed)],
-            WHEN: [
-                CallbackQueryHandler(when_button, pattern=bt.ConcernWhen.pattern),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, when_typed),
-            ],
+            KIND: [FLOW.on_button(bt.ConcernKind, kind_chosen, check=_child_chosen)],
+            WHAT: [FLOW.on_text(text, what_typed)],
+            WHEN: [FLOW.on_button(bt.ConcernWhen, when_button), FLOW.on_text(text, when_typed)],
         },
-        draft_keys=(DRAFT,),
+        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 

@@ -4,10 +4,12 @@ report to the police, its unit, receipt and time; the police's feedback; /concer
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -21,18 +23,16 @@ from bot.domain.safety import (
     Outcome,
     parse_report_time,
 )
-from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     conversation,
     edit_or_reply,
-    end_flow,
     read_typed,
     refuse,
     reply,
 )
+from bot.handlers.flow import STALE, Draft, Flow, text_up_to
 from bot.services import AccessDenied, NotFound, Services, records
 from bot.services import alerts as alerts_service
 from bot.services import concerns as concern_service
@@ -40,14 +40,11 @@ from bot.services.concerns import Alert
 from bot.texts import Texts
 from bot.views import concern_register
 
-CLOSE_FLOW = "concern_close"
-CLOSE_DRAFT = "concern_close_draft"
 NOTE, POLICE_UNIT, POLICE_RECEIPT, POLICE_AT = 10, 11, 12, 13
-FEEDBACK_FLOW = "concern_feedback"
-FEEDBACK_DRAFT = "concern_feedback_draft"
 FEEDBACK = 20
 GONE = "safety.concern.gone"
 T = TypeVar("T")
+D = TypeVar("D", bound=Draft)
 ConcernCall = Callable[[Services, Actor, int], Awaitable[T]]
 
 
@@ -163,15 +160,35 @@ async def close_direct(update: Update, context: BotContext) -> None:
     await _close(update, context, button.concern, button.outcome, None)
 
 
+@dataclass(kw_only=True)
+class Closing(Draft):
+    """A concern being closed with a note: its id and outcome, and for a report to the police its unit and receipt."""
+
+    id: int
+    outcome: str
+    unit: str | None = None
+    receipt: str | None = None
+
+
+@dataclass(kw_only=True)
+class Feedback(Draft):
+    """The police's feedback on a concern reported to them, being written down."""
+
+    id: int
+
+
+CLOSE = Flow("concern_close", Closing, "concern_close_draft")
+FEEDBACK_FLOW = Flow("concern_feedback", Feedback, "concern_feedback_draft")
+
+
 async def close_ask_note(update: Update, context: BotContext) -> int:
     """Police, civil affairs, referral: ask for the reference or the body referred to."""
     texts = await context.texts(update)
     button = bt.ConcernOutcomeNote.of(update)
     outcome = button.outcome
     concern = await _open_to_close(update, context, texts, button.concern)
-    if concern is None or not await begin_flow(update, context, CLOSE_FLOW):
+    if concern is None or not await CLOSE.begin(update, context, Closing(id=concern.id, outcome=outcome.value)):
         return ConversationHandler.END
-    context.draft[CLOSE_DRAFT] = {"id": concern.id, "outcome": outcome.value}
     if outcome is Outcome.POLICE:  # the report to the police: its unit, its receipt's number, its time
         await reply(update, texts.t("safety.police.ask_unit", id=concern.id, limit=MAX_POLICE_UNIT))
         return POLICE_UNIT
@@ -179,76 +196,56 @@ async def close_ask_note(update: Update, context: BotContext) -> int:
     return NOTE
 
 
-async def close_note(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(CLOSE_DRAFT)
-    if not draft:
-        return end_flow(context, CLOSE_DRAFT)
-    note = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_NOTE))
-    if note is None:
-        return NOTE
-    end_flow(context, CLOSE_DRAFT)
-    await _close(update, context, int(draft["id"]), Outcome(draft["outcome"]), note)
+async def _noted(update: Update, context: BotContext, texts: Texts, draft: Closing, note: str) -> int:
+    CLOSE.end(context)
+    await _close(update, context, draft.id, Outcome(draft.outcome), note)
     return ConversationHandler.END
 
 
-async def police_unit(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(CLOSE_DRAFT)
-    if not draft:
-        return end_flow(context, CLOSE_DRAFT)
-    unit = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_POLICE_UNIT))
-    if unit is None:
-        return POLICE_UNIT
-    draft["unit"] = unit
+async def _police_unit(update: Update, context: BotContext, texts: Texts, draft: Closing, unit: str) -> int:
+    draft.unit = unit
     await reply(update, texts.t("safety.police.ask_receipt", limit=MAX_RECEIPT))
     return POLICE_RECEIPT
 
 
-async def police_receipt(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(CLOSE_DRAFT)
-    if not draft or "unit" not in draft:
-        return end_flow(context, CLOSE_DRAFT)
-    receipt = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_RECEIPT))
-    if receipt is None:
-        return POLICE_RECEIPT
-    draft["receipt"] = receipt
-    now = kb.button(texts.t("safety.police.just_now"), bt.ConcernPoliceNow(int(draft["id"])))
+async def _police_receipt(update: Update, context: BotContext, texts: Texts, draft: Closing, receipt: str) -> int:
+    if draft.unit is None:
+        return CLOSE.end(context)
+    draft.receipt = receipt
+    now = kb.button(texts.t("safety.police.just_now"), bt.ConcernPoliceNow(draft.id))
     await reply(update, texts.t("safety.police.ask_time"), kb.grid([now], 1))
     return POLICE_AT
 
 
-async def police_at_typed(update: Update, context: BotContext) -> int:
+async def police_at_typed(update: Update, context: BotContext, draft: Closing) -> int:
     texts = await context.texts(update)
     local_now = concern_service.now_local(context.services)
     moment = await read_typed(update, texts, lambda text: parse_report_time(text, now_local=local_now))
     if moment is None:
         return POLICE_AT
-    return await _police_save(update, context, texts, moment)
+    return await _police_save(update, context, texts, draft, moment)
 
 
-async def police_at_now(update: Update, context: BotContext) -> int:
+def _this_report(draft: Closing, button: bt.ConcernPoliceNow) -> str | None:
+    """The "just now" button of this concern, once its receipt is known."""
+    return None if draft.id == button.concern and draft.receipt is not None else STALE
+
+
+async def police_at_now(update: Update, context: BotContext, draft: Closing, button: bt.ConcernPoliceNow) -> int:
     texts = await context.texts(update)
-    draft = context.draft.get(CLOSE_DRAFT) or {}
-    if draft.get("id") != bt.ConcernPoliceNow.of(update).concern or "receipt" not in draft:
-        await answer(update, texts.t("flow.stale_button"), alert=True)
-        return POLICE_AT
-    await answer(update)
-    return await _police_save(update, context, texts, context.services.now())
+    return await _police_save(update, context, texts, draft, context.services.now())
 
 
-async def _police_save(update: Update, context: BotContext, texts: Texts, moment: Any) -> int:
-    draft = context.draft.get(CLOSE_DRAFT)
-    if not draft or not {"id", "unit", "receipt"} <= draft.keys():
-        return end_flow(context, CLOSE_DRAFT)
-    end_flow(context, CLOSE_DRAFT)
+async def _police_save(update: Update, context: BotContext, texts: Texts, draft: Closing, moment: datetime) -> int:
+    CLOSE.end(context)
+    if draft.unit is None or draft.receipt is None:
+        return ConversationHandler.END
     actor = await context.actor(update)
-    concern_id = int(draft["id"])
+    concern_id = draft.id
     try:
         concern, done = await concern_service.report_to_police(
-            context.services, actor, concern_id, reported_at=moment, police_unit=str(draft["unit"]),
-            receipt_no=str(draft["receipt"]),
+            context.services, actor, concern_id, reported_at=moment, police_unit=draft.unit,
+            receipt_no=draft.receipt,
         )  # fmt: skip
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone=GONE)
@@ -265,18 +262,18 @@ async def _police_save(update: Update, context: BotContext, texts: Texts, moment
 def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=CLOSE_FLOW,
+        name=CLOSE.name,
         entry_points=[CallbackQueryHandler(close_ask_note, pattern=bt.ConcernOutcomeNote.pattern)],
         states={
-            NOTE: [MessageHandler(text, close_note)],
-            POLICE_UNIT: [MessageHandler(text, police_unit)],
-            POLICE_RECEIPT: [MessageHandler(text, police_receipt)],
+            NOTE: [CLOSE.on_typed(text, text_up_to(MAX_NOTE), _noted)],
+            POLICE_UNIT: [CLOSE.on_typed(text, text_up_to(MAX_POLICE_UNIT), _police_unit)],
+            POLICE_RECEIPT: [CLOSE.on_typed(text, text_up_to(MAX_RECEIPT), _police_receipt)],
             POLICE_AT: [
-                MessageHandler(text, police_at_typed),
-                CallbackQueryHandler(police_at_now, pattern=bt.ConcernPoliceNow.pattern),
+                CLOSE.on_text(text, police_at_typed),
+                CLOSE.on_button(bt.ConcernPoliceNow, police_at_now, check=_this_report),
             ],
         },
-        draft_keys=(CLOSE_DRAFT,),
+        draft_keys=(CLOSE.key,),
         timeout_minutes=timeout_minutes,
     )
 
@@ -292,9 +289,8 @@ async def feedback_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await answer(update)
     _, police = found
-    if not await begin_flow(update, context, FEEDBACK_FLOW):
+    if not await FEEDBACK_FLOW.begin(update, context, Feedback(id=concern_id)):
         return ConversationHandler.END
-    context.draft[FEEDBACK_DRAFT] = {"id": concern_id}
     await reply(
         update,
         texts.t("safety.police.ask_feedback", id=concern_id, unit=police.police_unit, receipt=police.receipt_no,
@@ -303,31 +299,25 @@ async def feedback_start(update: Update, context: BotContext) -> int:
     return FEEDBACK
 
 
-async def feedback_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(FEEDBACK_DRAFT)
-    if not draft:
-        return end_flow(context, FEEDBACK_DRAFT)
-    feedback = await read_typed(update, texts, lambda text: clean_text(text, max_length=MAX_NOTE))
-    if feedback is None:
-        return FEEDBACK
-    end_flow(context, FEEDBACK_DRAFT)
+async def _feedback(update: Update, context: BotContext, texts: Texts, draft: Feedback, feedback: str) -> int:
+    FEEDBACK_FLOW.end(context)
     actor = await context.actor(update)
     try:
-        await concern_service.record_feedback(context.services, actor, int(draft["id"]), feedback)
+        await concern_service.record_feedback(context.services, actor, draft.id, feedback)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone=GONE)
         return ConversationHandler.END
-    await reply(update, texts.t("safety.police.feedback_saved", id=draft["id"]))
+    await reply(update, texts.t("safety.police.feedback_saved", id=draft.id))
     return ConversationHandler.END
 
 
 def build_feedback(timeout_minutes: int) -> ConversationHandler[BotContext]:
+    text = filters.TEXT & ~filters.COMMAND
     return conversation(
-        name=FEEDBACK_FLOW,
+        name=FEEDBACK_FLOW.name,
         entry_points=[CallbackQueryHandler(feedback_start, pattern=bt.ConcernFeedback.pattern)],
-        states={FEEDBACK: [MessageHandler(filters.TEXT & ~filters.COMMAND, feedback_typed)]},
-        draft_keys=(FEEDBACK_DRAFT,),
+        states={FEEDBACK: [FEEDBACK_FLOW.on_typed(text, text_up_to(MAX_NOTE), _feedback)]},
+        draft_keys=(FEEDBACK_FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
-from bot.domain.validation import clean_text, parse_date
+from bot.domain.validation import parse_date
 from bot.handlers.common import (
     BotContext,
     answer,
@@ -23,7 +23,7 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
-from bot.handlers.flow import STALE, Draft, Flow
+from bot.handlers.flow import STALE, Draft, Flow, text_up_to
 from bot.services import AccessDenied, NotFound
 from bot.services import counselling as counsel_service
 from bot.services import registry as registry_service
@@ -145,28 +145,14 @@ async def _set_date(update: Update, context: BotContext, draft: CounselDraft, da
     return TOPIC
 
 
-async def _typed_text(update: Update, context: BotContext, limit: int) -> str | None:
-    """A typed text answer; a bad one is told why and gives None."""
-    texts = await context.texts(update)
-    return await read_typed(update, texts, lambda text: clean_text(text, max_length=limit))
-
-
-async def topic_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
-    topic = await _typed_text(update, context, counsel_service.MAX_TOPIC)
-    if topic is None:
-        return TOPIC
+async def topic_typed(update: Update, context: BotContext, texts: Texts, draft: CounselDraft, topic: str) -> int:
     draft.topic = topic
-    texts = await context.texts(update)
     await reply(update, texts.t("safety.counsel.ask_notes"))
     return NOTES
 
 
-async def notes_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
-    notes = await _typed_text(update, context, counsel_service.MAX_NOTES)
-    if notes is None:
-        return NOTES
+async def notes_typed(update: Update, context: BotContext, texts: Texts, draft: CounselDraft, notes: str) -> int:
     draft.notes = notes
-    texts = await context.texts(update)
     await reply(
         update,
         texts.t("safety.counsel.ask_followup"),
@@ -175,10 +161,7 @@ async def notes_typed(update: Update, context: BotContext, draft: CounselDraft) 
     return FOLLOWUP
 
 
-async def followup_typed(update: Update, context: BotContext, draft: CounselDraft) -> int:
-    followup = await _typed_text(update, context, counsel_service.MAX_FOLLOWUP)
-    if followup is None:
-        return FOLLOWUP
+async def followup_typed(update: Update, context: BotContext, texts: Texts, draft: CounselDraft, followup: str) -> int:
     draft.followup = followup
     return await _ask_share(update, context)
 
@@ -227,9 +210,12 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         entry_points=[CallbackQueryHandler(new_session, pattern=bt.CounselNew.pattern)],
         states={
             DATE: [FLOW.on_button(bt.CounselToday, date_today), FLOW.on_text(text, date_typed)],
-            TOPIC: [FLOW.on_text(text, topic_typed)],
-            NOTES: [FLOW.on_text(text, notes_typed)],
-            FOLLOWUP: [FLOW.on_button(bt.CounselSkip, followup_skip), FLOW.on_text(text, followup_typed)],
+            TOPIC: [FLOW.on_typed(text, text_up_to(counsel_service.MAX_TOPIC), topic_typed)],
+            NOTES: [FLOW.on_typed(text, text_up_to(counsel_service.MAX_NOTES), notes_typed)],
+            FOLLOWUP: [
+                FLOW.on_button(bt.CounselSkip, followup_skip),
+                FLOW.on_typed(text, text_up_to(counsel_service.MAX_FOLLOWUP), followup_typed),
+            ],
             SHARE: [FLOW.on_button(bt.CounselShare, share_chosen)],
         },
         draft_keys=(FLOW.key,),

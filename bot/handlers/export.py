@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_use_reports, parse_range, term_of
-from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, reply
+from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, refuse, reply
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
 from bot.texts import Texts
@@ -99,45 +100,42 @@ async def generate(update: Update, context: BotContext) -> None:
     if scope is None or not chosen:
         await reply(update, texts.t("export.stale"))
         return
-    await edit_or_reply(update, texts.t("export.working"))
-    try:
-        file_name, content, count = await stats_view.export(context.services, actor, scope, chosen[0], texts)
-    except AccessDenied:
-        await reply(update, texts.t("export.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
-        return
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_document(
-        InputFile(content, filename=file_name),
-        caption=texts.t(
-            "export.caption",
-            count=count,
-            start=chosen[0].start.isoformat(),
-            end=chosen[0].end.isoformat(),
+    period = chosen[0]
+    await _send(
+        update,
+        texts,
+        stats_view.export(context.services, actor, scope, period, texts),
+        lambda count: texts.t(
+            "export.caption", count=count, start=period.start.isoformat(), end=period.end.isoformat()
         ),
     )
 
 
 async def _figures(update: Update, context: BotContext, texts: Texts, scope: Scope) -> None:
     """The county office's workbook: the figures alone, no period to choose (no care records, no names)."""
-    await edit_or_reply(update, texts.t("export.working"))
     actor = await context.actor(update)
+    await _send(
+        update,
+        texts,
+        stats_view.county_export(context.services, actor, scope, texts),
+        lambda count: texts.t("stats.county.export_caption", count=count),
+    )
+
+
+async def _send(
+    update: Update, texts: Texts, workbook: Awaitable[tuple[str, bytes, int]], caption: Callable[[int], str]
+) -> None:
+    """Says the workbook is being made, makes it (file name, content, what it counts) and sends it with its
+    `caption`; a refusal, or a scope gone, is said instead."""
+    await edit_or_reply(update, texts.t("export.working"))
     try:
-        file_name, content, count = await stats_view.county_export(context.services, actor, scope, texts)
-    except AccessDenied:
-        await reply(update, texts.t("export.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
+        file_name, content, count = await workbook
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="export.denied", gone="stats.gone")
         return
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_document(
-        InputFile(content, filename=file_name), caption=texts.t("stats.county.export_caption", count=count)
-    )
+    await chat.send_document(InputFile(content, filename=file_name), caption=caption(count))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:

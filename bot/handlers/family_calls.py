@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 from telegram import Update
@@ -209,25 +210,13 @@ async def plan_rhythm(update: Update, context: BotContext, draft: PlanDraft, but
     return TIME
 
 
-async def plan_interval(update: Update, context: BotContext, draft: PlanDraft) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    days = schedule.parse_interval(update.message.text)
-    if days is None:
-        await reply(update, texts.t("green.plan.bad_interval", maximum=schedule.MAX_INTERVAL_DAYS))
-        return INTERVAL
+async def plan_interval(update: Update, context: BotContext, texts: Texts, draft: PlanDraft, days: int) -> int:
     draft.interval_days, draft.weekday = days, None
     await reply(update, texts.t("green.plan.ask_time", child=draft.name))
     return TIME
 
 
-async def plan_time(update: Update, context: BotContext, draft: PlanDraft) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    at = schedule.parse_clock(update.message.text)
-    if at is None:
-        await reply(update, texts.t("green.plan.bad_time"))
-        return TIME
+async def plan_time(update: Update, context: BotContext, texts: Texts, draft: PlanDraft, at: time) -> int:
     services = context.services
     if draft.child_id is None:
         await reply(update, texts.t("flow.stale_button"))
@@ -311,8 +300,16 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                 PLAN.on_button(bt.CallPlanChild, plan_child),
             ],
             RHYTHM: [PLAN.on_button(bt.CallPlanRhythm, plan_rhythm)],
-            INTERVAL: [PLAN.on_text(text, plan_interval)],
-            TIME: [PLAN.on_text(text, plan_time)],
+            INTERVAL: [
+                PLAN.on_parsed(
+                    text,
+                    schedule.parse_interval,
+                    "green.plan.bad_interval",
+                    plan_interval,
+                    maximum=schedule.MAX_INTERVAL_DAYS,
+                )
+            ],
+            TIME: [PLAN.on_parsed(text, schedule.parse_clock, "green.plan.bad_time", plan_time)],
         },
         draft_keys=(PLAN_DRAFT,),
         timeout_minutes=timeout_minutes,

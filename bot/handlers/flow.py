@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from telegram.ext.filters import BaseFilter
 
 from bot.callback_data import Button
+from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
     Callback,
@@ -32,6 +33,7 @@ from bot.handlers.common import (
     end_flow,
     end_saved,
     enter_flow,
+    read_typed,
     reply,
 )
 from bot.texts import Texts
@@ -60,7 +62,27 @@ D = TypeVar("D", bound=Draft)
 B = TypeVar("B", bound=Button)
 Step = Callable[[Update, BotContext, D], Awaitable[int]]
 ButtonStep = Callable[[Update, BotContext, D, B], Awaitable[int]]
+T = TypeVar("T")
+Then = Callable[[Update, BotContext, Texts, D, T], Awaitable[int]]
 Handler = BaseHandler[Update, BotContext, Any]
+
+
+def text_up_to(limit: int) -> Callable[[str], str]:
+    """A parse for on_typed: a text of at most `limit` characters, kept as typed (bad input raises InvalidInput
+    with its reason)."""
+    return lambda text: clean_text(text, max_length=limit)
+
+
+async def parsed(
+    update: Update, texts: Texts, parse: Callable[[str], T | None], bad: str, **values: object
+) -> T | None:
+    """A typed answer through `parse`, which gives None for one it cannot read: that one is told `bad` (with
+    `values`) and gives None, for the step to stay where it is."""
+    assert update.message is not None and update.message.text is not None
+    value = parse(update.message.text)
+    if value is None:
+        await reply(update, texts.t(bad, **values))
+    return value
 
 
 def load(kind: type[D], stored: object) -> D | None:
@@ -131,6 +153,33 @@ class Flow(Generic[D]):
             if draft is None:
                 return await self.cleared(update, context)
             return await self._run(update, context, draft, step(update, context, draft))
+
+        return MessageHandler(filters, run)
+
+    def on_typed(self, filters: BaseFilter, parse: Callable[[str], T], then: Then[D, T]) -> Handler:
+        """A typed answer to the step of this state, read by `parse` (it raises InvalidInput for one it cannot take:
+        the reason is said and the step stays), then `then` with what was read."""
+        return self._reading(filters, lambda update, texts: read_typed(update, texts, parse), then)
+
+    def on_parsed(
+        self, filters: BaseFilter, parse: Callable[[str], T | None], bad: str, then: Then[D, T], **values: object
+    ) -> Handler:
+        """As on_typed, for a `parse` that gives None for an answer it cannot read: that one is told `bad` (with
+        `values`) and the step stays."""
+        return self._reading(filters, lambda update, texts: parsed(update, texts, parse, bad, **values), then)
+
+    def _reading(
+        self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]
+    ) -> Handler:
+        async def run(update: Update, context: BotContext) -> int | None:
+            draft = self.get(context)
+            if draft is None:
+                return await self.cleared(update, context)
+            texts = await context.texts(update)
+            value = await read(update, texts)
+            if value is None:
+                return None  # `read` said why; the step stays
+            return await self._run(update, context, draft, then(update, context, texts, draft, value))
 
         return MessageHandler(filters, run)
 

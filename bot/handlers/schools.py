@@ -17,8 +17,8 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, Actor, may_do
-from bot.domain.stats import parse_term_starts
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.domain.stats import TermStarts, parse_term_starts
+from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
@@ -113,22 +113,14 @@ async def add_start(update: Update, context: BotContext) -> int:
     return NAME
 
 
-async def name_typed(update: Update, context: BotContext, draft: NewSchool) -> int:
-    texts = await context.texts(update)
-    name = await read_typed(update, texts, schools_service.clean_name)
-    if name is None:
-        return NAME
+async def name_typed(update: Update, context: BotContext, texts: Texts, draft: NewSchool, name: str) -> int:
     draft.name = name
     markup = kb.grid([kb.button(texts.t("button.skip"), bt.SchoolAddSkip(draft.nonce))], 1)
     await reply(update, texts.t("schools.ask_township"), markup)
     return TOWNSHIP
 
 
-async def township_typed(update: Update, context: BotContext, draft: NewSchool) -> int:
-    texts = await context.texts(update)
-    township = await read_typed(update, texts, schools_service.clean_name)
-    if township is None:
-        return TOWNSHIP
+async def township_typed(update: Update, context: BotContext, texts: Texts, draft: NewSchool, township: str) -> int:
     return await _create(update, context, texts, draft, township)
 
 
@@ -273,13 +265,9 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     return start, end
 
 
-async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    hours = parse_quiet_hours(update.message.text)
-    if hours is None:
-        await reply(update, texts.t("school.bad_quiet"))
-        return QUIET
+async def quiet_typed(
+    update: Update, context: BotContext, texts: Texts, draft: SchoolSettingsDraft, hours: tuple[time, time]
+) -> int:
     start, end = hours
     return await _save(
         update, context, draft,
@@ -288,13 +276,9 @@ async def quiet_typed(update: Update, context: BotContext, draft: SchoolSettings
     )  # fmt: skip
 
 
-async def terms_typed(update: Update, context: BotContext, draft: SchoolSettingsDraft) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
-    starts = parse_term_starts(update.message.text)
-    if starts is None:
-        await reply(update, texts.t("school.bad_terms"))
-        return TERMS
+async def terms_typed(
+    update: Update, context: BotContext, texts: Texts, draft: SchoolSettingsDraft, starts: TermStarts
+) -> int:
     autumn, spring = starts
     return await _save(
         update, context, draft,
@@ -331,9 +315,9 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
         name=ADD.name,
         entry_points=[CallbackQueryHandler(add_start, pattern=bt.SchoolAdd.pattern)],
         states={
-            NAME: [ADD.on_text(text, name_typed)],
+            NAME: [ADD.on_typed(text, schools_service.clean_name, name_typed)],
             TOWNSHIP: [
-                ADD.on_text(text, township_typed),
+                ADD.on_typed(text, schools_service.clean_name, township_typed),
                 ADD.on_button(bt.SchoolAddSkip, township_skipped, check=_township_button),
             ],
         },
@@ -349,8 +333,8 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
             MENU: [SETTINGS.on_button(bt.SchoolSettingsEdit, edit_chosen)],
             DAY: [SETTINGS.on_button(bt.SchoolWeekday, day_chosen)],
             TIME: [SETTINGS.on_text(text, time_typed)],
-            QUIET: [SETTINGS.on_text(text, quiet_typed)],
-            TERMS: [SETTINGS.on_text(text, terms_typed)],
+            QUIET: [SETTINGS.on_parsed(text, parse_quiet_hours, "school.bad_quiet", quiet_typed)],
+            TERMS: [SETTINGS.on_parsed(text, parse_term_starts, "school.bad_terms", terms_typed)],
         },
         draft_keys=(SETTINGS.key,),
         timeout_minutes=timeout_minutes,

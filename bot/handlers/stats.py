@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import Scope, Term, default_scope, percent, term_of
-from bot.handlers.common import BotContext, answer, edit_or_reply, reply
+from bot.handlers.common import BotContext, answer, edit_or_reply, refuse, reply
 from bot.services import AccessDenied, NotFound, records
 from bot.services import stats as stats_service
 from bot.services.notices import UNREAD_WEEKS
@@ -113,11 +113,8 @@ async def _show(
         return
     try:
         label, data = await stats_service.summary(services, actor, scope, term)
-    except AccessDenied:
-        await reply(update, texts.t("stats.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="stats.denied", gone="stats.gone")
         return
     title = stats_view.scope_title(texts, services, scope, label)
     text = render_summary(texts, title, stats_service.local_today(services).isoformat(), data, full=full)
@@ -138,32 +135,30 @@ async def _show(
             )
     toggle = ("stats.less_button", bt.StatsView) if full else ("stats.more_button", bt.StatsFull)
     buttons.append([kb.button(texts.t(toggle[0]), toggle[1](scope.encode(), shown.key))])
-    buttons.append(
-        [
-            kb.button(texts.t("stats.chart_button"), bt.StatsChart(scope.encode())),
-            kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
-        ]
-    )
-    buttons.append([kb.button(texts.t("survey.stats_button"), bt.SurveyList())])
     other = current.previous() if shown == current else current
-    buttons.append(
-        [
-            kb.button(
-                texts.t("stats.term_button", term=stats_view.term_label(texts, other)),
-                mode(scope.encode(), other.key),
-            )
-        ]
-    )
+    buttons += _chart_and_term(texts, scope, other, mode)
+    buttons.append([kb.button(texts.t("survey.stats_button"), bt.SurveyList())])
     below = await stats_service.drill_down(services, actor, scope)
     buttons.extend(kb.rows([kb.button(name, mode(s.encode(), shown.key)) for s, name in below], 3))
     up = await stats_service.scope_above(services, actor, scope)
     if up is not None:
         buttons.append([kb.button(texts.t("stats.back_school"), mode(up.encode(), shown.key))])
     markup = InlineKeyboardMarkup(buttons)
-    if update.callback_query:
-        await edit_or_reply(update, text, markup)
-    else:
-        await reply(update, text, markup)
+    await edit_or_reply(update, text, markup)
+
+
+def _chart_and_term(
+    texts: Texts, scope: Scope, other: Term, mode: type[bt.StatsView] | type[bt.StatsFull]
+) -> list[list[InlineKeyboardButton]]:
+    """The chart and export buttons, and the one that shows the `other` term (in the view `mode`)."""
+    term = stats_view.term_label(texts, other)
+    return [
+        [
+            kb.button(texts.t("stats.chart_button"), bt.StatsChart(scope.encode())),
+            kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
+        ],
+        [kb.button(texts.t("stats.term_button", term=term), mode(scope.encode(), other.key))],
+    ]
 
 
 async def _show_county(update: Update, context: BotContext, texts: Texts, scope: Scope, term: Term | None) -> None:
@@ -172,34 +167,15 @@ async def _show_county(update: Update, context: BotContext, texts: Texts, scope:
     services = context.services
     try:
         table = await stats_service.county_figures(services, actor, scope, term)
-    except AccessDenied:
-        await reply(update, texts.t("stats.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="stats.denied", gone="stats.gone")
         return
     current = term_of(stats_service.local_today(services))
     other = current.previous() if table.term == current else current
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                kb.button(texts.t("stats.chart_button"), bt.StatsChart(scope.encode())),
-                kb.button(texts.t("stats.export_button"), bt.ExportScope(scope.encode())),
-            ],
-            [
-                kb.button(
-                    texts.t("stats.term_button", term=stats_view.term_label(texts, other)),
-                    bt.StatsView(scope.encode(), other.key),
-                )
-            ],
-            [kb.button(texts.t("survey.county_button"), bt.SurveyCounty())],
-        ]
-    )
+    rows = _chart_and_term(texts, scope, other, bt.StatsView)
+    markup = InlineKeyboardMarkup([*rows, [kb.button(texts.t("survey.county_button"), bt.SurveyCounty())]])
     text = stats_view.county_text(texts, services, scope, table)
-    if update.callback_query:
-        await edit_or_reply(update, text, markup)
-    else:
-        await reply(update, text, markup)
+    await edit_or_reply(update, text, markup)
 
 
 async def list_page(update: Update, context: BotContext) -> None:
@@ -217,11 +193,8 @@ async def list_page(update: Update, context: BotContext) -> None:
         label, found, total = await stats_service.attention(
             context.services, actor, scope, kind, page=page, page_size=LIST_PAGE
         )
-    except AccessDenied:
-        await reply(update, texts.t("stats.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="stats.denied", gone="stats.gone")
         return
     title = stats_view.scope_title(texts, context.services, scope, label)
     pages = max(1, (total + LIST_PAGE - 1) // LIST_PAGE)
@@ -268,11 +241,8 @@ async def chart(update: Update, context: BotContext) -> None:
     )
     try:
         title, png = await draw(context.services, actor, scope, texts)
-    except AccessDenied:
-        await reply(update, texts.t("stats.denied"))
-        return
-    except NotFound:
-        await reply(update, texts.t("stats.gone"))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied="stats.denied", gone="stats.gone")
         return
     chat = update.effective_chat
     assert chat is not None

@@ -6,6 +6,7 @@ admin, so a retried tick never sends one round twice.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -29,6 +30,7 @@ from bot.domain.safety import (
     effective_risk,
     risk_sort_key,
 )
+from bot.domain.validation import required_text
 from bot.services import AccessDenied, NotFound, Services, access
 from bot.storage import audit, children, people, schools
 from bot.storage import concerns as concerns_store
@@ -67,15 +69,6 @@ async def check_may_report(services: Services, actor: Actor, child_id: int) -> N
     await access.authorised_child(services, actor, child_id, Access.REPORT_CONCERN)
 
 
-def clean_description(text: str) -> str:
-    body = text.strip()
-    if not body:
-        raise ValueError("empty")
-    if len(body) > MAX_DESCRIPTION:
-        raise ValueError("too_long")
-    return body
-
-
 async def report(
     services: Services,
     actor: Actor,
@@ -88,7 +81,7 @@ async def report(
 ) -> tuple[int, list[Alert]]:
     """Stores the concern and returns the urgent alert for every admin (sent by the caller at once)."""
     await check_may_report(services, actor, child_id)
-    body = clean_description(description)
+    body = required_text(description, MAX_DESCRIPTION)
     now = services.now()
     async with services.db.transaction():
         concern_id = await concerns_store.insert_concern(
@@ -151,21 +144,38 @@ async def _concern_for_admin(services: Services, actor: Actor, concern_id: int, 
     return concern
 
 
+async def _change(
+    services: Services,
+    actor: Actor,
+    concern: concerns_store.Concern,
+    now: datetime,
+    audited: tuple[str, str],
+    change: Callable[[], Awaitable[bool]],
+) -> tuple[concerns_store.Concern, bool]:
+    """Runs `change` in one transaction and, if it changed anything, audits it (`audited`: the action and a detail
+    naming ids, never content); returns the concern as it is now, and whether it changed."""
+    action, detail = audited
+    async with services.db.transaction():
+        done = await change()
+        if done:
+            await audit.record(
+                services.db, at=now, actor_id=actor.user_id, action=action, child_id=concern.child_id, detail=detail
+            )
+    updated = await concerns_store.get_concern(services.db, concern.id)
+    assert updated is not None
+    return updated, done
+
+
 async def acknowledge(
     services: Services, actor: Actor, concern_id: int
 ) -> tuple[concerns_store.Concern, bool, list[Alert]]:
     """Admins only. Returns the concern, whether this tap acknowledged it, and notes for the other admins."""
     concern = await _concern_for_admin(services, actor, concern_id, "ack")
     now = services.now()
-    async with services.db.transaction():
-        done = await concerns_store.acknowledge(services.db, concern_id, actor.user_id, now)
-        if done:
-            await audit.record(
-                services.db, at=now, actor_id=actor.user_id, action="concern.ack", child_id=concern.child_id,
-                detail=f"concern={concern_id}",
-            )  # fmt: skip
-    updated = await concerns_store.get_concern(services.db, concern_id)
-    assert updated is not None
+    updated, done = await _change(
+        services, actor, concern, now, ("concern.ack", f"concern={concern_id}"),
+        lambda: concerns_store.acknowledge(services.db, concern_id, actor.user_id, now),
+    )  # fmt: skip
     notes: list[Alert] = []
     if done:
         who = await people.get_user(services.db, actor.user_id)
@@ -203,16 +213,16 @@ async def assign(
     if concern.status is ConcernStatus.CLOSED:
         return concern, []
     now = services.now()
-    async with services.db.transaction():
+
+    async def assigned() -> bool:
         await concerns_store.assign(services.db, concern_id, assignee)
         # Assigning is a way of taking it up: it also counts as acknowledging.
         await concerns_store.acknowledge(services.db, concern_id, actor.user_id, now)
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="concern.assign", child_id=concern.child_id,
-            detail=f"concern={concern_id} to={assignee}",
-        )  # fmt: skip
-    updated = await concerns_store.get_concern(services.db, concern_id)
-    assert updated is not None
+        return True
+
+    updated, _ = await _change(
+        services, actor, concern, now, ("concern.assign", f"concern={concern_id} to={assignee}"), assigned
+    )
     text = Listing(
         (
             message("safety.assigned.notice", id=concern_id),
@@ -246,16 +256,10 @@ async def close(
     if cleaned and len(cleaned) > MAX_NOTE:
         raise ValueError("too_long")
     now = services.now()
-    async with services.db.transaction():
-        done = await concerns_store.close(services.db, concern_id, outcome, cleaned, actor.user_id, now)
-        if done:
-            await audit.record(
-                services.db, at=now, actor_id=actor.user_id, action="concern.close", child_id=concern.child_id,
-                detail=f"concern={concern_id} outcome={outcome.value}",
-            )  # fmt: skip
-    updated = await concerns_store.get_concern(services.db, concern_id)
-    assert updated is not None
-    return updated, done
+    return await _change(
+        services, actor, concern, now, ("concern.close", f"concern={concern_id} outcome={outcome.value}"),
+        lambda: concerns_store.close(services.db, concern_id, outcome, cleaned, actor.user_id, now),
+    )  # fmt: skip
 
 
 async def due_resends(services: Services) -> list[Alert]:
@@ -347,20 +351,17 @@ async def report_to_police(
     unit = _short(police_unit, MAX_POLICE_UNIT)
     receipt = _short(receipt_no, MAX_RECEIPT)
     now = services.now()
-    async with services.db.transaction():
+
+    async def reported() -> bool:
         done = await concerns_store.close(services.db, concern_id, Outcome.POLICE, receipt, actor.user_id, now)
         if done:
             await concerns_store.insert_police_report(
                 services.db, concern_id, reported_at=min(reported_at, now), police_unit=unit, receipt_no=receipt,
                 user_id=actor.user_id, now=now,
             )  # fmt: skip
-            await audit.record(
-                services.db, at=now, actor_id=actor.user_id, action="concern.police", child_id=concern.child_id,
-                detail=f"concern={concern_id}",
-            )  # fmt: skip
-    updated = await concerns_store.get_concern(services.db, concern_id)
-    assert updated is not None
-    return updated, done
+        return done
+
+    return await _change(services, actor, concern, now, ("concern.police", f"concern={concern_id}"), reported)
 
 
 async def police_report_for_feedback(
@@ -383,12 +384,12 @@ async def record_feedback(services: Services, actor: Actor, concern_id: int, fee
     concern, _ = await police_report_for_feedback(services, actor, concern_id)
     text = _short(feedback, MAX_NOTE)
     now = services.now()
-    async with services.db.transaction():
+
+    async def recorded() -> bool:
         await concerns_store.record_feedback(services.db, concern_id, text, actor.user_id, now)
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="concern.feedback", child_id=concern.child_id,
-            detail=f"concern={concern_id}",
-        )  # fmt: skip
+        return True
+
+    await _change(services, actor, concern, now, ("concern.feedback", f"concern={concern_id}"), recorded)
     return concern
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, scope_for
+from bot.domain.validation import required_text
 from bot.services import Services, access
 from bot.storage import audit, children
 from bot.storage import counselling as counselling_store
@@ -38,15 +39,6 @@ async def child_for_session(services: Services, actor: Actor, child_id: int) -> 
     return await _child(services, actor, child_id)
 
 
-def clean(text: str, limit: int) -> str:
-    value = text.strip()
-    if not value:
-        raise ValueError("empty")
-    if len(value) > limit:
-        raise ValueError("too_long")
-    return value
-
-
 async def record_session(
     services: Services,
     actor: Actor,
@@ -63,8 +55,8 @@ async def record_session(
     async with services.db.transaction():
         session_id = await counselling_store.add_session(
             services.db, child_id=child_id, counsellor_id=actor.user_id, session_date=session_date.isoformat(),
-            topic=clean(topic, MAX_TOPIC), notes=clean(notes, MAX_NOTES),
-            followup=clean(followup, MAX_FOLLOWUP) if followup else None, shared=shared, now=now,
+            topic=required_text(topic, MAX_TOPIC), notes=required_text(notes, MAX_NOTES),
+            followup=required_text(followup, MAX_FOLLOWUP) if followup else None, shared=shared, now=now,
         )  # fmt: skip
         await audit.record(services.db, at=now, actor_id=actor.user_id, action="counsel.add", child_id=child_id,
                            detail=f"session={session_id}")  # fmt: skip

@@ -3,6 +3,7 @@ the small-count rule is the service's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,46 +45,56 @@ async def county_table(
     found = {s["id"]: SchoolFigures(s["id"], s["name"], concerns=[0] * (len(bands) + 1)) for s in await db.fetchall(
         "SELECT id, name FROM schools" + (" WHERE id = :school" if one else "") + " ORDER BY township, name, id",
         params)}  # fmt: skip
-    for r in await db.fetchall(
+
+    async def per_school(sql: str, named: dict[str, Any], put: Callable[[SchoolFigures, Any], None]) -> None:
+        """Each row of `sql` (its school as `s`) put into that school's line (a school not asked for is left out)."""
+        for row in await db.fetchall(sql, named):
+            if row["s"] in found:
+                put(found[row["s"]], row)
+
+    def kinds(line: SchoolFigures, row: Any) -> None:
+        line.father, line.mother, line.both = int(row["father"]), int(row["mother"]), int(row["both_away"])
+
+    def count(name: str) -> Callable[[SchoolFigures, Any], None]:
+        return lambda line, row: setattr(line, name, int(row["n"]))
+
+    def by_band(line: SchoolFigures, row: Any) -> None:
+        line.concerns[int(row["band"])] += int(row["n"])
+
+    await per_school(
         "SELECT c.school_id AS s, SUM(x.father) AS father, SUM(x.mother) AS mother, SUM(x.both_away) AS both_away"
         f" FROM class_tallies x JOIN classes c ON c.id = x.class_id WHERE {where} GROUP BY c.school_id",
         params,
-    ):
-        if r["s"] in found:
-            line = found[r["s"]]
-            line.father, line.mother, line.both = int(r["father"]), int(r["mother"]), int(r["both_away"])
+        kinds,
+    )
     for name, condition in (("no_designated", LIST_CONDITIONS["nog"]), ("unreachable", LIST_CONDITIONS["unr"])):
-        for r in await db.fetchall(
+        await per_school(
             f"SELECT c.school_id AS s, COUNT(*) AS n FROM children ch JOIN classes c ON c.id = ch.class_id"
             f" WHERE {where} AND {condition} GROUP BY c.school_id",
             params,
-        ):
-            if r["s"] in found:
-                setattr(found[r["s"]], name, int(r["n"]))
+            count(name),
+        )
     overdue, named = await overdue_condition(db, "1 = 1", {"end": window.end_iso, "local": window.local}, window)
-    for r in await db.fetchall(
+    await per_school(
         "SELECT c.school_id AS s, COUNT(*) AS n FROM pairings p JOIN children ch ON ch.id = p.child_id"
         f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND {overdue} GROUP BY c.school_id",
         {**named, **params},
-    ):
-        if r["s"] in found:
-            found[r["s"]].overdue = int(r["n"])
-    for r in await db.fetchall(
+        count("overdue"),
+    )
+    await per_school(
         "SELECT e.school_id AS s, COUNT(DISTINCT e.child_id) AS n FROM enrolment_events e WHERE"
         + (" e.school_id = :school AND" if one else "")
         + " e.status = 'dropped_out' AND e.effective_date BETWEEN :start AND :end GROUP BY e.school_id",
         params,
-    ):
-        if r["s"] in found:
-            found[r["s"]].dropped_out = int(r["n"])
+        count("dropped_out"),
+    )
     ages = {f"b{n}": day.isoformat() for n, day in enumerate(bands)}
     band = "CASE " + " ".join(f"WHEN ch.birth_date <= :b{n} THEN {len(bands) - n}" for n in range(len(bands)))
     band += " ELSE 0 END"
-    for r in await db.fetchall(
+    await per_school(
         f"SELECT c.school_id AS s, {band} AS band, COUNT(*) AS n FROM concerns k JOIN children ch ON ch.id = k.child_id"
         f" JOIN classes c ON c.id = ch.class_id WHERE {where} AND k.status != 'closed' GROUP BY c.school_id, band",
         {**params, **ages},
-    ):
-        if r["s"] in found:
-            found[r["s"]].concerns[int(r["band"])] += int(r["n"])
+        by_band,
+    )
     return list(found.values())

@@ -73,81 +73,51 @@ def figures(texts: Texts, data: stats_service.Summary) -> list[Figure]:
     def share(part: int) -> str:
         return texts.t("stats.val.share", count=part, percent=percent(part, total)) if total else str(part)
 
+    def listed(key: str, list_kind: str, count: int) -> Figure:
+        """A bare count with the list of the children behind it."""
+        return line(key, str(count), list_kind=list_kind, count=count)
+
+    def rate(value_key: str, part: tuple[str, int], whole: tuple[str, int], none: str) -> str:
+        """A part of a whole with its percentage (the catalogue names both); `none` with nothing to divide by."""
+        (part_name, part_count), (whole_name, whole_count) = part, whole
+        if not whole_count:
+            return none
+        counts = {part_name: part_count, whole_name: whole_count}
+        return texts.t(value_key, **counts, percent=percent(part_count, whole_count))
+
+    paired = rate("stats.val.coverage", ("part", data.paired), ("whole", total), str(data.paired))
     rows = [
         line("total", str(total)),
         line("father", share(data.father)),
         line("mother", share(data.mother)),
         line("both", share(data.both)),
-        line("no_designated", str(data.no_designated), list_kind="nog", count=data.no_designated),
-        line("unreachable", str(data.unreachable), list_kind="unr", count=data.unreachable),
-        line(
-            "pairing",
-            texts.t("stats.val.coverage", part=data.paired, whole=total, percent=percent(data.paired, total))
-            if total
-            else str(data.paired),
-            list_kind="nom",
-            count=data.no_mentor,
-        ),
-        line("no_consent", str(data.no_consent), list_kind="ncs", count=data.no_consent),
+        listed("no_designated", "nog", data.no_designated),
+        listed("unreachable", "unr", data.unreachable),
+        line("pairing", paired, list_kind="nom", count=data.no_mentor),
+        listed("no_consent", "ncs", data.no_consent),
         line("boarding", texts.t("stats.val.boarding", requested=data.boarding_requested, yes=data.boarding_yes)),
     ]
     care = data.care
     if not care:
         return rows
     term = term_label(texts, data.term) if data.term else ""
+    visits = rate("stats.val.visits", ("done", care["visits_done"]), ("due", care["visits_due"]),
+                  texts.t("stats.val.visits_none"))  # fmt: skip
+    calls = rate("stats.val.calls", ("confirmed", care["calls_confirmed"]), ("agreed", care["calls_agreed"]),
+                 texts.t("stats.val.calls_none"))  # fmt: skip
+    dropout = rate("stats.val.dropout", ("dropped", care["dropped_out"]), ("enrolled", care["enrolled_at_start"]),
+                   texts.t("stats.val.dropout_none", dropped=care["dropped_out"]))  # fmt: skip
+    records = texts.t("stats.val.records", visits=care["visits_all"], checkins=care["checkins"],
+                      worries=care["worries"])  # fmt: skip
+    boarding = texts.t("stats.val.boarding_term", requested=care["boarding_requests"],
+                       granted=care["boarding_granted"], open=care["boarding_open"])  # fmt: skip
     rows += [
-        line(
-            "visits",
-            texts.t(
-                "stats.val.visits",
-                done=care["visits_done"],
-                due=care["visits_due"],
-                percent=percent(care["visits_done"], care["visits_due"]),
-            )
-            if care["visits_due"]
-            else texts.t("stats.val.visits_none"),
-            days=VISIT_WINDOW_DAYS,
-        ),
-        line("overdue", str(care["overdue"]), list_kind="ovd", count=care["overdue"]),
-        line(
-            "calls",
-            texts.t(
-                "stats.val.calls",
-                confirmed=care["calls_confirmed"],
-                agreed=care["calls_agreed"],
-                percent=percent(care["calls_confirmed"], care["calls_agreed"]),
-            )
-            if care["calls_agreed"]
-            else texts.t("stats.val.calls_none"),
-            weeks=CALL_WEEKS,
-        ),
-        line(
-            "records",
-            texts.t("stats.val.records", visits=care["visits_all"], checkins=care["checkins"], worries=care["worries"]),
-            days=VISIT_WINDOW_DAYS,
-        ),
-        line(
-            "boarding_term",
-            texts.t(
-                "stats.val.boarding_term",
-                requested=care["boarding_requests"],
-                granted=care["boarding_granted"],
-                open=care["boarding_open"],
-            ),
-            term=term,
-        ),
-        line(
-            "dropout",
-            texts.t(
-                "stats.val.dropout",
-                dropped=care["dropped_out"],
-                enrolled=care["enrolled_at_start"],
-                percent=percent(care["dropped_out"], care["enrolled_at_start"]),
-            )
-            if care["enrolled_at_start"]
-            else texts.t("stats.val.dropout_none", dropped=care["dropped_out"]),
-            term=term,
-        ),
+        line("visits", visits, days=VISIT_WINDOW_DAYS),
+        listed("overdue", "ovd", care["overdue"]),
+        line("calls", calls, weeks=CALL_WEEKS),
+        line("records", records, days=VISIT_WINDOW_DAYS),
+        line("boarding_term", boarding, term=term),
+        line("dropout", dropout, term=term),
     ]
     return rows + duty_figures(texts, care, line) + activity_figures(texts, data, term)
 
