@@ -5,10 +5,12 @@ each child's timeline and in the week's update, the photo to the consenting fami
 from __future__ import annotations
 
 from bot.jobs.mailbox import notify
+from bot.services import privacy as privacy_service
 from bot.services.activities import PHOTO
 from bot.services.mailbox import writer_hash
+from bot.storage.people import load_actor
 from tests.conftest import ADMIN_ID
-from tests.green_fixture import PARENT_ID, drain, local, outbox_rows, school, tick
+from tests.green_fixture import PARENT_ID, drain, local, outbox_rows, school, services, tick
 from tests.harness import Harness, TestUser
 from tests.helpers import invite_parent, make_head_teacher, register_child
 
@@ -161,3 +163,19 @@ async def test_a_paper_letter_becomes_an_anonymous_ticket_flagged_urgent(harness
     assert "录入纸质来信" not in str(parent.last.reply_markup)
     await parent.press_data(f"mb:pp:{ticket['school_id']}")
     assert await harness.fetchval("SELECT COUNT(*) FROM mailbox_tickets") == 1
+
+
+async def test_erasing_a_child_forgets_the_photos_of_their_activities(harness: Harness) -> None:
+    """The photo may show every child who took part: once one of them is erased it is forgotten, and a family
+    that has not received it yet does not get it."""
+    teacher, mother, _father, _first, second = await two_families(harness)
+    await mother.send("/mydata")
+    await mother.press("同意接收活动照片")
+    await record_birthday(teacher)
+    assert len(await outbox_rows(harness, PHOTO)) == 1  # queued for the mother, not yet sent
+    admin = await load_actor(harness.db, ADMIN_ID)
+    await privacy_service.erase(services(harness), admin, second)  # 张小红, in the photo
+    assert await outbox_rows(harness, PHOTO) == []
+    assert await harness.fetchval("SELECT photo_file FROM activities") is None
+    await drain(harness)
+    assert [m for m in mother.new_messages() if m.kind == "photo"] == []

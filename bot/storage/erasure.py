@@ -109,6 +109,15 @@ async def forget_queued_messages(db: Database, child_id: int) -> None:
             " JOIN voice_letters l ON l.id = a.letter_id WHERE l.child_id = :child))",
             {"child": child_id},
         )
+    # A care activity's photo may show the child: it is forgotten (and no longer goes to other families).
+    if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'activities'"):
+        taken = "SELECT activity_id FROM activity_children WHERE child_id = :child"
+        await db.execute(
+            f"DELETE FROM outbox WHERE kind = 'parents.activity_photo' AND dedup_key IN (SELECT 'a' || activity_id"
+            f" FROM ({taken}))",
+            {"child": child_id},
+        )
+        await db.execute(f"UPDATE activities SET photo_file = NULL WHERE id IN ({taken})", {"child": child_id})
     # surveys: a queued questionnaire, its reminder and a proposed change name the child.
     if await db.fetchval("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survey_requests'"):
         await db.execute(
