@@ -23,6 +23,13 @@ def record_statements(h: Harness) -> list[str]:
 
     for name in ("execute", "insert", "executemany", "fetchone", "fetchall"):
         setattr(h.db, name, recording(getattr(h.db, name)))
+    run_batch = h.db.run_batch
+
+    async def batch(statements: Any) -> None:
+        seen.extend(" ".join(sql.split()) for sql, _ in statements)
+        await run_batch(statements)
+
+    h.db.run_batch = batch  # type: ignore[method-assign]
     return seen
 
 
@@ -168,3 +175,35 @@ def test_a_bot_api_request_searches_for_no_missing_module() -> None:
     finally:
         sys.meta_path.remove(spy)
     assert searched == []
+
+
+async def test_an_updates_states_are_written_in_one_hand_over(harness: Harness) -> None:
+    """BEGIN, the draft, the conversation state, the done-mark and COMMIT go to the database thread together."""
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, 4401)
+    await register_child(teacher, "张小明")
+    await teacher.send("/help")
+    conn = harness.db._conn
+    original = conn._execute
+    hand_overs = 0
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal hand_overs
+        hand_overs += 1
+        return await original(*args, **kwargs)
+
+    conn._execute = counting  # type: ignore[method-assign]
+    try:
+        await teacher.send("/help")
+        after_help, hand_overs = hand_overs, 0
+        await teacher.send("/checkin")
+        hand_overs = 0
+        await teacher.press("张小明")
+        after_pick = hand_overs
+    finally:
+        conn._execute = original  # type: ignore[method-assign]
+    assert "张小明" in teacher.last_text
+    assert after_help == 1  # who the teacher is; nothing to write
+    assert after_pick == 3  # who, the child, and the flow's draft and state in one transaction
+    assert await harness.fetchval("SELECT COUNT(*) FROM ptb_conversations") == 1

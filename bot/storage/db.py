@@ -7,7 +7,7 @@ import contextvars
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -105,6 +105,23 @@ def _fetchall(conn: sqlite3.Connection, sql: str, params: Params) -> list[sqlite
         cursor.close()
 
 
+def _batch(conn: sqlite3.Connection, statements: Sequence[tuple[str, Params]], own: bool) -> None:
+    """The statements in one transaction: its own (`own`; one statement alone is one already), else the one the
+    connection is in."""
+    begin = own and len(statements) > 1
+    if begin:
+        conn.execute("BEGIN IMMEDIATE").close()
+    try:
+        for sql, params in statements:
+            conn.execute(sql, params).close()
+    except BaseException:
+        if begin:
+            conn.execute("ROLLBACK").close()
+        raise
+    if begin:
+        conn.execute("COMMIT").close()
+
+
 class Database:
     """The single owner of the SQLite connection.
 
@@ -174,6 +191,18 @@ class Database:
         and every update runs several statements."""
         result: T = await self._conn._execute(work, self._conn._conn, *args)  # type: ignore[no-untyped-call]
         return result
+
+    def locked(self) -> AbstractAsyncContextManager[None]:
+        """The database to this task alone, with no transaction yet (statements of others wait)."""
+        return self._locked()
+
+    async def run_batch(self, statements: Sequence[tuple[str, Params]]) -> None:
+        """Runs these statements in one transaction (the task's own if it is in one) with one hand-over to the
+        database thread, not the three or more of BEGIN, each statement and COMMIT."""
+        if not statements:
+            return
+        async with self._locked():
+            await self._in_worker(_batch, statements, not self._conn.in_transaction)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
