@@ -161,7 +161,7 @@ async def bench_county(folder: Path, schools: int, children: int, care: int) -> 
         config = county.write_config(folder)
         db = await Database.open(config.storage.database)
         # A county measured before: its week is queued again from nothing.
-        await db.execute("DELETE FROM scheduler_runs WHERE job = 'weekly_update'")
+        await db.execute("DELETE FROM scheduler_runs WHERE job LIKE 'weekly_update%'")
         await db.execute("DELETE FROM outbox")
         print(f"reusing {config.storage.database}")
     else:
@@ -185,7 +185,9 @@ async def bench_county(folder: Path, schools: int, children: int, care: int) -> 
         today, config.scheduler.weekly_update_day, config.scheduler.weekly_update_time, config.school.timezone
     )
     started = time.perf_counter()
-    await weekly_update_service._queue_admin_digest(services, today, key, moment, FRIDAY_EVENING)
+    for (school_id,) in await db.fetchall("SELECT id FROM schools ORDER BY id"):
+        school_key = weekly_update_service.school_key(key, school_id)
+        await weekly_update_service._queue_school_digest(services, school_id, today, school_key, moment, FRIDAY_EVENING)
     digest_seconds = time.perf_counter() - started
     school_count = await db.fetchval("SELECT COUNT(*) FROM schools")
     print(f"county weekly update: {weekly} parents and {digests} admin digests of {school_count} schools queued in "
