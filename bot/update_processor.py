@@ -42,6 +42,7 @@ from telegram.ext import Application, BaseUpdateProcessor
 from bot.domain.archive import may_hold_id_number
 from bot.storage import inbox as store
 from bot.storage.db import Database
+from bot.telegram_io.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
@@ -368,16 +369,29 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
 
     async def update_persistence(self) -> None:
         inbox = self.bot_data.get("inbox")
+        persistence = self.persistence
         # The test harness's crash cuts the persistence off from the database: then nothing is written.
-        if not isinstance(inbox, Inbox) or getattr(self.persistence, "db", None) is not inbox.db:
+        if (
+            not isinstance(inbox, Inbox)
+            or not isinstance(persistence, SqlitePersistence)
+            or persistence.db is not inbox.db
+        ):
             await super().update_persistence()
             return
-        # Always in one transaction, also with nothing settled: PTB's lock is then only ever taken inside the
-        # database's, so the periodic persistence write cannot wait for it while holding PTB's (a deadlock).
-        async with inbox.db.transaction():
-            # Taken after BEGIN and right before PTB collects the states (no await in between): every update
-            # settled by now has its state in memory already, so its state and its done-mark commit together.
+        # Always with the database to ourselves, also with nothing settled: PTB's lock is then only ever taken
+        # inside the database's, so the periodic persistence write cannot wait for it while holding PTB's (a
+        # deadlock), and two writes of the states commit in the order they were collected.
+        async with inbox.db.locked():
+            # Taken right before PTB collects the states (no await in between): every update settled by now has
+            # its state in memory already, so its state and its done-mark commit together, in one transaction
+            # and one hand-over to the database thread.
             settled = inbox.take_settled()
-            await super().update_persistence()
-            await store.mark_done(inbox.db, settled, inbox.now())
+            with persistence.collecting() as statements:
+                await super().update_persistence()
+            done = store.mark_done_statement(settled, inbox.now())
+            try:
+                await inbox.db.run_batch([*statements, *([done] if done else [])])
+            except BaseException:
+                persistence.forget_written()
+                raise
         inbox.done(settled)

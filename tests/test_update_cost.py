@@ -23,6 +23,13 @@ def record_statements(h: Harness) -> list[str]:
 
     for name in ("execute", "insert", "executemany", "fetchone", "fetchall"):
         setattr(h.db, name, recording(getattr(h.db, name)))
+    run_batch = h.db.run_batch
+
+    async def batch(statements: Any) -> None:
+        seen.extend(" ".join(sql.split()) for sql, _ in statements)
+        await run_batch(statements)
+
+    h.db.run_batch = batch  # type: ignore[method-assign]
     return seen
 
 
@@ -66,3 +73,137 @@ async def test_help_sets_a_menu_only_when_it_changed(harness: Harness) -> None:
     await teacher.send("/help")  # a new language: a new menu
     latest = [c for c in harness.api.calls_of("setMyCommands") if c.params.get("scope", {}).get("chat_id") == 4401]
     assert len(latest) == len(again) + 1
+
+
+async def test_checkin_quick_picks_take_the_same_statements_for_one_child_or_several(harness: Harness) -> None:
+    """The picker's buttons (recent check-ins first) are read in one statement, not one per child."""
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, 4401)
+    seen = record_statements(harness)
+
+    async def statements_of_checkin(names: list[str]) -> int:
+        for name in names:
+            await teacher.send("/checkin")
+            await teacher.press(name)
+            await teacher.press("一切正常")
+        seen.clear()
+        await teacher.send("/checkin")
+        count = len(seen)
+        await teacher.send("/cancel")
+        return count
+
+    await register_child(teacher, "张小明")
+    one = await statements_of_checkin(["张小明"])
+    for name in ("李小红", "王小刚", "赵小丽"):
+        await register_child(teacher, name)
+    several = await statements_of_checkin(["李小红", "王小刚", "赵小丽"])
+    await teacher.send("/checkin")
+    labels = [button["text"] for button in teacher.last_with_buttons().buttons()]
+    assert all(any(name in label for label in labels) for name in ("张小明", "李小红", "王小刚", "赵小丽"))
+    assert several == one
+
+
+async def test_a_statement_is_one_hand_over_to_the_database_thread(harness: Harness) -> None:
+    """aiosqlite's own execute, fetch and close are a thread hand-over each; every update runs several."""
+    conn = harness.db._conn
+    calls = 0
+    original = conn._execute
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await original(*args, **kwargs)
+
+    conn._execute = counting  # type: ignore[method-assign]
+    try:
+        await harness.db.fetchall("SELECT id FROM users")
+        await harness.db.fetchone("SELECT COUNT(*) FROM users")
+        await harness.db.execute("UPDATE users SET language = language WHERE id = 0")
+        async with harness.db.transaction():
+            await harness.db.insert_new("INSERT OR IGNORE INTO schema_migrations (name) VALUES ('x')")
+    finally:
+        conn._execute = original  # type: ignore[method-assign]
+    assert calls == 6  # three statements, and BEGIN, the insert, COMMIT
+
+
+async def test_help_works_out_a_persons_commands_once(harness: Harness, monkeypatch: Any) -> None:
+    """/help lists the commands and refreshes the menu on every call; both come from one cached list per person
+    and language, worked out again when their roles change."""
+    from bot.handlers import menu
+
+    menu.menu_entries.cache_clear()
+    worked_out: list[int] = []
+    original = menu.commands_for
+
+    def counting(actor: Any) -> list[str]:
+        worked_out.append(actor.user_id)
+        return original(actor)
+
+    monkeypatch.setattr(menu, "commands_for", counting)
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, 4401)
+    before = worked_out.count(4401)
+    await teacher.send("/help")
+    await teacher.send("/help")
+    await teacher.send("/help")
+    assert "/checkin" in teacher.last_text
+    assert worked_out.count(4401) == before  # the role's grant worked it out; /help three times did not again
+
+
+def test_a_bot_api_request_searches_for_no_missing_module() -> None:
+    """httpcore imports sniffio on every request; missing, each import searched every folder of sys.path."""
+    import importlib.abc
+    import sys
+
+    from httpcore._synchronization import current_async_library
+
+    import bot.telegram_io.request  # noqa: F401  (what records the absence)
+
+    searched: list[str] = []
+
+    class Spy(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+            searched.append(fullname)
+            return None
+
+    spy = Spy()
+    sys.meta_path.insert(0, spy)
+    try:
+        assert current_async_library() == "asyncio"
+    finally:
+        sys.meta_path.remove(spy)
+    assert searched == []
+
+
+async def test_an_updates_states_are_written_in_one_hand_over(harness: Harness) -> None:
+    """BEGIN, the draft, the conversation state, the done-mark and COMMIT go to the database thread together."""
+    admin = harness.user(ADMIN_ID, "王校长")
+    await admin.send("/start")
+    teacher = await make_head_teacher(harness, admin, 4401)
+    await register_child(teacher, "张小明")
+    await teacher.send("/help")
+    conn = harness.db._conn
+    original = conn._execute
+    hand_overs = 0
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal hand_overs
+        hand_overs += 1
+        return await original(*args, **kwargs)
+
+    conn._execute = counting  # type: ignore[method-assign]
+    try:
+        await teacher.send("/help")
+        after_help, hand_overs = hand_overs, 0
+        await teacher.send("/checkin")
+        hand_overs = 0
+        await teacher.press("张小明")
+        after_pick = hand_overs
+    finally:
+        conn._execute = original  # type: ignore[method-assign]
+    assert "张小明" in teacher.last_text
+    assert after_help == 1  # who the teacher is; nothing to write
+    assert after_pick == 3  # who, the child, and the flow's draft and state in one transaction
+    assert await harness.fetchval("SELECT COUNT(*) FROM ptb_conversations") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -23,6 +24,15 @@ def describe(texts: Texts, actor: Actor | None, name: str) -> str:
     return texts.t(command_description_key(actor, name) if actor is not None else f"cmd.{name}")
 
 
+@functools.lru_cache(maxsize=4096)
+def menu_entries(actor: Actor, locale: str) -> tuple[tuple[str, str], ...]:
+    """(command, description) of every command this actor may use, in menu order, in `locale`. Worked out once
+    per actor: an Actor is read fresh for each update but equals the last one until their roles or language
+    change, and /help and the menu ask for it on every /help."""
+    texts = Texts(locale)
+    return tuple((name, describe(texts, actor, name)) for name in commands_for(actor))
+
+
 async def set_default_menu(bot: Bot, default_locale: str) -> None:
     """The menu of people with no role yet: start, help, language and cancel."""
     for locale in LOCALES:
@@ -39,12 +49,11 @@ async def refresh_menu(
 ) -> None:
     """Sets this user's own menu (chat scope) after their roles or language change. A menu this process already
     set is not sent again (/help refreshes it on every call: otherwise one more Bot API request each time)."""
-    texts = texts_for(actor.language, default_locale)
-    commands = _commands(texts, commands_for(actor), actor)
-    wanted = tuple((c.command, c.description) for c in commands)
+    wanted = menu_entries(actor, texts_for(actor.language, default_locale).locale)
     known: dict[int, tuple[tuple[str, str], ...]] = application.bot_data.setdefault("menus", {})
     if known.get(actor.user_id) == wanted:
         return
+    commands = [BotCommand(name, description) for name, description in wanted]
     try:
         await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(actor.user_id))
     except TelegramError:

@@ -11,10 +11,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import commands_for, has_any_role, roles_held
+from bot.domain.roles import has_any_role, roles_held
 from bot.handlers import referral
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
-from bot.handlers.menu import describe, refresh_menu
+from bot.handlers.menu import menu_entries, refresh_menu
 from bot.services import invitations as invitation_service
 from bot.services import people
 from bot.texts import Raw, Texts
@@ -106,7 +106,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     held = roles_held(actor)
     lines = [texts.t("help.header")]
     lines += [
-        texts.t("help.line", command=name, description=describe(texts, actor, name)) for name in commands_for(actor)
+        texts.t("help.line", command=name, description=description)
+        for name, description in menu_entries(actor, texts.locale)
     ]
     lines.append("")
     if held:

@@ -119,37 +119,27 @@ async def composed_chunks(
     services: Services, today: date, now: datetime, size: int, *, scope: ChildFilter = EVERY_SCHOOL
 ) -> AsyncIterator[list[tuple[int, str, dict[str, Any] | None, str | None, int]]]:
     """The weekly messages worded by the views (parent id, text, keyboard, language, school), `size` parents at a
-    time, for the parents of the children of `scope`; a parent's school is their first child's there. Bulk
-    queries: one pass over guardians, check-ins, visits, notes and plans of the week; the texts of one chunk
-    are made while the previous one is being queued."""
+    time, for the parents of the children of `scope`; a parent's school is their first child's there. Each page
+    of parents is one query, and one each for the week's check-ins, visits, notes and plans of their children.
+    """
     db = services.db
     tz = services.config.school.timezone
     start_day = schedule.week_start(today)
     start = datetime.combine(start_day, datetime.min.time(), tzinfo=tz).astimezone(UTC)
-    guardians = await weekly_update_store.weekly_recipients(db, scope)
-    checkins = await weekly_update_store.checkin_averages(db, start, now)
-    visits = await weekly_update_store.visit_counts(db, start_day, today)
-    notes: dict[int, list[str]] = defaultdict(list)
-    for child_id, note in await weekly_update_store.notes_since(db, start):
-        notes[child_id].append(note[:NOTE_LIMIT])
-    plans = {stored.plan.child_id: stored.plan for stored in await family_calls_store.active_plans(db)}
-    activities = await activities_store.kinds_between(db, start_day, today)
-
-    per_parent: dict[int, list[weekly_update_store.WeeklyRecipient]] = defaultdict(list)
-    language_of: dict[int, str | None] = {}
-    for recipient in guardians:
-        per_parent[recipient.user_id].append(recipient)
-        language_of[recipient.user_id] = recipient.language
-
     head = message("green.weekly.head", week=message("green.weekly.week_of", month=start_day.month, day=start_day.day))
     foot = message("green.weekly.foot")
 
     def build(
         parents: list[tuple[int, list[weekly_update_store.WeeklyRecipient]]],
+        checkins: dict[int, weekly_update_store.CheckinAverages],
+        visits: dict[int, dict[str, int]],
+        notes: dict[int, list[str]],
+        plans: dict[int, CallPlan],
+        activities: dict[int, list[str]],
     ) -> list[tuple[int, str, dict[str, Any] | None, str | None, int]]:
         messages = []
         for user_id, rows in parents:
-            language = language_of[user_id]
+            language = rows[0].language
             sections = [
                 _with_activities(
                     _child_section(
@@ -164,10 +154,27 @@ async def composed_chunks(
             messages.append((user_id, out.text, out.markup, language, rows[0].school_id))
         return messages
 
-    # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
-    parents = list(per_parent.items())
-    for first in range(0, len(parents), size):
-        yield await asyncio.to_thread(build, parents[first : first + size])
+    # A page of parents at a time, and the week's records of their children only: a county's 100,000 parents and
+    # their children's records held at once were most of the memory the update took.
+    after = -(2**63)  # below every id
+    while True:
+        page = await weekly_update_store.weekly_recipients(db, scope, after=after, parents=size)
+        if not page:
+            return
+        after = page[-1].user_id
+        per_parent: dict[int, list[weekly_update_store.WeeklyRecipient]] = defaultdict(list)
+        for recipient in page:
+            per_parent[recipient.user_id].append(recipient)
+        child_ids = {recipient.child_id for recipient in page}
+        checkins = await weekly_update_store.checkin_averages(db, start, now, child_ids)
+        visits = await weekly_update_store.visit_counts(db, start_day, today, child_ids)
+        notes: dict[int, list[str]] = defaultdict(list)
+        for child_id, note in await weekly_update_store.notes_since(db, start, child_ids):
+            notes[child_id].append(note[:NOTE_LIMIT])
+        plans = {stored.plan.child_id: stored.plan for stored in await family_calls_store.active_plans(db, child_ids)}
+        activities = await activities_store.kinds_between(db, start_day, today, child_ids)
+        # 100,000 messages take seconds of CPU: in a thread, so the event loop goes on answering people.
+        yield await asyncio.to_thread(build, list(per_parent.items()), checkins, visits, notes, plans, activities)
 
 
 def _child_section(

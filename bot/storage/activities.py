@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.domain.stats import Scope
 from bot.storage.db import Database
+from bot.storage.queries import among
 from bot.storage.scopes import CHILDREN_FROM, child_filter
 
 
@@ -66,13 +68,17 @@ async def of_child(db: Database, child_id: int) -> list[ChildActivity]:
     ]  # fmt: skip
 
 
-async def kinds_between(db: Database, first_day: date, last_day: date) -> dict[int, list[str]]:
-    """The kinds of the activities each child took part in between two local days (inclusive), in date order."""
+async def kinds_between(
+    db: Database, first_day: date, last_day: date, child_ids: Collection[int]
+) -> dict[int, list[str]]:
+    """The kinds of the activities each child of `child_ids` took part in between two local days (inclusive), in
+    date order."""
     found: dict[int, list[str]] = defaultdict(list)
+    of_children, ids = among("ac.child_id", child_ids)
     for row in await db.fetchall(
         "SELECT ac.child_id, a.kind FROM activities a JOIN activity_children ac ON ac.activity_id = a.id"
-        " WHERE a.held_on >= ? AND a.held_on <= ? ORDER BY a.held_on, a.id",
-        (first_day.isoformat(), last_day.isoformat()),
+        f" WHERE {of_children} AND a.held_on >= ? AND a.held_on <= ? ORDER BY a.held_on, a.id",
+        (*ids, first_day.isoformat(), last_day.isoformat()),
     ):
         found[row["child_id"]].append(row["kind"])
     return dict(found)

@@ -5,9 +5,11 @@ The rows hold JSON text (never pickle); the persistence (bot/telegram_io/persist
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from bot.storage.db import Database
+
+Statement = tuple[str, tuple[Any, ...]]
 
 Whose = Literal["user", "chat"]
 # Whose drafts -> (table, key column).
@@ -21,17 +23,25 @@ async def all_drafts(db: Database, whose: Whose) -> dict[int, str]:
     return {r[column]: r["data"] for r in rows}
 
 
-async def save_draft(db: Database, whose: Whose, key: int, data: str) -> None:
+def save_draft_statement(whose: Whose, key: int, data: str) -> Statement:
     table, column = _TABLES[whose]
-    await db.execute(
+    return (
         f"INSERT INTO {table} ({column}, data) VALUES (?, ?) ON CONFLICT ({column}) DO UPDATE SET data = excluded.data",
         (key, data),
     )
 
 
-async def delete_draft(db: Database, whose: Whose, key: int) -> None:
+def delete_draft_statement(whose: Whose, key: int) -> Statement:
     table, column = _TABLES[whose]
-    await db.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+    return f"DELETE FROM {table} WHERE {column} = ?", (key,)
+
+
+async def save_draft(db: Database, whose: Whose, key: int, data: str) -> None:
+    await db.execute(*save_draft_statement(whose, key, data))
+
+
+async def delete_draft(db: Database, whose: Whose, key: int) -> None:
+    await db.execute(*delete_draft_statement(whose, key))
 
 
 async def states(db: Database, name: str) -> dict[str, str]:
@@ -40,13 +50,21 @@ async def states(db: Database, name: str) -> dict[str, str]:
     return {r["key"]: r["state"] for r in rows}
 
 
-async def save_state(db: Database, name: str, key: str, state: str) -> None:
-    await db.execute(
+def save_state_statement(name: str, key: str, state: str) -> Statement:
+    return (
         "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
         "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
         (name, key, state),
     )
 
 
+def delete_state_statement(name: str, key: str) -> Statement:
+    return "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, key)
+
+
+async def save_state(db: Database, name: str, key: str, state: str) -> None:
+    await db.execute(*save_state_statement(name, key, state))
+
+
 async def delete_state(db: Database, name: str, key: str) -> None:
-    await db.execute("DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, key))
+    await db.execute(*delete_state_statement(name, key))

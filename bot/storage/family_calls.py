@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.domain import schedule
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
+from bot.storage.queries import among
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,10 @@ async def get_plan(db: Database, child_id: int) -> StoredPlan | None:
     return None if row is None else _plan(row)
 
 
-async def active_plans(db: Database) -> list[StoredPlan]:
-    rows = await db.fetchall(_PLAN_SELECT + " WHERE p.active = 1 ORDER BY p.child_id")
+async def active_plans(db: Database, child_ids: Collection[int] | None = None) -> list[StoredPlan]:
+    """Every active plan, or those of `child_ids`."""
+    of_children, ids = among("p.child_id", child_ids) if child_ids is not None else ("1", [])
+    rows = await db.fetchall(_PLAN_SELECT + f" WHERE p.active = 1 AND {of_children} ORDER BY p.child_id", ids)
     # A county has 40,000 plans: build them in a thread, not on the event loop that answers people.
     return await asyncio.to_thread(lambda: [_plan(row) for row in rows])
 

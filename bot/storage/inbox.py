@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from bot.domain.clock import to_db
 from bot.storage.db import Database
@@ -18,18 +19,24 @@ async def store(db: Database, update_id: int, payload: str, now: datetime) -> bo
     return changed > 0
 
 
-async def mark_done(db: Database, update_ids: Collection[int], now: datetime) -> None:
+def mark_done_statement(update_ids: Collection[int], now: datetime) -> tuple[str, tuple[Any, ...]] | None:
     """Handled: the payload (what the person wrote) goes at once; the id stays to recognise a second fetch, with
     days, not times: the mailbox's updates are never written, and a second-exact gap between two ids would date
-    a letter."""
+    a letter. None for no updates."""
     if not update_ids:
-        return
+        return None
     marks = ", ".join("?" for _ in update_ids)
-    await db.execute(
+    return (
         f"UPDATE inbox SET payload = NULL, done_at = ?, received_at = substr(received_at, 1, 10)"
         f" WHERE update_id IN ({marks}) AND done_at IS NULL",
         (to_db(now)[:10], *update_ids),
     )
+
+
+async def mark_done(db: Database, update_ids: Collection[int], now: datetime) -> None:
+    statement = mark_done_statement(update_ids, now)
+    if statement is not None:
+        await db.execute(*statement)
 
 
 async def not_done(db: Database) -> list[tuple[int, str]]:

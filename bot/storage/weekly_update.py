@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import to_db
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.queries import among
 from bot.storage.scopes import children_within
 
 
@@ -22,16 +24,21 @@ class WeeklyRecipient:
     school_id: int = 1  # the child's school: whose week (and quiet hours) the update keeps
 
 
-async def weekly_recipients(db: Database, scope: ChildFilter) -> list[WeeklyRecipient]:
+async def weekly_recipients(db: Database, scope: ChildFilter, *, after: int, parents: int) -> list[WeeklyRecipient]:
     """(parent, child) bindings of active parents who have neither paused the update nor stopped all messages,
-    for the children of `scope`."""
+    for the children of `scope`: those of the first `parents` such parents with an id above `after` (a page, so
+    a county's 100,000 parents are never held at once), by parent id."""
     within, params = children_within(scope, child="g.child_id", klass="c.class_id")
+    bound = (
+        " FROM guardians g JOIN users u ON u.id = g.user_id JOIN children c ON c.id = g.child_id"
+        " JOIN classes k ON k.id = c.class_id WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
+        f" AND u.opted_out = 0 AND u.status = 'active' AND {within}"
+    )
     rows = await db.fetchall(
-        "SELECT g.user_id, g.child_id, u.language, c.name, k.school_id FROM guardians g"
-        " JOIN users u ON u.id = g.user_id JOIN children c ON c.id = g.child_id JOIN classes k ON k.id = c.class_id"
-        " WHERE g.unbound_at IS NULL AND u.weekly_paused = 0"
-        f" AND u.opted_out = 0 AND u.status = 'active' AND {within} ORDER BY g.user_id, c.name, c.id",
-        params,
+        "SELECT g.user_id, g.child_id, u.language, c.name, k.school_id" + bound + " AND g.user_id IN"
+        " (SELECT DISTINCT g.user_id" + bound + " AND g.user_id > ? ORDER BY g.user_id LIMIT ?)"
+        " ORDER BY g.user_id, c.name, c.id",
+        (*params, *params, after, parents),
     )
     return [
         WeeklyRecipient(row["user_id"], row["language"], row["child_id"], row["name"], row["school_id"]) for row in rows
@@ -49,13 +56,17 @@ class CheckinAverages:
     health: float | None
 
 
-async def checkin_averages(db: Database, start: datetime, end: datetime) -> dict[int, CheckinAverages]:
-    """Check-in count and rounded average ratings per child id, for check-ins between start and end."""
+async def checkin_averages(
+    db: Database, start: datetime, end: datetime, child_ids: Collection[int]
+) -> dict[int, CheckinAverages]:
+    """Check-in count and rounded average ratings per child id of `child_ids`, for check-ins between start and
+    end."""
+    of_children, ids = among("child_id", child_ids)
     rows = await db.fetchall(
         "SELECT child_id, COUNT(*) AS n, ROUND(AVG(study)) AS study, ROUND(AVG(life)) AS life,"
         " ROUND(AVG(mood)) AS mood, ROUND(AVG(health)) AS health FROM checkins"
-        " WHERE at >= ? AND at <= ? GROUP BY child_id",
-        (to_db(start), to_db(end)),
+        f" WHERE {of_children} AND at >= ? AND at <= ? GROUP BY child_id",
+        (*ids, to_db(start), to_db(end)),
     )
     return {
         row["child_id"]: CheckinAverages(row["n"], row["study"], row["life"], row["mood"], row["health"])
@@ -63,22 +74,28 @@ async def checkin_averages(db: Database, start: datetime, end: datetime) -> dict
     }
 
 
-async def visit_counts(db: Database, first_day: date, last_day: date) -> dict[int, dict[str, int]]:
-    """Visits per child id and kind, between two days (inclusive)."""
+async def visit_counts(
+    db: Database, first_day: date, last_day: date, child_ids: Collection[int]
+) -> dict[int, dict[str, int]]:
+    """Visits per child id of `child_ids` and kind, between two days (inclusive)."""
     counts: dict[int, dict[str, int]] = {}
+    of_children, ids = among("child_id", child_ids)
     for row in await db.fetchall(
-        "SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE visit_date >= ? AND visit_date <= ?"
-        " GROUP BY child_id, kind",
-        (first_day.isoformat(), last_day.isoformat()),
+        f"SELECT child_id, kind, COUNT(*) AS n FROM visits WHERE {of_children} AND visit_date >= ?"
+        " AND visit_date <= ? GROUP BY child_id, kind",
+        (*ids, first_day.isoformat(), last_day.isoformat()),
     ):
         counts.setdefault(row["child_id"], {})[row["kind"]] = row["n"]
     return counts
 
 
-async def notes_since(db: Database, since: datetime) -> list[tuple[int, str]]:
-    """(child id, text) of the head teachers' notes for parents written since a moment, oldest first."""
+async def notes_since(db: Database, since: datetime, child_ids: Collection[int]) -> list[tuple[int, str]]:
+    """(child id, text) of the head teachers' notes for parents about `child_ids` written since a moment, oldest
+    first."""
+    of_children, ids = among("child_id", child_ids)
     rows = await db.fetchall(
-        "SELECT child_id, text FROM parent_notes WHERE created_at >= ? ORDER BY id", (to_db(since),)
+        f"SELECT child_id, text FROM parent_notes WHERE {of_children} AND created_at >= ? ORDER BY id",
+        (*ids, to_db(since)),
     )
     return [(row["child_id"], row["text"]) for row in rows]
 

@@ -3,19 +3,26 @@ bot/storage/conversations.py)."""
 
 from __future__ import annotations
 
+import contextvars
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.storage import conversations
-from bot.storage.conversations import Whose
+from bot.storage.conversations import Statement, Whose
 from bot.storage.db import Database
 
 JSONDict = dict[str, Any]
 # What PTB keys a conversation by (chat id, user id, …) and the states it keeps; PTB's own aliases are private.
 ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
+
+# Set inside SqlitePersistence.collecting(): the writes of this task (and of the tasks it starts: PTB gathers the
+# persistence's writes) are gathered here instead of run.
+_collected: contextvars.ContextVar[list[Statement] | None] = contextvars.ContextVar("collected", default=None)
 
 
 class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
@@ -37,6 +44,29 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         # What each stored row holds, so an unchanged draft is not written again: PTB hands over every user and
         # chat of every update, and a rewrite would also date that person's activity in the WAL.
         self._stored: dict[tuple[Whose, int], str] = {}
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[Statement]]:
+        """Within it this task's writes are gathered, not run: the caller runs them in one batch (with the inbox's
+        done-marks: bot/update_processor.py), and calls forget_written() if that fails."""
+        statements: list[Statement] = []
+        token = _collected.set(statements)
+        try:
+            yield statements
+        finally:
+            _collected.reset(token)
+
+    def forget_written(self) -> None:
+        """Gathered writes were lost: what is known to be stored or absent may no longer be true."""
+        self._stored.clear()
+        self._absent.clear()
+
+    async def _write(self, statement: Statement) -> None:
+        collected = _collected.get()
+        if collected is not None:
+            collected.append(statement)
+        else:
+            await self.db.execute(*statement)
 
     async def get_user_data(self) -> dict[int, JSONDict]:
         return await self._load("user")
@@ -62,9 +92,9 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         encoded_key = json.dumps(list(key))
         if new_state is None:
-            await conversations.delete_state(self.db, name, encoded_key)
+            await self._write(conversations.delete_state_statement(name, encoded_key))
             return
-        await conversations.save_state(self.db, name, encoded_key, json.dumps(new_state))
+        await self._write(conversations.save_state_statement(name, encoded_key, json.dumps(new_state)))
 
     async def update_user_data(self, user_id: int, data: JSONDict) -> None:
         await self._store("user", user_id, data)
@@ -88,7 +118,7 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
         if self._stored.get((whose, key)) == encoded:
             return
         self._absent.discard((whose, key))
-        await conversations.save_draft(self.db, whose, key, encoded)
+        await self._write(conversations.save_draft_statement(whose, key, encoded))
         self._stored[(whose, key)] = encoded
 
     async def update_bot_data(self, data: JSONDict) -> None:
@@ -100,7 +130,7 @@ class SqlitePersistence(BasePersistence[JSONDict, JSONDict, JSONDict]):
     async def _delete(self, whose: Whose, key: int) -> None:
         if (whose, key) in self._absent:
             return
-        await conversations.delete_draft(self.db, whose, key)
+        await self._write(conversations.delete_draft_statement(whose, key))
         self._absent.add((whose, key))
         self._stored.pop((whose, key), None)
 

@@ -51,12 +51,15 @@ async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[C
     picked: dict[int, Child] = {}
     candidates = await checkins_store.recent_checkin_children(services.db, actor.user_id, limit)
     candidates += sorted(scope_for(actor, Access.LOG_CARE).child_ids)
-    for child_id in candidates:
-        if len(picked) >= limit or child_id in picked:
-            continue
-        child = await children.get_child(services.db, child_id)
-        if child and may(actor, Access.LOG_CARE, child.scope):
-            picked[child.id] = child
+    candidates = list(dict.fromkeys(candidates))
+    # `limit` candidates per statement, not a statement per child: the first batch mostly fills the picks.
+    while candidates and len(picked) < limit:
+        batch, candidates = candidates[:limit], candidates[limit:]
+        found = await children.get_children(services.db, batch)
+        for child_id in batch:
+            child = found.get(child_id)
+            if len(picked) < limit and child and may(actor, Access.LOG_CARE, child.scope):
+                picked[child.id] = child
     if len(picked) < limit and home_classes(actor):
         own, _ = await children.search(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
         for child in own:
