@@ -456,6 +456,9 @@ async def school_week(school: School) -> dict[str, Any]:
     for person in family:
         await delivered(school, person, "孩子在学校的情况")
     await delivered(school, admin, "本周汇总")
+    # No family has named its carer in writing yet: the families' tick asks each parent once (委托照护).
+    for person in family:
+        await delivered(school, person, "新学年请确认")
     return {"teachers": teachers, "parents": family, "admin": admin, "stats": report, "call_day": yesterday}
 
 
@@ -547,7 +550,12 @@ def assert_care_committed(database: Path, server: BotAPIServer, week: dict[str, 
     # Every scheduled message reached its person exactly once: sent, or uncertain where the bot died in its send
     # (here always after Telegram had it; the other case is tests/e2e/test_outbox_crash.py).
     rows = query(database, "SELECT kind, recipient_id, text, status FROM outbox")
-    assert len(rows) == 1 + len(week["parents"]) + 1, rows  # the reminder, the weekly updates, the digest
+    # No family has named its carer in writing yet: each bound parent is asked once, for each of their children.
+    bindings = query(database, "SELECT user_id FROM guardians WHERE unbound_at IS NULL")
+    yearly = [recipient for kind, recipient, _, _ in rows if kind == "parents.designation_yearly"]
+    assert sorted(yearly) == sorted(user_id for (user_id,) in bindings), (yearly, bindings)
+    # The reminder, the weekly updates, the digest, and those requests.
+    assert len(rows) == 1 + len(week["parents"]) + 1 + len(yearly), rows
     for kind, recipient, text, status in rows:
         assert status in ("sent", "uncertain"), (kind, recipient, status)
         accepted = [
