@@ -67,6 +67,12 @@ Then = Callable[[Update, BotContext, Texts, D, T], Awaitable[int]]
 Handler = BaseHandler[Update, BotContext, Any]
 
 
+def at_step(step: int) -> Callable[[Draft, Any], str | None]:
+    """An on_button check for a kind of button that carries the step it was asked in (a pick of one answer):
+    a button of another step is stale."""
+    return lambda draft, button: None if button.step == step else STALE
+
+
 def text_up_to(limit: int) -> Callable[[str], str]:
     """A parse for on_typed: a text of at most `limit` characters, kept as typed (bad input raises InvalidInput
     with its reason)."""

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
@@ -26,8 +26,8 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
-from bot.handlers.common import BotContext, answer, conversation, refuse, reply
-from bot.handlers.flow import STALE, Draft, Flow
+from bot.handlers.common import BotContext, answer, conversation, fetch_pressed, refuse, reply, show_sent
+from bot.handlers.flow import STALE, Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
 from bot.texts import Texts
@@ -83,11 +83,6 @@ async def new(update: Update, context: BotContext) -> int:
 
 def _pick_keyboard(texts: Texts, nonce: str, step: int, options: list[tuple[str, str]]) -> Any:
     return kb.grid([kb.button(texts.t(key), bt.NoticePick(nonce, step, value)) for value, key in options], 1)
-
-
-def _of_step(step: int) -> Callable[[NoticeDraft, bt.NoticePick], str | None]:
-    """A pick button belongs to the step it was asked in: one of another step is stale."""
-    return lambda draft, button: None if button.step == step else STALE
 
 
 async def audience_picked(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticePick) -> int:
@@ -252,43 +247,25 @@ def _title(text: str) -> str:
 
 
 async def sent_list(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.sent(context.services, actor)
-    except AccessDenied as problem:
-        await refuse(update, texts, problem)
-        return
-    if not found:
-        await reply(update, texts.t("notice.none_sent"))
-        return
     tz = context.services.config.school.timezone
-    buttons = [
-        kb.button(
-            texts.t(
-                "notice.list_item",
-                date=notice.created_at.astimezone(tz).date().isoformat(),
-                title=_title(notice.text),
-                answered=answered,
-                families=families,
-            ),
-            bt.NoticeStatus(notice.id),
-        )
-        for notice, families, answered in found
-    ]
-    await reply(update, texts.t("notice.list_head"), kb.grid(buttons, 1))
+
+    def item(texts: Texts, found: tuple[service.Notice, int, int]) -> InlineKeyboardButton:
+        notice, families, answered = found
+        date = notice.created_at.astimezone(tz).date().isoformat()
+        text = texts.t("notice.list_item", date=date, title=_title(notice.text), answered=answered, families=families)
+        return kb.button(text, bt.NoticeStatus(notice.id))
+
+    await show_sent(update, context, service.sent, item, head="notice.list_head", none="notice.none_sent")
 
 
 async def status(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        notice, classes, choices = await service.status(context.services, actor, bt.NoticeStatus.of(update).notice)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    notice_id = bt.NoticeStatus.of(update).notice
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.status(services, actor, notice_id), gone="notice.gone"
+    )
+    if fetched is None:
         return
+    texts, (notice, classes, choices) = fetched
     separator = texts.t("list.separator")
     lines = []
     if notice.kind == "read":
@@ -374,16 +351,16 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
             name=FLOW.name,
             entry_points=[CallbackQueryHandler(new, pattern=bt.NoticeNew.pattern)],
             states={
-                AUDIENCE: [FLOW.on_button(bt.NoticePick, audience_picked, check=_of_step(AUDIENCE))],
-                TEMPLATE: [FLOW.on_button(bt.NoticePick, template_picked, check=_of_step(TEMPLATE))],
+                AUDIENCE: [FLOW.on_button(bt.NoticePick, audience_picked, check=at_step(AUDIENCE))],
+                TEMPLATE: [FLOW.on_button(bt.NoticePick, template_picked, check=at_step(TEMPLATE))],
                 COMPOSE: [
                     FLOW.on_text(content, composed),
                     FLOW.on_button(bt.NoticeAction, text_done, check=_action("next")),
                 ],
-                KIND: [FLOW.on_button(bt.NoticePick, kind_picked, check=_of_step(KIND))],
+                KIND: [FLOW.on_button(bt.NoticePick, kind_picked, check=at_step(KIND))],
                 CHOICES: [
                     FLOW.on_parsed(filters.TEXT & ~filters.COMMAND, _choices, "notice.bad_choices", choices_typed),
-                    FLOW.on_button(bt.NoticePick, free_picked, check=_of_step(CHOICES)),
+                    FLOW.on_button(bt.NoticePick, free_picked, check=at_step(CHOICES)),
                 ],
                 PREVIEW: [FLOW.on_button(bt.NoticeAction, send, check=_action("go"))],
             },
