@@ -174,6 +174,13 @@ class Flow(Generic[D]):
         `values`) and the step stays."""
         return self._reading(filters, lambda update, texts: parsed(update, texts, parse, bad, **values), then)
 
+    def on_read(
+        self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]
+    ) -> Handler:
+        """A message (words, a voice message, a photo…) read by `read`, which says why it cannot take one and gives
+        None (the step stays); then `then` with what was read."""
+        return self._reading(filters, read, then)
+
     def _reading(
         self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]
     ) -> Handler:

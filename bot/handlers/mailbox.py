@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -32,15 +33,14 @@ from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     clip_html,
     conversation,
     edit_or_reply,
-    end_flow,
     refuse,
     reply,
     show_page,
 )
+from bot.handlers.flow import Draft, Flow
 from bot.services import AccessDenied, NotFound, access, people
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox_notices import tell_counsellors
@@ -50,11 +50,19 @@ log = logging.getLogger(__name__)
 
 WRITE, PICK_SCHOOL = 0, 1
 PAGE_SIZE = 8
-REPLY_FLOW = "mailbox_reply"
-REPLY_DRAFT = "mailbox_reply_draft"
 REPLY_TEXT = 0
 COUNSELLORS_ONLY = "safety.mailbox.counsellors_only"
 GONE = "safety.mailbox.gone"
+
+
+@dataclass(kw_only=True)
+class Reply(Draft):
+    """A counsellor's reply being typed: the ticket only (the counsellor's own data, nothing about its writer)."""
+
+    ticket_id: int
+
+
+REPLY = Flow("mailbox_reply", Reply, "mailbox_reply_draft", gone=GONE)
 
 # Who is at the writing step, and which of their tickets they answer (None: a new letter), by user id. In memory
 # only (never persisted; see the module docstring): it also tells the inbox and the guard which updates are a letter.
@@ -370,9 +378,8 @@ async def reply_start(update: Update, context: BotContext) -> int:
         await _audit_denied(context, actor.user_id, ticket_id)
         return ConversationHandler.END
     await answer(update)
-    if not await begin_flow(update, context, REPLY_FLOW):
+    if not await REPLY.begin(update, context, Reply(ticket_id=ticket_id)):
         return ConversationHandler.END
-    context.draft[REPLY_DRAFT] = {"ticket_id": ticket_id}
     await reply(update, texts.t("safety.mailbox.ask_reply", limit=MAX_MAILBOX))
     return REPLY_TEXT
 
@@ -381,24 +388,21 @@ async def _audit_denied(context: BotContext, user_id: int, ticket_id: int) -> No
     await access.audit_refusal(context.services, user_id, f"reply={ticket_id}", action="mailbox.denied")
 
 
-async def reply_typed(update: Update, context: BotContext) -> int:
+async def reply_typed(update: Update, context: BotContext, draft: Reply) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
     assert update.message is not None and update.message.text is not None
-    draft = context.draft.get(REPLY_DRAFT)
-    if not draft:
-        return end_flow(context, REPLY_DRAFT)
     try:
         ticket, chat_id, body = await mailbox_service.reply(
-            context.services, actor, int(draft["ticket_id"]), update.message.text
+            context.services, actor, draft.ticket_id, update.message.text
         )
     except mailbox_service.Unsendable as problem:
         await unsendable(update, texts, problem)
         return REPLY_TEXT
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
-        return end_flow(context, REPLY_DRAFT)
-    end_flow(context, REPLY_DRAFT)
+        return REPLY.end(context)
+    REPLY.end(context)
     if ticket.paper:
         await reply(update, texts.t("activity.paper.reply_kept", number=ticket.number))
         return ConversationHandler.END
@@ -429,10 +433,10 @@ async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id:
 
 def build_reply(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return conversation(
-        name=REPLY_FLOW,
+        name=REPLY.name,
         entry_points=[CallbackQueryHandler(reply_start, pattern=bt.MailboxReply.pattern)],
-        states={REPLY_TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, reply_typed)]},
-        draft_keys=(REPLY_DRAFT,),
+        states={REPLY_TEXT: [REPLY.on_text(filters.TEXT & ~filters.COMMAND, reply_typed)]},
+        draft_keys=(REPLY.key,),
         timeout_minutes=timeout_minutes,
     )
 
