@@ -149,16 +149,16 @@ Fetch = Callable[[Services, Actor], Awaitable[T]]
 
 
 async def fetch_pressed(
-    update: Update, context: BotContext, fetch: Fetch[T], *, gone: str = "card.gone"
+    update: Update, context: BotContext, fetch: Fetch[T], *, denied: str = "access.denied", gone: str = "card.gone"
 ) -> tuple[Texts, T] | None:
     """What `fetch` gives the person who pressed a button (or typed a command), the press answered first; None
-    once a refusal is said (not allowed, or no longer there: `gone`)."""
+    once a refusal is said (not allowed: `denied`, or no longer there: `gone`)."""
     await answer(update)
     texts = await context.texts(update)
     try:
         return texts, await fetch(context.services, await context.actor(update))
     except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone=gone)
+        await refuse(update, texts, problem, denied=denied, gone=gone)
         return None
 
 

@@ -271,25 +271,11 @@ async def status(update: Update, context: BotContext) -> None:
     if notice.kind == "read":
         lines.append(texts.t("notice.status_read"))
     for klass in classes:
-        if klass.waiting:
-            lines.append(
-                texts.t(
-                    "notice.status_class",
-                    label=klass.class_label,
-                    answered=klass.answered,
-                    families=klass.families,
-                    waiting=separator.join(klass.waiting[:30]),
-                )
-            )
-        else:
-            lines.append(
-                texts.t(
-                    "notice.status_class_done",
-                    label=klass.class_label,
-                    answered=klass.answered,
-                    families=klass.families,
-                )
-            )
+        key = "notice.status_class" if klass.waiting else "notice.status_class_done"  # all answered: no names
+        waiting = separator.join(klass.waiting[:30])
+        lines.append(
+            texts.t(key, label=klass.class_label, answered=klass.answered, families=klass.families, waiting=waiting)
+        )
     for index, label in enumerate(notice.choices):
         lines.append(texts.t("notice.status_choice", choice=label, count=choices.get(index, 0)))
     own_lines, hear = await notice_replies.own_answers(update, context, texts, notice)

@@ -21,7 +21,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.callback_data import Button
 from bot.domain.messages import Attachment
-from bot.handlers.common import BotContext, Callback, answer, conversation, refuse, reply
+from bot.handlers.common import BotContext, Callback, answer, conversation, fetch_pressed, refuse, reply
 from bot.handlers.flow import D, Draft, Flow, Then
 from bot.handlers.parent_messages import MEDIA, words_or_media
 from bot.services import AccessDenied, NotFound
@@ -123,22 +123,35 @@ async def own_answers(
     return lines, kb.grid(buttons, 1) if buttons else None
 
 
+async def _family_answer(
+    update: Update, context: BotContext, notice_id: int, user_id: int
+) -> tuple[Texts, service.FreeAnswer] | None:
+    """One family's own answer to a notice the sender follows, the press answered; None once "gone" is said."""
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.free_answers(services, actor, notice_id, user_id),
+        gone="notice.gone",
+    )  # fmt: skip
+    if fetched is None:
+        return None
+    texts, found = fetched
+    if not found:
+        await reply(update, texts.t("notice.gone"))
+        return None
+    return texts, found[0]
+
+
 async def hear(update: Update, context: BotContext) -> None:
     """The sender hears one family's voice answer (or sees its photo): sent again by its file_id."""
-    await answer(update)
-    texts = await context.texts(update)
     button = bt.NoticeHear.of(update)
-    try:
-        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    fetched = await _family_answer(update, context, button.notice, button.user)
+    if fetched is None:
         return
+    texts, one = fetched
     chat = update.effective_chat
-    file_id = found[0].media_file if found else None
+    file_id = one.media_file
     if file_id is None or chat is None:
         await reply(update, texts.t("notice.gone"))
         return
-    one = found[0]
     caption = texts.t("notice.reply.caption", name=one.name, label=one.class_label, text=one.text)
     if one.media_kind == "voice":
         await chat.send_voice(file_id, caption=caption, parse_mode=ParseMode.HTML)
@@ -148,18 +161,12 @@ async def hear(update: Update, context: BotContext) -> None:
 
 async def back_start(update: Update, context: BotContext) -> int:
     """nb:<notice>:<family>: the sender answers one family's answer, by voice, in words or with a photo."""
-    await answer(update)
-    texts = await context.texts(update)
     button = bt.NoticeAnswerBack.of(update)
-    try:
-        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    fetched = await _family_answer(update, context, button.notice, button.user)
+    if fetched is None:
         return ConversationHandler.END
-    if not found:
-        await reply(update, texts.t("notice.gone"))
-        return ConversationHandler.END
-    draft = AnswerBack(notice_id=button.notice, user_id=button.user, name=found[0].name)
+    texts, one = fetched
+    draft = AnswerBack(notice_id=button.notice, user_id=button.user, name=one.name)
     if not await BACK.begin(update, context, draft):
         return ConversationHandler.END
     await reply(update, texts.t("notice.back.ask", name=draft.name, limit=ANSWER_LIMIT))

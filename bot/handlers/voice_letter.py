@@ -23,7 +23,7 @@ from bot import keyboards as kb
 from bot.domain.messages import Attachment
 from bot.domain.models import Child
 from bot.domain.roles import Actor
-from bot.handlers.common import BotContext, answer, conversation, refuse, reply
+from bot.handlers.common import BotContext, answer, conversation, fetch_pressed, refuse, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
 from bot.services import AccessDenied, NotFound, Services
@@ -39,7 +39,7 @@ class Recording(Draft):
 
 
 @dataclass(kw_only=True)
-class LetterAnswer(Draft):
+class Answering(Draft):
     """The letter a parent answers."""
 
     letter_id: int
@@ -47,7 +47,7 @@ class LetterAnswer(Draft):
 
 # A draft gone: the child's record was erased meanwhile (its draft named the child), or the letter went with it.
 RECORD = Flow("voice_letter", Recording, "voice_letter", gone="card.gone")
-ANSWER = Flow("letter_answer", LetterAnswer, "letter_answer", gone="letter.gone")
+ANSWER = Flow("letter_answer", Answering, "letter_answer", gone="letter.gone")
 RECORDING, TYPING = 0, 1
 
 
@@ -64,14 +64,14 @@ async def card_part(
 
 
 async def menu(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.overview(context.services, actor, bt.LetterMenu.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="access.child_denied")
+    child_id = bt.LetterMenu.of(update).child
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.overview(services, actor, child_id),
+        denied="access.child_denied",
+    )  # fmt: skip
+    if fetched is None:
         return
+    texts, found = fetched
     tz = context.services.config.school.timezone
     lines = [texts.t("letter.menu_head", child=found.child.name, waiting=found.waiting)]
     buttons = [kb.button(texts.t("letter.new_button"), bt.LetterNew(found.child.id))]
@@ -96,14 +96,13 @@ async def menu(update: Update, context: BotContext) -> None:
 async def play(update: Update, context: BotContext) -> None:
     """An answer played to the child at family time: sent again by its file_id (or its words), then no longer
     waiting."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.play(context.services, actor, bt.LetterPlay.of(update).answer)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="letter.gone")
+    answer_id = bt.LetterPlay.of(update).answer
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.play(services, actor, answer_id), gone="letter.gone"
+    )
+    if fetched is None:
         return
+    texts, found = fetched
     chat = update.effective_chat
     if chat is None:
         return
@@ -120,15 +119,14 @@ async def play(update: Update, context: BotContext) -> None:
 
 
 async def record_start(update: Update, context: BotContext) -> int:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     child_id = bt.LetterNew.of(update).child
-    try:
-        child = await service.child_for_letter(context.services, actor, child_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="access.child_denied")
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.child_for_letter(services, actor, child_id),
+        denied="access.child_denied",
+    )  # fmt: skip
+    if fetched is None:
         return ConversationHandler.END
+    texts, child = fetched
     if not await RECORD.begin(update, context, Recording(child_id=child.id)):
         return ConversationHandler.END
     await reply(update, texts.t("letter.ask_voice", child=child.name))
@@ -167,7 +165,7 @@ async def answer_start(update: Update, context: BotContext) -> int:
     except NotFound:
         await reply(update, texts.t("letter.gone"))
         return ConversationHandler.END
-    if not await ANSWER.begin(update, context, LetterAnswer(letter_id=letter_id)):
+    if not await ANSWER.begin(update, context, Answering(letter_id=letter_id)):
         return ConversationHandler.END
     await reply(update, texts.t("letter.ask_answer"))
     return TYPING
@@ -178,7 +176,7 @@ async def _words_or_media(update: Update, texts: Texts) -> tuple[str, Attachment
 
 
 async def answer_sent(
-    update: Update, context: BotContext, texts: Texts, draft: LetterAnswer, sent: tuple[str, Attachment | None]
+    update: Update, context: BotContext, texts: Texts, draft: Answering, sent: tuple[str, Attachment | None]
 ) -> int:
     """The parent's voice message, photo or words for the child."""
     assert update.effective_user is not None
