@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,8 +41,8 @@ from bot.handlers.common import (
     reply,
     show_page,
 )
-from bot.handlers.flow import Draft, Flow
-from bot.services import AccessDenied, NotFound, access, people
+from bot.handlers.flow import D, Draft, Flow, T
+from bot.services import AccessDenied, NotFound, Services, access, people
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox_notices import tell_counsellors
 from bot.texts import Texts, texts_for
@@ -369,40 +370,67 @@ async def close_ticket(update: Update, context: BotContext) -> None:
     await answer(update, texts.t("safety.mailbox.closed" if closed else "safety.mailbox.already_closed"))
 
 
-async def reply_start(update: Update, context: BotContext) -> int:
+async def begin_typing(
+    update: Update, context: BotContext, flow: Flow[D], draft: D, *, allowed: bool, refused: str, ask: str
+) -> bool:
+    """The entry of a counsellor's typing flow (a reply, a paper letter): someone not `allowed` gets an alert and
+    the refusal is audited (`refused` names what was asked for); otherwise the flow begins and `ask` is said."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    ticket_id = bt.MailboxReply.of(update).ticket
-    if not may_do(actor, Access.READ_MAILBOX):
-        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
-        await _audit_denied(context, actor.user_id, ticket_id)
-        return ConversationHandler.END
+    if not allowed:
+        await answer(update, texts.t(COUNSELLORS_ONLY), alert=True)
+        await access.audit_refusal(context.services, actor.user_id, refused, action="mailbox.denied")
+        return False
     await answer(update)
-    if not await REPLY.begin(update, context, Reply(ticket_id=ticket_id)):
-        return ConversationHandler.END
-    await reply(update, texts.t("safety.mailbox.ask_reply", limit=MAX_MAILBOX))
-    return REPLY_TEXT
+    if not await flow.begin(update, context, draft):
+        return False
+    await reply(update, texts.t(ask, limit=MAX_MAILBOX))
+    return True
 
 
-async def _audit_denied(context: BotContext, user_id: int, ticket_id: int) -> None:
-    await access.audit_refusal(context.services, user_id, f"reply={ticket_id}", action="mailbox.denied")
+async def reply_start(update: Update, context: BotContext) -> int:
+    ticket_id = bt.MailboxReply.of(update).ticket
+    allowed = may_do(await context.actor(update), Access.READ_MAILBOX)
+    draft = Reply(ticket_id=ticket_id)
+    begun = await begin_typing(
+        update, context, REPLY, draft, allowed=allowed, refused=f"reply={ticket_id}", ask="safety.mailbox.ask_reply"
+    )
+    return REPLY_TEXT if begun else ConversationHandler.END
 
 
-async def reply_typed(update: Update, context: BotContext, draft: Reply) -> int:
+async def send_typed(
+    update: Update,
+    context: BotContext,
+    flow: Flow[D],
+    state: int,
+    send: Callable[[Services, Actor, str], Awaitable[T]],
+) -> tuple[Texts, T] | int:
+    """A counsellor's typed words, into the mailbox by `send`: what it gave, the flow ended. Otherwise the state
+    to return: empty, too long or unreadable words are said and the step (`state`) stays; a refusal is said and
+    the flow ends."""
     texts = await context.texts(update)
     actor = await context.actor(update)
     assert update.message is not None and update.message.text is not None
     try:
-        ticket, chat_id, body = await mailbox_service.reply(
-            context.services, actor, draft.ticket_id, update.message.text
-        )
+        done = await send(context.services, actor, update.message.text)
     except mailbox_service.Unsendable as problem:
         await unsendable(update, texts, problem)
-        return REPLY_TEXT
+        return state
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
-        return REPLY.end(context)
-    REPLY.end(context)
+        return flow.end(context)
+    flow.end(context)
+    return texts, done
+
+
+async def reply_typed(update: Update, context: BotContext, draft: Reply) -> int:
+    sent = await send_typed(
+        update, context, REPLY, REPLY_TEXT,
+        lambda services, actor, text: mailbox_service.reply(services, actor, draft.ticket_id, text),
+    )  # fmt: skip
+    if isinstance(sent, int):
+        return sent
+    texts, (ticket, chat_id, body) = sent
     if ticket.paper:
         await reply(update, texts.t("activity.paper.reply_kept", number=ticket.number))
         return ConversationHandler.END
