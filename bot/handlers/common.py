@@ -162,6 +162,24 @@ async def fetch_pressed(
         return None
 
 
+FetchOne = Callable[[Services, Actor, int], Awaitable[T]]
+
+
+async def fetch_one(
+    update: Update,
+    context: BotContext,
+    fetch: FetchOne[T],
+    item: int,
+    *,
+    denied: str = "access.denied",
+    gone: str = "card.gone",
+) -> tuple[Texts, T] | None:
+    """As fetch_pressed, for one item (the pressed button's child, notice…) by its id."""
+    return await fetch_pressed(
+        update, context, lambda services, actor: fetch(services, actor, item), denied=denied, gone=gone
+    )
+
+
 async def show_sent(
     update: Update,
     context: BotContext,

@@ -26,7 +26,7 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
-from bot.handlers.common import BotContext, answer, conversation, fetch_pressed, refuse, reply, show_sent
+from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import STALE, Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
@@ -259,10 +259,7 @@ async def sent_list(update: Update, context: BotContext) -> None:
 
 
 async def status(update: Update, context: BotContext) -> None:
-    notice_id = bt.NoticeStatus.of(update).notice
-    fetched = await fetch_pressed(
-        update, context, lambda services, actor: service.status(services, actor, notice_id), gone="notice.gone"
-    )
+    fetched = await fetch_one(update, context, service.status, bt.NoticeStatus.of(update).notice, gone="notice.gone")
     if fetched is None:
         return
     texts, (notice, classes, choices) = fetched

@@ -26,7 +26,7 @@ from bot.domain import surveys as rules
 from bot.domain.messages import Outgoing
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput
-from bot.handlers.common import BotContext, answer, conversation, fetch_pressed, refuse, reply, show_sent
+from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import surveys as service
@@ -163,9 +163,7 @@ async def sent_list(update: Update, context: BotContext) -> None:
 
 async def status(update: Update, context: BotContext) -> None:
     survey_id = bt.SurveyStatus.of(update).survey
-    fetched = await fetch_pressed(
-        update, context, lambda services, actor: service.status(services, actor, survey_id), gone="survey.gone"
-    )
+    fetched = await fetch_one(update, context, service.status, survey_id, gone="survey.gone")
     if fetched is None:
         return
     texts, (survey, classes, counts) = fetched

@@ -23,7 +23,7 @@ from bot import keyboards as kb
 from bot.domain.messages import Attachment
 from bot.domain.models import Child
 from bot.domain.roles import Actor
-from bot.handlers.common import BotContext, answer, conversation, fetch_pressed, refuse, reply
+from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
 from bot.services import AccessDenied, NotFound, Services
@@ -65,10 +65,7 @@ async def card_part(
 
 async def menu(update: Update, context: BotContext) -> None:
     child_id = bt.LetterMenu.of(update).child
-    fetched = await fetch_pressed(
-        update, context, lambda services, actor: service.overview(services, actor, child_id),
-        denied="access.child_denied",
-    )  # fmt: skip
+    fetched = await fetch_one(update, context, service.overview, child_id, denied="access.child_denied")
     if fetched is None:
         return
     texts, found = fetched
@@ -96,10 +93,7 @@ async def menu(update: Update, context: BotContext) -> None:
 async def play(update: Update, context: BotContext) -> None:
     """An answer played to the child at family time: sent again by its file_id (or its words), then no longer
     waiting."""
-    answer_id = bt.LetterPlay.of(update).answer
-    fetched = await fetch_pressed(
-        update, context, lambda services, actor: service.play(services, actor, answer_id), gone="letter.gone"
-    )
+    fetched = await fetch_one(update, context, service.play, bt.LetterPlay.of(update).answer, gone="letter.gone")
     if fetched is None:
         return
     texts, found = fetched
@@ -120,10 +114,7 @@ async def play(update: Update, context: BotContext) -> None:
 
 async def record_start(update: Update, context: BotContext) -> int:
     child_id = bt.LetterNew.of(update).child
-    fetched = await fetch_pressed(
-        update, context, lambda services, actor: service.child_for_letter(services, actor, child_id),
-        denied="access.child_denied",
-    )  # fmt: skip
+    fetched = await fetch_one(update, context, service.child_for_letter, child_id, denied="access.child_denied")
     if fetched is None:
         return ConversationHandler.END
     texts, child = fetched
