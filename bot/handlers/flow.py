@@ -30,6 +30,7 @@ from bot.handlers.common import (
     answer,
     answer_stale,
     command_in_flow,
+    conversation,
     end_flow,
     end_saved,
     enter_flow,
@@ -111,6 +112,21 @@ class Flow(Generic[D]):
         self.name, self.kind, self.key = name, kind, key
         self.gone = gone  # what a step without its draft says (None: "this form ended, start it again")
 
+    def conversation(
+        self,
+        *,
+        entry_points: list[Handler],
+        states: dict[object, list[Handler]],
+        timeout_minutes: int,
+        hint_key: str = "flow.hint_text",
+    ) -> ConversationHandler[BotContext]:
+        """The flow's persistent ConversationHandler (see common.conversation): named after the flow, its draft
+        dropped at /cancel and at the timeout."""
+        return conversation(
+            name=self.name, entry_points=entry_points, states=states, draft_keys=(self.key,),
+            timeout_minutes=timeout_minutes, hint_key=hint_key,
+        )  # fmt: skip
+
     def get(self, context: BotContext) -> D | None:
         return load(self.kind, context.draft.get(self.key))
 
@@ -130,6 +146,14 @@ class Flow(Generic[D]):
             return False
         self.put(context, draft)
         return True
+
+    async def open(self, update: Update, context: BotContext, draft: D, question: str, state: int) -> int:
+        """As begin (for anyone), then the first question is asked: the state of its step, or END when another
+        flow is under way."""
+        if not await self.begin(update, context, draft):
+            return ConversationHandler.END
+        await reply(update, question)
+        return state
 
     def end(self, context: BotContext) -> int:
         return end_flow(context, self.key)

@@ -35,7 +35,6 @@ from bot.handlers.common import (
     BotContext,
     answer,
     clip_html,
-    conversation,
     edit_or_reply,
     refuse,
     reply,
@@ -371,31 +370,28 @@ async def close_ticket(update: Update, context: BotContext) -> None:
 
 
 async def begin_typing(
-    update: Update, context: BotContext, flow: Flow[D], draft: D, *, allowed: bool, refused: str, ask: str
-) -> bool:
+    update: Update, context: BotContext, flow: Flow[D], draft: D, state: int, *, allowed: bool, refused: str, ask: str
+) -> int:
     """The entry of a counsellor's typing flow (a reply, a paper letter): someone not `allowed` gets an alert and
-    the refusal is audited (`refused` names what was asked for); otherwise the flow begins and `ask` is said."""
+    the refusal is audited (`refused` names what was asked for); otherwise the flow opens with `ask`."""
     texts = await context.texts(update)
     actor = await context.actor(update)
     if not allowed:
         await answer(update, texts.t(COUNSELLORS_ONLY), alert=True)
         await access.audit_refusal(context.services, actor.user_id, refused, action="mailbox.denied")
-        return False
+        return ConversationHandler.END
     await answer(update)
-    if not await flow.begin(update, context, draft):
-        return False
-    await reply(update, texts.t(ask, limit=MAX_MAILBOX))
-    return True
+    return await flow.open(update, context, draft, texts.t(ask, limit=MAX_MAILBOX), state)
 
 
 async def reply_start(update: Update, context: BotContext) -> int:
     ticket_id = bt.MailboxReply.of(update).ticket
     allowed = may_do(await context.actor(update), Access.READ_MAILBOX)
     draft = Reply(ticket_id=ticket_id)
-    begun = await begin_typing(
-        update, context, REPLY, draft, allowed=allowed, refused=f"reply={ticket_id}", ask="safety.mailbox.ask_reply"
-    )
-    return REPLY_TEXT if begun else ConversationHandler.END
+    return await begin_typing(
+        update, context, REPLY, draft, REPLY_TEXT, allowed=allowed, refused=f"reply={ticket_id}",
+        ask="safety.mailbox.ask_reply",
+    )  # fmt: skip
 
 
 async def send_typed(
@@ -460,11 +456,9 @@ async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id:
 
 
 def build_reply(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=REPLY.name,
+    return REPLY.conversation(
         entry_points=[CallbackQueryHandler(reply_start, pattern=bt.MailboxReply.pattern)],
         states={REPLY_TEXT: [REPLY.on_text(filters.TEXT & ~filters.COMMAND, reply_typed)]},
-        draft_keys=(REPLY.key,),
         timeout_minutes=timeout_minutes,
     )
 

@@ -26,7 +26,7 @@ from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
-from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply, show_sent
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import STALE, Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
@@ -330,8 +330,7 @@ async def weekly_ack(update: Update, context: BotContext) -> None:
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     content = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL | filters.VOICE
     return [
-        conversation(
-            name=FLOW.name,
+        FLOW.conversation(
             entry_points=[CallbackQueryHandler(new, pattern=bt.NoticeNew.pattern)],
             states={
                 AUDIENCE: [FLOW.on_button(bt.NoticePick, audience_picked, check=at_step(AUDIENCE))],
@@ -347,7 +346,6 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                 ],
                 PREVIEW: [FLOW.on_button(bt.NoticeAction, send, check=_action("go"))],
             },
-            draft_keys=(FLOW.key,),
             timeout_minutes=timeout_minutes,
             hint_key="notice.hint",
         ),

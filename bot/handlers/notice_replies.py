@@ -21,7 +21,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.callback_data import Button
 from bot.domain.messages import Attachment
-from bot.handlers.common import BotContext, Callback, answer, conversation, fetch_pressed, refuse, reply
+from bot.handlers.common import BotContext, Callback, answer, fetch_pressed, refuse, reply
 from bot.handlers.flow import D, Draft, Flow, Then
 from bot.handlers.parent_messages import MEDIA, words_or_media
 from bot.services import AccessDenied, NotFound
@@ -68,10 +68,9 @@ async def start(update: Update, context: BotContext) -> int:
     if check != "waiting":
         await reply(update, texts.t(OUTCOME[check]))
         return ConversationHandler.END
-    if not await FLOW.begin(update, context, FamilyReply(notice_id=notice_id)):
-        return ConversationHandler.END
-    await reply(update, texts.t("notice.reply.ask", limit=ANSWER_LIMIT))
-    return TYPING
+    return await FLOW.open(
+        update, context, FamilyReply(notice_id=notice_id), texts.t("notice.reply.ask", limit=ANSWER_LIMIT), TYPING
+    )
 
 
 Sent = tuple[str, Attachment | None]
@@ -167,10 +166,9 @@ async def back_start(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     texts, one = fetched
     draft = AnswerBack(notice_id=button.notice, user_id=button.user, name=one.name)
-    if not await BACK.begin(update, context, draft):
-        return ConversationHandler.END
-    await reply(update, texts.t("notice.back.ask", name=draft.name, limit=ANSWER_LIMIT))
-    return TYPING
+    return await BACK.open(
+        update, context, draft, texts.t("notice.back.ask", name=draft.name, limit=ANSWER_LIMIT), TYPING
+    )
 
 
 async def back_answered(update: Update, context: BotContext, texts: Texts, draft: AnswerBack, sent: Sent) -> int:
@@ -189,18 +187,16 @@ async def back_answered(update: Update, context: BotContext, texts: Texts, draft
 
 
 def _one_answer(
-    flow: Flow[D], start: Callback, button: type[Button], then: Then[D, Sent], timeout_minutes: int
+    flow: Flow[D], start: Callback, kind: type[Button], then: Then[D, Sent], timeout_minutes: int
 ) -> ConversationHandler[BotContext]:
-    """A flow of one answer, in words, by voice or with a photo, after a button."""
+    """A flow of one answer, in words, by voice or with a photo, after a button of kind `kind`."""
 
     async def read(update: Update, texts: Texts) -> Sent | None:
         return await words_or_media(update, texts, ANSWER_LIMIT)
 
-    return conversation(
-        name=flow.name,
-        entry_points=[CallbackQueryHandler(start, pattern=button.pattern)],
+    return flow.conversation(
+        entry_points=[CallbackQueryHandler(start, pattern=kind.pattern)],
         states={TYPING: [flow.on_read((filters.TEXT & ~filters.COMMAND) | MEDIA, read, then)]},
-        draft_keys=(flow.key,),
         timeout_minutes=timeout_minutes,
         hint_key="notice.reply.hint",
     )

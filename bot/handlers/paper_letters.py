@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
-from bot.handlers.common import BotContext, conversation, reply
+from bot.handlers.common import BotContext, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.mailbox import begin_typing, send_typed
 from bot.services import mailbox as mailbox_service
@@ -31,10 +31,10 @@ async def paper_start(update: Update, context: BotContext) -> int:
     school_id = bt.MailboxPaper.of(update).school
     allowed = school_id in mailbox_service.reading_schools(await context.actor(update))
     draft = PaperLetter(school=school_id)
-    begun = await begin_typing(
-        update, context, PAPER, draft, allowed=allowed, refused=f"paper={school_id}", ask="activity.paper.ask"
-    )
-    return PAPER_TEXT if begun else ConversationHandler.END
+    return await begin_typing(
+        update, context, PAPER, draft, PAPER_TEXT, allowed=allowed, refused=f"paper={school_id}",
+        ask="activity.paper.ask",
+    )  # fmt: skip
 
 
 async def paper_typed(update: Update, context: BotContext, draft: PaperLetter) -> int:
@@ -52,10 +52,8 @@ async def paper_typed(update: Update, context: BotContext, draft: PaperLetter) -
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=PAPER.name,
+    return PAPER.conversation(
         entry_points=[CallbackQueryHandler(paper_start, pattern=bt.MailboxPaper.pattern)],
         states={PAPER_TEXT: [PAPER.on_text(filters.TEXT & ~filters.COMMAND, paper_typed)]},
-        draft_keys=(PAPER.key,),
         timeout_minutes=timeout_minutes,
     )

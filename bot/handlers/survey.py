@@ -26,7 +26,7 @@ from bot.domain import surveys as rules
 from bot.domain.messages import Outgoing
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput
-from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply, show_sent
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import surveys as service
@@ -250,8 +250,7 @@ async def decided(update: Update, context: BotContext) -> None:
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        conversation(
-            name=FLOW.name,
+        FLOW.conversation(
             entry_points=[CallbackQueryHandler(new, pattern=bt.SurveyNew.pattern)],
             states={
                 TEMPLATE: [FLOW.on_button(bt.SurveyPick, template_picked, check=at_step(TEMPLATE))],
@@ -259,7 +258,6 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                 AUDIENCE: [FLOW.on_button(bt.SurveyPick, audience_picked, check=at_step(AUDIENCE))],
                 PREVIEW: [FLOW.on_button(bt.SurveyAction, send)],
             },
-            draft_keys=(FLOW.key,),
             timeout_minutes=timeout_minutes,
             hint_key="survey.hint",
         )

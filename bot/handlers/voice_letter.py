@@ -23,9 +23,9 @@ from bot import keyboards as kb
 from bot.domain.messages import Attachment
 from bot.domain.models import Child
 from bot.domain.roles import Actor
-from bot.handlers.common import BotContext, answer, conversation, fetch_one, refuse, reply
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply
 from bot.handlers.flow import Draft, Flow
-from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
+from bot.handlers.parent_messages import MEDIA, read_message
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import voice_letters as service
 from bot.texts import Texts
@@ -118,10 +118,9 @@ async def record_start(update: Update, context: BotContext) -> int:
     if fetched is None:
         return ConversationHandler.END
     texts, child = fetched
-    if not await RECORD.begin(update, context, Recording(child_id=child.id)):
-        return ConversationHandler.END
-    await reply(update, texts.t("letter.ask_voice", child=child.name))
-    return RECORDING
+    return await RECORD.open(
+        update, context, Recording(child_id=child.id), texts.t("letter.ask_voice", child=child.name), RECORDING
+    )
 
 
 async def recorded(update: Update, context: BotContext, draft: Recording) -> int:
@@ -156,14 +155,7 @@ async def answer_start(update: Update, context: BotContext) -> int:
     except NotFound:
         await reply(update, texts.t("letter.gone"))
         return ConversationHandler.END
-    if not await ANSWER.begin(update, context, Answering(letter_id=letter_id)):
-        return ConversationHandler.END
-    await reply(update, texts.t("letter.ask_answer"))
-    return TYPING
-
-
-async def _words_or_media(update: Update, texts: Texts) -> tuple[str, Attachment | None] | None:
-    return await words_or_media(update, texts, MESSAGE_LIMIT)
+    return await ANSWER.open(update, context, Answering(letter_id=letter_id), texts.t("letter.ask_answer"), TYPING)
 
 
 async def answer_sent(
@@ -182,19 +174,15 @@ async def answer_sent(
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    record = conversation(
-        name=RECORD.name,
+    record = RECORD.conversation(
         entry_points=[CallbackQueryHandler(record_start, pattern=bt.LetterNew.pattern)],
         states={RECORDING: [RECORD.on_text(filters.VOICE, recorded)]},
-        draft_keys=(RECORD.key,),
         timeout_minutes=timeout_minutes,
         hint_key="letter.record_hint",
     )
-    answer_flow = conversation(
-        name=ANSWER.name,
+    answer_flow = ANSWER.conversation(
         entry_points=[CallbackQueryHandler(answer_start, pattern=bt.LetterAnswer.pattern)],
-        states={TYPING: [ANSWER.on_read((filters.TEXT & ~filters.COMMAND) | MEDIA, _words_or_media, answer_sent)]},
-        draft_keys=(ANSWER.key,),
+        states={TYPING: [ANSWER.on_read((filters.TEXT & ~filters.COMMAND) | MEDIA, read_message, answer_sent)]},
         timeout_minutes=timeout_minutes,
         hint_key="letter.answer_hint",
     )
