@@ -123,3 +123,53 @@ async def test_a_concern_stored_the_old_way_goes_on_after_a_restart(harness: Har
     await s.teacher.press("今天")
     assert "已上报" in s.teacher.last_text
     assert [(c["kind"], c["description"]) for c in await rows(harness, "concerns")] == [("alone", "一个人在家。")]
+
+
+async def test_a_notice_stored_the_old_way_goes_on_and_an_earlier_steps_button_is_stale(harness: Harness) -> None:
+    _admin, teacher, _child_id, _parents = await parents_school(harness)
+    await teacher.send("/notice")
+    await teacher.press("写新通知")
+    audiences = teacher.last_with_buttons()
+    await teacher.press("三年级2班全体家长")
+    await teacher.press("自己写")
+    data = await _stored(harness, teacher.id)
+    draft = data["notice"]
+    assert isinstance(draft, dict)
+    draft["stage"] = "2"  # the step mark the notice kept before its state said it
+    del draft["choices"], draft["media_kind"], draft["media_file"], draft["kind"]  # keys it did not have yet
+    await _store(harness, teacher.id, data)
+    await harness.crash_restart()
+    await teacher.send("周六开家长会。")
+    assert "周六开家长会" in teacher.last_text
+    await teacher.press("三年级2班全体家长", message=audiences)  # the audience's button again, while writing
+    assert teacher.alerts()[-1] == "这个按钮已经失效了，请使用最新消息中的按钮。"
+    await teacher.press("下一步")
+    await teacher.press("确认")
+    await teacher.press("发送")
+    assert "发送给 1 户家长" in teacher.last_text
+    assert await harness.fetchval("SELECT text FROM notices") == "周六开家长会。"
+
+
+async def test_a_typed_questionnaire_stored_the_old_way_goes_on_and_an_earlier_steps_button_is_stale(
+    harness: Harness,
+) -> None:
+    _admin, teacher, _child_id, _parents = await parents_school(harness)
+    await teacher.send("/survey")
+    await teacher.press("发新问卷")
+    templates = teacher.last_with_buttons()
+    await teacher.press("自己写")
+    await teacher.send("午餐情况调查\n\n孩子在家吃早饭吗？\n每天吃\n不吃")
+    data = await _stored(harness, teacher.id)
+    draft = data["survey"]
+    assert isinstance(draft, dict)
+    draft["stage"] = "2"  # the step mark the questionnaire kept before its state said it
+    del draft["template"], draft["audience"]  # keys it did not have yet
+    await _store(harness, teacher.id, data)
+    await harness.crash_restart()
+    await teacher.press("学期摸底排查", message=templates)  # a ready questionnaire's button, at the audience's step
+    assert teacher.alerts()[-1] == "这个按钮已经失效了，请使用最新消息中的按钮。"
+    await teacher.press("三年级2班全体家长（每户一份）")
+    assert "午餐情况调查" in teacher.last_text and "（1 题）" in teacher.last_text, teacher.last_text
+    await teacher.press("发送")
+    assert "已发出 1 份问卷" in teacher.last_text
+    assert await harness.fetchval("SELECT title FROM surveys") == "午餐情况调查"

@@ -12,7 +12,7 @@ UserId = Annotated[int, digits(15)]  # a Telegram user id
 Page = Annotated[int, digits(5)]
 Days = Annotated[int, digits(3)]
 Step = Annotated[int, Match(r"\d+", "99")]  # a step of a form (the form's own index)
-Nonce = Annotated[str, Match(r"\w+", "f" * 6)]  # one run of a flow (care_picker.new_nonce)
+Nonce = Annotated[str, Match(r"\w+", "f" * 6)]  # one run of a flow (flow.new_nonce)
 Value = Annotated[str, Match(r"[\w-]+", "x" * 16)]  # a choice of a form field, or a class id
 # bot.domain.stats.Scope.encode(): the county, a school, a grade of a school, a class
 ScopeCode = Annotated[str, Match(r"k|s|s\d{1,9}|g\d{1,9}(?:\.\d{1,9})?|c\d{1,9}", "g999999999.999999999")]

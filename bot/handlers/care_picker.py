@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic
+from typing import Generic
 
 from telegram import Update
 from telegram.ext import ConversationHandler, filters
@@ -13,26 +13,14 @@ from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do
 from bot.domain.validation import InvalidInput, clean_text
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    answer_stale,
-    command_args,
-    end_flow,
-    enter_flow,
-    refuse,
-    reply,
-)
-from bot.handlers.flow import D, Flow, Handler, new_nonce, new_token
+from bot.handlers.common import BotContext, command_args, refuse, reply
+from bot.handlers.flow import D, Flow, Handler
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.texts import Texts
 
-__all__ = ["new_nonce", "new_token"]  # the flows not yet on handlers/flow.py take them from here
-
 PICK_LIMIT = 8
 Finder = Callable[[Services, Actor, str], Awaitable[tuple[list[Child], int]]]
-Chosen = Callable[[Update, BotContext, Texts, Child], Awaitable[int]]
 ChosenFor = Callable[[Update, BotContext, Texts, D, Child], Awaitable[int]]
 
 
@@ -110,98 +98,6 @@ async def search(
     key = "care.pick_many" if total <= PICK_LIMIT else "care.pick_too_many"
     await reply(update, texts.t(key, total=total, shown=min(total, PICK_LIMIT)), kb.grid(buttons, 2))
     return None
-
-
-async def typed_name(
-    update: Update,
-    context: BotContext,
-    *,
-    draft_key: str,
-    pick: type[bt.ChildPick],
-    finder: Finder,
-    state: int,
-    chosen: Chosen,
-) -> int:
-    """The pick step's typed name: one match goes on to `chosen`; otherwise the step stays (buttons offered, or
-    told none matched). Without a draft (ended elsewhere) the flow ends quietly."""
-    texts = await context.texts(update)
-    draft = context.draft.get(draft_key)
-    if draft is None:
-        return end_flow(context, draft_key)
-    child = await search(update, context, texts, pick=pick, nonce=draft["nonce"], finder=finder)
-    return state if child is None else await chosen(update, context, texts, child)
-
-
-async def child_for_care(update: Update, context: BotContext, texts: Texts, child_id: int) -> Child | None:
-    """The child on a pressed button, re-checked (ids come from the client); refused or gone: say so, None."""
-    actor = await context.actor(update)
-    try:
-        return await care_service.child_for_care(context.services, actor, child_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="access.child_denied")
-        return None
-
-
-async def pressed(
-    update: Update, context: BotContext, draft_key: str, nonce: str, *, stage: str | None, valid: bool = True
-) -> dict[str, Any] | None:
-    """The flow's draft, if the pressed button (carrying `nonce`) belongs to this run of the flow and to its current
-    step (`stage`, unless None): the press is answered. Otherwise the button is stale: an alert says so, and None
-    comes back."""
-    draft: dict[str, Any] | None = context.draft.get(draft_key)
-    if draft is None or not valid or nonce != draft["nonce"] or (stage is not None and draft.get("stage") != stage):
-        await answer_stale(update, context)
-        return None
-    await answer(update)
-    return draft
-
-
-def may_log_care(actor: Actor) -> bool:
-    """Who may open /checkin and /visit: admins, and staff with a class or a mentee."""
-    return may_do(actor, Access.LOG_CARE)
-
-
-async def start_care_flow(
-    update: Update,
-    context: BotContext,
-    *,
-    flow: str,
-    draft_key: str,
-    draft: dict[str, Any],
-    pick: type[bt.ChildPick],
-    prompt_key: str,
-    state: int,
-    chosen: Chosen,
-) -> int:
-    """The entry of /checkin and /visit: staff who may log care only; `/command name` with one match goes on at once."""
-    actor = await context.actor(update)
-    if not await enter_flow(update, context, flow, allowed=may_log_care(actor)):
-        return ConversationHandler.END
-    context.draft[draft_key] = draft
-    texts = await context.texts(update)
-    child = await open_pick(
-        update, context, texts, query=command_args(context), pick=pick, nonce=draft["nonce"], prompt_key=prompt_key
-    )
-    return state if child is None else await chosen(update, context, texts, child)
-
-
-async def picked_for_care(
-    update: Update,
-    context: BotContext,
-    *,
-    draft_key: str,
-    pick: type[bt.ChildPick],
-    stage: str | None,
-    state: int,
-    chosen: Chosen,
-) -> int:
-    """A quick pick or search result of /checkin or /visit: the button must be this flow's, the child is re-checked."""
-    button = pick.of(update)
-    if await pressed(update, context, draft_key, button.nonce, stage=stage) is None:
-        return state
-    texts = await context.texts(update)
-    child = await child_for_care(update, context, texts, button.child)
-    return state if child is None else await chosen(update, context, texts, child)
 
 
 async def care_recheck(services: Services, actor: Actor, child_id: int) -> Child:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import buttons as bt
+from bot import keyboards as kb
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services, people
@@ -142,6 +143,61 @@ async def show_page(update: Update, context: BotContext, page: Page, button: typ
     await answer(update)
     texts = await context.texts(update)
     await page(update, context, texts, button.of(update).page if update.callback_query else 0)
+
+
+Fetch = Callable[[Services, Actor], Awaitable[T]]
+
+
+async def fetch_pressed(
+    update: Update, context: BotContext, fetch: Fetch[T], *, denied: str = "access.denied", gone: str = "card.gone"
+) -> tuple[Texts, T] | None:
+    """What `fetch` gives the person who pressed a button (or typed a command), the press answered first; None
+    once a refusal is said (not allowed: `denied`, or no longer there: `gone`)."""
+    await answer(update)
+    texts = await context.texts(update)
+    try:
+        return texts, await fetch(context.services, await context.actor(update))
+    except (AccessDenied, NotFound) as problem:
+        await refuse(update, texts, problem, denied=denied, gone=gone)
+        return None
+
+
+FetchOne = Callable[[Services, Actor, int], Awaitable[T]]
+
+
+async def fetch_one(
+    update: Update,
+    context: BotContext,
+    fetch: FetchOne[T],
+    item: int,
+    *,
+    denied: str = "access.denied",
+    gone: str = "card.gone",
+) -> tuple[Texts, T] | None:
+    """As fetch_pressed, for one item (the pressed button's child, notice…) by its id."""
+    return await fetch_pressed(
+        update, context, lambda services, actor: fetch(services, actor, item), denied=denied, gone=gone
+    )
+
+
+async def show_sent(
+    update: Update,
+    context: BotContext,
+    fetch: Fetch[Sequence[T]],
+    item: Callable[[Texts, T], InlineKeyboardButton],
+    *,
+    head: str,
+    none: str,
+) -> None:
+    """What one sent (notices, questionnaires), a button for each (`item`) under `head`; `none` when nothing."""
+    fetched = await fetch_pressed(update, context, fetch)
+    if fetched is None:
+        return
+    texts, found = fetched
+    if not found:
+        await reply(update, texts.t(none))
+        return
+    await reply(update, texts.t(head), kb.grid([item(texts, one) for one in found], 1))
 
 
 # --- flows -----------------------------------------------------------------------------------------

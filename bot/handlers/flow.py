@@ -30,6 +30,7 @@ from bot.handlers.common import (
     answer,
     answer_stale,
     command_in_flow,
+    conversation,
     end_flow,
     end_saved,
     enter_flow,
@@ -65,6 +66,12 @@ ButtonStep = Callable[[Update, BotContext, D, B], Awaitable[int]]
 T = TypeVar("T")
 Then = Callable[[Update, BotContext, Texts, D, T], Awaitable[int]]
 Handler = BaseHandler[Update, BotContext, Any]
+
+
+def at_step(step: int) -> Callable[[Draft, Any], str | None]:
+    """An on_button check for a kind of button that carries the step it was asked in (a pick of one answer):
+    a button of another step is stale."""
+    return lambda draft, button: None if button.step == step else STALE
 
 
 def text_up_to(limit: int) -> Callable[[str], str]:
@@ -105,6 +112,21 @@ class Flow(Generic[D]):
         self.name, self.kind, self.key = name, kind, key
         self.gone = gone  # what a step without its draft says (None: "this form ended, start it again")
 
+    def conversation(
+        self,
+        *,
+        entry_points: list[Handler],
+        states: dict[object, list[Handler]],
+        timeout_minutes: int,
+        hint_key: str = "flow.hint_text",
+    ) -> ConversationHandler[BotContext]:
+        """The flow's persistent ConversationHandler (see common.conversation): named after the flow, its draft
+        dropped at /cancel and at the timeout."""
+        return conversation(
+            name=self.name, entry_points=entry_points, states=states, draft_keys=(self.key,),
+            timeout_minutes=timeout_minutes, hint_key=hint_key,
+        )  # fmt: skip
+
     def get(self, context: BotContext) -> D | None:
         return load(self.kind, context.draft.get(self.key))
 
@@ -124,6 +146,14 @@ class Flow(Generic[D]):
             return False
         self.put(context, draft)
         return True
+
+    async def open(self, update: Update, context: BotContext, draft: D, question: str, state: int) -> int:
+        """As begin (for anyone), then the first question is asked: the state of its step, or END when another
+        flow is under way."""
+        if not await self.begin(update, context, draft):
+            return ConversationHandler.END
+        await reply(update, question)
+        return state
 
     def end(self, context: BotContext) -> int:
         return end_flow(context, self.key)
@@ -167,6 +197,13 @@ class Flow(Generic[D]):
         """As on_typed, for a `parse` that gives None for an answer it cannot read: that one is told `bad` (with
         `values`) and the step stays."""
         return self._reading(filters, lambda update, texts: parsed(update, texts, parse, bad, **values), then)
+
+    def on_read(
+        self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]
+    ) -> Handler:
+        """A message (words, a voice message, a photo…) read by `read`, which says why it cannot take one and gives
+        None (the step stays); then `then` with what was read."""
+        return self._reading(filters, read, then)
 
     def _reading(
         self, filters: BaseFilter, read: Callable[[Update, Texts], Awaitable[T | None]], then: Then[D, T]

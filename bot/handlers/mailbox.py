@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -32,16 +34,14 @@ from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
     clip_html,
-    conversation,
     edit_or_reply,
-    end_flow,
     refuse,
     reply,
     show_page,
 )
-from bot.services import AccessDenied, NotFound, access, people
+from bot.handlers.flow import D, Draft, Flow, T
+from bot.services import AccessDenied, NotFound, Services, access, people
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox_notices import tell_counsellors
 from bot.texts import Texts, texts_for
@@ -50,11 +50,19 @@ log = logging.getLogger(__name__)
 
 WRITE, PICK_SCHOOL = 0, 1
 PAGE_SIZE = 8
-REPLY_FLOW = "mailbox_reply"
-REPLY_DRAFT = "mailbox_reply_draft"
 REPLY_TEXT = 0
 COUNSELLORS_ONLY = "safety.mailbox.counsellors_only"
 GONE = "safety.mailbox.gone"
+
+
+@dataclass(kw_only=True)
+class Reply(Draft):
+    """A counsellor's reply being typed: the ticket only (the counsellor's own data, nothing about its writer)."""
+
+    ticket_id: int
+
+
+REPLY = Flow("mailbox_reply", Reply, "mailbox_reply_draft", gone=GONE)
 
 # Who is at the writing step, and which of their tickets they answer (None: a new letter), by user id. In memory
 # only (never persisted; see the module docstring): it also tells the inbox and the guard which updates are a letter.
@@ -361,44 +369,64 @@ async def close_ticket(update: Update, context: BotContext) -> None:
     await answer(update, texts.t("safety.mailbox.closed" if closed else "safety.mailbox.already_closed"))
 
 
-async def reply_start(update: Update, context: BotContext) -> int:
+async def begin_typing(
+    update: Update, context: BotContext, flow: Flow[D], draft: D, state: int, *, allowed: bool, refused: str, ask: str
+) -> int:
+    """The entry of a counsellor's typing flow (a reply, a paper letter): someone not `allowed` gets an alert and
+    the refusal is audited (`refused` names what was asked for); otherwise the flow opens with `ask`."""
     texts = await context.texts(update)
     actor = await context.actor(update)
-    ticket_id = bt.MailboxReply.of(update).ticket
-    if not may_do(actor, Access.READ_MAILBOX):
-        await answer(update, texts.t("safety.mailbox.counsellors_only"), alert=True)
-        await _audit_denied(context, actor.user_id, ticket_id)
+    if not allowed:
+        await answer(update, texts.t(COUNSELLORS_ONLY), alert=True)
+        await access.audit_refusal(context.services, actor.user_id, refused, action="mailbox.denied")
         return ConversationHandler.END
     await answer(update)
-    if not await begin_flow(update, context, REPLY_FLOW):
-        return ConversationHandler.END
-    context.draft[REPLY_DRAFT] = {"ticket_id": ticket_id}
-    await reply(update, texts.t("safety.mailbox.ask_reply", limit=MAX_MAILBOX))
-    return REPLY_TEXT
+    return await flow.open(update, context, draft, texts.t(ask, limit=MAX_MAILBOX), state)
 
 
-async def _audit_denied(context: BotContext, user_id: int, ticket_id: int) -> None:
-    await access.audit_refusal(context.services, user_id, f"reply={ticket_id}", action="mailbox.denied")
+async def reply_start(update: Update, context: BotContext) -> int:
+    ticket_id = bt.MailboxReply.of(update).ticket
+    allowed = may_do(await context.actor(update), Access.READ_MAILBOX)
+    draft = Reply(ticket_id=ticket_id)
+    return await begin_typing(
+        update, context, REPLY, draft, REPLY_TEXT, allowed=allowed, refused=f"reply={ticket_id}",
+        ask="safety.mailbox.ask_reply",
+    )  # fmt: skip
 
 
-async def reply_typed(update: Update, context: BotContext) -> int:
+async def send_typed(
+    update: Update,
+    context: BotContext,
+    flow: Flow[D],
+    state: int,
+    send: Callable[[Services, Actor, str], Awaitable[T]],
+) -> tuple[Texts, T] | int:
+    """A counsellor's typed words, into the mailbox by `send`: what it gave, the flow ended. Otherwise the state
+    to return: empty, too long or unreadable words are said and the step (`state`) stays; a refusal is said and
+    the flow ends."""
     texts = await context.texts(update)
     actor = await context.actor(update)
     assert update.message is not None and update.message.text is not None
-    draft = context.draft.get(REPLY_DRAFT)
-    if not draft:
-        return end_flow(context, REPLY_DRAFT)
     try:
-        ticket, chat_id, body = await mailbox_service.reply(
-            context.services, actor, int(draft["ticket_id"]), update.message.text
-        )
+        done = await send(context.services, actor, update.message.text)
     except mailbox_service.Unsendable as problem:
         await unsendable(update, texts, problem)
-        return REPLY_TEXT
+        return state
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=COUNSELLORS_ONLY, gone=GONE)
-        return end_flow(context, REPLY_DRAFT)
-    end_flow(context, REPLY_DRAFT)
+        return flow.end(context)
+    flow.end(context)
+    return texts, done
+
+
+async def reply_typed(update: Update, context: BotContext, draft: Reply) -> int:
+    sent = await send_typed(
+        update, context, REPLY, REPLY_TEXT,
+        lambda services, actor, text: mailbox_service.reply(services, actor, draft.ticket_id, text),
+    )  # fmt: skip
+    if isinstance(sent, int):
+        return sent
+    texts, (ticket, chat_id, body) = sent
     if ticket.paper:
         await reply(update, texts.t("activity.paper.reply_kept", number=ticket.number))
         return ConversationHandler.END
@@ -428,11 +456,9 @@ async def _push_reply(context: BotContext, ticket_id: int, number: str, chat_id:
 
 
 def build_reply(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=REPLY_FLOW,
+    return REPLY.conversation(
         entry_points=[CallbackQueryHandler(reply_start, pattern=bt.MailboxReply.pattern)],
-        states={REPLY_TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, reply_typed)]},
-        draft_keys=(REPLY_DRAFT,),
+        states={REPLY_TEXT: [REPLY.on_text(filters.TEXT & ~filters.COMMAND, reply_typed)]},
         timeout_minutes=timeout_minutes,
     )
 

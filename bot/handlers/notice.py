@@ -14,23 +14,38 @@ Callback data (bot/buttons/; ids come from the client: the services re-check the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
-from bot.handlers.care_picker import new_nonce, pressed
-from bot.handlers.common import BotContext, answer, conversation, end_flow, enter_flow, refuse, reply
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
+from bot.handlers.flow import STALE, Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
 from bot.texts import Texts
 
-FLOW = DRAFT = "notice"
+
+@dataclass(kw_only=True)
+class NoticeDraft(Draft):
+    """The notice being written: its audience, words or attachment, kind and (for an answer) its choices."""
+
+    audience: str | None = None
+    text: str = ""
+    media_kind: str | None = None
+    media_file: str | None = None
+    kind: str | None = None
+    choices: list[str] = field(default_factory=list)
+
+
+FLOW = Flow("notice", NoticeDraft, "notice")
 AUDIENCE, TEMPLATE, COMPOSE, KIND, CHOICES, PREVIEW = range(6)
 
 
@@ -52,14 +67,13 @@ async def menu(update: Update, context: BotContext) -> None:
 async def new(update: Update, context: BotContext) -> int:
     await answer(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, FLOW, allowed=may_do(actor, Access.SEND_NOTICE)):
+    draft = NoticeDraft()
+    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.SEND_NOTICE)):
         return ConversationHandler.END
     texts = await context.texts(update)
-    nonce = new_nonce()
-    context.draft[DRAFT] = {"nonce": nonce, "stage": str(AUDIENCE)}
     found = await service.audiences(context.services, actor)
     buttons = [
-        kb.button(texts.t(key, **values), bt.NoticePick(nonce, AUDIENCE, a.code))
+        kb.button(texts.t(key, **values), bt.NoticePick(draft.nonce, AUDIENCE, a.code))
         for a in found
         for key, values in (a.label,)
     ]
@@ -71,168 +85,157 @@ def _pick_keyboard(texts: Texts, nonce: str, step: int, options: list[tuple[str,
     return kb.grid([kb.button(texts.t(key), bt.NoticePick(nonce, step, value)) for value, key in options], 1)
 
 
-async def picked(update: Update, context: BotContext) -> int:
-    button = bt.NoticePick.of(update)
-    draft = await pressed(update, context, DRAFT, button.nonce, stage=str(button.step))
-    if draft is None:
-        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+async def audience_picked(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticePick) -> int:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    nonce = draft["nonce"]
-    if button.step == AUDIENCE:
-        try:
-            await service.audience(context.services, actor, button.value)
-        except AccessDenied as problem:
-            await refuse(update, texts, problem)
-            return AUDIENCE
-        draft["audience"] = button.value
-        draft["stage"] = str(TEMPLATE)
-        options = [(name, f"notice.template.{name}") for name in service.TEMPLATES] + [("own", "notice.template.own")]
-        await reply(update, texts.t("notice.ask_template"), _pick_keyboard(texts, nonce, TEMPLATE, options))
-        return TEMPLATE
-    if button.step == TEMPLATE:
-        draft["text"] = texts.t(f"notice.text.{button.value}") if button.value in service.TEMPLATES else ""
-        draft["stage"] = str(COMPOSE)
-        if draft["text"]:
-            return await _show_draft(update, context, texts)
-        await reply(update, texts.t("notice.ask_text"), _next_keyboard(texts, nonce))
-        return COMPOSE
-    if button.step == KIND and button.value in service.KINDS:
-        draft["kind"] = button.value
-        if button.value == "answer":
-            draft["stage"] = str(CHOICES)
-            free = [("free", "notice.reply.free_choice")]
-            await reply(update, texts.t("notice.ask_choices"), _pick_keyboard(texts, nonce, CHOICES, free))
-            return CHOICES
-        return await _preview(update, context, texts)
-    if button.step == CHOICES and button.value == "free":
-        draft["choices"] = []
-        return await _preview(update, context, texts)
-    return int(draft["stage"])
+    try:
+        await service.audience(context.services, await context.actor(update), button.value)
+    except AccessDenied as problem:
+        await refuse(update, texts, problem)
+        return AUDIENCE
+    draft.audience = button.value
+    options = [(name, f"notice.template.{name}") for name in service.TEMPLATES] + [("own", "notice.template.own")]
+    await reply(update, texts.t("notice.ask_template"), _pick_keyboard(texts, draft.nonce, TEMPLATE, options))
+    return TEMPLATE
+
+
+async def template_picked(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticePick) -> int:
+    texts = await context.texts(update)
+    draft.text = texts.t(f"notice.text.{button.value}") if button.value in service.TEMPLATES else ""
+    if draft.text:
+        return await _show_draft(update, texts, draft)
+    await reply(update, texts.t("notice.ask_text"), _next_keyboard(texts, draft.nonce))
+    return COMPOSE
+
+
+async def kind_picked(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticePick) -> int:
+    if button.value not in service.KINDS:
+        return KIND
+    texts = await context.texts(update)
+    draft.kind = button.value
+    if button.value == "answer":
+        free = [("free", "notice.reply.free_choice")]
+        await reply(update, texts.t("notice.ask_choices"), _pick_keyboard(texts, draft.nonce, CHOICES, free))
+        return CHOICES
+    return await _preview(update, context, texts, draft)
+
+
+async def free_picked(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticePick) -> int:
+    if button.value != "free":
+        return CHOICES
+    draft.choices = []
+    return await _preview(update, context, await context.texts(update), draft)
 
 
 def _next_keyboard(texts: Texts, nonce: str) -> Any:
     return kb.grid([kb.button(texts.t("notice.next"), bt.NoticeAction("next", nonce))], 1)
 
 
-async def _show_draft(update: Update, context: BotContext, texts: Texts) -> int:
-    draft = context.draft[DRAFT]
-    media = texts.t(f"notice.media.{draft['media_kind']}") if draft.get("media_kind") else ""
-    await reply(
-        update, texts.t("notice.draft", text=draft.get("text", ""), media=media), _next_keyboard(texts, draft["nonce"])
-    )
+def _limit(draft: NoticeDraft) -> int:
+    return service.CAPTION_LIMIT if draft.media_kind else service.TEXT_LIMIT
+
+
+async def _show_draft(update: Update, texts: Texts, draft: NoticeDraft) -> int:
+    media = texts.t(f"notice.media.{draft.media_kind}") if draft.media_kind else ""
+    await reply(update, texts.t("notice.draft", text=draft.text, media=media), _next_keyboard(texts, draft.nonce))
     return COMPOSE
 
 
-async def composed(update: Update, context: BotContext) -> int:
+async def composed(update: Update, context: BotContext, draft: NoticeDraft) -> int:
     """Text replaces the notice's words; a photo, document or voice is attached (its caption, if any, the words)."""
     texts = await context.texts(update)
-    draft = context.draft.get(DRAFT)
     message = update.message
-    if draft is None or message is None:
-        await reply(update, texts.t("flow.cleared"))
-        return end_flow(context, DRAFT)
+    assert message is not None
     if message.photo:
-        draft["media_kind"], draft["media_file"] = "photo", message.photo[-1].file_id
+        draft.media_kind, draft.media_file = "photo", message.photo[-1].file_id
     elif message.document:
-        draft["media_kind"], draft["media_file"] = "document", message.document.file_id
+        draft.media_kind, draft.media_file = "document", message.document.file_id
     elif message.voice:
-        draft["media_kind"], draft["media_file"] = "voice", message.voice.file_id
+        draft.media_kind, draft.media_file = "voice", message.voice.file_id
     words = message.text if message.text is not None else message.caption
     if words:
-        limit = service.CAPTION_LIMIT if draft.get("media_kind") else service.TEXT_LIMIT
+        limit = _limit(draft)
         try:
-            draft["text"] = clean_text(words, max_length=limit)
+            draft.text = clean_text(words, max_length=limit)
         except InvalidInput as problem:
             key = problem.reason if problem.reason == "invalid.control" else "notice.too_long"
             await reply(update, texts.t(key, limit=limit))
             return COMPOSE
-    return await _show_draft(update, context, texts)
+    return await _show_draft(update, texts, draft)
 
 
-async def action(update: Update, context: BotContext) -> int:
-    button = bt.NoticeAction.of(update)
-    stage = str(COMPOSE) if button.action == "next" else str(PREVIEW)
-    draft = await pressed(update, context, DRAFT, button.nonce, stage=stage)
-    if draft is None:
-        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+def _action(name: str) -> Callable[[NoticeDraft, bt.NoticeAction], str | None]:
+    """ "next" belongs under the notice's words, "go" under its preview: one of the other step is stale."""
+    return lambda draft, button: None if button.action == name else STALE
+
+
+async def text_done(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticeAction) -> int:
     texts = await context.texts(update)
-    if button.action == "next":
-        limit = service.CAPTION_LIMIT if draft.get("media_kind") else service.TEXT_LIMIT
-        if not draft.get("text") and not draft.get("media_kind"):
-            await reply(update, texts.t("notice.empty"))
-            return COMPOSE
-        if len(draft.get("text", "")) > limit:
-            await reply(update, texts.t("notice.too_long", limit=limit))
-            return COMPOSE
-        draft["stage"] = str(KIND)
-        options = [(kind, f"notice.kind.{kind}") for kind in service.KINDS]
-        await reply(update, texts.t("notice.ask_kind"), _pick_keyboard(texts, draft["nonce"], KIND, options))
-        return KIND
+    if not draft.text and not draft.media_kind:
+        await reply(update, texts.t("notice.empty"))
+        return COMPOSE
+    if len(draft.text) > _limit(draft):
+        await reply(update, texts.t("notice.too_long", limit=_limit(draft)))
+        return COMPOSE
+    options = [(kind, f"notice.kind.{kind}") for kind in service.KINDS]
+    await reply(update, texts.t("notice.ask_kind"), _pick_keyboard(texts, draft.nonce, KIND, options))
+    return KIND
+
+
+async def send(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticeAction) -> int:
+    texts = await context.texts(update)
     actor = await context.actor(update)
+    assert draft.audience is not None and draft.kind is not None
     details = service.Draft(
-        draft["audience"],
-        draft["kind"],
-        draft.get("text", ""),
-        draft.get("media_kind"),
-        draft.get("media_file"),
-        tuple(draft.get("choices", ())),
+        draft.audience, draft.kind, draft.text, draft.media_kind, draft.media_file, tuple(draft.choices)
     )
     try:
         _notice_id, families = await service.send(context.services, actor, details)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     if not families:
         await reply(update, texts.t("notice.nobody"))
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     hours = int(service.REMIND_AFTER.total_seconds() // 3600)
     reminder = texts.t("notice.reminder_note", hours=hours) if details.kind != "read" else ""
     await reply(update, texts.t("notice.sent", families=families, reminder=reminder))
-    return end_flow(context, DRAFT)
+    return FLOW.end(context)
 
 
-async def choices_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    draft = context.draft.get(DRAFT)
-    assert update.message is not None and update.message.text is not None
-    if draft is None:
-        await reply(update, texts.t("flow.cleared"))
-        return end_flow(context, DRAFT)
+def _choices(text: str) -> list[str] | None:
+    """Two to four choices, one a line; None for any other answer."""
     try:
-        lines = [
-            clean_text(line, max_length=service.CHOICE_LIMIT)
-            for line in update.message.text.splitlines()
-            if line.strip()
-        ]
+        lines = [clean_text(line, max_length=service.CHOICE_LIMIT) for line in text.splitlines() if line.strip()]
     except InvalidInput:
-        lines = []
-    if not 2 <= len(lines) <= 4:
-        await reply(update, texts.t("notice.bad_choices"))
-        return CHOICES
-    draft["choices"] = lines
-    return await _preview(update, context, texts)
+        return None
+    return lines if 2 <= len(lines) <= 4 else None
 
 
-async def _preview(update: Update, context: BotContext, texts: Texts) -> int:
-    draft = context.draft[DRAFT]
+async def choices_typed(
+    update: Update, context: BotContext, texts: Texts, draft: NoticeDraft, choices: list[str]
+) -> int:
+    draft.choices = choices
+    return await _preview(update, context, texts, draft)
+
+
+async def _preview(update: Update, context: BotContext, texts: Texts, draft: NoticeDraft) -> int:
     actor = await context.actor(update)
+    assert draft.audience is not None and draft.kind is not None
     try:
-        chosen = await service.audience(context.services, actor, draft["audience"])
-        families = await service.family_count(context.services, actor, draft["audience"])
+        chosen = await service.audience(context.services, actor, draft.audience)
+        families = await service.family_count(context.services, actor, draft.audience)
     except AccessDenied as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     key, values = chosen.label
-    draft["stage"] = str(PREVIEW)
     text = texts.t(
         "notice.preview",
         audience=texts.t(key, **values),
         families=families,
-        kind=texts.t(notice_replies.kind_key(draft["kind"], draft.get("choices", ()))),
-        text=draft.get("text", ""),
+        kind=texts.t(notice_replies.kind_key(draft.kind, draft.choices)),
+        text=draft.text,
     )
-    await reply(update, text, kb.grid([kb.button(texts.t("notice.send"), bt.NoticeAction("go", draft["nonce"]))], 1))
+    await reply(update, text, kb.grid([kb.button(texts.t("notice.send"), bt.NoticeAction("go", draft.nonce))], 1))
     return PREVIEW
 
 
@@ -244,67 +247,32 @@ def _title(text: str) -> str:
 
 
 async def sent_list(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.sent(context.services, actor)
-    except AccessDenied as problem:
-        await refuse(update, texts, problem)
-        return
-    if not found:
-        await reply(update, texts.t("notice.none_sent"))
-        return
     tz = context.services.config.school.timezone
-    buttons = [
-        kb.button(
-            texts.t(
-                "notice.list_item",
-                date=notice.created_at.astimezone(tz).date().isoformat(),
-                title=_title(notice.text),
-                answered=answered,
-                families=families,
-            ),
-            bt.NoticeStatus(notice.id),
-        )
-        for notice, families, answered in found
-    ]
-    await reply(update, texts.t("notice.list_head"), kb.grid(buttons, 1))
+
+    def item(texts: Texts, found: tuple[service.Notice, int, int]) -> InlineKeyboardButton:
+        notice, families, answered = found
+        date = notice.created_at.astimezone(tz).date().isoformat()
+        text = texts.t("notice.list_item", date=date, title=_title(notice.text), answered=answered, families=families)
+        return kb.button(text, bt.NoticeStatus(notice.id))
+
+    await show_sent(update, context, service.sent, item, head="notice.list_head", none="notice.none_sent")
 
 
 async def status(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        notice, classes, choices = await service.status(context.services, actor, bt.NoticeStatus.of(update).notice)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    fetched = await fetch_one(update, context, service.status, bt.NoticeStatus.of(update).notice, gone="notice.gone")
+    if fetched is None:
         return
+    texts, (notice, classes, choices) = fetched
     separator = texts.t("list.separator")
     lines = []
     if notice.kind == "read":
         lines.append(texts.t("notice.status_read"))
     for klass in classes:
-        if klass.waiting:
-            lines.append(
-                texts.t(
-                    "notice.status_class",
-                    label=klass.class_label,
-                    answered=klass.answered,
-                    families=klass.families,
-                    waiting=separator.join(klass.waiting[:30]),
-                )
-            )
-        else:
-            lines.append(
-                texts.t(
-                    "notice.status_class_done",
-                    label=klass.class_label,
-                    answered=klass.answered,
-                    families=klass.families,
-                )
-            )
+        key = "notice.status_class" if klass.waiting else "notice.status_class_done"  # all answered: no names
+        waiting = separator.join(klass.waiting[:30])
+        lines.append(
+            texts.t(key, label=klass.class_label, answered=klass.answered, families=klass.families, waiting=waiting)
+        )
     for index, label in enumerate(notice.choices):
         lines.append(texts.t("notice.status_choice", choice=label, count=choices.get(index, 0)))
     own_lines, hear = await notice_replies.own_answers(update, context, texts, notice)
@@ -360,22 +328,24 @@ async def weekly_ack(update: Update, context: BotContext) -> None:
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    pick = CallbackQueryHandler(picked, pattern=bt.NoticePick.pattern)
-    act = CallbackQueryHandler(action, pattern=bt.NoticeAction.pattern)
     content = (filters.TEXT & ~filters.COMMAND) | filters.PHOTO | filters.Document.ALL | filters.VOICE
     return [
-        conversation(
-            name=FLOW,
+        FLOW.conversation(
             entry_points=[CallbackQueryHandler(new, pattern=bt.NoticeNew.pattern)],
             states={
-                AUDIENCE: [pick],
-                TEMPLATE: [pick],
-                COMPOSE: [MessageHandler(content, composed), act],
-                KIND: [pick],
-                CHOICES: [MessageHandler(filters.TEXT & ~filters.COMMAND, choices_typed), pick],
-                PREVIEW: [act],
+                AUDIENCE: [FLOW.on_button(bt.NoticePick, audience_picked, check=at_step(AUDIENCE))],
+                TEMPLATE: [FLOW.on_button(bt.NoticePick, template_picked, check=at_step(TEMPLATE))],
+                COMPOSE: [
+                    FLOW.on_text(content, composed),
+                    FLOW.on_button(bt.NoticeAction, text_done, check=_action("next")),
+                ],
+                KIND: [FLOW.on_button(bt.NoticePick, kind_picked, check=at_step(KIND))],
+                CHOICES: [
+                    FLOW.on_parsed(filters.TEXT & ~filters.COMMAND, _choices, "notice.bad_choices", choices_typed),
+                    FLOW.on_button(bt.NoticePick, free_picked, check=at_step(CHOICES)),
+                ],
+                PREVIEW: [FLOW.on_button(bt.NoticeAction, send, check=_action("go"))],
             },
-            draft_keys=(DRAFT,),
             timeout_minutes=timeout_minutes,
             hint_key="notice.hint",
         ),

@@ -10,22 +10,43 @@ Callback data (bot/buttons/letters.py; ids come from the client: the service re-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
+from bot.callback_data import Button
+from bot.domain.messages import Attachment
+from bot.handlers.common import BotContext, Callback, answer, fetch_pressed, refuse, reply
+from bot.handlers.flow import D, Draft, Flow, Then
 from bot.handlers.parent_messages import MEDIA, words_or_media
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
 from bot.texts import Texts
 
-FLOW = DRAFT = "notice_reply"
-BACK_FLOW = BACK_DRAFT = "notice_answer_back"
+
+@dataclass(kw_only=True)
+class FamilyReply(Draft):
+    """The notice a family answers in its own words."""
+
+    notice_id: int
+
+
+@dataclass(kw_only=True)
+class AnswerBack(Draft):
+    """One family's answer to a notice, which its sender answers: the notice, the family and its name."""
+
+    notice_id: int
+    user_id: int
+    name: str = ""
+
+
+FLOW = Flow("notice_reply", FamilyReply, "notice_reply")
+BACK = Flow("notice_answer_back", AnswerBack, "notice_answer_back")
 TYPING = 0
 ANSWER_LIMIT = 300
 SHOWN = 20  # answers listed under the status (the message stays well under Telegram's 4,096 characters)
@@ -47,29 +68,22 @@ async def start(update: Update, context: BotContext) -> int:
     if check != "waiting":
         await reply(update, texts.t(OUTCOME[check]))
         return ConversationHandler.END
-    if not await begin_flow(update, context, FLOW):
-        return ConversationHandler.END
-    context.draft[DRAFT] = {"notice_id": notice_id}
-    await reply(update, texts.t("notice.reply.ask", limit=ANSWER_LIMIT))
-    return TYPING
+    return await FLOW.open(
+        update, context, FamilyReply(notice_id=notice_id), texts.t("notice.reply.ask", limit=ANSWER_LIMIT), TYPING
+    )
 
 
-async def answered(update: Update, context: BotContext) -> int:
+Sent = tuple[str, Attachment | None]
+
+
+async def answered(update: Update, context: BotContext, texts: Texts, draft: FamilyReply, sent: Sent) -> int:
     """The family's words, voice message or photo."""
     assert update.effective_user is not None
-    texts = await context.texts(update)
-    sent = await words_or_media(update, texts, ANSWER_LIMIT)
-    if sent is None:
-        return TYPING
-    draft = context.draft.get(DRAFT)
-    if draft is None:
-        await reply(update, texts.t("flow.cleared"))
-        return end_flow(context, DRAFT)
     words, attachment = sent
     user_id = update.effective_user.id
-    outcome = await service.reply_freely(context.services, user_id, int(draft["notice_id"]), words, attachment)
+    outcome = await service.reply_freely(context.services, user_id, draft.notice_id, words, attachment)
     await reply(update, texts.t("notice.reply.done" if outcome == "done" else OUTCOME[outcome]))
-    return end_flow(context, DRAFT)
+    return FLOW.end(context)
 
 
 # --- the sender ------------------------------------------------------------------------------------------------
@@ -108,22 +122,35 @@ async def own_answers(
     return lines, kb.grid(buttons, 1) if buttons else None
 
 
+async def _family_answer(
+    update: Update, context: BotContext, notice_id: int, user_id: int
+) -> tuple[Texts, service.FreeAnswer] | None:
+    """One family's own answer to a notice the sender follows, the press answered; None once "gone" is said."""
+    fetched = await fetch_pressed(
+        update, context, lambda services, actor: service.free_answers(services, actor, notice_id, user_id),
+        gone="notice.gone",
+    )  # fmt: skip
+    if fetched is None:
+        return None
+    texts, found = fetched
+    if not found:
+        await reply(update, texts.t("notice.gone"))
+        return None
+    return texts, found[0]
+
+
 async def hear(update: Update, context: BotContext) -> None:
     """The sender hears one family's voice answer (or sees its photo): sent again by its file_id."""
-    await answer(update)
-    texts = await context.texts(update)
     button = bt.NoticeHear.of(update)
-    try:
-        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    fetched = await _family_answer(update, context, button.notice, button.user)
+    if fetched is None:
         return
+    texts, one = fetched
     chat = update.effective_chat
-    file_id = found[0].media_file if found else None
+    file_id = one.media_file
     if file_id is None or chat is None:
         await reply(update, texts.t("notice.gone"))
         return
-    one = found[0]
     caption = texts.t("notice.reply.caption", name=one.name, label=one.class_label, text=one.text)
     if one.media_kind == "voice":
         await chat.send_voice(file_id, caption=caption, parse_mode=ParseMode.HTML)
@@ -133,65 +160,52 @@ async def hear(update: Update, context: BotContext) -> None:
 
 async def back_start(update: Update, context: BotContext) -> int:
     """nb:<notice>:<family>: the sender answers one family's answer, by voice, in words or with a photo."""
-    await answer(update)
-    texts = await context.texts(update)
     button = bt.NoticeAnswerBack.of(update)
-    try:
-        found = await service.free_answers(context.services, await context.actor(update), button.notice, button.user)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="notice.gone")
+    fetched = await _family_answer(update, context, button.notice, button.user)
+    if fetched is None:
         return ConversationHandler.END
-    if not found:
-        await reply(update, texts.t("notice.gone"))
-        return ConversationHandler.END
-    if not await begin_flow(update, context, BACK_FLOW):
-        return ConversationHandler.END
-    context.draft[BACK_DRAFT] = {"notice_id": button.notice, "user_id": button.user, "name": found[0].name}
-    await reply(update, texts.t("notice.back.ask", name=found[0].name, limit=ANSWER_LIMIT))
-    return TYPING
+    texts, one = fetched
+    draft = AnswerBack(notice_id=button.notice, user_id=button.user, name=one.name)
+    return await BACK.open(
+        update, context, draft, texts.t("notice.back.ask", name=draft.name, limit=ANSWER_LIMIT), TYPING
+    )
 
 
-async def back_answered(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    sent = await words_or_media(update, texts, ANSWER_LIMIT)
-    if sent is None:
-        return TYPING
-    draft = context.draft.get(BACK_DRAFT)
-    if draft is None:
-        await reply(update, texts.t("flow.cleared"))
-        return end_flow(context, BACK_DRAFT)
+async def back_answered(update: Update, context: BotContext, texts: Texts, draft: AnswerBack, sent: Sent) -> int:
     words, attachment = sent
     assert update.effective_message is not None
     try:
         await service.answer_back(
-            context.services, await context.actor(update), int(draft["notice_id"]), int(draft["user_id"]), words,
-            attachment, key=str(update.effective_message.message_id),
+            context.services, await context.actor(update), draft.notice_id, draft.user_id, words, attachment,
+            key=str(update.effective_message.message_id),
         )  # fmt: skip
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, gone="notice.gone")
-        return end_flow(context, BACK_DRAFT)
-    await reply(update, texts.t("notice.back.sent", name=str(draft.get("name", ""))))
-    return end_flow(context, BACK_DRAFT)
+        return BACK.end(context)
+    await reply(update, texts.t("notice.back.sent", name=draft.name))
+    return BACK.end(context)
+
+
+def _one_answer(
+    flow: Flow[D], start: Callback, kind: type[Button], then: Then[D, Sent], timeout_minutes: int
+) -> ConversationHandler[BotContext]:
+    """A flow of one answer, in words, by voice or with a photo, after a button of kind `kind`."""
+
+    async def read(update: Update, texts: Texts) -> Sent | None:
+        return await words_or_media(update, texts, ANSWER_LIMIT)
+
+    return flow.conversation(
+        entry_points=[CallbackQueryHandler(start, pattern=kind.pattern)],
+        states={TYPING: [flow.on_read((filters.TEXT & ~filters.COMMAND) | MEDIA, read, then)]},
+        timeout_minutes=timeout_minutes,
+        hint_key="notice.reply.hint",
+    )
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        conversation(
-            name=BACK_FLOW,
-            entry_points=[CallbackQueryHandler(back_start, pattern=bt.NoticeAnswerBack.pattern)],
-            states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, back_answered)]},
-            draft_keys=(BACK_DRAFT,),
-            timeout_minutes=timeout_minutes,
-            hint_key="notice.reply.hint",
-        ),
-        conversation(
-            name=FLOW,
-            entry_points=[CallbackQueryHandler(start, pattern=bt.NoticeReply.pattern)],
-            states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answered)]},
-            draft_keys=(DRAFT,),
-            timeout_minutes=timeout_minutes,
-            hint_key="notice.reply.hint",
-        ),
+        _one_answer(BACK, back_start, bt.NoticeAnswerBack, back_answered, timeout_minutes),
+        _one_answer(FLOW, start, bt.NoticeReply, answered, timeout_minutes),
     ]
 
 

@@ -12,6 +12,7 @@ role):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -27,23 +28,35 @@ from bot.handlers import start
 from bot.handlers.common import (
     BotContext,
     answer,
-    begin_flow,
-    conversation,
     edit_or_reply,
-    end_flow,
     reply,
 )
+from bot.handlers.flow import Draft, Flow
 from bot.services import NotFound, people, sent_messages, voice_letters
 from bot.services import green_messages as messaging
 from bot.services import message_kinds as message_kinds_service
 from bot.texts import Texts
 
-WRITE_FLOW, ANSWER_FLOW = "green_write", "green_answer"
-WRITE_DRAFT, ANSWER_DRAFT = "green_write", "green_answer"
 TYPING = 10
 MESSAGE_LIMIT = 1000
 CAPTION_LIMIT = 600  # Telegram allows 1024 characters of caption, and the answer also quotes the question
 MEDIA = filters.VOICE | filters.PHOTO
+
+
+@dataclass(kw_only=True)
+class Writing(Draft):
+    """A parent's message to the head teacher: nothing to keep until it is sent."""
+
+
+@dataclass(kw_only=True)
+class Answering(Draft):
+    """The parent's message a head teacher answers."""
+
+    message_id: int
+
+
+WRITE = Flow("green_write", Writing, "green_write")
+ANSWER = Flow("green_answer", Answering, "green_answer", gone="green.answer.gone")
 
 
 async def own_words(update: Update, texts: Texts, text: str, limit: int) -> str | None:
@@ -117,35 +130,23 @@ async def write_button(update: Update, context: BotContext) -> int:
 
 
 async def _start_writing(update: Update, context: BotContext, texts: Texts) -> int:
-    if not await begin_flow(update, context, WRITE_FLOW):
-        return ConversationHandler.END
-    context.draft[WRITE_DRAFT] = {}
-    await reply(update, texts.t("voice.write.ask"))
-    return TYPING
+    return await WRITE.open(update, context, Writing(), texts.t("voice.write.ask"), TYPING)
 
 
-async def write_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text and update.effective_user
-    body = await own_words(update, texts, update.message.text, MESSAGE_LIMIT)
-    if body is None:
-        return TYPING
-    sent = await messaging.parent_writes(context.services, update.effective_user.id, body)
-    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
-    return end_flow(context, WRITE_DRAFT)
+async def read_message(update: Update, texts: Texts) -> tuple[str, messaging.Attachment | None] | None:
+    """A message between a family and the school (words_or_media within MESSAGE_LIMIT), for Flow.on_read."""
+    return await words_or_media(update, texts, MESSAGE_LIMIT)
 
 
-async def write_media(update: Update, context: BotContext) -> int:
-    """A parent's voice message or photo for the head teacher."""
-    texts = await context.texts(update)
+async def written(
+    update: Update, context: BotContext, texts: Texts, draft: Writing, sent: tuple[str, messaging.Attachment | None]
+) -> int:
+    """A parent's words, voice message or photo for the head teacher."""
     assert update.effective_user
-    sent_media = await voice_or_photo(update, texts)
-    if sent_media is None:
-        return TYPING
-    attachment, caption = sent_media
-    sent = await messaging.parent_writes(context.services, update.effective_user.id, caption, attachment)
-    await reply(update, texts.t("green.write.sent" if sent else "green.write.unbound"))
-    return end_flow(context, WRITE_DRAFT)
+    body, attachment = sent
+    routed = await messaging.parent_writes(context.services, update.effective_user.id, body, attachment)
+    await reply(update, texts.t("green.write.sent" if routed else "green.write.unbound"))
+    return WRITE.end(context)
 
 
 async def answer_button(update: Update, context: BotContext) -> int:
@@ -157,39 +158,18 @@ async def answer_button(update: Update, context: BotContext) -> int:
     if check != "ok":
         await reply(update, texts.t(f"green.answer.{check}"))
         return ConversationHandler.END
-    if not await begin_flow(update, context, ANSWER_FLOW):
-        return ConversationHandler.END
-    context.draft[ANSWER_DRAFT] = {"message_id": message_id}
-    await reply(update, texts.t("voice.answer.ask"))
-    return TYPING
+    return await ANSWER.open(update, context, Answering(message_id=message_id), texts.t("voice.answer.ask"), TYPING)
 
 
-async def answer_typed(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    assert update.message and update.message.text
+async def answered(
+    update: Update, context: BotContext, texts: Texts, draft: Answering, sent: tuple[str, messaging.Attachment | None]
+) -> int:
+    """A head teacher answers a parent in words, with a voice message or a photo."""
+    body, attachment = sent
     actor = await context.actor(update)
-    draft = context.draft.get(ANSWER_DRAFT) or {}
-    body = await own_words(update, texts, update.message.text, MESSAGE_LIMIT)
-    if body is None:
-        return TYPING
-    result = await messaging.staff_answers(context.services, actor, int(draft.get("message_id", 0)), body)
+    result = await messaging.staff_answers(context.services, actor, draft.message_id, body, attachment)
     await reply(update, texts.t(f"green.answer.{result}"))
-    return end_flow(context, ANSWER_DRAFT)
-
-
-async def answer_media(update: Update, context: BotContext) -> int:
-    """A head teacher answers a parent with a voice message or a photo."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    draft = context.draft.get(ANSWER_DRAFT) or {}
-    sent_media = await voice_or_photo(update, texts)
-    if sent_media is None:
-        return TYPING
-    attachment, caption = sent_media
-    message_id = int(draft.get("message_id", 0))
-    result = await messaging.staff_answers(context.services, actor, message_id, caption, attachment)
-    await reply(update, texts.t(f"green.answer.{result}"))
-    return end_flow(context, ANSWER_DRAFT)
+    return ANSWER.end(context)
 
 
 async def swipe_reply(update: Update, context: BotContext) -> None:
@@ -295,23 +275,19 @@ async def settings_set(update: Update, context: BotContext) -> None:
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
-    write = conversation(
-        name=WRITE_FLOW,
+    content = (filters.TEXT & ~filters.COMMAND) | MEDIA
+    write = WRITE.conversation(
         entry_points=[
             CommandHandler("contact", contact),
             CallbackQueryHandler(write_button, pattern=bt.GreenWrite.pattern),
         ],
-        states={TYPING: [MessageHandler(text, write_typed), MessageHandler(MEDIA, write_media)]},
-        draft_keys=(WRITE_DRAFT,),
+        states={TYPING: [WRITE.on_read(content, read_message, written)]},
         timeout_minutes=timeout_minutes,
         hint_key="voice.write.hint",
     )
-    answer_flow = conversation(
-        name=ANSWER_FLOW,
+    answer_flow = ANSWER.conversation(
         entry_points=[CallbackQueryHandler(answer_button, pattern=bt.GreenAnswer.pattern)],
-        states={TYPING: [MessageHandler(text, answer_typed), MessageHandler(MEDIA, answer_media)]},
-        draft_keys=(ANSWER_DRAFT,),
+        states={TYPING: [ANSWER.on_read(content, read_message, answered)]},
         timeout_minutes=timeout_minutes,
         hint_key="voice.answer.hint",
     )

@@ -14,10 +14,11 @@ respondent):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -25,14 +26,26 @@ from bot.domain import surveys as rules
 from bot.domain.messages import Outgoing
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput
-from bot.handlers.care_picker import new_nonce, pressed
-from bot.handlers.common import BotContext, answer, conversation, end_flow, enter_flow, refuse, reply
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
+from bot.handlers.flow import Draft, Flow, at_step
 from bot.services import AccessDenied, NotFound
 from bot.services import surveys as service
 from bot.texts import Texts
 from bot.views import surveys as view
 
-FLOW = DRAFT = "survey"
+
+@dataclass(kw_only=True)
+class SurveyDraft(Draft):
+    """The questionnaire being sent: a ready one (`template`) or one typed (its title and questions, each a code
+    and its choices), and its audience."""
+
+    template: str | None = None
+    title: str = ""
+    questions: list[list[Any]] | None = None
+    audience: str | None = None
+
+
+FLOW = Flow("survey", SurveyDraft, "survey")
 TEMPLATE, COMPOSE, AUDIENCE, PREVIEW = range(4)
 OWN = "own"
 
@@ -54,39 +67,33 @@ def _picks(texts: Texts, nonce: str, step: int, options: list[tuple[str, str]]) 
 async def new(update: Update, context: BotContext) -> int:
     await answer(update)
     actor = await context.actor(update)
-    if not await enter_flow(update, context, FLOW, allowed=may_do(actor, Access.SEND_SURVEY)):
+    draft = SurveyDraft()
+    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.SEND_SURVEY)):
         return ConversationHandler.END
     texts = await context.texts(update)
-    nonce = new_nonce()
-    context.draft[DRAFT] = {"nonce": nonce, "stage": str(TEMPLATE)}
     options = [(name, texts.t(f"survey.{name}.title")) for name in rules.TEMPLATES] + [(OWN, texts.t("survey.own"))]
-    await reply(update, texts.t("survey.ask_template"), _picks(texts, nonce, TEMPLATE, options))
+    await reply(update, texts.t("survey.ask_template"), _picks(texts, draft.nonce, TEMPLATE, options))
     return TEMPLATE
 
 
-async def _ask_audience(update: Update, context: BotContext, texts: Texts) -> int:
-    draft = context.draft[DRAFT]
-    actor = await context.actor(update)
-    found = await service.audiences(context.services, actor)
-    draft["stage"] = str(AUDIENCE)
+async def _ask_audience(update: Update, context: BotContext, texts: Texts, draft: SurveyDraft) -> int:
+    found = await service.audiences(context.services, await context.actor(update))
     options = [(a.code, texts.t(key, **values)) for a in found for key, values in (a.label,)]
-    await reply(update, texts.t("survey.ask_audience"), _picks(texts, draft["nonce"], AUDIENCE, options))
+    await reply(update, texts.t("survey.ask_audience"), _picks(texts, draft.nonce, AUDIENCE, options))
     return AUDIENCE
 
 
-async def picked(update: Update, context: BotContext) -> int:
-    button = bt.SurveyPick.of(update)
-    draft = await pressed(update, context, DRAFT, button.nonce, stage=str(button.step))
-    if draft is None:
-        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+async def template_picked(update: Update, context: BotContext, draft: SurveyDraft, button: bt.SurveyPick) -> int:
     texts = await context.texts(update)
-    if button.step == TEMPLATE:
-        if button.value in rules.TEMPLATES:
-            draft["template"] = button.value
-            return await _ask_audience(update, context, texts)
-        draft["stage"] = str(COMPOSE)
-        await reply(update, texts.t("survey.ask_text", questions=rules.MAX_QUESTIONS, choices=rules.MAX_CHOICES))
-        return COMPOSE
+    if button.value in rules.TEMPLATES:
+        draft.template = button.value
+        return await _ask_audience(update, context, texts, draft)
+    await reply(update, texts.t("survey.ask_text", questions=rules.MAX_QUESTIONS, choices=rules.MAX_CHOICES))
+    return COMPOSE
+
+
+async def audience_picked(update: Update, context: BotContext, draft: SurveyDraft, button: bt.SurveyPick) -> int:
+    texts = await context.texts(update)
     actor = await context.actor(update)
     try:
         chosen = await service.audience(context.services, actor, button.value)
@@ -94,104 +101,72 @@ async def picked(update: Update, context: BotContext) -> int:
     except AccessDenied as problem:
         await refuse(update, texts, problem)
         return AUDIENCE
-    draft["audience"] = button.value
-    draft["stage"] = str(PREVIEW)
+    draft.audience = button.value
     key, values = chosen.label
-    title = texts.t(f"survey.{draft['template']}.title") if draft.get("template") else draft.get("title", "")
+    title = texts.t(f"survey.{draft.template}.title") if draft.template else draft.title
+    questions = draft.questions if draft.questions is not None else rules.TEMPLATES[draft.template or ""]
     text = texts.t(
-        "survey.preview",
-        title=title,
-        audience=texts.t(key, **values),
-        requests=requests,
-        questions=len(draft["questions"]) if "questions" in draft else len(rules.TEMPLATES[draft["template"]]),
+        "survey.preview", title=title, audience=texts.t(key, **values), requests=requests, questions=len(questions)
     )
-    go = kb.grid([kb.button(texts.t("survey.send"), bt.SurveyAction("go", draft["nonce"]))], 1)
+    go = kb.grid([kb.button(texts.t("survey.send"), bt.SurveyAction("go", draft.nonce))], 1)
     await reply(update, text, go)
     return PREVIEW
 
 
-async def composed(update: Update, context: BotContext) -> int:
+async def composed(update: Update, context: BotContext, draft: SurveyDraft) -> int:
     """A questionnaire typed in one message (title, then each question and its choices)."""
     texts = await context.texts(update)
-    draft = context.draft.get(DRAFT)
-    if draft is None or update.message is None or update.message.text is None:
-        await reply(update, texts.t("flow.cleared"))
-        return end_flow(context, DRAFT)
+    assert update.message is not None and update.message.text is not None
     try:
         title, questions = rules.parse_typed(update.message.text)
     except InvalidInput as problem:
         await reply(update, texts.t(problem.reason, questions=rules.MAX_QUESTIONS, choices=rules.MAX_CHOICES))
         return COMPOSE
-    draft["title"] = title
-    draft["questions"] = [[q.code, list(q.choices)] for q in questions]
-    return await _ask_audience(update, context, texts)
+    draft.title = title
+    draft.questions = [[q.code, list(q.choices)] for q in questions]
+    return await _ask_audience(update, context, texts, draft)
 
 
-async def action(update: Update, context: BotContext) -> int:
-    button = bt.SurveyAction.of(update)
-    draft = await pressed(update, context, DRAFT, button.nonce, stage=str(PREVIEW))
-    if draft is None:
-        return ConversationHandler.END if context.draft.get(DRAFT) is None else int(context.draft[DRAFT]["stage"])
+async def send(update: Update, context: BotContext, draft: SurveyDraft, button: bt.SurveyAction) -> int:
     texts = await context.texts(update)
     actor = await context.actor(update)
-    typed = (draft.get("title", ""), tuple(rules.Question(q, tuple(c)) for q, c in draft.get("questions", ())))
+    assert draft.audience is not None
+    typed = (draft.title, tuple(rules.Question(q, tuple(c)) for q, c in draft.questions or ()))
     try:
-        _survey_id, requests = await service.send(
-            context.services, actor, draft["audience"], draft.get("template"), typed
-        )
+        _survey_id, requests = await service.send(context.services, actor, draft.audience, draft.template, typed)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem)
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     if not requests:
         await reply(update, texts.t("survey.nobody"))
-        return end_flow(context, DRAFT)
+        return FLOW.end(context)
     hours = int(service.REMIND_AFTER.total_seconds() // 3600)
     await reply(update, texts.t("survey.sent", requests=requests, hours=hours))
-    return end_flow(context, DRAFT)
+    return FLOW.end(context)
 
 
 # --- following a questionnaire ------------------------------------------------------------------------------
 
 
 async def sent_list(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.sent(context.services, actor)
-    except AccessDenied as problem:
-        await refuse(update, texts, problem)
-        return
-    if not found:
-        await reply(update, texts.t("survey.none_sent"))
-        return
     tz = context.services.config.school.timezone
-    buttons = [
-        kb.button(
-            texts.t(
-                "survey.list_item",
-                date=survey.created_at.astimezone(tz).date().isoformat(),
-                title=view.plain_title(texts, survey),
-                answered=answered,
-                asked=asked,
-            ),
-            bt.SurveyStatus(survey.id),
-        )
-        for survey, asked, answered in found
-    ]
-    await reply(update, texts.t("survey.list_head"), kb.grid(buttons, 1))
+
+    def item(texts: Texts, found: tuple[service.Survey, int, int]) -> InlineKeyboardButton:
+        survey, asked, answered = found
+        date = survey.created_at.astimezone(tz).date().isoformat()
+        title = view.plain_title(texts, survey)
+        text = texts.t("survey.list_item", date=date, title=title, answered=answered, asked=asked)
+        return kb.button(text, bt.SurveyStatus(survey.id))
+
+    await show_sent(update, context, service.sent, item, head="survey.list_head", none="survey.none_sent")
 
 
 async def status(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     survey_id = bt.SurveyStatus.of(update).survey
-    try:
-        survey, classes, counts = await service.status(context.services, actor, survey_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="survey.gone")
+    fetched = await fetch_one(update, context, service.status, survey_id, gone="survey.gone")
+    if fetched is None:
         return
+    texts, (survey, classes, counts) = fetched
     sheet = kb.grid([kb.button(texts.t("survey.sheet_button"), bt.SurveySheet(survey_id))], 1)
     await reply(update, view.status_text(texts, survey, classes, counts), sheet)
 
@@ -274,18 +249,15 @@ async def decided(update: Update, context: BotContext) -> None:
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    pick = CallbackQueryHandler(picked, pattern=bt.SurveyPick.pattern)
     return [
-        conversation(
-            name=FLOW,
+        FLOW.conversation(
             entry_points=[CallbackQueryHandler(new, pattern=bt.SurveyNew.pattern)],
             states={
-                TEMPLATE: [pick],
-                COMPOSE: [MessageHandler(filters.TEXT & ~filters.COMMAND, composed)],
-                AUDIENCE: [pick],
-                PREVIEW: [CallbackQueryHandler(action, pattern=bt.SurveyAction.pattern)],
+                TEMPLATE: [FLOW.on_button(bt.SurveyPick, template_picked, check=at_step(TEMPLATE))],
+                COMPOSE: [FLOW.on_text(filters.TEXT & ~filters.COMMAND, composed)],
+                AUDIENCE: [FLOW.on_button(bt.SurveyPick, audience_picked, check=at_step(AUDIENCE))],
+                PREVIEW: [FLOW.on_button(bt.SurveyAction, send)],
             },
-            draft_keys=(DRAFT,),
             timeout_minutes=timeout_minutes,
             hint_key="survey.hint",
         )

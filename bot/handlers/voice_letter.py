@@ -10,25 +10,44 @@ Callback data (bot/buttons/letters.py; ids come from the client: the service re-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot.domain.messages import Attachment
 from bot.domain.models import Child
 from bot.domain.roles import Actor
-from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, refuse, reply
-from bot.handlers.parent_messages import MEDIA, MESSAGE_LIMIT, words_or_media
+from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply
+from bot.handlers.flow import Draft, Flow
+from bot.handlers.parent_messages import MEDIA, read_message
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import voice_letters as service
 from bot.texts import Texts
 
-RECORD_FLOW = RECORD_DRAFT = "voice_letter"
-ANSWER_FLOW = ANSWER_DRAFT = "letter_answer"
+
+@dataclass(kw_only=True)
+class Recording(Draft):
+    """The child whose letter is being recorded."""
+
+    child_id: int
+
+
+@dataclass(kw_only=True)
+class Answering(Draft):
+    """The letter a parent answers."""
+
+    letter_id: int
+
+
+# A draft gone: the child's record was erased meanwhile (its draft named the child), or the letter went with it.
+RECORD = Flow("voice_letter", Recording, "voice_letter", gone="card.gone")
+ANSWER = Flow("letter_answer", Answering, "letter_answer", gone="letter.gone")
 RECORDING, TYPING = 0, 1
 
 
@@ -45,14 +64,11 @@ async def card_part(
 
 
 async def menu(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.overview(context.services, actor, bt.LetterMenu.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="access.child_denied")
+    child_id = bt.LetterMenu.of(update).child
+    fetched = await fetch_one(update, context, service.overview, child_id, denied="access.child_denied")
+    if fetched is None:
         return
+    texts, found = fetched
     tz = context.services.config.school.timezone
     lines = [texts.t("letter.menu_head", child=found.child.name, waiting=found.waiting)]
     buttons = [kb.button(texts.t("letter.new_button"), bt.LetterNew(found.child.id))]
@@ -77,14 +93,10 @@ async def menu(update: Update, context: BotContext) -> None:
 async def play(update: Update, context: BotContext) -> None:
     """An answer played to the child at family time: sent again by its file_id (or its words), then no longer
     waiting."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await service.play(context.services, actor, bt.LetterPlay.of(update).answer)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, gone="letter.gone")
+    fetched = await fetch_one(update, context, service.play, bt.LetterPlay.of(update).answer, gone="letter.gone")
+    if fetched is None:
         return
+    texts, found = fetched
     chat = update.effective_chat
     if chat is None:
         return
@@ -101,29 +113,19 @@ async def play(update: Update, context: BotContext) -> None:
 
 
 async def record_start(update: Update, context: BotContext) -> int:
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
     child_id = bt.LetterNew.of(update).child
-    try:
-        child = await service.child_for_letter(context.services, actor, child_id)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="access.child_denied")
+    fetched = await fetch_one(update, context, service.child_for_letter, child_id, denied="access.child_denied")
+    if fetched is None:
         return ConversationHandler.END
-    if not await begin_flow(update, context, RECORD_FLOW):
-        return ConversationHandler.END
-    context.draft[RECORD_DRAFT] = {"child_id": child.id}
-    await reply(update, texts.t("letter.ask_voice", child=child.name))
-    return RECORDING
+    texts, child = fetched
+    return await RECORD.open(
+        update, context, Recording(child_id=child.id), texts.t("letter.ask_voice", child=child.name), RECORDING
+    )
 
 
-async def recorded(update: Update, context: BotContext) -> int:
+async def recorded(update: Update, context: BotContext, draft: Recording) -> int:
     texts = await context.texts(update)
     message = update.message
-    draft = context.draft.get(RECORD_DRAFT)
-    if draft is None:  # the child's record was erased meanwhile
-        await reply(update, texts.t("card.gone"))
-        return end_flow(context, RECORD_DRAFT)
     assert message is not None and message.voice is not None
     duration = message.voice.duration
     seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
@@ -132,12 +134,12 @@ async def recorded(update: Update, context: BotContext) -> int:
         return RECORDING
     actor = await context.actor(update)
     try:
-        families = await service.send(context.services, actor, int(draft["child_id"]), message.voice.file_id, seconds)
+        families = await service.send(context.services, actor, draft.child_id, message.voice.file_id, seconds)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied", gone="card.gone")
-        return end_flow(context, RECORD_DRAFT)
+        return RECORD.end(context)
     await reply(update, texts.t("letter.sent", families=families) if families else texts.t("letter.nobody"))
-    return end_flow(context, RECORD_DRAFT)
+    return RECORD.end(context)
 
 
 # --- a parent answers ------------------------------------------------------------------------------------------
@@ -153,46 +155,34 @@ async def answer_start(update: Update, context: BotContext) -> int:
     except NotFound:
         await reply(update, texts.t("letter.gone"))
         return ConversationHandler.END
-    if not await begin_flow(update, context, ANSWER_FLOW):
-        return ConversationHandler.END
-    context.draft[ANSWER_DRAFT] = {"letter_id": letter_id}
-    await reply(update, texts.t("letter.ask_answer"))
-    return TYPING
+    return await ANSWER.open(update, context, Answering(letter_id=letter_id), texts.t("letter.ask_answer"), TYPING)
 
 
-async def answer_sent(update: Update, context: BotContext) -> int:
+async def answer_sent(
+    update: Update, context: BotContext, texts: Texts, draft: Answering, sent: tuple[str, Attachment | None]
+) -> int:
     """The parent's voice message, photo or words for the child."""
     assert update.effective_user is not None
-    texts = await context.texts(update)
-    sent = await words_or_media(update, texts, MESSAGE_LIMIT)
-    if sent is None:
-        return TYPING
     words, attachment = sent
-    draft = context.draft.get(ANSWER_DRAFT) or {}
-    letter_id = int(draft.get("letter_id", 0))
     try:
-        await service.answer(context.services, update.effective_user.id, letter_id, words, attachment)
+        await service.answer(context.services, update.effective_user.id, draft.letter_id, words, attachment)
     except NotFound:
         await reply(update, texts.t("letter.gone"))
-        return end_flow(context, ANSWER_DRAFT)
+        return ANSWER.end(context)
     await reply(update, texts.t("letter.answered"))
-    return end_flow(context, ANSWER_DRAFT)
+    return ANSWER.end(context)
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    record = conversation(
-        name=RECORD_FLOW,
+    record = RECORD.conversation(
         entry_points=[CallbackQueryHandler(record_start, pattern=bt.LetterNew.pattern)],
-        states={RECORDING: [MessageHandler(filters.VOICE, recorded)]},
-        draft_keys=(RECORD_DRAFT,),
+        states={RECORDING: [RECORD.on_text(filters.VOICE, recorded)]},
         timeout_minutes=timeout_minutes,
         hint_key="letter.record_hint",
     )
-    answer_flow = conversation(
-        name=ANSWER_FLOW,
+    answer_flow = ANSWER.conversation(
         entry_points=[CallbackQueryHandler(answer_start, pattern=bt.LetterAnswer.pattern)],
-        states={TYPING: [MessageHandler((filters.TEXT & ~filters.COMMAND) | MEDIA, answer_sent)]},
-        draft_keys=(ANSWER_DRAFT,),
+        states={TYPING: [ANSWER.on_read((filters.TEXT & ~filters.COMMAND) | MEDIA, read_message, answer_sent)]},
         timeout_minutes=timeout_minutes,
         hint_key="letter.answer_hint",
     )
