@@ -264,10 +264,11 @@ def build_application(
     tick = timedelta(seconds=config.scheduler.tick_seconds)
     app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
     app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
-    # The families' ticks (notice and survey reminders, the yearly designation, silent weekly updates) run once
-    # soon after a start, then every ten minutes: what fell due while the bot was down goes out first.
-    app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=tick, name="parents.tick")
-    app.job_queue.run_repeating(surveys_tick, interval=timedelta(minutes=10), first=tick * 2, name="surveys.tick")
+    # The families' ticks (notice and survey reminders, the yearly designation, silent weekly updates) run six
+    # scheduler ticks after a start (three minutes at the default tick: the start-up's own work done first), then
+    # every ten minutes; what fell due while the bot was down goes out then.
+    app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=tick * 6, name="parents.tick")
+    app.job_queue.run_repeating(surveys_tick, interval=timedelta(minutes=10), first=tick * 7, name="surveys.tick")
     app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
                                 name="inbox.replay")  # fmt: skip
     app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),
