@@ -30,10 +30,10 @@ from bot.domain.stats import (
 )
 from bot.services import AccessDenied, NotFound, Services, excel
 from bot.services import activities as activities_service
+from bot.services import concerns as concerns_service
 from bot.services import schools as schools_service
 from bot.services.duty_figures import add_duty_figures
 from bot.storage import audit, exports, import_batches, schools
-from bot.storage import concerns as concerns_store
 from bot.storage import county_figures as county_store
 from bot.storage import stats as store
 
@@ -319,7 +319,7 @@ async def _police_reports(services: Services, school_id: int | None) -> dict[int
     feedback."""
     within = ChildFilter(everyone=True) if school_id is None else ChildFilter(school_ids=frozenset({school_id}))
     reports: dict[int, tuple[int, int]] = {}
-    for count in await concerns_store.counts(services.db, within):
+    for count in await concerns_service.county_counts(services, within):
         police, waiting = reports.get(count.school_id, (0, 0))
         reports[count.school_id] = (police + count.police, waiting + count.awaiting_feedback)
     return reports

@@ -16,9 +16,7 @@ from tests.e2e.test_school_week import (
     CrashPlan,
     School,
     delivered,
-    invite_parent,
-    invite_staff,
-    register_child,
+    one_family,
     scheduler_config,
 )
 
@@ -68,15 +66,7 @@ async def test_a_carer_named_in_writing_and_a_notice_to_40_families_under_429s(
     database = tmp_path / "shouwang.db"
     await bot.start(server)
     try:
-        admin = server.user(ADMIN, "王校长")
-        await school.act(admin, lambda: admin.send("/start"), "王校长")
-        code = await invite_staff(school, admin, "班主任", "三年级 2班")
-        teacher = server.user(9100, "李老师")
-        await school.act(teacher, lambda: teacher.send(f"/start {code}"), "欢迎加入")
-        await register_child(school, teacher, "张小明", "2015-03-08")
-        code = await invite_parent(school, teacher, "张小明", "母亲")
-        mother = server.user(9200, "张妈妈")
-        await school.act(mother, lambda: mother.send(f"/start {code}"), "绑定")
+        _admin, teacher, mother = await one_family(school)
 
         # The mother names the carer by buttons and a few typed words; the head teacher hears of it.
         await designate(school, mother)

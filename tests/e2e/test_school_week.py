@@ -387,6 +387,21 @@ def plan_agreed_a_week_ago(database: Path, name: str) -> None:
         conn.close()
 
 
+async def one_family(school: School) -> tuple[RemoteUser, RemoteUser, RemoteUser]:
+    """The admin, the head teacher of 三年级 2班 and the mother of 张小明, each set up through the bot as people do."""
+    server = school.server
+    admin = server.user(ADMIN, "王校长")
+    await school.act(admin, lambda: admin.send("/start"), "王校长")
+    code = await invite_staff(school, admin, "班主任", "三年级 2班")
+    teacher = server.user(9100, "李老师")
+    await school.act(teacher, lambda: teacher.send(f"/start {code}"), "欢迎加入")
+    await register_child(school, teacher, "张小明", "2015-03-08")
+    code = await invite_parent(school, teacher, "张小明", "母亲")
+    mother = server.user(9200, "张妈妈")
+    await school.act(mother, lambda: mother.send(f"/start {code}"), "绑定")
+    return admin, teacher, mother
+
+
 async def delivered(school: School, user: RemoteUser, needle: str, within: float = 30) -> Sent:
     """Waits for a scheduled message (sent by the outbox, not an answer to the person), across crashes."""
     loop = asyncio.get_running_loop()

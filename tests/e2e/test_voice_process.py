@@ -13,9 +13,7 @@ from tests.e2e.test_school_week import (
     CrashPlan,
     School,
     delivered,
-    invite_parent,
-    invite_staff,
-    register_child,
+    one_family,
     scheduler_config,
 )
 
@@ -35,15 +33,7 @@ async def test_a_voice_note_and_a_voice_letter_reach_the_other_side(tmp_path: Pa
     school = School(server, bot, CrashPlan(points=set()))
     await bot.start(server)
     try:
-        admin = server.user(ADMIN, "王校长")
-        await school.act(admin, lambda: admin.send("/start"), "王校长")
-        code = await invite_staff(school, admin, "班主任", "三年级 2班")
-        teacher = server.user(9100, "李老师")
-        await school.act(teacher, lambda: teacher.send(f"/start {code}"), "欢迎加入")
-        await register_child(school, teacher, "张小明", "2015-03-08")
-        code = await invite_parent(school, teacher, "张小明", "母亲")
-        mother = server.user(9200, "张妈妈")
-        await school.act(mother, lambda: mother.send(f"/start {code}"), "绑定")
+        _admin, teacher, mother = await one_family(school)
 
         # A voice note: the mother to the head teacher (/contact), delivered by its file_id.
         await school.act(mother, lambda: mother.send("/contact"), "语音")
