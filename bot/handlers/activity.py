@@ -8,21 +8,25 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.activities import MAX_CHILDREN, ActivityKind
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import parse_date
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.common import BotContext, answer, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import activities as service
 from bot.services.care import InvalidChange, today
 from bot.texts import Texts
 
 KIND, DATE, CLASS, CHILDREN, PHOTO = range(5)
+
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -91,8 +95,7 @@ async def _set_date(update: Update, context: BotContext, draft: Activity, day: d
 
 
 async def _ask_class(update: Update, context: BotContext, draft: Activity) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         classes = await service.classes_to_pick(context.services, actor)
     except AccessDenied as problem:
@@ -205,9 +208,7 @@ async def _save(update: Update, context: BotContext, draft: Activity, photo: str
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return FLOW.end(context)
-    FLOW.saved(update, context)
-    if saved.activity_id is None:
-        await reply(update, texts.t("care.already_saved"))
+    if not await FLOW.saved_once(update, context, new=saved.activity_id is not None):
         return ConversationHandler.END
     text = texts.t("activity.saved", kind=texts.t(f"activity.kind.{draft.kind}"), date=draft.date, count=saved.children)
     if photo is not None:
@@ -218,8 +219,7 @@ async def _save(update: Update, context: BotContext, draft: Activity, photo: str
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     buttons = "flow.hint_buttons"
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("activity", start)],
         states={
             KIND: [FLOW.on_button(bt.ActivityKind, kind_chosen)],
@@ -235,7 +235,6 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
             ],
             PHOTO: [FLOW.on_text(filters.PHOTO, photo_sent), FLOW.on_button(bt.ActivityNoPhoto, no_photo)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             KIND: FLOW.hint_saying(buttons, _ask_kind),
@@ -250,10 +249,10 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- /mydata: consent to activity photos ----------------------------------------------------------------------
 
 
+@ROUTES.button(bt.PhotoConsent)
 async def photo_consent(update: Update, context: BotContext) -> None:
     """pv:ph:<child>:<given>: a guardian agrees to activity photos, or withdraws it (the service re-checks)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     button = bt.PhotoConsent.of(update)
     try:
         child = await service.set_photo_consent(context.services, actor, button.child, bool(button.given))
@@ -265,5 +264,4 @@ async def photo_consent(update: Update, context: BotContext) -> None:
     await reply(update, texts.t(key, name=child.name))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(photo_consent, pattern=bt.PhotoConsent.pattern)]
+handlers = ROUTES.handlers

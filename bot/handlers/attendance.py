@@ -9,30 +9,32 @@ from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import attendance as rules
 from bot.domain.attendance import Method, Outcome, Reason
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.handlers.common import (
     BotContext,
     answer,
     answer_stale,
     command_args,
-    conversation,
     edit_or_reply,
+    fetch_one,
     refuse,
     reply,
 )
 from bot.handlers.flow import Draft, Flow, new_nonce, new_token, text_up_to
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound
 from bot.services import attendance as service
 from bot.services.care import AlreadyDone, InvalidChange
 from bot.texts import Texts
 from bot.views import attendance as view
 
+ROUTES = Routes()
 SHEET = "absent_sheet"  # the day's marks being made: {nonce, class, day, children: [[id, name]], marks}
 METHOD, RESULT, OUTCOME = range(3)
 RESULT_LENGTH = 200
@@ -41,13 +43,11 @@ RESULT_LENGTH = 200
 # --- /absent -------------------------------------------------------------------------------------------
 
 
+@ROUTES.command("absent")
+@requires(Access.MARK_ABSENCE, denied="attendance.denied")
 async def absent_command(update: Update, context: BotContext) -> None:
     """/absent: the class's list at once (a head teacher of one class), else the classes to choose from."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.MARK_ABSENCE):
-        await reply(update, texts.t("attendance.denied"))
-        return
+    texts, actor = await context.caller(update)
     classes = await service.classes_to_mark(context.services, actor)
     if not classes:
         await reply(update, texts.t("attendance.no_class"))
@@ -58,6 +58,7 @@ async def absent_command(update: Update, context: BotContext) -> None:
         await reply(update, texts.t("attendance.choose_class"), kb.grid(buttons, 3))
 
 
+@ROUTES.button(bt.AbsentClass)
 async def pick_class(update: Update, context: BotContext) -> None:
     """at:c:<class>: the chosen class's list (the service re-checks the class)."""
     await answer(update)
@@ -110,6 +111,7 @@ def _sheet_of(context: BotContext, nonce: str) -> dict[str, Any] | None:
     return sheet if sheet is not None and sheet.get("nonce") == nonce else None
 
 
+@ROUTES.button(bt.AbsentToggle)
 async def toggle(update: Update, context: BotContext) -> None:
     """at:t:<nonce>:<child>: one more tap on a child: absent, sick, on leave, present again."""
     button = bt.AbsentToggle.of(update)
@@ -127,6 +129,7 @@ async def toggle(update: Update, context: BotContext) -> None:
     await _show_sheet(update, await context.texts(update), sheet)
 
 
+@ROUTES.button(bt.AbsentDone)
 async def done(update: Update, context: BotContext) -> None:
     """at:d:<nonce>: stores the day's marks, then says whose guardians to call and who is now a suspected
     dropout."""
@@ -135,8 +138,7 @@ async def done(update: Update, context: BotContext) -> None:
         await answer_stale(update, context)
         return
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     marks = {int(child): Reason(reason) for child, reason in sheet["marks"].items()}
     try:
         saved = await service.save_day(context.services, actor, sheet["class"], date.fromisoformat(sheet["day"]), marks)
@@ -167,10 +169,10 @@ async def done(update: Update, context: BotContext) -> None:
 # --- /dropouts and a case ------------------------------------------------------------------------------
 
 
+@ROUTES.command("dropouts")
 async def dropouts_command(update: Update, context: BotContext) -> None:
     """/dropouts: the open cases, a button each."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         cases = await service.open_cases(context.services, actor)
     except AccessDenied:
@@ -189,16 +191,15 @@ async def dropouts_command(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines), kb.grid(buttons, 2))
 
 
+@ROUTES.button(bt.CaseView)
 async def view_case(update: Update, context: BotContext) -> None:
     """at:k:<case>: the case and its attempts; an open case offers to record one."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        case, attempts = await service.case(context.services, actor, bt.CaseView.of(update).case)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem, denied="attendance.cases_denied")
+    fetched = await fetch_one(
+        update, context, service.case, bt.CaseView.of(update).case, denied="attendance.cases_denied"
+    )
+    if fetched is None:
         return
+    texts, (case, attempts) = fetched
     status = texts.t(f"attendance.status.{case.status}")
     lines = [texts.t("attendance.case", name=case.child_name, class_label=case.class_label,
                      opened=case.opened_on.isoformat(), status=status)]  # fmt: skip
@@ -236,8 +237,7 @@ FLOW = Flow("return_attempt", Attempt, "return_attempt", gone="card.gone")
 async def start_attempt(update: Update, context: BotContext) -> int | None:
     """at:a:<case>: how was the child contacted?"""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     case_id = bt.CaseAttempt.of(update).case
     try:
         case = await service.open_case_for_attempt(context.services, actor, case_id)
@@ -268,8 +268,7 @@ async def typed_result(update: Update, context: BotContext, texts: Texts, draft:
 
 
 async def pick_outcome(update: Update, context: BotContext, draft: Attempt, button: bt.AttemptOutcome) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert draft.method is not None and draft.result is not None
     try:
         case = await service.record_attempt(
@@ -304,13 +303,11 @@ def _parse_month(text: str, today: date) -> tuple[int, int] | None:
     return year, month
 
 
+@ROUTES.command("monthly")
+@requires(Access.RETURN_CASES, denied="attendance.cases_denied")
 async def monthly_command(update: Update, context: BotContext) -> None:
     """/monthly [YYYY-MM]: the report of the month typed, else a choice of last month and this one."""
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.RETURN_CASES):
-        await reply(update, texts.t("attendance.cases_denied"))
-        return
     today = service.today(context.services)
     typed = command_args(context)
     if typed:
@@ -325,6 +322,7 @@ async def monthly_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("attendance.choose_month"), kb.grid(buttons, 2))
 
 
+@ROUTES.button(bt.MonthlyReport)
 async def monthly_button(update: Update, context: BotContext) -> None:
     """at:r:<YYYY-MM>: that month's report (also the reminder's button)."""
     await answer(update)
@@ -359,28 +357,16 @@ async def _send_report(update: Update, context: BotContext, texts: Texts, year: 
 
 
 def build(timeout: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CallbackQueryHandler(start_attempt, pattern=bt.CaseAttempt.pattern)],
         states={
             METHOD: [FLOW.on_button(bt.AttemptMethod, pick_method)],
             RESULT: [FLOW.on_typed(filters.TEXT & ~filters.COMMAND, text_up_to(RESULT_LENGTH), typed_result)],
             OUTCOME: [FLOW.on_button(bt.AttemptOutcome, pick_outcome)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout,
         hint_key="attendance.hint",
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("absent", absent_command),
-        CallbackQueryHandler(pick_class, pattern=bt.AbsentClass.pattern),
-        CallbackQueryHandler(toggle, pattern=bt.AbsentToggle.pattern),
-        CallbackQueryHandler(done, pattern=bt.AbsentDone.pattern),
-        CommandHandler("dropouts", dropouts_command),
-        CallbackQueryHandler(view_case, pattern=bt.CaseView.pattern),
-        CommandHandler("monthly", monthly_command),
-        CallbackQueryHandler(monthly_button, pattern=bt.MonthlyReport.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -3,10 +3,7 @@ admins' commands)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -20,11 +17,13 @@ from bot.handlers.common import (
     refuse,
     reply,
 )
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import children as children_service
 from bot.services import privacy as privacy_service
 from bot.texts import Texts
 
+ROUTES = Routes()
 AUDIT_PAGE = 15
 
 
@@ -38,11 +37,11 @@ async def admin_only(update: Update, context: BotContext, access: Access, what: 
     return False
 
 
+@ROUTES.command("audit")
 async def audit_command(update: Update, context: BotContext) -> None:
     if not await admin_only(update, context, Access.VIEW_AUDIT, "view_audit"):
         return
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     query = command_args(context)
     if not query:
         await reply(update, texts.t("safety.audit.ask"))
@@ -58,6 +57,7 @@ async def audit_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
 
 
+@ROUTES.button(bt.AuditView)
 async def audit_button(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     button = bt.AuditView.of(update)
@@ -104,8 +104,4 @@ async def _audit_page(update: Update, context: BotContext, texts: Texts, child_i
     await edit_or_reply(update, clip_html("\n".join(body), 4000), markup)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("audit", audit_command),
-        CallbackQueryHandler(audit_button, pattern=bt.AuditView.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import BotContext, answer, edit_or_reply, refuse, reply, show_page
+from bot.handlers.common import BotContext, answer, edit_or_reply, pressed, refuse, reply, show_page
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, InvalidChange
 from bot.texts import Texts
 
+ROUTES = Routes()
 PAGE_SIZE = 8
 
 
+@ROUTES.button(bt.BoardingRequest)
 async def request(update: Update, context: BotContext) -> None:
     """bo:rq:<child>: the head teacher (or an admin) asks for a boarding place; one open request per child."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     child_id = bt.BoardingRequest.of(update).child
     try:
         child = await care_service.authorised_child(context.services, actor, child_id, Access.EDIT_CARD)
@@ -38,6 +37,8 @@ async def request(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("care.boarding_requested", name=child.name))
 
 
+@ROUTES.command("boarding")
+@ROUTES.button(bt.BoardingPage)
 async def list_boarding(update: Update, context: BotContext) -> None:
     """/boarding, and its page buttons (bo:pg:<n>)."""
     await show_page(update, context, _page, bt.BoardingPage)
@@ -78,12 +79,10 @@ async def _page(update: Update, context: BotContext, texts: Texts, page: int) ->
     await edit_or_reply(update, "\n".join(lines), kb.grid(buttons, 2, kb.pager(texts, bt.BoardingPage, page, pages)))
 
 
+@ROUTES.button(bt.BoardingDecide)
 async def decide(update: Update, context: BotContext) -> None:
     """bo:y / bo:n: an admin grants or declines (re-checked; a second tap is told it was decided)."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.BoardingDecide.of(update)
+    texts, actor, button = await pressed(update, context, bt.BoardingDecide)
     granted, request_id = button.answer == "y", button.request
     try:
         decided = await care_service.decide_boarding(context.services, actor, request_id, granted=granted)
@@ -98,10 +97,4 @@ async def decide(update: Update, context: BotContext) -> None:
     await _page(update, context, texts, 0)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("boarding", list_boarding),
-        CallbackQueryHandler(request, pattern=bt.BoardingRequest.pattern),
-        CallbackQueryHandler(decide, pattern=bt.BoardingDecide.pattern),
-        CallbackQueryHandler(list_boarding, pattern=bt.BoardingPage.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -158,8 +158,7 @@ class ChildPicker(Generic[D]):
 
     async def _picked(self, update: Update, context: BotContext, draft: D, button: bt.ChildPick) -> int:
         """A quick pick or search result of this run: the child is re-checked."""
-        texts = await context.texts(update)
-        actor = await context.actor(update)
+        texts, actor = await context.caller(update)
         try:
             child = await self.recheck(context.services, actor, button.child)
         except (AccessDenied, NotFound) as problem:

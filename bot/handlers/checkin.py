@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -16,14 +15,18 @@ from bot.domain.care import Ratings
 from bot.domain.models import Child
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
+from bot.handlers.common import TYPED, BotContext, edit_or_reply, pressed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
 
 PICK, CHOOSE, RATE, NOTE, REVIEW = range(5)
+
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -211,13 +214,11 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return FLOW.end(context)
-    FLOW.saved(update, context)
-    if saved.checkin_id is None:
-        await reply(update, texts.t("care.already_saved"))
+    if not await FLOW.saved_once(update, context, new=saved.checkin_id is not None):
         return ConversationHandler.END
     key = "care.checkin_saved_fine" if quick else "care.checkin_saved"
     await edit_or_reply(update, texts.t(key, name=draft.child_name))
-    if saved.worry:
+    if saved.worry and saved.checkin_id is not None:
         markup = InlineKeyboardMarkup(
             [
                 [kb.button(texts.t("care.concern_yes"), bt.CheckinConcern(saved.checkin_id, "y"))],
@@ -228,12 +229,10 @@ async def _save(update: Update, context: BotContext, texts: Texts, ratings: Rati
     return ConversationHandler.END
 
 
+@ROUTES.button(bt.CheckinConcern)
 async def concern_answer(update: Update, context: BotContext) -> None:
     """Yes / not now to "raise a concern?" on a flagged check-in (the author only; ids are re-checked)."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.CheckinConcern.of(update)
+    texts, actor, button = await pressed(update, context, bt.CheckinConcern)
     checkin_id, wanted = button.checkin, button.answer == "y"
     try:
         await care_service.answer_concern(context.services, actor, checkin_id, wanted)
@@ -244,21 +243,18 @@ async def concern_answer(update: Update, context: BotContext) -> None:
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("checkin", start)],
         states={
             PICK: PICKER.handlers(),
             CHOOSE: [FLOW.on_button(bt.CheckinAction, action, check=_verbs("ok", "d"))],
             RATE: [FLOW.on_button(bt.CheckinRate, rated, check=_this_rating)],
             NOTE: [
-                FLOW.on_text(text | filters.VOICE, noted),
+                FLOW.on_text(TYPED | filters.VOICE, noted),
                 FLOW.on_button(bt.CheckinAction, action, check=_verbs("sk")),
             ],
             REVIEW: [FLOW.on_button(bt.CheckinAction, action, check=_verbs("w", "s"))],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             PICK: FLOW.hint_saying("care.hint_pick"),
@@ -270,5 +266,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(concern_answer, pattern=bt.CheckinConcern.pattern)]
+handlers = ROUTES.handlers

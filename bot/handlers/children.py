@@ -21,8 +21,8 @@ from bot.handlers.common import (
     BotContext,
     answer,
     command_args,
-    conversation,
     edit_or_reply,
+    pressed,
     read_typed,
     refuse,
     reply,
@@ -53,8 +53,7 @@ EDIT = Flow("edit", EditDraft, "edit_draft", gone="card.gone")
 
 async def find(update: Update, context: BotContext) -> None:
     """/child <name>: the children the user may see whose name matches; one match opens the card."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     query = command_args(context)
     if not query and not may_do(actor, Access.BROWSE_OWN):
         await reply(update, texts.t("child.ask_query"))
@@ -149,8 +148,7 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
 async def edit_menu(update: Update, context: BotContext) -> None:
     """The list of fields to change (head teacher of the class, or admin)."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     child_id = bt.CardEditMenu.of(update).child
     try:
         child = await registry_service.child_for_edit(context.services, actor, child_id)
@@ -173,10 +171,7 @@ def _edit_label(texts: Texts, name: str, *, missing: bool) -> str:
 
 async def edit_start(update: Update, context: BotContext) -> int:
     """Entry of the edit conversation: ask for the new value of one field."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.CardEditField.of(update)
+    texts, actor, button = await pressed(update, context, bt.CardEditField)
     child_id, step = button.child, button.step
     if not 0 <= step < len(FIELDS):
         return ConversationHandler.END
@@ -263,8 +258,7 @@ async def edit_clear(update: Update, context: BotContext, draft: EditDraft, butt
 
 
 def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=EDIT.name,
+    return EDIT.conversation(
         entry_points=[CallbackQueryHandler(edit_start, pattern=bt.CardEditField.pattern)],
         states={
             EDIT_VALUE: [
@@ -273,7 +267,6 @@ def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
                 EDIT.on_button(bt.CardEditClear, edit_clear, check=_for_this_field),
             ]
         },
-        draft_keys=(EDIT.key,),
         timeout_minutes=timeout_minutes,
     )
 

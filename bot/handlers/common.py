@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import buttons as bt
 from bot import keyboards as kb
+from bot.callback_data import Button
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services, people
@@ -35,7 +36,9 @@ from bot.texts import Texts, texts_for
 from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
 
 MAX_MESSAGE = 4096
+TYPED = filters.TEXT & ~filters.COMMAND  # what a flow takes as a typed answer
 T = TypeVar("T")
+B = TypeVar("B", bound=Button)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -55,6 +58,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
             assert user is not None
             self._actor = await people.load_actor(self.services, user.id)
         return self._actor
+
+    async def caller(self, update: Update) -> tuple[Texts, Actor]:
+        """The catalogue and the actor of this update's user: most callbacks want both."""
+        return await self.texts(update), await self.actor(update)
 
     def forget_actor(self) -> None:
         self._actor = None
@@ -133,6 +140,14 @@ async def read_typed(update: Update, texts: Texts, parse: Callable[[str], T]) ->
     except InvalidInput as problem:
         await reply(update, texts.t(problem.reason))
         return None
+
+
+async def pressed(update: Update, context: BotContext, kind: type[B]) -> tuple[Texts, Actor, B]:
+    """A press of a button of kind `kind`, answered first: the presser's catalogue, who they are, what they pressed
+    (its ids come from the client: the service re-checks them)."""
+    await answer(update)
+    texts, actor = await context.caller(update)
+    return texts, actor, kind.of(update)
 
 
 Page = Callable[[Update, BotContext, Texts, int], Coroutine[Any, Any, None]]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -21,10 +21,10 @@ from bot.domain.safety import (
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers import concern_outcomes
 from bot.handlers.common import (
+    TYPED,
     BotContext,
     answer,
     command_args,
-    conversation,
     read_typed,
     refuse,
     reply,
@@ -75,8 +75,7 @@ async def _flagged_buttons(update: Update, context: BotContext, texts: Texts) ->
 
 async def start(update: Update, context: BotContext) -> int:
     """/concern [name]: who is it about? (a name, or a flagged check-in)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     draft = Report()
     if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.REPORT_CONCERN)):
         return ConversationHandler.END
@@ -204,8 +203,7 @@ async def when_typed(update: Update, context: BotContext, draft: Report) -> int:
 
 
 async def _save(update: Update, context: BotContext, draft: Report, when: date) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if draft.child_id is None or draft.kind is None or draft.what is None:
         await reply(update, texts.t("flow.stale_button"))
         return FLOW.end(context)
@@ -228,9 +226,7 @@ async def _save(update: Update, context: BotContext, draft: Report, when: date) 
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         hint={
             PICK: FLOW.hint_saying("flow.hint_text"),
             KIND: FLOW.hint_saying("flow.hint_buttons"),
@@ -243,15 +239,14 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
         ],
         states={
             PICK: [
-                FLOW.on_text(text, typed_name),
+                FLOW.on_text(TYPED, typed_name),
                 FLOW.on_button(bt.ConcernPick, picked),
                 FLOW.on_button(bt.ConcernFromCheckin, from_checkin),
             ],
             KIND: [FLOW.on_button(bt.ConcernKind, kind_chosen, check=_child_chosen)],
-            WHAT: [FLOW.on_text(text, what_typed)],
-            WHEN: [FLOW.on_button(bt.ConcernWhen, when_button), FLOW.on_text(text, when_typed)],
+            WHAT: [FLOW.on_text(TYPED, what_typed)],
+            WHEN: [FLOW.on_button(bt.ConcernWhen, when_button), FLOW.on_text(TYPED, when_typed)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -24,15 +24,16 @@ from bot.domain.safety import (
     parse_report_time,
 )
 from bot.handlers.common import (
+    TYPED,
     BotContext,
     answer,
-    conversation,
     edit_or_reply,
     read_typed,
     refuse,
     reply,
 )
 from bot.handlers.flow import STALE, Draft, Flow, text_up_to
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound, Services, records
 from bot.services import alerts as alerts_service
 from bot.services import concerns as concern_service
@@ -41,6 +42,7 @@ from bot.texts import Texts
 from bot.views import concern_register
 
 NOTE, POLICE_UNIT, POLICE_RECEIPT, POLICE_AT = 10, 11, 12, 13
+ROUTES = Routes()
 FEEDBACK = 20
 GONE = "safety.concern.gone"
 T = TypeVar("T")
@@ -85,6 +87,7 @@ async def _open_to_close(update: Update, context: BotContext, texts: Texts, conc
     return concern
 
 
+@ROUTES.button(bt.ConcernAck)
 async def acknowledge(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     acknowledged = await _on_pressed(
@@ -98,6 +101,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     await _tell_state(update, texts, concern)
 
 
+@ROUTES.button(bt.ConcernAssign)
 async def assign_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     concern_id = bt.ConcernAssign.of(update).concern
@@ -112,6 +116,7 @@ async def assign_menu(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("safety.assign.ask", id=concern_id), kb.grid(buttons[:40], 2))
 
 
+@ROUTES.button(bt.ConcernAssignTo)
 async def assign_to(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     button = bt.ConcernAssignTo.of(update)
@@ -132,6 +137,7 @@ async def assign_to(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, texts.t("safety.assign.done", id=concern.id))
 
 
+@ROUTES.button(bt.ConcernClose)
 async def close_menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     concern = await _open_to_close(update, context, texts, bt.ConcernClose.of(update).concern)
@@ -142,8 +148,7 @@ async def close_menu(update: Update, context: BotContext) -> None:
 
 
 async def _close(update: Update, context: BotContext, concern_id: int, outcome: Outcome, note: str | None) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         concern, done = await concern_service.close(context.services, actor, concern_id, outcome, note)
     except (AccessDenied, NotFound) as problem:
@@ -153,6 +158,7 @@ async def _close(update: Update, context: BotContext, concern_id: int, outcome: 
     await reply(update, texts.t(key, id=concern_id, status=_status_line(texts, concern)))
 
 
+@ROUTES.button(bt.ConcernOutcome)
 async def close_direct(update: Update, context: BotContext) -> None:
     """Outcomes without a note close at once."""
     await answer(update)
@@ -260,20 +266,17 @@ async def _police_save(update: Update, context: BotContext, texts: Texts, draft:
 
 
 def build_close(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=CLOSE.name,
+    return CLOSE.conversation(
         entry_points=[CallbackQueryHandler(close_ask_note, pattern=bt.ConcernOutcomeNote.pattern)],
         states={
-            NOTE: [CLOSE.on_typed(text, text_up_to(MAX_NOTE), _noted)],
-            POLICE_UNIT: [CLOSE.on_typed(text, text_up_to(MAX_POLICE_UNIT), _police_unit)],
-            POLICE_RECEIPT: [CLOSE.on_typed(text, text_up_to(MAX_RECEIPT), _police_receipt)],
+            NOTE: [CLOSE.on_typed(TYPED, text_up_to(MAX_NOTE), _noted)],
+            POLICE_UNIT: [CLOSE.on_typed(TYPED, text_up_to(MAX_POLICE_UNIT), _police_unit)],
+            POLICE_RECEIPT: [CLOSE.on_typed(TYPED, text_up_to(MAX_RECEIPT), _police_receipt)],
             POLICE_AT: [
-                CLOSE.on_text(text, police_at_typed),
+                CLOSE.on_text(TYPED, police_at_typed),
                 CLOSE.on_button(bt.ConcernPoliceNow, police_at_now, check=_this_report),
             ],
         },
-        draft_keys=(CLOSE.key,),
         timeout_minutes=timeout_minutes,
     )
 
@@ -312,21 +315,18 @@ async def _feedback(update: Update, context: BotContext, texts: Texts, draft: Fe
 
 
 def build_feedback(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FEEDBACK_FLOW.name,
+    return FEEDBACK_FLOW.conversation(
         entry_points=[CallbackQueryHandler(feedback_start, pattern=bt.ConcernFeedback.pattern)],
-        states={FEEDBACK: [FEEDBACK_FLOW.on_typed(text, text_up_to(MAX_NOTE), _feedback)]},
-        draft_keys=(FEEDBACK_FLOW.key,),
+        states={FEEDBACK: [FEEDBACK_FLOW.on_typed(TYPED, text_up_to(MAX_NOTE), _feedback)]},
         timeout_minutes=timeout_minutes,
     )
 
 
+@ROUTES.button(bt.ConcernRegister)
 async def send_register(update: Update, context: BotContext) -> None:
     """The register of reports (强制报告登记簿) as a workbook: admins, for the concerns they manage."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         content, count = await concern_register.workbook(context.services, actor, texts)
     except AccessDenied as problem:
@@ -340,13 +340,11 @@ async def send_register(update: Update, context: BotContext) -> None:
     )
 
 
+@ROUTES.command("concerns")
+@requires(Access.REPORT_CONCERN)
 async def list_open(update: Update, context: BotContext) -> None:
     """/concerns: unclosed concerns (admins: all; others: those they reported or were given)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.REPORT_CONCERN):
-        await reply(update, texts.t("access.denied"))
-        return
+    texts, actor = await context.caller(update)
     found = await concern_service.open_list(context.services, actor)
     register = (
         [kb.button(texts.t("safety.button.register"), bt.ConcernRegister())]
@@ -375,13 +373,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [build_close(timeout_minutes), build_feedback(timeout_minutes)]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("concerns", list_open),
-        CallbackQueryHandler(acknowledge, pattern=bt.ConcernAck.pattern),
-        CallbackQueryHandler(assign_menu, pattern=bt.ConcernAssign.pattern),
-        CallbackQueryHandler(assign_to, pattern=bt.ConcernAssignTo.pattern),
-        CallbackQueryHandler(close_menu, pattern=bt.ConcernClose.pattern),
-        CallbackQueryHandler(close_direct, pattern=bt.ConcernOutcome.pattern),
-        CallbackQueryHandler(send_register, pattern=bt.ConcernRegister.pattern),
-    ]
+handlers = ROUTES.handlers

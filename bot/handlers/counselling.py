@@ -7,37 +7,39 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import parse_date
 from bot.handlers.common import (
+    TYPED,
     BotContext,
     answer,
     clip_html,
     command_args,
-    conversation,
     read_typed,
     refuse,
     reply,
 )
 from bot.handlers.flow import STALE, Draft, Flow, text_up_to
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import counselling as counsel_service
 from bot.services import registry as registry_service
 from bot.texts import Texts
 
 DATE, TOPIC, NOTES, FOLLOWUP, SHARE = range(5)
+ROUTES = Routes()
 SHOWN_SESSIONS = 10
 ONLY = "safety.counsel.only"
 
 
+@ROUTES.command("counsel")
 async def find(update: Update, context: BotContext) -> None:
     """/counsel <name>: the child's counselling records (counsellors only)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     query = command_args(context)
     try:
         found, total = await counsel_service.search(context.services, actor, query, limit=10)
@@ -59,9 +61,9 @@ async def find(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("safety.concern.pick"), kb.grid(buttons, 1))
 
 
+@ROUTES.button(bt.CounselView)
 async def view(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     child_id = bt.CounselView.of(update).child
     if not may_do(actor, Access.COUNSEL):
         try:
@@ -110,8 +112,7 @@ FLOW = Flow("counsel", CounselDraft, "counsel_draft", gone="card.gone")
 
 
 async def new_session(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     child_id = bt.CounselNew.of(update).child
     try:
         child = await counsel_service.child_for_session(context.services, actor, child_id)
@@ -182,8 +183,7 @@ async def _ask_share(update: Update, context: BotContext) -> int:
 
 
 async def share_chosen(update: Update, context: BotContext, draft: CounselDraft, button: bt.CounselShare) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     FLOW.take(context)  # taken first: a second press cannot save it again
     if draft.date is None or draft.topic is None or draft.notes is None:
         await reply(update, texts.t(STALE))
@@ -204,21 +204,18 @@ async def share_chosen(update: Update, context: BotContext, draft: CounselDraft,
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CallbackQueryHandler(new_session, pattern=bt.CounselNew.pattern)],
         states={
-            DATE: [FLOW.on_button(bt.CounselToday, date_today), FLOW.on_text(text, date_typed)],
-            TOPIC: [FLOW.on_typed(text, text_up_to(counsel_service.MAX_TOPIC), topic_typed)],
-            NOTES: [FLOW.on_typed(text, text_up_to(counsel_service.MAX_NOTES), notes_typed)],
+            DATE: [FLOW.on_button(bt.CounselToday, date_today), FLOW.on_text(TYPED, date_typed)],
+            TOPIC: [FLOW.on_typed(TYPED, text_up_to(counsel_service.MAX_TOPIC), topic_typed)],
+            NOTES: [FLOW.on_typed(TYPED, text_up_to(counsel_service.MAX_NOTES), notes_typed)],
             FOLLOWUP: [
                 FLOW.on_button(bt.CounselSkip, followup_skip),
-                FLOW.on_typed(text, text_up_to(counsel_service.MAX_FOLLOWUP), followup_typed),
+                FLOW.on_typed(TYPED, text_up_to(counsel_service.MAX_FOLLOWUP), followup_typed),
             ],
             SHARE: [FLOW.on_button(bt.CounselShare, share_chosen)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 
@@ -228,8 +225,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [build(timeout_minutes)]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("counsel", find),
-        CallbackQueryHandler(view, pattern=bt.CounselView.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -6,18 +6,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Enrolment
 from bot.domain.validation import clean_text
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.common import (
+    TYPED,
+    BotContext,
+    answer,
+    edit_or_reply,
+    fetch_one,
+    read_typed,
+    refuse,
+    reply,
+)
 from bot.handlers.flow import STALE, Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import InvalidChange
@@ -26,16 +35,16 @@ from bot.texts import Raw, Texts
 DATE, REASON, REVIEW = range(20, 23)
 
 
+ROUTES = Routes()
+
+
+@ROUTES.button(bt.EnrolView)
 async def view(update: Update, context: BotContext) -> None:
     """en:v:<child>: the current status, the history, and the changes allowed now."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        child, history = await care_service.enrolment(context.services, actor, bt.EnrolView.of(update).child)
-    except (AccessDenied, NotFound) as problem:
-        await refuse(update, texts, problem)
+    fetched = await fetch_one(update, context, care_service.enrolment, bt.EnrolView.of(update).child)
+    if fetched is None:
         return
+    texts, (child, history) = fetched
     current = care_service.current_status(history)
     lines = []
     for event in history:
@@ -83,8 +92,7 @@ FLOW = Flow("enrol", EnrolDraft, "enrol_draft", gone="card.gone")
 async def start(update: Update, context: BotContext) -> int:
     """en:s:<child>:<status>: begin a change (re-checked against the current status)."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     pressed = bt.EnrolStart.of(update)
     child_id, status = pressed.child, pressed.status
     try:
@@ -176,9 +184,7 @@ async def save(update: Update, context: BotContext, draft: EnrolDraft, button: b
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem)
         return FLOW.end(context)
-    FLOW.saved(update, context)
-    if event_id is None:
-        await reply(update, texts.t("care.already_saved"))
+    if not await FLOW.saved_once(update, context, new=event_id is not None):
         return ConversationHandler.END
     status = texts.raw(f"care.enrol_status.{draft.status}")
     await edit_or_reply(update, texts.t("care.enrol_saved", name=draft.child_name, status=status))
@@ -191,23 +197,19 @@ def _verb(verb: str) -> Callable[[EnrolDraft, bt.EnrolAction], str | None]:
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CallbackQueryHandler(start, pattern=bt.EnrolStart.pattern)],
         states={
-            DATE: [FLOW.on_text(text, date_typed), FLOW.on_button(bt.EnrolAction, today_pressed, check=_verb("dt"))],
+            DATE: [FLOW.on_text(TYPED, date_typed), FLOW.on_button(bt.EnrolAction, today_pressed, check=_verb("dt"))],
             REASON: [
-                FLOW.on_text(text, reason_typed),
+                FLOW.on_text(TYPED, reason_typed),
                 FLOW.on_button(bt.EnrolAction, reason_skipped, check=_verb("sk")),
             ],
             REVIEW: [FLOW.on_button(bt.EnrolAction, save, check=_verb("ok"))],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(view, pattern=bt.EnrolView.pattern)]
+handlers = ROUTES.handlers

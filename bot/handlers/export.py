@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import VISIT_WINDOW_DAYS, DateRange, Scope, last_days, may_use_reports, parse_range, term_of
 from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, refuse, reply
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
 from bot.texts import Texts
 from bot.views import stats as stats_view
 
+ROUTES = Routes()
 RANGE_KEY = "export_range"  # a typed period (/export 2026-02-01 2026-02-28), kept for the period buttons
 
 
+@ROUTES.command("export")
 async def export_command(update: Update, context: BotContext) -> None:
     """Asks for the scope; an optional typed period is checked first and offered as a choice later."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not may_use_reports(actor):
         await reply(update, texts.t("export.denied"))
         return
@@ -64,6 +64,7 @@ def _periods(texts: Texts, context: BotContext, today: date) -> list[tuple[str, 
     return options
 
 
+@ROUTES.button(bt.ExportScope)
 async def pick_scope(update: Update, context: BotContext) -> None:
     """A scope button: check it, then ask for the period of the care records."""
     await answer(update)
@@ -87,6 +88,7 @@ async def pick_scope(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, texts.t("export.choose_period"), kb.grid(buttons, 1))
 
 
+@ROUTES.button(bt.ExportGo)
 async def generate(update: Update, context: BotContext) -> None:
     """Builds the workbook (off the event loop) and sends it as a document; the export is audited."""
     await answer(update)
@@ -138,9 +140,4 @@ async def _send(
     await chat.send_document(InputFile(content, filename=file_name), caption=caption(count))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("export", export_command),
-        CallbackQueryHandler(pick_scope, pattern=bt.ExportScope.pattern),
-        CallbackQueryHandler(generate, pattern=bt.ExportGo.pattern),
-    ]
+handlers = ROUTES.handlers

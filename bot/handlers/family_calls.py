@@ -16,7 +16,7 @@ from datetime import time
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -24,9 +24,10 @@ from bot import views
 from bot.domain import schedule
 from bot.domain.models import Child
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, reply
+from bot.handlers.common import TYPED, BotContext, answer, conversation, edit_or_reply, reply
 from bot.handlers.flow import Draft, Flow, Step
 from bot.handlers.parent_messages import own_words
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, children
 from bot.services import family_calls as family_calls_service
 from bot.services import parent_notes as parent_notes_service
@@ -36,6 +37,7 @@ from bot.texts import Raw, Texts
 PLAN_FLOW, NOTE_FLOW = "green_plan", "green_note"
 PLAN_DRAFT, NOTE_DRAFT = "green_plan", "green_note"
 PICK, RHYTHM, INTERVAL, TIME = range(4)
+ROUTES = Routes()
 TYPING = 10
 PICK_LIMIT = 24
 
@@ -43,6 +45,7 @@ PICK_LIMIT = 24
 # --- family-call reminder buttons ------------------------------------------------------------------------
 
 
+@ROUTES.button(bt.CallAnswer)
 async def call_answered(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
@@ -290,26 +293,25 @@ async def note_typed(update: Update, context: BotContext, draft: ChildDraft) -> 
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
     plan = conversation(
         name=PLAN_FLOW,
         entry_points=[CommandHandler("callplan", plan_start)],
         states={
             PICK: [
-                PLAN.on_text(text, _typed_child_name(PLAN, bt.CallPlanChild)),
+                PLAN.on_text(TYPED, _typed_child_name(PLAN, bt.CallPlanChild)),
                 PLAN.on_button(bt.CallPlanChild, plan_child),
             ],
             RHYTHM: [PLAN.on_button(bt.CallPlanRhythm, plan_rhythm)],
             INTERVAL: [
                 PLAN.on_parsed(
-                    text,
+                    TYPED,
                     schedule.parse_interval,
                     "green.plan.bad_interval",
                     plan_interval,
                     maximum=schedule.MAX_INTERVAL_DAYS,
                 )
             ],
-            TIME: [PLAN.on_parsed(text, schedule.parse_clock, "green.plan.bad_time", plan_time)],
+            TIME: [PLAN.on_parsed(TYPED, schedule.parse_clock, "green.plan.bad_time", plan_time)],
         },
         draft_keys=(PLAN_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -320,10 +322,10 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         entry_points=[CommandHandler("parentnote", note_start)],
         states={
             PICK: [
-                NOTE.on_text(text, _typed_child_name(NOTE, bt.ParentNoteChild)),
+                NOTE.on_text(TYPED, _typed_child_name(NOTE, bt.ParentNoteChild)),
                 NOTE.on_button(bt.ParentNoteChild, note_child),
             ],
-            TYPING: [NOTE.on_text(text, note_typed)],
+            TYPING: [NOTE.on_text(TYPED, note_typed)],
         },
         draft_keys=(NOTE_DRAFT,),
         timeout_minutes=timeout_minutes,
@@ -332,5 +334,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [plan, note]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(call_answered, pattern=bt.CallAnswer.pattern)]
+handlers = ROUTES.handlers

@@ -119,12 +119,13 @@ class Flow(Generic[D]):
         states: dict[object, list[Handler]],
         timeout_minutes: int,
         hint_key: str = "flow.hint_text",
+        hint: Callback | dict[object, Callback] | None = None,
     ) -> ConversationHandler[BotContext]:
         """The flow's persistent ConversationHandler (see common.conversation): named after the flow, its draft
         dropped at /cancel and at the timeout."""
         return conversation(
             name=self.name, entry_points=entry_points, states=states, draft_keys=(self.key,),
-            timeout_minutes=timeout_minutes, hint_key=hint_key,
+            timeout_minutes=timeout_minutes, hint_key=hint_key, hint=hint,
         )  # fmt: skip
 
     def get(self, context: BotContext) -> D | None:
@@ -161,6 +162,14 @@ class Flow(Generic[D]):
     def saved(self, update: Update, context: BotContext) -> int:
         """Ends the flow whose record was just saved (a second tap on the save button says "already saved")."""
         return end_saved(update, context, self.key)
+
+    async def saved_once(self, update: Update, context: BotContext, *, new: bool) -> bool:
+        """As saved, after a save that makes its record once: False when this one found it made already (a press
+        retried, a restart mid-save), and the person is told so."""
+        self.saved(update, context)
+        if not new:
+            await reply(update, (await context.texts(update)).t("care.already_saved"))
+        return new
 
     async def cleared(self, update: Update, context: BotContext) -> int:
         """The draft is gone or unreadable: say the flow ended (start it again), and end it."""

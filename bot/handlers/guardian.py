@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text, parse_phone
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, enter_flow, refuse, reply
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, enter_flow, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, Step
 from bot.services import AccessDenied, NotFound
 from bot.services import designations as service
@@ -232,14 +232,12 @@ async def action(update: Update, context: BotContext, draft: Designation, button
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
 
     def typed_or_card(step: int) -> list[BaseHandler[Update, BotContext, Any]]:
-        return [FLOW.on_text(text, _typed(step)), FLOW.on_button(bt.GuardianPick, picked, check=_of_step(step))]
+        return [FLOW.on_text(TYPED, _typed(step)), FLOW.on_button(bt.GuardianPick, picked, check=_of_step(step))]
 
     return [
-        conversation(
-            name=FLOW.name,
+        FLOW.conversation(
             entry_points=[
                 CommandHandler("guardian", start),
                 CallbackQueryHandler(child_button, pattern=bt.GuardianChild.pattern),
@@ -258,7 +256,6 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
                     FLOW.on_button(bt.GuardianAction, action, check=_actions("ok")),
                 ],
             },
-            draft_keys=(FLOW.key,),
             timeout_minutes=timeout_minutes,
             hint_key="guardian.hint",
         )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
 
 from bot.handlers.common import BotContext, refuse, reply
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied
 from bot.services import health as health_service
 from bot.services.health import HealthReport
 from bot.texts import Raw, Texts
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
+
+
+ROUTES = Routes()
 
 
 def span(texts: Texts, seconds: float) -> Raw:
@@ -64,10 +66,10 @@ def render(texts: Texts, report: HealthReport, tz: tzinfo) -> str:
     return "\n".join(lines)
 
 
+@ROUTES.command("health")
 async def health_command(update: Update, context: BotContext) -> None:
     """The figures for an admin; anyone else gets the polite refusal (the service audits it)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         report = await health_service.report(context.services, actor, context.application.bot_data["counters"])
     except AccessDenied as problem:
@@ -76,5 +78,4 @@ async def health_command(update: Update, context: BotContext) -> None:
     await reply(update, render(texts, report, context.services.config.school.timezone))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CommandHandler("health", health_command)]
+handlers = ROUTES.handlers

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Document, InputFile, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import may_import
 from bot.handlers.common import BotContext, answer, begin_flow, conversation, end_flow, reply
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import stats as stats_service
 from bot.services.excel import ImportProblem, ImportReport
 from bot.texts import Texts
 from bot.views import WorkbookWords
 
+ROUTES = Routes()
 WAITING_FILE = 0
 FLOW = "import"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,8 +26,7 @@ REPORT_BUDGET = 3600  # characters of row lines in the report message (Telegram 
 
 async def start(update: Update, context: BotContext) -> int:
     """Sends the template and waits for the filled workbook."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not may_import(actor):
         await reply(update, texts.t("import.denied"))
         return ConversationHandler.END
@@ -141,6 +140,7 @@ def render_report(texts: Texts, report: ImportReport) -> str:
     return "\n".join(lines)
 
 
+@ROUTES.button(bt.ImportConfirm)
 async def confirm(update: Update, context: BotContext) -> None:
     """Writes the staged rows in one transaction; a second tap finds the batch closed and says so."""
     texts = await context.texts(update)
@@ -194,5 +194,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(confirm, pattern=bt.ImportConfirm.pattern)]
+handlers = ROUTES.handlers

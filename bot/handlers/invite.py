@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import buttons as bt
@@ -13,7 +13,7 @@ from bot import keyboards as kb
 from bot.domain.roles import CLASS_ROLES, STAFF_ROLES, Access, Role, may_do
 from bot.domain.validation import clean_text, parse_class_label
 from bot.handlers import care_picker
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, reply
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, read_typed, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound, people
 from bot.services import invitations as invitation_service
@@ -39,8 +39,7 @@ FLOW = Flow("invite", InviteDraft, "invite_draft", gone="card.gone")
 
 
 async def start(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     staff, guardian = may_do(actor, Access.INVITE_STAFF), may_do(actor, Access.INVITE_FROM_CLASS)
     allowed = staff or guardian
     draft = InviteDraft()
@@ -184,8 +183,7 @@ async def _create_staff(
 
 async def child_typed(update: Update, context: BotContext, draft: InviteDraft) -> int:
     """A name (or part): offer the matching children of the head teacher's class as buttons."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert update.message and update.message.text
     query = update.message.text.strip()
     found, _ = await registry_service.searchable_for_edit(context.services, actor, query, limit=CHILD_CHOICES)
@@ -210,8 +208,7 @@ async def child_chosen(update: Update, context: BotContext, draft: InviteDraft, 
 
 
 async def _chosen(update: Update, context: BotContext, draft: InviteDraft, child_id: int) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         child = await registry_service.child_for_invitation(context.services, actor, child_id)
     except (AccessDenied, NotFound):
@@ -266,9 +263,7 @@ async def _create_guardian(
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("invite", start)],
         states={
             CHOOSE_KIND: [FLOW.on_button(bt.InviteKind, kind_chosen)],
@@ -276,18 +271,17 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
             CHOOSE_SCHOOL: [FLOW.on_button(bt.InviteSchool, school_chosen)],
             CHOOSE_CLASS: [
                 CallbackQueryHandler(class_chosen, pattern=bt.InviteClass.pattern),
-                FLOW.on_text(text, class_typed),
+                FLOW.on_text(TYPED, class_typed),
             ],
             CHOOSE_CHILD: [
                 FLOW.on_button(bt.InvitePick, child_picked),
                 FLOW.on_button(bt.InviteChild, child_chosen),
-                FLOW.on_text(text, child_typed),
+                FLOW.on_text(TYPED, child_typed),
             ],
             CHOOSE_RELATION: [
                 FLOW.on_button(bt.InviteRelation, relation_chosen),
-                FLOW.on_text(text, relation_typed),
+                FLOW.on_text(TYPED, relation_typed),
             ],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.cards import child_values, render_card
-from bot.handlers.common import BotContext, conversation, refuse, reply
+from bot.handlers.common import TYPED, BotContext, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
 from bot.services import lookup as lookup_service
@@ -139,8 +139,7 @@ async def words_typed(update: Update, context: BotContext, draft: Lookup) -> int
 
 async def _show(update: Update, context: BotContext, draft: Lookup, reason: str, words: str | None) -> int:
     """The card, as the policy shows it to the county office for this child; the flow ends."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert draft.child_id is not None and draft.school_id is not None
     try:
         found = await lookup_service.card(context.services, actor, draft.child_id, draft.school_id, reason, words)
@@ -160,18 +159,15 @@ async def _show(update: Update, context: BotContext, draft: Lookup, reason: str,
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("lookup", start)],
         states={
             SCHOOL: [FLOW.on_button(bt.LookupSchool, school_picked)],
-            NAME: [FLOW.on_text(text, name_typed)],
-            MATCH: [FLOW.on_button(bt.LookupChild, child_picked, check=_shown), FLOW.on_text(text, name_typed)],
+            NAME: [FLOW.on_text(TYPED, name_typed)],
+            MATCH: [FLOW.on_button(bt.LookupChild, child_picked, check=_shown), FLOW.on_text(TYPED, name_typed)],
             REASON: [FLOW.on_button(bt.LookupReason, reason_picked)],
-            WORDS: [FLOW.on_text(text, words_typed)],
+            WORDS: [FLOW.on_text(TYPED, words_typed)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             SCHOOL: FLOW.hint_saying("flow.hint_buttons"),

@@ -41,6 +41,7 @@ from bot.handlers.common import (
     show_page,
 )
 from bot.handlers.flow import D, Draft, Flow, T
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services, access, people
 from bot.services import mailbox as mailbox_service
 from bot.services.mailbox_notices import tell_counsellors
@@ -49,6 +50,7 @@ from bot.texts import Texts, texts_for
 log = logging.getLogger(__name__)
 
 WRITE, PICK_SCHOOL = 0, 1
+ROUTES = Routes()
 PAGE_SIZE = 8
 REPLY_TEXT = 0
 COUNSELLORS_ONLY = "safety.mailbox.counsellors_only"
@@ -89,10 +91,10 @@ def belongs_to_mailbox(update: Update) -> bool:
 # --- writers -------------------------------------------------------------------------------------------------
 
 
+@ROUTES.command("mailbox")
 async def open_mailbox(update: Update, context: BotContext) -> int:
     """/mailbox: counsellors see the open tickets; everyone else may write (and sees replies to their letters)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if may_do(actor, Access.READ_MAILBOX):
         await _ticket_list(update, context, texts, 0)
         return ConversationHandler.END
@@ -321,13 +323,14 @@ async def _paper_buttons(context: BotContext, actor: Actor, texts: Texts) -> lis
     return [kb.button(texts.t("activity.paper.button_of", school=s.name), bt.MailboxPaper(s.id)) for s in found]
 
 
+@ROUTES.button(bt.MailboxPage)
 async def ticket_page(update: Update, context: BotContext) -> None:
     await show_page(update, context, _ticket_list, bt.MailboxPage)
 
 
+@ROUTES.button(bt.MailboxTicket)
 async def read_ticket(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         ticket, messages = await mailbox_service.read_ticket(
             context.services, actor, bt.MailboxTicket.of(update).ticket
@@ -358,9 +361,9 @@ async def read_ticket(update: Update, context: BotContext) -> None:
     await reply(update, body, kb.grid(buttons, 2))
 
 
+@ROUTES.button(bt.MailboxClose)
 async def close_ticket(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         closed = await mailbox_service.close(context.services, actor, bt.MailboxClose.of(update).ticket)
     except (AccessDenied, NotFound) as problem:
@@ -374,8 +377,7 @@ async def begin_typing(
 ) -> int:
     """The entry of a counsellor's typing flow (a reply, a paper letter): someone not `allowed` gets an alert and
     the refusal is audited (`refused` names what was asked for); otherwise the flow opens with `ask`."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not allowed:
         await answer(update, texts.t(COUNSELLORS_ONLY), alert=True)
         await access.audit_refusal(context.services, actor.user_id, refused, action="mailbox.denied")
@@ -404,8 +406,7 @@ async def send_typed(
     """A counsellor's typed words, into the mailbox by `send`: what it gave, the flow ended. Otherwise the state
     to return: empty, too long or unreadable words are said and the step (`state`) stays; a refusal is said and
     the flow ends."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert update.message is not None and update.message.text is not None
     try:
         done = await send(context.services, actor, update.message.text)
@@ -468,10 +469,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [build_reply(timeout_minutes), build_writer(timeout_minutes)]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("mailbox", open_mailbox),
-        CallbackQueryHandler(read_ticket, pattern=bt.MailboxTicket.pattern),
-        CallbackQueryHandler(close_ticket, pattern=bt.MailboxClose.pattern),
-        CallbackQueryHandler(ticket_page, pattern=bt.MailboxPage.pattern),
-    ]
+handlers = ROUTES.handlers

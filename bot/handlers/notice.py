@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -28,9 +28,12 @@ from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
 from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import STALE, Draft, Flow, at_step
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
 from bot.texts import Texts
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -49,12 +52,10 @@ FLOW = Flow("notice", NoticeDraft, "notice")
 AUDIENCE, TEMPLATE, COMPOSE, KIND, CHOICES, PREVIEW = range(6)
 
 
+@ROUTES.command("notice")
+@requires(Access.SEND_NOTICE)
 async def menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.SEND_NOTICE):
-        await reply(update, texts.t("access.denied"))
-        return
     await reply(
         update,
         texts.t("notice.menu"),
@@ -182,8 +183,7 @@ async def text_done(update: Update, context: BotContext, draft: NoticeDraft, but
 
 
 async def send(update: Update, context: BotContext, draft: NoticeDraft, button: bt.NoticeAction) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert draft.audience is not None and draft.kind is not None
     details = service.Draft(
         draft.audience, draft.kind, draft.text, draft.media_kind, draft.media_file, tuple(draft.choices)
@@ -246,6 +246,7 @@ def _title(text: str) -> str:
     return text.splitlines()[0][:24] if text else "…"
 
 
+@ROUTES.button(bt.NoticeList)
 async def sent_list(update: Update, context: BotContext) -> None:
     tz = context.services.config.school.timezone
 
@@ -258,6 +259,7 @@ async def sent_list(update: Update, context: BotContext) -> None:
     await show_sent(update, context, service.sent, item, head="notice.list_head", none="notice.none_sent")
 
 
+@ROUTES.button(bt.NoticeStatus)
 async def status(update: Update, context: BotContext) -> None:
     fetched = await fetch_one(update, context, service.status, bt.NoticeStatus.of(update).notice, gone="notice.gone")
     if fetched is None:
@@ -295,10 +297,12 @@ async def status(update: Update, context: BotContext) -> None:
 # --- families ------------------------------------------------------------------------------------------------
 
 
+@ROUTES.button(bt.NoticeConfirm)
 async def family_confirms(update: Update, context: BotContext) -> None:
     await _family_answers(update, context, bt.NoticeConfirm.of(update).notice, None)
 
 
+@ROUTES.button(bt.NoticeAnswer)
 async def family_chooses(update: Update, context: BotContext) -> None:
     button = bt.NoticeAnswer.of(update)
     await _family_answers(update, context, button.notice, button.choice)
@@ -316,6 +320,7 @@ async def _family_answers(update: Update, context: BotContext, notice_id: int, c
     await answer(update, texts.t(key), alert=True)
 
 
+@ROUTES.button(bt.WeeklyAck)
 async def weekly_ack(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     texts = await context.texts(update)
@@ -354,12 +359,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("notice", menu),
-        CallbackQueryHandler(sent_list, pattern=bt.NoticeList.pattern),
-        CallbackQueryHandler(status, pattern=bt.NoticeStatus.pattern),
-        CallbackQueryHandler(family_confirms, pattern=bt.NoticeConfirm.pattern),
-        CallbackQueryHandler(family_chooses, pattern=bt.NoticeAnswer.pattern),
-        CallbackQueryHandler(weekly_ack, pattern=bt.WeeklyAck.pattern),
-        *notice_replies.handlers(),
-    ]
+    return [*ROUTES.handlers(), *notice_replies.handlers()]

@@ -24,9 +24,12 @@ from bot.domain.messages import Attachment
 from bot.handlers.common import BotContext, Callback, answer, fetch_pressed, refuse, reply
 from bot.handlers.flow import D, Draft, Flow, Then
 from bot.handlers.parent_messages import MEDIA, words_or_media
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import notices as service
 from bot.texts import Texts
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -139,6 +142,7 @@ async def _family_answer(
     return texts, found[0]
 
 
+@ROUTES.button(bt.NoticeHear)
 async def hear(update: Update, context: BotContext) -> None:
     """The sender hears one family's voice answer (or sees its photo): sent again by its file_id."""
     button = bt.NoticeHear.of(update)
@@ -209,5 +213,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     ]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(hear, pattern=bt.NoticeHear.pattern)]
+handlers = ROUTES.handlers

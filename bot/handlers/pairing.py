@@ -15,7 +15,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, reaches_every_child
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import BotContext, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.common import BotContext, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.menu import refresh_menu
 from bot.services import AccessDenied, NotFound, Services, children, people
@@ -136,8 +136,7 @@ async def mentor_typed(update: Update, context: BotContext, draft: PairDraft) ->
 
 
 async def mentor_picked(update: Update, context: BotContext, draft: PairDraft, button: bt.PairMentor) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     staff = dict(await care_service.staff_for_pairing(context.services, actor, int(draft.child_id or 0)))
     if button.mentor not in staff:
         await reply(update, texts.t("care.pair_not_staff"))
@@ -204,8 +203,7 @@ async def _tell_mentor(context: BotContext, mentor_id: int, child_name: str, day
 
 
 async def pair_end(update: Update, context: BotContext, draft: PairDraft, button: bt.PairEnd) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     PAIR.take(context)
     try:
         ended = await care_service.unpair(context.services, actor, int(draft.child_id or 0))
@@ -221,8 +219,7 @@ async def pair_end(update: Update, context: BotContext, draft: PairDraft, button
 
 
 def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=PAIR.name,
+    return PAIR.conversation(
         entry_points=[CommandHandler("pair", pair_start)],
         states={
             PAIR_PICK: PAIR_PICKER.handlers(),
@@ -233,7 +230,6 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
             ],
             PAIR_CADENCE: [PAIR.on_text(TEXT, cadence_typed), PAIR.on_button(bt.PairCadence, cadence_picked)],
         },
-        draft_keys=(PAIR.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )
@@ -301,8 +297,7 @@ async def buddy_named(update: Update, context: BotContext, draft: BuddyDraft) ->
 
 
 async def buddy_end(update: Update, context: BotContext, draft: BuddyDraft, button: bt.BuddyEnd) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         await care_service.end_buddy(context.services, actor, int(draft.child_id or 0))
     except (AccessDenied, NotFound):
@@ -315,14 +310,12 @@ async def buddy_end(update: Update, context: BotContext, draft: BuddyDraft, butt
 
 
 def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    return conversation(
-        name=BUDDY.name,
+    return BUDDY.conversation(
         entry_points=[CommandHandler("buddy", buddy_start)],
         states={
             BUDDY_PICK: BUDDY_PICKER.handlers(),
             BUDDY_NAME: [BUDDY.on_text(TEXT, buddy_named), BUDDY.on_button(bt.BuddyEnd, buddy_end)],
         },
-        draft_keys=(BUDDY.key,),
         timeout_minutes=timeout_minutes,
         hint_key="care.hint_any",
     )

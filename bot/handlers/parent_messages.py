@@ -32,11 +32,13 @@ from bot.handlers.common import (
     reply,
 )
 from bot.handlers.flow import Draft, Flow
+from bot.handlers.routes import Routes
 from bot.services import NotFound, people, sent_messages, voice_letters
 from bot.services import green_messages as messaging
 from bot.services import message_kinds as message_kinds_service
 from bot.texts import Texts
 
+ROUTES = Routes()
 TYPING = 10
 MESSAGE_LIMIT = 1000
 CAPTION_LIMIT = 600  # Telegram allows 1024 characters of caption, and the answer also quotes the question
@@ -107,8 +109,7 @@ async def words_or_media(update: Update, texts: Texts, limit: int) -> tuple[str,
 
 
 async def contact(update: Update, context: BotContext) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if may_do(actor, Access.CONTACT_OVERVIEW):
         overview = await messaging.contact_overview(context.services, actor)
         await reply(update, views.view(context.services, texts).text(overview))
@@ -121,8 +122,7 @@ async def contact(update: Update, context: BotContext) -> int:
 
 async def write_button(update: Update, context: BotContext) -> int:
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not may_do(actor, Access.FAMILY_MESSAGES):
         await reply(update, texts.t("green.write.not_parent"))
         return ConversationHandler.END
@@ -151,8 +151,7 @@ async def written(
 
 async def answer_button(update: Update, context: BotContext) -> int:
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     message_id = bt.GreenAnswer.of(update).message
     check = await messaging.may_answer(context.services, actor, message_id)
     if check != "ok":
@@ -247,15 +246,18 @@ async def _show_settings(update: Update, context: BotContext, *, edit: bool, not
         await reply(update, text, markup)
 
 
+@ROUTES.command("settings")
 async def settings(update: Update, context: BotContext) -> None:
     await _show_settings(update, context, edit=False)
 
 
+@ROUTES.button(bt.GreenSettingsMenu)
 async def settings_menu(update: Update, context: BotContext) -> None:
     await answer(update)
     await _show_settings(update, context, edit=False)
 
 
+@ROUTES.button(bt.GreenSettingsSet)
 async def settings_set(update: Update, context: BotContext) -> None:
     await answer(update)
     assert update.effective_user
@@ -296,8 +298,6 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
+        *ROUTES.handlers(),
         MessageHandler(filters.REPLY & ((filters.TEXT & ~filters.COMMAND) | MEDIA), swipe_reply),
-        CommandHandler("settings", settings),
-        CallbackQueryHandler(settings_menu, pattern=bt.GreenSettingsMenu.pattern),
-        CallbackQueryHandler(settings_set, pattern=bt.GreenSettingsSet.pattern),
     ]

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -21,8 +21,9 @@ from bot.domain.roles import Access
 from bot.domain.support import MAX_ACTIONS, PLAN_TEXT_LIMIT, parse_due
 from bot.domain.validation import clean_text
 from bot.handlers.care_picker import ChildPicker
-from bot.handlers.common import BotContext, answer, conversation, read_typed, refuse, reply
+from bot.handlers.common import TYPED, BotContext, answer, conversation, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.handlers.support_card import plan_text
 from bot.services import AccessDenied, NotFound
 from bot.services import help_plans as plans_service
@@ -30,6 +31,7 @@ from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
 
 PICK, SHOWN, ASSESS, ACTION, OWNER, DUE, REVIEW, OUTCOME = range(8)
+ROUTES = Routes()
 OWNER_LIMIT = 24
 
 
@@ -120,8 +122,7 @@ async def action_typed(update: Update, context: BotContext, draft: PlanDraft) ->
 
 
 async def owner_chosen(update: Update, context: BotContext, draft: PlanDraft, button: bt.PlanOwner) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert draft.child_id is not None
     staff = dict(await plans_service.owners(context.services, actor, draft.child_id))
     if button.user not in staff:
@@ -202,12 +203,12 @@ async def outcome_typed(update: Update, context: BotContext, draft: PlanDraft) -
     return PLAN.saved(update, context)
 
 
+@ROUTES.button(bt.PlanApprove)
 async def approve(update: Update, context: BotContext) -> None:
     """An admin's approval button (from the outbox): re-checked through the policy, since the id comes from the
     client."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         child, _ = await plans_service.approve_close(context.services, actor, bt.PlanApprove.of(update).plan)
     except (AccessDenied, NotFound, InvalidChange) as problem:
@@ -217,19 +218,18 @@ async def approve(update: Update, context: BotContext) -> None:
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
     flow = conversation(
         name=PLAN.name,
         entry_points=[CommandHandler("plan", start)],
         states={
             PICK: PICKER.handlers(),
             SHOWN: [PLAN.on_button(bt.PlanAskClose, ask_close)],
-            ASSESS: [PLAN.on_text(text, assessed)],
-            ACTION: [PLAN.on_text(text, action_typed), PLAN.on_button(bt.PlanActionsDone, actions_done)],
+            ASSESS: [PLAN.on_text(TYPED, assessed)],
+            ACTION: [PLAN.on_text(TYPED, action_typed), PLAN.on_button(bt.PlanActionsDone, actions_done)],
             OWNER: [PLAN.on_button(bt.PlanOwner, owner_chosen)],
-            DUE: [PLAN.on_text(text, due_typed)],
-            REVIEW: [PLAN.on_text(text, review_typed)],
-            OUTCOME: [PLAN.on_text(text, outcome_typed)],
+            DUE: [PLAN.on_text(TYPED, due_typed)],
+            REVIEW: [PLAN.on_text(TYPED, review_typed)],
+            OUTCOME: [PLAN.on_text(TYPED, outcome_typed)],
         },
         draft_keys=(PLAN.key,),
         timeout_minutes=timeout_minutes,
@@ -238,5 +238,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [flow]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(approve, pattern=bt.PlanApprove.pattern)]
+handlers = ROUTES.handlers

@@ -8,29 +8,30 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.messages import Notification, message
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do, scope_for
+from bot.domain.roles import Access, Actor, scope_for
 from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
 from bot.handlers import audit_trail
 from bot.handlers.audit_trail import admin_only
 from bot.handlers.cards import child_values, render_card
 from bot.handlers.common import (
+    TYPED,
     BotContext,
     answer,
     clip_html,
-    conversation,
     edit_or_reply,
     read_typed,
     refuse,
     reply,
 )
 from bot.handlers.flow import Draft, Flow, Step
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound, Services, people
 from bot.services import activities as activities_service
 from bot.services import alerts as alerts_service
@@ -41,6 +42,7 @@ from bot.services.concerns import Alert
 from bot.texts import Texts
 
 CORRECTION, PAPER, RISK_REASON = range(1, 4)
+ROUTES = Routes()
 FROM_BEFORE = 0  # the one state of this flow before it had one per answer (the answer awaited was in the draft)
 T = TypeVar("T")
 
@@ -75,8 +77,7 @@ async def _pressed(
 ) -> T | None:
     """What `fetch` gives for a pressed button's child, the press answered; None once a refusal is said (as
     _refused says it)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         found = await fetch(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -103,13 +104,11 @@ async def _bound(update: Update, context: BotContext, child_id: int, what: str) 
 # --- /mydata -------------------------------------------------------------------------------------------------
 
 
+@ROUTES.command("mydata")
+@requires(Access.CONSENT_GIVE, denied="safety.mydata.not_guardian")
 async def my_data(update: Update, context: BotContext) -> None:
     """/mydata: for each of the guardian's children, everything stored, consent, and what they can ask for."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.CONSENT_GIVE):
-        await reply(update, texts.t("safety.mydata.not_guardian"))
-        return
+    texts, actor = await context.caller(update)
     for child_id in sorted(scope_for(actor, Access.CONSENT_GIVE).child_ids):
         try:
             data = await privacy_service.my_data(context.services, actor, child_id)
@@ -141,6 +140,7 @@ async def my_data(update: Update, context: BotContext) -> None:
         await reply(update, "\n".join(lines), kb.grid(buttons, 1))
 
 
+@ROUTES.button(bt.PrivacyConsent)
 async def consent(update: Update, context: BotContext) -> None:
     child_id = bt.PrivacyConsent.of(update).child
     child = await _pressed(update, context, privacy_service.give_consent, child_id, denied="access.child_denied")
@@ -150,6 +150,7 @@ async def consent(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, texts.t("safety.consent.thanks", name=child.name))
 
 
+@ROUTES.button(bt.PrivacyRequestErase)
 async def request_erasure(update: Update, context: BotContext) -> None:
     """First tap: explain what erasure means and ask to confirm."""
     child_id = bt.PrivacyRequestErase.of(update).child
@@ -168,6 +169,7 @@ async def _request_erasure(services: Services, actor: Actor, child_id: int) -> t
     return await privacy_service.request(services, actor, child_id, "erasure")
 
 
+@ROUTES.button(bt.PrivacyRequestEraseYes)
 async def request_erasure_yes(update: Update, context: BotContext) -> None:
     child_id = bt.PrivacyRequestEraseYes.of(update).child
     found = await _pressed(update, context, _request_erasure, child_id, denied="access.child_denied")
@@ -188,6 +190,7 @@ async def _tell_handlers(context: BotContext, child: Child, key: str, request_id
     await alerts_service.queue(context.services, alerts, kind="privacy")
 
 
+@ROUTES.button(bt.PrivacyNo)
 async def no(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
@@ -225,6 +228,7 @@ async def paper_start(update: Update, context: BotContext) -> int:
     return await _ask(update, context, TypedDraft(child_id=child_id), "safety.consent.ask_paper", PAPER)
 
 
+@ROUTES.button(bt.RiskMenu)
 async def risk_menu(update: Update, context: BotContext) -> None:
     found = await _pressed(update, context, concern_service.risk_for_edit, bt.RiskMenu.of(update).child)
     if found is None:
@@ -316,21 +320,18 @@ async def _from_before(update: Update, context: BotContext, draft: TypedDraft) -
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[
             CallbackQueryHandler(correction_start, pattern=bt.PrivacyCorrect.pattern),
             CallbackQueryHandler(paper_start, pattern=bt.PrivacyPaper.pattern),
             CallbackQueryHandler(risk_start, pattern=bt.RiskLevel.pattern),
         ],
         states={
-            CORRECTION: [FLOW.on_text(text, STEPS[CORRECTION])],
-            PAPER: [FLOW.on_text(text, STEPS[PAPER])],
-            RISK_REASON: [FLOW.on_text(text, STEPS[RISK_REASON])],
-            FROM_BEFORE: [FLOW.on_text(text, _from_before)],
+            CORRECTION: [FLOW.on_text(TYPED, STEPS[CORRECTION])],
+            PAPER: [FLOW.on_text(TYPED, STEPS[PAPER])],
+            RISK_REASON: [FLOW.on_text(TYPED, STEPS[RISK_REASON])],
+            FROM_BEFORE: [FLOW.on_text(TYPED, _from_before)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
     )
 
@@ -338,10 +339,10 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- erasure (admins) ----------------------------------------------------------------------------------------
 
 
+@ROUTES.command("erase")
 async def erase_list(update: Update, context: BotContext) -> None:
     """/erase: open erasure requests and children past the retention period, each with an erase button."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         requests, expired = await privacy_service.erasure_candidates(context.services, actor)
     except AccessDenied:
@@ -368,6 +369,7 @@ async def erase_list(update: Update, context: BotContext) -> None:
     await reply(update, clip_html("\n".join(lines), 4000), kb.grid(buttons[:30], 1))
 
 
+@ROUTES.button(bt.PrivacyErase)
 async def erase_ask(update: Update, context: BotContext) -> None:
     child_id = bt.PrivacyErase.of(update).child
     child = await _pressed(update, context, privacy_service.child_for_erasure, child_id, gone="safety.erase.gone")
@@ -381,6 +383,7 @@ async def erase_ask(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("safety.erase.confirm", name=child.name, id=child.id), kb.grid(buttons, 2))
 
 
+@ROUTES.button(bt.PrivacyEraseYes)
 async def erase_yes(update: Update, context: BotContext) -> None:
     child_id = bt.PrivacyEraseYes.of(update).child
     erased = await _pressed(update, context, privacy_service.erase, child_id, gone="safety.erase.gone")
@@ -398,12 +401,12 @@ async def erase_yes(update: Update, context: BotContext) -> None:
 # --- /backup (admins) ----------------------------------------------------------------------------------------
 
 
+@ROUTES.command("backup")
 async def backup_command(update: Update, context: BotContext) -> None:
     """The latest nightly backup (a fresh one if none), encrypted with the configured passphrase."""
     if not await admin_only(update, context, Access.BACKUP, "backup"):
         return
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not context.services.config.backup.passphrase:
         await reply(update, texts.t("safety.backup.no_passphrase"))
         return
@@ -420,16 +423,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("mydata", my_data),
-        CommandHandler("erase", erase_list),
-        CommandHandler("backup", backup_command),
-        CallbackQueryHandler(consent, pattern=bt.PrivacyConsent.pattern),
-        CallbackQueryHandler(request_erasure, pattern=bt.PrivacyRequestErase.pattern),
-        CallbackQueryHandler(request_erasure_yes, pattern=bt.PrivacyRequestEraseYes.pattern),
-        CallbackQueryHandler(erase_ask, pattern=bt.PrivacyErase.pattern),
-        CallbackQueryHandler(erase_yes, pattern=bt.PrivacyEraseYes.pattern),
-        CallbackQueryHandler(no, pattern=bt.PrivacyNo.pattern),
-        CallbackQueryHandler(risk_menu, pattern=bt.RiskMenu.pattern),
-        *audit_trail.handlers(),
-    ]
+    return [*ROUTES.handlers(), *audit_trail.handlers()]

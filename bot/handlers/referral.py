@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import buttons as bt
@@ -21,14 +21,18 @@ from bot.domain.roles import Access
 from bot.domain.support import NEXT, PARTNER_NAME_LIMIT, REASON_LIMIT, SHAREABLE, Partner, Status
 from bot.domain.validation import clean_text
 from bot.handlers.care_picker import ChildPicker
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, read_typed, refuse, reply
+from bot.handlers.common import TYPED, BotContext, conversation, edit_or_reply, pressed, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import referrals as referral_service
 from bot.services.care import InvalidChange
 from bot.texts import Raw, Texts
 
 PICK, BODY, REASON, FIELDS, PARTNER = range(5)
+
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -160,12 +164,10 @@ async def _save(update: Update, context: BotContext, texts: Texts, draft: ReferD
     return REFER.saved(update, context)
 
 
+@ROUTES.button(bt.ReferStatus)
 async def status_pressed(update: Update, context: BotContext) -> None:
     """A referral's status button (outside the flow): re-checked through the policy, the ids come from the client."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.ReferStatus.of(update)
+    texts, actor, button = await pressed(update, context, bt.ReferStatus)
     try:
         child, referral = await referral_service.set_status(context.services, actor, button.referral, button.status)
     except (AccessDenied, NotFound, InvalidChange) as problem:
@@ -195,7 +197,6 @@ async def redeem(update: Update, context: BotContext, texts: Texts, code: str) -
 
 
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
     # The referrals shown at the pick keep their buttons working while the new referral is written.
     status = CallbackQueryHandler(status_pressed, pattern=bt.ReferStatus.pattern)
     flow = conversation(
@@ -204,13 +205,13 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
         states={
             PICK: [*PICKER.handlers(), status],
             BODY: [REFER.on_button(bt.ReferBody, body_chosen), status],
-            REASON: [REFER.on_text(text, reason_typed), status],
+            REASON: [REFER.on_text(TYPED, reason_typed), status],
             FIELDS: [
                 REFER.on_button(bt.ReferField, field_toggled),
                 REFER.on_button(bt.ReferFieldsDone, fields_done),
                 status,
             ],
-            PARTNER: [REFER.on_text(text, partner_typed), REFER.on_button(bt.ReferNoPartner, no_partner), status],
+            PARTNER: [REFER.on_text(TYPED, partner_typed), REFER.on_button(bt.ReferNoPartner, no_partner), status],
         },
         draft_keys=(REFER.key,),
         timeout_minutes=timeout_minutes,
@@ -219,5 +220,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [flow]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(status_pressed, pattern=bt.ReferStatus.pattern)]
+handlers = ROUTES.handlers

@@ -30,7 +30,7 @@ from bot.domain.archive import (
 from bot.domain.roles import Access, may_do, scope_for
 from bot.domain.validation import InvalidInput
 from bot.handlers.cards import render_card
-from bot.handlers.common import BotContext, conversation, edit_or_reply, reply
+from bot.handlers.common import BotContext, edit_or_reply, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
 from bot.services import AccessDenied, people
 from bot.services import registry as registry_service
@@ -70,8 +70,7 @@ async def _class_choices(update: Update, context: BotContext) -> list[tuple[int,
 
 async def start(update: Update, context: BotContext) -> int:
     """Entry: only head teachers (and admins) register; the draft starts empty."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if not may_do(actor, Access.REGISTER):
         await reply(update, texts.t("access.denied"))
         return ConversationHandler.END
@@ -400,8 +399,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     """A step without its draft (erasing a child scrubs every draft that names them, a form for a child of the same
     name, say) tells the person the form ended, instead of failing on every answer."""
     text = filters.TEXT & ~filters.COMMAND
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("register", start)],
         states={
             ASKING: [
@@ -418,7 +416,6 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
             ],
             DUPLICATE: [FLOW.on_button(bt.RegisterDuplicate, duplicate_answer)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             ASKING: FLOW.hint(asking_hint),

@@ -3,25 +3,23 @@ topic (what it holds and why it names nobody: bot/domain/research.py and the REA
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CommandHandler
 
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.domain.validation import InvalidInput
 from bot.handlers.common import BotContext, command_args, refuse, reply
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied
 from bot.services import research as service
 from bot.views import research as view
 
+ROUTES = Routes()
 
+
+@ROUTES.command("research")
+@requires(Access.RESEARCH_EXPORT)
 async def research(update: Update, context: BotContext) -> None:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.RESEARCH_EXPORT):
-        await reply(update, texts.t("access.denied"))
-        return
+    texts, actor = await context.caller(update)
     topic = command_args(context)
     if not topic:
         await reply(update, texts.t("research.ask_topic"))
@@ -42,5 +40,4 @@ async def research(update: Update, context: BotContext) -> None:
     await reply(update, texts.t("research.sent", children=len(data.rows), left_out=data.left_out))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CommandHandler("research", research)]
+handlers = ROUTES.handlers

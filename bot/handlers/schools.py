@@ -7,10 +7,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import buttons as bt
@@ -18,8 +17,9 @@ from bot import keyboards as kb
 from bot.domain import schedule
 from bot.domain.roles import Access, Actor, may_do
 from bot.domain.stats import TermStarts, parse_term_starts
-from bot.handlers.common import BotContext, answer, conversation, edit_or_reply, refuse, reply
+from bot.handlers.common import TYPED, BotContext, answer, conversation, edit_or_reply, fetch_pressed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import schools as schools_service
 from bot.texts import Raw, Texts
@@ -27,6 +27,9 @@ from bot.texts import Raw, Texts
 NAME, TOWNSHIP = range(2)
 PICK, MENU, DAY, TIME, QUIET, TERMS = range(10, 16)
 Change = Callable[[Services, Actor, int], Awaitable[None]]  # a setting changed for a school
+
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -51,16 +54,13 @@ SETTINGS = Flow("school_settings", SchoolSettingsDraft, "school_settings_draft")
 # --- /schools (the county office) --------------------------------------------------------------------------
 
 
+@ROUTES.command("schools")
 async def show_schools(update: Update, context: BotContext) -> None:
     """The county's schools, each with its classes, children and whether it has an admin; add / invite buttons."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    try:
-        found = await schools_service.overview(context.services, actor)
-    except AccessDenied as problem:
-        await refuse(update, texts, problem)
+    fetched = await fetch_pressed(update, context, schools_service.overview)
+    if fetched is None:
         return
+    texts, found = fetched
     county = context.services.config.county.name or texts.t("county.unnamed")
     lines = [texts.t("schools.title", county=county, count=len(found))]
     for item in found:
@@ -85,11 +85,11 @@ async def show_schools(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines), markup)
 
 
+@ROUTES.button(bt.SchoolInviteAdmin)
 async def invite_admin(update: Update, context: BotContext) -> None:
     """A link inviting the pressed school's admin (the press is re-checked: ids come from the client)."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         school, code = await schools_service.invite_first_admin(
             context.services, actor, bt.SchoolInviteAdmin.of(update).school
@@ -292,8 +292,7 @@ async def _save(
 ) -> int:
     """One setting changed for the draft's school (refused: said so, the flow ends), then said with the school's
     name; the flow ends as saved."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     school_id = int(draft.school_id or 0)
     try:
         await change(context.services, actor, school_id)
@@ -310,14 +309,13 @@ def _own_school(draft: SchoolSettingsDraft, button: bt.SchoolSettingsPick) -> st
 
 
 def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]:
-    text = filters.TEXT & ~filters.COMMAND
     add = conversation(
         name=ADD.name,
         entry_points=[CallbackQueryHandler(add_start, pattern=bt.SchoolAdd.pattern)],
         states={
-            NAME: [ADD.on_typed(text, schools_service.clean_name, name_typed)],
+            NAME: [ADD.on_typed(TYPED, schools_service.clean_name, name_typed)],
             TOWNSHIP: [
-                ADD.on_typed(text, schools_service.clean_name, township_typed),
+                ADD.on_typed(TYPED, schools_service.clean_name, township_typed),
                 ADD.on_button(bt.SchoolAddSkip, township_skipped, check=_township_button),
             ],
         },
@@ -332,9 +330,9 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
             PICK: [SETTINGS.on_button(bt.SchoolSettingsPick, school_picked, check=_own_school)],
             MENU: [SETTINGS.on_button(bt.SchoolSettingsEdit, edit_chosen)],
             DAY: [SETTINGS.on_button(bt.SchoolWeekday, day_chosen)],
-            TIME: [SETTINGS.on_text(text, time_typed)],
-            QUIET: [SETTINGS.on_parsed(text, parse_quiet_hours, "school.bad_quiet", quiet_typed)],
-            TERMS: [SETTINGS.on_parsed(text, parse_term_starts, "school.bad_terms", terms_typed)],
+            TIME: [SETTINGS.on_text(TYPED, time_typed)],
+            QUIET: [SETTINGS.on_parsed(TYPED, parse_quiet_hours, "school.bad_quiet", quiet_typed)],
+            TERMS: [SETTINGS.on_parsed(TYPED, parse_term_starts, "school.bad_terms", terms_typed)],
         },
         draft_keys=(SETTINGS.key,),
         timeout_minutes=timeout_minutes,
@@ -350,8 +348,4 @@ def conversations(timeout_minutes: int) -> list[ConversationHandler[BotContext]]
     return [add, settings]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("schools", show_schools),
-        CallbackQueryHandler(invite_admin, pattern=bt.SchoolInviteAdmin.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -15,6 +15,7 @@ from bot.domain.roles import has_any_role, roles_held
 from bot.handlers import referral
 from bot.handlers.common import BotContext, answer, answer_stale, command_args, end_flow, reply
 from bot.handlers.menu import menu_entries, refresh_menu
+from bot.handlers.routes import Routes
 from bot.services import invitations as invitation_service
 from bot.services import people
 from bot.texts import Raw, Texts
@@ -22,11 +23,15 @@ from bot.texts import Raw, Texts
 log = logging.getLogger(__name__)
 
 
+ROUTES = Routes()
+
+
 def _display_name(update: Update) -> str:
     user = update.effective_user
     return user.first_name if user else ""
 
 
+@ROUTES.command("start")
 async def start(update: Update, context: BotContext) -> None:
     """Without a code: greet and explain how to be invited. With one: redeem the invitation."""
     texts = await context.texts(update)
@@ -99,10 +104,10 @@ async def _redeem(update: Update, context: BotContext, texts: Texts, code: str) 
         )
 
 
+@ROUTES.command("help")
 async def help_command(update: Update, context: BotContext) -> None:
     """Lists only what this user may do, and refreshes their menu to match."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     held = roles_held(actor)
     lines = [texts.t("help.header")]
     lines += [
@@ -119,11 +124,13 @@ async def help_command(update: Update, context: BotContext) -> None:
     await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
+@ROUTES.command("language")
 async def language(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
     await reply(update, texts.t("language.choose"), kb.language_keyboard(texts))
 
 
+@ROUTES.button(bt.Language)
 async def language_chosen(update: Update, context: BotContext) -> None:
     await answer(update)
     assert update.effective_user
@@ -135,6 +142,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     await refresh_menu(context.application, actor, context.services.config.school.language)
 
 
+@ROUTES.command("cancel")
 async def cancel_outside(update: Update, context: BotContext) -> None:
     """/cancel when no flow is running; also clears a flow marker left by a lost conversation."""
     texts = await context.texts(update)
@@ -158,14 +166,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await answer_stale(update, context)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("start", start),
-        CommandHandler("help", help_command),
-        CommandHandler("language", language),
-        CallbackQueryHandler(language_chosen, pattern=bt.Language.pattern),
-        CommandHandler("cancel", cancel_outside),
-    ]
+handlers = ROUTES.handlers
 
 
 def fallbacks() -> list[BaseHandler[Update, BotContext, Any]]:

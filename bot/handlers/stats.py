@@ -3,28 +3,27 @@ action and a chart."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.stats import Scope, Term, default_scope, percent, term_of
 from bot.handlers.common import BotContext, answer, edit_or_reply, refuse, reply
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, records
 from bot.services import stats as stats_service
 from bot.services.notices import UNREAD_WEEKS
 from bot.texts import Raw, Texts
 from bot.views import stats as stats_view
 
+ROUTES = Routes()
 LIST_PAGE = 30
 
 
+@ROUTES.command("stats")
 async def stats_command(update: Update, context: BotContext) -> None:
     """Admins start with the whole school, head teachers with their class."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     scope = default_scope(actor)
     if scope is None:
         await reply(update, texts.t("stats.denied"))
@@ -32,11 +31,13 @@ async def stats_command(update: Update, context: BotContext) -> None:
     await _show(update, context, texts, scope)
 
 
+@ROUTES.button(bt.StatsView)
 async def view(update: Update, context: BotContext) -> None:
     """A drill-down or back button, key figures only: re-checks the scope (ids come from the client)."""
     await _view(update, context, full=False)
 
 
+@ROUTES.button(bt.StatsFull)
 async def view_full(update: Update, context: BotContext) -> None:
     """Every figure with its explanation, in place of the key figures."""
     await _view(update, context, full=True)
@@ -178,6 +179,7 @@ async def _show_county(update: Update, context: BotContext, texts: Texts, scope:
     await edit_or_reply(update, text, markup)
 
 
+@ROUTES.button(bt.StatsList)
 async def list_page(update: Update, context: BotContext) -> None:
     """A list of children behind a figure (no guardian, unreachable, no mentor), paginated."""
     await answer(update)
@@ -225,6 +227,7 @@ async def list_page(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines), markup)
 
 
+@ROUTES.button(bt.StatsChart)
 async def chart(update: Update, context: BotContext) -> None:
     """The same figures as a picture, drawn off the event loop."""
     await answer(update)
@@ -253,11 +256,4 @@ async def chart(update: Update, context: BotContext) -> None:
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("stats", stats_command),
-        CallbackQueryHandler(view, pattern=bt.StatsView.pattern),
-        CallbackQueryHandler(view_full, pattern=bt.StatsFull.pattern),
-        CallbackQueryHandler(list_page, pattern=bt.StatsList.pattern),
-        CallbackQueryHandler(chart, pattern=bt.StatsChart.pattern),
-    ]
+handlers = ROUTES.handlers

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -28,10 +28,13 @@ from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput
 from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import Draft, Flow, at_step
+from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound
 from bot.services import surveys as service
 from bot.texts import Texts
 from bot.views import surveys as view
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -50,12 +53,10 @@ TEMPLATE, COMPOSE, AUDIENCE, PREVIEW = range(4)
 OWN = "own"
 
 
+@ROUTES.command("survey")
+@requires(Access.SEND_SURVEY)
 async def menu(update: Update, context: BotContext) -> None:
     texts = await context.texts(update)
-    actor = await context.actor(update)
-    if not may_do(actor, Access.SEND_SURVEY):
-        await reply(update, texts.t("access.denied"))
-        return
     buttons = [kb.button(texts.t("survey.new"), bt.SurveyNew()), kb.button(texts.t("survey.list"), bt.SurveyList())]
     await reply(update, texts.t("survey.menu"), kb.grid(buttons, 1))
 
@@ -93,8 +94,7 @@ async def template_picked(update: Update, context: BotContext, draft: SurveyDraf
 
 
 async def audience_picked(update: Update, context: BotContext, draft: SurveyDraft, button: bt.SurveyPick) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         chosen = await service.audience(context.services, actor, button.value)
         requests = await service.count(context.services, actor, button.value)
@@ -128,8 +128,7 @@ async def composed(update: Update, context: BotContext, draft: SurveyDraft) -> i
 
 
 async def send(update: Update, context: BotContext, draft: SurveyDraft, button: bt.SurveyAction) -> int:
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     assert draft.audience is not None
     typed = (draft.title, tuple(rules.Question(q, tuple(c)) for q, c in draft.questions or ()))
     try:
@@ -148,6 +147,7 @@ async def send(update: Update, context: BotContext, draft: SurveyDraft, button: 
 # --- following a questionnaire ------------------------------------------------------------------------------
 
 
+@ROUTES.button(bt.SurveyList)
 async def sent_list(update: Update, context: BotContext) -> None:
     tz = context.services.config.school.timezone
 
@@ -161,6 +161,7 @@ async def sent_list(update: Update, context: BotContext) -> None:
     await show_sent(update, context, service.sent, item, head="survey.list_head", none="survey.none_sent")
 
 
+@ROUTES.button(bt.SurveyStatus)
 async def status(update: Update, context: BotContext) -> None:
     survey_id = bt.SurveyStatus.of(update).survey
     fetched = await fetch_one(update, context, service.status, survey_id, gone="survey.gone")
@@ -171,10 +172,10 @@ async def status(update: Update, context: BotContext) -> None:
     await reply(update, view.status_text(texts, survey, classes, counts), sheet)
 
 
+@ROUTES.button(bt.SurveySheet)
 async def sheet(update: Update, context: BotContext) -> None:
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         name, content = await view.sheet(context.services, actor, bt.SurveySheet.of(update).survey, texts)
     except (AccessDenied, NotFound) as problem:
@@ -184,11 +185,11 @@ async def sheet(update: Update, context: BotContext) -> None:
     await context.bot.send_document(update.effective_chat.id, InputFile(content, filename=name))
 
 
+@ROUTES.button(bt.SurveyCounty)
 async def county(update: Update, context: BotContext) -> None:
     """The county office's /stats: the re-screening answers of every school, small counts hidden."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         text = await view.county_text(context.services, actor, texts)
     except AccessDenied as problem:
@@ -209,10 +210,10 @@ def _markup(out: Outgoing) -> InlineKeyboardMarkup | None:
     )  # fmt: skip
 
 
+@ROUTES.button(bt.SurveyAnswer)
 async def answered(update: Update, context: BotContext) -> None:
     button = bt.SurveyAnswer.of(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         done = await service.answer(context.services, actor, button.request, button.question, button.choice)
     except (AccessDenied, NotFound) as problem:
@@ -232,10 +233,10 @@ async def answered(update: Update, context: BotContext) -> None:
         await reply(update, out.text, _markup(out))
 
 
+@ROUTES.button(bt.SurveyDecide)
 async def decided(update: Update, context: BotContext) -> None:
     button = bt.SurveyDecide.of(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         outcome, child = await service.decide(context.services, actor, button.proposal, bool(button.confirm))
     except (AccessDenied, NotFound) as problem:
@@ -264,13 +265,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     ]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("survey", menu),
-        CallbackQueryHandler(sent_list, pattern=bt.SurveyList.pattern),
-        CallbackQueryHandler(status, pattern=bt.SurveyStatus.pattern),
-        CallbackQueryHandler(sheet, pattern=bt.SurveySheet.pattern),
-        CallbackQueryHandler(county, pattern=bt.SurveyCounty.pattern),
-        CallbackQueryHandler(answered, pattern=bt.SurveyAnswer.pattern),
-        CallbackQueryHandler(decided, pattern=bt.SurveyDecide.pattern),
-    ]
+handlers = ROUTES.handlers

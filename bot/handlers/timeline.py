@@ -6,19 +6,20 @@ from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may
-from bot.handlers.common import BotContext, answer, edit_or_reply, reply
+from bot.handlers.common import BotContext, edit_or_reply, pressed, reply
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import care as care_service
 from bot.services.care import TimelineEntry
 from bot.services.records import CareSummary, Checkin
 from bot.texts import Raw, Texts
 
+ROUTES = Routes()
 PAGE_SIZE = 8
 TIMELINE_MARK = "\N{CLOCK FACE THREE OCLOCK}"  # the first character of the timeline's header
 
@@ -107,12 +108,10 @@ def render_entry(texts: Texts, entry: TimelineEntry) -> str:
     )
 
 
+@ROUTES.button(bt.Timeline)
 async def show(update: Update, context: BotContext) -> None:
     """tl:<child>:<page>: one page of the timeline, newest first (access re-checked on every page)."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.Timeline.of(update)
+    texts, actor, button = await pressed(update, context, bt.Timeline)
     child_id, page = button.child, button.page
     try:
         child, entries, total = await care_service.timeline(
@@ -184,5 +183,4 @@ def care_line(services: Services, texts: Texts, summary: CareSummary | None) -> 
     return texts.t("care.my_line", parts=Raw(texts.t("care.my_separator").join(parts)))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(show, pattern=bt.Timeline.pattern)]
+handlers = ROUTES.handlers

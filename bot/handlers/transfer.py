@@ -4,24 +4,27 @@ The receiving side accepts or declines from its notice (or from /transfer); the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child, School
 from bot.domain.roles import Actor
 from bot.handlers import care_picker as picker
-from bot.handlers.common import BotContext, answer, command_args, conversation, edit_or_reply, refuse, reply
+from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, pressed, refuse, reply
 from bot.handlers.flow import Draft, Flow, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import transfers as service
 from bot.services.care import InvalidChange
 from bot.texts import Texts
 
 PICK, SCHOOL, CLASS, CONFIRM = range(60, 64)
+
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -81,8 +84,7 @@ def _decide(answer_code: str, transfer: service.Transfer) -> bt.TransferDecide:
 async def start(update: Update, context: BotContext) -> int:
     """/transfer: what waits for the reader first (then a button to transfer a child out); with nothing waiting,
     the child pick at once (`/transfer name` searches)."""
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     if await _show_open(update, context, texts, actor):
         return ConversationHandler.END
     return await _begin(update, context, texts, actor, command_args(context))
@@ -220,21 +222,17 @@ async def confirmed(update: Update, context: BotContext, draft: Move, button: bt
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return FLOW.end(context)
-    FLOW.saved(update, context)
-    if not proposed.saved:
-        await reply(update, texts.t("care.already_saved"))
+    if not await FLOW.saved_once(update, context, new=proposed.saved):
         return ConversationHandler.END
     await edit_or_reply(update, texts.t("transfer.proposed", **_values(proposed.transfer)))
     return ConversationHandler.END
 
 
+@ROUTES.button(bt.TransferDecide)
 async def decide(update: Update, context: BotContext) -> None:
     """tr:y / tr:n (the receiving side) and tr:w (the old side): re-checked through the policy; a second tap is
     told what became of it."""
-    await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
-    button = bt.TransferDecide.of(update)
+    texts, actor, button = await pressed(update, context, bt.TransferDecide)
     act = {"y": service.accept, "n": service.decline, "w": service.withdraw}[button.answer]
     try:
         transfer = await act(context.services, actor, button.transfer)
@@ -252,8 +250,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     # A notice's Accept / Decline pressed while this flow is open is taken too (not a stale button of the flow).
     decisions = CallbackQueryHandler(decide, pattern=bt.TransferDecide.pattern)
     hint = FLOW.hint_saying("transfer.hint_buttons")
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[
             CommandHandler("transfer", start),
             CallbackQueryHandler(start_pressed, pattern=bt.TransferStart.pattern),
@@ -264,7 +261,6 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
             CLASS: [FLOW.on_button(bt.TransferClass, class_picked), decisions],
             CONFIRM: [FLOW.on_button(bt.TransferConfirm, confirmed), decisions],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             PICK: FLOW.hint_saying("care.hint_pick"),
@@ -275,5 +271,4 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [CallbackQueryHandler(decide, pattern=bt.TransferDecide.pattern)]
+handlers = ROUTES.handlers

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -19,9 +19,9 @@ from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
 from bot.handlers.common import (
+    TYPED,
     BotContext,
     answer,
-    conversation,
     edit_or_reply,
     read_typed,
     refuse,
@@ -29,12 +29,14 @@ from bot.handlers.common import (
     show_page,
 )
 from bot.handlers.flow import STALE, Draft, Flow, Step, new_token
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
 from bot.services.care import AlreadyDone, FollowupDraft, InvalidChange
 from bot.texts import Raw, Texts
 
 PICK, KIND, DATE, PARTICIPANTS, NOTES, FOLLOWUP, ACTION, DUE, REVIEW = range(9)
+ROUTES = Routes()
 DUE_CHOICES = (3, 7, 14)
 T = TypeVar("T")
 FOLLOWUPS_PAGE = 8
@@ -239,9 +241,7 @@ async def save(update: Update, context: BotContext, draft: Visit, button: bt.Vis
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="access.child_denied")
         return FLOW.end(context)
-    FLOW.saved(update, context)
-    if visit_id is None:
-        await reply(update, texts.t("care.already_saved"))
+    if not await FLOW.saved_once(update, context, new=visit_id is not None):
         return ConversationHandler.END
     text = texts.t("care.visit_saved", name=draft.child_name, kind=texts.t(f"care.kind.{draft.kind}"))
     if followup is not None:
@@ -251,32 +251,29 @@ async def save(update: Update, context: BotContext, draft: Visit, button: bt.Vis
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
     typed = "care.hint_visit_text"
-    return conversation(
-        name=FLOW.name,
+    return FLOW.conversation(
         entry_points=[CommandHandler("visit", start)],
         states={
             PICK: PICKER.handlers(),
             KIND: [FLOW.on_button(bt.VisitKind, kind_chosen)],
             DATE: [
-                FLOW.on_text(text, _typed(DATE, _event_date, _set_date)),
+                FLOW.on_text(TYPED, _typed(DATE, _event_date, _set_date)),
                 FLOW.on_button(bt.VisitDate, date_button),
             ],
             PARTICIPANTS: [
-                FLOW.on_text(text, _typed(PARTICIPANTS, _short, _participants_given)),
+                FLOW.on_text(TYPED, _typed(PARTICIPANTS, _short, _participants_given)),
                 FLOW.on_button(bt.VisitSkip, participants_skipped),
             ],
-            NOTES: [FLOW.on_text(text, _typed(NOTES, _note, _notes_given))],
+            NOTES: [FLOW.on_text(TYPED, _typed(NOTES, _note, _notes_given))],
             FOLLOWUP: [FLOW.on_button(bt.VisitFollowup, followup_chosen)],
-            ACTION: [FLOW.on_text(text, _typed(ACTION, _short, _action_given))],
+            ACTION: [FLOW.on_text(TYPED, _typed(ACTION, _short, _action_given))],
             DUE: [
-                FLOW.on_text(text, _typed(DUE, _due_date, _due_given)),
+                FLOW.on_text(TYPED, _typed(DUE, _due_date, _due_given)),
                 FLOW.on_button(bt.VisitDue, due_button, check=_offered_due),
             ],
             REVIEW: [FLOW.on_button(bt.VisitSave, save)],
         },
-        draft_keys=(FLOW.key,),
         timeout_minutes=timeout_minutes,
         hint={
             PICK: FLOW.hint_saying("care.hint_pick"),
@@ -295,6 +292,8 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- /followups --------------------------------------------------------------------------------------------
 
 
+@ROUTES.command("followups")
+@ROUTES.button(bt.FollowupPage)
 async def followups(update: Update, context: BotContext) -> None:
     """/followups, and its page buttons (fu:pg:<n>)."""
     await show_page(update, context, _followups_page, bt.FollowupPage)
@@ -330,11 +329,11 @@ async def _followups_page(update: Update, context: BotContext, texts: Texts, pag
     await edit_or_reply(update, "\n".join(lines), markup)
 
 
+@ROUTES.button(bt.FollowupDone)
 async def followup_done(update: Update, context: BotContext) -> None:
     """Marks a follow-up done (its owner or an admin; the id is re-checked)."""
     await answer(update)
-    texts = await context.texts(update)
-    actor = await context.actor(update)
+    texts, actor = await context.caller(update)
     try:
         item = await care_service.complete_followup(context.services, actor, bt.FollowupDone.of(update).followup)
     except (AccessDenied, NotFound) as problem:
@@ -347,9 +346,4 @@ async def followup_done(update: Update, context: BotContext) -> None:
     await _followups_page(update, context, texts, 0)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CommandHandler("followups", followups),
-        CallbackQueryHandler(followups, pattern=bt.FollowupPage.pattern),
-        CallbackQueryHandler(followup_done, pattern=bt.FollowupDone.pattern),
-    ]
+handlers = ROUTES.handlers

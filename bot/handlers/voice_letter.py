@@ -26,9 +26,12 @@ from bot.domain.roles import Actor
 from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.parent_messages import MEDIA, read_message
+from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import voice_letters as service
 from bot.texts import Texts
+
+ROUTES = Routes()
 
 
 @dataclass(kw_only=True)
@@ -63,6 +66,7 @@ async def card_part(
     return line, [[kb.button(texts.t("letter.card_button"), bt.LetterMenu(child.id))]]
 
 
+@ROUTES.button(bt.LetterMenu)
 async def menu(update: Update, context: BotContext) -> None:
     child_id = bt.LetterMenu.of(update).child
     fetched = await fetch_one(update, context, service.overview, child_id, denied="access.child_denied")
@@ -90,6 +94,7 @@ async def menu(update: Update, context: BotContext) -> None:
     await reply(update, "\n".join(lines), kb.grid(buttons, 1))
 
 
+@ROUTES.button(bt.LetterPlay)
 async def play(update: Update, context: BotContext) -> None:
     """An answer played to the child at family time: sent again by its file_id (or its words), then no longer
     waiting."""
@@ -189,8 +194,4 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     return [record, answer_flow]
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        CallbackQueryHandler(menu, pattern=bt.LetterMenu.pattern),
-        CallbackQueryHandler(play, pattern=bt.LetterPlay.pattern),
-    ]
+handlers = ROUTES.handlers
