@@ -37,8 +37,10 @@ def reader(cls: type[T], prefix: str = "", **columns: Callable[[Any], Any]) -> C
     0 or 1 to a flag)."""
 
     def read(row: sqlite3.Row) -> T:
-        values = {name: row[prefix + name] for name in _field_names(cls)}
-        return cls(**{name: columns[name](value) if name in columns else value for name, value in values.items()})
+        return cls(**{
+            name: columns[name](row[prefix + name]) if name in columns else row[prefix + name]
+            for name in _field_names(cls)
+        })  # fmt: skip
 
     return read
 
