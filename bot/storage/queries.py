@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -64,6 +64,20 @@ class Rows(Generic[R]):
 
     async def all(self, db: Database, rest: str, params: Params = ()) -> list[R]:
         return [self.read(row) for row in await db.fetchall(f"{self.select} {rest}", params)]
+
+
+def answered_by_class(
+    rows: Iterable[sqlite3.Row], name: Callable[[sqlite3.Row], str | None]
+) -> list[tuple[int, str, int, int, tuple[str, ...]]]:
+    """Requests to answer (a notice's, a survey's) per class, from rows with `class_id`, `label` and `answered_at`, in
+    the rows' order: (class id, label, asked, answered, `name` of each row not answered yet)."""
+    found: dict[int, tuple[str, int, int, list[str]]] = {}
+    for row in rows:
+        label, asked, answered, waiting = found.get(row["class_id"], (row["label"], 0, 0, []))
+        if row["answered_at"] is None:
+            waiting.append(name(row) or "")
+        found[row["class_id"]] = (label, asked + 1, answered + (row["answered_at"] is not None), waiting)
+    return [(cid, label, asked, answered, tuple(w)) for cid, (label, asked, answered, w) in found.items()]
 
 
 def among(column: str, ids: Collection[int]) -> tuple[str, list[int]]:

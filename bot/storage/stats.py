@@ -48,15 +48,25 @@ class GradeRow:
 
 
 @dataclass
-class Summary:
-    """Every figure of /stats for one scope. Care figures stay None while their tables do not exist."""
+class ChildCounts:
+    """Children of a scope by which parents are away (father, mother, both), and those with no designated or no
+    reachable guardian: counts only, never a name."""
 
-    total: int = 0
     father: int = 0
     mother: int = 0
     both: int = 0
     no_designated: int = 0
     unreachable: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.father + self.mother + self.both
+
+
+@dataclass
+class Summary(ChildCounts):
+    """Every figure of /stats for one scope. Care figures stay None while their tables do not exist."""
+
     paired: int = 0
     no_consent: int = 0
     boarding_requested: int = 0
@@ -116,7 +126,6 @@ async def summary(db: Database, scope: Scope) -> Summary:
         f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairing_filter}", pairing_params
     )
     return Summary(
-        total=total,
         father=sum(g.father for g in by_grade),
         mother=sum(g.mother for g in by_grade),
         both=sum(g.both for g in by_grade),
