@@ -1,5 +1,5 @@
-"""The storage modules' shared query helpers: the reader of a row, the IN list, the scope condition, and an
-INSERT OR IGNORE that tells a new row from one that existed."""
+"""The storage modules' shared query helpers: the reader of a row, a kind of row, answers per class, the IN list,
+the scope condition, and an INSERT OR IGNORE that tells a new row from one that existed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
-from bot.storage.queries import among, record
+from bot.storage.queries import Rows, among, answered_by_class, optional, reader, record
 from bot.storage.scopes import children_within
 
 
@@ -28,6 +28,47 @@ async def test_record_reads_each_field_from_its_column_unless_given(tmp_path: Pa
         assert row is not None
         got = record(_Row, row, day=date.fromisoformat(row["day"]), flag=bool(row["flag"]))
         assert got == _Row(7, "Li", date(2024, 3, 1), True)
+    finally:
+        await db.close()
+
+
+async def test_a_reader_converts_the_named_columns_and_a_kind_of_row_finishes_its_select(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, day TEXT, flag INTEGER)")
+        await db.executemany(
+            "INSERT INTO t VALUES (?, ?, ?, ?)",
+            [(1, "Li", "2024-03-01", 1), (2, "Wang", "2024-03-02", 0)],
+        )
+        read = reader(_Row, day=date.fromisoformat, flag=bool)
+        rows = Rows("SELECT * FROM t", read)
+        assert await rows.one(db, "WHERE id = ?", (1,)) == _Row(1, "Li", date(2024, 3, 1), True)
+        assert await rows.one(db, "WHERE id = ?", (9,)) is None
+        assert await rows.all(db, "ORDER BY id DESC") == [
+            _Row(2, "Wang", date(2024, 3, 2), False),
+            _Row(1, "Li", date(2024, 3, 1), True),
+        ]
+        # A joined table's columns under a prefix; NULL through optional() stays None, 0 stays a value.
+        prefixed = await db.fetchone("SELECT 3 AS p_id, 'Zhao' AS p_name, NULL AS p_day, 0 AS p_flag")
+        assert prefixed is not None
+        got = reader(_Row, "p_", day=optional(date.fromisoformat), flag=optional(bool))(prefixed)
+        assert got == _Row(3, "Zhao", None, False)  # type: ignore[arg-type]
+    finally:
+        await db.close()
+
+
+async def test_answers_are_counted_per_class_in_the_rows_order_with_who_has_not_answered(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "q.db")
+    try:
+        rows = await db.fetchall(
+            "SELECT * FROM (VALUES (20, '一(2)', NULL, 'Li'), (10, '一(1)', 'at', 'Wang'), (20, '一(2)', 'at', 'Zhao'),"
+            " (20, '一(2)', NULL, NULL))"
+        )
+        named = [{"class_id": r[0], "label": r[1], "answered_at": r[2], "who": r[3]} for r in rows]
+        assert answered_by_class(named, lambda row: row["who"]) == [  # type: ignore[arg-type]
+            (20, "一(2)", 3, 1, ("Li", "")),
+            (10, "一(1)", 1, 1, ()),
+        ]
     finally:
         await db.close()
 

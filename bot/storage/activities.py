@@ -10,7 +10,7 @@ from datetime import date, datetime
 from bot.domain.clock import from_db, to_db
 from bot.domain.stats import Scope
 from bot.storage.db import Database
-from bot.storage.queries import among
+from bot.storage.queries import Rows, among, reader
 from bot.storage.scopes import CHILDREN_FROM, child_filter
 
 
@@ -54,18 +54,16 @@ async def create(
     return activity_id
 
 
+_CHILD_ACTIVITIES = Rows(
+    "SELECT a.id, a.kind, a.held_on, a.created_at, COALESCE(u.full_name, '') AS recorded_by_name,"
+    " a.photo_file IS NOT NULL AS photo FROM activity_children ac JOIN activities a ON a.id = ac.activity_id"
+    " LEFT JOIN users u ON u.id = a.recorded_by",
+    reader(ChildActivity, held_on=date.fromisoformat, created_at=from_db, photo=bool),
+)
+
+
 async def of_child(db: Database, child_id: int) -> list[ChildActivity]:
-    rows = await db.fetchall(
-        "SELECT a.id, a.kind, a.held_on, a.created_at, a.photo_file, COALESCE(u.full_name, '') AS who"
-        " FROM activity_children ac JOIN activities a ON a.id = ac.activity_id"
-        " LEFT JOIN users u ON u.id = a.recorded_by WHERE ac.child_id = ? ORDER BY a.held_on, a.id",
-        (child_id,),
-    )
-    return [
-        ChildActivity(r["id"], r["kind"], date.fromisoformat(r["held_on"]), from_db(r["created_at"]), r["who"],
-                      r["photo_file"] is not None)
-        for r in rows
-    ]  # fmt: skip
+    return await _CHILD_ACTIVITIES.all(db, "WHERE ac.child_id = ? ORDER BY a.held_on, a.id", (child_id,))
 
 
 async def kinds_between(

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.care import Ratings
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
-from bot.storage.queries import among, record
+from bot.storage.queries import Rows, among, record
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class Checkin:
     quick: bool
 
 
-_CHECKIN_SELECT = (
-    "SELECT k.*, COALESCE(u.full_name, '') AS author_name FROM checkins k LEFT JOIN users u ON u.id = k.author_id"
-)
-
-
 def _checkin(row: sqlite3.Row) -> Checkin:
     return record(
         Checkin,
@@ -42,6 +37,12 @@ def _checkin(row: sqlite3.Row) -> Checkin:
         concern_wanted=None if row["concern_wanted"] is None else bool(row["concern_wanted"]),
         quick=bool(row["quick"]),
     )
+
+
+_CHECKINS = Rows(
+    "SELECT k.*, COALESCE(u.full_name, '') AS author_name FROM checkins k LEFT JOIN users u ON u.id = k.author_id",
+    _checkin,
+)
 
 
 async def insert_checkin(
@@ -79,8 +80,7 @@ async def insert_checkin(
 
 
 async def get_checkin(db: Database, checkin_id: int) -> Checkin | None:
-    row = await db.fetchone(_CHECKIN_SELECT + " WHERE k.id = ?", (checkin_id,))
-    return _checkin(row) if row else None
+    return await _CHECKINS.one(db, "WHERE k.id = ?", (checkin_id,))
 
 
 async def set_concern_wanted(db: Database, checkin_id: int, wanted: bool) -> None:
@@ -88,8 +88,7 @@ async def set_concern_wanted(db: Database, checkin_id: int, wanted: bool) -> Non
 
 
 async def checkins_of(db: Database, child_id: int) -> list[Checkin]:
-    rows = await db.fetchall(_CHECKIN_SELECT + " WHERE k.child_id = ? ORDER BY k.at DESC, k.id DESC", (child_id,))
-    return [_checkin(r) for r in rows]
+    return await _CHECKINS.all(db, "WHERE k.child_id = ? ORDER BY k.at DESC, k.id DESC", (child_id,))
 
 
 async def flagged_checkins(
@@ -109,11 +108,9 @@ async def flagged_checkins(
         params.append(to_db(since))
     if wanted_only:
         where.append("k.concern_wanted = 1")
-    rows = await db.fetchall(
-        _CHECKIN_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.at DESC, k.id DESC LIMIT ?",
-        [*params, limit],
+    return await _CHECKINS.all(
+        db, "WHERE " + " AND ".join(where) + " ORDER BY k.at DESC, k.id DESC LIMIT ?", [*params, limit]
     )
-    return [_checkin(r) for r in rows]
 
 
 async def recent_checkin_children(db: Database, author_id: int, limit: int) -> list[int]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.domain.safety import ConcernKind, ConcernStatus, Outcome
 from bot.storage.db import Database
-from bot.storage.queries import record
+from bot.storage.queries import Rows, optional, reader
 from bot.storage.scopes import children_within
 
 
@@ -34,21 +34,13 @@ class Concern:
     outcome_note: str | None
 
 
-_CONCERN_SELECT = (
-    "SELECT k.*, ch.name AS child_name, ch.class_id AS class_id FROM concerns k JOIN children ch ON ch.id = k.child_id"
+_concern = reader(
+    Concern, kind=ConcernKind, status=ConcernStatus, created_at=from_db, last_sent_at=from_db, outcome=optional(Outcome)
 )
-
-
-def _concern(row: sqlite3.Row) -> Concern:
-    return record(
-        Concern,
-        row,
-        kind=ConcernKind(row["kind"]),
-        status=ConcernStatus(row["status"]),
-        created_at=from_db(row["created_at"]),
-        last_sent_at=from_db(row["last_sent_at"]),
-        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-    )
+_CONCERNS = Rows(
+    "SELECT k.*, ch.name AS child_name, ch.class_id AS class_id FROM concerns k JOIN children ch ON ch.id = k.child_id",
+    _concern,
+)
 
 
 async def insert_concern(
@@ -70,8 +62,7 @@ async def insert_concern(
 
 
 async def get_concern(db: Database, concern_id: int) -> Concern | None:
-    row = await db.fetchone(_CONCERN_SELECT + " WHERE k.id = ?", (concern_id,))
-    return _concern(row) if row else None
+    return await _CONCERNS.one(db, "WHERE k.id = ?", (concern_id,))
 
 
 async def acknowledge(db: Database, concern_id: int, user_id: int, now: datetime) -> bool:
@@ -103,10 +94,9 @@ async def close(db: Database, concern_id: int, outcome: Outcome, note: str | Non
 
 
 async def due_for_resend(db: Database, sent_before: datetime) -> list[Concern]:
-    rows = await db.fetchall(
-        _CONCERN_SELECT + " WHERE k.status = 'open' AND k.last_sent_at <= ? ORDER BY k.id", (to_db(sent_before),)
+    return await _CONCERNS.all(
+        db, "WHERE k.status = 'open' AND k.last_sent_at <= ? ORDER BY k.id", (to_db(sent_before),)
     )
-    return [_concern(r) for r in rows]
 
 
 async def mark_resent(db: Database, concern_id: int, round_number: int, now: datetime) -> None:
@@ -126,15 +116,11 @@ async def unclosed_concerns(
     if involving is not None:
         where += " AND ? IN (k.assigned_to, k.reporter_id)"
         params.append(involving)
-    rows = await db.fetchall(
-        _CONCERN_SELECT + f" WHERE {where} ORDER BY k.status = 'acknowledged', k.id LIMIT ?", (*params, limit)
-    )
-    return [_concern(r) for r in rows]
+    return await _CONCERNS.all(db, f"WHERE {where} ORDER BY k.status = 'acknowledged', k.id LIMIT ?", (*params, limit))
 
 
 async def concerns_of_child(db: Database, child_id: int) -> list[Concern]:
-    rows = await db.fetchall(_CONCERN_SELECT + " WHERE k.child_id = ? ORDER BY k.id DESC", (child_id,))
-    return [_concern(r) for r in rows]
+    return await _CONCERNS.all(db, "WHERE k.child_id = ? ORDER BY k.id DESC", (child_id,))
 
 
 async def checkin_child(db: Database, checkin_id: int) -> int | None:
@@ -160,17 +146,12 @@ class PoliceReport:
     reminded_at: datetime | None
 
 
-def _police(row: sqlite3.Row) -> PoliceReport:
-    return PoliceReport(
-        concern_id=row["concern_id"],
-        reported_at=from_db(row["reported_at"]),
-        police_unit=row["police_unit"],
-        receipt_no=row["receipt_no"],
-        recorded_by=row["recorded_by"],
-        feedback=row["feedback"],
-        feedback_at=from_db(row["feedback_at"]) if row["feedback_at"] else None,
-        reminded_at=from_db(row["reminded_at"]) if row["reminded_at"] else None,
-    )
+_police = reader(PoliceReport, reported_at=from_db, feedback_at=optional(from_db), reminded_at=optional(from_db))
+# The same, from its columns as register() names them beside the concern's.
+_joined_police = reader(
+    PoliceReport, "p_", reported_at=from_db, feedback_at=optional(from_db), reminded_at=optional(from_db)
+)
+_POLICE_REPORTS = Rows("SELECT * FROM police_reports", _police)
 
 
 async def insert_police_report(
@@ -187,8 +168,7 @@ async def insert_police_report(
 
 
 async def police_report(db: Database, concern_id: int) -> PoliceReport | None:
-    row = await db.fetchone("SELECT * FROM police_reports WHERE concern_id = ?", (concern_id,))
-    return _police(row) if row else None
+    return await _POLICE_REPORTS.one(db, "WHERE concern_id = ?", (concern_id,))
 
 
 async def record_feedback(db: Database, concern_id: int, feedback: str, user_id: int, now: datetime) -> bool:
@@ -201,12 +181,11 @@ async def record_feedback(db: Database, concern_id: int, feedback: str, user_id:
 
 async def awaiting_feedback(db: Database, accepted_before: datetime) -> list[PoliceReport]:
     """Reports accepted before the given moment with no feedback and no reminder yet."""
-    rows = await db.fetchall(
-        "SELECT * FROM police_reports WHERE feedback IS NULL AND reminded_at IS NULL AND reported_at <= ?"
-        " ORDER BY concern_id",
+    return await _POLICE_REPORTS.all(
+        db,
+        "WHERE feedback IS NULL AND reminded_at IS NULL AND reported_at <= ? ORDER BY concern_id",
         (to_db(accepted_before),),
     )
-    return [_police(r) for r in rows]
 
 
 async def mark_reminded(db: Database, concern_id: int, now: datetime) -> bool:
@@ -227,35 +206,39 @@ class RegisterRow:
     police: PoliceReport | None
 
 
-async def register(db: Database, scope: ChildFilter) -> list[RegisterRow]:
-    """Every concern about children in `scope`, oldest first, with its class and any report to the police."""
+async def _with_police(
+    db: Database, scope: ChildFilter, columns: str, *, joins: str = "", rest: str = ""
+) -> list[sqlite3.Row]:
+    """`columns` of the concerns about children in `scope`, each joined to its child (ch), class (c) and any report
+    to the police (p); `joins` adds tables, `rest` follows the WHERE (grouping, order)."""
     within, params = children_within(scope)
-    rows = await db.fetchall(
-        "SELECT k.*, ch.name AS child_name, ch.class_id AS class_id, g.name || c.name AS class_label,"
-        " u.full_name AS reporter_name, p.concern_id AS p_concern, p.reported_at AS p_reported_at,"
-        " p.police_unit AS p_unit, p.receipt_no AS p_receipt, p.recorded_by AS p_by, p.feedback AS p_feedback,"
-        " p.feedback_at AS p_feedback_at, p.reminded_at AS p_reminded_at"
-        " FROM concerns k JOIN children ch ON ch.id = k.child_id JOIN classes c ON c.id = ch.class_id"
-        " JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = k.reporter_id"
-        f" LEFT JOIN police_reports p ON p.concern_id = k.id WHERE {within} ORDER BY k.id",
+    return await db.fetchall(
+        f"SELECT {columns} FROM concerns k JOIN children ch ON ch.id = k.child_id JOIN classes c ON c.id = ch.class_id"
+        f" LEFT JOIN police_reports p ON p.concern_id = k.id{joins} WHERE {within} {rest}",
         params,
     )
-    found = []
-    for row in rows:
-        police = None
-        if row["p_concern"] is not None:
-            police = PoliceReport(
-                concern_id=row["p_concern"],
-                reported_at=from_db(row["p_reported_at"]),
-                police_unit=row["p_unit"],
-                receipt_no=row["p_receipt"],
-                recorded_by=row["p_by"],
-                feedback=row["p_feedback"],
-                feedback_at=from_db(row["p_feedback_at"]) if row["p_feedback_at"] else None,
-                reminded_at=from_db(row["p_reminded_at"]) if row["p_reminded_at"] else None,
-            )
-        found.append(RegisterRow(_concern(row), row["class_label"], row["reporter_name"], police))
-    return found
+
+
+async def register(db: Database, scope: ChildFilter) -> list[RegisterRow]:
+    """Every concern about children in `scope`, oldest first, with its class and any report to the police."""
+    police = ", ".join(f"p.{f.name} AS p_{f.name}" for f in fields(PoliceReport))
+    rows = await _with_police(
+        db,
+        scope,
+        "k.*, ch.name AS child_name, ch.class_id AS class_id, g.name || c.name AS class_label,"
+        f" u.full_name AS reporter_name, {police}",
+        joins=" JOIN grades g ON g.id = c.grade_id LEFT JOIN users u ON u.id = k.reporter_id",
+        rest="ORDER BY k.id",
+    )
+    return [
+        RegisterRow(
+            _concern(row),
+            row["class_label"],
+            row["reporter_name"],
+            None if row["p_concern_id"] is None else _joined_police(row),
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -271,19 +254,15 @@ class ConcernCount:
     awaiting_feedback: int
 
 
+_count = reader(ConcernCount, kind=ConcernKind, status=ConcernStatus)
+
+
 async def counts(db: Database, scope: ChildFilter) -> list[ConcernCount]:
-    within, params = children_within(scope)
-    rows = await db.fetchall(
-        "SELECT c.school_id, k.kind, k.status, COUNT(*) AS n, COUNT(p.concern_id) AS police,"
-        " SUM(p.concern_id IS NOT NULL AND p.feedback IS NULL) AS waiting"
-        " FROM concerns k JOIN children ch ON ch.id = k.child_id JOIN classes c ON c.id = ch.class_id"
-        f" LEFT JOIN police_reports p ON p.concern_id = k.id WHERE {within}"
-        " GROUP BY c.school_id, k.kind, k.status ORDER BY c.school_id, k.kind, k.status",
-        params,
+    rows = await _with_police(
+        db,
+        scope,
+        "c.school_id, k.kind, k.status, COUNT(*) AS count, COUNT(p.concern_id) AS police,"
+        " COALESCE(SUM(p.concern_id IS NOT NULL AND p.feedback IS NULL), 0) AS awaiting_feedback",
+        rest="GROUP BY c.school_id, k.kind, k.status ORDER BY c.school_id, k.kind, k.status",
     )
-    return [
-        ConcernCount(
-            r["school_id"], ConcernKind(r["kind"]), ConcernStatus(r["status"]), r["n"], r["police"], r["waiting"] or 0
-        )
-        for r in rows
-    ]
+    return [_count(row) for row in rows]

@@ -9,27 +9,18 @@ from datetime import date
 from typing import Any
 
 from bot.storage.db import Database
-from bot.storage.stats import LIST_CONDITIONS, CareWindow, overdue_condition
+from bot.storage.stats import LIST_CONDITIONS, CareWindow, ChildCounts, overdue_condition
 
 
-@dataclass
-class SchoolFigures:
+@dataclass(kw_only=True)
+class SchoolFigures(ChildCounts):
     """One school's line of the county's table (or the county's total): counts only, never a name."""
 
     school_id: int
     name: str
-    father: int = 0
-    mother: int = 0
-    both: int = 0
-    no_designated: int = 0
-    unreachable: int = 0
     overdue: int = 0
     dropped_out: int = 0
     concerns: list[int] = field(default_factory=list)  # open concerns, by age band
-
-    @property
-    def total(self) -> int:
-        return self.father + self.mother + self.both
 
 
 async def county_table(
@@ -42,9 +33,12 @@ async def county_table(
     one = school_id is not None
     params: dict[str, Any] = {"school": school_id, "start": term_start.isoformat(), "end": term_end.isoformat()}
     where = "c.school_id = :school" if one else "1 = 1"
-    found = {s["id"]: SchoolFigures(s["id"], s["name"], concerns=[0] * (len(bands) + 1)) for s in await db.fetchall(
-        "SELECT id, name FROM schools" + (" WHERE id = :school" if one else "") + " ORDER BY township, name, id",
-        params)}  # fmt: skip
+    schools = await db.fetchall(
+        "SELECT id, name FROM schools" + (" WHERE id = :school" if one else "") + " ORDER BY township, name, id", params
+    )
+    found = {
+        s["id"]: SchoolFigures(school_id=s["id"], name=s["name"], concerns=[0] * (len(bands) + 1)) for s in schools
+    }
 
     async def per_school(sql: str, named: dict[str, Any], put: Callable[[SchoolFigures, Any], None]) -> None:
         """Each row of `sql` (its school as `s`) put into that school's line (a school not asked for is left out)."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
-from bot.storage.queries import record
+from bot.storage.queries import Rows, reader
 
 
 @dataclass(frozen=True)
@@ -23,25 +22,16 @@ class EnrolmentEvent:
     source: str
 
 
-_ENROLMENT_SELECT = (
+_EVENTS = Rows(
     "SELECT e.*, COALESCE(u.full_name, '') AS recorded_by_name FROM enrolment_events e"
-    " LEFT JOIN users u ON u.id = e.recorded_by"
+    " LEFT JOIN users u ON u.id = e.recorded_by",
+    reader(EnrolmentEvent, effective_date=date.fromisoformat, recorded_at=from_db),
 )
-
-
-def _enrolment(row: sqlite3.Row) -> EnrolmentEvent:
-    return record(
-        EnrolmentEvent,
-        row,
-        effective_date=date.fromisoformat(row["effective_date"]),
-        recorded_at=from_db(row["recorded_at"]),
-    )
 
 
 async def enrolment_history(db: Database, child_id: int) -> list[EnrolmentEvent]:
     """Oldest first; the last one is the current status."""
-    rows = await db.fetchall(_ENROLMENT_SELECT + " WHERE e.child_id = ? ORDER BY e.effective_date, e.id", (child_id,))
-    return [_enrolment(r) for r in rows]
+    return await _EVENTS.all(db, "WHERE e.child_id = ? ORDER BY e.effective_date, e.id", (child_id,))
 
 
 async def enrolment_flow_stored(db: Database, flow_token: str) -> bool:

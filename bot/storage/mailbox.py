@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from bot.storage.db import Database
-from bot.storage.queries import among, record
+from bot.storage.queries import Rows, among, reader
 
 
 @dataclass(frozen=True)
@@ -33,25 +32,11 @@ class MailboxMessage:
     created_on: date
 
 
-def _ticket(row: sqlite3.Row) -> Ticket:
-    return record(
-        Ticket,
-        row,
-        writer_box=bytes(row["writer_box"]),
-        urgent=bool(row["urgent"]),
-        updated_on=date.fromisoformat(row["updated_on"]),
-        paper=bool(row["paper"]),
-    )
-
-
-def _message(row: sqlite3.Row) -> MailboxMessage:
-    return record(
-        MailboxMessage,
-        row,
-        from_writer=bool(row["from_writer"]),
-        urgent=bool(row["urgent"]),
-        created_on=date.fromisoformat(row["created_on"]),
-    )
+_TICKETS = Rows(
+    "SELECT * FROM mailbox_tickets",
+    reader(Ticket, writer_box=bytes, urgent=bool, updated_on=date.fromisoformat, paper=bool),
+)
+_message = reader(MailboxMessage, from_writer=bool, urgent=bool, created_on=date.fromisoformat)
 
 
 async def create_ticket(
@@ -92,16 +77,13 @@ async def add_message(
 
 
 async def get_ticket(db: Database, ticket_id: int) -> Ticket | None:
-    row = await db.fetchone("SELECT * FROM mailbox_tickets WHERE id = ?", (ticket_id,))
-    return _ticket(row) if row else None
+    return await _TICKETS.one(db, "WHERE id = ?", (ticket_id,))
 
 
 async def tickets_of_writer(db: Database, writer_hash: str, *, limit: int = 10) -> list[Ticket]:
-    rows = await db.fetchall(
-        "SELECT * FROM mailbox_tickets WHERE writer_hash = ? ORDER BY updated_on DESC, id DESC LIMIT ?",
-        (writer_hash, limit),
+    return await _TICKETS.all(
+        db, "WHERE writer_hash = ? ORDER BY updated_on DESC, id DESC LIMIT ?", (writer_hash, limit)
     )
-    return [_ticket(r) for r in rows]
 
 
 async def open_tickets(
@@ -109,13 +91,13 @@ async def open_tickets(
 ) -> tuple[list[Ticket], int]:
     """Open tickets of these schools for their counsellors: urgent first, then the longest waiting."""
     schools, params = among("school_id", school_ids)
-    rows = await db.fetchall(
-        f"SELECT * FROM mailbox_tickets WHERE {schools} AND status = 'open'"
-        " ORDER BY urgent DESC, updated_on, id LIMIT ? OFFSET ?",
+    page = await _TICKETS.all(
+        db,
+        f"WHERE {schools} AND status = 'open' ORDER BY urgent DESC, updated_on, id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     total = await db.fetchval(f"SELECT COUNT(*) FROM mailbox_tickets WHERE {schools} AND status = 'open'", params)
-    return [_ticket(r) for r in rows], int(total or 0)
+    return page, int(total or 0)
 
 
 async def ticket_messages(db: Database, ticket_id: int) -> list[MailboxMessage]:

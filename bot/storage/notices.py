@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.storage.db import Database
+from bot.storage.queries import answered_by_class
 from bot.storage.scopes import children_within
 
 
@@ -127,13 +128,7 @@ async def status(db: Database, notice_id: int) -> list[ClassStatus]:
         " LEFT JOIN users u ON u.id = r.user_id WHERE r.notice_id = ? ORDER BY g.sort_order, c.name, u.full_name",
         (notice_id,),
     )
-    found: dict[int, tuple[str, int, int, list[str]]] = {}
-    for row in rows:
-        label, total, answered, waiting = found.get(row["class_id"], (row["label"], 0, 0, []))
-        if row["answered_at"] is None:
-            waiting.append(row["full_name"] or "")
-        found[row["class_id"]] = (label, total + 1, answered + (row["answered_at"] is not None), waiting)
-    return [ClassStatus(cid, label, total, done, tuple(w)) for cid, (label, total, done, w) in found.items()]
+    return [ClassStatus(*line) for line in answered_by_class(rows, lambda row: row["full_name"])]
 
 
 async def choice_counts(db: Database, notice_id: int) -> dict[int, int]:

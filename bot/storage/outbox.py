@@ -8,13 +8,13 @@ claims a row, sends it, and marks it; see that module for what happens across a 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.db import Database
+from bot.storage.queries import Rows, reader
 
 QUEUED = "queued"
 SENDING = "sending"
@@ -42,23 +42,14 @@ class OutboxRow:
     media: dict[str, str] | None = None  # parents: {"kind": photo|document|voice, "file_id": ...}, text its caption
 
 
-def _row(row: sqlite3.Row) -> OutboxRow:
-    return OutboxRow(
-        id=row["id"],
-        recipient_id=row["recipient_id"],
-        kind=row["kind"],
-        dedup_key=row["dedup_key"],
-        text=row["text"],
-        markup=json.loads(row["markup"]) if row["markup"] else None,
-        urgent=bool(row["urgent"]),
-        not_before=from_db(row["not_before"]),
-        created_at=from_db(row["created_at"]),
-        status=row["status"],
-        attempts=row["attempts"],
-        reason=row["reason"],
-        school_id=row["school_id"],
-        media=json.loads(row["media"]) if row["media"] else None,  # parents: notices with a photo, file or voice
-    )
+def _json(value: str | None) -> Any:
+    return json.loads(value) if value else None
+
+
+_OUTBOX = Rows(
+    "SELECT * FROM outbox",
+    reader(OutboxRow, markup=_json, urgent=bool, not_before=from_db, created_at=from_db, media=_json),
+)
 
 
 async def enqueue(
@@ -132,12 +123,11 @@ async def enqueue_many(
 
 async def ready(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     """Queued rows whose time has come: urgent first, then oldest due first."""
-    rows = await db.fetchall(
-        "SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ?"
-        " ORDER BY urgent DESC, next_attempt_at, id LIMIT ?",
+    return await _OUTBOX.all(
+        db,
+        "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY urgent DESC, next_attempt_at, id LIMIT ?",
         (to_db(now), limit),
     )
-    return [_row(row) for row in rows]
 
 
 async def queued_keys(db: Database, kind: str) -> set[tuple[int, str]]:
@@ -230,8 +220,7 @@ async def recover(db: Database, now: datetime) -> tuple[int, int]:
 
 
 async def get(db: Database, row_id: int) -> OutboxRow | None:
-    row = await db.fetchone("SELECT * FROM outbox WHERE id = ?", (row_id,))
-    return None if row is None else _row(row)
+    return await _OUTBOX.one(db, "WHERE id = ?", (row_id,))
 
 
 async def find(db: Database, *, recipient_id: int | None = None, kind: str | None = None) -> list[OutboxRow]:
@@ -244,8 +233,7 @@ async def find(db: Database, *, recipient_id: int | None = None, kind: str | Non
     if kind is not None:
         clauses.append("kind = ?")
         params.append(kind)
-    rows = await db.fetchall(f"SELECT * FROM outbox WHERE {' AND '.join(clauses)} ORDER BY id", params)
-    return [_row(row) for row in rows]
+    return await _OUTBOX.all(db, f"WHERE {' AND '.join(clauses)} ORDER BY id", params)
 
 
 async def backlog(db: Database) -> int:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.columns import optional_date, optional_datetime
 from bot.storage.db import Database
-from bot.storage.queries import record
+from bot.storage.queries import Rows, reader
 
 
 @dataclass(frozen=True)
@@ -36,24 +35,19 @@ class BuddyPair:
     created_at: datetime
 
 
-_PAIRING_SELECT = (
+_PAIRINGS = Rows(
     "SELECT p.*, COALESCE(m.full_name, '') AS mentor_name, COALESCE(c.full_name, '') AS created_by_name "
-    "FROM pairings p LEFT JOIN users m ON m.id = p.mentor_id LEFT JOIN users c ON c.id = p.created_by"
+    "FROM pairings p LEFT JOIN users m ON m.id = p.mentor_id LEFT JOIN users c ON c.id = p.created_by",
+    reader(Pairing, started_at=from_db, ended_at=optional_datetime),
 )
 
 
-def _pairing(row: sqlite3.Row) -> Pairing:
-    return record(Pairing, row, started_at=from_db(row["started_at"]), ended_at=optional_datetime(row["ended_at"]))
-
-
 async def active_pairing(db: Database, child_id: int) -> Pairing | None:
-    row = await db.fetchone(_PAIRING_SELECT + " WHERE p.child_id = ? AND p.ended_at IS NULL", (child_id,))
-    return _pairing(row) if row else None
+    return await _PAIRINGS.one(db, "WHERE p.child_id = ? AND p.ended_at IS NULL", (child_id,))
 
 
 async def pairings_of(db: Database, child_id: int) -> list[Pairing]:
-    rows = await db.fetchall(_PAIRING_SELECT + " WHERE p.child_id = ? ORDER BY p.id", (child_id,))
-    return [_pairing(r) for r in rows]
+    return await _PAIRINGS.all(db, "WHERE p.child_id = ? ORDER BY p.id", (child_id,))
 
 
 async def end_pairing(db: Database, child_id: int, now: datetime) -> int:
@@ -82,31 +76,20 @@ async def staff_members(db: Database, school_id: int) -> list[tuple[int, str]]:
     return [(r["id"], r["full_name"]) for r in rows]
 
 
-_BUDDY_SELECT = (
+_BUDDIES = Rows(
     "SELECT b.*, COALESCE(g.name || c.name, '') AS buddy_class_label, COALESCE(u.full_name, '') AS created_by_name "
     "FROM buddy_pairs b LEFT JOIN classes c ON c.id = b.buddy_class_id LEFT JOIN grades g ON g.id = c.grade_id "
-    "LEFT JOIN users u ON u.id = b.created_by"
+    "LEFT JOIN users u ON u.id = b.created_by",
+    reader(BuddyPair, started_on=date.fromisoformat, ended_on=optional_date, created_at=from_db),
 )
 
 
-def _buddy(row: sqlite3.Row) -> BuddyPair:
-    return record(
-        BuddyPair,
-        row,
-        started_on=date.fromisoformat(row["started_on"]),
-        ended_on=optional_date(row["ended_on"]),
-        created_at=from_db(row["created_at"]),
-    )
-
-
 async def active_buddy(db: Database, child_id: int) -> BuddyPair | None:
-    row = await db.fetchone(_BUDDY_SELECT + " WHERE b.child_id = ? AND b.ended_on IS NULL", (child_id,))
-    return _buddy(row) if row else None
+    return await _BUDDIES.one(db, "WHERE b.child_id = ? AND b.ended_on IS NULL", (child_id,))
 
 
 async def buddies_of(db: Database, child_id: int) -> list[BuddyPair]:
-    rows = await db.fetchall(_BUDDY_SELECT + " WHERE b.child_id = ? ORDER BY b.id", (child_id,))
-    return [_buddy(r) for r in rows]
+    return await _BUDDIES.all(db, "WHERE b.child_id = ? ORDER BY b.id", (child_id,))
 
 
 async def end_buddy(db: Database, child_id: int, *, on: date, by: int) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.clock import from_db, to_db
+from bot.domain.clock import to_db
+from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import Rows, reader
 
 OPEN_STATUSES = ("sent", "accepted")  # a partner person reads the shared fields only while the referral is one
 
@@ -30,25 +31,16 @@ class Referral:
         return self.status in OPEN_STATUSES
 
 
-_SELECT = (
+def _names(stored: str) -> tuple[str, ...]:
+    """The card fields a referral shares, stored comma-separated."""
+    return tuple(name for name in stored.split(",") if name)
+
+
+_REFERRALS = Rows(
     "SELECT id, child_id, body, reason, fields, status, partner_name, partner_id, created_by, invite_expires_at"
-    " FROM referrals"
+    " FROM referrals",
+    reader(Referral, fields=_names, invite_expires_at=optional_datetime),
 )
-
-
-def _referral(row: sqlite3.Row) -> Referral:
-    return Referral(
-        id=row["id"],
-        child_id=row["child_id"],
-        body=row["body"],
-        reason=row["reason"],
-        fields=tuple(f for f in row["fields"].split(",") if f),
-        status=row["status"],
-        partner_name=row["partner_name"],
-        partner_id=row["partner_id"],
-        created_by=row["created_by"],
-        invite_expires_at=from_db(row["invite_expires_at"]) if row["invite_expires_at"] else None,
-    )
 
 
 async def insert(
@@ -82,18 +74,15 @@ async def insert(
 
 
 async def get(db: Database, referral_id: int) -> Referral | None:
-    row = await db.fetchone(_SELECT + " WHERE id = ?", (referral_id,))
-    return _referral(row) if row else None
+    return await _REFERRALS.one(db, "WHERE id = ?", (referral_id,))
 
 
 async def by_code(db: Database, code: str) -> Referral | None:
-    row = await db.fetchone(_SELECT + " WHERE invite_code = ?", (code,))
-    return _referral(row) if row else None
+    return await _REFERRALS.one(db, "WHERE invite_code = ?", (code,))
 
 
 async def of_child(db: Database, child_id: int) -> list[Referral]:
-    rows = await db.fetchall(_SELECT + " WHERE child_id = ? ORDER BY id", (child_id,))
-    return [_referral(r) for r in rows]
+    return await _REFERRALS.all(db, "WHERE child_id = ? ORDER BY id", (child_id,))
 
 
 async def claim_partner(db: Database, referral_id: int, user_id: int) -> bool:

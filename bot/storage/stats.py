@@ -48,15 +48,25 @@ class GradeRow:
 
 
 @dataclass
-class Summary:
-    """Every figure of /stats for one scope. Care figures stay None while their tables do not exist."""
+class ChildCounts:
+    """Children of a scope by which parents are away (father, mother, both), and those with no designated or no
+    reachable guardian: counts only, never a name."""
 
-    total: int = 0
     father: int = 0
     mother: int = 0
     both: int = 0
     no_designated: int = 0
     unreachable: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.father + self.mother + self.both
+
+
+@dataclass
+class Summary(ChildCounts):
+    """Every figure of /stats for one scope. Care figures stay None while their tables do not exist."""
+
     paired: int = 0
     no_consent: int = 0
     boarding_requested: int = 0
@@ -116,7 +126,6 @@ async def summary(db: Database, scope: Scope) -> Summary:
         f"SELECT COUNT(*) FROM pairings p WHERE p.ended_at IS NULL AND {pairing_filter}", pairing_params
     )
     return Summary(
-        total=total,
         father=sum(g.father for g in by_grade),
         mother=sum(g.mother for g in by_grade),
         both=sum(g.both for g in by_grade),
@@ -309,14 +318,10 @@ async def visit_figures(db: Database, scope: Scope, window: CareWindow) -> dict[
         params,
     )
     assert checkins is not None
-    return {
-        "visits_due": int(due),
-        "visits_done": int(done),
-        "visits_all": int(visits),
-        "overdue": int(overdue),
-        "checkins": int(checkins["n"]),
-        "worries": int(checkins["worry"]),
-    }
+    return _figures(
+        visits_due=due, visits_done=done, visits_all=visits, overdue=overdue, checkins=checkins["n"],
+        worries=checkins["worry"],
+    )  # fmt: skip
 
 
 async def _overdue_count(db: Database, pairs: str, params: dict[str, Any], window: CareWindow) -> int:
@@ -356,6 +361,11 @@ async def overdue_condition(
         f"p.ended_at IS NULL AND {pairs} AND p.started_at < {cut_at} AND COALESCE(p.last_visit_date, '') < {cut_day}"
     )
     return condition, named
+
+
+def _figures(**values: Any) -> dict[str, int]:
+    """Figures by name, each of SQLite's numbers as a whole number."""
+    return {name: int(value) for name, value in values.items()}
 
 
 def _julian(day: date) -> float:
@@ -426,13 +436,10 @@ async def term_figures(db: Database, scope: Scope, start: date, end: date, local
         params,
     )
     assert boarding is not None
-    return {
-        "enrolled_at_start": int(enrolled),
-        "dropped_out": int(dropped),
-        "boarding_requests": int(boarding["requested"]),
-        "boarding_granted": int(boarding["granted"]),
-        "boarding_open": int(boarding["open"]),
-    }
+    return _figures(
+        enrolled_at_start=enrolled, dropped_out=dropped, boarding_requests=boarding["requested"],
+        boarding_granted=boarding["granted"], boarding_open=boarding["open"],
+    )  # fmt: skip
 
 
 # --- family calls (0003_green_channel.sql) -----------------------------------------------------------

@@ -11,6 +11,7 @@ from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildFilter
 from bot.domain.surveys import Question
 from bot.storage.db import Database
+from bot.storage.queries import answered_by_class
 from bot.storage.scopes import children_within
 
 
@@ -169,13 +170,12 @@ async def status(db: Database, survey_id: int) -> list[ClassStatus]:
         " WHERE r.survey_id = ? ORDER BY g.sort_order, c.name, ch.name",
         (survey_id,),
     )
-    found: dict[int, tuple[str, int, int, list[str]]] = {}
-    for row in rows:
-        label, asked, done, waiting = found.get(row["class_id"], (row["label"], 0, 0, []))
-        if row["answered_at"] is None:
-            waiting.append((row["child"] if row["audience"] == "teachers" else row["family"]) or "")
-        found[row["class_id"]] = (label, asked + 1, done + (row["answered_at"] is not None), waiting)
-    return [ClassStatus(cid, label, asked, done, tuple(w)) for cid, (label, asked, done, w) in found.items()]
+    return [
+        ClassStatus(*line)
+        for line in answered_by_class(
+            rows, lambda row: row["child"] if row["audience"] == "teachers" else row["family"]
+        )
+    ]
 
 
 async def choice_counts(db: Database, survey_id: int, *, class_id: int | None = None) -> dict[tuple[int, int], int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from bot.domain.clock import from_db, to_db
 from bot.domain.roles import ChildScope
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import Rows, reader
 
 
 @dataclass(frozen=True)
@@ -37,27 +37,16 @@ class Transfer:
         return ChildScope(self.child_id, self.to_class_id, self.to_school_id)
 
 
-_SELECT = (
+_TRANSFERS = Rows(
     "SELECT t.*, ch.name AS child_name, fs.name AS from_school_name, fg.name || fc.name AS from_class_label,"
     " ts.name AS to_school_name, tg.name || tc.name AS to_class_label FROM transfers t"
     " JOIN children ch ON ch.id = t.child_id"
     " JOIN schools fs ON fs.id = t.from_school_id JOIN classes fc ON fc.id = t.from_class_id"
     " JOIN grades fg ON fg.id = fc.grade_id"
     " JOIN schools ts ON ts.id = t.to_school_id JOIN classes tc ON tc.id = t.to_class_id"
-    " JOIN grades tg ON tg.id = tc.grade_id"
+    " JOIN grades tg ON tg.id = tc.grade_id",
+    reader(Transfer, proposed_at=from_db, decided_at=optional_datetime),
 )
-_COLUMNS = (
-    "id", "child_id", "child_name", "from_school_id", "from_school_name", "from_class_id", "from_class_label",
-    "to_school_id", "to_school_name", "to_class_id", "to_class_label", "status", "proposed_by", "decided_by",
-)  # fmt: skip
-
-
-def _transfer(row: sqlite3.Row) -> Transfer:
-    return Transfer(
-        **{name: row[name] for name in _COLUMNS},
-        proposed_at=from_db(row["proposed_at"]),
-        decided_at=optional_datetime(row["decided_at"]),
-    )
 
 
 async def propose(
@@ -86,19 +75,16 @@ async def saved_by_flow(db: Database, flow_token: str) -> int | None:
 
 
 async def get_transfer(db: Database, transfer_id: int) -> Transfer | None:
-    row = await db.fetchone(_SELECT + " WHERE t.id = ?", (transfer_id,))
-    return _transfer(row) if row else None
+    return await _TRANSFERS.one(db, "WHERE t.id = ?", (transfer_id,))
 
 
 async def open_transfer(db: Database, child_id: int) -> Transfer | None:
-    row = await db.fetchone(_SELECT + " WHERE t.child_id = ? AND t.status = 'proposed'", (child_id,))
-    return _transfer(row) if row else None
+    return await _TRANSFERS.one(db, "WHERE t.child_id = ? AND t.status = 'proposed'", (child_id,))
 
 
 async def open_transfers(db: Database) -> list[Transfer]:
     """Every transfer still waiting for a decision, oldest first (few: the policy picks the reader's)."""
-    rows = await db.fetchall(_SELECT + " WHERE t.status = 'proposed' ORDER BY t.proposed_at, t.id")
-    return [_transfer(r) for r in rows]
+    return await _TRANSFERS.all(db, "WHERE t.status = 'proposed' ORDER BY t.proposed_at, t.id")
 
 
 async def decide(db: Database, transfer_id: int, *, status: str, by: int, now: datetime) -> bool:

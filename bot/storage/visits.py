@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain.clock import from_db, to_db
 from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
-from bot.storage.queries import record
+from bot.storage.queries import Rows, reader
 
 
 @dataclass(frozen=True)
@@ -39,13 +38,10 @@ class Followup:
     done_by_name: str
 
 
-_VISIT_SELECT = (
-    "SELECT v.*, COALESCE(u.full_name, '') AS author_name FROM visits v LEFT JOIN users u ON u.id = v.author_id"
+_VISITS = Rows(
+    "SELECT v.*, COALESCE(u.full_name, '') AS author_name FROM visits v LEFT JOIN users u ON u.id = v.author_id",
+    reader(Visit, visit_date=date.fromisoformat, created_at=from_db),
 )
-
-
-def _visit(row: sqlite3.Row) -> Visit:
-    return record(Visit, row, visit_date=date.fromisoformat(row["visit_date"]), created_at=from_db(row["created_at"]))
 
 
 async def insert_visit(
@@ -70,8 +66,7 @@ async def insert_visit(
 
 
 async def visits_of(db: Database, child_id: int) -> list[Visit]:
-    rows = await db.fetchall(_VISIT_SELECT + " WHERE v.child_id = ? ORDER BY v.visit_date DESC, v.id DESC", (child_id,))
-    return [_visit(r) for r in rows]
+    return await _VISITS.all(db, "WHERE v.child_id = ? ORDER BY v.visit_date DESC, v.id DESC", (child_id,))
 
 
 async def insert_followup(
@@ -83,39 +78,29 @@ async def insert_followup(
     )
 
 
-_FOLLOWUP_SELECT = (
+_FOLLOWUPS = Rows(
     "SELECT f.*, ch.name AS child_name, COALESCE(u.full_name, '') AS done_by_name FROM followups f "
-    "JOIN children ch ON ch.id = f.child_id LEFT JOIN users u ON u.id = f.done_by"
+    "JOIN children ch ON ch.id = f.child_id LEFT JOIN users u ON u.id = f.done_by",
+    reader(Followup, due_date=date.fromisoformat, created_at=from_db, done_at=optional_datetime),
 )
 
 
-def _followup(row: sqlite3.Row) -> Followup:
-    return record(
-        Followup,
-        row,
-        due_date=date.fromisoformat(row["due_date"]),
-        created_at=from_db(row["created_at"]),
-        done_at=optional_datetime(row["done_at"]),
-    )
-
-
 async def get_followup(db: Database, followup_id: int) -> Followup | None:
-    row = await db.fetchone(_FOLLOWUP_SELECT + " WHERE f.id = ?", (followup_id,))
-    return _followup(row) if row else None
+    return await _FOLLOWUPS.one(db, "WHERE f.id = ?", (followup_id,))
 
 
 async def open_followups(db: Database, owner_id: int, *, limit: int, offset: int) -> tuple[list[Followup], int]:
     total = await db.fetchval("SELECT COUNT(*) FROM followups WHERE owner_id = ? AND done_at IS NULL", (owner_id,))
-    rows = await db.fetchall(
-        _FOLLOWUP_SELECT + " WHERE f.owner_id = ? AND f.done_at IS NULL ORDER BY f.due_date, f.id LIMIT ? OFFSET ?",
+    page = await _FOLLOWUPS.all(
+        db,
+        "WHERE f.owner_id = ? AND f.done_at IS NULL ORDER BY f.due_date, f.id LIMIT ? OFFSET ?",
         (owner_id, limit, offset),
     )
-    return [_followup(r) for r in rows], int(total)
+    return page, int(total)
 
 
 async def followups_of(db: Database, child_id: int) -> list[Followup]:
-    rows = await db.fetchall(_FOLLOWUP_SELECT + " WHERE f.child_id = ? ORDER BY f.id", (child_id,))
-    return [_followup(r) for r in rows]
+    return await _FOLLOWUPS.all(db, "WHERE f.child_id = ? ORDER BY f.id", (child_id,))
 
 
 async def mark_followup_done(db: Database, followup_id: int, by: int, now: datetime) -> bool:

@@ -3,12 +3,13 @@ child hears them."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.clock import from_db, to_db
+from bot.storage.columns import optional_datetime
 from bot.storage.db import Database
+from bot.storage.queries import Rows, among, reader
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,12 @@ class LetterAnswer:
     heard_at: datetime | None
 
 
-def _letter(r: sqlite3.Row) -> Letter:
-    return Letter(
-        r["id"], r["child_id"], r["sender_id"], r["file_id"], r["seconds"], r["families"], from_db(r["created_at"])
-    )
-
-
-def _answer(r: sqlite3.Row) -> LetterAnswer:
-    return LetterAnswer(
-        r["id"], r["letter_id"], r["parent_id"], r["parent_name"] or "", r["text"], r["media_kind"], r["media_file"],
-        r["media_seconds"], from_db(r["created_at"]), from_db(r["heard_at"]) if r["heard_at"] else None,
-    )  # fmt: skip
-
-
-_ANSWERS = "SELECT a.*, u.full_name AS parent_name FROM voice_letter_answers a LEFT JOIN users u ON u.id = a.parent_id"
+_LETTERS = Rows("SELECT * FROM voice_letters", reader(Letter, created_at=from_db))
+_ANSWERS = Rows(
+    "SELECT a.*, COALESCE(u.full_name, '') AS parent_name FROM voice_letter_answers a"
+    " LEFT JOIN users u ON u.id = a.parent_id",
+    reader(LetterAnswer, created_at=from_db, heard_at=optional_datetime),
+)
 
 
 async def create(
@@ -63,8 +56,7 @@ async def create(
 
 
 async def get(db: Database, letter_id: int) -> Letter | None:
-    row = await db.fetchone("SELECT * FROM voice_letters WHERE id = ?", (letter_id,))
-    return None if row is None else _letter(row)
+    return await _LETTERS.one(db, "WHERE id = ?", (letter_id,))
 
 
 async def add_answer(
@@ -79,25 +71,16 @@ async def add_answer(
 
 
 async def get_answer(db: Database, answer_id: int) -> LetterAnswer | None:
-    row = await db.fetchone(_ANSWERS + " WHERE a.id = ?", (answer_id,))
-    return None if row is None else _answer(row)
+    return await _ANSWERS.one(db, "WHERE a.id = ?", (answer_id,))
 
 
 async def for_child(db: Database, child_id: int, limit: int) -> list[tuple[Letter, list[LetterAnswer]]]:
     """The child's latest letters, newest first, each with its answers (oldest first)."""
-    rows = await db.fetchall(
-        "SELECT * FROM voice_letters WHERE child_id = ? ORDER BY id DESC LIMIT ?", (child_id, limit)
-    )
-    letters = [_letter(row) for row in rows]
+    letters = await _LETTERS.all(db, "WHERE child_id = ? ORDER BY id DESC LIMIT ?", (child_id, limit))
     if not letters:
         return []
-    marks = ",".join("?" * len(letters))
-    answers = [
-        _answer(row)
-        for row in await db.fetchall(
-            _ANSWERS + f" WHERE a.letter_id IN ({marks}) ORDER BY a.id", tuple(letter.id for letter in letters)
-        )
-    ]
+    of_letters, ids = among("a.letter_id", {letter.id for letter in letters})
+    answers = await _ANSWERS.all(db, f"WHERE {of_letters} ORDER BY a.id", ids)
     return [(letter, [a for a in answers if a.letter_id == letter.id]) for letter in letters]
 
 
