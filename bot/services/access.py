@@ -3,6 +3,8 @@ or "no such record"; and the same for an action without a child."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may, may_do, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
@@ -40,4 +42,13 @@ async def audit_refusal(
     """Records that the policy refused this actor something (`detail` says what)."""
     await audit.record(
         services.db, at=services.now(), actor_id=actor_id, action=action, child_id=child_id, detail=detail
+    )
+
+
+async def write_audit(
+    services: Services, actor: Actor, action: str, child_id: int | None, detail: str = "", *, at: datetime | None = None
+) -> None:
+    """Records what this actor did (`at`, else now); `detail` names fields or ids, never personal values."""
+    await audit.record(
+        services.db, at=at or services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
     )

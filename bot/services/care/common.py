@@ -9,8 +9,9 @@ from bot.domain import care as rules
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, home_classes, may, scope_for
 from bot.services import Services, access
-from bot.storage import audit, children
+from bot.services.access import write_audit as write_audit
 from bot.storage import checkins as checkins_store
+from bot.storage import children
 
 
 class AlreadyDone(Exception):
@@ -27,12 +28,6 @@ class InvalidChange(Exception):
 
 def today(services: Services) -> date:
     return rules.local_date(services.now(), services.config.school.timezone)
-
-
-async def write_audit(services: Services, actor: Actor, action: str, child_id: int | None, detail: str = "") -> None:
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
-    )
 
 
 async def child_for_care(services: Services, actor: Actor, child_id: int) -> Child:
