@@ -3,12 +3,22 @@ or "no such record"; and the same for an action without a child."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may, may_do, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+C = TypeVar("C", bound=_Coded)
 
 
 async def authorised_child(
@@ -52,3 +62,11 @@ async def write_audit(
     await audit.record(
         services.db, at=at or services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
     )
+
+
+def offered(choices: Iterable[C], code: str) -> C:
+    """The one of the actor's choices that a code names; AccessDenied if none does (codes come from the client)."""
+    for choice in choices:
+        if choice.code == code:
+            return choice
+    raise AccessDenied
