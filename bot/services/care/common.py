@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain import care as rules
+from bot.domain.messages import Reasoned
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, home_classes, may, scope_for
 from bot.services import Services, access
@@ -18,12 +19,8 @@ class AlreadyDone(Exception):
     """The change was made already (a double tap, or someone else got there first)."""
 
 
-class InvalidChange(Exception):
+class InvalidChange(Reasoned):
     """The change does not fit the record's current state; `reason` is a catalogue key."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def today(services: Services) -> date:
