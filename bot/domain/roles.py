@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME
 from bot.domain.child_scope import ChildFilter as ChildFilter
@@ -209,7 +210,7 @@ class Actor:
         """The card fields the open referrals of this child share with this actor."""
         return frozenset(name for shared, name in self.partner_shares if shared == child_id)
 
-    @property
+    @cached_property  # read by every check of the policy; an Actor never changes
     def roles(self) -> frozenset[Role]:
         held = {role for role, held_for in _HELD_FOR.items() if held_for(self)}
         if self.county:
