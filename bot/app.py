@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -88,6 +89,7 @@ GROUP_GUARD = -1
 GROUP_FEATURES = 0
 GROUP_INBOX_AFTER = 98
 GROUP_BOOKKEEPING = 99
+Job = Callable[[BotContext], Coroutine[Any, Any, None]]  # a job queue callback
 
 
 async def _guard(update: Update, context: BotContext) -> None:
@@ -248,36 +250,36 @@ def build_application(
     app.add_error_handler(on_error)
 
     assert app.job_queue is not None
-    app.job_queue.run_repeating(log_health, interval=timedelta(hours=1), first=timedelta(hours=1), name="health")
-    app.job_queue.run_repeating(alert_admins, interval=timedelta(hours=1), first=timedelta(minutes=2),
-                                name="health.alerts")  # fmt: skip
-    app.job_queue.run_repeating(resend_unacknowledged, interval=timedelta(minutes=1), first=timedelta(minutes=1),
-                                name="concerns.resend")  # fmt: skip
-    app.job_queue.run_repeating(remind_police_feedback, interval=timedelta(hours=1), first=timedelta(minutes=3),
-                                name="concerns.police_feedback")  # fmt: skip
+    for name, callback, every, first in _repeating_jobs(config):
+        app.job_queue.run_repeating(callback, interval=every, first=first, name=name)
     app.job_queue.run_daily(nightly_backup, time=config.backup.at, name="backup.nightly")
-    app.job_queue.run_repeating(expire_unconfirmed_imports, interval=timedelta(hours=1), first=timedelta(minutes=5),
-                                name="imports.expire")  # fmt: skip
-    app.job_queue.run_repeating(mailbox_notify, interval=timedelta(minutes=1), first=timedelta(seconds=10),
-                                name="mailbox.notify")  # fmt: skip
+    return app
+
+
+def _repeating_jobs(config: Config) -> list[tuple[str, Job, timedelta, timedelta]]:
+    """What runs on a clock: (the job's name, its callback, how often, how long after a start it first runs)."""
+    second, minute, hour = timedelta(seconds=1), timedelta(minutes=1), timedelta(hours=1)
     # Green channel: schedules live in SQLite; the tick queues what is due, the sender drains the outbox.
     tick = timedelta(seconds=config.scheduler.tick_seconds)
-    app.job_queue.run_repeating(scheduler_tick, interval=tick, first=tick, name="green.tick")
-    app.job_queue.run_repeating(send_due, interval=timedelta(seconds=1), first=tick, name="outbox.send")
-    # The families' ticks (notice and survey reminders, the yearly designation, silent weekly updates) run six
-    # scheduler ticks after a start (three minutes at the default tick: the start-up's own work done first), then
-    # every ten minutes; what fell due while the bot was down goes out then.
-    app.job_queue.run_repeating(parents_tick, interval=timedelta(minutes=10), first=tick * 6, name="parents.tick")
-    app.job_queue.run_repeating(surveys_tick, interval=timedelta(minutes=10), first=tick * 7, name="surveys.tick")
-    app.job_queue.run_repeating(replay_held, interval=timedelta(seconds=2), first=timedelta(seconds=2),
-                                name="inbox.replay")  # fmt: skip
-    app.job_queue.run_repeating(purge_done, interval=timedelta(hours=1), first=timedelta(minutes=10),
-                                name="inbox.purge")  # fmt: skip
-    app.job_queue.run_repeating(monthly_reminders, interval=timedelta(hours=1), first=timedelta(minutes=3),
-                                name="attendance.monthly")  # fmt: skip
-    app.job_queue.run_repeating(remind_plans, interval=timedelta(hours=1), first=timedelta(minutes=4),
-                                name="plans.remind")  # fmt: skip
-    return app
+    return [
+        ("health", log_health, hour, hour),
+        ("health.alerts", alert_admins, hour, 2 * minute),
+        ("concerns.resend", resend_unacknowledged, minute, minute),
+        ("concerns.police_feedback", remind_police_feedback, hour, 3 * minute),
+        ("imports.expire", expire_unconfirmed_imports, hour, 5 * minute),
+        ("mailbox.notify", mailbox_notify, minute, 10 * second),
+        ("green.tick", scheduler_tick, tick, tick),
+        ("outbox.send", send_due, second, tick),
+        # The families' ticks (notice and survey reminders, the yearly designation, silent weekly updates) run six
+        # scheduler ticks after a start (three minutes at the default tick: the start-up's own work done first),
+        # then every ten minutes; what fell due while the bot was down goes out then.
+        ("parents.tick", parents_tick, 10 * minute, tick * 6),
+        ("surveys.tick", surveys_tick, 10 * minute, tick * 7),
+        ("inbox.replay", replay_held, 2 * second, 2 * second),
+        ("inbox.purge", purge_done, hour, 10 * minute),
+        ("attendance.monthly", monthly_reminders, hour, 3 * minute),
+        ("plans.remind", remind_plans, hour, 4 * minute),
+    ]
 
 
 async def on_startup(app: BotApp) -> None:

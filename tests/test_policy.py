@@ -17,6 +17,7 @@ from bot.domain.roles import (
     Access,
     Actor,
     ChildScope,
+    Reach,
     Role,
     commands_for,
     may,
@@ -175,6 +176,16 @@ PUBLIC = ["start", "help", "mailbox", "language", "cancel"]
 
 def test_every_action_is_in_the_table() -> None:
     assert set(POLICY) == set(Access) == set(AT_ALL)
+
+
+def test_each_role_has_one_reach() -> None:
+    """An actor holds a role for schools, classes or children (Actor.held_for), so every grant of a role reaches
+    alike."""
+    reaches: dict[Role, set[Reach]] = {}
+    for grants in POLICY.values():
+        for grant in grants:
+            reaches.setdefault(grant.role, set()).add(grant.reach)
+    assert {role: len(found) for role, found in reaches.items()} == dict.fromkeys(reaches, 1)
 
 
 @pytest.mark.parametrize("access", list(Access))

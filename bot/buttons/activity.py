@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from bot.buttons.fields import Binary, Id, InFlow, Nonce, OfChild
+from bot.buttons.fields import Binary, Id, InFlow, OfChild
 from bot.callback_data import Button
 from bot.domain.activities import ActivityKind as Kind
 
 
-class ActivityKind(Button, layout="ac:k:{nonce}:{kind}"):
-    nonce: Nonce
+class ActivityKind(InFlow, layout="ac:k:{nonce}:{kind}"):
     kind: Kind
 
 
-class ActivityDate(Button, layout="ac:dt:{nonce}:{days_ago}"):
-    nonce: Nonce
+class ActivityDate(InFlow, layout="ac:dt:{nonce}:{days_ago}"):
     days_ago: Binary
 
 
-class ActivityClass(Button, layout="ac:c:{nonce}:{klass}"):  # the class whose children are tapped next
-    nonce: Nonce
+class ActivityClass(InFlow, layout="ac:c:{nonce}:{klass}"):  # the class whose children are tapped next
     klass: Id
 
 
-class ActivityToggle(Button, layout="ac:t:{nonce}:{child}"):  # a child took part, or not after all
-    nonce: Nonce
+class ActivityToggle(InFlow, layout="ac:t:{nonce}:{child}"):  # a child took part, or not after all
     child: Id
 
 

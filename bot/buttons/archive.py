@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from bot.buttons.fields import Id, InFlow, Nonce, Number, Page, ScopeCode, Step, Term, Value
+from bot.buttons.fields import (
+    FormPick,
+    FormStep,
+    Id,
+    InFlow,
+    Nonce,
+    Number,
+    OfScope,
+    Page,
+    ScopeCode,
+    Step,
+    Term,
+    Value,
+)
 from bot.callback_data import Button, Match
 
 # --- registration (/register) ----------------------------------------------------------------------
 
 
-class RegisterPick(Button, layout="reg:p:{nonce}:{step}:{value}"):
-    nonce: Nonce
-    step: Step
-    value: Value
+class RegisterPick(FormPick, layout="reg:p:{nonce}:{step}:{value}"): ...
 
 
-class RegisterSkip(Button, layout="reg:s:{nonce}:{step}"):
-    nonce: Nonce
-    step: Step
+class RegisterSkip(FormStep, layout="reg:s:{nonce}:{step}"): ...
 
 
-class RegisterSkipSection(Button, layout="reg:ss:{nonce}:{step}"):
-    nonce: Nonce
-    step: Step
+class RegisterSkipSection(FormStep, layout="reg:ss:{nonce}:{step}"): ...
 
 
 class RegisterSave(InFlow, layout="reg:ok:{nonce}"): ...
@@ -35,9 +41,7 @@ class RegisterMore(InFlow, layout="reg:mo:{nonce}"): ...
 class RegisterEdit(InFlow, layout="reg:ed:{nonce}"): ...
 
 
-class RegisterEditField(Button, layout="reg:ef:{nonce}:{step}"):
-    nonce: Nonce
-    step: Step
+class RegisterEditField(FormStep, layout="reg:ef:{nonce}:{step}"): ...
 
 
 class RegisterDuplicate(Button, layout="reg:d{answer}:{nonce}"):
@@ -117,8 +121,7 @@ class Language(Button, layout="lang:{locale}"):
 # --- stats, export, import -------------------------------------------------------------------------
 
 
-class ScopeFigures(Button):  # a scope's figures (of a term, or the current one)
-    scope: ScopeCode
+class ScopeFigures(OfScope):  # a scope's figures (of a term, or the current one)
     term: Term | None = None
 
 
@@ -134,16 +137,13 @@ class StatsList(Button, layout="st:l:{kind}:{scope}:{page}"):
     page: Page
 
 
-class StatsChart(Button, layout="st:c:{scope}"):
-    scope: ScopeCode
+class StatsChart(OfScope, layout="st:c:{scope}"): ...
 
 
-class ExportScope(Button, layout="ex:s:{scope}"):
-    scope: ScopeCode
+class ExportScope(OfScope, layout="ex:s:{scope}"): ...
 
 
-class ExportGo(Button, layout="ex:g:{scope}:{period}"):
-    scope: ScopeCode
+class ExportGo(OfScope, layout="ex:g:{scope}:{period}"):
     period: Annotated[str, Match("d30|t0|t1|c", "d30")]
 
 

@@ -34,8 +34,7 @@ class CheckinAction(Button, layout="ci:{action}:{nonce}"):
     nonce: Nonce
 
 
-class CheckinRate(Button, layout="ci:r:{nonce}:{step}:{rating}"):
-    nonce: Nonce
+class CheckinRate(InFlow, layout="ci:r:{nonce}:{step}:{rating}"):
     step: Annotated[int, Match(r"\d", "9")]
     rating: Annotated[int, digits(3)]  # checked against the scale by the domain
 
@@ -48,26 +47,22 @@ class CheckinConcern(Button, layout="cq:{checkin}:{answer}"):
 # --- visits and follow-ups -------------------------------------------------------------------------
 
 
-class VisitKind(Button, layout="vi:k:{nonce}:{kind}"):
-    nonce: Nonce
+class VisitKind(InFlow, layout="vi:k:{nonce}:{kind}"):
     kind: care.VisitKind
 
 
-class VisitDate(Button, layout="vi:dt:{nonce}:{days_ago}"):
-    nonce: Nonce
+class VisitDate(InFlow, layout="vi:dt:{nonce}:{days_ago}"):
     days_ago: Binary
 
 
 class VisitSkip(InFlow, layout="vi:sk:{nonce}"): ...
 
 
-class VisitFollowup(Button, layout="vi:f:{nonce}:{answer}"):
-    nonce: Nonce
+class VisitFollowup(InFlow, layout="vi:f:{nonce}:{answer}"):
     answer: Literal["y", "n"]
 
 
-class VisitDue(Button, layout="vi:due:{nonce}:{days}"):
-    nonce: Nonce
+class VisitDue(InFlow, layout="vi:due:{nonce}:{days}"):
     days: Days
 
 
@@ -84,13 +79,11 @@ class FollowupPage(Paged, layout="fu:pg:{page}"): ...
 # --- pairings and buddies --------------------------------------------------------------------------
 
 
-class PairMentor(Button, layout="pa:m:{nonce}:{mentor}"):
-    nonce: Nonce
+class PairMentor(InFlow, layout="pa:m:{nonce}:{mentor}"):
     mentor: UserId
 
 
-class PairCadence(Button, layout="pa:cd:{nonce}:{days}"):
-    nonce: Nonce
+class PairCadence(InFlow, layout="pa:cd:{nonce}:{days}"):
     days: Days
 
 
@@ -117,8 +110,7 @@ class BoardingPage(Paged, layout="bo:pg:{page}"): ...
 class EnrolView(OfChild, layout="en:v:{child}"): ...
 
 
-class EnrolStart(Button, layout="en:s:{child}:{status}"):
-    child: Id
+class EnrolStart(OfChild, layout="en:s:{child}:{status}"):
     status: care.Enrolment
 
 
@@ -127,16 +119,14 @@ class EnrolAction(Button, layout="en:{action}:{nonce}"):  # dt today, sk no reas
     nonce: Nonce
 
 
-class Timeline(Button, layout="tl:{child}:{page}"):
-    child: Id
+class Timeline(OfChild, layout="tl:{child}:{page}"):
     page: Page
 
 
 # --- the green channel -----------------------------------------------------------------------------
 
 
-class CallAnswer(Button, layout="gc:{child}:{slot}:{answer}"):
-    child: Id
+class CallAnswer(OfChild, layout="gc:{child}:{slot}:{answer}"):
     slot: Id  # the call slot, in minutes
     answer: Literal["c", "n", "s"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from bot.buttons.fields import ChildPick, Id, InFlow, Nonce, OfChild, Step, Value
+from bot.buttons.fields import ChildPick, FormPick, Id, InFlow, Nonce, OfChild, Step
 from bot.callback_data import Button, Match
 from bot.domain import attendance
 
@@ -17,13 +17,11 @@ class TransferStart(Button, layout="tr:new"): ...  # begin a transfer out, under
 class TransferPick(ChildPick, layout="tr:c:{nonce}:{child}"): ...
 
 
-class TransferSchool(Button, layout="tr:s:{nonce}:{school}"):
-    nonce: Nonce
+class TransferSchool(InFlow, layout="tr:s:{nonce}:{school}"):
     school: Id
 
 
-class TransferClass(Button, layout="tr:k:{nonce}:{class_id}"):
-    nonce: Nonce
+class TransferClass(InFlow, layout="tr:k:{nonce}:{class_id}"):
     class_id: Id
 
 
@@ -44,13 +42,11 @@ class AbsentClass(Button, layout="at:c:{klass}"):  # the class whose absentees a
     klass: Id
 
 
-class AbsentToggle(Button, layout="at:t:{nonce}:{child}"):  # one more tap on a child of the day's list
-    nonce: Nonce
+class AbsentToggle(InFlow, layout="at:t:{nonce}:{child}"):  # one more tap on a child of the day's list
     child: Id
 
 
-class AbsentDone(Button, layout="at:d:{nonce}"):
-    nonce: Nonce
+class AbsentDone(InFlow, layout="at:d:{nonce}"): ...
 
 
 class CaseView(Button, layout="at:k:{case}"):  # a suspected-dropout case
@@ -61,13 +57,11 @@ class CaseAttempt(Button, layout="at:a:{case}"):  # record an attempt to bring t
     case: Id
 
 
-class AttemptMethod(Button, layout="at:m:{nonce}:{method}"):
-    nonce: Nonce
+class AttemptMethod(InFlow, layout="at:m:{nonce}:{method}"):
     method: attendance.Method
 
 
-class AttemptOutcome(Button, layout="at:o:{nonce}:{outcome}"):
-    nonce: Nonce
+class AttemptOutcome(InFlow, layout="at:o:{nonce}:{outcome}"):
     outcome: attendance.Outcome
 
 
@@ -107,13 +101,11 @@ class SchoolSettingsPick(Button, layout="ss:p:{school}"):  # /school: which scho
     school: Id
 
 
-class SchoolSettingsEdit(Button, layout="ss:e:{nonce}:{what}"):  # /school: change the weekly update or quiet hours
-    nonce: Nonce
+class SchoolSettingsEdit(InFlow, layout="ss:e:{nonce}:{what}"):  # /school: change the weekly update or quiet hours
     what: Literal["w", "q", "t"]  # the weekly update, the quiet hours, the terms' first days
 
 
-class SchoolWeekday(Button, layout="ss:d:{nonce}:{day}"):
-    nonce: Nonce
+class SchoolWeekday(InFlow, layout="ss:d:{nonce}:{day}"):
     day: Annotated[int, Match(r"[0-6]", "6")]
 
 
@@ -127,14 +119,10 @@ class MailboxSchool(Button, layout="mb:s:{school}"):  # a new letter's school, w
 class GuardianChild(OfChild, layout="gd:c:{child}"): ...  # a parent picks the child whose carer they name
 
 
-class GuardianPick(Button, layout="gd:p:{nonce}:{step}:{value}"):  # a relation, or a value from the card
-    nonce: Nonce
-    step: Step
-    value: Value
+class GuardianPick(FormPick, layout="gd:p:{nonce}:{step}:{value}"): ...  # a relation, or a value from the card
 
 
-class GuardianTick(Button, layout="gd:t:{nonce}:{condition}"):  # ticks or unticks one condition of the law
-    nonce: Nonce
+class GuardianTick(InFlow, layout="gd:t:{nonce}:{condition}"):  # ticks or unticks one condition of the law
     condition: Step
 
 
@@ -149,10 +137,7 @@ class NoticeNew(Button, layout="nt:new"): ...  # write a notice
 class NoticeList(Button, layout="nt:list"): ...  # the notices one sent
 
 
-class NoticePick(Button, layout="nt:p:{nonce}:{step}:{value}"):  # audience, template, kind of a notice
-    nonce: Nonce
-    step: Step
-    value: Value
+class NoticePick(FormPick, layout="nt:p:{nonce}:{step}:{value}"): ...  # audience, template, kind of a notice
 
 
 class NoticeAction(Button, layout="nt:{action}:{nonce}"):  # go: send, next: text done

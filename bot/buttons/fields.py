@@ -32,6 +32,18 @@ class InFlow(Button):  # one run of a flow: a button of an earlier run is stale
     nonce: Nonce
 
 
+class FormStep(InFlow):  # a step of a form (its own index) in one run of a flow
+    step: Step
+
+
+class FormPick(FormStep):  # a value picked for a step of a form
+    value: Value
+
+
+class OfScope(Button):  # about the children of a scope (the county, a school, a grade, a class)
+    scope: ScopeCode
+
+
 class OfConcern(Button):
     concern: Id
 

@@ -39,21 +39,18 @@ class ConcernAck(OfConcern, layout="cc:ack:{concern}"): ...
 class ConcernAssign(OfConcern, layout="cc:as:{concern}"): ...
 
 
-class ConcernAssignTo(Button, layout="cc:to:{concern}:{user}"):
-    concern: Id
+class ConcernAssignTo(OfConcern, layout="cc:to:{concern}:{user}"):
     user: UserId
 
 
 class ConcernClose(OfConcern, layout="cc:cl:{concern}"): ...
 
 
-class ConcernOutcome(Button, layout="cc:oc:{concern}:{outcome}"):  # closes at once
-    concern: Id
+class ConcernOutcome(OfConcern, layout="cc:oc:{concern}:{outcome}"):  # closes at once
     outcome: Annotated[safety.Outcome, _CLOSING]
 
 
-class ConcernOutcomeNote(Button, layout="cc:oc:{concern}:{outcome}"):  # asks for a note first
-    concern: Id
+class ConcernOutcomeNote(OfConcern, layout="cc:oc:{concern}:{outcome}"):  # asks for a note first
     outcome: Annotated[safety.Outcome, _NEEDING_NOTE]
 
 
@@ -67,8 +64,7 @@ def concern_outcome(concern: int, outcome: safety.Outcome) -> ConcernOutcome | C
 class RiskMenu(OfChild, layout="rk:m:{child}"): ...
 
 
-class RiskLevel(Button, layout="rk:l:{child}:{level}"):
-    child: Id
+class RiskLevel(OfChild, layout="rk:l:{child}:{level}"):
     level: safety.RiskLevel
 
 
@@ -141,8 +137,7 @@ class PrivacyEraseYes(OfChild, layout="pv:ery:{child}"): ...
 class PrivacyNo(Button, layout="pv:no"): ...
 
 
-class AuditView(Button, layout="au:v:{child}:{page}"):
-    child: Id
+class AuditView(OfChild, layout="au:v:{child}:{page}"):
     page: Page
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.buttons.fields import Binary, Id, Nonce, Step, Value
+from bot.buttons.fields import Binary, FormPick, Id, Nonce, Step
 from bot.callback_data import Button
 
 
@@ -14,10 +14,7 @@ class SurveyNew(Button, layout="sv:new"): ...  # write or pick a questionnaire
 class SurveyList(Button, layout="sv:list"): ...  # the questionnaires one sent
 
 
-class SurveyPick(Button, layout="sv:p:{nonce}:{step}:{value}"):  # the questionnaire, then its audience
-    nonce: Nonce
-    step: Step
-    value: Value
+class SurveyPick(FormPick, layout="sv:p:{nonce}:{step}:{value}"): ...  # the questionnaire, then its audience
 
 
 class SurveyAction(Button, layout="sv:{action}:{nonce}"):  # go: send

@@ -17,6 +17,14 @@ from bot.callback_data import Button
 from bot.domain.schedule import CallPlan
 
 
+class Reasoned(Exception):
+    """A refusal whose `reason` is a catalogue key: what the person is told."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Message:
     """A catalogue key and the values its template takes."""

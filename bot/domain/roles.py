@@ -13,9 +13,10 @@ at a time, with a stated reason, through DRILL_DOWN).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.archive import FAMILY_FIELDS, FIELDS_BY_NAME
 from bot.domain.child_scope import ChildFilter as ChildFilter
@@ -209,27 +210,13 @@ class Actor:
         """The card fields the open referrals of this child share with this actor."""
         return frozenset(name for shared, name in self.partner_shares if shared == child_id)
 
-    @property
+    @cached_property  # read by every check of the policy; an Actor never changes
     def roles(self) -> frozenset[Role]:
-        held = set()
-        if self.admin_schools:
-            held.add(Role.ADMIN)
-        if self.counsellor_schools:
-            held.add(Role.COUNSELLOR)
-        if self.head_classes:
-            held.add(Role.HEAD_TEACHER)
-        if self.subject_classes:
-            held.add(Role.SUBJECT_TEACHER)
-        if self.mentee_ids:
-            held.add(Role.MENTOR)
-        if self.guarded_ids:
-            held.add(Role.PARENT)
+        held = {role for role, held_for in _HELD_FOR.items() if held_for(self)}
         if self.county:
             held.add(Role.COUNTY)
         if self.keeper:
             held.add(Role.KEEPER)
-        if self.partner_shares:
-            held.add(Role.PARTNER)
         return frozenset(held)
 
     @property
@@ -246,31 +233,24 @@ class Actor:
     def visible_class_ids(self) -> frozenset[int]:
         return self.head_classes | self.subject_classes
 
-    def schools_as(self, role: Role) -> frozenset[int]:
-        """The schools the actor holds `role` for (a school-wide role's reach)."""
-        if role is Role.ADMIN:
-            return self.admin_schools
-        if role is Role.COUNSELLOR:
-            return self.counsellor_schools
-        return frozenset()
+    def held_for(self, role: Role) -> frozenset[int]:
+        """What the actor holds `role` for, in the role's reach: schools, classes or children (empty: not held)."""
+        held_for = _HELD_FOR.get(role)
+        return held_for(self) if held_for else frozenset()
 
-    def classes_as(self, role: Role) -> frozenset[int]:
-        """The classes the actor holds `role` for (a class role's reach)."""
-        if role is Role.HEAD_TEACHER:
-            return self.head_classes
-        if role is Role.SUBJECT_TEACHER:
-            return self.subject_classes
-        return frozenset()
 
-    def children_as(self, role: Role) -> frozenset[int]:
-        """The children the actor holds `role` for (a named-children role's reach)."""
-        if role is Role.MENTOR:
-            return self.mentee_ids
-        if role is Role.PARENT:
-            return self.guarded_ids
-        if role is Role.PARTNER:
-            return self.referred_ids
-        return frozenset()
+# What an actor holds each role for, in the one reach its grants have: the schools of a school-wide role, the
+# classes of a class role, the children of a named-children role. The county office and the keeper reach every
+# school and hold their roles for no ids.
+_HELD_FOR: dict[Role, Callable[[Actor], frozenset[int]]] = {
+    Role.ADMIN: lambda actor: actor.admin_schools,
+    Role.COUNSELLOR: lambda actor: actor.counsellor_schools,
+    Role.HEAD_TEACHER: lambda actor: actor.head_classes,
+    Role.SUBJECT_TEACHER: lambda actor: actor.subject_classes,
+    Role.MENTOR: lambda actor: actor.mentee_ids,
+    Role.PARENT: lambda actor: actor.guarded_ids,
+    Role.PARTNER: lambda actor: actor.referred_ids,
+}
 
 
 def _held(actor: Actor, access: Access) -> Iterable[Grant]:
@@ -282,10 +262,10 @@ def _covers(actor: Actor, grant: Grant, child: ChildScope) -> bool:
     if grant.reach is Reach.COUNTY:
         return True
     if grant.reach is Reach.SCHOOL:
-        return child.school_id in actor.schools_as(grant.role)
+        return child.school_id in actor.held_for(grant.role)
     if grant.reach is Reach.CLASSES:
-        return child.class_id in actor.classes_as(grant.role)
-    return child.child_id in actor.children_as(grant.role)
+        return child.class_id in actor.held_for(grant.role)
+    return child.child_id in actor.held_for(grant.role)
 
 
 def may(actor: Actor, access: Access, child: ChildScope) -> bool:
@@ -313,11 +293,11 @@ def scope_for(actor: Actor, access: Access) -> ChildFilter:
         if grant.reach is Reach.COUNTY:
             everyone = True
         elif grant.reach is Reach.SCHOOL:
-            school_ids |= actor.schools_as(grant.role)
+            school_ids |= actor.held_for(grant.role)
         elif grant.reach is Reach.CLASSES:
-            class_ids |= actor.classes_as(grant.role)
+            class_ids |= actor.held_for(grant.role)
         else:
-            child_ids |= actor.children_as(grant.role)
+            child_ids |= actor.held_for(grant.role)
     if everyone:
         return ChildFilter(everyone=True)
     return ChildFilter(school_ids=frozenset(school_ids), class_ids=frozenset(class_ids), child_ids=frozenset(child_ids))

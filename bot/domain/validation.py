@@ -6,13 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
+from bot.domain.messages import Reasoned
 
-class InvalidInput(ValueError):
+
+class InvalidInput(Reasoned, ValueError):
     """Input that cannot be accepted; `reason` is a message-catalogue key explaining what is expected."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 _DATE_PATTERNS = (

@@ -3,10 +3,22 @@ or "no such record"; and the same for an action without a child."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol, TypeVar
+
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may, may_do, reaches_every_child
 from bot.services import AccessDenied, NotFound, Services
 from bot.storage import audit, children
+
+
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+C = TypeVar("C", bound=_Coded)
 
 
 async def authorised_child(
@@ -41,3 +53,20 @@ async def audit_refusal(
     await audit.record(
         services.db, at=services.now(), actor_id=actor_id, action=action, child_id=child_id, detail=detail
     )
+
+
+async def write_audit(
+    services: Services, actor: Actor, action: str, child_id: int | None, detail: str = "", *, at: datetime | None = None
+) -> None:
+    """Records what this actor did (`at`, else now); `detail` names fields or ids, never personal values."""
+    await audit.record(
+        services.db, at=at or services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
+    )
+
+
+def offered(choices: Iterable[C], code: str) -> C:
+    """The one of the actor's choices that a code names; AccessDenied if none does (codes come from the client)."""
+    for choice in choices:
+        if choice.code == code:
+            return choice
+    raise AccessDenied

@@ -6,18 +6,18 @@ confirmation; every school year asks again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot import buttons as bt
-from bot.domain.messages import Choice, Notification, message
+from bot.domain.messages import Choice, Message, Notification, Value, message
 from bot.domain.roles import Access, Actor, ChildFilter, ChildScope
 from bot.domain.stats import term_of
 from bot.services import AccessDenied, Services
-from bot.services.access import authorised_child
+from bot.services.access import authorised_child, write_audit
 from bot.services.message_kinds import queue
-from bot.storage import audit, people
 from bot.storage import designations as store
 from bot.storage import guardians as guardians_store
+from bot.storage import people
 from bot.storage import recipients as recipients_store
 
 # The conditions of Art. 22, in the order the form asks them: a carer must meet every one.
@@ -112,52 +112,33 @@ async def confirm(services: Services, actor: Actor, child_id: int, draft: Draft 
     relation = message(f"guardian.relation.{draft.relation}")
     async with db.transaction():
         await store.add(db, designation, changed=changed, now=now)
-        await audit.record(
-            db,
-            at=now,
-            actor_id=actor.user_id,
-            action="parents.designation",
-            child_id=child_id,
-            detail="changed" if changed else "confirmed",
+        await write_audit(
+            services, actor, "parents.designation", child_id, "changed" if changed else "confirmed", at=now
         )
+        said: dict[str, Value] = {
+            "child": child.name, "name": draft.carer_name, "relation": relation, "parent": parent_name,
+            "date": today.isoformat(),
+        }  # fmt: skip
         key = f"{child_id}:{now.isoformat()}"
         others = [g for g in await guardians_store.active_guardian_ids(db, child_id) if g != actor.user_id]
-        languages = await recipients_store.user_languages(db, others)
-        for other in others:
-            text = message(
-                "guardian.to_other_parent",
-                child=child.name,
-                name=draft.carer_name,
-                relation=relation,
-                parent=parent_name,
-                date=today.isoformat(),
-            )
-            await queue(
-                services, Notification(other, languages.get(other), text), kind=TO_OTHER_PARENT, dedup_key=key, now=now
-            )
+        await _tell(services, others, message("guardian.to_other_parent", **said), TO_OTHER_PARENT, key, now)
         if changed:
             teachers = await recipients_store.head_teachers(db, child.class_id) or await people.admin_ids(
                 db, child.school_id
             )
-            languages = await recipients_store.user_languages(db, teachers)
-            for teacher in teachers:
-                text = message(
-                    "guardian.to_teacher",
-                    child=child.name,
-                    name=draft.carer_name,
-                    relation=relation,
-                    phone=draft.phone,
-                    parent=parent_name,
-                    date=today.isoformat(),
-                )
-                await queue(
-                    services,
-                    Notification(teacher, languages.get(teacher), text),
-                    kind=TO_TEACHER,
-                    dedup_key=key,
-                    now=now,
-                )
+            text = message("guardian.to_teacher", **said, phone=draft.phone)
+            await _tell(services, teachers, text, TO_TEACHER, key, now)
     return designation
+
+
+async def _tell(
+    services: Services, recipients: list[int], text: Message, kind: str, dedup_key: str, now: datetime
+) -> None:
+    """Queues one message to each recipient, in their language."""
+    languages = await recipients_store.user_languages(services.db, recipients)
+    for user_id in recipients:
+        notification = Notification(user_id, languages.get(user_id), text)
+        await queue(services, notification, kind=kind, dedup_key=dedup_key, now=now)
 
 
 async def designated_on(services: Services, child_id: int) -> date | None:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from bot.domain.archive import FIELDS, ArchiveField, FieldKind, parse_id_number
 from bot.domain.civil_forms import ROSTER_COLUMNS
 from bot.domain.clock import age_on
+from bot.domain.messages import Reasoned
 from bot.domain.models import Child
 from bot.domain.validation import InvalidInput, clean_text, parse_birth_date, parse_date, parse_phone
 from bot.services import identity
@@ -253,12 +254,8 @@ def _rule(spec: ArchiveField, words: Words, class_labels: list[str]) -> str:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-class ImportProblem(Exception):
+class ImportProblem(Reasoned):
     """The file as a whole cannot be imported; `reason` is a catalogue key."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

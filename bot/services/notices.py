@@ -13,7 +13,7 @@ from bot import buttons as bt
 from bot.domain.messages import Attachment, Buttons, Choice, Notification, Outgoing, message
 from bot.domain.roles import Access, Actor, ChildFilter, scope_for
 from bot.services import AccessDenied, NotFound, Services, message_kinds
-from bot.services.access import authorised
+from bot.services.access import authorised, offered
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
 from bot.storage import notices as store
@@ -97,10 +97,7 @@ async def audiences(services: Services, actor: Actor) -> list[Audience]:
 
 async def audience(services: Services, actor: Actor, code: str) -> Audience:
     """The audience a code names, if the actor may send to it (codes come from the client)."""
-    for found in await audiences(services, actor):
-        if found.code == code:
-            return found
-    raise AccessDenied
+    return offered(await audiences(services, actor), code)
 
 
 async def family_count(services: Services, actor: Actor, code: str) -> int:

@@ -12,7 +12,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, scope_for
 from bot.domain.support import ALWAYS_SHARED, NEXT, SHAREABLE, Partner, Status
 from bot.services import NotFound, Services, message_kinds
-from bot.services.access import authorised_child
+from bot.services.access import authorised_child, write_audit
 from bot.services.care.common import InvalidChange
 from bot.services.help_plans import quick_picks as quick_picks
 from bot.storage import audit, children, people
@@ -65,10 +65,9 @@ async def save_referral(
         )  # fmt: skip
         if not new:
             raise InvalidChange("refer.already_saved")
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="referral.create", child_id=child_id,
-            detail=f"referral:{referral_id} fields:{','.join(shared)}",
-        )  # fmt: skip
+        await write_audit(
+            services, actor, "referral.create", child_id, f"referral:{referral_id} fields:{','.join(shared)}", at=now
+        )
     return referral_id, code
 
 
@@ -85,10 +84,9 @@ async def set_status(services: Services, actor: Actor, referral_id: int, status:
     async with services.db.transaction():
         if not await store.set_status(services.db, referral_id, status.value, actor.user_id, now):
             raise InvalidChange("refer.status_closed")
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="referral.status", child_id=child.id,
-            detail=f"referral:{referral_id} {status.value}",
-        )  # fmt: skip
+        await write_audit(
+            services, actor, "referral.status", child.id, f"referral:{referral_id} {status.value}", at=now
+        )
         updated = await store.get(services.db, referral_id)
         assert updated is not None
         if not updated.open and updated.partner_id is not None:

@@ -3,8 +3,10 @@ sets the weekly update's day and time and the quiet hours for their school (unse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
+from typing import TypeVar
 
 from bot.domain.models import School
 from bot.domain.roles import Access, Actor, Role, may_do, scope_for
@@ -12,9 +14,12 @@ from bot.domain.stats import DEFAULT_TERM_STARTS, TermStarts
 from bot.domain.validation import clean_text
 from bot.services import AccessDenied, NotFound, Services
 from bot.services import invitations as invitation_service
-from bot.storage import audit
+from bot.services.access import write_audit
 from bot.storage import schools as schools_store
-from bot.storage.schools import SchoolOverview
+from bot.storage.schools import SchoolOverview, SchoolSettings
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 NAME_LIMIT = 40
 
@@ -57,10 +62,7 @@ async def add_school(services: Services, actor: Actor, name: str, township: str)
             now=now,
         )  # fmt: skip
         if school_id is not None:
-            await audit.record(
-                services.db, at=now, actor_id=actor.user_id, action="school.add", child_id=None,
-                detail=f"school={school_id}",
-            )  # fmt: skip
+            await write_audit(services, actor, "school.add", None, f"school={school_id}", at=now)
     return school_id
 
 
@@ -72,10 +74,7 @@ async def invite_first_admin(services: Services, actor: Actor, school_id: int) -
     if school is None:
         raise NotFound
     code = await invitation_service.invite_staff(services, actor, Role.ADMIN, None, school_id=school_id)
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action="school.invite_admin", child_id=None,
-        detail=f"school={school_id}",
-    )  # fmt: skip
+    await write_audit(services, actor, "school.invite_admin", None, f"school={school_id}")
     return school, code
 
 
@@ -118,10 +117,7 @@ async def set_term_starts(services: Services, actor: Actor, school_id: int, star
         raise AccessDenied
     async with services.db.transaction():
         await schools_store.set_term_starts(services.db, school_id, starts)
-        await audit.record(
-            services.db, at=services.now(), actor_id=actor.user_id, action="school.term_starts", child_id=None,
-            detail=f"school={school_id}",
-        )  # fmt: skip
+        await write_audit(services, actor, "school.term_starts", None, f"school={school_id}")
 
 
 async def term_starts(services: Services, school_id: int | None) -> TermStarts:
@@ -143,47 +139,46 @@ async def quiet_hours_of_child(services: Services, child_id: int) -> tuple[time,
 async def set_weekly_update(services: Services, actor: Actor, school_id: int, day: int, at: time) -> None:
     if school_id not in settings_schools(actor) or not 0 <= day <= 6:
         raise AccessDenied
-    now = services.now()
     async with services.db.transaction():
         await schools_store.set_weekly_update(services.db, school_id, day, at)
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="school.weekly_update", child_id=None,
-            detail=f"school={school_id}",
-        )  # fmt: skip
+        await write_audit(services, actor, "school.weekly_update", None, f"school={school_id}")
 
 
 async def set_quiet_hours(services: Services, actor: Actor, school_id: int, start: time, end: time) -> None:
     if school_id not in settings_schools(actor):
         raise AccessDenied
-    now = services.now()
     async with services.db.transaction():
         await schools_store.set_quiet_hours(services.db, school_id, start, end)
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="school.quiet_hours", child_id=None,
-            detail=f"school={school_id}",
-        )  # fmt: skip
+        await write_audit(services, actor, "school.quiet_hours", None, f"school={school_id}")
 
 
 async def quiet_hours(services: Services) -> dict[int, tuple[time, time]]:
     """Each school's quiet hours as they apply (its own, else the config's), by school id."""
     sched = services.config.scheduler
-    return {
-        school_id: (own.quiet_start, own.quiet_end)
-        if own.quiet_start is not None and own.quiet_end is not None
-        else (sched.quiet_start, sched.quiet_end)
-        for school_id, own in (await schools_store.settings(services.db)).items()
-    }
+    return await _as_applies(
+        services, lambda own: (own.quiet_start, own.quiet_end), (sched.quiet_start, sched.quiet_end)
+    )
 
 
 async def weekly_times(services: Services) -> dict[int, tuple[int, time]]:
     """Each school's weekly update (day, 0 = Monday; local time) as it applies, by school id."""
     sched = services.config.scheduler
-    return {
-        school_id: (own.weekly_update_day, own.weekly_update_time)
-        if own.weekly_update_day is not None and own.weekly_update_time is not None
-        else (sched.weekly_update_day, sched.weekly_update_time)
-        for school_id, own in (await schools_store.settings(services.db)).items()
-    }
+    return await _as_applies(
+        services,
+        lambda own: (own.weekly_update_day, own.weekly_update_time),
+        (sched.weekly_update_day, sched.weekly_update_time),
+    )
+
+
+async def _as_applies(
+    services: Services, own: Callable[[SchoolSettings], tuple[A | None, B | None]], config: tuple[A, B]
+) -> dict[int, tuple[A, B]]:
+    """A pair of settings of each school as it applies, by school id: its own if both are set, else the config's."""
+    found: dict[int, tuple[A, B]] = {}
+    for school_id, settings in (await schools_store.settings(services.db)).items():
+        first, second = own(settings)
+        found[school_id] = (first, second) if first is not None and second is not None else config
+    return found
 
 
 async def school_names(services: Services) -> dict[int, str]:

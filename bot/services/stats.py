@@ -32,6 +32,7 @@ from bot.services import AccessDenied, NotFound, Services, excel
 from bot.services import activities as activities_service
 from bot.services import concerns as concerns_service
 from bot.services import schools as schools_service
+from bot.services.access import write_audit
 from bot.services.duty_figures import add_duty_figures
 from bot.storage import audit, exports, import_batches, schools
 from bot.storage import county_figures as county_store
@@ -126,9 +127,7 @@ async def summary(
     result.care["calls_confirmed"] = sum(min(c, a) for _, a, c in result.weekly_calls)
     await add_duty_figures(services, scope, result)
     await _activity_figures(services, scope, term, result)
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None, detail=scope.encode()
-    )
+    await write_audit(services, actor, "stats", None, scope.encode())
     return label, result
 
 
@@ -147,14 +146,7 @@ async def attention(
         found, total = await store.attention_list(
             services.db, scope, kind, limit=page_size, offset=page * page_size, window=care_window(services)
         )
-    await audit.record(
-        services.db,
-        at=services.now(),
-        actor_id=actor.user_id,
-        action="stats_list",
-        child_id=None,
-        detail=f"{scope.encode()}:{kind}:{page}",
-    )
+    await write_audit(services, actor, "stats_list", None, f"{scope.encode()}:{kind}:{page}")
     return label, found, total
 
 
@@ -262,14 +254,8 @@ async def export(
     content = await workbook(found)
     now = services.now()
     async with services.db.transaction():
-        await audit.record(
-            services.db,
-            at=now,
-            actor_id=actor.user_id,
-            action="export",
-            child_id=None,
-            detail=f"{scope.encode()}:{period.start.isoformat()}:{period.end.isoformat()}:children={len(children)}",
-        )
+        period_code = f"{scope.encode()}:{period.start.isoformat()}:{period.end.isoformat()}"
+        await write_audit(services, actor, "export", None, f"{period_code}:children={len(children)}", at=now)
         await audit.record_many(
             services.db, at=now, actor_id=actor.user_id, action="export", child_ids=[c.id for c in children],
             detail="roster",
@@ -359,10 +345,7 @@ async def county_figures(services: Services, actor: Actor, scope: Scope, term: T
         CountyRow(name, school, [None if (r, c) in hidden else value for c, value in enumerate(grid[r])])
         for r, (name, school) in enumerate(names)
     ]
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action="stats", child_id=None,
-        detail=f"{scope.encode()}:figures",
-    )  # fmt: skip
+    await write_audit(services, actor, "stats", None, f"{scope.encode()}:figures")
     return CountyTable(label, rows, term)
 
 
@@ -373,10 +356,7 @@ async def county_export(
     `workbook`; audited as an export of figures."""
     table = await county_figures(services, actor, scope)
     content = await workbook(table)
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action="export", child_id=None,
-        detail=f"{scope.encode()}:figures",
-    )  # fmt: skip
+    await write_audit(services, actor, "export", None, f"{scope.encode()}:figures")
     return table, content
 
 
@@ -421,13 +401,8 @@ async def check_import(
         secret=services.config.security.secret,
     )
     now = services.now()
-    await audit.record(
-        services.db,
-        at=now,
-        actor_id=actor.user_id,
-        action="import_check",
-        child_id=None,
-        detail=f"good={len(report.good)}:skipped={len(report.skipped)}",
+    await write_audit(
+        services, actor, "import_check", None, f"good={len(report.good)}:skipped={len(report.skipped)}", at=now
     )
     if not report.good:
         return None, report

@@ -14,8 +14,8 @@ from bot import buttons as bt
 from bot.domain import surveys as rules
 from bot.domain.messages import Buttons, Choice, Message, Notification, Value, message
 from bot.domain.roles import Access, Actor, ChildFilter, scope_for
-from bot.services import AccessDenied, NotFound, Services
-from bot.services.access import authorised, authorised_child
+from bot.services import NotFound, Services
+from bot.services.access import authorised, authorised_child, offered
 from bot.storage import audit, outbox, people
 from bot.storage import children as children_store
 from bot.storage import notices as families_store
@@ -65,10 +65,7 @@ async def audiences(services: Services, actor: Actor) -> list[Audience]:
 
 async def audience(services: Services, actor: Actor, code: str) -> Audience:
     """The audience a code names, if the actor may send to it (codes come from the client)."""
-    for found in await audiences(services, actor):
-        if found.code == code:
-            return found
-    raise AccessDenied
+    return offered(await audiences(services, actor), code)
 
 
 async def _requests(services: Services, chosen: Audience) -> list[tuple[int, int, int]]:

@@ -15,7 +15,7 @@ from bot.domain.messages import Buttons, Choice, Notification, Text, message
 from bot.domain.models import Child, School, SchoolClass
 from bot.domain.roles import Access, Actor, ChildFilter, ChildScope, Role, may, may_do, reaches_every_child, scope_for
 from bot.services import AccessDenied, NotFound, Services, message_kinds
-from bot.services.access import audit_refusal, authorised_child
+from bot.services.access import audit_refusal, authorised_child, write_audit
 from bot.services.care import InvalidChange
 from bot.storage import audit, boarding, children, enrolment, pairings, people, schools
 from bot.storage import transfers as store
@@ -136,10 +136,14 @@ async def propose(services: Services, actor: Actor, child_id: int, to_class_id: 
         )  # fmt: skip
         if transfer_id is None:  # another transfer of this child was proposed meanwhile
             raise InvalidChange("transfer.already_open")
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action="transfer.propose", child_id=child.id,
-            detail=f"transfer={transfer_id} to_school={klass.school_id} to_class={klass.id}",
-        )  # fmt: skip
+        await write_audit(
+            services,
+            actor,
+            "transfer.propose",
+            child.id,
+            f"transfer={transfer_id} to_school={klass.school_id} to_class={klass.id}",
+            at=now,
+        )
     transfer = await store.get_transfer(services.db, transfer_id)
     assert transfer is not None
     await _tell(services, await receivers(services, transfer), transfer, "transfer.notice", ask=True)
@@ -231,10 +235,7 @@ async def _close(services: Services, actor: Actor, transfer: Transfer, status: s
     async with services.db.transaction():
         if not await store.decide(services.db, transfer.id, status=status, by=actor.user_id, now=now):
             raise Decided(await _status(services, transfer.id))
-        await audit.record(
-            services.db, at=now, actor_id=actor.user_id, action=action, child_id=transfer.child_id,
-            detail=f"transfer={transfer.id}",
-        )  # fmt: skip
+        await write_audit(services, actor, action, transfer.child_id, f"transfer={transfer.id}", at=now)
 
 
 async def _status(services: Services, transfer_id: int) -> str:

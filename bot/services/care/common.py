@@ -6,33 +6,25 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain import care as rules
+from bot.domain.messages import Reasoned
 from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, home_classes, may, scope_for
 from bot.services import Services, access
-from bot.storage import audit, children
+from bot.services.access import write_audit as write_audit
 from bot.storage import checkins as checkins_store
+from bot.storage import children
 
 
 class AlreadyDone(Exception):
     """The change was made already (a double tap, or someone else got there first)."""
 
 
-class InvalidChange(Exception):
+class InvalidChange(Reasoned):
     """The change does not fit the record's current state; `reason` is a catalogue key."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def today(services: Services) -> date:
     return rules.local_date(services.now(), services.config.school.timezone)
-
-
-async def write_audit(services: Services, actor: Actor, action: str, child_id: int | None, detail: str = "") -> None:
-    await audit.record(
-        services.db, at=services.now(), actor_id=actor.user_id, action=action, child_id=child_id, detail=detail
-    )
 
 
 async def child_for_care(services: Services, actor: Actor, child_id: int) -> Child:
