@@ -9,14 +9,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    ApplicationBuilder,
-    ApplicationHandlerStop,
-    BaseHandler,
-    ContextTypes,
-    Defaults,
-    TypeHandler,
-)
+from telegram.ext import ApplicationBuilder, ApplicationHandlerStop, BaseHandler, ContextTypes, Defaults, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.config import Config

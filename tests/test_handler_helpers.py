@@ -3,6 +3,7 @@ and their page buttons, and one answer per button press (a second answer is refu
 
 from __future__ import annotations
 
+from bot.domain.clock import to_db
 from tests.care_fixture import rows, school
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness
@@ -49,3 +50,27 @@ async def test_a_vanished_class_button_is_answered_once(harness: Harness) -> Non
     # Still at the class step: a typed class goes on to the invitation link.
     await admin.send("五年级 3班")
     assert "t.me/" in admin.last_text
+
+
+async def test_mychildren_pages_through_a_large_class_and_comes_back(harness: Harness) -> None:
+    s = await school(harness)
+    class_id = await harness.fetchval("SELECT class_id FROM children WHERE id = ?", (s.child_id,))
+    now = to_db(harness.clock())
+    async with harness.db.transaction():
+        for index in range(1, 45):  # 45 children and the class's header: more lines than a page of 40
+            await harness.db.insert(
+                "INSERT INTO children (name, sex, birth_date, class_id, parents_away, created_at, updated_at)"
+                " VALUES (?, 'female', '2015-05-05', ?, 'both', ?, ?)",
+                (f"学生{index:02d}", class_id, now, now),
+            )
+
+    await s.teacher.send("/mychildren")
+    first = s.teacher.last_text
+    assert "1/2" in first and "学生44" not in first
+    await s.teacher.press("下一页 ➡️")
+    second = s.teacher.last_text
+    assert "2/2" in second and "学生44" in second and "学生01" not in second
+    # The page button edits the list in place, and its way back shows the first page again.
+    assert s.teacher.last.message_id == s.teacher.last_with_buttons().message_id
+    await s.teacher.press("⬅️ 上一页")
+    assert s.teacher.last_text == first

@@ -13,6 +13,7 @@ from bot.buttons.fields import (
     Number,
     OfScope,
     Page,
+    Paged,
     ScopeCode,
     Step,
     Term,
@@ -60,7 +61,7 @@ class ChildPage(Button, layout="ch:pg:{page}"):
     page: Annotated[int, Match(r"\d+", "9" * 5)]  # never bounded either
 
 
-class MyChildrenPage(Button, layout="my:pg:{page}"):
+class MyChildrenPage(Paged, layout="my:pg:{page}"):
     page: Annotated[int, Match(r"\d+", "9" * 5)]  # never bounded either
 
 

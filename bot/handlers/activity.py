@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, ConversationHandler, filters
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.activities import MAX_CHILDREN, ActivityKind
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.domain.validation import parse_date
 from bot.handlers.common import BotContext, answer, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
@@ -47,9 +47,8 @@ FLOW = Flow("activity", Activity, "activity_draft")
 
 
 async def start(update: Update, context: BotContext) -> int:
-    actor = await context.actor(update)
     draft = Activity()
-    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.RECORD_ACTIVITY)):
+    if not await FLOW.begin(update, context, draft, access=Access.RECORD_ACTIVITY):
         return ConversationHandler.END
     texts = await context.texts(update)
     await _ask_kind(update, texts, draft)

@@ -23,6 +23,7 @@ from bot.handlers.common import (
     command_args,
     edit_or_reply,
     fetch_one,
+    pressed,
     refuse,
     reply,
 )
@@ -236,9 +237,8 @@ FLOW = Flow("return_attempt", Attempt, "return_attempt", gone="card.gone")
 
 async def start_attempt(update: Update, context: BotContext) -> int | None:
     """at:a:<case>: how was the child contacted?"""
-    await answer(update)
-    texts, actor = await context.caller(update)
-    case_id = bt.CaseAttempt.of(update).case
+    texts, actor, button = await pressed(update, context, bt.CaseAttempt)
+    case_id = button.case
     try:
         case = await service.open_case_for_attempt(context.services, actor, case_id)
     except (AccessDenied, NotFound, InvalidChange) as problem:
@@ -275,8 +275,8 @@ async def pick_outcome(update: Update, context: BotContext, draft: Attempt, butt
             context.services, actor, draft.case, method=Method(draft.method), result=draft.result,
             outcome=button.outcome, flow_token=draft.token,
         )  # fmt: skip
-    except AlreadyDone:
-        await reply(update, texts.t("attendance.attempt_already"))
+    except AlreadyDone as problem:
+        await refuse(update, texts, problem)
         return FLOW.saved(update, context)
     except (AccessDenied, NotFound, InvalidChange) as problem:
         await refuse(update, texts, problem, denied="attendance.cases_denied")

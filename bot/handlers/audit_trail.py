@@ -8,15 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    clip_html,
-    command_args,
-    edit_or_reply,
-    refuse,
-    reply,
-)
+from bot.handlers.common import BotContext, answer, clip_html, command_args, edit_or_reply, refuse, reply
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import children as children_service

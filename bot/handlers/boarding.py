@@ -8,7 +8,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import BotContext, answer, edit_or_reply, pressed, refuse, reply, show_page
+from bot.handlers.common import BotContext, edit_or_reply, pressed, refuse, reply
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
 from bot.services import care as care_service
@@ -22,28 +22,18 @@ PAGE_SIZE = 8
 @ROUTES.button(bt.BoardingRequest)
 async def request(update: Update, context: BotContext) -> None:
     """bo:rq:<child>: the head teacher (or an admin) asks for a boarding place; one open request per child."""
-    await answer(update)
-    texts, actor = await context.caller(update)
-    child_id = bt.BoardingRequest.of(update).child
+    texts, actor, button = await pressed(update, context, bt.BoardingRequest)
+    child_id = button.child
     try:
         child = await care_service.authorised_child(context.services, actor, child_id, Access.EDIT_CARD)
         await care_service.request_boarding(context.services, actor, child_id)
-    except (AccessDenied, NotFound, InvalidChange) as problem:
+    except (AccessDenied, NotFound, InvalidChange, AlreadyDone) as problem:
         await refuse(update, texts, problem)
-        return
-    except AlreadyDone:
-        await reply(update, texts.t("care.boarding_already_requested"))
         return
     await reply(update, texts.t("care.boarding_requested", name=child.name))
 
 
-@ROUTES.command("boarding")
-@ROUTES.button(bt.BoardingPage)
-async def list_boarding(update: Update, context: BotContext) -> None:
-    """/boarding, and its page buttons (bo:pg:<n>)."""
-    await show_page(update, context, _page, bt.BoardingPage)
-
-
+@ROUTES.pages(bt.BoardingPage, command="boarding")
 async def _page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     try:
@@ -86,11 +76,8 @@ async def decide(update: Update, context: BotContext) -> None:
     granted, request_id = button.answer == "y", button.request
     try:
         decided = await care_service.decide_boarding(context.services, actor, request_id, granted=granted)
-    except (AccessDenied, NotFound) as problem:
+    except (AccessDenied, NotFound, AlreadyDone) as problem:
         await refuse(update, texts, problem, gone="care.record_gone")
-        return
-    except AlreadyDone:
-        await reply(update, texts.t("care.boarding_already_decided"))
         return
     key = "care.boarding_granted" if granted else "care.boarding_declined"
     await reply(update, texts.t(key, name=decided.child_name))

@@ -90,6 +90,23 @@ def render_card(
     return "\n".join(lines)
 
 
+def child_card(
+    texts: Texts,
+    child: Child,
+    *,
+    today: date,
+    guardians: list[tuple[int, str, str]] | None = None,
+    fields: Collection[str] | None = None,
+    staff: bool = False,
+) -> str:
+    """The card of a stored child, as render_card draws it; `staff` (the school's own readers) adds what is
+    still to be filled in and marks the fields a family does not see."""
+    return render_card(
+        texts, child_values(child), class_label=child.class_label, today=today, guardians=guardians,
+        fields=fields, missing=staff, mark_staff_only=staff,
+    )  # fmt: skip
+
+
 def field_label(texts: Texts, field_name: str) -> Raw:
     return texts.raw(f"field.{field_name}")
 

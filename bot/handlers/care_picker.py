@@ -6,17 +6,18 @@ from collections.abc import Awaitable, Callable
 from typing import Generic
 
 from telegram import Update
-from telegram.ext import ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, may_do
+from bot.domain.roles import Access, Actor
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers.common import BotContext, command_args, refuse, reply
 from bot.handlers.flow import D, Flow, Handler
-from bot.services import AccessDenied, NotFound, Services
+from bot.services import AccessDenied, NotFound, Services, children
 from bot.services import care as care_service
+from bot.services.access import authorised_child
 from bot.texts import Texts
 
 PICK_LIMIT = 8
@@ -100,6 +101,24 @@ async def search(
     return None
 
 
+def finder_for(access: Access) -> Finder:
+    """A finder of the children the actor may `access`, by name (the policy's scope)."""
+
+    async def find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
+        return await children.search(services, actor, access, query, limit=PICK_LIMIT)
+
+    return find
+
+
+def recheck_for(access: Access) -> Recheck:
+    """The re-check of a pressed child: the actor may still `access` it (a forged id is refused alike)."""
+
+    async def recheck(services: Services, actor: Actor, child_id: int) -> Child:
+        return await authorised_child(services, actor, child_id, access)
+
+    return recheck
+
+
 async def care_recheck(services: Services, actor: Actor, child_id: int) -> Child:
     return await care_service.child_for_care(services, actor, child_id)
 
@@ -126,10 +145,17 @@ class ChildPicker(Generic[D]):
         self.flow, self.pick, self.prompt_key, self.state = flow, pick, prompt_key, state
         self.chosen, self.access, self.finder, self.quick, self.recheck = chosen, access, finder, quick, recheck
 
+    def command(self, name: str, new_draft: Callable[[], D]) -> CommandHandler[BotContext, int]:
+        """The flow's entry: /name starts it with a fresh draft (see start)."""
+
+        async def entry(update: Update, context: BotContext) -> int:
+            return await self.start(update, context, new_draft())
+
+        return CommandHandler(name, entry)
+
     async def start(self, update: Update, context: BotContext, draft: D) -> int:
         """The entry: only those who may do `access`; `/command name` with one match goes on at once."""
-        actor = await context.actor(update)
-        if not await self.flow.begin(update, context, draft, allowed=may_do(actor, self.access)):
+        if not await self.flow.begin(update, context, draft, access=self.access):
             return ConversationHandler.END
         texts = await context.texts(update)
         query = command_args(context)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler, ConversationHandler, filters
+from telegram.ext import ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -45,11 +45,6 @@ class Checkin(Draft):
 
 
 FLOW = Flow("checkin", Checkin, "checkin_draft")
-
-
-async def start(update: Update, context: BotContext) -> int:
-    """Entry: staff who may log care only; `/checkin name` searches at once."""
-    return await PICKER.start(update, context, Checkin())
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Checkin, child: Child) -> int:
@@ -244,7 +239,7 @@ async def concern_answer(update: Update, context: BotContext) -> None:
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return FLOW.conversation(
-        entry_points=[CommandHandler("checkin", start)],
+        entry_points=[PICKER.command("checkin", Checkin)],
         states={
             PICK: PICKER.handlers(),
             CHOOSE: [FLOW.on_button(bt.CheckinAction, action, check=_verbs("ok", "d"))],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -16,24 +16,17 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, may_do, scope_for, tie, visible_fields
 from bot.domain.validation import InvalidInput
 from bot.handlers import safety_card, support_card, voice_letter
-from bot.handlers.cards import child_values, designation_line, display_value, render_card
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    command_args,
-    edit_or_reply,
-    pressed,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.cards import child_card, child_values, designation_line, display_value
+from bot.handlers.common import BotContext, answer, command_args, edit_or_reply, pressed, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
+from bot.handlers.routes import Routes
 from bot.handlers.timeline import card_rows, care_line
 from bot.services import AccessDenied, NotFound, designations, people
 from bot.services import care as care_service
 from bot.services import registry as registry_service
 from bot.texts import Texts
 
+ROUTES = Routes()
 PAGE_SIZE = 8
 QUERY_KEY = "child_query"
 EDIT_VALUE = 0
@@ -51,6 +44,7 @@ class EditDraft(Draft):
 EDIT = Flow("edit", EditDraft, "edit_draft", gone="card.gone")
 
 
+@ROUTES.command("child")
 async def find(update: Update, context: BotContext) -> None:
     """/child <name>: the children the user may see whose name matches; one match opens the card."""
     texts, actor = await context.caller(update)
@@ -62,6 +56,7 @@ async def find(update: Update, context: BotContext) -> None:
     await _results(update, context, texts, page=0)
 
 
+@ROUTES.button(bt.ChildPage)
 async def page(update: Update, context: BotContext) -> None:
     await answer(update)
     texts = await context.texts(update)
@@ -96,6 +91,7 @@ def _result_label(texts: Texts, actor: Actor, child: Child) -> str:
     return child.name
 
 
+@ROUTES.button(bt.ChildView)
 async def view(update: Update, context: BotContext) -> None:
     """A child's button: re-check access (ids come from the client), then show the card."""
     await answer(update)
@@ -121,15 +117,13 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
         await refuse(update, texts, problem, denied="access.child_denied")
         return
     child = view.child
-    card = render_card(
+    card = child_card(
         texts,
-        child_values(child),
-        class_label=child.class_label,
+        child,
         today=registry_service.local_today(context.services),
         guardians=view.guardians,
         fields=view.fields,
-        missing=view.staff,
-        mark_staff_only=view.staff,
+        staff=view.staff,
     )
     extra = card_rows(texts, actor, child)  # timeline, enrolment, boarding
     extra += kb.rows(safety_card.card_buttons(texts, actor, child), 2)  # concern, risk, consent, erase
@@ -145,11 +139,11 @@ async def _show_card(update: Update, context: BotContext, texts: Texts, child_id
 # --- editing a card ---------------------------------------------------------------------------------
 
 
+@ROUTES.button(bt.CardEditMenu)
 async def edit_menu(update: Update, context: BotContext) -> None:
     """The list of fields to change (head teacher of the class, or admin)."""
-    await answer(update)
-    texts, actor = await context.caller(update)
-    child_id = bt.CardEditMenu.of(update).child
+    texts, actor, button = await pressed(update, context, bt.CardEditMenu)
+    child_id = button.child
     try:
         child = await registry_service.child_for_edit(context.services, actor, child_id)
     except (AccessDenied, NotFound) as problem:
@@ -276,18 +270,7 @@ def build_edit(timeout_minutes: int) -> ConversationHandler[BotContext]:
 MY_PAGE_LINES = 40
 
 
-async def my_children(update: Update, context: BotContext) -> None:
-    """The teacher's class(es), mentees, or a parent's own children, paginated."""
-    texts = await context.texts(update)
-    await _my_page(update, context, texts, 0)
-
-
-async def my_children_page(update: Update, context: BotContext) -> None:
-    await answer(update)
-    texts = await context.texts(update)
-    await _my_page(update, context, texts, bt.MyChildrenPage.of(update).page)
-
-
+@ROUTES.pages(bt.MyChildrenPage, command="mychildren")
 async def _my_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     today = registry_service.local_today(context.services)
@@ -341,12 +324,4 @@ async def _my_page(update: Update, context: BotContext, texts: Texts, page: int)
 
 
 def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    return [
-        build_edit(timeout_minutes),
-        CommandHandler("child", find),
-        CommandHandler("mychildren", my_children),
-        CallbackQueryHandler(view, pattern=bt.ChildView.pattern),
-        CallbackQueryHandler(page, pattern=bt.ChildPage.pattern),
-        CallbackQueryHandler(edit_menu, pattern=bt.CardEditMenu.pattern),
-        CallbackQueryHandler(my_children_page, pattern=bt.MyChildrenPage.pattern),
-    ]
+    return [build_edit(timeout_minutes), *ROUTES.handlers()]

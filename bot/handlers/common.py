@@ -27,10 +27,10 @@ from telegram.warnings import PTBUserWarning
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.callback_data import Button
+from bot.domain.messages import Reasoned
 from bot.domain.roles import Actor
 from bot.domain.validation import InvalidInput
 from bot.services import AccessDenied, NotFound, Services, people
-from bot.services.care import InvalidChange
 from bot.telegram_io.persistence import SqlitePersistence
 from bot.texts import Texts, texts_for
 from bot.texts import clip_html as clip_html  # re-exported: handlers clip with it
@@ -113,15 +113,16 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
 async def refuse(
     update: Update,
     texts: Texts,
-    problem: AccessDenied | NotFound | InvalidChange,
+    problem: AccessDenied | NotFound | Reasoned,
     *,
     denied: str = "access.denied",
     gone: str = "card.gone",
     alert: bool = False,
 ) -> None:
-    """The polite answer when a service refuses: not allowed (`denied`), no longer there (`gone`), or a change
-    that does not fit the record (its own reason). With `alert`, it answers the button press (not yet answered)."""
-    if isinstance(problem, InvalidChange):
+    """The polite answer when a service refuses: not allowed (`denied`), no longer there (`gone`), or its own
+    reason (a change that does not fit the record, or one made already). With `alert`, it answers the button
+    press (not yet answered)."""
+    if isinstance(problem, Reasoned):
         text = texts.t(problem.reason)
     else:
         text = texts.t(denied if isinstance(problem, AccessDenied) else gone)

@@ -12,23 +12,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do, reaches_every_child
-from bot.domain.safety import (
-    MAX_DESCRIPTION,
-    OFFERED_KINDS,
-    POLICE_KINDS,
-    ConcernKind,
-)
+from bot.domain.safety import MAX_DESCRIPTION, OFFERED_KINDS, POLICE_KINDS, ConcernKind
 from bot.domain.validation import clean_text, parse_date
 from bot.handlers import concern_outcomes
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    command_args,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import TYPED, BotContext, answer, command_args, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
 from bot.services import alerts as alerts_service

@@ -23,15 +23,7 @@ from bot.domain.safety import (
     Outcome,
     parse_report_time,
 )
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    edit_or_reply,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, text_up_to
 from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound, Services, records

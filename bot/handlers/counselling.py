@@ -13,16 +13,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import parse_date
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    clip_html,
-    command_args,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import TYPED, BotContext, answer, clip_html, command_args, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, text_up_to
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound

@@ -15,16 +15,7 @@ from bot import keyboards as kb
 from bot.domain import care as rules
 from bot.domain.care import Enrolment
 from bot.domain.validation import clean_text
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    edit_or_reply,
-    fetch_one,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, fetch_one, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, new_token
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound

@@ -23,9 +23,9 @@ from bot import keyboards as kb
 from bot import views
 from bot.domain import schedule
 from bot.domain.models import Child
-from bot.domain.roles import Access, may_do
-from bot.handlers.common import TYPED, BotContext, answer, conversation, edit_or_reply, reply
-from bot.handlers.flow import Draft, Flow, Step
+from bot.domain.roles import Access
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, reply
+from bot.handlers.flow import ButtonStep, Draft, Flow, Handler, Step
 from bot.handlers.parent_messages import own_words
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, children
@@ -109,8 +109,7 @@ async def _start_for_child(
     update: Update, context: BotContext, flow: Flow[Any], draft: ChildDraft, pick: type[bt.HeadTeacherPick]
 ) -> int:
     """/callplan and /parentnote: head teachers (and admins) only; first, which child (buttons or a name)."""
-    actor = await context.actor(update)
-    if not await flow.begin(update, context, draft, allowed=may_do(actor, Access.EDIT_CARD)):
+    if not await flow.begin(update, context, draft, access=Access.EDIT_CARD):
         return ConversationHandler.END
     texts = await context.texts(update)
     return await _offer_children(update, context, texts, "", flow=flow, pick=pick)
@@ -292,15 +291,16 @@ async def note_typed(update: Update, context: BotContext, draft: ChildDraft) -> 
 # --- wiring ------------------------------------------------------------------------------------------------
 
 
+def _child_pick(flow: Flow[Any], kind: type[bt.HeadTeacherPick], chosen: ButtonStep[Any, Any]) -> list[Handler]:
+    """Which child: a name typed, or one of the buttons offered."""
+    return [flow.on_text(TYPED, _typed_child_name(flow, kind)), flow.on_button(kind, chosen)]
+
+
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
-    plan = conversation(
-        name=PLAN_FLOW,
+    plan = PLAN.conversation(
         entry_points=[CommandHandler("callplan", plan_start)],
         states={
-            PICK: [
-                PLAN.on_text(TYPED, _typed_child_name(PLAN, bt.CallPlanChild)),
-                PLAN.on_button(bt.CallPlanChild, plan_child),
-            ],
+            PICK: _child_pick(PLAN, bt.CallPlanChild, plan_child),
             RHYTHM: [PLAN.on_button(bt.CallPlanRhythm, plan_rhythm)],
             INTERVAL: [
                 PLAN.on_parsed(
@@ -313,21 +313,15 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
             ],
             TIME: [PLAN.on_parsed(TYPED, schedule.parse_clock, "green.plan.bad_time", plan_time)],
         },
-        draft_keys=(PLAN_DRAFT,),
         timeout_minutes=timeout_minutes,
         hint_key="green.plan.hint",
     )
-    note = conversation(
-        name=NOTE_FLOW,
+    note = NOTE.conversation(
         entry_points=[CommandHandler("parentnote", note_start)],
         states={
-            PICK: [
-                NOTE.on_text(TYPED, _typed_child_name(NOTE, bt.ParentNoteChild)),
-                NOTE.on_button(bt.ParentNoteChild, note_child),
-            ],
+            PICK: _child_pick(NOTE, bt.ParentNoteChild, note_child),
             TYPING: [NOTE.on_text(TYPED, note_typed)],
         },
-        draft_keys=(NOTE_DRAFT,),
         timeout_minutes=timeout_minutes,
         hint_key="green.plan.hint",
     )

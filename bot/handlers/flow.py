@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 from telegram.ext.filters import BaseFilter
 
 from bot.callback_data import Button
+from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text
 from bot.handlers.common import (
     BotContext,
@@ -139,10 +140,19 @@ class Flow(Generic[D]):
         return load(self.kind, context.draft.pop(self.key, None))
 
     async def begin(
-        self, update: Update, context: BotContext, draft: D, *, allowed: bool = True, denied: str = "access.denied"
+        self,
+        update: Update,
+        context: BotContext,
+        draft: D,
+        *,
+        access: Access | None = None,
+        allowed: bool = True,
+        denied: str = "access.denied",
     ) -> bool:
-        """The entry: someone not `allowed` is told so; someone in another flow is told that one is under way;
-        otherwise the draft is stored and True comes back."""
+        """The entry: someone the policy does not allow `access`, or not `allowed`, is told so; someone in another
+        flow is told that one is under way; otherwise the draft is stored and True comes back."""
+        if access is not None:
+            allowed = allowed and may_do(await context.actor(update), access)
         if not await enter_flow(update, context, self.name, allowed=allowed, denied=denied):
             return False
         self.put(context, draft)

@@ -10,9 +10,9 @@ from telegram.ext import CommandHandler, ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.domain.validation import InvalidInput, clean_text
-from bot.handlers.cards import child_values, render_card
+from bot.handlers.cards import child_card
 from bot.handlers.common import TYPED, BotContext, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
 from bot.services import AccessDenied, NotFound
@@ -39,11 +39,10 @@ FLOW = Flow("lookup", Lookup, "lookup_draft")
 
 async def start(update: Update, context: BotContext) -> int:
     """Entry: the county office only; asks for the school."""
-    actor = await context.actor(update)
     draft = Lookup()
-    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.DRILL_DOWN)):
+    if not await FLOW.begin(update, context, draft, access=Access.DRILL_DOWN):
         return ConversationHandler.END
-    texts = await context.texts(update)
+    texts, actor = await context.caller(update)
     found = await lookup_service.schools_to_search(context.services, actor)
     if not found:
         await reply(update, texts.t("lookup.no_schools"))
@@ -147,13 +146,7 @@ async def _show(update: Update, context: BotContext, draft: Lookup, reason: str,
         await refuse(update, texts, problem, denied="access.child_denied")
         return FLOW.end(context)
     child = found.child
-    card = render_card(
-        texts,
-        child_values(child),
-        class_label=child.class_label,
-        today=stats_service.local_today(context.services),
-        fields=found.fields,
-    )
+    card = child_card(texts, child, today=stats_service.local_today(context.services), fields=found.fields)
     await reply(update, card + "\n\n" + texts.t("lookup.recorded", reason=texts.t(f"lookup.reason.{reason}")))
     return FLOW.end(context)
 

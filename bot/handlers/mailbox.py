@@ -31,15 +31,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain.roles import Access, Actor, may_do
 from bot.domain.safety import MAILBOX_PER_DAY, MAX_MAILBOX
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    clip_html,
-    edit_or_reply,
-    refuse,
-    reply,
-    show_page,
-)
+from bot.handlers.common import BotContext, answer, clip_html, edit_or_reply, refuse, reply
 from bot.handlers.flow import D, Draft, Flow, T
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound, Services, access, people
@@ -289,6 +281,7 @@ def build_writer(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- counsellors ---------------------------------------------------------------------------------------------
 
 
+@ROUTES.pages(bt.MailboxPage)
 async def _ticket_list(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     try:
@@ -321,11 +314,6 @@ async def _paper_buttons(context: BotContext, actor: Actor, texts: Texts) -> lis
     if len(found) == 1:
         return [kb.button(texts.t("activity.paper.button"), bt.MailboxPaper(found[0].id))]
     return [kb.button(texts.t("activity.paper.button_of", school=s.name), bt.MailboxPaper(s.id)) for s in found]
-
-
-@ROUTES.button(bt.MailboxPage)
-async def ticket_page(update: Update, context: BotContext) -> None:
-    await show_page(update, context, _ticket_list, bt.MailboxPage)
 
 
 @ROUTES.button(bt.MailboxTicket)

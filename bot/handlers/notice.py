@@ -23,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler,
 
 from bot import buttons as bt
 from bot import keyboards as kb
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import notice_replies
 from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
@@ -67,11 +67,10 @@ async def menu(update: Update, context: BotContext) -> None:
 
 async def new(update: Update, context: BotContext) -> int:
     await answer(update)
-    actor = await context.actor(update)
     draft = NoticeDraft()
-    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.SEND_NOTICE)):
+    if not await FLOW.begin(update, context, draft, access=Access.SEND_NOTICE):
         return ConversationHandler.END
-    texts = await context.texts(update)
+    texts, actor = await context.caller(update)
     found = await service.audiences(context.services, actor)
     buttons = [
         kb.button(texts.t(key, **values), bt.NoticePick(draft.nonce, AUDIENCE, a.code))

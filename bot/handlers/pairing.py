@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler, ConversationHandler, filters
+from telegram.ext import ConversationHandler, filters
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -18,9 +18,8 @@ from bot.handlers import care_picker as picker
 from bot.handlers.common import BotContext, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.menu import refresh_menu
-from bot.services import AccessDenied, NotFound, Services, children, people
+from bot.services import AccessDenied, NotFound, Services, people
 from bot.services import care as care_service
-from bot.services.access import authorised_child
 from bot.services.care import AlreadyDone, InvalidChange
 from bot.texts import Texts, texts_for
 
@@ -61,20 +60,8 @@ def _name_query(text: str) -> str:
 # --- /pair ---------------------------------------------------------------------------------------------------
 
 
-async def _find_any(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await children.search(services, actor, Access.PAIR, query, limit=picker.PICK_LIMIT)
-
-
 async def _no_quick_picks(services: Services, actor: Actor) -> list[Child]:
     return []  # an admin pairs across the school: the name says which child
-
-
-async def _child_for_pairing(services: Services, actor: Actor, child_id: int) -> Child:
-    return await authorised_child(services, actor, child_id, Access.PAIR)
-
-
-async def pair_start(update: Update, context: BotContext) -> int:
-    return await PAIR_PICKER.start(update, context, PairDraft())
 
 
 async def _pair_chosen(update: Update, context: BotContext, texts: Texts, draft: PairDraft, child: Child) -> int:
@@ -107,7 +94,7 @@ async def _pair_chosen(update: Update, context: BotContext, texts: Texts, draft:
 
 PAIR_PICKER = picker.ChildPicker(
     PAIR, pick=bt.PairPick, prompt_key="care.pair_pick", state=PAIR_PICK, chosen=_pair_chosen, access=Access.PAIR,
-    finder=_find_any, quick=_no_quick_picks, recheck=_child_for_pairing,
+    finder=picker.finder_for(Access.PAIR), quick=_no_quick_picks, recheck=picker.recheck_for(Access.PAIR),
 )  # fmt: skip
 
 
@@ -171,11 +158,8 @@ async def _pair_save(update: Update, context: BotContext, days: int) -> int:
     try:
         previous = await care_service.child_for_pairing(services, actor, draft.child_id)
         pairing = await care_service.pair(services, actor, draft.child_id, draft.mentor_id, days)
-    except (AccessDenied, NotFound, InvalidChange) as problem:
+    except (AccessDenied, NotFound, InvalidChange, AlreadyDone) as problem:
         await refuse(update, texts, problem)
-        return PAIR.end(context)
-    except AlreadyDone:
-        await reply(update, texts.t("care.pair_unchanged"))
         return PAIR.end(context)
     await reply(update, texts.t("care.pair_saved", mentor=pairing.mentor_name, name=draft.child_name, days=days))
     PAIR.saved(update, context)
@@ -210,8 +194,8 @@ async def pair_end(update: Update, context: BotContext, draft: PairDraft, button
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.denied"))
         return PAIR.end(context)
-    except AlreadyDone:
-        await reply(update, texts.t("care.pair_none_to_end"))
+    except AlreadyDone as problem:
+        await refuse(update, texts, problem)
         return PAIR.end(context)
     await edit_or_reply(update, texts.t("care.pair_ended", mentor=ended.mentor_name, name=draft.child_name))
     await _refresh(context, ended.mentor_id)
@@ -220,7 +204,7 @@ async def pair_end(update: Update, context: BotContext, draft: PairDraft, button
 
 def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return PAIR.conversation(
-        entry_points=[CommandHandler("pair", pair_start)],
+        entry_points=[PAIR_PICKER.command("pair", PairDraft)],
         states={
             PAIR_PICK: PAIR_PICKER.handlers(),
             PAIR_MENTOR: [
@@ -238,24 +222,12 @@ def build_pair(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- /buddy ----------------------------------------------------------------------------------------------------
 
 
-async def _find_own(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    return await children.search(services, actor, Access.EDIT_CARD, query, limit=picker.PICK_LIMIT)
-
-
 async def _own_class(services: Services, actor: Actor) -> list[Child]:
     """A head teacher's class on buttons; a whole school is too many: the name says which child."""
     if reaches_every_child(actor, Access.EDIT_CARD):
         return []
-    found, _ = await _find_own(services, actor, "")
+    found, _ = await picker.finder_for(Access.EDIT_CARD)(services, actor, "")
     return found
-
-
-async def _child_for_buddy(services: Services, actor: Actor, child_id: int) -> Child:
-    return await authorised_child(services, actor, child_id, Access.EDIT_CARD)
-
-
-async def buddy_start(update: Update, context: BotContext) -> int:
-    return await BUDDY_PICKER.start(update, context, BuddyDraft())
 
 
 async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, draft: BuddyDraft, child: Child) -> int:
@@ -277,7 +249,8 @@ async def _buddy_chosen(update: Update, context: BotContext, texts: Texts, draft
 
 BUDDY_PICKER = picker.ChildPicker(
     BUDDY, pick=bt.BuddyPick, prompt_key="care.buddy_pick", state=BUDDY_PICK, chosen=_buddy_chosen,
-    access=Access.EDIT_CARD, finder=_find_own, quick=_own_class, recheck=_child_for_buddy,
+    access=Access.EDIT_CARD, finder=picker.finder_for(Access.EDIT_CARD), quick=_own_class,
+    recheck=picker.recheck_for(Access.EDIT_CARD),
 )  # fmt: skip
 
 
@@ -302,8 +275,8 @@ async def buddy_end(update: Update, context: BotContext, draft: BuddyDraft, butt
         await care_service.end_buddy(context.services, actor, int(draft.child_id or 0))
     except (AccessDenied, NotFound):
         await reply(update, texts.t("access.child_denied"))
-    except AlreadyDone:
-        await reply(update, texts.t("care.buddy_none_to_end"))
+    except AlreadyDone as problem:
+        await refuse(update, texts, problem)
     else:
         await edit_or_reply(update, texts.t("care.buddy_ended", name=draft.child_name))
     return BUDDY.end(context)
@@ -311,7 +284,7 @@ async def buddy_end(update: Update, context: BotContext, draft: BuddyDraft, butt
 
 def build_buddy(timeout_minutes: int) -> ConversationHandler[BotContext]:
     return BUDDY.conversation(
-        entry_points=[CommandHandler("buddy", buddy_start)],
+        entry_points=[BUDDY_PICKER.command("buddy", BuddyDraft)],
         states={
             BUDDY_PICK: BUDDY_PICKER.handlers(),
             BUDDY_NAME: [BUDDY.on_text(TEXT, buddy_named), BUDDY.on_button(bt.BuddyEnd, buddy_end)],

@@ -25,12 +25,7 @@ from bot import views
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import InvalidInput, clean_text
 from bot.handlers import start
-from bot.handlers.common import (
-    BotContext,
-    answer,
-    edit_or_reply,
-    reply,
-)
+from bot.handlers.common import BotContext, answer, edit_or_reply, pressed, reply
 from bot.handlers.flow import Draft, Flow
 from bot.handlers.routes import Routes
 from bot.services import NotFound, people, sent_messages, voice_letters
@@ -150,9 +145,8 @@ async def written(
 
 
 async def answer_button(update: Update, context: BotContext) -> int:
-    await answer(update)
-    texts, actor = await context.caller(update)
-    message_id = bt.GreenAnswer.of(update).message
+    texts, actor, button = await pressed(update, context, bt.GreenAnswer)
+    message_id = button.message
     check = await messaging.may_answer(context.services, actor, message_id)
     if check != "ok":
         await reply(update, texts.t(f"green.answer.{check}"))

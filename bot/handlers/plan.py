@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -81,10 +81,6 @@ PICKER = ChildPicker(
     PLAN, pick=bt.PlanPick, prompt_key="plan.pick", state=PICK, chosen=_chosen, access=Access.HELP_PLAN,
     finder=plans_service.find, quick=plans_service.quick_picks, recheck=plans_service.child_for_plan,
 )  # fmt: skip
-
-
-async def start(update: Update, context: BotContext) -> int:
-    return await PICKER.start(update, context, PlanDraft())
 
 
 async def assessed(update: Update, context: BotContext, draft: PlanDraft) -> int:
@@ -220,7 +216,7 @@ async def approve(update: Update, context: BotContext) -> None:
 def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     flow = conversation(
         name=PLAN.name,
-        entry_points=[CommandHandler("plan", start)],
+        entry_points=[PICKER.command("plan", PlanDraft)],
         states={
             PICK: PICKER.handlers(),
             SHOWN: [PLAN.on_button(bt.PlanAskClose, ask_close)],

@@ -19,17 +19,8 @@ from bot.domain.safety import MAX_REASON, RiskLevel, effective_risk
 from bot.domain.validation import clean_text
 from bot.handlers import audit_trail
 from bot.handlers.audit_trail import admin_only
-from bot.handlers.cards import child_values, render_card
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    clip_html,
-    edit_or_reply,
-    read_typed,
-    refuse,
-    reply,
-)
+from bot.handlers.cards import child_card
+from bot.handlers.common import TYPED, BotContext, answer, clip_html, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow, Step
 from bot.handlers.routes import Routes, requires
 from bot.services import AccessDenied, NotFound, Services, people
@@ -115,9 +106,7 @@ async def my_data(update: Update, context: BotContext) -> None:
         except (AccessDenied, NotFound):
             continue
         today = registry_service.local_today(context.services)
-        card = render_card(
-            texts, child_values(data.child), class_label=data.child.class_label, today=today, guardians=data.guardians
-        )
+        card = child_card(texts, data.child, today=today, guardians=data.guardians)
         lines = [card, ""]
         tz = context.services.config.school.timezone
         if data.consent is None:
@@ -142,8 +131,9 @@ async def my_data(update: Update, context: BotContext) -> None:
 
 @ROUTES.button(bt.PrivacyConsent)
 async def consent(update: Update, context: BotContext) -> None:
-    child_id = bt.PrivacyConsent.of(update).child
-    child = await _pressed(update, context, privacy_service.give_consent, child_id, denied="access.child_denied")
+    child = await _pressed(
+        update, context, privacy_service.give_consent, bt.PrivacyConsent.of(update).child, denied="access.child_denied"
+    )
     if child is None:
         return
     texts = await context.texts(update)
@@ -371,8 +361,9 @@ async def erase_list(update: Update, context: BotContext) -> None:
 
 @ROUTES.button(bt.PrivacyErase)
 async def erase_ask(update: Update, context: BotContext) -> None:
-    child_id = bt.PrivacyErase.of(update).child
-    child = await _pressed(update, context, privacy_service.child_for_erasure, child_id, gone="safety.erase.gone")
+    child = await _pressed(
+        update, context, privacy_service.child_for_erasure, bt.PrivacyErase.of(update).child, gone="safety.erase.gone"
+    )
     if child is None:
         return
     texts = await context.texts(update)

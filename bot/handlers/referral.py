@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import buttons as bt
@@ -80,10 +80,6 @@ PICKER = ChildPicker(
     REFER, pick=bt.ReferPick, prompt_key="refer.pick", state=PICK, chosen=_chosen, access=Access.REFER,
     finder=referral_service.find, quick=referral_service.quick_picks, recheck=referral_service.child_for_referral,
 )  # fmt: skip
-
-
-async def start(update: Update, context: BotContext) -> int:
-    return await PICKER.start(update, context, ReferDraft())
 
 
 async def body_chosen(update: Update, context: BotContext, draft: ReferDraft, button: bt.ReferBody) -> int:
@@ -201,7 +197,7 @@ def conversations(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, 
     status = CallbackQueryHandler(status_pressed, pattern=bt.ReferStatus.pattern)
     flow = conversation(
         name=REFER.name,
-        entry_points=[CommandHandler("refer", start)],
+        entry_points=[PICKER.command("refer", ReferDraft)],
         states={
             PICK: [*PICKER.handlers(), status],
             BODY: [REFER.on_button(bt.ReferBody, body_chosen), status],

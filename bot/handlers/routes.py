@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import buttons as bt
 from bot.callback_data import Button
 from bot.domain.roles import Access, may_do
-from bot.handlers.common import BotContext, answer, reply
+from bot.handlers.common import BotContext, Page, answer, reply, show_page
 
 Callback = TypeVar("Callback", bound=Callable[[Update, BotContext], Coroutine[Any, Any, Any]])
 Handler = BaseHandler[Update, BotContext, Any]
@@ -44,6 +45,20 @@ class Routes:
             for kind in kinds:
                 self._made.append(functools.partial(CallbackQueryHandler, callback, pattern=kind.pattern))
             return callback
+
+        return register
+
+    def pages(self, kind: type[bt.Paged], *, command: str | None = None) -> Callable[[Page], Page]:
+        """A paginated list: the page function shows page n; /command shows the first, a `kind` button its own."""
+
+        def register(page: Page) -> Page:
+            async def show(update: Update, context: BotContext) -> None:
+                await show_page(update, context, page, kind)
+
+            if command is not None:
+                self.command(command)(show)
+            self.button(kind)(show)
+            return page
 
         return register
 

@@ -15,7 +15,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import schedule
-from bot.domain.roles import Access, Actor, may_do
+from bot.domain.roles import Access, Actor
 from bot.domain.stats import TermStarts, parse_term_starts
 from bot.handlers.common import TYPED, BotContext, answer, conversation, edit_or_reply, fetch_pressed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow
@@ -105,8 +105,7 @@ async def invite_admin(update: Update, context: BotContext) -> None:
 async def add_start(update: Update, context: BotContext) -> int:
     """➕ add a school: the county office only; first its name."""
     await answer(update)
-    actor = await context.actor(update)
-    if not await ADD.begin(update, context, NewSchool(), allowed=may_do(actor, Access.MANAGE_SCHOOLS)):
+    if not await ADD.begin(update, context, NewSchool(), access=Access.MANAGE_SCHOOLS):
         return ConversationHandler.END
     texts = await context.texts(update)
     await reply(update, texts.t("schools.ask_name"))

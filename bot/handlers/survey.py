@@ -24,7 +24,7 @@ from bot import buttons as bt
 from bot import keyboards as kb
 from bot.domain import surveys as rules
 from bot.domain.messages import Outgoing
-from bot.domain.roles import Access, may_do
+from bot.domain.roles import Access
 from bot.domain.validation import InvalidInput
 from bot.handlers.common import BotContext, answer, fetch_one, refuse, reply, show_sent
 from bot.handlers.flow import Draft, Flow, at_step
@@ -67,9 +67,8 @@ def _picks(texts: Texts, nonce: str, step: int, options: list[tuple[str, str]]) 
 
 async def new(update: Update, context: BotContext) -> int:
     await answer(update)
-    actor = await context.actor(update)
     draft = SurveyDraft()
-    if not await FLOW.begin(update, context, draft, allowed=may_do(actor, Access.SEND_SURVEY)):
+    if not await FLOW.begin(update, context, draft, access=Access.SEND_SURVEY):
         return ConversationHandler.END
     texts = await context.texts(update)
     options = [(name, texts.t(f"survey.{name}.title")) for name in rules.TEMPLATES] + [(OWN, texts.t("survey.own"))]
@@ -163,12 +162,11 @@ async def sent_list(update: Update, context: BotContext) -> None:
 
 @ROUTES.button(bt.SurveyStatus)
 async def status(update: Update, context: BotContext) -> None:
-    survey_id = bt.SurveyStatus.of(update).survey
-    fetched = await fetch_one(update, context, service.status, survey_id, gone="survey.gone")
+    fetched = await fetch_one(update, context, service.status, bt.SurveyStatus.of(update).survey, gone="survey.gone")
     if fetched is None:
         return
     texts, (survey, classes, counts) = fetched
-    sheet = kb.grid([kb.button(texts.t("survey.sheet_button"), bt.SurveySheet(survey_id))], 1)
+    sheet = kb.grid([kb.button(texts.t("survey.sheet_button"), bt.SurveySheet(survey.id))], 1)
     await reply(update, view.status_text(texts, survey, classes, counts), sheet)
 
 

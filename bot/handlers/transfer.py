@@ -41,16 +41,6 @@ class Move(Draft):
 FLOW = Flow("transfer", Move, "transfer_draft", gone="card.gone")
 
 
-def _values(transfer: service.Transfer) -> dict[str, str]:
-    return {
-        "name": transfer.child_name,
-        "from_school": transfer.from_school_name,
-        "from_class": transfer.from_class_label,
-        "to_school": transfer.to_school_name,
-        "to_class": transfer.to_class_label,
-    }
-
-
 async def _show_open(update: Update, context: BotContext, texts: Texts, actor: Actor) -> bool:
     """The transfers waiting for the reader (accept / decline) and those they sent (withdraw); False if none."""
     waiting = await service.waiting_for(context.services, actor)
@@ -64,7 +54,7 @@ async def _show_open(update: Update, context: BotContext, texts: Texts, actor: A
         lines.append(texts.t(header, total=len(found)))
         for transfer in found:
             number += 1
-            lines.append(texts.t("transfer.line", number=number, **_values(transfer)))
+            lines.append(texts.t("transfer.line", number=number, **service.message_values(transfer)))
             if found is waiting:
                 buttons.append(kb.button(texts.t("transfer.button.accept_n", number=number), _decide("y", transfer)))
                 buttons.append(kb.button(texts.t("transfer.button.decline_n", number=number), _decide("n", transfer)))
@@ -224,7 +214,7 @@ async def confirmed(update: Update, context: BotContext, draft: Move, button: bt
         return FLOW.end(context)
     if not await FLOW.saved_once(update, context, new=proposed.saved):
         return ConversationHandler.END
-    await edit_or_reply(update, texts.t("transfer.proposed", **_values(proposed.transfer)))
+    await edit_or_reply(update, texts.t("transfer.proposed", **service.message_values(proposed.transfer)))
     return ConversationHandler.END
 
 
@@ -236,14 +226,11 @@ async def decide(update: Update, context: BotContext) -> None:
     act = {"y": service.accept, "n": service.decline, "w": service.withdraw}[button.answer]
     try:
         transfer = await act(context.services, actor, button.transfer)
-    except (AccessDenied, NotFound) as problem:
+    except (AccessDenied, NotFound, service.Decided) as problem:
         await refuse(update, texts, problem, gone="transfer.gone")
         return
-    except service.Decided as decided:
-        await reply(update, texts.t(f"transfer.decided.{decided.status}"))
-        return
     key = {"y": "transfer.accepted", "n": "transfer.declined", "w": "transfer.withdrawn"}[button.answer]
-    await edit_or_reply(update, texts.t(key, **_values(transfer)))
+    await edit_or_reply(update, texts.t(key, **service.message_values(transfer)))
 
 
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:

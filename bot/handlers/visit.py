@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler, ConversationHandler
+from telegram.ext import ConversationHandler
 
 from bot import buttons as bt
 from bot import keyboards as kb
@@ -18,16 +18,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, may_do
 from bot.domain.validation import clean_text
 from bot.handlers import care_picker as picker
-from bot.handlers.common import (
-    TYPED,
-    BotContext,
-    answer,
-    edit_or_reply,
-    read_typed,
-    refuse,
-    reply,
-    show_page,
-)
+from bot.handlers.common import TYPED, BotContext, answer, edit_or_reply, read_typed, refuse, reply
 from bot.handlers.flow import STALE, Draft, Flow, Step, new_token
 from bot.handlers.routes import Routes
 from bot.services import AccessDenied, NotFound
@@ -61,10 +52,6 @@ class Visit(Draft):
 
 # Without its draft (the child's record was erased mid-flow, which scrubs it) the person is told the child is gone.
 FLOW = Flow("visit", Visit, "visit_draft", gone="card.gone")
-
-
-async def start(update: Update, context: BotContext) -> int:
-    return await PICKER.start(update, context, Visit())
 
 
 async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Visit, child: Child) -> int:
@@ -253,7 +240,7 @@ async def save(update: Update, context: BotContext, draft: Visit, button: bt.Vis
 def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
     typed = "care.hint_visit_text"
     return FLOW.conversation(
-        entry_points=[CommandHandler("visit", start)],
+        entry_points=[PICKER.command("visit", Visit)],
         states={
             PICK: PICKER.handlers(),
             KIND: [FLOW.on_button(bt.VisitKind, kind_chosen)],
@@ -292,13 +279,7 @@ def build(timeout_minutes: int) -> ConversationHandler[BotContext]:
 # --- /followups --------------------------------------------------------------------------------------------
 
 
-@ROUTES.command("followups")
-@ROUTES.button(bt.FollowupPage)
-async def followups(update: Update, context: BotContext) -> None:
-    """/followups, and its page buttons (fu:pg:<n>)."""
-    await show_page(update, context, _followups_page, bt.FollowupPage)
-
-
+@ROUTES.pages(bt.FollowupPage, command="followups")
 async def _followups_page(update: Update, context: BotContext, texts: Texts, page: int) -> None:
     actor = await context.actor(update)
     if not may_do(actor, Access.LOG_CARE):
@@ -336,11 +317,8 @@ async def followup_done(update: Update, context: BotContext) -> None:
     texts, actor = await context.caller(update)
     try:
         item = await care_service.complete_followup(context.services, actor, bt.FollowupDone.of(update).followup)
-    except (AccessDenied, NotFound) as problem:
+    except (AccessDenied, NotFound, AlreadyDone) as problem:
         await refuse(update, texts, problem, gone="care.record_gone")
-        return
-    except AlreadyDone:
-        await reply(update, texts.t("care.followup_already_done"))
         return
     await reply(update, texts.t("care.followup_done", action=item.action))
     await _followups_page(update, context, texts, 0)

@@ -68,8 +68,9 @@ async def card_part(
 
 @ROUTES.button(bt.LetterMenu)
 async def menu(update: Update, context: BotContext) -> None:
-    child_id = bt.LetterMenu.of(update).child
-    fetched = await fetch_one(update, context, service.overview, child_id, denied="access.child_denied")
+    fetched = await fetch_one(
+        update, context, service.overview, bt.LetterMenu.of(update).child, denied="access.child_denied"
+    )
     if fetched is None:
         return
     texts, found = fetched

@@ -214,7 +214,7 @@ async def record_attempt(
             outcome=outcome.value, now=now, flow_token=flow_token,
         )  # fmt: skip
         if attempt_id is None:
-            raise AlreadyDone
+            raise AlreadyDone("attendance.attempt_already")
         current = await store.get_case(services.db, case_id)
         if current is None or current.status != "open":
             raise InvalidChange("attendance.case_closed")

@@ -16,7 +16,7 @@ from bot.domain.models import Child, School, SchoolClass
 from bot.domain.roles import Access, Actor, ChildFilter, ChildScope, Role, may, may_do, reaches_every_child, scope_for
 from bot.services import AccessDenied, NotFound, Services, message_kinds
 from bot.services.access import audit_refusal, authorised_child, write_audit
-from bot.services.care import InvalidChange
+from bot.services.care import AlreadyDone, InvalidChange
 from bot.storage import audit, boarding, children, enrolment, pairings, people, schools
 from bot.storage import transfers as store
 from bot.storage.transfers import Transfer as Transfer  # handlers read it from here
@@ -24,12 +24,8 @@ from bot.storage.transfers import Transfer as Transfer  # handlers read it from 
 KIND = "transfer"  # the outbox kind of every transfer notice
 
 
-class Decided(Exception):
-    """The transfer was decided already (a double tap, or someone else got there first)."""
-
-    def __init__(self, status: str) -> None:
-        super().__init__(status)
-        self.status = status
+class Decided(AlreadyDone):
+    """The transfer was decided already (a double tap, or someone else got there first); `reason` says how."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,8 @@ async def receivers(services: Services, transfer: Transfer) -> list[int]:
     return heads or await people.admin_ids(services.db, transfer.to_school_id)
 
 
-def _values(transfer: Transfer) -> dict[str, str]:
+def message_values(transfer: Transfer) -> dict[str, str]:
+    """What a message about a transfer names: the child, and the school and class it leaves and joins."""
     return {
         "name": transfer.child_name,
         "from_school": transfer.from_school_name,
@@ -103,7 +100,7 @@ def _values(transfer: Transfer) -> dict[str, str]:
 
 async def _tell(services: Services, recipients: list[int], transfer: Transfer, key: str, *, ask: bool) -> None:
     """Queues one notice about this transfer for each recipient (with Accept / Decline when `ask`)."""
-    text: Text = message(key, **_values(transfer))
+    text: Text = message(key, **message_values(transfer))
     buttons: Buttons = ()
     if ask:
         buttons = (
@@ -179,7 +176,7 @@ async def _open_for(services: Services, actor: Actor, transfer_id: int, access: 
         await audit_refusal(services, actor.user_id, f"transfer={transfer_id}", child_id=transfer.child_id)
         raise AccessDenied
     if transfer.status != "proposed":
-        raise Decided(transfer.status)
+        raise Decided(f"transfer.decided.{transfer.status}")
     return transfer
 
 
@@ -193,7 +190,7 @@ async def accept(services: Services, actor: Actor, transfer_id: int) -> Transfer
     db = services.db
     async with db.transaction():
         if not await store.decide(db, transfer.id, status="accepted", by=actor.user_id, now=now):
-            raise Decided(await _status(services, transfer.id))
+            raise Decided(f"transfer.decided.{await _status(services, transfer.id)}")
         await store.move_child(db, transfer.child_id, transfer.to_class_id, now)
         for status, school_id in (("transferred", transfer.from_school_id), ("enrolled", transfer.to_school_id)):
             await enrolment.insert_at_school(
@@ -234,7 +231,7 @@ async def _close(services: Services, actor: Actor, transfer: Transfer, status: s
     now = services.now()
     async with services.db.transaction():
         if not await store.decide(services.db, transfer.id, status=status, by=actor.user_id, now=now):
-            raise Decided(await _status(services, transfer.id))
+            raise Decided(f"transfer.decided.{await _status(services, transfer.id)}")
         await write_audit(services, actor, action, transfer.child_id, f"transfer={transfer.id}", at=now)
 
 

@@ -23,14 +23,7 @@ from openpyxl import load_workbook
 
 from tests.botapi_server import BotAPIServer, RemoteUser
 from tests.e2e.process import BotProcess, integrity, query, write_config
-from tests.e2e.test_school_week import (
-    ADMIN,
-    REPLY_METHODS,
-    CrashPlan,
-    School,
-    invite_staff,
-    scheduler_config,
-)
+from tests.e2e.test_school_week import ADMIN, REPLY_METHODS, CrashPlan, School, invite_staff, scheduler_config
 from tests.fakebot import Sent
 
 CLASS = "三年级 2班"

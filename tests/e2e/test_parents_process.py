@@ -11,14 +11,7 @@ from pathlib import Path
 from bot.domain.clock import to_db
 from tests.botapi_server import BotAPIServer, RemoteUser
 from tests.e2e.process import BotProcess, integrity, query, write_config
-from tests.e2e.test_school_week import (
-    ADMIN,
-    CrashPlan,
-    School,
-    delivered,
-    one_family,
-    scheduler_config,
-)
+from tests.e2e.test_school_week import ADMIN, CrashPlan, School, delivered, one_family, scheduler_config
 
 FAMILIES = 40
 FIRST_FAMILY = 9300

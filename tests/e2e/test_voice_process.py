@@ -8,14 +8,7 @@ from typing import Any
 
 from tests.botapi_server import BotAPIServer, RemoteUser
 from tests.e2e.process import BotProcess, integrity, query, write_config
-from tests.e2e.test_school_week import (
-    ADMIN,
-    CrashPlan,
-    School,
-    delivered,
-    one_family,
-    scheduler_config,
-)
+from tests.e2e.test_school_week import ADMIN, CrashPlan, School, delivered, one_family, scheduler_config
 
 
 def voice(user: RemoteUser, file_id: str, seconds: int = 4) -> Any:

@@ -7,14 +7,7 @@ Every read or change of a child's records is authorised through `may` and audite
 from bot.services.access import authorised_child
 from bot.services.care.boarding import boarding_list, decide_boarding, request_boarding
 from bot.services.care.checkins import CheckinSaved, answer_concern, flagged_checkins, save_checkin
-from bot.services.care.common import (
-    AlreadyDone,
-    InvalidChange,
-    child_for_care,
-    quick_picks,
-    search_for_care,
-    today,
-)
+from bot.services.care.common import AlreadyDone, InvalidChange, child_for_care, quick_picks, search_for_care, today
 from bot.services.care.enrolment_events import current_status, enrolment, record_enrolment
 from bot.services.care.overview import TimelineEntry, overdue, summaries, timeline
 from bot.services.care.pairings import (

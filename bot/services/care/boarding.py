@@ -20,7 +20,7 @@ async def request_boarding(services: Services, actor: Actor, child_id: int) -> i
             services.db, child_id=child_id, by=actor.user_id, now=services.now()
         )
         if request_id is None:
-            raise AlreadyDone
+            raise AlreadyDone("care.boarding_already_requested")
         await write_audit(services, actor, "care.boarding_request", child_id, f"request={request_id}")
     return request_id
 
@@ -37,7 +37,7 @@ async def decide_boarding(services: Services, actor: Actor, request_id: int, *, 
         if not await boarding_store.decide_boarding(
             services.db, request_id, granted=granted, by=actor.user_id, now=services.now()
         ):
-            raise AlreadyDone
+            raise AlreadyDone("care.boarding_already_decided")
         detail = f"request={request_id},{'granted' if granted else 'declined'}"
         await write_audit(services, actor, "care.boarding_decide", request.child_id, detail)
     decided = await boarding_store.get_boarding(services.db, request_id)

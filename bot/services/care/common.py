@@ -15,8 +15,8 @@ from bot.storage import checkins as checkins_store
 from bot.storage import children
 
 
-class AlreadyDone(Exception):
-    """The change was made already (a double tap, or someone else got there first)."""
+class AlreadyDone(Reasoned):
+    """The change was made already (a double tap, or someone else got there first); `reason` says which."""
 
 
 class InvalidChange(Reasoned):

@@ -36,7 +36,7 @@ async def pair(services: Services, actor: Actor, child_id: int, mentor_id: int, 
     async with services.db.transaction():
         current = await pairings_store.active_pairing(services.db, child_id)
         if current and current.mentor_id == mentor_id and current.cadence_days == cadence_days:
-            raise AlreadyDone
+            raise AlreadyDone("care.pair_unchanged")
         await pairings_store.end_pairing(services.db, child_id, now)
         pairing_id = await pairings_store.start_pairing(
             services.db,
@@ -58,7 +58,7 @@ async def unpair(services: Services, actor: Actor, child_id: int) -> Pairing:
     async with services.db.transaction():
         current = await pairings_store.active_pairing(services.db, child_id)
         if current is None:
-            raise AlreadyDone
+            raise AlreadyDone("care.pair_none_to_end")
         await pairings_store.end_pairing(services.db, child_id, services.now())
         await write_audit(services, actor, "care.unpair", child_id, f"pairing={current.id}")
     return current
@@ -86,7 +86,7 @@ async def end_buddy(services: Services, actor: Actor, child_id: int) -> None:
     await authorised_child(services, actor, child_id, Access.EDIT_CARD)
     async with services.db.transaction():
         if not await pairings_store.end_buddy(services.db, child_id, on=today(services), by=actor.user_id):
-            raise AlreadyDone
+            raise AlreadyDone("care.buddy_none_to_end")
         await write_audit(services, actor, "care.buddy_end", child_id)
 
 

@@ -97,7 +97,7 @@ async def complete_followup(services: Services, actor: Actor, followup_id: int) 
     await child_for_care(services, actor, item.child_id)
     async with services.db.transaction():
         if not await visits_store.mark_followup_done(services.db, followup_id, actor.user_id, services.now()):
-            raise AlreadyDone
+            raise AlreadyDone("care.followup_already_done")
         await write_audit(services, actor, "care.followup_done", item.child_id, f"followup={followup_id}")
     updated = await visits_store.get_followup(services.db, followup_id)
     assert updated is not None
