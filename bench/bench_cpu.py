@@ -1,6 +1,6 @@
 """CPU time per update: Shouwang against a bare python-telegram-bot echo bot, side by side in one run.
 
-python -m bench.bench_cpu [--children 5000] [--updates 600] [--teachers 20] [--runs 3]
+python -m bench.bench_cpu [--children 5000] [--updates 600] [--teachers 20] [--runs 3] [--only help|checkin]
                                                                        (BENCH_PROFILE=FILE: cProfile the bot)
 
 Both bots run as processes against the same kind of HTTP Bot API server (tests/botapi_server.py), both with PTB's
@@ -75,6 +75,8 @@ async def measure(
         teachers = TEACHERS[: args.teachers]
         try:
             for label, _, steps in PHASES:
+                if args.only and label != args.only:
+                    continue
                 await walk(load, teachers, steps, len(teachers) * len(steps) * 2)  # warm-up: caches, first flows
                 before = cpu_seconds(proc.pid)
                 count = await walk(load, teachers, steps, args.updates)
@@ -122,6 +124,8 @@ async def main_async(args: argparse.Namespace) -> None:
     print("| CPU per update | Shouwang | echo bot (PTB rate limiter) | ratio | goal |")
     print("|---|---|---|---|---|")
     for label, what, _ in PHASES:
+        if not ours[label]:
+            continue
         ratio = statistics.median(ours[label]) / statistics.median(theirs[label])
         print(f"| {what} | {_figure(ours[label])} | {_figure(theirs[label])} | {ratio:.2f}× | ≤ 1.5× |")
     print(
@@ -142,6 +146,7 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=600)
     parser.add_argument("--teachers", type=int, default=20)
     parser.add_argument("--runs", type=int, default=1, help="measure both bots this many times, in turn")
+    parser.add_argument("--only", choices=[label for label, _, _ in PHASES], help="measure this phase alone")
     asyncio.run(main_async(parser.parse_args()))
 
 
