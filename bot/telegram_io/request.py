@@ -1,18 +1,15 @@
 """The HTTPX request every Bot API call goes through, reporting polls that fail or recover and sends that
-succeed to the health counters (bot/jobs/health.py: Counters), and sending its parameters as a JSON body."""
+succeed to the health counters (bot/jobs/health.py: Counters)."""
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
-import httpx
-from telegram._utils.defaultvalue import DefaultValue
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest, RequestData
 
 # httpcore imports sniffio inside a function several times per request and takes asyncio when it is missing
@@ -57,14 +54,9 @@ class MonitoredRequest(HTTPXRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         try:
-            if request_data is None or request_data.contains_files:
-                status, payload = await super().do_request(
-                    url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-                )
-            else:
-                status, payload = await self._post_json(
-                    url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-                )
+            status, payload = await super().do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+            )
         except TelegramError as error:  # network down, proxy gone, timed out
             if self.polling and api_method == "getUpdates":
                 self.counters.poll_failed(type(error).__name__)
@@ -79,48 +71,3 @@ class MonitoredRequest(HTTPXRequest):
         elif status == 200 and api_method.startswith(_DELIVERING):
             self.counters.last_send_at = time.monotonic()
         return status, payload
-
-    async def _post_json(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData,
-        read_timeout: Any,
-        write_timeout: Any,
-        connect_timeout: Any,
-        pool_timeout: Any,
-    ) -> tuple[int, bytes]:
-        """As HTTPXRequest.do_request, with the parameters as one JSON body (the Bot API takes application/json for
-        any request without a file): PTB's form body percent-encodes every byte of the text and of the buttons'
-        JSON in Python, which for a Chinese message with a keyboard costs more than the rest of building the
-        request, and makes the body twice as long."""
-        client = self._client
-        timeout = httpx.Timeout(
-            connect=_given(connect_timeout, client.timeout.connect),
-            read=_given(read_timeout, client.timeout.read),
-            write=_given(write_timeout, client.timeout.write),
-            pool=_given(pool_timeout, client.timeout.pool),
-        )
-        body = json.dumps(request_data.parameters, ensure_ascii=False, separators=(",", ":")).encode()
-        try:
-            response = await client.request(
-                method=method, url=url, headers=_JSON_HEADERS, timeout=timeout, content=body
-            )
-        except httpx.TimeoutException as error:
-            if isinstance(error, httpx.PoolTimeout):
-                raise TimedOut(
-                    "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent to "
-                    "Telegram. Consider adjusting the connection pool size or the pool timeout."
-                ) from error
-            raise TimedOut from error
-        except httpx.HTTPError as error:
-            raise NetworkError(f"httpx.{error.__class__.__name__}: {error}") from error
-        return response.status_code, response.content
-
-
-def _given(timeout: Any, default: float | None) -> float | None:
-    """A timeout the call gave, or the client's own (as HTTPXRequest decides it)."""
-    return default if isinstance(timeout, DefaultValue) else cast("float | None", timeout)
-
-
-_JSON_HEADERS = {"User-Agent": HTTPXRequest.USER_AGENT, "Content-Type": "application/json"}
