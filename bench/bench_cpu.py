@@ -1,16 +1,17 @@
 """CPU time per update: Shouwang against a bare python-telegram-bot echo bot, side by side in one run.
 
-python -m bench.bench_cpu [--children 5000] [--updates 600] [--teachers 20] [--runs 3]
-                                                                       (BENCH_PROFILE=FILE: cProfile the bot)
+python -m bench.bench_cpu [--children 5000] [--updates 600] [--teachers 20] [--runs 3] [--slices 4]
+                           [--only help|checkin]                       (BENCH_PROFILE=FILE: cProfile the bot)
 
-Both bots run as processes against the same kind of HTTP Bot API server (tests/botapi_server.py), both with PTB's
-AIORateLimiter. The same teachers (bench/bench_process.py's county: head teachers of a class) send the same
-updates in a closed loop (`--teachers` at a time, each waiting for the answer before sending the next): `/help`,
-then the three steps of a quick `/checkin` (the command, a child's button, 一切正常). The figure is the
+Both bots run as processes, at the same time, each against its own HTTP Bot API server (tests/botapi_server.py),
+both with PTB's AIORateLimiter. The same teachers (bench/bench_process.py's county: head teachers of a class) send
+the same updates in a closed loop (`--teachers` at a time, each waiting for the answer before sending the next):
+`/help`, then the three steps of a quick `/checkin` (the command, a child's button, 一切正常). The figure is the
 process's CPU time (user + system, from /proc/PID/stat) over the phase divided by the updates sent, after a
-warm-up; CPU time, not wall time, so other work on the machine changes it little. With --runs N the two bots are
-measured N times in turn on the same county and the table gives each one's median (and range); the ratio is that
-of the medians.
+warm-up; CPU time, not wall time, so other work on the machine changes it little. Each phase's updates are sent in
+`--slices` turns, the bots taking turns (the idle one waits for its next turn), so that other work starting or
+ending on a shared machine weighs on both bots alike. With --runs N this is done N times, with new processes, and
+the table gives each one's median (and range); the ratio is that of the medians.
 """
 
 from __future__ import annotations
@@ -63,29 +64,51 @@ async def walk(load: Load, teachers: list[int], steps: tuple[Step, ...], updates
     return sent
 
 
-async def measure(
-    name: str, argv: Callable[[BotAPIServer], list[str]], folder: Path, args: argparse.Namespace, *, echo: bool
-) -> dict[str, float]:
-    server = await BotAPIServer.start()
-    load = Load(server, echo=echo)
-    server.on_request = load.hook
-    figures: dict[str, float] = {}
+Bot = tuple[str, Callable[[BotAPIServer], list[str]], bool]  # name, its command line, whether it is the echo bot
+
+
+async def measure(bots: list[Bot], folder: Path, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Both bots up at once, each against its own server; each phase's updates are sent in `args.slices` slices,
+    the bots taking turns, so that a change in the machine's state (other work starting or ending) weighs on both
+    alike. Returns each bot's CPU milliseconds per update, per phase."""
+    running: list[tuple[str, BotAPIServer, Load, asyncio.subprocess.Process | None]] = []
+    figures: dict[str, dict[str, float]] = {name: {} for name, _, _ in bots}
+    teachers = TEACHERS[: args.teachers]
     try:
-        proc, _ = await spawn(argv(server), server, folder / f"{name}.log")
-        teachers = TEACHERS[: args.teachers]
-        try:
-            for label, _, steps in PHASES:
+        for name, argv, echo in bots:
+            server = await BotAPIServer.start()
+            load = Load(server, echo=echo)
+            server.on_request = load.hook
+            running.append((name, server, load, None))
+            proc, _ = await spawn(argv(server), server, folder / f"{name}.log")
+            running[-1] = (name, server, load, proc)
+        for label, _, steps in PHASES:
+            if args.only and label != args.only:
+                continue
+            for _, _, load, _ in running:
                 await walk(load, teachers, steps, len(teachers) * len(steps) * 2)  # warm-up: caches, first flows
-                before = cpu_seconds(proc.pid)
-                count = await walk(load, teachers, steps, args.updates)
-                figures[label] = (cpu_seconds(proc.pid) - before) / count * 1000
-        finally:
-            await stop(proc)
+            cpu = dict.fromkeys(figures, 0.0)
+            sent = dict.fromkeys(figures, 0)
+            for _ in range(args.slices):
+                for name, _, load, proc in running:
+                    assert proc is not None
+                    before = cpu_seconds(proc.pid)
+                    sent[name] += await walk(load, teachers, steps, max(1, args.updates // args.slices))
+                    cpu[name] += cpu_seconds(proc.pid) - before
+            for name in figures:
+                figures[name][label] = cpu[name] / sent[name] * 1000
     finally:
-        await server.close()
-    print(f"{name}: " + ", ".join(f"{k} {v:.2f} ms" for k, v in figures.items()) + f"; failed {len(load.failures)}")
-    for failure in load.failures[:5]:
-        print(f"  failed: {failure}")
+        for _, server, _, proc in running:
+            if proc is not None:
+                await stop(proc)
+            await server.close()
+    for name, _, load, _ in running:
+        print(
+            f"{name}: " + ", ".join(f"{k} {v:.2f} ms" for k, v in figures[name].items()) + f"; failed "
+            f"{len(load.failures)}"
+        )
+        for failure in load.failures[:5]:
+            print(f"  failed: {failure}")
     return figures
 
 
@@ -114,20 +137,23 @@ async def main_async(args: argparse.Namespace) -> None:
             # fetched a second time (bot/update_processor.py) and never answered.
             with closing(sqlite3.connect(database)) as conn, conn:
                 conn.execute("DELETE FROM inbox")
-            for label, figure in (await measure("shouwang", shouwang, folder, args, echo=False)).items():
+            figures = await measure([("shouwang", shouwang, False), ("echo", echo, True)], folder, args)
+            for label, figure in figures["shouwang"].items():
                 ours[label].append(figure)
-            for label, figure in (await measure("echo", echo, folder, args, echo=True)).items():
+            for label, figure in figures["echo"].items():
                 theirs[label].append(figure)
     print()
     print("| CPU per update | Shouwang | echo bot (PTB rate limiter) | ratio | goal |")
     print("|---|---|---|---|---|")
     for label, what, _ in PHASES:
+        if not ours[label]:
+            continue
         ratio = statistics.median(ours[label]) / statistics.median(theirs[label])
         print(f"| {what} | {_figure(ours[label])} | {_figure(theirs[label])} | {ratio:.2f}× | ≤ 1.5× |")
     print(
-        f"\n{args.teachers} teachers, {args.updates} updates per phase, {args.children:,} children, {args.runs} run(s) "
-        f"(median, range); python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.1f}"
+        f"\n{args.teachers} teachers, {args.updates} updates per phase in {args.slices} turns, "
+        f"{args.children:,} children, {args.runs} run(s) (median, range); python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -142,6 +168,8 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=600)
     parser.add_argument("--teachers", type=int, default=20)
     parser.add_argument("--runs", type=int, default=1, help="measure both bots this many times, in turn")
+    parser.add_argument("--slices", type=int, default=4, help="the bots take turns this many times per phase")
+    parser.add_argument("--only", choices=[label for label, _, _ in PHASES], help="measure this phase alone")
     asyncio.run(main_async(parser.parse_args()))
 
 
