@@ -83,14 +83,16 @@ class Child:
 
     @classmethod
     def from_row(cls, row: Any) -> Child:
-        names = {f.name for f in fields(cls)}
-        data = {key: row[key] for key in row.keys() if key in names}
+        data = {key: row[key] for key in _CHILD_FIELDS.intersection(row.keys())}
         data["birth_date"] = date.fromisoformat(data["birth_date"])
         data["away_since"] = date.fromisoformat(data["away_since"]) if data.get("away_since") else None
         return cls(**data)
 
     def value(self, field_name: str) -> Any:
         return getattr(self, field_name)
+
+
+_CHILD_FIELDS = frozenset(f.name for f in fields(Child))  # a row's columns that are the child's (once, not per row)
 
 
 @dataclass(frozen=True)

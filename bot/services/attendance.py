@@ -71,7 +71,7 @@ async def _class_for(services: Services, actor: Actor, class_id: int) -> SchoolC
 
 
 async def _pupils(services: Services, class_id: int) -> list[Child]:
-    found, _ = await children.search(services.db, "", ChildFilter(class_ids=frozenset({class_id})), limit=CLASS_LIMIT)
+    found = await children.listed(services.db, "", ChildFilter(class_ids=frozenset({class_id})), limit=CLASS_LIMIT)
     return found
 
 

@@ -47,7 +47,7 @@ def local_today(services: Services) -> date:
 
 async def entries(services: Services, scope: ChildFilter, today: date) -> list[Entry]:
     """The children of `scope` of the forms' ages (0–16 on `today`), in grade and class order, numbers opened."""
-    found, _ = await children.search(services.db, "", scope, limit=MAX_CHILDREN)
+    found = await children.listed(services.db, "", scope, limit=MAX_CHILDREN)
     in_age = [(c, age_on(c.birth_date, today)) for c in found]
     in_age = [(c, age) for c, age in in_age if 0 <= age <= civil_forms.OLDEST]
     ids = [c.id for c, _ in in_age]

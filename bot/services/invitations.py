@@ -114,7 +114,7 @@ async def children_to_invite(services: Services, actor: Actor, *, limit: int) ->
     scope = scope_for(actor, Access.INVITE_FROM_CLASS)
     if scope.empty:
         return []
-    found, _ = await children.search(services.db, "", scope, limit=CLASS_LIMIT)
+    found = await children.listed(services.db, "", scope, limit=CLASS_LIMIT)
     reached = await invitations.families_reached(services.db, [c.id for c in found], services.now())
     found.sort(key=lambda c: c.id in reached)  # stable: class and name order within each group
     return found[:limit]

@@ -95,6 +95,26 @@ def _contains(query: str) -> str:
     return "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _matching(query: str, scope: ChildFilter) -> tuple[str, list[object]]:
+    """The WHERE clause of the children within `scope` whose name contains `query` (empty: every name)."""
+    within, params = children_within(scope)
+    if not query:
+        return " WHERE " + within, list(params)
+    return " WHERE ch.name LIKE ? ESCAPE '\\' AND " + within, [_contains(query), *params]
+
+
+async def listed(db: Database, query: str, scope: ChildFilter, *, limit: int, offset: int = 0) -> list[Child]:
+    """Children whose name contains `query` (empty: all) within `scope`, in class order."""
+    if scope.empty:
+        return []
+    clause, params = _matching(query, scope)
+    rows = await db.fetchall(
+        _SELECT + clause + " ORDER BY g.sort_order, g.name, c.name, ch.name, ch.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return [Child.from_row(r) for r in rows]
+
+
 async def search(
     db: Database,
     query: str,
@@ -103,18 +123,12 @@ async def search(
     limit: int,
     offset: int = 0,
 ) -> tuple[list[Child], int]:
-    """Children whose name contains `query` (empty: all) within `scope`; plus the total."""
+    """As listed, with how many there are in all (for a pager)."""
     if scope.empty:
         return [], 0
-    within, within_params = children_within(scope)
-    params: list[object] = [_contains(query), *within_params]
-    clause = " WHERE ch.name LIKE ? ESCAPE '\\' AND " + within
+    clause, params = _matching(query, scope)
     total = await db.fetchval("SELECT COUNT(*) FROM children ch" + clause, params)
-    rows = await db.fetchall(
-        _SELECT + clause + " ORDER BY g.sort_order, g.name, c.name, ch.name, ch.id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
-    return [Child.from_row(r) for r in rows], int(total)
+    return await listed(db, query, scope, limit=limit, offset=offset), int(total)
 
 
 async def child_name(db: Database, child_id: int) -> str | None:

@@ -53,7 +53,7 @@ async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[C
             if len(picked) < limit and child and may(actor, Access.LOG_CARE, child.scope):
                 picked[child.id] = child
     if len(picked) < limit and home_classes(actor):
-        own, _ = await children.search(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
+        own = await children.listed(services.db, "", ChildFilter(class_ids=home_classes(actor)), limit=limit)
         for child in own:
             if len(picked) < limit:
                 picked.setdefault(child.id, child)
