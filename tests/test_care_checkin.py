@@ -220,3 +220,17 @@ async def test_a_parent_cannot_check_in(harness: Harness) -> None:
     await parent.send("/checkin")
     assert "没有权限" in parent.last_text
     assert await rows(harness, "checkins") == []
+
+
+async def test_quick_picks_put_the_last_checked_child_first_then_the_class(harness: Harness) -> None:
+    s = await school(harness)
+    await register_child(s.teacher, "李小红", "2014-05-01")
+    await s.teacher.send("/checkin")
+    names = [b["text"].split("（")[0] for b in s.teacher.last.buttons()]
+    assert names[:2] == ["张小明", "李小红"]  # the class, by name
+    await s.teacher.press("李小红")
+    await s.teacher.press("一切正常")
+
+    await s.teacher.send("/checkin")
+    names = [b["text"].split("（")[0] for b in s.teacher.last.buttons()]
+    assert names[:2] == ["李小红", "张小明"]  # the one checked in on first

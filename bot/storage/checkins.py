@@ -111,13 +111,3 @@ async def flagged_checkins(
     return await _CHECKINS.all(
         db, "WHERE " + " AND ".join(where) + " ORDER BY k.at DESC, k.id DESC LIMIT ?", [*params, limit]
     )
-
-
-async def recent_checkin_children(db: Database, author_id: int, limit: int) -> list[int]:
-    """The children this author checked in on most recently, most recent first."""
-    rows = await db.fetchall(
-        "SELECT child_id, MAX(at) AS last FROM checkins WHERE author_id = ? GROUP BY child_id "
-        "ORDER BY last DESC LIMIT ?",
-        (author_id, limit),
-    )
-    return [r["child_id"] for r in rows]

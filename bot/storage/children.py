@@ -69,6 +69,16 @@ async def get_child(db: Database, child_id: int) -> Child | None:
     return Child.from_row(row) if row else None
 
 
+async def recently_checked(db: Database, author_id: int, limit: int) -> list[Child]:
+    """The children this author checked in on most recently, most recent first, read with their check-ins."""
+    rows = await db.fetchall(
+        _SELECT + " JOIN (SELECT child_id, MAX(at) AS last FROM checkins WHERE author_id = ? GROUP BY child_id"
+        " ORDER BY last DESC LIMIT ?) recent ON recent.child_id = ch.id ORDER BY recent.last DESC",
+        (author_id, limit),
+    )
+    return [Child.from_row(r) for r in rows]
+
+
 async def get_children(db: Database, child_ids: list[int]) -> dict[int, Child]:
     """The children with these ids that exist, by id, in one statement."""
     if not child_ids:

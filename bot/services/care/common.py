@@ -11,7 +11,6 @@ from bot.domain.models import Child
 from bot.domain.roles import Access, Actor, ChildFilter, home_classes, may, scope_for
 from bot.services import Services, access
 from bot.services.access import write_audit as write_audit
-from bot.storage import checkins as checkins_store
 from bot.storage import children
 
 
@@ -41,9 +40,10 @@ async def search_for_care(
 async def quick_picks(services: Services, actor: Actor, *, limit: int) -> list[Child]:
     """Buttons for the picker: the actor's recent check-ins first, then mentees, then their classes."""
     picked: dict[int, Child] = {}
-    candidates = await checkins_store.recent_checkin_children(services.db, actor.user_id, limit)
-    candidates += sorted(scope_for(actor, Access.LOG_CARE).child_ids)
-    candidates = list(dict.fromkeys(candidates))
+    for recent in await children.recently_checked(services.db, actor.user_id, limit):
+        if may(actor, Access.LOG_CARE, recent.scope):
+            picked[recent.id] = recent
+    candidates = [c for c in sorted(scope_for(actor, Access.LOG_CARE).child_ids) if c not in picked]
     # `limit` candidates per statement, not a statement per child: the first batch mostly fills the picks.
     while candidates and len(picked) < limit:
         batch, candidates = candidates[:limit], candidates[limit:]
