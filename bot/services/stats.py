@@ -93,7 +93,7 @@ async def _checked(services: Services, actor: Actor, scope: Scope) -> str:
         raise NotFound if reaches_every_child(actor, Access.REPORTS) else AccessDenied
     if not may_see(actor, scope, class_school):
         raise AccessDenied
-    label = await store.scope_label(services.db, scope)
+    label = await schools.scope_label(services.db, scope)
     if label is None:
         raise NotFound
     return label
@@ -183,9 +183,10 @@ async def export_scopes(services: Services, actor: Actor) -> list[tuple[Scope, s
     for school in sorted(within.school_ids):
         found.append((school_scope(school), ""))
         found += [
-            (Scope("grade", gid, school), name) for gid, name, _ in await store.grades_and_classes(services.db, school)
+            (Scope("grade", gid, school), name)
+            for gid, name, _ in await schools.grades_and_classes(services.db, school)
         ]
-    found += [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db, within)).items()]
+    found += [(Scope("class", cid), label) for cid, label in (await schools.class_labels(services.db, within)).items()]
     return found
 
 
@@ -205,9 +206,9 @@ async def drill_down(services: Services, actor: Actor, scope: Scope) -> list[tup
     within = scope_for(actor, Access.REPORTS)
     school = scope.school
     if school is None or not within.includes_school(school):
-        return [(Scope("class", cid), label) for cid, label in (await store.class_labels(services.db, within)).items()
+        return [(Scope("class", cid), label) for cid, label in (await schools.class_labels(services.db, within)).items()
                 if Scope("class", cid) != scope]  # fmt: skip
-    tree = await store.grades_and_classes(services.db, school)
+    tree = await schools.grades_and_classes(services.db, school)
     if scope.kind == "school":
         return [(Scope("grade", gid, school), name) for gid, name, _ in tree]
     return [(Scope("class", cid), cname) for gid, _, classes in tree if gid == scope.ref_id for cid, cname in classes]
@@ -238,11 +239,11 @@ async def export(
         raise AccessDenied
     label, data = await summary(services, actor, scope)
     children = await exports.children_in_scope(services.db, scope)
-    in_scope = set(await store.class_ids_of(services.db, scope))
+    in_scope = set(await schools.class_ids_of(services.db, scope))
     # Every class of the scope gets its sheet, an empty class too (the county sees it has no such children).
     by_class: dict[str, list[Any]] = {
         class_label: [] for class_id, class_label in (
-            await store.class_labels(services.db, ChildFilter(class_ids=frozenset(in_scope)))
+            await schools.class_labels(services.db, ChildFilter(class_ids=frozenset(in_scope)))
         ).items()
     }  # fmt: skip
     for child in children:
@@ -324,7 +325,7 @@ async def county_figures(services: Services, actor: Actor, scope: Scope, term: T
     dropouts for `term` (default: the current one). Counts only; the read is audited like any figures'."""
     if scope.kind not in ("county", "school") or not may_see(actor, scope):
         raise AccessDenied
-    label = await store.scope_label(services.db, scope)
+    label = await schools.scope_label(services.db, scope)
     if label is None:
         raise NotFound
     today = local_today(services)
@@ -368,15 +369,15 @@ async def _import_classes(services: Services, actor: Actor) -> tuple[dict[str, i
     import), and those of them they may register into."""
     reach = scope_for(actor, Access.REGISTER)
     own = ChildFilter(school_ids=actor.staff_schools | reach.school_ids)
-    labels = await store.class_labels(services.db, own)
-    allowed = await store.class_labels(services.db, reach)
+    labels = await schools.class_labels(services.db, own)
+    allowed = await schools.class_labels(services.db, reach)
     return {excel.normalise_class_label(label): cid for cid, label in labels.items()}, frozenset(allowed)
 
 
 async def import_template(services: Services, actor: Actor, words: excel.Words) -> bytes:
     if not may_import(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
+    labels = await schools.class_labels(services.db, scope_for(actor, Access.REGISTER))
     allowed = list(labels.values())
     return await asyncio.to_thread(excel.build_template, words=words, class_labels=allowed)
 
@@ -430,7 +431,7 @@ async def confirm_import(services: Services, actor: Actor, batch_id: int) -> tup
         raise ImportGone
     if not may_import(actor):
         raise AccessDenied
-    labels = await store.class_labels(services.db, scope_for(actor, Access.REGISTER))
+    labels = await schools.class_labels(services.db, scope_for(actor, Access.REGISTER))
     now = services.now()
     left_out: list[tuple[str, int, str]] = []
     async with services.db.transaction():

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.domain.roles import ChildFilter
 from bot.domain.stats import Scope, Term
 from bot.storage.consent import consented_child_filter_sql
 from bot.storage.db import Database
-from bot.storage.scopes import CHILDREN_FROM, child_filter, children_within, scope_clause, utc_bound
+from bot.storage.scopes import CHILDREN_FROM, child_filter, utc_bound
 
 # Each condition is written exactly as the partial indexes of 0004_reporting.sql, so SQLite uses them.
 _NO_NAME = "COALESCE(ch.guardian_name, '') = ''"
@@ -162,64 +161,6 @@ async def attention_list(
         {**params, "limit": limit, "offset": offset},
     )
     return [ListedChild(r["id"], r["name"], r["label"]) for r in rows], int(total)
-
-
-async def grades_and_classes(db: Database, school_id: int) -> list[tuple[int, str, list[tuple[int, str]]]]:
-    """(grade id, grade name, [(class id, class name)]) of one school in display order, for drill-down buttons."""
-    rows = await db.fetchall(
-        "SELECT g.id AS gid, g.name AS gname, c.id AS cid, c.name AS cname FROM grades g"
-        " JOIN classes c ON c.grade_id = g.id WHERE c.school_id = ? ORDER BY g.sort_order, g.name, c.name",
-        (school_id,),
-    )
-    grouped: dict[int, tuple[int, str, list[tuple[int, str]]]] = {}
-    for r in rows:
-        grouped.setdefault(r["gid"], (r["gid"], r["gname"], []))[2].append((r["cid"], r["cname"]))
-    return list(grouped.values())
-
-
-async def scope_label(db: Database, scope: Scope) -> str | None:
-    """The school's, grade's or class's name; None when it does not exist (a forged or stale id). County: ""."""
-    if scope.kind == "school":
-        value = await db.fetchval("SELECT name FROM schools WHERE id = ?", (scope.ref_id,))
-    elif scope.kind == "grade":
-        value = await db.fetchval(
-            "SELECT name FROM grades WHERE id = ? AND EXISTS (SELECT 1 FROM schools WHERE id = ?)",
-            (scope.ref_id, scope.school_id),
-        )
-    elif scope.kind == "class":
-        value = await db.fetchval(
-            "SELECT g.name || c.name FROM classes c JOIN grades g ON g.id = c.grade_id WHERE c.id = ?", (scope.ref_id,)
-        )
-    else:
-        return ""
-    return None if value is None else str(value)
-
-
-async def class_ids_of(db: Database, scope: Scope) -> list[int]:
-    where, params = scope_clause(scope)
-    rows = await db.fetchall(
-        "SELECT c.id FROM classes c JOIN grades g ON g.id = c.grade_id WHERE "
-        + where.replace("ch.class_id", "c.id")
-        + " ORDER BY g.sort_order, g.name, c.name",
-        params,
-    )
-    return [r["id"] for r in rows]
-
-
-async def class_labels(db: Database, within: ChildFilter) -> dict[int, str]:
-    """The labels of the classes wholly in `within`, in display order."""
-    whole, params = children_within(
-        ChildFilter(everyone=within.everyone, school_ids=within.school_ids, class_ids=within.class_ids),
-        child="NULL",
-        klass="c.id",
-    )
-    rows = await db.fetchall(
-        "SELECT c.id, g.name || c.name AS label FROM classes c JOIN grades g ON g.id = c.grade_id WHERE "
-        + whole
-        + " ORDER BY g.sort_order, g.name, c.name",
-        params,
-    )
-    return {r["id"]: r["label"] for r in rows}
 
 
 # --- care records (0002_care.sql) --------------------------------------------------------------------
