@@ -33,6 +33,32 @@ def record_statements(h: Harness) -> list[str]:
     return seen
 
 
+class HandOvers:
+    """While in use, counts the hand-overs to aiosqlite's thread (its `_execute`: one per call that crosses)."""
+
+    def __init__(self, h: Harness) -> None:
+        self.conn = h.db._conn
+        self.count = 0
+
+    def take(self) -> int:
+        """The hand-overs since the last take (or the start), counting again from nought."""
+        count, self.count = self.count, 0
+        return count
+
+    def __enter__(self) -> HandOvers:
+        self.original = self.conn._execute
+
+        async def counting(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await self.original(*args, **kwargs)
+
+        self.conn._execute = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn._execute = self.original  # type: ignore[method-assign]
+
+
 async def test_an_idle_update_writes_no_empty_persistence_rows_again(harness: Harness) -> None:
     admin = harness.user(ADMIN_ID, "王校长")
     await admin.send("/start")
@@ -106,25 +132,13 @@ async def test_checkin_quick_picks_take_the_same_statements_for_one_child_or_sev
 
 async def test_a_statement_is_one_hand_over_to_the_database_thread(harness: Harness) -> None:
     """aiosqlite's own execute, fetch and close are a thread hand-over each; every update runs several."""
-    conn = harness.db._conn
-    calls = 0
-    original = conn._execute
-
-    async def counting(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return await original(*args, **kwargs)
-
-    conn._execute = counting  # type: ignore[method-assign]
-    try:
+    with HandOvers(harness) as hand_overs:
         await harness.db.fetchall("SELECT id FROM users")
         await harness.db.fetchone("SELECT COUNT(*) FROM users")
         await harness.db.execute("UPDATE users SET language = language WHERE id = 0")
         async with harness.db.transaction():
             await harness.db.insert_new("INSERT OR IGNORE INTO schema_migrations (name) VALUES ('x')")
-    finally:
-        conn._execute = original  # type: ignore[method-assign]
-    assert calls == 6  # three statements, and BEGIN, the insert, COMMIT
+    assert hand_overs.count == 6  # three statements, and BEGIN, the insert, COMMIT
 
 
 async def test_help_works_out_a_persons_commands_once(harness: Harness, monkeypatch: Any) -> None:
@@ -184,25 +198,13 @@ async def test_an_updates_states_are_written_in_one_hand_over(harness: Harness) 
     teacher = await make_head_teacher(harness, admin, 4401)
     await register_child(teacher, "张小明")
     await teacher.send("/help")
-    conn = harness.db._conn
-    original = conn._execute
-    hand_overs = 0
-
-    async def counting(*args: Any, **kwargs: Any) -> Any:
-        nonlocal hand_overs
-        hand_overs += 1
-        return await original(*args, **kwargs)
-
-    conn._execute = counting  # type: ignore[method-assign]
-    try:
+    with HandOvers(harness) as hand_overs:
         await teacher.send("/help")
-        after_help, hand_overs = hand_overs, 0
+        after_help = hand_overs.take()
         await teacher.send("/checkin")
-        hand_overs = 0
+        hand_overs.take()
         await teacher.press("张小明")
-        after_pick = hand_overs
-    finally:
-        conn._execute = original  # type: ignore[method-assign]
+        after_pick = hand_overs.take()
     assert "张小明" in teacher.last_text
     assert after_help == 1  # who the teacher is; nothing to write
     assert after_pick == 3  # who, the child, and the flow's draft and state in one transaction
