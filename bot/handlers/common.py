@@ -170,9 +170,9 @@ async def fetch_pressed(
     """What `fetch` gives the person who pressed a button (or typed a command), the press answered first; None
     once a refusal is said (not allowed: `denied`, or no longer there: `gone`)."""
     await answer(update)
-    texts = await context.texts(update)
+    texts, actor = await context.caller(update)
     try:
-        return texts, await fetch(context.services, await context.actor(update))
+        return texts, await fetch(context.services, actor)
     except (AccessDenied, NotFound) as problem:
         await refuse(update, texts, problem, denied=denied, gone=gone)
         return None

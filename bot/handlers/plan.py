@@ -20,7 +20,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access
 from bot.domain.support import MAX_ACTIONS, PLAN_TEXT_LIMIT, parse_due
 from bot.domain.validation import clean_text
-from bot.handlers.care_picker import ChildPicker
+from bot.handlers.care_picker import ChildPicker, finder_for
 from bot.handlers.common import TYPED, BotContext, answer, conversation, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow, new_token
 from bot.handlers.routes import Routes
@@ -79,7 +79,7 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Plan
 
 PICKER = ChildPicker(
     PLAN, pick=bt.PlanPick, prompt_key="plan.pick", state=PICK, chosen=_chosen, access=Access.HELP_PLAN,
-    finder=plans_service.find, quick=plans_service.quick_picks, recheck=plans_service.child_for_plan,
+    finder=finder_for(Access.HELP_PLAN), quick=plans_service.quick_picks, recheck=plans_service.child_for_plan,
 )  # fmt: skip
 
 

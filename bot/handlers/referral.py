@@ -20,7 +20,7 @@ from bot.domain.models import Child
 from bot.domain.roles import Access
 from bot.domain.support import NEXT, PARTNER_NAME_LIMIT, REASON_LIMIT, SHAREABLE, Partner, Status
 from bot.domain.validation import clean_text
-from bot.handlers.care_picker import ChildPicker
+from bot.handlers.care_picker import ChildPicker, finder_for
 from bot.handlers.common import TYPED, BotContext, conversation, edit_or_reply, pressed, read_typed, refuse, reply
 from bot.handlers.flow import Draft, Flow, new_token
 from bot.handlers.routes import Routes
@@ -78,7 +78,7 @@ async def _chosen(update: Update, context: BotContext, texts: Texts, draft: Refe
 
 PICKER = ChildPicker(
     REFER, pick=bt.ReferPick, prompt_key="refer.pick", state=PICK, chosen=_chosen, access=Access.REFER,
-    finder=referral_service.find, quick=referral_service.quick_picks, recheck=referral_service.child_for_referral,
+    finder=finder_for(Access.REFER), quick=referral_service.quick_picks, recheck=referral_service.child_for_referral,
 )  # fmt: skip
 
 

@@ -38,16 +38,11 @@ def today(services: Services) -> date:
     return services.now().astimezone(services.config.school.timezone).date()
 
 
-async def find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    """The children whose plans the actor may open, by name."""
-    return await children.search(services.db, query, scope_for(actor, Access.HELP_PLAN), limit=PICK_LIMIT)
-
-
 async def quick_picks(services: Services, actor: Actor) -> list[Child]:
     """The children a plan is for: those at high risk, of the actor's reach."""
     ids = await store.high_risk_ids(services.db, scope_for(actor, Access.HELP_PLAN), PICK_LIMIT)
-    found = [await children.get_child(services.db, child_id) for child_id in ids]
-    return [child for child in found if child is not None]
+    found = await children.get_children(services.db, ids)  # one statement, not one per child
+    return [found[child_id] for child_id in ids if child_id in found]
 
 
 async def child_for_plan(services: Services, actor: Actor, child_id: int) -> Child:

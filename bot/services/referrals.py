@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.domain.messages import Notification, message
 from bot.domain.models import Child
-from bot.domain.roles import Access, Actor, scope_for
+from bot.domain.roles import Access, Actor
 from bot.domain.support import ALWAYS_SHARED, NEXT, SHAREABLE, Partner, Status
 from bot.services import NotFound, Services, message_kinds
 from bot.services.access import authorised_child, write_audit
@@ -20,14 +20,8 @@ from bot.storage import referrals as store
 from bot.storage.referrals import Referral as Referral
 
 CODE_BYTES = 18  # as a staff or family invitation's code: unguessable, well inside the 64-character payload
-PICK_LIMIT = 8
 JOINED = "referral.joined"  # the outbox kind: the referrer hears that the invited person joined
 CLOSED = "referral.closed"  # the outbox kind: the partner person hears that their access ended
-
-
-async def find(services: Services, actor: Actor, query: str) -> tuple[list[Child], int]:
-    """The children the actor may refer, by name."""
-    return await children.search(services.db, query, scope_for(actor, Access.REFER), limit=PICK_LIMIT)
 
 
 async def child_for_referral(services: Services, actor: Actor, child_id: int) -> Child:
