@@ -1,7 +1,7 @@
 """CPU time per update: Shouwang against a bare python-telegram-bot echo bot, side by side in one run.
 
 python -m bench.bench_cpu [--children 5000] [--updates 600] [--teachers 20] [--runs 3] [--slices 4]
-                           [--only help|checkin]                       (BENCH_PROFILE=FILE: cProfile the bot)
+                           [--only help|checkin] [--against CHECKOUT]  (BENCH_PROFILE=FILE: cProfile the bot)
 
 Both bots run as processes, at the same time, each against its own HTTP Bot API server (tests/botapi_server.py),
 both with PTB's AIORateLimiter. The same teachers (bench/bench_process.py's county: head teachers of a class) send
@@ -12,6 +12,10 @@ warm-up; CPU time, not wall time, so other work on the machine changes it little
 `--slices` turns, the bots taking turns (the idle one waits for its next turn), so that other work starting or
 ending on a shared machine weighs on both bots alike. With --runs N this is done N times, with new processes, and
 the table gives each one's median (and range); the ratio is that of the medians.
+
+With --against CHECKOUT the second bot is the Shouwang of another checkout (`git worktree add /tmp/before HEAD~1`),
+with its own copy of the database: whether a change cut Shouwang's CPU shows far more plainly against the code
+before it than in the ratio to the echo bot, whose own figure moves with the machine.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -112,6 +117,21 @@ async def measure(bots: list[Bot], folder: Path, args: argparse.Namespace) -> di
     return figures
 
 
+def shouwang_from(source: Path, home: Path) -> Callable[[BotAPIServer], list[str]]:
+    """Shouwang as `source` (a checkout) has it, with its config and database in `home`."""
+
+    def argv(server: BotAPIServer) -> list[str]:
+        profile = os.environ.get("BENCH_PROFILE")  # a cProfile of the bot process, for finding where time goes
+        runner = ["-m", "cProfile", "-o", profile] if profile else []
+        config = str(write_bot_config(home, server))
+        if source == ROOT:
+            return [sys.executable, *runner, "-m", "bot", "--config", config]
+        # -P: the bot package is the one PYTHONPATH names, not this checkout's (the working directory's)
+        return ["env", f"PYTHONPATH={source}", sys.executable, "-P", *runner, "-m", "bot", "--config", config]
+
+    return argv
+
+
 async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="shouwang-cpu-") as tmp:
         folder = Path(tmp)
@@ -121,35 +141,45 @@ async def main_async(args: argparse.Namespace) -> None:
         populate(database, children=args.children, care_records=args.children * 2)
         prepare_county(database)
 
-        def shouwang(server: BotAPIServer) -> list[str]:
-            profile = os.environ.get("BENCH_PROFILE")  # a cProfile of the bot process, for finding where time goes
-            runner = ["-m", "cProfile", "-o", profile] if profile else []
-            return [sys.executable, *runner, "-m", "bot", "--config", str(write_bot_config(folder, server))]
-
         def echo(server: BotAPIServer) -> list[str]:
             script = str(ROOT / "bench" / "echo_bot.py")
             return [sys.executable, script, server.base_url, server.token, "--rate-limited"]
 
         ours: dict[str, list[float]] = {label: [] for label, _, _ in PHASES}
         theirs: dict[str, list[float]] = {label: [] for label, _, _ in PHASES}
+        bots: list[Bot] = [("shouwang", shouwang_from(ROOT, folder), False)]
+        homes = [folder]
+        if args.against:
+            other = folder / "against"
+            other.mkdir()
+            homes.append(other)
+            bots.append(("against", shouwang_from(args.against.resolve(), other), False))
+        else:
+            bots.append(("echo", echo, True))
         for _ in range(args.runs):
-            # Each run's server numbers its updates from 1 again: the last run's would be taken for updates
-            # fetched a second time (bot/update_processor.py) and never answered.
-            with closing(sqlite3.connect(database)) as conn, conn:
-                conn.execute("DELETE FROM inbox")
-            figures = await measure([("shouwang", shouwang, False), ("echo", echo, True)], folder, args)
+            for home in homes:
+                if home != folder:
+                    shutil.copyfile(database, home / "county.db")
+                # Each run's server numbers its updates from 1 again: the last run's would be taken for updates
+                # fetched a second time (bot/update_processor.py) and never answered.
+                with closing(sqlite3.connect(home / "county.db")) as conn, conn:
+                    conn.execute("DELETE FROM inbox")
+            figures = await measure(bots, folder, args)
             for label, figure in figures["shouwang"].items():
                 ours[label].append(figure)
-            for label, figure in figures["echo"].items():
+            for label, figure in figures[bots[1][0]].items():
                 theirs[label].append(figure)
+    yardstick = f"`{args.against}`" if args.against else "echo bot (PTB rate limiter)"
     print()
-    print("| CPU per update | Shouwang | echo bot (PTB rate limiter) | ratio | goal |")
+    print(f"| CPU per update | Shouwang | {yardstick} | ratio | goal |")
     print("|---|---|---|---|---|")
     for label, what, _ in PHASES:
         if not ours[label]:
             continue
         ratio = statistics.median(ours[label]) / statistics.median(theirs[label])
-        print(f"| {what} | {_figure(ours[label])} | {_figure(theirs[label])} | {ratio:.2f}× | ≤ 1.5× |")
+        each = ", ".join(f"{a / b:.2f}" for a, b in zip(ours[label], theirs[label], strict=True))
+        goal = "" if args.against else "≤ 1.5×"
+        print(f"| {what} | {_figure(ours[label])} | {_figure(theirs[label])} | {ratio:.2f}× (runs: {each}) | {goal} |")
     print(
         f"\n{args.teachers} teachers, {args.updates} updates per phase in {args.slices} turns, "
         f"{args.children:,} children, {args.runs} run(s) (median, range); python {sys.version.split()[0]}, "
@@ -170,6 +200,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="measure both bots this many times, in turn")
     parser.add_argument("--slices", type=int, default=4, help="the bots take turns this many times per phase")
     parser.add_argument("--only", choices=[label for label, _, _ in PHASES], help="measure this phase alone")
+    parser.add_argument(
+        "--against", type=Path, metavar="CHECKOUT", help="the Shouwang of another checkout instead of the echo bot"
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 

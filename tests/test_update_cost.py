@@ -3,9 +3,14 @@ their empty stored data again on every message, and a flow's draft is still writ
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from bot.storage import audit
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness
 from tests.helpers import make_head_teacher, register_child
@@ -21,7 +26,7 @@ def record_statements(h: Harness) -> list[str]:
 
         return wrapper
 
-    for name in ("execute", "insert", "executemany", "fetchone", "fetchall"):
+    for name in ("execute", "insert", "executemany", "fetchone", "fetchall", "defer"):
         setattr(h.db, name, recording(getattr(h.db, name)))
     run_batch = h.db.run_batch
 
@@ -138,7 +143,40 @@ async def test_a_statement_is_one_hand_over_to_the_database_thread(harness: Harn
         await harness.db.execute("UPDATE users SET language = language WHERE id = 0")
         async with harness.db.transaction():
             await harness.db.insert_new("INSERT OR IGNORE INTO schema_migrations (name) VALUES ('x')")
-    assert hand_overs.count == 6  # three statements, and BEGIN, the insert, COMMIT
+    assert hand_overs.count == 5  # three statements, then BEGIN with the insert, and COMMIT
+
+
+async def test_an_audit_row_goes_with_the_transactions_next_hand_over(harness: Harness) -> None:
+    """BEGIN rides with a transaction's first statement and an audit row with its COMMIT; a transaction that
+    ran nothing costs nothing; outside a transaction the row is written at once."""
+    db, now = harness.db, datetime(2026, 12, 1, tzinfo=UTC)
+    with HandOvers(harness) as hand_overs:
+        async with db.transaction():
+            await db.insert_new("INSERT OR IGNORE INTO schema_migrations (name) VALUES ('y')")
+            await audit.record(db, at=now, actor_id=7, action="care.checkin", child_id=1, detail="checkin=1")
+        in_transaction = hand_overs.take()
+        async with db.transaction():
+            pass
+        empty = hand_overs.take()
+        await audit.record(db, at=now, actor_id=7, action="care.view", child_id=1)
+        alone = hand_overs.take()
+    assert (in_transaction, empty, alone) == (2, 0, 1)
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = 7") == 2
+
+
+async def test_a_deferred_audit_row_rolls_back_with_its_transaction(harness: Harness) -> None:
+    db, now = harness.db, datetime(2026, 12, 1, tzinfo=UTC)
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction():
+            await audit.record(db, at=now, actor_id=8, action="care.checkin", child_id=1)
+            async with db.transaction():  # joins the outer one, whose BEGIN has not run yet
+                await db.execute("INSERT INTO schema_migrations (name) VALUES ('z')")
+                await db.execute("INSERT INTO schema_migrations (name) VALUES ('z')")
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = 8") == 0
+    assert await harness.fetchval("SELECT COUNT(*) FROM schema_migrations WHERE name = 'z'") == 0
+    async with db.transaction():  # the next transaction starts clean: nothing of the failed one is replayed
+        await db.execute("INSERT INTO schema_migrations (name) VALUES ('z')")
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = 8") == 0
 
 
 async def test_help_works_out_a_persons_commands_once(harness: Harness, monkeypatch: Any) -> None:
@@ -209,3 +247,9 @@ async def test_an_updates_states_are_written_in_one_hand_over(harness: Harness) 
     assert after_help == 1  # who the teacher is; nothing to write
     assert after_pick == 3  # who, the child, and the flow's draft and state in one transaction
     assert await harness.fetchval("SELECT COUNT(*) FROM ptb_conversations") == 1
+    with HandOvers(harness) as hand_overs:
+        await teacher.press("一切正常")
+    # who, the child re-checked, BEGIN with the check-in, its audit row with COMMIT, the ended flow's state
+    assert hand_overs.count == 5
+    assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE action = 'care.checkin'") == 1
+    assert await harness.fetchval("SELECT COUNT(*) FROM checkins") == 1

@@ -42,8 +42,9 @@ ACTIONS: tuple[str, ...] = (
 async def record(
     db: Database, *, at: datetime, actor_id: int | None, action: str, child_id: int | None, detail: str = ""
 ) -> None:
-    """Appends one audit row. `detail` names fields or ids, never personal values."""
-    await db.execute(
+    """Appends one audit row. `detail` names fields or ids, never personal values. In a transaction the row goes
+    with its next statement or its COMMIT (audit_log has no constraint a row could break)."""
+    await db.defer(
         "INSERT INTO audit_log (at, actor_id, action, child_id, detail) VALUES (?, ?, ?, ?, ?)",
         (to_db(at), actor_id, action, child_id, detail),
     )

@@ -122,18 +122,35 @@ def _batch(conn: sqlite3.Connection, statements: Sequence[tuple[str, Params]], o
         conn.execute("COMMIT").close()
 
 
+def _executemany(conn: sqlite3.Connection, sql: str, rows: list[Params]) -> None:
+    conn.executemany(sql, rows).close()
+
+
+def _after(conn: sqlite3.Connection, first: Sequence[tuple[str, Params]], work: Callable[..., T], *args: Any) -> T:
+    """`first` (a transaction's BEGIN and the writes deferred to its next hand-over), then `work`."""
+    for sql, params in first:
+        conn.execute(sql, params).close()
+    return work(conn, *args)
+
+
 class Database:
     """The single owner of the SQLite connection.
 
     SQLite allows one writer; with one shared connection, statements from concurrent tasks would
     interleave inside each other's transactions. Every statement therefore runs under one asyncio
     lock, and `transaction()` holds that lock from BEGIN IMMEDIATE to COMMIT.
+
+    A hand-over to the database thread costs more CPU than a short statement, so a transaction's BEGIN goes with
+    its first statement, and a write whose outcome nobody reads (`defer`: an audit row) with the next statement
+    or the COMMIT. Only the task holding the lock reaches the pending BEGIN and the deferred writes.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._begin_pending = False  # in a transaction whose BEGIN IMMEDIATE has not been run yet
+        self._deferred: list[tuple[str, Params]] = []
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -189,8 +206,26 @@ class Database:
         """Runs `work(connection, *args)` in aiosqlite's thread in one hand-over: its own execute(), fetch and
         close are a hand-over each (a queue put, a thread wake-up and a loop wake-up, some 45 µs of CPU apiece),
         and every update runs several statements."""
+        if self._begin_pending or self._deferred:
+            first: list[tuple[str, Params]] = [("BEGIN IMMEDIATE", ())] if self._begin_pending else []
+            first += self._deferred
+            self._begin_pending, self._deferred = False, []
+            work, args = _after, (first, work, *args)
         result: T = await self._conn._execute(work, self._conn._conn, *args)  # type: ignore[no-untyped-call]
         return result
+
+    def _in_own_transaction(self) -> bool:
+        """This task holds the lock in a transaction (begun, or its BEGIN pending)."""
+        return _holding_lock.get() and (self._begin_pending or self._conn.in_transaction)
+
+    async def _statement(self, work: Callable[..., T], *args: Any) -> T:
+        """One hand-over under the lock. Nothing runs nested in it, so unlike `_locked` it does not mark the task
+        as holding the lock: one asyncio.Lock, not a generator-based context manager and a context variable, per
+        statement."""
+        if _holding_lock.get():
+            return await self._in_worker(work, *args)
+        async with self._lock:
+            return await self._in_worker(work, *args)
 
     def locked(self) -> AbstractAsyncContextManager[None]:
         """The database to this task alone, with no transaction yet (statements of others wait)."""
@@ -199,52 +234,59 @@ class Database:
     async def run_batch(self, statements: Sequence[tuple[str, Params]]) -> None:
         """Runs these statements in one transaction (the task's own if it is in one) with one hand-over to the
         database thread, not the three or more of BEGIN, each statement and COMMIT."""
-        if not statements:
-            return
-        async with self._locked():
-            await self._in_worker(_batch, statements, not self._conn.in_transaction)
+        if statements:
+            await self._statement(_batch, statements, not self._in_own_transaction())
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception; nested use joins the outer one."""
-        if _holding_lock.get() and self._conn.in_transaction:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception; nested use joins the outer one. BEGIN runs
+        with the first statement; a transaction that ran none and deferred none costs nothing."""
+        if self._in_own_transaction():
             yield
             return
         async with self._locked():
-            await self._in_worker(_rowcount, "BEGIN IMMEDIATE", ())
+            self._begin_pending = True
             try:
                 yield
             except BaseException:
-                await self._in_worker(_rowcount, "ROLLBACK", ())
+                self._begin_pending, self._deferred = False, []
+                if self._conn.in_transaction:
+                    await self._in_worker(_rowcount, "ROLLBACK", ())
                 raise
+            if self._begin_pending and not self._deferred:
+                self._begin_pending = False
+                return
             await self._in_worker(_rowcount, "COMMIT", ())
+
+    async def defer(self, sql: str, params: Params = ()) -> None:
+        """A write whose outcome nobody reads (an audit row): in this task's transaction it goes to the database
+        thread with the transaction's next statement or its COMMIT, and fails or rolls back with it; outside a
+        transaction it runs at once."""
+        if self._in_own_transaction():
+            self._deferred.append((sql, params))
+        else:
+            await self._statement(_rowcount, sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Runs one statement; returns the number of changed rows."""
-        async with self._locked():
-            return await self._in_worker(_rowcount, sql, params)
+        return await self._statement(_rowcount, sql, params)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Runs one INSERT and returns the new row's id."""
-        async with self._locked():
-            return await self._in_worker(_lastrowid, sql, params)
+        return await self._statement(_lastrowid, sql, params)
 
     async def insert_new(self, sql: str, params: Params = ()) -> int | None:
         """Runs one INSERT OR IGNORE; the new row's id, or None when it was ignored (the row exists already)."""
-        async with self._locked():
-            return await self._in_worker(_inserted, sql, params)
+        return await self._statement(_inserted, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._locked():
-            await self._conn.executemany(sql, rows)
+        await self._statement(_executemany, sql, list(rows))
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._locked():
-            return await self._in_worker(_fetchone, sql, params)
+        return await self._statement(_fetchone, sql, params)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._locked():
-            return await self._in_worker(_fetchall, sql, params)
+        return await self._statement(_fetchall, sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -279,12 +321,10 @@ class Database:
                     await self._conn.execute("PRAGMA foreign_keys = OFF")
                 async with self.transaction():
                     for statement in split_statements(sql):
-                        await self._conn.execute(statement)
-                    if rebuilds:
-                        async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
-                            if await cursor.fetchone() is not None:
-                                raise sqlite3.IntegrityError("the rebuilt tables break a foreign key")
-                    await self._conn.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
+                        await self._in_worker(_rowcount, statement, ())
+                    if rebuilds and await self._in_worker(_fetchone, "PRAGMA foreign_key_check", ()) is not None:
+                        raise sqlite3.IntegrityError("the rebuilt tables break a foreign key")
+                    await self._in_worker(_rowcount, "INSERT INTO schema_migrations (name) VALUES (?)", (name,))
             except (sqlite3.Error, ValueError) as exc:
                 log.error("migration %s failed and was rolled back (%s)", name, type(exc).__name__)
                 raise MigrationFailed(name, exc, backup) from exc
