@@ -179,6 +179,16 @@ async def test_a_deferred_audit_row_rolls_back_with_its_transaction(harness: Har
     assert await harness.fetchval("SELECT COUNT(*) FROM audit_log WHERE actor_id = 8") == 0
 
 
+async def test_a_deferred_write_failing_with_the_commit_rolls_the_transaction_back(harness: Harness) -> None:
+    db = harness.db
+    with pytest.raises(sqlite3.OperationalError):
+        async with db.transaction():
+            await db.execute("INSERT INTO schema_migrations (name) VALUES ('w')")
+            await db.defer("INSERT INTO no_such_table (x) VALUES (1)")
+    assert not db._conn.in_transaction
+    assert await harness.fetchval("SELECT COUNT(*) FROM schema_migrations WHERE name = 'w'") == 0
+
+
 async def test_help_works_out_a_persons_commands_once(harness: Harness, monkeypatch: Any) -> None:
     """/help lists the commands and refreshes the menu on every call; both come from one cached list per person
     and language, worked out again when their roles change."""

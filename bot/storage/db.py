@@ -248,15 +248,15 @@ class Database:
             self._begin_pending = True
             try:
                 yield
-            except BaseException:
+                if self._deferred or not self._begin_pending:  # something ran, or waits to run with the COMMIT
+                    await self._in_worker(_rowcount, "COMMIT", ())
+            except BaseException:  # in the body, or a deferred write failing with the COMMIT
                 self._begin_pending, self._deferred = False, []
                 if self._conn.in_transaction:
                     await self._in_worker(_rowcount, "ROLLBACK", ())
                 raise
-            if self._begin_pending and not self._deferred:
+            finally:
                 self._begin_pending = False
-                return
-            await self._in_worker(_rowcount, "COMMIT", ())
 
     async def defer(self, sql: str, params: Params = ()) -> None:
         """A write whose outcome nobody reads (an audit row): in this task's transaction it goes to the database
