@@ -69,6 +69,7 @@ from bot.services import Services
 from bot.services.health import BacklogWatch
 from bot.storage import people, schools
 from bot.storage.db import Database
+from bot.telegram_io.job_queue import TimerJobQueue
 from bot.telegram_io.persistence import SqlitePersistence
 from bot.telegram_io.rate_limit import OutboxRateLimiter
 from bot.update_processor import Inbox, InboxApplication, PerChatUpdateProcessor
@@ -214,6 +215,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.school.timezone))
         .persistence(SqlitePersistence(db))
+        .job_queue(TimerJobQueue())  # the flows' timeouts on the loop's timers (bot/telegram_io/job_queue.py)
         .rate_limiter(OutboxRateLimiter(max_retries=2))  # AIORateLimiter; the outbox handles its own 429s
         .concurrent_updates(PerChatUpdateProcessor(gate=inbox))
     )
