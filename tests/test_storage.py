@@ -216,3 +216,37 @@ async def test_repository_returns_dataclasses(tmp_path: Path) -> None:
         assert (found, total) == ([], 0)  # LIKE wildcards typed by a user are literal
     finally:
         await db.close()
+
+
+def _child_rows(columns: dict[str, object], count: int = 2) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"CREATE TABLE t ({', '.join(columns)})")
+    connection.executemany(
+        f"INSERT INTO t VALUES ({', '.join('?' for _ in columns)})", [list(columns.values())] * count
+    )
+    return connection.execute("SELECT * FROM t").fetchall()
+
+
+def test_a_child_read_from_a_row_is_the_child_its_fields_make() -> None:
+    from dataclasses import MISSING, fields, replace
+    from datetime import date
+
+    from bot.domain.models import Child
+
+    # The table's own columns: the joined ones (class_label, school_id) and the civil fields but one left out.
+    own = {f.name: "x" for f in fields(Child) if f.default is MISSING}
+    values: dict[str, object] = {**own, "id": 7, "class_id": 3, "birth_date": "2015-03-08", "away_since": None}
+    values |= {"created_at": "2026-01-01", "id_number_sealed": "sealed"}  # columns that are not the child's
+    rows = _child_rows({**values, "ethnicity": "汉族"})
+    child = Child.from_row(rows[0])
+    given = {k: v for k, v in values.items() if k in own}
+    expected = Child(**{**given, "birth_date": date(2015, 3, 8), "ethnicity": "汉族"})
+    assert child == expected and Child.from_row(rows[1]) == child and hash(child) == hash(expected)
+    assert child.class_label == "" and child.school_id == 0 and child.away_since is None
+    assert not hasattr(child, "created_at") and not hasattr(child, "id_number_sealed")
+    assert replace(child, name="李华").name == "李华" and child.name == "x"
+    with pytest.raises(AttributeError):
+        child.name = "改"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="birth_date"):
+        Child.from_row(_child_rows({k: v for k, v in values.items() if k != "birth_date"})[0])
