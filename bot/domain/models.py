@@ -86,7 +86,7 @@ class Child:
         """The child of a row of `children` (with or without columns joined to it).
 
         Built without the frozen dataclass's __init__: that sets each of the 32 fields through
-        object.__setattr__ (some 10 µs a child, and a child picker reads up to 17 a step), and a row's
+        object.__setattr__ (some 10 µs a child, and a /checkin reads up to eighteen), and a row's
         values are by name a scan of its columns each; so a shape of row has its columns' places found
         once (_places_in) and the values go into the instance's __dict__ at once."""
         places = _CHILD_PLACES.get(keys := tuple(row.keys())) or _places_in(keys)
