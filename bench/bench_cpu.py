@@ -34,7 +34,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from bench.bench_process import CHECKIN_FINE, ROOT, TEACHERS, Load, Step, _cmd, prepare_county, spawn, stop
+from bench.bench_process import CHECKIN_FINE, ROOT, TEACHERS, Load, Step, _cmd, cpu_seconds, prepare_county, spawn, stop
 from bench.bench_process import write_config as write_bot_config
 from bench.county import populate
 from bot.storage.db import Database
@@ -45,12 +45,6 @@ PHASES: tuple[tuple[str, str, tuple[Step, ...]], ...] = (
     ("help", "`/help`", HELP),
     ("checkin", "`/checkin` steps (the command, a child, 一切正常)", CHECKIN_FINE),
 )
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 async def walk(load: Load, teachers: list[int], steps: tuple[Step, ...], updates: int) -> int:

@@ -1,7 +1,7 @@
 """The bot as a process under load, compared with a minimal PTB echo bot on the same HTTP Bot API server.
 
 python -m bench.bench_process [--seconds 15] [--steady-seconds S] [--children 50000] [--care 200000]
-                              [--parents 100000] [--every 30] [--think 4]
+                              [--parents 100000] [--every 30] [--think 4] [--tick-seconds 5] [--only-shouwang]
 
 1. Builds a county database (bench/county.py: 50,000 children, 100,000 guardians, 5,000 staff, care records); the
    500 benchmark teachers are head teachers of a class (or subject teachers where the county has fewer classes),
@@ -20,6 +20,10 @@ python -m bench.bench_process [--seconds 15] [--steady-seconds S] [--children 50
    wait in the outbox: reply latency p50/p99 (push of the update to the first message the bot sends that teacher
    in answer, measured at the server; also per kind of update: command, button, typed) and broadcast messages
    sent meanwhile. --steady-seconds sets this phase's length (default: --seconds).
+
+The table's CPU line is each bot process's CPU time (user + system) over the closed loop divided by the steps it
+handled: the real flows' mix, one bot after the other. bench/bench_cpu.py holds `/help` and the `/checkin` steps
+to the same measure with both bots running side by side, taking turns, which is the figure to compare.
 
 BENCH_PROFILE=/tmp/bot.prof runs the bot under cProfile (`--only-shouwang` skips the echo bots); BENCH_CPU=1 pins the
 bot to that one core (`taskset`), as on a one-core server.
@@ -326,6 +330,15 @@ def prepare_county(database: Path) -> None:
         conn.close()
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system, /proc/PID/stat): what an update costs on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -372,7 +385,8 @@ def enqueue_weekly(database: Path, parents: int) -> None:
         conn.close()
 
 
-def write_config(folder: Path, server: BotAPIServer) -> Path:
+def write_config(folder: Path, server: BotAPIServer, *, tick_seconds: int = 5) -> Path:
+    """The bot's config for a run: its scheduler ticks every `tick_seconds` (six times the default of 30 s)."""
     path = folder / "config.toml"
     path.write_text(
         textwrap.dedent(
@@ -387,7 +401,7 @@ def write_config(folder: Path, server: BotAPIServer) -> Path:
             [storage]
             database = "county.db"
             [scheduler]
-            tick_seconds = 5
+            tick_seconds = {tick_seconds}
             quiet_start = "00:00"
             quiet_end = "00:01"
             # The county's silent children were reported long ago (no alerts to teachers amid their replies).
@@ -410,7 +424,11 @@ async def measure(
         proc, result["startup_s"] = await spawn(argv(server), server, folder / f"{name}.log")
         result["rss_start_mb"] = rss_mb(proc.pid)
         try:
+            cpu_before, steps_before = cpu_seconds(proc.pid), load.steps_done
             result["rate"] = await saturate(load, args.seconds)
+            result["cpu_ms_per_update"] = (
+                (cpu_seconds(proc.pid) - cpu_before) * 1000 / max(load.steps_done - steps_before, 1)
+            )
             if not echo:
                 await asyncio.to_thread(enqueue_weekly, folder / "county.db", args.parents)
             sent_before = load.broadcast
@@ -459,11 +477,11 @@ async def main_async(args: argparse.Namespace) -> None:
         prepare_county(database)
         print(f"county: {counts} built in {time.perf_counter() - built:.1f} s", flush=True)
         probe = await BotAPIServer.start()
-        config = write_config(folder, probe)
+        config = write_config(folder, probe, tick_seconds=args.tick_seconds)
         await probe.close()
 
         def shouwang(server: BotAPIServer) -> list[str]:
-            write_config(folder, server)
+            write_config(folder, server, tick_seconds=args.tick_seconds)
             profile = os.environ.get("BENCH_PROFILE")  # a cProfile of the bot process, for finding where time goes
             runner = ["-m", "cProfile", "-o", profile] if profile else []
             # BENCH_CPU=1: the bot on that one core only (a small server), the load generator elsewhere.
@@ -490,6 +508,9 @@ async def main_async(args: argparse.Namespace) -> None:
     print("|---|---|---|---|---|")
     print(f"| updates handled per second (500 teachers, closed loop) | {ours['rate']:.0f} | {theirs['rate']:.0f} "
           f"| {raw['rate']:.0f} | ≥ 50 % of the echo bot: {ratio:.0%} |")  # fmt: skip
+    cpu = [result["cpu_ms_per_update"] for result in (ours, theirs, raw)]
+    print(f"| CPU per update in that loop (user + system) | {cpu[0]:.1f} ms | {cpu[1]:.1f} ms | {cpu[2]:.1f} ms "
+          f"| – ({cpu[0] / cpu[1]:.2f}× the rate-limited echo bot's; the goal's figures: bench_cpu) |")  # fmt: skip
     print(f"| reply latency p50 / p99 ({offered:.0f} updates/s offered) while {args.parents:,} weekly updates drain "
           f"| {ours['p50_ms']:,.0f} / {ours['p99_ms']:,.0f} ms "
           f"| {theirs['p50_ms']:,.0f} / {theirs['p99_ms']:,.0f} ms "
@@ -514,6 +535,7 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=30, help="mean seconds between a teacher's updates")
     parser.add_argument("--think", type=float, default=4, help="mean seconds between two steps of one flow")
     parser.add_argument("--steady-seconds", type=float, default=0, help="length of phase 4 (default: --seconds)")
+    parser.add_argument("--tick-seconds", type=int, default=5, help="the scheduler's tick (the bot's default: 30)")
     parser.add_argument("--only-shouwang", action="store_true", help="skip the echo bots (while profiling)")
     asyncio.run(main_async(parser.parse_args()))
 
