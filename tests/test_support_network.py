@@ -156,6 +156,7 @@ async def test_a_partner_sees_one_childs_shared_fields_audited_and_nothing_once_
         assert "张小明" not in partner.last_text, command
     await partner.send("/help")
     assert "/child" in partner.last_text and "/mychildren" not in partner.last_text
+    assert "查看转介给您的孩子" in partner.last_text and "查找并查看联系卡" not in partner.last_text
     assert "/refer" not in partner.last_text and "/stats" not in partner.last_text
     reads = await h.fetchval(
         "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = 'view' AND child_id = ?",
