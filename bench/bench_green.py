@@ -80,6 +80,9 @@ def write_config(folder: Path, rate: float) -> Config:
             database = "green.db"
             [scheduler]
             messages_per_second = {rate}
+            # No quiet hours (a minute past midnight): run at night, the routine rows would wait for the morning.
+            quiet_start = "00:00"
+            quiet_end = "00:01"
             """
         ),
         encoding="utf-8",
