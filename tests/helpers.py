@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from telegram.ext import ConversationHandler
 
 from tests.harness import Harness, TestUser
 
@@ -70,3 +73,12 @@ async def invite_parent(teacher: TestUser, child_name: str, relation: str = "母
     await teacher.press(child_name)
     await teacher.press(relation)
     return link_code(teacher.last_text)
+
+
+def conversation_named(h: Harness, name: str) -> ConversationHandler[Any]:
+    """The application's conversation handler of this name (its timeout jobs, its states)."""
+    for group in h.app.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.name == name:
+                return handler
+    raise AssertionError(f"no conversation {name}")

@@ -3,10 +3,9 @@ restarts; /followups until done."""
 
 from __future__ import annotations
 
-from telegram.ext import ConversationHandler
-
 from tests.care_fixture import TEACHER_ID, other_head_teacher, rows, school
 from tests.harness import Harness
+from tests.helpers import conversation_named
 
 
 async def test_home_visit_in_under_a_minute(harness: Harness) -> None:
@@ -117,10 +116,7 @@ async def test_timeout_ends_an_abandoned_visit_and_its_buttons(harness: Harness)
     await s.teacher.send("/visit 张小明")
     await s.teacher.press("家访")
     dates = s.teacher.last_with_buttons()
-    visit = next(
-        h for group in harness.app.handlers.values() for h in group
-        if isinstance(h, ConversationHandler) and h.name == "visit"
-    )  # fmt: skip
+    visit = conversation_named(harness, "visit")
     await visit.timeout_jobs[(TEACHER_ID, TEACHER_ID)].run(harness.app)
     assert "记录家访已自动结束" in s.teacher.last_text
     await harness.crash_restart()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.archive import FIELDS
-from bot.domain.roles import COMMANDS, PARENT_WORDED, PARTNER_WORDED, Access, Role
+from bot.domain.roles import COMMANDS, OWN_WORDS, Access, Role
 from bot.storage.audit import ACTIONS
 from bot.texts import LOCALES, Raw, Texts, all_keys, template
 from tests.fakebot import check_html
@@ -67,8 +67,7 @@ def test_keys_built_at_run_time_exist() -> None:
     needed |= {f"choice.{f.name}.{c}" for f in FIELDS for c in f.choices}
     needed |= {f"role.{r.value}" for r in Role}
     needed |= {f"cmd.{name}" for name, _ in COMMANDS}
-    needed |= {f"cmd.{name}.parent" for name in PARENT_WORDED}
-    needed |= {f"cmd.{name}.partner" for name in PARTNER_WORDED}
+    needed |= {f"cmd.{name}.{audience}" for audience, _, names in OWN_WORDS for name in names}
     needed |= {f"audit.action.{code}" for code in ACTIONS} | {f"audit.access.{a.value}" for a in Access}
     needed |= {"flow.name.register", "flow.name.edit", "flow.name.invite"}
     assert needed - set(KEYS) == set()

@@ -6,12 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram.ext import ConversationHandler
-
 from bot.telegram_io.job_queue import TimerJob, TimerJobQueue
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness
-from tests.helpers import make_head_teacher
+from tests.helpers import conversation_named, make_head_teacher
 
 TEACHER_ID = 2001
 
@@ -120,10 +118,7 @@ async def test_a_flow_step_arms_a_timer_for_its_timeout(harness: Harness) -> Non
     await admin.send("/start")
     teacher = await make_head_teacher(harness, admin, TEACHER_ID)
     await teacher.send("/register")
-    register = next(
-        h for group in harness.app.handlers.values() for h in group
-        if isinstance(h, ConversationHandler) and h.name == "register"
-    )  # fmt: skip
+    register = conversation_named(harness, "register")
     first = register.timeout_jobs[(TEACHER_ID, TEACHER_ID)]
     assert isinstance(first, TimerJob) and first.next_t is not None
     timeout = timedelta(minutes=harness.config.conversation.timeout_minutes)

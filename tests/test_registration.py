@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from telegram.ext import ConversationHandler
 
 from tests.conftest import ADMIN_ID
 from tests.harness import Harness, TestUser
-from tests.helpers import invite_parent, invite_staff, make_head_teacher, register_child
+from tests.helpers import conversation_named, invite_parent, invite_staff, make_head_teacher, register_child
 
 TEACHER_ID = 2001
 
@@ -675,14 +674,6 @@ async def test_restart_keeps_the_edit_from_review(harness: Harness) -> None:
 
 
 # --- the timeout -------------------------------------------------------------------------------------------
-
-
-def conversation_named(h: Harness, name: str) -> ConversationHandler[Any]:
-    for group in h.app.handlers.values():
-        for handler in group:
-            if isinstance(handler, ConversationHandler) and handler.name == name:
-                return handler
-    raise AssertionError(f"no conversation {name}")
 
 
 async def test_timeout_ends_an_abandoned_registration_politely(harness: Harness) -> None:

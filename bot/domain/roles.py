@@ -423,25 +423,25 @@ COMMANDS: tuple[tuple[str, frozenset[Role] | None], ...] = tuple(
 )
 
 
-# Commands a parent reads in their own words (`cmd.<name>.parent`): the default words are staff wording
-# ("the children in my care"). Someone who is also staff keeps the staff words.
-PARENT_WORDED = frozenset({"child", "mychildren", "contact"})
-# Commands a partner person (known only through open referrals) reads in their own words (`cmd.<name>.partner`):
-# they find no child of their own, they read what a referral shares.
-PARTNER_WORDED = frozenset({"child"})
-
-
 def partner_only(actor: Actor) -> bool:
     """Someone the bot knows only as the partner person of open referrals."""
     return actor.roles == {Role.PARTNER}
 
 
+# Commands an audience that is not staff reads in its own words (`cmd.<name>.<audience>`), the first that fits:
+# the default words are staff wording ("the children in my care", "find a child's card"). A parent finds their
+# own child; a partner person reads what a referral shares. Someone who is also staff keeps the staff words.
+OWN_WORDS: tuple[tuple[str, Callable[[Actor], bool], frozenset[str]], ...] = (
+    ("parent", family_only, frozenset({"child", "mychildren", "contact"})),
+    ("partner", partner_only, frozenset({"child"})),
+)
+
+
 def command_description_key(actor: Actor, name: str) -> str:
     """The catalogue key of a command's description in this actor's /help and menu."""
-    if name in PARENT_WORDED and family_only(actor):
-        return f"cmd.{name}.parent"
-    if name in PARTNER_WORDED and partner_only(actor):
-        return f"cmd.{name}.partner"
+    for audience, belongs, names in OWN_WORDS:
+        if name in names and belongs(actor):
+            return f"cmd.{name}.{audience}"
     return f"cmd.{name}"
 
 

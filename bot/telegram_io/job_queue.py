@@ -39,7 +39,7 @@ class TimerJob(Job[Any]):
         self._queue = queue
         self._handle: asyncio.TimerHandle | None = None
         self._due: dtm.datetime | None = None
-        # What PTB names the job's tasks after (an APScheduler job's own id otherwise).
+        # What PTB names the job's tasks after and compares jobs by (an APScheduler job's own id otherwise).
         self.id = f"timer-{next(_numbers)}"
 
     def arm(self, delay: float) -> None:
@@ -76,12 +76,6 @@ class TimerJob(Job[Any]):
     @enabled.setter
     def enabled(self, status: bool) -> None:
         raise NotImplementedError("a timer job cannot be paused")
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
-    def __hash__(self) -> int:
-        return id(self)
 
     def __repr__(self) -> str:
         return f"TimerJob[name={self.name}, due={self._due}]"
@@ -123,8 +117,6 @@ class TimerJobQueue(JobQueue[Any]):
 
 def _delay_of(when: object) -> float | None:
     """Seconds from now for a relative `when` a timer can hold; None for a time, a datetime or a long delay."""
-    if isinstance(when, bool):
-        return None
     if isinstance(when, int | float):
         seconds = float(when)
     elif isinstance(when, dtm.timedelta):
